@@ -1,0 +1,151 @@
+"""Every French sentence a user reads, and the French formats of dates and money.
+
+Two kinds of template live here:
+- short sentences in `messages/*.yaml`, one key each, Jinja2 syntax: `text("forfait.inclusion", amount=...)`;
+- whole layouts in `*.j2` files (console, email, Slack, reports): `render("email/reply.txt.j2", reply=...)`.
+
+Keys are unique across all message files: a duplicate is an error at load time, not a silent override.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from rules.month import Month
+
+_HERE = Path(__file__).parent
+
+MONTHS_FR = (
+    "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+)  # fmt: skip
+WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def date_fr(value: date | datetime) -> str:
+    """'16 mai 2025'; the first of the month reads '1er septembre 2026', as French writes it."""
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS_FR[value.month - 1]} {value.year}"
+
+
+def datetime_fr(value: datetime) -> str:
+    """'2 août 2027 à 09:00' (the caller gives a Europe/Paris time)."""
+    return f"{date_fr(value)} à {value:%H:%M}"
+
+
+def weekday_fr(value: date) -> str:
+    return WEEKDAYS_FR[value.weekday()]
+
+
+def month_fr(value: Month) -> str:
+    """'septembre 2025'."""
+    return f"{MONTHS_FR[value.month - 1]} {value.year}"
+
+
+def money(value: Decimal | int) -> str:
+    """'320,00 €', '1 280,00 €': French decimal comma, space as thousands separator."""
+    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if amount < 0 else ""
+    units, cents = f"{abs(amount):.2f}".split(".")
+    groups = []
+    while units:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    return f"{sign}{' '.join(groups)},{cents} €"
+
+
+def number(value: int | Decimal) -> str:
+    """'12 345' for counts; decimals with a comma."""
+    if isinstance(value, int) or (isinstance(value, Decimal) and value == value.to_integral_value()):
+        text = f"{int(value):,}".replace(",", " ")
+        return text
+    return str(value).replace(".", ",")
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 patient', '3 patients' (French: 0 and 1 take the singular)."""
+    word = singular if abs(count) < 2 else (plural_form or singular + "s")
+    return f"{number(count)} {word}"
+
+
+FILTERS: dict[str, Any] = {
+    "date_fr": date_fr,
+    "datetime_fr": datetime_fr,
+    "weekday_fr": weekday_fr,
+    "month_fr": month_fr,
+    "money": money,
+    "number": number,
+    "plural": plural,
+}
+
+
+def _environment(autoescape: bool) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(_HERE)),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(["html", "html.j2"]) if autoescape else False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(FILTERS)
+    return env
+
+
+@cache
+def environment() -> Environment:
+    """The environment for layout files: HTML templates are autoescaped, others are not."""
+    return _environment(autoescape=True)
+
+
+@cache
+def _messages() -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path in sorted((_HERE / "messages").glob("*.yaml")):
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, value in _flatten(loaded, "").items():
+            if key in merged:
+                raise ValueError(f"duplicate message key {key!r} in {path.name}")
+            merged[key] = value
+    return merged
+
+
+def _flatten(node: Any, prefix: str) -> dict[str, str]:
+    if isinstance(node, str):
+        return {prefix: node}
+    if not isinstance(node, dict):
+        raise ValueError(f"message {prefix!r} must be a string or a mapping")
+    out: dict[str, str] = {}
+    for key, value in node.items():
+        out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return out
+
+
+@cache
+def _plain_env() -> Environment:
+    return _environment(autoescape=False)
+
+
+def has_text(key: str) -> bool:
+    return key in _messages()
+
+
+def text(key: str, **params: Any) -> str:
+    """The French sentence `key`, filled with `params`. An unknown key or a missing parameter raises."""
+    try:
+        source = _messages()[key]
+    except KeyError:
+        raise KeyError(f"no message {key!r} in templates/messages") from None
+    return _plain_env().from_string(source).render(**params).strip()
+
+
+def render(name: str, **context: Any) -> str:
+    """Render a layout file under templates/ (e.g. 'email/reply.html.j2')."""
+    return environment().get_template(name).render(**context)
