@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from rules.reasons import Confidence, Source
@@ -19,7 +19,8 @@ Channel = Literal["slack", "email", "console", "cli", "scheduler"]
 @dataclass(frozen=True)
 class Request:
     """Who asks (a stable member id: Slack user id or email; None when unknown), what they typed after
-    `/expe50`, through which channel, and when (`now` is injected, timezone-aware, never read from a clock)."""
+    `/expe50`, through which channel, and when (`now` is injected, timezone-aware, never read from a
+    clock)."""
 
     member_id: str | None
     text: str
@@ -30,7 +31,7 @@ class Request:
     delivery_id: str | None = None
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     OK = "ok"  # the command did what was asked
     WARNING = "warning"  # done, but something needs attention (e.g. a referral that will not be paid)
     ERROR = "error"  # a user error: nothing changed

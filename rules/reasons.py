@@ -1,13 +1,13 @@
-"""Decisions as values with their reasons: every reason names its rule, its legal source and how sure we are."""
+"""Decisions as values with their reasons: each names its rule, its legal source and how sure we are."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Generic, TypeVar
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     """How sure we are of a rule (RULES.md): read in the text, in an official summary, or inferred by us."""
 
     TEXT = "T"
@@ -15,7 +15,7 @@ class Confidence(str, Enum):
     INFERENCE = "I"
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """What one condition says about the question asked."""
 
     MET = "met"  # the condition holds
@@ -48,7 +48,7 @@ class Reason:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     YES = "yes"
     NO = "no"
     UNDETERMINED = "undetermined"

@@ -1,3 +1,1 @@
-"""Shared pytest fixtures: each helper module under tests/support registers its own here."""
-
-pytest_plugins = ["tests.support.dovecot", "tests.support.smtp"]
+"""Shared pytest configuration. Fixture modules live in tests/support/ and are registered here."""
