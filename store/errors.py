@@ -1,0 +1,38 @@
+"""Errors raised by the storage engine.
+
+Messages are English, for logs; the CLI turns each class into a French sentence from its templates.
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class of every error the storage engine raises on purpose."""
+
+
+class DatabaseLocked(StoreError):
+    """Another process (or another open handle in this one) already writes to this database."""
+
+
+class SchemaVersionError(StoreError):
+    """The stored schema version is not the one this code understands (and no migration bridges them)."""
+
+
+class CorruptDatabase(StoreError):
+    """A file of the database cannot be read without guessing (not just a torn last record)."""
+
+
+class DatabaseMissing(StoreError):
+    """The database does not exist and the caller asked not to create it."""
+
+
+class DocumentNotFound(StoreError, KeyError):
+    """An update or removal names a document id that the table does not hold."""
+
+    def __str__(self) -> str:
+        # KeyError.__str__ would repr() the message; keep it readable in logs.
+        return str(self.args[0]) if self.args else ""
+
+
+class DatabaseClosed(StoreError):
+    """The database handle was closed, or was disabled after an I/O failure it could not undo."""
