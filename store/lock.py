@@ -28,9 +28,12 @@ class WriterLock:
         except BlockingIOError:
             holder = _read_pid(fd)
             os.close(fd)
-            who = f" (pid {holder})" if holder else ""
+            if holder == str(os.getpid()):
+                who = "another handle in this same process"
+            else:
+                who = f"another expe50 process (pid {holder})" if holder else "another expe50 process"
             raise DatabaseLocked(
-                f"database {self._db_path} is already open by another expe50 process{who}; "
+                f"database {self._db_path} is already open by {who}; "
                 f"only one writer is allowed (lock file {self._path})"
             ) from None
         except BaseException:
