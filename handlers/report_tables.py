@@ -1,0 +1,167 @@
+"""The tables of the exports, as `bot.export.Sheet`s with French labels (pure: no file is written here).
+
+- `report_sheets(draft)`: the report, one row per slot (field, year, value, source, owner, state), plus the
+  month-by-month table of a follow-up report;
+- `statement_sheet(site, year, lines)`: the yearly forfait statement of one site (forfaits of the months of
+  `year`, paid in year + 1), one row per patient and month with a forfait, and the total;
+- `log_sheet(entries, sites)`: a region's whole log for the ARS (pseudonymous codes only; the member who
+  typed an entry is not exported).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from bot.export import Column, ColumnType, Sheet, Typed
+from handlers.report_fields import FieldSource, FieldType
+from handlers.report_figures import INCLUSION, MONTHLY, ForfaitLineLike, line_kind
+from handlers.reports import ReportDraft, month_rows
+from store.records import Entry, EntryKind, Site
+from templates import text
+
+_VALUE_TYPES = {
+    FieldType.INT: ColumnType.INT,
+    FieldType.PERCENT: ColumnType.PERCENT,
+    FieldType.MONEY: ColumnType.MONEY,
+    FieldType.DATE: ColumnType.DATE,
+    FieldType.TEXT: ColumnType.TEXT,
+}
+
+
+def _label(key: str) -> str:
+    return text(f"reports.column.{key}")
+
+
+def report_sheets(draft: ReportDraft) -> list[Sheet]:
+    report = Sheet(
+        text("reports.sheet.report"),
+        [
+            Column("field", _label("field"), width=22),
+            Column("label", _label("label"), width=60),
+            Column("year", _label("year"), ColumnType.TEXT, width=8),
+            Column("value", _label("value"), width=40),
+            Column("source", _label("source"), width=10),
+            Column("owner", _label("owner"), width=14),
+            Column("status", _label("status"), width=12),
+        ],
+    )
+    for v in draft.values:
+        definition = v.slot.definition
+        report.rows.append(
+            [
+                v.slot.id,
+                text(definition.label_key),
+                str(v.slot.year) if v.slot.year is not None else "",
+                Typed(v.value, _VALUE_TYPES[definition.type]),
+                text(f"reports.source.{definition.source.value}"),
+                text(f"reports.owner.{definition.owner.value}"),
+                text("reports.status.missing" if v.missing else "reports.status.filled")
+                if definition.source is FieldSource.ENTERED or v.missing
+                else "",
+            ]
+        )
+    sheets = [report]
+    if draft.kind.value != "initial":
+        months = Sheet(
+            text("reports.sheet.months"),
+            [
+                Column("month", _label("month"), ColumnType.MONTH),
+                Column("referred", _label("referred"), ColumnType.INT, width=16),
+                Column("first_home", _label("first_home"), ColumnType.INT, width=18),
+                Column("administrations", _label("administrations"), ColumnType.INT, width=16),
+                Column("due", _label("due"), ColumnType.MONEY),
+            ],
+        )
+        for row in month_rows(draft):
+            months.rows.append(
+                [row["month"], row["referred"], row["first_home"], row["administrations"], row["due"]]
+            )
+        sheets.append(months)
+    return sheets
+
+
+def statement_sheet(site: Site, year: int, lines: Iterable[ForfaitLineLike]) -> Sheet:
+    sheet = Sheet(
+        text("reports.sheet.statement", year=year),
+        [
+            Column("site", _label("site"), width=14),
+            Column("patient", _label("patient"), width=14),
+            Column("month", _label("month"), ColumnType.MONTH),
+            Column("kind", _label("kind"), width=12),
+            Column("amount", _label("amount"), ColumnType.MONEY),
+            Column("payment_year", _label("payment_year"), ColumnType.TEXT, width=12),
+        ],
+    )
+    kinds = {INCLUSION: text("reports.forfait_kind.inclusion"), MONTHLY: text("reports.forfait_kind.monthly")}
+    chosen = sorted(
+        (line for line in lines if line.month.year == year and line_kind(line) in kinds),
+        key=lambda line: (line.patient, line.month),
+    )
+    total = Decimal("0.00")
+    for line in chosen:
+        sheet.rows.append(
+            [site.finess, line.patient, line.month, kinds[line_kind(line)], line.amount, str(year + 1)]
+        )
+        total += line.amount
+    sheet.total = [text("reports.total"), None, None, None, total, None]
+    return sheet
+
+
+def log_sheet(entries: Iterable[Entry], sites: Mapping[str, Site]) -> Sheet:
+    sheet = Sheet(
+        text("reports.sheet.log"),
+        [
+            Column("site", _label("site"), width=14),
+            Column("site_name", _label("site_name"), width=30),
+            Column("reference", _label("reference"), width=11),
+            Column("entry", _label("entry"), width=14),
+            Column("patient", _label("patient"), width=14),
+            Column("date", _label("date"), ColumnType.DATE),
+            Column("whole_month", _label("whole_month"), ColumnType.BOOL),
+            Column("count", _label("count"), ColumnType.INT, width=8),
+            Column("oral", _label("oral"), ColumnType.BOOL),
+            Column("had", _label("had"), width=14),
+            Column("commune", _label("commune"), width=10),
+            Column("under_3", _label("under_3"), ColumnType.BOOL),
+            Column("reason", _label("reason"), width=20),
+            Column("channel", _label("channel"), width=10),
+            Column("logged_at", _label("logged_at"), ColumnType.DATETIME),
+            Column("cancelled", _label("cancelled"), ColumnType.DATETIME),
+        ],
+    )
+    ordered = sorted(entries, key=lambda e: (e.site, e.patient, e.on, e.kind.value, e.reference))
+    for e in ordered:
+        is_admin = e.kind is EntryKind.ADMINISTRATION
+        is_referral = e.kind is EntryKind.REFERRAL
+        site = sites.get(e.site)
+        sheet.rows.append(
+            [
+                e.site,
+                site.name if site else "",
+                e.reference,
+                e.kind.value,
+                e.patient,
+                e.on,
+                e.whole_month if is_admin else None,
+                e.count if is_admin else None,
+                e.oral if is_admin else None,
+                e.had if is_referral else None,
+                e.commune if is_referral else None,
+                e.under_3 if is_referral else None,
+                e.reason if e.kind is EntryKind.END else None,
+                e.channel,
+                _paris(e.at),
+                _paris(e.cancelled.at) if e.cancelled else None,
+            ]
+        )
+    return sheet
+
+
+_PARIS = ZoneInfo("Europe/Paris")
+
+
+def _paris(moment: datetime) -> datetime:
+    return moment.astimezone(_PARIS) if moment.tzinfo else moment

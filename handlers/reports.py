@@ -1,0 +1,315 @@
+"""Evaluation report drafts (arrêté du 14 mars 2025, annexes 2 and 3): figures from the log, fields people
+entered, and what is still missing before the deadline.
+
+Public API
+----------
+- `build_draft(kind, site, patients, forfait_lines, entered, today, deadline)` -> `ReportDraft` (pure): every
+  slot of the report with its value (None when unknown), the per-year figures, and the completeness.
+- `report_completeness(ctx_or_repo, site, kind, today, params=None)` -> `Completeness` — for the scheduler's
+  deadline reminders (issue 6). `ctx_or_repo` is a `handlers.context.Context` or a
+  `store.repository.Repository`; `site` a FINESS géographique (or a `Site`); `kind` a `ReportKind` or its text
+  (`"suivi-2026"`). Returns `Completeness(missing=[MissingField(field, label, owner)], deadline=date | None,
+  days_left=int | None)`; `owner` is `Owner.COORDINATION` or `Owner.SAISIE` (the role whose job it is);
+  `days_left` is negative once the deadline has passed. Raises KeyError for an unknown site.
+- `draft_for(ctx_or_repo, site, kind, today, params=None)` -> `ReportDraft`: the same, with everything read
+  from the store (log, forfaits via rules.forfaits, entered fields via store.report_fields).
+- `render_markdown(draft)` -> the French Markdown draft (templates/reports/*.md.j2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from handlers.report_fields import (
+    SPECS,
+    FieldSlot,
+    FieldSource,
+    FieldType,
+    Owner,
+    ReportKind,
+    ReportSpec,
+    parse_kind,
+    slots,
+    stored_value,
+)
+from handlers.report_figures import ForfaitLineLike, YearFigures, year_figures
+from rules.month import Month
+from store.records import Convention, Patient, Site
+from templates import date_fr, money, month_fr, number, render, text
+
+if TYPE_CHECKING:
+    from rules.forfaits import ForfaitStatement
+    from rules.parameters import Parameters
+    from store.repository import Repository
+
+Value = int | Decimal | date | str
+
+
+@dataclass(frozen=True)
+class MissingField:
+    field: str  # the slot id users type after `rapport saisir <rapport>`
+    label: str  # French label, with its year
+    owner: Owner
+
+
+@dataclass(frozen=True)
+class Completeness:
+    missing: list[MissingField]
+    deadline: date | None
+    days_left: int | None
+    filled: int = 0
+    total: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def missing_for(self, owner: Owner) -> list[MissingField]:
+        return [m for m in self.missing if m.owner is owner]
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    slot: FieldSlot
+    value: Value | None
+    label: str
+    display: str  # the value in French, or the "to be filled" mark
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None and self.slot.definition.required
+
+
+@dataclass(frozen=True)
+class ReportDraft:
+    spec: ReportSpec
+    site: Site
+    today: date
+    values: list[SlotValue]
+    figures: dict[int, YearFigures]
+    completeness: Completeness
+    conventions: list[Convention] = field(default_factory=list)
+
+    @property
+    def kind(self) -> ReportKind:
+        return self.spec.kind
+
+    def value(self, slot_id: str) -> Value | None:
+        return next(v.value for v in self.values if v.slot.id == slot_id)
+
+    def by_field(self, name: str) -> list[SlotValue]:
+        return [v for v in self.values if v.slot.definition.field == name]
+
+
+def slot_label(slot: FieldSlot) -> str:
+    label = text(slot.definition.label_key)
+    return label if slot.year is None else text("reports.label_year", label=label, year=slot.year)
+
+
+def display(slot: FieldSlot, value: Value | None) -> str:
+    if value is None:
+        return text("reports.to_fill")
+    kind = slot.definition.type
+    if kind is FieldType.MONEY and isinstance(value, Decimal):
+        return money(value)
+    if kind is FieldType.PERCENT and isinstance(value, Decimal):
+        return f"{number(value)} %"
+    if kind is FieldType.INT and isinstance(value, int):
+        return number(value)
+    if kind is FieldType.DATE and isinstance(value, date):
+        return date_fr(value)
+    return str(value)
+
+
+def _computed(slot: FieldSlot, figures: Mapping[int, YearFigures], site: Site) -> Value | None:
+    name = slot.definition.field
+    if name == "objectif" and slot.year is not None:
+        return site.targets.get(slot.year)
+    if slot.year is None or slot.year not in figures:
+        return None
+    fig = figures[slot.year]
+    computed: dict[str, Value | None] = {
+        "adresses_had": fig.referred,
+        "had_premiere_admin": fig.referred_first_admin_home,
+        "administrations": fig.administrations,
+        "mois_forfait": fig.forfait_months,
+        "forfaits_dus": fig.forfaits_due,
+        "atteinte_objectif": fig.target_rate,
+    }
+    return computed.get(name)
+
+
+def build_draft(
+    kind: ReportKind,
+    site: Site,
+    patients: Iterable[Patient],
+    forfait_lines: Iterable[ForfaitLineLike],
+    entered: Mapping[str, str],
+    today: date,
+    deadline: date | None,
+    conventions: Iterable[Convention] = (),
+) -> ReportDraft:
+    """The draft of report `kind` for `site`. `entered` maps slot ids to their stored strings
+    (store.report_fields); unknown ids in it are ignored."""
+    spec = SPECS[kind]
+    patient_list = list(patients)
+    line_list = list(forfait_lines)
+    figures = {year: year_figures(year, patient_list, line_list, site.targets) for year in spec.years}
+    values: list[SlotValue] = []
+    for slot in slots(kind):
+        value: Value | None
+        if slot.definition.source is FieldSource.COMPUTED:
+            value = _computed(slot, figures, site)
+        else:
+            raw = entered.get(slot.id)
+            value = stored_value(slot, raw) if raw is not None else None
+        values.append(SlotValue(slot, value, slot_label(slot), display(slot, value)))
+    missing = [MissingField(v.slot.id, v.label, v.slot.definition.owner) for v in values if v.missing]
+    required = [v for v in values if v.slot.definition.required]
+    completeness = Completeness(
+        missing=missing,
+        deadline=deadline,
+        days_left=(deadline - today).days if deadline else None,
+        filled=len(required) - len(missing),
+        total=len(required),
+    )
+    return ReportDraft(spec, site, today, values, figures, completeness, list(conventions))
+
+
+# ---- reading the store ------------------------------------------------------------------------------------
+
+
+def _repo_of(ctx_or_repo: Any) -> Repository:
+    return ctx_or_repo.repo if hasattr(ctx_or_repo, "repo") else ctx_or_repo  # type: ignore[no-any-return]
+
+
+def _params_of(ctx_or_repo: Any, params: Parameters | None) -> Parameters:
+    if params is not None:
+        return params
+    found = getattr(ctx_or_repo, "params", None)
+    if found is not None:
+        return found  # type: ignore[no-any-return]
+    from rules.parameters import load_parameters
+
+    return load_parameters()
+
+
+def report_deadline(params: Parameters, spec: ReportSpec, site: Site) -> date | None:
+    """The report's due date: a region's own deadline (key `<key>:<region>`) wins over the national one."""
+    found = params.deadline(f"{spec.deadline_key}:{site.region}") or params.deadline(spec.deadline_key)
+    return found.due if found else None
+
+
+def forfait_lines(repo: Repository, site: str, params: Parameters) -> list[ForfaitLineLike]:
+    """Every forfait line of the site (rules.forfaits), memoised on the repository until the next write."""
+    return repo.memo(site, ("reports.forfait_lines",), lambda: list(site_statement(repo, site, params).lines))
+
+
+def site_statement(repo: Repository, finess: str, params: Parameters) -> ForfaitStatement:
+    """The forfait statement of one site from its log: each active referral is checked with
+    rules.referral.check_referral (the site's selection date, its conventions, the HAD's communes and under-3
+    mention; the log holds non-oral TMSC referrals); entries outside the parameters' covered period are left
+    out rather than failing the whole report."""
+    from rules.forfaits import AdministrationRecord, ReferralRecord, compute_forfaits
+    from rules.reasons import Verdict
+    from rules.referral import ReferralFacts, check_referral
+
+    site = repo.site(finess)
+    selected_on = site.selected_on if site else None
+    start, end = params.covered_start, params.covered_end
+    referrals: list[ReferralRecord] = []
+    administrations: list[AdministrationRecord] = []
+    for patient in repo.patients(finess):
+        for r in patient.referrals:
+            if not r.active or not start <= r.on <= end:
+                continue
+            had = repo.had(r.had) if r.had else None
+            facts = ReferralFacts(
+                treatment="injectable",
+                under_3=r.under_3,
+                had_under3_mention=had.under_3 if had else None,
+                had_associated=(repo.convention(finess, r.had) is not None) if r.had else None,
+                commune_in_area=(r.commune in had.communes) if had and r.commune else None,
+                referral_date=r.on,
+                selection_date=selected_on,
+            )
+            eligible = check_referral(facts, params).value is Verdict.YES
+            referrals.append(ReferralRecord(patient.code, finess, r.on, eligible))
+        for a in patient.administrations:
+            if a.active and start <= a.on <= end:
+                administrations.append(AdministrationRecord(patient.code, finess, a.on, a.count, a.oral))
+    return compute_forfaits(referrals, administrations, params)
+
+
+def draft_for(
+    ctx_or_repo: Any, site: str | Site, kind: ReportKind | str, today: date, params: Parameters | None = None
+) -> ReportDraft:
+    from store.report_fields import ReportFieldStore
+
+    repo = _repo_of(ctx_or_repo)
+    parameters = _params_of(ctx_or_repo, params)
+    report = kind if isinstance(kind, ReportKind) else parse_kind(kind)
+    finess = site.finess if isinstance(site, Site) else site
+    record = repo.site(finess)
+    if record is None:
+        raise KeyError(f"unknown site {finess}")
+    spec = SPECS[report]
+    entered = {k: v.value for k, v in ReportFieldStore(repo.database).values(finess, report.value).items()}
+    return build_draft(
+        report,
+        record,
+        repo.patients(finess),
+        forfait_lines(repo, finess, parameters),
+        entered,
+        today,
+        report_deadline(parameters, spec, record),
+        repo.conventions(finess),
+    )
+
+
+def report_completeness(
+    ctx_or_repo: Any, site: str | Site, kind: ReportKind | str, today: date, params: Parameters | None = None
+) -> Completeness:
+    """What is missing in a report, whose job it is, and the deadline with days left (see module doc)."""
+    return draft_for(ctx_or_repo, site, kind, today, params).completeness
+
+
+# ---- rendering --------------------------------------------------------------------------------------------
+
+
+def month_rows(draft: ReportDraft) -> list[dict[str, Any]]:
+    """One row per month of the covered years: referrals, of which first administration at home,
+    administrations, forfaits due."""
+    rows: list[dict[str, Any]] = []
+    for year, fig in sorted(draft.figures.items()):
+        for m in range(1, 13):
+            month = Month(year, m)
+            rows.append(
+                {
+                    "month": month,
+                    "label": month_fr(month),
+                    "referred": fig.referred_by_month[month],
+                    "first_home": fig.first_admin_home_by_month[month],
+                    "administrations": fig.administrations_by_month[month],
+                    "due": fig.forfaits_due_by_month[month],
+                }
+            )
+    return rows
+
+
+def render_markdown(draft: ReportDraft) -> str:
+    return render(
+        draft.spec.template,
+        draft=draft,
+        site=draft.site,
+        spec=draft.spec,
+        values=draft.values,
+        completeness=draft.completeness,
+        months=month_rows(draft),
+        figures=draft.figures,
+        title=text(f"reports.title.{draft.kind.value}"),
+    )
