@@ -23,6 +23,7 @@ Documents are JSON values only; every stored document is a private copy that is 
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import threading
@@ -54,6 +55,7 @@ META_TABLE = "_meta"
 DEFAULT_COMPACT_MIN_BYTES = 4 * 1024 * 1024
 DEFAULT_COMPACT_RATIO = 1.0
 
+_log = logging.getLogger(__name__)
 _MISSING = object()  # an indexed field absent from a document: distinct from a stored null
 
 
@@ -164,6 +166,8 @@ class Database:
         self._audit_fd: int | None = None
         self._closed = True
         self._broken: str | None = None
+        self._audit_backlog: list[Doc] = []  # committed entries not yet appended to the audit journal
+        self._compact_retry_at = 0
         self._depth = 0
         self._undo: list[tuple[str, int, Doc | None, bool]] = []
         self._ops: list[wal.Op] = []
@@ -350,7 +354,7 @@ class Database:
             if self._depth:
                 raise StoreError("cannot close the database inside a batch")
             try:
-                if self._broken is None and self._wal_size > 0:
+                if self._broken is None and self._flush_audit() and self._wal_size > 0:
                     self.compact()
             finally:
                 self._closed = True
@@ -442,17 +446,19 @@ class Database:
             )
 
     def compact(self) -> None:
-        """Rewrite the snapshot with everything committed, then empty the journal."""
+        """Rewrite the snapshot with everything committed, then empty the journal.
+
+        Safe to fail at any point: the snapshot is replaced atomically and the journal is only emptied
+        once the new snapshot (which records the last journal record it holds) is durable.
+        """
         with self._mutex:
             self._check_writable()
             if self._depth:
                 raise StoreError("cannot compact inside a batch")
-            try:
-                self._write_snapshot()
-            except OSError as error:
-                # The journal is untouched, so nothing committed is lost; but stop writing until reopened.
-                self._broken = f"compaction failed: {error}"
-                raise
+            if not self._flush_audit():
+                raise StoreError(f"cannot compact {self._path}: the audit journal cannot be written")
+            self._write_snapshot()
+            self._compact_retry_at = 0
 
     # ---- writing ---------------------------------------------------------------------------------------
 
@@ -540,23 +546,49 @@ class Database:
             with suppress(OSError):
                 os.ftruncate(self._wal_fd, self._wal_size)
             raise
-        # Durable from here on: the write is acknowledged even if the audit append below fails (the
-        # next open re-appends the entries from the journal).
+        # Durable from here on, so nothing below may report the write as failed: an audit append or a
+        # compaction that fails is logged and retried later, the journal still holding what they need.
         self._seq += 1
         self._wal_size += len(line)
         self._audit_seq += len(entries)
         self._undo.clear()
         self._ops = []
         self._pending_audit = []
-        if entries:
+        self._audit_backlog.extend(entries)
+        if self._flush_audit() and self._wal_size > self._compact_at():
             try:
-                wal.write_all(self._audit_fd, b"".join(audit_journal.encode(e) for e in entries))
-                os.fsync(self._audit_fd)
+                self._write_snapshot()
+                self._compact_retry_at = 0
             except OSError as error:
-                self._broken = f"audit journal write failed: {error}"
-                raise
-        if self._wal_size > max(self._compact_min_bytes, self._compact_ratio * self._snapshot_bytes):
-            self.compact()
+                _log.warning("compaction of %s failed, will retry later: %s", self._path, error)
+                self._compact_retry_at = self._wal_size * 2
+
+    def _compact_at(self) -> float:
+        return max(
+            self._compact_min_bytes, self._compact_ratio * self._snapshot_bytes, self._compact_retry_at
+        )
+
+    def _flush_audit(self) -> bool:
+        """Append the committed audit entries not yet in the audit journal; False if that failed.
+
+        While some are missing, compaction waits: the journal records are their only durable copy.
+        """
+        if not self._audit_backlog:
+            return True
+        assert self._audit_fd is not None
+        size = os.fstat(self._audit_fd).st_size
+        try:
+            wal.write_all(self._audit_fd, b"".join(audit_journal.encode(e) for e in self._audit_backlog))
+            os.fsync(self._audit_fd)
+        except OSError as error:
+            _log.warning("audit journal %s append failed, will retry: %s", self._audit_path, error)
+            try:
+                os.ftruncate(self._audit_fd, size)  # no half line for the retry to follow
+            except OSError:
+                self._broken = f"audit journal write failed and could not be undone: {error}"
+            return False
+        self._audit_backlog.clear()
+        return True
 
     def _write_snapshot(self) -> None:
         assert self._wal_fd is not None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import pytest
 from tinydb import TinyDB, where
 
 from store import audit as audit_journal
+from store import wal
 from store.engine import Database
 from store.errors import (
     CorruptDatabase,
@@ -584,3 +586,100 @@ def test_an_audit_journal_missing_compacted_entries_refuses_to_load(path: Path) 
     audit_of(path).write_bytes(b"")
     with pytest.raises(CorruptDatabase, match="audit journal"):
         Database.open(path, schema_version=1)
+
+
+# ---- I/O failures ------------------------------------------------------------------------------------
+
+
+def test_a_journal_write_failure_reports_the_write_failed_undoes_it_and_disables_the_handle(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database.open(path, schema_version=1)
+    t = db.table("adm")
+    t.insert({"n": 1})
+
+    def failing_sync(fd: int) -> None:
+        raise OSError(5, "I/O error")
+
+    monkeypatch.setattr(wal, "sync", failing_sync)
+    with pytest.raises(OSError):
+        t.insert({"n": 2})
+    monkeypatch.undo()
+    assert [d["n"] for d in t.all()] == [1]
+    with pytest.raises(DatabaseClosed, match="journal write failed"):
+        t.insert({"n": 3})
+    db.close()
+    with Database.open(path, schema_version=1) as again:  # reopening loads whatever is durable
+        assert [d["n"] for d in again.table("adm").all()][:1] == [1]
+
+
+def test_an_audit_append_failure_does_not_fail_a_durable_write_and_is_caught_up(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database.open(path, schema_version=1)
+    real_write_all = wal.write_all
+    audit_fd = os.open(audit_of(path), os.O_RDONLY)
+    audit_inode = os.fstat(audit_fd).st_ino
+    os.close(audit_fd)
+
+    def failing_for_audit(fd: int, data: bytes) -> None:
+        if os.fstat(fd).st_ino == audit_inode:
+            real_write_all(fd, data[:5])  # a torn half line, then the failure
+            raise OSError(28, "No space left on device")
+        real_write_all(fd, data)
+
+    monkeypatch.setattr(wal, "write_all", failing_for_audit)
+    db.audit(actor="a", channel="console", action="first", detail={}, at=AT)  # no exception: it is durable
+    db.close()  # cannot compact: the journal is the only copy of the entry
+    assert wal_of(path).read_bytes() != b""
+    assert audit_of(path).read_bytes() == b""
+    monkeypatch.undo()
+    with Database.open(path, schema_version=1) as again:
+        again.audit(actor="a", channel="console", action="second", detail={}, at=AT)
+    assert [(e["seq"], e["action"]) for e in audit_journal.read(audit_of(path))] == [
+        (1, "first"),
+        (2, "second"),
+    ]
+
+
+def test_an_audit_append_failure_is_caught_up_by_the_next_write(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database.open(path, schema_version=1)
+    calls = {"n": 0}
+    real_fsync = os.fsync
+
+    def fail_once(fd: int) -> None:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError(5, "I/O error")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fail_once)
+    db.audit(actor="a", channel="console", action="first", detail={}, at=AT)
+    db.audit(actor="a", channel="console", action="second", detail={}, at=AT)
+    monkeypatch.undo()
+    db.close()
+    assert [e["action"] for e in audit_journal.read(audit_of(path))] == ["first", "second"]
+
+
+def test_a_failed_automatic_compaction_does_not_fail_the_write(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database.open(path, schema_version=1, compact_min_bytes=500, compact_ratio=0.1)
+    t = db.table("adm")
+
+    def no_rename(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", no_rename)
+    for n in range(20):
+        t.insert({"n": n, "pad": "x" * 50})
+    monkeypatch.undo()
+    assert wal_of(path).stat().st_size > 500  # nothing compacted, nothing lost
+    for n in range(20, 60):
+        t.insert({"n": n, "pad": "x" * 50})
+    assert wal_of(path).stat().st_size < 2000  # compaction resumed
+    db.close()
+    with Database.open(path, schema_version=1) as again:
+        assert [d["n"] for d in again.table("adm").all()] == list(range(60))
