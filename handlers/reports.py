@@ -19,7 +19,7 @@ Public API
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -93,6 +93,7 @@ class ReportDraft:
     figures: dict[int, YearFigures]
     completeness: Completeness
     conventions: list[Convention] = field(default_factory=list)
+    region_name: str | None = None  # the region's French name, when the parameters know it
 
     @property
     def kind(self) -> ReportKind:
@@ -259,7 +260,7 @@ def draft_for(
         raise KeyError(f"unknown site {finess}")
     spec = SPECS[report]
     entered = {k: v.value for k, v in ReportFieldStore(repo.database).values(finess, report.value).items()}
-    return build_draft(
+    draft = build_draft(
         report,
         record,
         repo.patients(finess),
@@ -269,6 +270,8 @@ def draft_for(
         report_deadline(parameters, spec, record),
         repo.conventions(finess),
     )
+    region = parameters.region(record.region)
+    return replace(draft, region_name=region.name) if region else draft
 
 
 def report_completeness(
@@ -282,12 +285,15 @@ def report_completeness(
 
 
 def month_rows(draft: ReportDraft) -> list[dict[str, Any]]:
-    """One row per month of the covered years: referrals, of which first administration at home,
-    administrations, forfaits due."""
+    """One row per month of the covered years up to the draft's month (later months hold nothing yet):
+    referrals, of which first administration at home, administrations, forfaits due."""
     rows: list[dict[str, Any]] = []
+    last = Month.of(draft.today)
     for year, fig in sorted(draft.figures.items()):
         for m in range(1, 13):
             month = Month(year, m)
+            if month > last:
+                break
             rows.append(
                 {
                     "month": month,

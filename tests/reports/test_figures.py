@@ -1,4 +1,4 @@
-"""The figures a report computes from the log: exact values on the known dataset (tests/support/report_data)."""
+"""The figures a report computes from the log: exact values on the known dataset (support/report_data)."""
 
 from __future__ import annotations
 

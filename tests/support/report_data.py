@@ -8,13 +8,13 @@ Site 760000001 (Normandie), selected on 2025-07-15, targets 10 / 12 / 15 for 202
     P2  referred 2025-11-03; an ORAL administration 10 Nov (never counts), 2 on 20 Nov 2025, 3 in January 2026
         (whole month): Nov inclusion 320, Jan 2026 monthly 120
     P3  referred 2025-11-25; nothing at home yet
-    P4  a referral on 2025-12-01, CANCELLED; referred again 2026-02-02; administrations 10 Feb, 5 Mar (CANCELLED),
-        1 Apr 2026: Feb inclusion 320, Apr monthly 120
+    P4  a referral on 2025-12-01, CANCELLED; referred again 2026-02-02; administrations 10 Feb,
+        5 Mar (CANCELLED), 1 Apr 2026: Feb inclusion 320, Apr monthly 120
     P5  referred 2026-02-15 and again 2026-06-01; administration 10 Jun 2026: Jun inclusion 320
     P6  referred 2027-01-12; administration 20 Jan 2027: Jan inclusion 320
 
-`FORFAIT_LINES` are those forfaits written by hand (what rules.forfaits must give; the store-backed tests check
-the real computation agrees).
+`FORFAIT_LINES` are those forfaits written by hand (what rules.forfaits must give; the store-backed tests
+check that the real computation agrees).
 """
 
 from __future__ import annotations
@@ -61,7 +61,12 @@ def referral(patient: str, on: date, cancelled: bool = False) -> Entry:
 
 
 def administration(
-    patient: str, on: date, count: int = 1, oral: bool = False, whole_month: bool = False, cancelled: bool = False
+    patient: str,
+    on: date,
+    count: int = 1,
+    oral: bool = False,
+    whole_month: bool = False,
+    cancelled: bool = False,
 ) -> Entry:
     return Entry(
         kind=EntryKind.ADMINISTRATION,
@@ -167,7 +172,12 @@ EXPECTED = {
         "referred_by_month": {9: 1, 11: 2},
         "first_home_by_month": {9: 1, 11: 1},
         "administrations_by_month": {9: 1, 10: 2, 11: 2, 12: 1},
-        "due_by_month": {9: Decimal("320.00"), 10: Decimal("120.00"), 11: Decimal("320.00"), 12: Decimal("120.00")},
+        "due_by_month": {
+            9: Decimal("320.00"),
+            10: Decimal("120.00"),
+            11: Decimal("320.00"),
+            12: Decimal("120.00"),
+        },
         "inclusions": (2, Decimal("640.00")),
         "monthly": (2, Decimal("240.00")),
     },
@@ -182,7 +192,12 @@ EXPECTED = {
         "referred_by_month": {2: 2, 6: 1},
         "first_home_by_month": {2: 2, 6: 1},
         "administrations_by_month": {1: 3, 2: 1, 4: 1, 6: 1},
-        "due_by_month": {1: Decimal("120.00"), 2: Decimal("320.00"), 4: Decimal("120.00"), 6: Decimal("320.00")},
+        "due_by_month": {
+            1: Decimal("120.00"),
+            2: Decimal("320.00"),
+            4: Decimal("120.00"),
+            6: Decimal("320.00"),
+        },
         "inclusions": (2, Decimal("640.00")),
         "monthly": (2, Decimal("240.00")),
     },
