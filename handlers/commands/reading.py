@@ -1,0 +1,243 @@
+"""Reading commands: `patients` (who is in care, what is missing), `forfaits` (what is due, itemised) and
+`bilan` (activity against the target)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from handlers.context import Context, Invocation
+from handlers.referral_check import referral_decision
+from handlers.registry import READERS, WRITERS, Kind, Param, command
+from handlers.reply import Fact, Reply, Status
+from handlers.scope import sites_for_read
+from rules.forfaits import AdministrationRecord, ForfaitStatement, ReferralRecord, compute_forfaits
+from rules.month import Month, months_between
+from rules.reasons import Verdict
+from store.records import EntryKind, Role, Site
+from templates import date_fr, money, month_fr, plural, text
+
+# Beyond this many lines a text reply gives totals and says the detail is in `--json` / the export.
+MAX_LINES = 60
+ZERO = Decimal("0.00")
+
+
+def site_statement(ctx: Context, site: Site) -> ForfaitStatement:
+    """Every forfait line of one site, memoised until the next write to that site."""
+
+    def compute() -> ForfaitStatement:
+        start, end = ctx.params.covered_start, ctx.params.covered_end
+        referrals = [
+            ReferralRecord(e.patient, e.site, e.on, referral_decision(ctx, e).value is Verdict.YES)
+            for e in ctx.repo.entries(site.finess, EntryKind.REFERRAL)
+            if start <= e.on <= end
+        ]
+        administrations = [
+            AdministrationRecord(e.patient, e.site, e.on, e.count, e.oral)
+            for e in ctx.repo.entries(site.finess, EntryKind.ADMINISTRATION)
+            if start <= e.on <= end
+        ]
+        return compute_forfaits(referrals, administrations, ctx.params)
+
+    return ctx.repo.memo(site.finess, "forfaits", compute)
+
+
+def _period(value: int | Month | None, today: date) -> tuple[Month, Month, str]:
+    if value is None:
+        value = today.year
+    if isinstance(value, Month):
+        return value, value, month_fr(value)
+    return Month(value, 1), Month(value, 12), str(value)
+
+
+@command(
+    "forfaits",
+    roles=READERS,
+    positionals=[Param("période", Kind.YEAR_OR_MONTH)],
+    options=[Param("site", Kind.FINESS)],
+    aliases=("forfait",),
+)
+def forfaits(inv: Invocation, ctx: Context) -> Reply:
+    usage = ("forfaits", None)
+    sites = sites_for_read(inv.actor, ctx, inv.args.get("site"), usage)
+    first, last, label = _period(inv.args.get("période"), inv.request.now.date())
+    body: list[str] = []
+    data_sites = []
+    grand = ZERO
+    shown = 0
+    for site in sites:
+        statement = site_statement(ctx, site).for_period(first, last)
+        total = statement.total()
+        grand += total
+        paying = [line for line in statement.lines if line.amount > 0]
+        body.append(
+            text(
+                "commands.forfaits.site",
+                name=site.name,
+                finess=site.finess,
+                total=money(total),
+                patients=plural(len({line.patient for line in paying}), "patient"),
+            )
+        )
+        for line in paying:
+            if shown < MAX_LINES:
+                body.append(
+                    text(
+                        "commands.forfaits.line",
+                        patient=line.patient,
+                        month=month_fr(line.month),
+                        kind=text(f"commands.forfaits.kind.{line.kind}"),
+                        amount=money(line.amount),
+                    )
+                )
+            shown += 1
+        data_sites.append(
+            {
+                "site": site.finess,
+                "total": str(total),
+                "lines": [
+                    {"patient": ln.patient, "month": str(ln.month), "kind": ln.kind, "amount": str(ln.amount)}
+                    for ln in statement.lines
+                ],
+            }
+        )
+    if shown > MAX_LINES:
+        body.append(text("commands.forfaits.more", count=shown - MAX_LINES))
+    if not shown:
+        body.append(text("commands.forfaits.none"))
+    body.append(text("commands.forfaits.payment", year=last.year + 1))
+    return Reply(
+        Status.OK,
+        text("commands.forfaits.title", period=label),
+        body=body,
+        facts=[
+            Fact(text("commands.label.total"), money(grand)),
+            Fact(text("commands.label.sites"), str(len(sites))),
+        ],
+        data={"period": label, "total": str(grand), "sites": data_sites},
+    )
+
+
+@command(
+    "patients",
+    roles=WRITERS | {Role.ARS},
+    options=[Param("site", Kind.FINESS)],
+    aliases=("patient",),
+)
+def patients(inv: Invocation, ctx: Context) -> Reply:
+    usage = ("patients", None)
+    today = inv.request.now.date()
+    last_complete = Month.of(today).previous()
+    sites = sites_for_read(inv.actor, ctx, inv.args.get("site"), usage)
+    body: list[str] = []
+    rows = []
+    for site in sites:
+        in_care = 0
+        site_lines: list[str] = []
+        for patient in ctx.repo.patients(site.finess):
+            referrals = [r for r in patient.referrals if r.active]
+            if not referrals:
+                continue
+            ends = [e for e in patient.ends if e.active and e.on >= max(r.on for r in referrals)]
+            if ends:
+                continue
+            in_care += 1
+            first = min(r.on for r in referrals)
+            logged = {Month.of(a.on) for a in patient.administrations if a.active}
+            last = max(logged) if logged else None
+            missing = [m for m in months_between(Month.of(first), last_complete) if m not in logged]
+            rows.append(
+                {
+                    "site": site.finess,
+                    "patient": patient.code,
+                    "referred": first.isoformat(),
+                    "last_month": str(last) if last else None,
+                    "missing": [str(m) for m in missing],
+                }
+            )
+            if len(site_lines) < MAX_LINES:
+                site_lines.append(
+                    text(
+                        "commands.patients.line",
+                        patient=patient.code,
+                        referred=date_fr(first),
+                        last=month_fr(last) if last else None,
+                        missing=", ".join(month_fr(m) for m in missing[-6:]),
+                        missing_count=len(missing),
+                    )
+                )
+        body.append(
+            text(
+                "commands.patients.site", name=site.name, finess=site.finess, count=plural(in_care, "patient")
+            )
+        )
+        body.extend(site_lines)
+    if not rows:
+        body.append(text("commands.patients.none"))
+    return Reply(
+        Status.OK,
+        text("commands.patients.title"),
+        body=body,
+        facts=[Fact(text("commands.patients.in_care"), str(len(rows)))],
+        data={"patients": rows},
+    )
+
+
+@command(
+    "bilan",
+    roles=READERS,
+    positionals=[Param("année", Kind.YEAR)],
+    options=[Param("site", Kind.FINESS)],
+)
+def bilan(inv: Invocation, ctx: Context) -> Reply:
+    usage = ("bilan", None)
+    year: int = inv.args.get("année") or inv.request.now.year
+    sites = sites_for_read(inv.actor, ctx, inv.args.get("site"), usage)
+    body: list[str] = []
+    rows = []
+    totals = {"referrals": 0, "target": 0, "administrations": 0}
+    for site in sites:
+        referrals = [e for e in ctx.repo.entries(site.finess, EntryKind.REFERRAL) if e.on.year == year]
+        administrations = sum(
+            e.count
+            for e in ctx.repo.entries(site.finess, EntryKind.ADMINISTRATION)
+            if e.on.year == year and not e.oral
+        )
+        target = site.targets.get(year)
+        amount = site_statement(ctx, site).for_period(Month(year, 1), Month(year, 12)).total()
+        totals["referrals"] += len(referrals)
+        totals["administrations"] += administrations
+        totals["target"] += target or 0
+        rate = f"{round(100 * len(referrals) / target)} %" if target else None
+        body.append(
+            text(
+                "commands.bilan.site",
+                name=site.name,
+                finess=site.finess,
+                referrals=len(referrals),
+                target=target,
+                rate=rate,
+                administrations=administrations,
+                amount=money(amount),
+            )
+        )
+        rows.append(
+            {
+                "site": site.finess,
+                "referrals": len(referrals),
+                "target": target,
+                "administrations": administrations,
+                "forfaits": str(amount),
+            }
+        )
+    return Reply(
+        Status.OK,
+        text("commands.bilan.title", year=year),
+        body=body,
+        facts=[
+            Fact(text("commands.bilan.referrals"), str(totals["referrals"])),
+            Fact(text("commands.label.target"), str(totals["target"]) if totals["target"] else "—"),
+            Fact(text("commands.bilan.administrations"), str(totals["administrations"])),
+        ],
+        data={"year": year, "sites": rows, "totals": totals},
+    )

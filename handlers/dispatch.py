@@ -1,0 +1,131 @@
+"""The one entry point of the command language: `dispatch(request, ctx) -> Reply`, for every channel.
+
+It screens the text for health data first, finds the command (or sends free text to the question answerer),
+checks the member's right to run it, parses the arguments, and runs the handler. It never raises: a user error
+becomes a French reply with the right form of the command; an unexpected error is logged (without the user's
+text, which may hold health data) and becomes a French "internal error" reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import traceback
+
+import handlers.commands  # noqa: F401  (registers every command)
+from handlers import health_data
+from handlers.context import Context, Invocation
+from handlers.errors import HealthDataRefused, PermissionDenied, UserError
+from handlers.parsing import bind, split_verb, tokenize
+from handlers.registry import CommandSpec, Registry, registry
+from handlers.reply import Reply, Request, Status
+from templates import has_text, text
+
+log = logging.getLogger("expe50.dispatch")
+
+_PREFIX = re.compile(r"^\s*/?expe50\b\s*", re.IGNORECASE)
+QUESTION_VERB = "question"
+HELP_VERB = "aide"
+
+
+def dispatch(request: Request, ctx: Context, *, commands: Registry | None = None) -> Reply:
+    reg = commands or registry
+    verb = "?"
+    try:
+        finding = health_data.screen(request.text)
+        if finding is not None:
+            log.warning("request refused: %s (channel=%s)", finding.value, request.channel)
+            raise HealthDataRefused(f"commands.health.{finding.value}")
+        spec, words, rest = _route(reg, request.text)
+        verb = spec.name
+        actor = ctx.actor(request)
+        if not spec.allows(actor.role):
+            raise PermissionDenied("commands.error.denied", command=spec.name, role=_role_label(actor.role))
+        if spec.writes and request.delivery_id and ctx.repo.delivery_seen(request.delivery_id):
+            reference = ctx.repo.delivery_reference(request.delivery_id)
+            return Reply(
+                Status.OK, text("commands.delivery.seen"), reference=reference, data={"duplicate": True}
+            )
+        if spec.rest:
+            args: dict[str, object] = {}
+            extra: dict[str, str] = {}
+        else:
+            args, extra = bind(spec, words)
+        reply = spec.handler(Invocation(request, spec, actor, args, extra, rest), ctx)
+        log.info("command %s: %s (channel=%s)", verb, reply.status.value, request.channel)
+        return reply
+    except UserError as error:
+        log.info("command %s: user error %s (channel=%s)", verb, error.key, request.channel)
+        return error_reply(error, reg)
+    except Exception as error:
+        # The message of an exception may quote user input: log its type and where it happened only.
+        where = "".join(traceback.format_tb(error.__traceback__)[-3:])
+        log.error("internal error in %s: %s\n%s", verb, type(error).__name__, where)
+        return Reply(
+            Status.ERROR, text("commands.error.internal"), body=[text("commands.error.internal_body")]
+        )
+
+
+def _route(reg: Registry, raw: str) -> tuple[CommandSpec, list[str], str]:
+    body = _PREFIX.sub("", raw, count=1).strip()
+    if not body:
+        help_spec = reg.get(HELP_VERB, None)
+        if help_spec is None:
+            raise UserError("commands.error.empty")
+        return help_spec, [], ""
+    first = body.split(maxsplit=1)[0]
+    if reg.verb(first) is not None:
+        tokens = tokenize(body)
+        spec, used = split_verb(reg, tokens)
+        assert spec is not None
+        rest = _rest_after(body, used)
+        return spec, tokens[used:], rest
+    question = reg.get(QUESTION_VERB, None)
+    if _looks_like_command(body) or question is None:
+        closest = reg.closest(first)
+        if closest:
+            raise UserError("commands.error.unknown_verb_closest", verb=first, closest=closest)
+        raise UserError("commands.error.unknown_verb", verb=first)
+    return question, [], body
+
+
+def _rest_after(body: str, used: int) -> str:
+    parts = body.split(maxsplit=used)
+    return parts[used] if len(parts) > used else ""
+
+
+def _looks_like_command(body: str) -> bool:
+    """A mistyped verb rather than a question: no question mark, and a single word, or `clé=valeur`, or a word
+    with digits (a date, a FINESS, a patient code) — questions are sentences."""
+    if "?" in body:
+        return False
+    words = body.split()
+    if len(words) == 1:
+        return len(words[0]) <= 20 and words[0].isalpha()
+    return any("=" in w for w in words) or any(any(c.isdigit() for c in w) for w in words[1:3])
+
+
+def _role_label(role: object) -> str:
+    key = f"commands.role.{getattr(role, 'value', 'none')}"
+    return text(key) if has_text(key) else str(role)
+
+
+def usage_text(verb: str, sub: str | None, reg: Registry | None = None) -> str | None:
+    spec = (reg or registry).get(verb, sub)
+    if spec is None:
+        return None
+    return text(spec.usage) if has_text(spec.usage) else None
+
+
+def error_reply(error: UserError, reg: Registry | None = None) -> Reply:
+    status = Status.DENIED if isinstance(error, PermissionDenied) else Status.ERROR
+    body: list[str] = []
+    if isinstance(error, HealthDataRefused):
+        body.append(text("commands.health.explain"))
+    if error.usage is not None:
+        usage = usage_text(error.usage[0], error.usage[1], reg)
+        if usage:
+            body.append(text("commands.error.usage", usage=usage))
+    if error.key == "commands.error.unknown_verb" or error.key == "commands.error.unknown_verb_closest":
+        body.append(text("commands.error.see_help"))
+    return Reply(status, text(error.key, **error.params), body=body, data={"error": error.key})

@@ -1,0 +1,507 @@
+"""The domain repository: sites, HADs, conventions, members, patients and their care entries.
+
+It is the only code that reads or writes the domain tables of the database, always through the engine
+(store/engine.py): every write is one engine batch holding the change and its audit line (who, when, from
+which channel, what), so an acknowledged command is durable and traceable.
+
+Reads are served from in-memory indexes built once at open (one process is the single writer, so the indexes
+can never go stale), grouped per site and per patient: a read about one site never scans the others, and a
+write checks idempotency and reference uniqueness in constant time. Derived values (e.g. a site's forfaits)
+may be memoised with `memo()`; the memo of a site is dropped on every write to that site.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from store import schema
+from store.engine import Database
+from store.records import (
+    REFERENCE_PREFIX,
+    Cancellation,
+    Convention,
+    Entry,
+    EntryKind,
+    Had,
+    Member,
+    Patient,
+    Role,
+    Site,
+)
+
+T = TypeVar("T")
+
+# No 0/O, 1/I/L, 5/S, 2/Z: a reference read aloud or copied by hand stays unambiguous.
+REFERENCE_ALPHABET = "346789ABCDEFGHJKMNPQRTUVWXY"
+REFERENCE_LENGTH = 5
+
+_KIND_TABLE = {
+    EntryKind.REFERRAL: schema.REFERRALS,
+    EntryKind.ADMINISTRATION: schema.ADMINISTRATIONS,
+    EntryKind.END: schema.ENDS,
+}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who makes a change, from which channel, and when: written to the audit journal with the change."""
+
+    actor: str
+    channel: str
+    at: datetime
+    delivery_id: str | None = None
+
+
+@dataclass
+class _PatientFile:
+    code: str
+    entries: dict[EntryKind, list[Entry]] = field(default_factory=lambda: {kind: [] for kind in EntryKind})
+
+
+@dataclass
+class _SiteFile:
+    patients: dict[str, _PatientFile] = field(default_factory=dict)
+
+
+class Repository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._sites: dict[str, tuple[int, Site]] = {}
+        self._hads: dict[str, tuple[int, Had]] = {}
+        self._conventions: dict[tuple[str, str], tuple[int, Convention]] = {}
+        self._members: dict[str, tuple[int, Member]] = {}
+        self._entries: dict[str, tuple[int, Entry]] = {}
+        self._files: dict[str, _SiteFile] = {}
+        self._same_entry: dict[tuple[EntryKind, str, str, str], str] = {}
+        self._deliveries: dict[str, str | None] = {}
+        self._memo: dict[str, dict[Any, Any]] = {}
+        self._load()
+
+    @classmethod
+    def open(cls, path: str | Path) -> Repository:
+        """Open (or create) the database file; raises store.errors.DatabaseLocked when another process holds
+        it and SchemaVersionError when it was written by an unknown version."""
+        return cls(Database.open(Path(path), schema_version=schema.SCHEMA_VERSION))
+
+    @property
+    def database(self) -> Database:
+        """The engine, for the other stores (outbox, mail) that keep their own tables in the same file."""
+        return self._db
+
+    def close(self) -> None:
+        self._db.close()
+
+    # ---- loading -------------------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        for doc in self._db.table(schema.SITES).all():
+            site = _site_from(doc)
+            self._sites[site.finess] = (doc["_id"], site)
+        for doc in self._db.table(schema.HADS).all():
+            had = _had_from(doc)
+            self._hads[had.finess] = (doc["_id"], had)
+        for doc in self._db.table(schema.CONVENTIONS).all():
+            convention = _convention_from(doc)
+            self._conventions[(convention.site, convention.had)] = (doc["_id"], convention)
+        for doc in self._db.table(schema.MEMBERS).all():
+            member = _member_from(doc)
+            self._members[member.member_id] = (doc["_id"], member)
+        for kind, table in _KIND_TABLE.items():
+            for doc in self._db.table(table).all():
+                self._index_entry(doc["_id"], _entry_from(kind, doc))
+        for doc in self._db.table(schema.DELIVERIES).all():
+            self._deliveries[doc["delivery_id"]] = doc.get("reference")
+
+    def _index_entry(self, doc_id: int, entry: Entry) -> None:
+        self._entries[entry.reference] = (doc_id, entry)
+        site_file = self._files.setdefault(entry.site, _SiteFile())
+        patient = site_file.patients.setdefault(entry.patient, _PatientFile(entry.patient))
+        patient.entries[entry.kind].append(entry)
+        if entry.active:
+            self._same_entry[_same_key(entry)] = entry.reference
+
+    # ---- writing -------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, origin: Origin, action: str, detail: dict[str, Any]) -> Iterator[None]:
+        """One engine batch: the change, the audit line and the delivery id, all durable or none."""
+        with self._db.batch():
+            yield
+            self._db.audit(
+                actor=origin.actor, channel=origin.channel, action=action, detail=detail, at=origin.at
+            )
+            if origin.delivery_id is not None:
+                self._db.table(schema.DELIVERIES).insert(
+                    {"delivery_id": origin.delivery_id, "reference": detail.get("reference")}
+                )
+        if origin.delivery_id is not None:
+            self._deliveries[origin.delivery_id] = detail.get("reference")
+
+    def delivery_seen(self, delivery_id: str) -> bool:
+        return delivery_id in self._deliveries
+
+    def delivery_reference(self, delivery_id: str) -> str | None:
+        return self._deliveries.get(delivery_id)
+
+    # ---- sites ---------------------------------------------------------------------------------------------
+
+    def site(self, finess: str) -> Site | None:
+        found = self._sites.get(finess)
+        return found[1] if found else None
+
+    def sites(self, region: str | None = None) -> list[Site]:
+        return sorted(
+            (site for _, site in self._sites.values() if region is None or site.region == region),
+            key=lambda site: site.finess,
+        )
+
+    def save_site(self, site: Site, origin: Origin) -> bool:
+        """Create or replace a site; returns True when it was new."""
+        doc = _site_doc(site)
+        existing = self._sites.get(site.finess)
+        with self._write(origin, "site.save", {"finess": site.finess}):
+            table = self._db.table(schema.SITES)
+            if existing:
+                table.update(existing[0], doc)
+                doc_id = existing[0]
+            else:
+                doc_id = table.insert(doc)
+        self._sites[site.finess] = (doc_id, site)
+        self._memo.clear()  # eligibility of referrals may change
+        return existing is None
+
+    def set_targets(self, finess: str, targets: dict[int, int], origin: Origin) -> Site:
+        doc_id, site = self._sites[finess]
+        merged = replace(site, targets={**site.targets, **targets})
+        with self._write(origin, "site.targets", {"finess": finess, "targets": _str_keys(targets)}):
+            self._db.table(schema.SITES).update(doc_id, {"targets": _str_keys(merged.targets)})
+        self._sites[finess] = (doc_id, merged)
+        return merged
+
+    # ---- HADs and conventions ------------------------------------------------------------------------------
+
+    def had(self, finess: str) -> Had | None:
+        found = self._hads.get(finess)
+        return found[1] if found else None
+
+    def hads(self) -> list[Had]:
+        return sorted((had for _, had in self._hads.values()), key=lambda had: had.finess)
+
+    def save_had(self, had: Had, origin: Origin) -> bool:
+        doc = _had_doc(had)
+        existing = self._hads.get(had.finess)
+        with self._write(origin, "had.save", {"finess": had.finess}):
+            table = self._db.table(schema.HADS)
+            if existing:
+                table.update(existing[0], doc)
+                doc_id = existing[0]
+            else:
+                doc_id = table.insert(doc)
+        self._hads[had.finess] = (doc_id, had)
+        self._memo.clear()  # eligibility of referrals may change
+        return existing is None
+
+    def convention(self, site: str, had: str) -> Convention | None:
+        found = self._conventions.get((site, had))
+        return found[1] if found else None
+
+    def conventions(self, site: str | None = None) -> list[Convention]:
+        return sorted(
+            (c for _, c in self._conventions.values() if site is None or c.site == site),
+            key=lambda c: (c.site, c.had),
+        )
+
+    def save_convention(self, convention: Convention, origin: Origin) -> bool:
+        doc = {
+            "site": convention.site,
+            "had": convention.had,
+            "signed_on": _iso(convention.signed_on),
+        }
+        key = (convention.site, convention.had)
+        existing = self._conventions.get(key)
+        with self._write(origin, "convention.save", {"site": convention.site, "had": convention.had}):
+            table = self._db.table(schema.CONVENTIONS)
+            if existing:
+                table.update(existing[0], doc)
+                doc_id = existing[0]
+            else:
+                doc_id = table.insert(doc)
+        self._conventions[key] = (doc_id, convention)
+        self._memo.clear()  # eligibility of referrals may change
+        return existing is None
+
+    # ---- members -------------------------------------------------------------------------------------------
+
+    def member(self, member_id: str) -> Member | None:
+        found = self._members.get(member_id)
+        return found[1] if found else None
+
+    def members(self) -> list[Member]:
+        return sorted((m for _, m in self._members.values()), key=lambda m: m.member_id)
+
+    def member_by_email(self, email: str) -> Member | None:
+        wanted = email.lower()
+        for _, member in self._members.values():
+            if member.email == wanted or member.member_id == wanted:
+                return member
+        return None
+
+    def save_member(self, member: Member, origin: Origin) -> bool:
+        doc = _member_doc(member)
+        existing = self._members.get(member.member_id)
+        with self._write(origin, "member.save", {"member": member.member_id, "role": member.role.value}):
+            table = self._db.table(schema.MEMBERS)
+            if existing:
+                table.update(existing[0], doc)
+                doc_id = existing[0]
+            else:
+                doc_id = table.insert(doc)
+        self._members[member.member_id] = (doc_id, member)
+        return existing is None
+
+    def set_reminders(self, member_id: str, wanted: bool, origin: Origin) -> Member:
+        doc_id, member = self._members[member_id]
+        updated = replace(member, reminders=wanted)
+        with self._write(origin, "member.reminders", {"member": member_id, "reminders": wanted}):
+            self._db.table(schema.MEMBERS).update(doc_id, {"reminders": wanted})
+        self._members[member_id] = (doc_id, updated)
+        return updated
+
+    # ---- patients and care entries -------------------------------------------------------------------------
+
+    def patient(self, site: str, code: str) -> Patient | None:
+        site_file = self._files.get(site)
+        found = site_file.patients.get(code) if site_file else None
+        return _patient_view(site, found) if found else None
+
+    def patients(self, site: str) -> list[Patient]:
+        site_file = self._files.get(site)
+        if site_file is None:
+            return []
+        return [_patient_view(site, p) for _, p in sorted(site_file.patients.items())]
+
+    def entries(self, site: str, kind: EntryKind, *, active_only: bool = True) -> list[Entry]:
+        """Every entry of one kind for one site, patient by patient (no other site is read)."""
+        site_file = self._files.get(site)
+        if site_file is None:
+            return []
+        return [
+            entry
+            for patient in site_file.patients.values()
+            for entry in patient.entries[kind]
+            if entry.active or not active_only
+        ]
+
+    def entry(self, reference: str) -> Entry | None:
+        found = self._entries.get(reference.upper())
+        return found[1] if found else None
+
+    def same_entry(self, kind: EntryKind, site: str, patient: str, key: str) -> Entry | None:
+        """The active entry already logged for this patient, kind and day (or month), if any."""
+        reference = self._same_entry.get((kind, site, patient, key))
+        return self._entries[reference][1] if reference else None
+
+    def add_entry(self, entry: Entry, origin: Origin) -> tuple[Entry, bool]:
+        """Log a referral, administration or end of care. The reference is assigned here. The same patient,
+        kind and day (or month) twice is recorded once: returns (the existing entry, False)."""
+        existing = self.same_entry(entry.kind, entry.site, entry.patient, _entry_key(entry))
+        if existing is not None:
+            return existing, False
+        entry = replace(
+            entry,
+            reference=self._new_reference(entry.kind),
+            author=origin.actor,
+            channel=origin.channel,
+            at=origin.at,
+            cancelled=None,
+        )
+        doc = _entry_doc(entry)
+        new_patient = entry.patient not in self._files.get(entry.site, _SiteFile()).patients
+        with self._write(
+            origin, f"{entry.kind.value}.add", {"reference": entry.reference, "site": entry.site}
+        ):
+            if new_patient:
+                self._db.table(schema.PATIENTS).insert(
+                    {"site": entry.site, "code": entry.patient, "at": origin.at.isoformat()}
+                )
+            doc_id = self._db.table(_KIND_TABLE[entry.kind]).insert(doc)
+        self._index_entry(doc_id, entry)
+        self._memo.pop(entry.site, None)
+        return entry, True
+
+    def cancel(self, reference: str, origin: Origin) -> Entry:
+        """Mark an entry cancelled; the entry stays in the history (and in the audit journal)."""
+        doc_id, entry = self._entries[reference.upper()]
+        cancelled = replace(entry, cancelled=Cancellation(by=origin.actor, at=origin.at))
+        stamp = {"by": origin.actor, "at": origin.at.isoformat()}
+        with self._write(
+            origin, f"{entry.kind.value}.cancel", {"reference": entry.reference, "site": entry.site}
+        ):
+            self._db.table(_KIND_TABLE[entry.kind]).update(doc_id, {"cancelled": stamp})
+        self._entries[entry.reference] = (doc_id, cancelled)
+        patient = self._files[entry.site].patients[entry.patient]
+        bucket = patient.entries[entry.kind]
+        bucket[bucket.index(entry)] = cancelled
+        if self._same_entry.get(_same_key(entry)) == entry.reference:
+            del self._same_entry[_same_key(entry)]
+        self._memo.pop(entry.site, None)
+        return cancelled
+
+    def _new_reference(self, kind: EntryKind) -> str:
+        while True:
+            body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+            reference = f"{REFERENCE_PREFIX[kind]}-{body}"
+            if reference not in self._entries:
+                return reference
+
+    # ---- derived values ------------------------------------------------------------------------------------
+
+    def memo(self, site: str, key: Any, compute: Callable[[], T]) -> T:
+        """A value derived from one site's entries, computed once until the next write to that site."""
+        bucket = self._memo.setdefault(site, {})
+        if key not in bucket:
+            bucket[key] = compute()
+        value: T = bucket[key]
+        return value
+
+    def is_empty(self) -> bool:
+        return not (self._sites or self._hads or self._members)
+
+
+# ---- documents <-> records ---------------------------------------------------------------------------------
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _str_keys(targets: dict[int, int]) -> dict[str, int]:
+    return {str(year): count for year, count in sorted(targets.items())}
+
+
+def _site_doc(site: Site) -> dict[str, Any]:
+    return {
+        "finess": site.finess,
+        "name": site.name,
+        "region": site.region,
+        "category": site.category,
+        "legal_finess": site.legal_finess,
+        "selected_on": _iso(site.selected_on),
+        "targets": _str_keys(site.targets),
+    }
+
+
+def _site_from(doc: dict[str, Any]) -> Site:
+    return Site(
+        finess=doc["finess"],
+        name=doc["name"],
+        region=doc["region"],
+        category=doc["category"],
+        legal_finess=doc.get("legal_finess"),
+        selected_on=_day(doc.get("selected_on")),
+        targets={int(year): int(count) for year, count in (doc.get("targets") or {}).items()},
+    )
+
+
+def _had_doc(had: Had) -> dict[str, Any]:
+    return {"finess": had.finess, "name": had.name, "communes": list(had.communes), "under_3": had.under_3}
+
+
+def _had_from(doc: dict[str, Any]) -> Had:
+    return Had(doc["finess"], doc["name"], tuple(doc.get("communes") or ()), bool(doc.get("under_3")))
+
+
+def _convention_from(doc: dict[str, Any]) -> Convention:
+    return Convention(doc["site"], doc["had"], _day(doc.get("signed_on")))
+
+
+def _member_doc(member: Member) -> dict[str, Any]:
+    return {
+        "member_id": member.member_id,
+        "role": member.role.value,
+        "sites": list(member.sites),
+        "region": member.region,
+        "email": member.email,
+        "reminders": member.reminders,
+    }
+
+
+def _member_from(doc: dict[str, Any]) -> Member:
+    return Member(
+        member_id=doc["member_id"],
+        role=Role(doc["role"]),
+        sites=tuple(doc.get("sites") or ()),
+        region=doc.get("region"),
+        email=doc.get("email"),
+        reminders=bool(doc.get("reminders")),
+    )
+
+
+def _entry_doc(entry: Entry) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "ref": entry.reference,
+        "site": entry.site,
+        "patient": entry.patient,
+        "on": entry.on.isoformat(),
+        "author": entry.author,
+        "channel": entry.channel,
+        "at": entry.at.isoformat(),
+        "cancelled": None,
+    }
+    if entry.kind is EntryKind.REFERRAL:
+        doc.update(had=entry.had, commune=entry.commune, under_3=entry.under_3)
+    elif entry.kind is EntryKind.ADMINISTRATION:
+        doc.update(count=entry.count, oral=entry.oral, whole_month=entry.whole_month)
+    else:
+        doc.update(reason=entry.reason)
+    return doc
+
+
+def _entry_from(kind: EntryKind, doc: dict[str, Any]) -> Entry:
+    stamp = doc.get("cancelled")
+    return Entry(
+        kind=kind,
+        reference=doc["ref"],
+        site=doc["site"],
+        patient=doc["patient"],
+        on=date.fromisoformat(doc["on"]),
+        author=doc["author"],
+        channel=doc["channel"],
+        at=datetime.fromisoformat(doc["at"]),
+        had=doc.get("had"),
+        commune=doc.get("commune"),
+        under_3=doc.get("under_3"),
+        count=int(doc.get("count", 1)),
+        oral=bool(doc.get("oral", False)),
+        whole_month=bool(doc.get("whole_month", False)),
+        reason=doc.get("reason"),
+        cancelled=Cancellation(stamp["by"], datetime.fromisoformat(stamp["at"])) if stamp else None,
+    )
+
+
+def _entry_key(entry: Entry) -> str:
+    return entry.on.isoformat()[:7] if entry.whole_month else entry.on.isoformat()
+
+
+def _same_key(entry: Entry) -> tuple[EntryKind, str, str, str]:
+    return (entry.kind, entry.site, entry.patient, _entry_key(entry))
+
+
+def _patient_view(site: str, found: _PatientFile) -> Patient:
+    return Patient(
+        site=site,
+        code=found.code,
+        referrals=tuple(found.entries[EntryKind.REFERRAL]),
+        administrations=tuple(found.entries[EntryKind.ADMINISTRATION]),
+        ends=tuple(found.entries[EntryKind.END]),
+    )
