@@ -1,0 +1,257 @@
+"""The modals: `/expe50 adressage` or `/expe50 administration` without arguments (and the buttons that say
+so) open a form instead of asking for the command's syntax.
+
+A form is a description (`Form`: which fields, which widget, which option of the typed command each
+field fills); the submitted values become the same `/expe50 …` text a user would type, so submitting runs
+exactly the handler of the typed command. Errors are shown inside the modal, next to the field they are
+about: first the checks the form can make itself (a required field, the shape of a patient code, a date in
+the future), then the handler's own refusal, placed on the field it names.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from bot.render.slack import cut, mrkdwn, plain
+from bot.slack.backend import Choice
+from templates import text
+
+Widget = Literal["patient", "date", "had", "choice", "commune", "flag"]
+CALLBACK_PREFIX = "expe50.form."
+MAX_OPTIONS = 100  # Slack's limit for a static select
+MAX_METADATA = 3000
+
+_PATIENT = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+_INSEE = re.compile(r"^(?:\d{2}|2[AaBb])\d{3}$")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # the block id, and the command option it fills (`had=`), or a positional when `positional`
+    widget: Widget
+    label: str  # message key
+    required: bool = True
+    positional: bool = False
+    hint: str | None = None  # message key
+    choices: tuple[tuple[str, str], ...] = ()  # (value, message key) for "choice"
+    flag_value: str = "oui"  # what a ticked "flag" writes
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str  # also the verb of the command it runs
+    title: str  # message key
+    intro: str  # message key
+    fields: tuple[Field, ...]
+
+    @property
+    def callback_id(self) -> str:
+        return CALLBACK_PREFIX + self.name
+
+    def field(self, name: str) -> Field | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+
+_TREATMENTS = (("injectable", "slack.form.treatment.injectable"), ("orale", "slack.form.treatment.orale"))
+
+FORMS: dict[str, Form] = {
+    form.name: form
+    for form in (
+        Form(
+            name="adressage",
+            title="slack.form.adressage.title",
+            intro="slack.form.adressage.intro",
+            fields=(
+                Field(
+                    "patient",
+                    "patient",
+                    "slack.form.field.patient",
+                    positional=True,
+                    hint="slack.form.field.patient_hint",
+                ),
+                Field("date", "date", "slack.form.field.date_adressage"),
+                Field("had", "had", "slack.form.field.had"),
+                Field(
+                    "commune",
+                    "commune",
+                    "slack.form.field.commune",
+                    required=False,
+                    hint="slack.form.field.commune_hint",
+                ),
+                Field("moins3ans", "flag", "slack.form.field.moins_de_3_ans", required=False),
+            ),
+        ),
+        Form(
+            name="administration",
+            title="slack.form.administration.title",
+            intro="slack.form.administration.intro",
+            fields=(
+                Field(
+                    "patient",
+                    "patient",
+                    "slack.form.field.patient",
+                    positional=True,
+                    hint="slack.form.field.patient_hint",
+                ),
+                Field("date", "date", "slack.form.field.date_administration"),
+                Field("traitement", "choice", "slack.form.field.traitement", choices=_TREATMENTS),
+            ),
+        ),
+    )
+}
+
+
+def form_for(verb: str) -> Form | None:
+    return FORMS.get(verb)
+
+
+# ---- the modal --------------------------------------------------------------------------------------------
+
+
+def modal(form: Form, today: date, hads: Sequence[Choice], metadata: dict[str, Any]) -> dict[str, Any]:
+    """The modal view for `form`. `metadata` (where to answer: the response_url of the command or button)
+    rides along in private_metadata and comes back with the submission."""
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(text(form.intro))}]
+    for field in form.fields:
+        blocks.append(_input(field, today, hads))
+    return {
+        "type": "modal",
+        "callback_id": form.callback_id,
+        "title": plain(text(form.title), 24),
+        "submit": plain(text("slack.form.submit"), 24),
+        "close": plain(text("slack.form.cancel"), 24),
+        "private_metadata": cut(json.dumps(metadata), MAX_METADATA),
+        "blocks": blocks,
+    }
+
+
+def _input(field: Field, today: date, hads: Sequence[Choice]) -> dict[str, Any]:
+    element: dict[str, Any]
+    if field.widget == "date":
+        element = {"type": "datepicker", "action_id": "value", "initial_date": today.isoformat()}
+    elif field.widget == "had":
+        options = [_option(c.value, c.label) for c in hads[:MAX_OPTIONS]]
+        element = {
+            "type": "static_select",
+            "action_id": "value",
+            "placeholder": plain(text("slack.form.field.had_placeholder"), 150),
+            "options": options or [_option("-", text("slack.form.error.no_had"))],
+        }
+        if len(options) == 1:
+            element["initial_option"] = options[0]
+    elif field.widget == "choice":
+        options = [_option(value, text(key)) for value, key in field.choices]
+        element = {
+            "type": "static_select",
+            "action_id": "value",
+            "options": options,
+            "initial_option": options[0],
+        }
+    elif field.widget == "flag":
+        element = {
+            "type": "checkboxes",
+            "action_id": "value",
+            "options": [_option(field.flag_value, text("slack.form.field.moins_de_3_ans_oui"))],
+        }
+    else:
+        element = {
+            "type": "plain_text_input",
+            "action_id": "value",
+            "max_length": 20 if field.widget == "patient" else 10,
+        }
+        if field.widget == "patient":
+            element["placeholder"] = plain(text("slack.form.field.patient_placeholder"), 150)
+    block: dict[str, Any] = {
+        "type": "input",
+        "block_id": field.name,
+        "label": plain(text(field.label), 2000),
+        "element": element,
+        "optional": not field.required,
+    }
+    if field.hint:
+        block["hint"] = plain(text(field.hint), 2000)
+    return block
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": plain(label, 75), "value": cut(value, 150)}
+
+
+# ---- the submission ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Submission:
+    command: str  # the /expe50 text the form stands for
+    errors: dict[str, str]  # block id -> French message; not empty means nothing is run
+
+
+def read(form: Form, state_values: dict[str, Any], today: date) -> Submission:
+    """The command text of a submitted form, or the errors to show next to its fields."""
+    errors: dict[str, str] = {}
+    positionals: list[str] = []
+    options: list[str] = []
+    for field in form.fields:
+        raw = _value(field, (state_values.get(field.name) or {}).get("value") or {})
+        if not raw:
+            if field.required:
+                errors[field.name] = text("slack.form.error.required")
+            continue
+        problem = _check(field, raw, today)
+        if problem:
+            errors[field.name] = problem
+            continue
+        if field.positional:
+            positionals.append(shlex.quote(raw))
+        else:
+            options.append(f"{field.name}={shlex.quote(raw)}")
+    return Submission(" ".join([form.name, *positionals, *options]), errors)
+
+
+def _value(field: Field, element: dict[str, Any]) -> str:
+    if field.widget == "date":
+        return str(element.get("selected_date") or "")
+    if field.widget in ("had", "choice"):
+        option = element.get("selected_option") or {}
+        value = str(option.get("value") or "")
+        return "" if value == "-" else value
+    if field.widget == "flag":
+        return field.flag_value if element.get("selected_options") else ""
+    return str(element.get("value") or "").strip()
+
+
+def _check(field: Field, raw: str, today: date) -> str | None:
+    if field.widget == "patient" and not _PATIENT.match(raw):
+        return text("slack.form.error.patient_format")
+    if field.widget == "commune" and not _INSEE.match(raw):
+        return text("slack.form.error.commune_format")
+    if field.widget == "date":
+        try:
+            if date.fromisoformat(raw) > today:
+                return text("slack.form.error.future")
+        except ValueError:
+            return text("slack.form.error.required")
+    return None
+
+
+def error_field(form: Form, error_key: str | None) -> str:
+    """The field a handler's refusal is about, from its message key (e.g. `commands.error.date_format` →
+    the date field); the first field when the key names none of them."""
+    key = (error_key or "").lower()
+    hints = {
+        "patient": ("patient",),
+        "date": ("date", "month", "mois", "period", "future", "before", "after", "avant", "apres"),
+        "had": ("had", "convention"),
+        "commune": ("commune", "insee", "area", "zone"),
+        "traitement": ("oral", "traitement", "treatment"),
+    }
+    for name, words in hints.items():
+        if form.field(name) is not None and any(word in key for word in words):
+            return name
+    return form.fields[0].name

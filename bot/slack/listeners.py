@@ -1,0 +1,264 @@
+"""The Bolt listeners: `/expe50`, the buttons, the modals and App Home.
+
+Slack wants an acknowledgement within 3 seconds. A command is run in a worker and waited for at most
+`ack_budget` seconds: a fast answer goes back in the acknowledgement itself (one round trip), a slow one is
+acknowledged with "I'm on it" and posted to the response_url when done. Modals are opened right after the
+acknowledgement (a trigger id lives 3 seconds), before anything slow.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+from bot.render.slack import FORM_ACTION, RUN_ACTION, reply_message, simple_message
+from bot.slack import forms
+from bot.slack.backend import SlackBackend
+from bot.slack.deliveries import RecentDeliveries, delivery_key, is_retry
+from bot.slack.home import home_view
+from handlers.reply import Reply, Request, Status
+from handlers.values import fold
+from templates import text
+
+log = logging.getLogger("expe50.slack")
+
+COMMAND = "/expe50"
+
+
+@dataclass
+class Listeners:
+    backend: SlackBackend
+    clock: Callable[[], datetime]
+    executor: Executor
+    ack_budget: float = 2.0  # seconds; Slack's limit is 3 and the round trip needs some of it
+    recent: RecentDeliveries | None = None
+
+    def register(self, app: App) -> None:
+        recent = self.recent or RecentDeliveries()
+        app.middleware(_dedup_middleware(recent, self.backend))
+        app.command(COMMAND)(self.on_command)
+        app.action(re.compile(rf"^{re.escape(RUN_ACTION)}"))(self.on_run_button)
+        app.action(re.compile(rf"^{re.escape(FORM_ACTION)}"))(self.on_form_button)
+        app.view(re.compile(rf"^{re.escape(forms.CALLBACK_PREFIX)}"))(self.on_form_submit)
+        app.event("app_home_opened")(self.on_home_opened)
+        app.error(self.on_error)
+
+    # ---- /expe50 ------------------------------------------------------------------------------------------
+
+    def on_command(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        user = str(body.get("user_id", ""))
+        typed = str(body.get("text") or "").strip()
+        now = self.clock()
+        words = typed.split()
+        form = forms.form_for(fold(words[0])) if len(words) == 1 else None
+        if form is not None and self.backend.may_use_form(user, form.name, now):
+            ack()
+            meta = {"response_url": body.get("response_url"), "user": user}
+            self._open_form(client, str(body.get("trigger_id", "")), form, user, now, meta)
+            return
+        request = Request(user, typed, "slack", now, delivery_id=context.get("delivery_id"))
+        future = self.executor.submit(self.backend.dispatch, request)
+        try:
+            reply = future.result(timeout=self.ack_budget)
+        except FutureTimeout:
+            ack(**simple_message(text("slack.reply.working")), response_type="ephemeral")
+            response_url = str(body.get("response_url", ""))
+            future.add_done_callback(lambda done: self._answer_later(done, user, client, response_url))
+            return
+        ack(**reply_message(reply), response_type="ephemeral")
+        self._send_files(reply, user, client)
+
+    def _answer_later(self, done: Future[Reply], user: str, client: WebClient, response_url: str) -> None:
+        try:
+            reply = done.result()
+        except Exception as error:  # dispatch never raises; this is a last resort, never a traceback to users
+            log.error("slow command failed: %s", type(error).__name__)
+            self._deliver(simple_message(text("slack.reply.failure")), user, client, response_url)
+            return
+        self._deliver(reply_message(reply), user, client, response_url)
+        self._send_files(reply, user, client)
+
+    # ---- buttons ------------------------------------------------------------------------------------------
+
+    def on_run_button(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        user = str((body.get("user") or {}).get("id", ""))
+        command = str(((body.get("actions") or [{}])[0]).get("value") or "")
+        request = Request(user, command, "slack", self.clock(), delivery_id=context.get("delivery_id"))
+        reply = self.backend.dispatch(request)
+        self._deliver(reply_message(reply), user, client, str(body.get("response_url") or ""))
+        self._send_files(reply, user, client)
+
+    def on_form_button(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        ack()
+        user = str((body.get("user") or {}).get("id", ""))
+        now = self.clock()
+        try:
+            value = json.loads(((body.get("actions") or [{}])[0]).get("value") or "{}")
+        except ValueError:
+            value = {}
+        form = forms.form_for(str(value.get("form", "")))
+        response_url = str(body.get("response_url") or "")
+        if form is None or not self.backend.may_use_form(user, form.name, now):
+            # The typed command gives the refusal (who to ask for access) in the same words as everywhere.
+            reply = self.backend.dispatch(Request(user, str(value.get("command") or ""), "slack", now))
+            self._deliver(reply_message(reply), user, client, response_url)
+            return
+        meta = {"response_url": response_url or None, "user": user}
+        self._open_form(client, str(body.get("trigger_id", "")), form, user, now, meta)
+
+    # ---- modals -------------------------------------------------------------------------------------------
+
+    def _open_form(
+        self,
+        client: WebClient,
+        trigger_id: str,
+        form: forms.Form,
+        user: str,
+        now: datetime,
+        meta: dict[str, Any],
+    ) -> None:
+        hads = self.backend.had_choices(user) if form.field("had") else []
+        view = forms.modal(form, now.date(), hads, meta)
+        try:
+            client.views_open(trigger_id=trigger_id, view=view)
+        except Exception as error:  # an expired trigger: say how to type the command instead
+            log.warning("views.open failed: %s", _slack_error(error))
+            usage = f"/expe50 {form.name} …"
+            message = simple_message(text("slack.form.unavailable", usage=usage))
+            self._deliver(message, user, client, str(meta.get("response_url") or ""))
+
+    def on_form_submit(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        view = body.get("view") or {}
+        form = forms.form_for(str(view.get("callback_id", "")).removeprefix(forms.CALLBACK_PREFIX))
+        user = str((body.get("user") or {}).get("id", ""))
+        if form is None:
+            ack()
+            return
+        now = self.clock()
+        submission = forms.read(form, (view.get("state") or {}).get("values") or {}, now.date())
+        if submission.errors:
+            ack(response_action="errors", errors=submission.errors)
+            return
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        response_url = str(meta.get("response_url") or "")
+        request = Request(user, submission.command, "slack", now, delivery_id=context.get("delivery_id"))
+        future = self.executor.submit(self.backend.dispatch, request)
+        try:
+            reply = future.result(timeout=self.ack_budget)
+        except FutureTimeout:
+            ack()
+            future.add_done_callback(lambda done: self._answer_later(done, user, client, response_url))
+            return
+        if reply.status in (Status.ERROR, Status.DENIED):
+            field = forms.error_field(form, str(reply.data.get("error") or ""))
+            ack(response_action="errors", errors={field: _error_text(reply)})
+            return
+        ack()
+        self._deliver(reply_message(reply), user, client, response_url)
+
+    # ---- App Home -----------------------------------------------------------------------------------------
+
+    def on_home_opened(self, event: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        user = str(event.get("user", ""))
+        home = self.backend.home(user, self.clock())
+        client.views_publish(user_id=user, view=home_view(home))
+
+    # ---- delivery -----------------------------------------------------------------------------------------
+
+    def _deliver(self, message: dict[str, Any], user: str, client: WebClient, response_url: str) -> None:
+        """Answer privately: through the response_url when there is one (ephemeral in the conversation where
+        the user asked), otherwise in a direct message (App Home buttons, modals opened from App Home)."""
+        if response_url:
+            WebhookClient(response_url).send(
+                text=message["text"], blocks=message.get("blocks"), response_type="ephemeral"
+            )
+            return
+        channel = client.conversations_open(users=user)["channel"]["id"]
+        client.chat_postMessage(channel=channel, text=message["text"], blocks=message.get("blocks"))
+
+    def _send_files(self, reply: Reply, user: str, client: WebClient) -> None:
+        """A reply may carry files (an export, a report): they go to the user's direct messages, never to a
+        shared channel. `reply.data["files"]` is a list of {"filename", "path"} or {"filename", "content"}."""
+        files = reply.data.get("files") or []
+        if not files:
+            return
+        channel = client.conversations_open(users=user)["channel"]["id"]
+        for item in files:
+            content: str | bytes
+            if "path" in item:
+                with open(item["path"], "rb") as handle:
+                    content = handle.read()
+            else:
+                content = item.get("content", "")
+            client.files_upload_v2(
+                channel=channel,
+                content=content if isinstance(content, str) else None,
+                file=content if isinstance(content, bytes) else None,
+                filename=item["filename"],
+                title=item.get("title") or item["filename"],
+                initial_comment=text("slack.reply.file_comment", title=reply.title),
+            )
+
+    # ---- errors -------------------------------------------------------------------------------------------
+
+    def on_error(self, error: Exception, body: dict[str, Any], respond: Respond | None = None) -> None:
+        # Only the type: an exception's message may quote the user's text (health data) or a token.
+        log.error("slack listener failed: %s (payload type %s)", type(error).__name__, _payload_type(body))
+        if respond is not None and body.get("response_url"):
+            try:
+                respond(**simple_message(text("slack.reply.failure")), response_type="ephemeral")
+            except Exception as again:
+                log.error("could not tell the user: %s", type(again).__name__)
+
+
+def _dedup_middleware(recent: RecentDeliveries, backend: SlackBackend) -> Callable[..., BoltResponse | None]:
+    def dedup(
+        body: dict[str, Any], request: Any, context: BoltContext, next: Callable[[], BoltResponse]
+    ) -> BoltResponse | None:
+        key = delivery_key(body)
+        if key is None:
+            return next()
+        context["delivery_id"] = key
+        first = recent.first_time(key)
+        if is_retry(request.headers) and (not first or backend.delivery_seen(key)):
+            # The original is running or done: acknowledge the retry and let it change nothing.
+            log.info("retry of a delivery already handled: acknowledged without effect")
+            return BoltResponse(status=200, body="")
+        return next()
+
+    return dedup
+
+
+def _error_text(reply: Reply) -> str:
+    return " ".join([reply.title, *reply.body])[:2000]
+
+
+def _slack_error(error: Exception) -> str:
+    response = getattr(error, "response", None)
+    if response is not None:
+        try:
+            return str(response["error"])
+        except (KeyError, TypeError):
+            pass
+    return type(error).__name__
+
+
+def _payload_type(body: dict[str, Any]) -> str:
+    return "command" if "command" in body else str(body.get("type", "?"))

@@ -1,0 +1,59 @@
+"""Start the Slack channel as `expe50 run` does: Socket Mode when SLACK_APP_TOKEN is set (no public URL
+needed), otherwise the HTTP endpoint. Either way the same Bolt app, so tests of one cover the listeners of
+both.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from slack_bolt import App
+
+from bot.slack.app import build_app, paris_now
+from bot.slack.backend import SlackBackend
+from bot.slack.server import SlackHTTPServer
+from bot.slack.settings import SlackSettings
+
+log = logging.getLogger("expe50.slack")
+
+
+@dataclass
+class SlackChannel:
+    """A started Slack channel: `stop()` it on shutdown. `url` is the HTTP endpoint (None in Socket Mode)."""
+
+    app: App
+    http: SlackHTTPServer | None = None
+    socket: object | None = None  # slack_bolt's SocketModeHandler
+
+    @property
+    def url(self) -> str | None:
+        return self.http.url if self.http else None
+
+    def stop(self) -> None:
+        if self.http is not None:
+            self.http.stop()
+        if self.socket is not None:
+            self.socket.close()  # type: ignore[attr-defined]
+
+
+def start_slack(
+    settings: SlackSettings,
+    backend: SlackBackend,
+    *,
+    clock: Callable[[], datetime] = paris_now,
+    ack_budget: float = 2.0,
+) -> SlackChannel:
+    """Build the app and start serving in the background; returns at once."""
+    app = build_app(settings, backend, clock=clock, ack_budget=ack_budget)
+    if settings.socket_mode:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        handler = SocketModeHandler(app, settings.app_token)
+        handler.connect()  # type: ignore[no-untyped-call]
+        log.info("Slack connected in Socket Mode")
+        return SlackChannel(app=app, socket=handler)
+    server = SlackHTTPServer(app, settings.http_host, settings.http_port).start()
+    return SlackChannel(app=app, http=server)

@@ -1,0 +1,82 @@
+"""The Slack settings, read once from the environment (or .env) at start-up.
+
+Slack is on when both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set; Socket Mode when SLACK_APP_TOKEN is
+set too, otherwise HTTP on EXPE50_HTTP_HOST:EXPE50_HTTP_PORT at /slack/events. A malformed value is a start-up
+error naming the variable. The secrets are kept out of repr() so that no log line can print them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+DEFAULT_HTTP_PORT = 3000
+DEFAULT_HTTP_HOST = "0.0.0.0"  # Slack must reach the bot; tests bind 127.0.0.1
+EVENTS_PATH = "/slack/events"
+
+
+class SlackSettingsError(ValueError):
+    """A Slack setting is missing or malformed; the message names the variable, never its value."""
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    bot_token: str = field(repr=False)
+    signing_secret: str = field(repr=False)
+    app_token: str | None = field(default=None, repr=False)
+    api_url: str | None = None  # the Web API base URL; None = Slack's own
+    http_host: str = DEFAULT_HTTP_HOST
+    http_port: int = DEFAULT_HTTP_PORT
+
+    @property
+    def socket_mode(self) -> bool:
+        return self.app_token is not None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret value, so that logs and replies can be checked (and scrubbed) against them."""
+        return tuple(s for s in (self.bot_token, self.signing_secret, self.app_token) if s)
+
+
+def slack_settings_from_env(env: Mapping[str, str]) -> SlackSettings | None:
+    """The Slack settings, or None when Slack is not configured (both tokens absent)."""
+    bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
+    signing_secret = env.get("SLACK_SIGNING_SECRET", "").strip()
+    if not bot_token and not signing_secret:
+        return None
+    if not bot_token:
+        raise SlackSettingsError(
+            "SLACK_BOT_TOKEN is missing (SLACK_SIGNING_SECRET is set): set both or neither"
+        )
+    if not signing_secret:
+        raise SlackSettingsError(
+            "SLACK_SIGNING_SECRET is missing (SLACK_BOT_TOKEN is set): set both or neither"
+        )
+    if not bot_token.startswith("xoxb-"):
+        raise SlackSettingsError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'")
+    app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
+    if app_token is not None and not app_token.startswith("xapp-"):
+        raise SlackSettingsError("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-'")
+    api_url = env.get("SLACK_API_URL", "").strip() or None
+    if api_url is not None:
+        if not api_url.startswith(("http://", "https://")):
+            raise SlackSettingsError("SLACK_API_URL must be an http:// or https:// URL")
+        api_url = api_url if api_url.endswith("/") else api_url + "/"  # slack_sdk joins method names onto it
+    return SlackSettings(
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        app_token=app_token,
+        api_url=api_url,
+        http_host=env.get("EXPE50_HTTP_HOST", "").strip() or DEFAULT_HTTP_HOST,
+        http_port=_port(env.get("EXPE50_HTTP_PORT", "").strip()),
+    )
+
+
+def _port(raw: str) -> int:
+    if not raw:
+        return DEFAULT_HTTP_PORT
+    if not raw.isdigit() or not 0 <= int(raw) < 65536:
+        raise SlackSettingsError(
+            "EXPE50_HTTP_PORT must be a port number between 1 and 65535 (0: any free port)"
+        )
+    return int(raw)
