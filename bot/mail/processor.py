@@ -1,0 +1,155 @@
+"""One incoming email, start to finish: decode -> dedup -> guard -> rules -> outbox / hand-over.
+
+Crash safety: the outbox write (or the hand-over) and the "processed" mark are one store batch, durable
+before `process` returns; the watcher sets the IMAP keyword and moves its UID mark only after that. A crash
+anywhere before leaves the message unmarked: it is processed again after the restart, and the Message-ID
+dedup plus the outbox idempotency key ("mail-reply:<Message-ID>") keep that from sending a second reply.
+
+A message that cannot be processed (a bug, a store error) is counted as a failure with its reason; after a
+few attempts it is recorded as processed ("failed") and shown to the agents, never retried forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.render.email import bodies, build_reply, refusal_reply
+from handlers import mail_guard, mail_reply
+from handlers.mail_message import IncomingMail, header_hash_id, parse
+from handlers.reply import Reply
+from store.mailbox import Mailbox
+from store.outbox import Outbox
+from templates import text
+
+log = logging.getLogger(__name__)
+
+AnswerFn = Callable[[str, datetime], Reply]
+Notify = Callable[[str], None]
+
+
+def reply_key(message_id: str) -> str:
+    """The outbox key of the one reply a message may get."""
+    return f"mail-reply:{message_id}"
+
+
+@dataclass(frozen=True)
+class Processed:
+    message_id: str
+    outcome: str  # answered | handed_over | refused | ignored | duplicate | failed | retry
+    reason: str
+    reference: str | None = None  # hand-over reference
+
+
+@dataclass
+class MailProcessor:
+    mailbox: Mailbox
+    outbox: Outbox
+    answer: AnswerFn
+    sender: str  # MAIL_FROM, e.g. "ARS Normandie — Expé 50 <expe50@ars.example.fr>"
+    own_addresses: frozenset[str] = frozenset()
+    daily_limit: int = 3
+    max_bytes: int = 1_000_000
+    notify: Notify | None = None  # posts a French line to the agents (Slack), when configured
+    on_enqueue: Callable[[], None] | None = None  # wakes the outbox worker
+    _addresses: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        own = mail_guard.normalize_address(self.sender)
+        self._addresses = frozenset({a.lower() for a in self.own_addresses} | ({own} if own else set()))
+
+    def process(self, raw: bytes, now: datetime) -> Processed:
+        """Handle one raw message; never raises (a failure is recorded and returned as "failed"/"retry")."""
+        message_id = header_hash_id(raw)
+        try:
+            mail = parse(raw, self.max_bytes)
+            message_id = mail.message_id
+            return self._process(mail, now)
+        except Exception as error:  # bad input or a bug must never stop the watcher
+            reason = f"{type(error).__name__}"
+            log.exception("mail: could not process %s", message_id)
+            try:
+                failure = self.mailbox.record_failure(message_id, reason, now)
+            except Exception:
+                log.exception("mail: could not record the failure of %s", message_id)
+                return Processed(message_id, "retry", reason)
+            if failure.final:
+                self._notify(text("mail.failure.slack", reason=reason))
+                return Processed(message_id, "failed", reason)
+            return Processed(message_id, "retry", reason)
+
+    def _process(self, mail: IncomingMail, now: datetime) -> Processed:
+        if self.mailbox.is_processed(mail.message_id):
+            return Processed(mail.message_id, "duplicate", "already processed")
+        sender = mail.sender
+        replies = self.mailbox.replies_today(sender, now) if sender else 0
+        verdict = mail_guard.check(mail.headers, sender, self._addresses, replies, self.daily_limit)
+        if not verdict.allowed and verdict.reason != "rate-limit":
+            self.mailbox.record_processed(mail.message_id, "ignored", verdict.reason, now)
+            log.info("mail: %s ignored (%s)", mail.message_id, verdict.reason)
+            return Processed(mail.message_id, "ignored", verdict.reason)
+        if not verdict.allowed:
+            # A person over the daily cap: no automatic reply, but a human still sees the question.
+            return self._hand_over(mail, "rate_limited", now)
+        decision = mail_reply.plan(mail, lambda question: self.answer(question, now))
+        if decision.action == "handover":
+            return self._hand_over(mail, decision.reason, now)
+        assert sender is not None  # the guard refuses a message without a reply address
+        if decision.action == "refuse":
+            plain, html = bodies(refusal_reply(), human_hint=False)
+            outcome = "refused"
+        else:
+            assert decision.reply is not None
+            plain, html = bodies(decision.reply, question=mail.question)
+            outcome = "answered"
+        message = build_reply(
+            sender=self.sender,
+            to=sender,
+            subject=mail.subject,
+            message_id=mail.message_id,
+            references=mail.references,
+            plain=plain,
+            html=html,
+        )
+        with self.mailbox.database.batch():
+            self.outbox.enqueue(reply_key(mail.message_id), message, now)
+            self.mailbox.count_reply(sender, now)
+            self.mailbox.record_processed(mail.message_id, outcome, decision.reason, now)
+        if self.on_enqueue is not None:
+            self.on_enqueue()
+        return Processed(mail.message_id, outcome, decision.reason)
+
+    def _hand_over(self, mail: IncomingMail, reason: str, now: datetime) -> Processed:
+        with self.mailbox.database.batch():
+            handover = self.mailbox.add_handover(
+                message_id=mail.message_id,
+                sender=mail.sender,
+                subject=mail.subject,
+                question=mail.question,
+                references=mail.references,
+                reason=reason,
+                now=now,
+            )
+            self.mailbox.record_processed(mail.message_id, "handed_over", reason, now)
+        # After the durable write: a crash here loses only the Slack post; the digest still lists it.
+        self._notify(
+            text(
+                "mail.handover.slack",
+                sender=mail.sender or "?",
+                reference=handover.reference,
+                reason=text(f"mail.reason.{reason}"),
+                question=(mail.question or text("mail.handover.no_text"))[:1500],
+            )
+        )
+        return Processed(mail.message_id, "handed_over", reason, handover.reference)
+
+    def _notify(self, message: str) -> None:
+        if self.notify is None:
+            log.info("mail: no agents' channel configured; the digest lists it")
+            return
+        try:
+            self.notify(message)
+        except Exception:
+            log.exception("mail: could not notify the agents")

@@ -1,0 +1,226 @@
+"""The IMAP watcher: IDLE on the ARS mailbox, process every message not yet processed, survive anything.
+
+    watcher = MailWatcher(ImapSettings(...), processor, mailbox, clock)
+    watcher.start()   # a daemon thread (imapclient is blocking)
+    watcher.stop()
+
+- After every (re)connection it checks UIDVALIDITY and processes every message above the last UID it
+  handled (all of them again if UIDVALIDITY changed — the Message-ID dedup makes that harmless) and without
+  its keyword, so messages that arrived while it was away are answered too.
+- It reads with `BODY.PEEK[]` (never `\\Seen`: people read this mailbox too), at most `max_bytes` of each
+  message, and marks each processed message with the keyword `$Expe50Traite`, which agents see in their
+  mail client (when the server's PERMANENTFLAGS allow keywords).
+- IDLE is renewed every `renew_seconds` (at most 10 minutes, under the 29-minute limit of RFC 2177); a
+  `BYE`, a socket timeout (a silent dead link shows up when the renewal gets no answer) or any error is a
+  disconnection: it reconnects with capped exponential backoff and jitter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from imapclient import IMAPClient
+
+from bot.mail.processor import MailProcessor, Processed
+from store.mailbox import Mailbox
+
+log = logging.getLogger(__name__)
+
+KEYWORD = "$Expe50Traite"
+MAX_RENEW_SECONDS = 600.0
+
+
+class Disconnected(Exception):
+    """The server said BYE or stopped answering."""
+
+
+@dataclass(frozen=True)
+class ImapSettings:
+    host: str
+    port: int
+    user: str
+    password: str
+    ssl: bool = True
+    folder: str = "INBOX"
+
+
+@dataclass(frozen=True)
+class WatchTiming:
+    """Every delay of the watcher, injectable so that tests run in seconds."""
+
+    renew_seconds: float = 540.0  # IDLE renewal (capped at 10 minutes)
+    check_seconds: float = 5.0  # how often an IDLE wait wakes up to look at the stop flag
+    socket_timeout: float = 60.0  # a silent link is dead after this
+    backoff_base: float = 1.0
+    backoff_cap: float = 300.0
+    fetch_batch: int = 50
+
+
+class MailWatcher:
+    def __init__(
+        self,
+        settings: ImapSettings,
+        processor: MailProcessor,
+        mailbox: Mailbox,
+        clock: Callable[[], datetime],
+        *,
+        timing: WatchTiming | None = None,
+        keyword: str = KEYWORD,
+        jitter: Callable[[], float] = random.random,
+    ) -> None:
+        self.settings = settings
+        self.processor = processor
+        self.mailbox = mailbox
+        self.clock = clock
+        self.timing = timing or WatchTiming()
+        self.keyword = keyword
+        self.jitter = jitter
+        self.connections = 0  # successful logins so far (tests and logs)
+        self.synced = threading.Event()  # set after each completed catch-up
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._client: IMAPClient | None = None
+        self._keywords_ok = False
+        self._failures = 0  # consecutive failed connections; reset once a catch-up succeeds
+
+    # ---- lifecycle -------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run, name="expe50-imap", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def run(self) -> None:
+        while not self._stop.is_set():
+            delay = 0.0
+            try:
+                self._connect()
+                self._watch()
+            except Exception as error:  # BYE, EOF, timeout, auth, protocol: all mean "reconnect later"
+                self._failures += 1
+                delay = self._backoff(self._failures)
+                log.warning("imap: disconnected (%s); reconnecting in %.1f s", type(error).__name__, delay)
+            finally:
+                self._close()
+            if not self._stop.is_set():
+                self._stop.wait(delay)
+
+    def _backoff(self, failures: int) -> float:
+        t = self.timing
+        ceiling = min(t.backoff_cap, t.backoff_base * (2.0 ** max(0, failures - 1)))
+        return ceiling * (0.5 + 0.5 * self.jitter())  # "equal jitter": never zero, never in lockstep
+
+    # ---- one connection --------------------------------------------------------------------------------
+
+    def _connect(self) -> None:
+        s = self.settings
+        client = IMAPClient(s.host, s.port, ssl=s.ssl, timeout=self.timing.socket_timeout)
+        self._client = client
+        client.login(s.user, s.password)
+        self.connections += 1
+        log.info("imap: connected to %s:%s as %s", s.host, s.port, s.user)
+
+    def _close(self) -> None:
+        client, self._client = self._client, None
+        if client is None:
+            return
+        try:
+            client.logout()
+        except Exception:
+            with contextlib.suppress(Exception):
+                client.shutdown()
+
+    def _watch(self) -> None:
+        client = self._require()
+        self.catch_up()
+        self._failures = 0
+        renew = min(self.timing.renew_seconds, MAX_RENEW_SECONDS)
+        while not self._stop.is_set():
+            client.idle()
+            started = time.monotonic()
+            changed = False
+            while not self._stop.is_set() and time.monotonic() - started < renew:
+                responses = client.idle_check(timeout=self.timing.check_seconds)
+                if any(_is_bye(item) for item in responses):
+                    raise Disconnected("BYE")
+                if any(_is_news(item) for item in responses):
+                    changed = True
+                    break
+            # DONE waits for the server's tagged answer: on a dead link the socket timeout raises here.
+            client.idle_done()
+            if not changed:
+                client.noop()
+            self.catch_up()
+
+    def _require(self) -> IMAPClient:
+        if self._client is None:
+            raise Disconnected("not connected")
+        return self._client
+
+    # ---- catching up -----------------------------------------------------------------------------------
+
+    def catch_up(self) -> list[Processed]:
+        """Process every message of the folder not processed yet; returns what was done."""
+        client = self._require()
+        folder = self.settings.folder
+        selected = client.select_folder(folder)
+        uidvalidity = int(selected[b"UIDVALIDITY"])
+        flags = [bytes(f) if not isinstance(f, bytes) else f for f in selected.get(b"PERMANENTFLAGS", ())]
+        self._keywords_ok = b"\\*" in flags
+        known_validity, last_uid = self.mailbox.folder_state(folder)
+        if known_validity != uidvalidity:
+            if known_validity is not None:
+                log.warning("imap: UIDVALIDITY of %s changed; rescanning the folder", folder)
+            last_uid = 0
+        criteria: list[Any] = ["UID", f"{last_uid + 1}:*"]
+        if self._keywords_ok:
+            criteria += ["NOT", "KEYWORD", self.keyword]
+        uids = sorted(uid for uid in client.search(criteria) if uid > last_uid)
+        done: list[Processed] = []
+        size = self.timing.fetch_batch
+        for start in range(0, len(uids), size):
+            chunk = uids[start : start + size]
+            part = f"BODY.PEEK[]<0.{self.processor.max_bytes}>"
+            fetched = client.fetch(chunk, [part])
+            for uid in chunk:
+                if self._stop.is_set():
+                    return done
+                data = fetched.get(uid, {})
+                raw = data.get(b"BODY[]<0>") or data.get(b"BODY[]") or b""
+                # A failure is retried a bounded number of times, then recorded as "failed" by the
+                # processor; only if even that cannot be written do we stop and leave it for the next round.
+                for _ in range(self.mailbox.max_attempts):
+                    result = self.processor.process(bytes(raw), self.clock())
+                    if result.outcome != "retry":
+                        break
+                done.append(result)
+                if result.outcome == "retry":
+                    self.synced.set()
+                    return done
+                if self._keywords_ok:
+                    client.add_flags([uid], [self.keyword], silent=True)
+                self.mailbox.set_folder_state(folder, uidvalidity, uid)
+        if not uids:
+            self.mailbox.set_folder_state(folder, uidvalidity, last_uid)
+        self.synced.set()
+        return done
+
+
+def _is_bye(item: Any) -> bool:
+    return isinstance(item, tuple) and len(item) > 0 and item[0] == b"BYE"
+
+
+def _is_news(item: Any) -> bool:
+    return isinstance(item, tuple) and len(item) > 1 and item[1] in (b"EXISTS", b"RECENT")
