@@ -222,6 +222,8 @@ class Database:
             self._open_files()
             self._write_snapshot()
             return
+        # A compaction cut before its rename leaves a temp file; the snapshot it was writing is not needed.
+        self._path.with_name(self._path.name + ".tmp").unlink(missing_ok=True)
         snapshot_seq, audit_seq = self._read_snapshot()
         self._seq = snapshot_seq
         self._audit_seq = audit_seq

@@ -26,7 +26,7 @@ AT = datetime(2025, 3, 1, 9, 30, tzinfo=UTC)
 def main() -> None:
     path, seed, compact_min_bytes = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     rng = random.Random(seed)
-    db = Database.open(path, schema_version=1, compact_min_bytes=compact_min_bytes, compact_ratio=0.5)
+    db = Database.open(path, schema_version=1, compact_min_bytes=compact_min_bytes, compact_ratio=0.0)
     docs = db.table("docs")
     docs.ensure_index("n")
     counter = db.table("counter")
