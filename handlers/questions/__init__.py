@@ -1,0 +1,94 @@
+"""Free-text questions about the article 50 experiment (and the article 51 frame), answered from the rules.
+
+    from handlers.questions import answer_question, extract_question
+    reply = answer_question("c koi la date limite en normandie ?", now)
+
+The pipeline: extract the question from a whole message (greetings, signatures) -> normalise (accents, case,
+abbreviations, typos) -> score topics and read slots (region, months, age) -> compose the answer from the
+parameters through sentence templates, citing a source for every fact, with today's date deciding what is
+past. When nothing scores clearly, or the question is out of scope, the reply says so and asks a person.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.questions.answer import COMPOSERS, Composition, label, t
+from handlers.questions.detect import Analysis, analyse
+from handlers.questions.extract import extract_question
+from handlers.reply import Action, Reply, Status
+from rules.parameters import Parameters, load_parameters
+
+__all__ = ["analyse", "answer_question", "extract_question"]
+
+
+def answer_question(text: str, now: datetime, params: Parameters | None = None) -> Reply:
+    """Answer a free-text French question (a chat line or a whole email body) as of `now`."""
+    params = params or load_parameters()
+    question = extract_question(text)
+    analysis = analyse(question, params)
+    data: dict[str, object] = {
+        "topics": list(analysis.topics),
+        "confidence": analysis.confidence,
+        "question": question,
+        "family": analysis.family,
+    }
+    if not question.strip():
+        return _handover(analysis, data, "handover.empty")
+    if analysis.out_of_scope:
+        data["out_of_scope"] = list(analysis.out_of_scope)
+        return _handover(analysis, data, "handover.out_of_scope")
+    if not analysis.topics:
+        data["suggestions"] = list(analysis.suggestions)
+        return _handover(analysis, data, "handover.not_understood")
+
+    composition = Composition(params=params, today=now.date(), analysis=analysis)
+    for topic in analysis.topics:
+        COMPOSERS[topic](composition)
+    if analysis.normalized.redacted:
+        composition.body.insert(0, t("privacy.nir_masked"))
+    if set(composition.unanswered) == set(analysis.topics) and not composition.reasons:
+        return _handover(analysis, data, None, composition)
+
+    if composition.inference:
+        composition.body.append(t("inference_note"))
+    if composition.needs_human:
+        composition.body.append(t("handover.partial"))
+    status = Status.WARNING if (composition.inference or composition.needs_human) else Status.OK
+    if composition.unanswered:
+        data["unanswered"] = composition.unanswered
+    return Reply(
+        status=status,
+        title=label(analysis.topics[0]),
+        body=composition.body,
+        reasons=composition.reasons,
+        actions=composition.actions,
+        needs_human=composition.needs_human,
+        data=data,
+    )
+
+
+def _handover(
+    analysis: Analysis, data: dict[str, object], key: str | None, composition: Composition | None = None
+) -> Reply:
+    body: list[str] = []
+    if analysis.normalized.redacted:
+        body.append(t("privacy.nir_masked"))
+    if composition is not None:
+        body.extend(composition.body)
+    if key is not None:
+        body.append(t(key))
+    actions: list[Action] = []
+    if analysis.suggestions and key == "handover.not_understood":
+        labels = [label(s) for s in analysis.suggestions]
+        body.append(t("handover.suggestions", items=labels))
+        actions = [Action(label=lab, command=lab) for lab in labels]
+    body.append(t("handover.to_agent"))
+    return Reply(
+        status=Status.UNKNOWN,
+        title=t("title.unknown"),
+        body=body,
+        actions=actions,
+        needs_human=True,
+        data=data,
+    )

@@ -1,0 +1,732 @@
+"""Compose the French answer for the topics found, from the parameters and facts of rules/data.
+
+Each topic has a composer that states facts through generic sentence templates with parameter slots
+(templates/messages/questions.yaml); every fact stated adds a reason with its source and confidence. Nothing
+here holds an amount, a date or a sentence: values come from `Parameters`, words from the templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from handlers.questions.detect import Analysis
+from handlers.reply import Action, ReasonLine
+from rules.calendar import days_left, is_past, next_report
+from rules.month import Month
+from rules.parameters import Deadline, LegalFact, Param, Parameters
+from rules.reasons import Confidence, Source
+from templates import has_text, text
+
+
+def t(key: str, **params: Any) -> str:
+    return text(f"questions.{key}", **params)
+
+
+Sourced = Param[Any] | LegalFact | Deadline
+
+
+@dataclass
+class Composition:
+    """What the composers produce: paragraphs, reasons, follow-ups, and how settled the answer is."""
+
+    params: Parameters
+    today: date
+    analysis: Analysis
+    body: list[str] = field(default_factory=list)
+    reasons: list[ReasonLine] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    inference: bool = False  # a stated fact rests on our inference [I]
+    needs_human: bool = False  # a person should look (ambiguous, partly unknown)
+    unanswered: list[str] = field(default_factory=list)  # topics we could not answer at all
+
+    # -- saying things -------------------------------------------------------------------------------------
+    def say(self, key: str, source: Sourced | None = None, **values: Any) -> None:
+        """Add the paragraph `key` filled with `values`; cite `source` (a parameter, fact or deadline)."""
+        sentence = t(key, **values)
+        self.body.append(sentence)
+        if source is not None:
+            self.cite(source, sentence)
+
+    def cite(self, source: Sourced, sentence: str) -> None:
+        if source.confidence == Confidence.INFERENCE:
+            self.inference = True
+        # The reason repeats the sentence: it is exactly what the source supports.
+        self.reasons.append(ReasonLine(sentence, source.source, source.confidence, "info"))
+
+    def ask(self, key: str, **values: Any) -> None:
+        """A question back to the user, as a paragraph and as a follow-up action."""
+        question = t(key, **values)
+        self.body.append(question)
+        self.actions.append(Action(label=question, command=question))
+
+    def unknown(self, topic: str, key: str, **values: Any) -> None:
+        self.body.append(t(key, **values))
+        self.needs_human = True
+        self.unanswered.append(topic)
+
+    # -- values ----------------------------------------------------------------------------------------------
+    def fact(self, key: str) -> LegalFact | None:
+        return self.params.facts.get(key)
+
+    def when(self, deadline: Deadline) -> str:
+        """'le 16 mai 2025, date passée' / 'aujourd'hui, 1er septembre 2026' / 'le 1er septembre 2027, dans
+        281 jours', from today's date."""
+        left = days_left(deadline, self.today)
+        if is_past(deadline, self.today):
+            return t("when.past", due=deadline.due, inclusive=deadline.inclusive)
+        if left == 0:
+            return t("when.today", due=deadline.due)
+        return t("when.future", due=deadline.due, days=left, inclusive=deadline.inclusive)
+
+    def deadline(self, key: str) -> Deadline | None:
+        return self.params.deadline(key)
+
+    def deadlines_of(self, kind: str) -> list[Deadline]:
+        return [d for d in self.params.deadlines() if d.kind == kind]
+
+    def has(self, *words: str) -> bool:
+        tokens = set(self.analysis.normalized.tokens)
+        return any(w in tokens for w in words)
+
+
+Composer = Callable[[Composition], None]
+
+
+# ---------------------------------------------------------------------------------------------- the fee
+
+
+def _amounts(c: Composition) -> None:
+    p = c.params
+    c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
+    c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
+    recipient = c.fact("fee_recipient")
+    if recipient:
+        c.say("forfait.recipient", recipient)
+
+
+def _inclusion(c: Composition) -> None:
+    p = c.params
+    c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
+    c.say("forfait.inclusion_then", p.monthly_amount, amount=p.monthly_amount.value)
+
+
+def _monthly(c: Composition) -> None:
+    p = c.params
+    c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
+    c.say("forfait.month_without", p.monthly_amount)
+
+
+def _month_without(c: Composition) -> None:
+    p = c.params
+    c.say("forfait.month_without_answer", p.monthly_amount, amount=p.monthly_amount.value)
+
+
+def _per_session(c: Composition) -> None:
+    p = c.params
+    c.say("forfait.per_month_not_session", p.monthly_amount, amount=p.monthly_amount.value,
+          inclusion=p.inclusion_amount.value)  # fmt: skip
+    asked = c.fact("requested_per_session")
+    if asked:
+        c.say("forfait.requested_per_session", asked, amount=asked.value)
+
+
+def _recipient(c: Composition) -> None:
+    for key in ("fee_recipient", "had_billing"):
+        fact = c.fact(key)
+        if fact:
+            c.say(f"forfait.{key}", fact)
+    if c.has("reverser", "partage", "partager", "repartition"):
+        c.unknown("forfait_recipient", "forfait.sharing_unknown")
+
+
+def _cap_inclusion(c: Composition) -> None:
+    p = c.params
+    factor = p.inclusion_cap_factor.value
+    cap = p.monthly_amount.value * factor
+    c.say("forfait.cap_inclusion", p.inclusion_cap_factor, factor=factor, monthly=p.monthly_amount.value,
+          cap=cap, inclusion=p.inclusion_amount.value, holds=p.inclusion_amount.value <= cap)  # fmt: skip
+
+
+def _cap_monthly(c: Composition) -> None:
+    p = c.params
+    c.say("forfait.cap_monthly", p.monthly_cap_rule, monthly=p.monthly_amount.value)
+    c.say("forfait.tariffs_not_held")
+
+
+def _funding(c: Composition) -> None:
+    p = c.params
+    c.say("forfait.funding", p.funding, funding=p.funding.value)
+    c.say("forfait.payment_year", p.payment_year_offset, offset=p.payment_year_offset.value)
+    conditional = c.fact("payment_conditional_on_reports")
+    if conditional:
+        c.say("forfait.payment_conditional", conditional)
+
+
+def _payment(c: Composition) -> None:
+    p = c.params
+    offset = p.payment_year_offset.value
+    years = sorted(
+        {int(tok) for tok in c.analysis.normalized.tokens if tok.isdigit() and 2025 <= int(tok) <= 2028}
+    )
+    if years:
+        for year in years:
+            c.say("forfait.payment_year_for", p.payment_year_offset, year=year, paid=year + offset)
+    else:
+        c.say("forfait.payment_year", p.payment_year_offset, offset=offset)
+    conditional = c.fact("payment_conditional_on_reports")
+    if conditional:
+        c.say("forfait.payment_conditional", conditional)
+    c.say("forfait.funding", p.funding, funding=p.funding.value)
+
+
+def _first_month(c: Composition) -> None:
+    p = c.params
+    c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
+    rule = c.fact("first_month_rule")
+    if rule:
+        c.say("forfait.first_month_rule", rule)
+    c.say("open_point")
+    c.needs_human = True
+
+
+def _reinclusion(c: Composition) -> None:
+    rule = c.fact("inclusion_once_per_patient_and_establishment")
+    if rule:
+        c.say("forfait.reinclusion_rule", rule, monthly=c.params.monthly_amount.value)
+    c.say("open_point")
+    c.needs_human = True
+
+
+def _compute(c: Composition) -> None:
+    p, s = c.params, c.analysis.slots
+    months: int | None = s.month_count
+    if months is None and s.month_range is not None:
+        first, last = s.month_range
+        months = (last - first) % 12 + 1
+    if months is None or months < 1:
+        c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
+        c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
+        c.ask("ask.months")
+        return
+    without = s.months_without or 0
+    paid_monthly = months - 1 - without
+    if paid_monthly < 0:
+        c.unknown("forfait_compute", "compute.inconsistent", months=months, without=without)
+        return
+    total = p.inclusion_amount.value + p.monthly_amount.value * paid_monthly
+    c.say("compute.result", p.monthly_amount, months=months, without=without,
+          inclusion=p.inclusion_amount.value, monthly=p.monthly_amount.value, paid=paid_monthly,
+          total=total)  # fmt: skip
+    c.cite(p.inclusion_amount, t("forfait.inclusion", amount=p.inclusion_amount.value))
+    c.say("compute.assumption")
+    rule = c.fact("first_month_rule")
+    if rule:
+        c.say("forfait.first_month_rule", rule)
+
+
+# ---------------------------------------------------------------------------------------------- patients
+
+# Treatments whose status the rules do not name: the general rule is given, the case goes to a person.
+_UNNAMED_TREATMENTS = (
+    "hormonotherapie", "therapie ciblee", "anticorps", "radiotherapie", "biotherapie", "bisphosphonate",
+    "transfusion", "antalgique", "soins de support", "nutrition", "therapie cellulaire", "car t",
+)  # fmt: skip
+
+
+def _oral(c: Composition) -> None:
+    fact = c.fact("oral_excluded")
+    if fact:
+        c.say("treatment.oral_excluded", fact)
+    covered = c.fact("treatments_covered")
+    if covered:
+        c.say("treatment.covered", covered, items=covered.value)
+
+
+def _scope(c: Composition) -> None:
+    covered = c.fact("treatments_covered")
+    if covered:
+        c.say("treatment.covered", covered, items=covered.value)
+    oral = c.fact("oral_excluded")
+    if oral:
+        c.say("treatment.oral_excluded", oral)
+    text_ = c.analysis.normalized.text
+    named = [name for name in _UNNAMED_TREATMENTS if name in text_]
+    if named:
+        c.unknown("treatment_scope", "treatment.unnamed", items=named)
+
+
+def _referral_date(c: Composition) -> None:
+    fact = c.fact("referral_after_selection")
+    publication = c.fact("selection_publication")
+    if fact:
+        c.say("patient.referral_after_selection", fact)
+    if publication:
+        c.say("selection.publication", publication, month=_month_of(publication.value))
+
+
+def _after_end(c: Composition) -> None:
+    end = c.deadline("experiment:end")
+    if end:
+        c.say("dates.end", end, when=c.when(end))
+    rule = c.fact("end_month_rule")
+    if rule:
+        c.say("patient.end_month_rule", rule)
+    if c.has("prolongation", "prolonge", "perennisation", "generalisation", "generalise"):
+        c.unknown("patient_after_end", "patient.extension_unknown")
+
+
+def _had_area(c: Composition) -> None:
+    fact = c.fact("had_area")
+    if fact:
+        c.say("had.area", fact)
+
+
+def _had_partners(c: Composition) -> None:
+    for key in ("had_partners_unlimited", "had_multiple_establishments"):
+        fact = c.fact(key)
+        if fact:
+            c.say(f"had.{key}", fact)
+
+
+def _children(c: Composition) -> None:
+    fact = c.fact("under3_mention")
+    if fact is None:
+        c.unknown("children", "unknown.generic")
+        return
+    s = c.analysis.slots
+    age_months = (
+        s.age_months if s.age_months is not None else (s.age_years * 12 if s.age_years is not None else None)
+    )
+    if age_months is None:
+        c.say("had.under3", fact, mention=fact.value)
+    elif age_months < 36:
+        c.say("had.under3_yes", fact, mention=fact.value)
+    else:
+        c.say("had.under3_not_needed", fact, mention=fact.value)
+
+
+# ---------------------------------------------------------------------------------------------- calendar
+
+
+def _start(c: Composition) -> None:
+    start = c.deadline("experiment:start")
+    if start:
+        c.say("dates.start", start, when=c.when(start))
+    publication = c.fact("selection_publication")
+    if publication:
+        c.say("selection.publication", publication, month=_month_of(publication.value))
+
+
+def _end(c: Composition) -> None:
+    end = c.deadline("experiment:end")
+    p = c.params
+    if end:
+        c.say("dates.end", end, when=c.when(end))
+    c.say("dates.span", p.experiment_duration_years, years=p.experiment_duration_years.value,
+          start=p.experiment_start.value, end=p.experiment_end.value)  # fmt: skip
+
+
+def _duration(c: Composition) -> None:
+    p = c.params
+    c.say("dates.span", p.experiment_duration_years, years=p.experiment_duration_years.value,
+          start=p.experiment_start.value, end=p.experiment_end.value)  # fmt: skip
+    end = c.deadline("experiment:end")
+    if end:
+        c.say("dates.end", end, when=c.when(end))
+
+
+def _deadline(c: Composition) -> None:
+    regions = [c.params.regions[k] for k in c.analysis.slots.regions]
+    if regions:
+        for region in regions:
+            own = region.application()
+            if own is None:
+                c.unknown("application_deadline", "application.no_data", region=region.name)
+            else:
+                c.say("application.deadline", own, region=region.name, when=c.when(own))
+        if any(r.application() for r in regions):
+            _late_rule(c)
+        return
+    known = [(r, d) for r in c.params.regions.values() if (d := r.application()) is not None]
+    if not known:
+        c.unknown("application_deadline", "unknown.generic")
+        return
+    for region, own in known:
+        c.say("application.deadline", own, region=region.name, when=c.when(own))
+    if all(is_past(d, c.today) for _, d in known):
+        c.say("application.all_past")
+    c.say("application.other_regions")
+    c.ask("ask.region")
+    c.needs_human = True
+
+
+def _late_rule(c: Composition) -> None:
+    platform = c.fact("application_platform")
+    if platform:
+        c.say("application.late_not_receivable", platform)
+
+
+def _application_rules(c: Composition) -> None:
+    platform = c.fact("application_platform")
+    if platform:
+        c.say("application.platform", platform, url=platform.value)
+        c.say("application.complete_signed", platform)
+        c.say("application.late_not_receivable", platform)
+    known = [(r, d) for r in c.params.regions.values() if (d := r.application()) is not None]
+    if known and all(is_past(d, c.today) for _, d in known):
+        c.say("application.calls_closed")
+
+
+def _application_contents(c: Composition) -> None:
+    association = c.fact("association")
+    platform = c.fact("application_platform")
+    authorisations = c.fact("authorisations")
+    if authorisations:
+        c.say("application.contents", authorisations)
+    if association:
+        c.say("eligibility.association", association, convention=association.value["convention"],
+              protocol=association.value["same_legal_entity"])  # fmt: skip
+    if platform:
+        c.say("application.complete_signed", platform)
+    c.unknown("application_contents", "application.contents_detail_unknown")
+
+
+def _selection_calendar(c: Composition) -> None:
+    committee = c.deadline("selection_committee:normandie")
+    if committee and (not c.analysis.slots.regions or "normandie" in c.analysis.slots.regions):
+        c.say("selection.committee_normandie", committee, when=c.when(committee))
+    to_dgos = c.deadline("selection:list_to_dgos")
+    if to_dgos:
+        c.say("selection.list_to_dgos", to_dgos, when=c.when(to_dgos))
+    publication = c.fact("selection_publication")
+    if publication:
+        c.say("selection.publication", publication, month=_month_of(publication.value))
+    if c.has("quel", "qui", "liste", "nom", "laureat"):
+        c.unknown("selection_calendar", "selection.names_not_held")
+
+
+def _selection_criteria(c: Composition) -> None:
+    criteria = c.fact("selection_criteria")
+    if criteria:
+        c.say("selection.criteria", criteria, items=criteria.value)
+    p = c.params
+    c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
+
+
+def _max_per_region(c: Composition) -> None:
+    p = c.params
+    c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
+
+
+# ---------------------------------------------------------------------------------------------- eligibility
+
+
+def _eligibility(c: Composition) -> None:
+    _authorisation(c)
+    _categories(c)
+    _convention(c)
+    authorisations = c.fact("authorisations")
+    if authorisations:
+        c.say("eligibility.project_commitment", authorisations)
+    p = c.params
+    c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
+
+
+def _authorisation(c: Composition) -> None:
+    fact = c.fact("authorisations")
+    if fact:
+        c.say("eligibility.authorisation", fact, tmsc=fact.value["tmsc"], chimio=fact.value["chimio"])
+
+
+def _categories(c: Composition) -> None:
+    fact = c.fact("categories")
+    excluded = c.fact("excluded_categories")
+    if fact:
+        c.say("eligibility.categories", fact, categories=fact.value)
+    if excluded:
+        c.say("eligibility.excluded", excluded, letters=excluded.value)
+
+
+def _convention(c: Composition) -> None:
+    fact = c.fact("association")
+    if fact:
+        c.say("eligibility.association", fact, convention=fact.value["convention"],
+              protocol=fact.value["same_legal_entity"])  # fmt: skip
+    change = c.fact("significant_change_notice_months")
+    if change and c.analysis.topics and c.analysis.topics[0] == "eligibility_convention":
+        c.say("eligibility.change_notice", change, months=change.value)
+
+
+def _multisite(c: Composition) -> None:
+    fact = c.fact("multi_site")
+    if fact:
+        c.say("eligibility.multi_site", fact)
+
+
+# ---------------------------------------------------------------------------------------------- reports
+
+
+def _report_line(c: Composition, d: Deadline) -> None:
+    kind = "initial" if d.kind == "initial_report" else "followup"
+    c.say(f"reports.{kind}", d, when=c.when(d), covers=list(d.covers))
+
+
+def _reports_overview(c: Composition) -> None:
+    for d in c.deadlines_of("initial_report") + c.deadlines_of("followup_report"):
+        _report_line(c, d)
+    _next_report(c, quiet_if_none=False)
+    conditional = c.fact("payment_conditional_on_reports")
+    if conditional:
+        c.say("forfait.payment_conditional", conditional)
+
+
+def _reports_initial(c: Composition) -> None:
+    for d in c.deadlines_of("initial_report"):
+        _report_line(c, d)
+    if c.has("premier") and not c.has("initial"):
+        # "le premier rapport" may mean the first follow-up report: give it too.
+        for d in c.deadlines_of("followup_report")[:1]:
+            _report_line(c, d)
+
+
+def _reports_followup(c: Composition) -> None:
+    followups = c.deadlines_of("followup_report")
+    if c.has("deuxieme", "dernier", "2027") and not c.has("premier"):
+        followups = followups[-1:]
+    elif c.has("premier", "2026") and not c.has("deuxieme", "dernier"):
+        followups = followups[:1]
+    for d in followups:
+        _report_line(c, d)
+    fact = c.fact("followup_report_contents")
+    if (
+        fact
+        and c.analysis.topics[:1] == ("reports_followup",)
+        and "reports_contents" not in c.analysis.topics
+    ):
+        c.say("reports.per_site", fact)
+
+
+def _next_report(c: Composition, quiet_if_none: bool = False) -> None:
+    nxt = next_report(c.params, c.today)
+    if nxt is None:
+        if not quiet_if_none:
+            c.body.append(t("reports.none_left"))
+        return
+    kind = "initial" if nxt.kind == "initial_report" else "followup"
+    c.say("reports.next", nxt, kind=kind, when=c.when(nxt), covers=list(nxt.covers))
+
+
+def _reports_next(c: Composition) -> None:
+    _next_report(c)
+
+
+def _reports_contents(c: Composition) -> None:
+    wants_initial = c.has("initial", "entree") or "reports_initial" in c.analysis.scores
+    wants_followup = c.has("suivi", "activite", "annuel") or "reports_followup" in c.analysis.scores
+    if not wants_initial and not wants_followup:
+        wants_initial = wants_followup = True
+    if wants_initial and (fact := c.fact("initial_report_contents")):
+        c.say("reports.initial_contents", fact, items=fact.value)
+    if wants_followup and (fact := c.fact("followup_report_contents")):
+        c.say("reports.followup_contents", fact, items=fact.value)
+
+
+def _parliament(c: Composition) -> None:
+    d = c.deadline("report:parliament")
+    if d:
+        c.say("reports.parliament", d, when=c.when(d))
+
+
+def _evaluation(c: Composition) -> None:
+    for d in c.deadlines_of("initial_report") + c.deadlines_of("followup_report"):
+        _report_line(c, d)
+    _parliament(c)
+
+
+def _overview(c: Composition) -> None:
+    p = c.params
+    c.say("overview.principle", p.experiment_duration_years)
+    c.say("dates.span", p.experiment_duration_years, years=p.experiment_duration_years.value,
+          start=p.experiment_start.value, end=p.experiment_end.value)  # fmt: skip
+    _amounts(c)
+    oral = c.fact("oral_excluded")
+    if oral:
+        c.say("treatment.oral_excluded", oral)
+
+
+def _legal_texts(c: Composition) -> None:
+    p = c.params
+    sources: dict[str, Source] = {}
+    entries: list[Sourced] = [p.experiment_start, p.inclusion_amount, p.funding, p.payment_year_offset]
+    entries += [f for k, f in p.facts.items() if not k.startswith("art51")]
+    entries += list(p.national_deadlines)
+    for entry in entries:
+        if entry.confidence != Confidence.INFERENCE:
+            sources.setdefault(entry.source.text, entry.source)
+    c.body.append(t("legal.texts", items=sorted(sources)))
+    for source in sources.values():
+        c.reasons.append(ReasonLine(t("legal.cited", text=source.cite()), source, Confidence.TEXT, "info"))
+
+
+def _identifiers(c: Composition) -> None:
+    asked_nir = c.has("nir", "secu", "insee") or "securite sociale" in c.analysis.normalized.text
+    if asked_nir:
+        c.say("identifiers.nir")
+    if c.has("finess") or not asked_nir:
+        fact = c.fact("multi_site")
+        if fact:
+            c.say("eligibility.multi_site", fact)
+        c.unknown("identifiers", "identifiers.finess_format_unknown")
+
+
+def _contact(c: Composition) -> None:
+    regions = [c.params.regions[k] for k in c.analysis.slots.regions]
+    if not regions:
+        regions = [r for r in c.params.regions.values() if r.contact]
+        for region in regions:
+            c.body.append(t("contact.region", region=region.name, contact=region.contact))
+        c.ask("ask.region")
+        c.needs_human = True
+        return
+    for region in regions:
+        if region.contact:
+            c.body.append(t("contact.region", region=region.name, contact=region.contact))
+        else:
+            c.unknown("contact", "contact.unknown", region=region.name)
+
+
+# ---------------------------------------------------------------------------------------------- article 51
+
+
+def _art51_definition(c: Composition) -> None:
+    basis = c.fact("art51_legal_basis")
+    if basis:
+        c.say("art51.definition", basis, basis=basis.value)
+    _art51_promoters(c)
+    _art51_duration(c)
+    distinct = c.fact("art51_distinct_from_art50")
+    if distinct:
+        c.say("art51.distinct", distinct)
+
+
+def _art51_difference(c: Composition) -> None:
+    basis = c.fact("art51_legal_basis")
+    if basis:
+        c.say("art51.definition", basis, basis=basis.value)
+    distinct = c.fact("art51_distinct_from_art50")
+    if distinct:
+        c.say("art51.distinct", distinct)
+    p = c.params
+    c.say("art51.art50_summary", p.experiment_duration_years, start=p.experiment_start.value,
+          end=p.experiment_end.value)  # fmt: skip
+
+
+def _art51_promoters(c: Composition) -> None:
+    fact = c.fact("art51_promoters")
+    if fact:
+        c.say("art51.promoters", fact)
+    routing = c.fact("art51_routing")
+    if routing:
+        c.say(
+            "art51.routing", routing, regional=routing.value["regional"], national=routing.value["national"]
+        )
+
+
+def _art51_routing(c: Composition) -> None:
+    routing = c.fact("art51_routing")
+    if routing:
+        c.say(
+            "art51.routing", routing, regional=routing.value["regional"], national=routing.value["national"]
+        )
+
+
+def _art51_delays(c: Composition) -> None:
+    committee = c.fact("art51_committee_delay_months")
+    silence = c.fact("art51_committee_silence")
+    has_delay = c.fact("art51_has_delay_months")
+    has_silence = c.fact("art51_has_silence")
+    if committee and silence:
+        c.say("art51.committee", committee, default=committee.value["default"],
+              with_has=committee.value["with_has_opinion"], silence=silence.value)  # fmt: skip
+    if has_delay and has_silence:
+        c.say("art51.has", has_delay, months=has_delay.value, silence=has_silence.value)
+
+
+def _art51_duration(c: Composition) -> None:
+    fact = c.fact("art51_max_duration_years")
+    if fact:
+        c.say("art51.duration", fact, years=fact.value)
+
+
+def _art51_funding(c: Composition) -> None:
+    fact = c.fact("art51_funding")
+    if fact:
+        c.say("art51.funding", fact, funds=fact.value)
+
+
+COMPOSERS: dict[str, Composer] = {
+    "forfait_amounts": _amounts,
+    "forfait_inclusion": _inclusion,
+    "forfait_monthly": _monthly,
+    "forfait_month_without": _month_without,
+    "forfait_per_session": _per_session,
+    "forfait_recipient": _recipient,
+    "forfait_cap_inclusion": _cap_inclusion,
+    "forfait_cap_monthly": _cap_monthly,
+    "forfait_funding": _funding,
+    "forfait_payment": _payment,
+    "forfait_first_month": _first_month,
+    "forfait_reinclusion": _reinclusion,
+    "forfait_compute": _compute,
+    "treatment_oral": _oral,
+    "treatment_scope": _scope,
+    "patient_referral_date": _referral_date,
+    "patient_after_end": _after_end,
+    "had_area": _had_area,
+    "had_partners": _had_partners,
+    "children": _children,
+    "dates_start": _start,
+    "dates_end": _end,
+    "dates_duration": _duration,
+    "application_deadline": _deadline,
+    "application_rules": _application_rules,
+    "application_contents": _application_contents,
+    "selection_calendar": _selection_calendar,
+    "selection_criteria": _selection_criteria,
+    "max_per_region": _max_per_region,
+    "eligibility_overview": _eligibility,
+    "eligibility_authorisation": _authorisation,
+    "eligibility_categories": _categories,
+    "eligibility_convention": _convention,
+    "multisite": _multisite,
+    "reports_overview": _reports_overview,
+    "reports_initial": _reports_initial,
+    "reports_followup": _reports_followup,
+    "reports_next": _reports_next,
+    "reports_contents": _reports_contents,
+    "reports_parliament": _parliament,
+    "evaluation": _evaluation,
+    "overview": _overview,
+    "legal_texts": _legal_texts,
+    "identifiers": _identifiers,
+    "contact": _contact,
+    "art51_definition": _art51_definition,
+    "art51_difference": _art51_difference,
+    "art51_promoters": _art51_promoters,
+    "art51_routing": _art51_routing,
+    "art51_delays": _art51_delays,
+    "art51_duration": _art51_duration,
+    "art51_funding": _art51_funding,
+}
+
+
+def _month_of(value: str) -> Month:
+    return Month.parse(str(value)[:7])
+
+
+def label(topic: str) -> str:
+    key = f"questions.label.{topic}"
+    return text(key) if has_text(key) else topic

@@ -1,0 +1,170 @@
+"""From normalised tokens to what the question is about, and how sure we are.
+
+The decision is deliberately cautious: a wrong confident answer is the worst outcome, so a question is
+answered only when one topic family scores clearly, nothing out of scope is asked, and the words we do not
+understand are few compared with what we recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from handlers.questions.normalize import Normalized, normalize
+from handlers.questions.slots import MONTH_WORDS, Slots, find_slots
+from handlers.questions.topics import (
+    TOPIC_BY_ID,
+    Family,
+    Intent,
+    compiled_against,
+    compiled_markers,
+    compiled_out_of_scope,
+    compiled_topics,
+    intents,
+    score,
+    vocabulary,
+)
+
+if TYPE_CHECKING:
+    from rules.parameters import Parameters
+
+# Below this score nothing is answered; between it and CONFIDENT the best guesses are offered to a human.
+ANSWER_THRESHOLD = 2.0
+SUGGEST_THRESHOLD = 1.0
+INTENT_BONUS = 0.4
+# A secondary topic is answered too when it scores at least this share of the best one.
+SECONDARY_SHARE = 0.7
+MAX_TOPICS = 3
+# Each word of the question we cannot place lowers what the best score must reach.
+UNKNOWN_WORD_PENALTY = 1.2
+
+
+@dataclass(frozen=True)
+class Analysis:
+    normalized: Normalized
+    family: Family
+    scores: dict[str, float]
+    hits: dict[str, list[str]]
+    topics: tuple[str, ...]  # the topics to answer, best first (empty when nothing is answered)
+    suggestions: tuple[str, ...]  # best guesses when not confident
+    out_of_scope: tuple[str, ...]  # the out-of-scope cues found
+    unknown_words: tuple[str, ...]
+    intents: frozenset[Intent]
+    slots: Slots
+    confidence: float
+    mixed_families: bool = False
+    notes: dict[str, object] = field(default_factory=dict)
+
+
+def _focus(text: str) -> str:
+    """The sentences that ask something: those with a '?', or with an interrogative word; else all."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+|\n+", text) if s.strip()]
+    asked = [s for s in sentences if "?" in s]
+    return " ".join(asked) if asked else text
+
+
+def analyse(question: str, params: Parameters) -> Analysis:
+    vocab = vocabulary() | set(MONTH_WORDS) | {"mar"} | _region_words(params)
+    norm = normalize(question, vocab)
+    tokens = norm.tokens
+    focus_tokens = normalize(_focus(question), vocab).tokens
+    slots = find_slots(tokens, params)
+    found_intents = frozenset(intents(tokens))
+
+    art51, _ = score(compiled_markers("art51"), tokens)
+    art50, _ = score(compiled_markers("art50"), tokens)
+    mentions_50 = "article 50" in norm.text or "lfss 2024" in norm.text
+    family: Family = "art51" if art51 >= 2.0 and (art51 > art50 or not mentions_50) else "art50"
+    mixed = art51 >= 2.0 and mentions_50
+
+    scores: dict[str, float] = {}
+    hits: dict[str, list[str]] = {}
+    against = compiled_against()
+    for topic_id, cues in compiled_topics().items():
+        topic = TOPIC_BY_ID[topic_id]
+        if topic.family != family:
+            continue
+        value, matched = score(cues, tokens)
+        if value <= 0:
+            continue
+        minus, _ = score(against[topic_id], tokens)
+        value -= minus
+        if found_intents & set(topic.intents):
+            value += INTENT_BONUS
+        scores[topic_id] = value
+        hits[topic_id] = matched
+    _slot_bonuses(scores, slots, family, found_intents)
+    if family == "art51":
+        # Naming article 51 is itself a question about it: the definition is the floor answer.
+        scores["art51_definition"] = scores.get("art51_definition", 0.0) + art51
+        if mixed:
+            scores["art51_difference"] = scores.get("art51_difference", 0.0) + 2.0
+
+    oos_score, oos_hits = score(compiled_out_of_scope(), tokens)
+    unknown = tuple(
+        dict.fromkeys(
+            t
+            for t in focus_tokens
+            if len(t) >= 4 and not t.isdigit() and t not in vocab and not t.startswith("[")
+        )
+    )
+
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    best = ranked[0][1] if ranked else 0.0
+    needed = ANSWER_THRESHOLD + UNKNOWN_WORD_PENALTY * max(0, len(unknown) - _tolerated(len(focus_tokens)))
+    chosen: list[str] = []
+    if ranked and best >= needed and oos_score < 2.0:
+        for topic_id, value in ranked:
+            if value < max(ANSWER_THRESHOLD, SECONDARY_SHARE * best) or len(chosen) == MAX_TOPICS:
+                break
+            chosen.append(topic_id)
+        superseded = {s for t in chosen for s in TOPIC_BY_ID[t].supersedes}
+        chosen = [t for t in chosen if t not in superseded] or chosen[:1]
+    suggestions = tuple(t for t, v in ranked[:3] if v >= SUGGEST_THRESHOLD) if not chosen else ()
+    confidence = 0.0 if not ranked else min(1.0, best / (needed + 2.0))
+    if oos_score >= 2.0:
+        confidence = min(confidence, 0.2)
+    return Analysis(
+        normalized=norm,
+        family=family,
+        scores=scores,
+        hits=hits,
+        topics=tuple(chosen),
+        suggestions=suggestions,
+        out_of_scope=tuple(oos_hits),
+        unknown_words=unknown,
+        intents=found_intents,
+        slots=slots,
+        confidence=round(confidence, 2),
+        mixed_families=mixed,
+    )
+
+
+def _tolerated(length: int) -> int:
+    # A long message (an email telling its context) may hold a few words we do not know without harm.
+    return 0 if length <= 12 else 1 if length <= 30 else 2
+
+
+def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found: frozenset[Intent]) -> None:
+    if family != "art50":
+        return
+    money_asked = (
+        "amount" in found or scores.get("forfait_amounts", 0) > 0 or scores.get("forfait_compute", 0) > 0
+    )
+    if (slots.month_range or slots.month_count) and money_asked:
+        scores["forfait_compute"] = scores.get("forfait_compute", 0.0) + 4.0
+    if slots.age_years is not None or slots.age_months is not None:
+        scores["children"] = scores.get("children", 0.0) + 1.0
+    if slots.regions and "application_deadline" in scores:
+        scores["application_deadline"] += 0.8
+
+
+def _region_words(params: Parameters) -> set[str]:
+    from handlers.questions.normalize import fold, raw_tokens, stem
+
+    words: set[str] = set()
+    for region in params.regions.values():
+        for name in (region.name, *region.aliases):
+            words.update(stem(w) for w in raw_tokens(fold(name)))
+    return words

@@ -1,0 +1,96 @@
+"""Keep the question out of a whole message: greetings, thanks, closings and signatures removed.
+
+The mail helper has already decoded MIME and dropped quoted history; what arrives here is what the person
+wrote, e.g. "Bonjour Madame,\n\nJe voudrais savoir ...\n\nCordialement,\nDr X\nCH de Y\n02 35 ...".
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.questions.normalize import fold_chars as fold
+from handlers.questions.normalize import redact_identifiers
+
+# Whole-line or line-leading salutations, compared on folded text (no accents, lowercase).
+_GREETING_RE = re.compile(
+    r"^\s*(?:(?:bonjour|bonsoir|hello|salut|coucou|allo|hi|re)\b"
+    r"|(?:cher|chere|chers|cheres)\s+(?:madame|monsieur|collegue|collegues|docteur|\w+)"
+    r"|(?:madame|monsieur|mesdames|messieurs|madame,\s*monsieur)\b)"
+    r"(?:\s+(?:a\s+tous|a\s+toutes|tout\s+le\s+monde|madame|monsieur|mesdames|messieurs|docteur|dr|"
+    r"l'equipe|equipe|et\s+monsieur|/\s*monsieur|[a-z][\w\-]*))*\s*[,!.:;]*\s*",
+)
+
+# A line that starts the closing: everything from it to the end is salutation and signature.
+_CLOSING_RE = re.compile(
+    r"^\s*(?:cordialement|bien\s+cordialement|tres\s+cordialement|cdlt|cdt|bien\s+a\s+vous|bien\s+a\s+toi"
+    r"|salutations|sinceres\s+salutations|meilleures\s+salutations|respectueusement|amities|a\s+bientot"
+    r"|merci(?:\s+(?:d'avance|par\s+avance|beaucoup|bien|a\s+vous|pour\s+\w+(?:\s+\w+){0,4}))?\s*[,.!]*\s*$"
+    r"|je\s+vous\s+remercie|en\s+vous\s+remerciant|dans\s+l'attente|bonne\s+(?:journee|soiree|fin)"
+    r"|belle\s+journee|envoye\s+(?:de|depuis)\s+mon|sent\s+from|--\s*$|__+\s*$|regards|best)",
+)
+
+# Lines that are signature furniture wherever they sit: phones, mail addresses, titles, addresses.
+_FURNITURE_RE = re.compile(
+    r"(?:^\s*(?:tel|tél|telephone|fax|mob|mobile|portable|standard)\b"
+    r"|[\w.\-]+@[\w\-]+\.[\w.]+"
+    r"|^\s*(?:\+33|0)[1-9](?:[\s.\-]?\d{2}){4}\s*$"
+    r"|^\s*\d{5}\s+\w+)",
+)
+
+# Trailing politeness inside the last content line ("... ? Merci d'avance.").
+_TRAILING_THANKS_RE = re.compile(
+    r"\s*(?:merci(?:\s+(?:d'avance|par\s+avance|beaucoup|bien|pour\s+votre\s+(?:aide|reponse|retour)))?"
+    r"|cordialement|bonne\s+journee)\s*[.!]*\s*$",
+)
+
+
+def extract_question(text: str) -> str:
+    """The question part of a message, with greetings, closings and signatures removed and anything that
+    looks like a NIR masked. Returns the message itself (stripped) when nothing can be told apart."""
+    cleaned, _ = redact_identifiers(text)
+    lines = [line.rstrip() for line in cleaned.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    kept: list[str] = []
+    for line in lines:
+        folded = fold(line)
+        if not folded.strip():
+            kept.append("")
+            continue
+        if kept and any(k.strip() for k in kept) and _CLOSING_RE.match(folded):
+            break
+        if _FURNITURE_RE.search(folded):
+            continue
+        if not any(k.strip() for k in kept):
+            line = _strip_greeting(line)
+            if not line.strip():
+                continue
+        kept.append(line)
+    body = "\n".join(kept).strip()
+    body = _strip_trailing_thanks(body)
+    # Greeting-only or thanks-only messages leave nothing: give back the original (masked) text.
+    return re.sub(r"[ \t]+", " ", re.sub(r"\n{3,}", "\n\n", body)).strip() or cleaned.strip()
+
+
+def _strip_greeting(line: str) -> str:
+    folded = fold(line)
+    match = _GREETING_RE.match(folded)
+    if not match:
+        return line
+    rest = line[match.end() :]
+    # "Bonjour je voudrais savoir": the greeting regex may have eaten question words; keep it conservative:
+    # only accept the cut when it ended on punctuation or consumed the whole line.
+    consumed = folded[: match.end()]
+    if rest.strip() and not re.search(r"[,!.:;]\s*$", consumed):
+        first = re.match(r"^\s*(?:bonjour|bonsoir|hello|salut|coucou)\b[\s,!.]*", folded)
+        return line[first.end() :] if first else line
+    return rest
+
+
+def _strip_trailing_thanks(body: str) -> str:
+    previous = None
+    while previous != body:
+        previous = body
+        folded = fold(body)
+        match = _TRAILING_THANKS_RE.search(folded)
+        if match and match.start() > 0:
+            body = body[: match.start()].rstrip()
+    return body

@@ -1,0 +1,244 @@
+"""Turn French as people really type it into a canonical token list.
+
+Users write without accents, in capitals or not, with abbreviations ("chimio", "HAD", "IDF", "1er") and typos.
+Every later step (topic scoring, slots) works on the tokens produced here, so the lexicons only need to know
+one spelling of each word. Typos are corrected against the vocabulary the lexicons actually use: a word we
+would not recognise anyway is left alone rather than bent into a wrong one.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+# A NIR: sex digit, year, month, department (2 digits or 2A/2B), commune, order, then the 2-digit key,
+# with or without spaces, dots or dashes between the groups. Anything that looks like one is hidden before
+# any other processing, so that no later step (logs, echoes, data) can ever hold it.
+_NIR_RE = re.compile(
+    r"(?<![0-9A-Za-z])[12][\s.\-]?\d{2}[\s.\-]?\d{2}[\s.\-]?(?:\d{2}|2[ABab])[\s.\-]?\d{3}[\s.\-]?\d{3}"
+    r"(?:[\s.\-]?\d{2})?(?![0-9A-Za-z])"
+)
+NIR_PLACEHOLDER = "[numéro masqué]"
+
+# Abbreviations and spoken forms, after accents are removed and text lowercased; values may be several words.
+ABBREVIATIONS: dict[str, str] = {
+    "chimio": "chimiotherapie",
+    "chimios": "chimiotherapie",
+    "chimiotherapies": "chimiotherapie",
+    "ctx": "chimiotherapie",
+    "immuno": "immunotherapie",
+    "immunotherapies": "immunotherapie",
+    "tms": "tmsc",
+    "idf": "ile de france",
+    "iledefrance": "ile de france",
+    "ara": "auvergne rhone alpes",
+    "aura": "auvergne rhone alpes",
+    "hdf": "hauts de france",
+    "paca": "provence alpes cote d azur",
+    "bfc": "bourgogne franche comte",
+    "cvl": "centre val de loire",
+    "1er": "premier",
+    "1ere": "premiere",
+    "1eme": "premier",
+    "premiere": "premier",
+    "2eme": "deuxieme",
+    "2e": "deuxieme",
+    "2nd": "deuxieme",
+    "2nde": "deuxieme",
+    "second": "deuxieme",
+    "seconde": "deuxieme",
+    "3eme": "troisieme",
+    "qd": "quand",
+    "cb": "combien",
+    "cmb": "combien",
+    "cbien": "combien",
+    "pr": "pour",
+    "ds": "dans",
+    "ts": "tous",
+    "ets": "etablissement",
+    "etab": "etablissement",
+    "etabs": "etablissement",
+    "etabl": "etablissement",
+    "etablissements": "etablissement",
+    "es": "etablissement",
+    "pk": "pourquoi",
+    "pq": "pourquoi",
+    "ki": "qui",
+    "koi": "quoi",
+    "kel": "quel",
+    "kelle": "quelle",
+    "tjs": "toujours",
+    "tjrs": "toujours",
+    "bcp": "beaucoup",
+    "svp": "s il vous plait",
+    "stp": "s il te plait",
+    "slt": "salut",
+    "mtn": "maintenant",
+    "auj": "aujourd hui",
+    "aujourdhui": "aujourd hui",
+    "ajd": "aujourd hui",
+    "rdv": "rendez vous",
+    "rapp": "rapport",
+    "art": "article",
+    "a51": "article 51",
+    "art51": "article 51",
+    "a50": "article 50",
+    "art50": "article 50",
+    "expe": "experimentation",
+    "expe50": "experimentation",
+    "exp": "experimentation",
+    "experim": "experimentation",
+    "xp": "experimentation",
+    "inclu": "inclusion",
+    "inclus": "inclusion",
+    "mensualite": "mensuel",
+    "mensuelle": "mensuel",
+    "mensuellement": "mensuel",
+    "hospit": "hospitalisation",
+    "hospi": "hospitalisation",
+    "hosp": "hospitalisation",
+    "dom": "domicile",
+    "eur": "euro",
+    "euros": "euro",
+    "€": "euro",
+    "k€": "millier euro",
+    "max": "maximum",
+    "maxi": "maximum",
+    "mini": "minimum",
+    "min": "minimum",
+    "nb": "nombre",
+    "nbr": "nombre",
+    "nbre": "nombre",
+    "info": "information",
+    "infos": "information",
+    "ok": "d accord",
+    "pb": "probleme",
+    "pbm": "probleme",
+    "cad": "c est a dire",
+    "ie": "c est a dire",
+    "dr": "docteur",
+    "pr.": "professeur",
+    "mme": "madame",
+    "mr": "monsieur",
+    "m.": "monsieur",
+    "y'a": "il y a",
+    "ya": "il y a",
+    "peut on": "peut on",
+    "faut il": "faut il",
+}
+
+NUMBER_WORDS: dict[str, int] = {
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
+    "seize": 16, "vingt": 20, "trente": 30,
+}  # fmt: skip
+
+# Short tokens that must never be "corrected" into something else (acronyms, function words, numbers).
+_PROTECTED_SHORT = 3
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The question as canonical tokens. `text` is the tokens joined by single spaces (for phrase matching);
+    `redacted` says whether something looking like a NIR was hidden."""
+
+    tokens: tuple[str, ...]
+    text: str
+    redacted: bool
+    corrections: tuple[tuple[str, str], ...] = ()
+
+
+def redact_identifiers(raw: str) -> tuple[str, bool]:
+    """Hide anything that looks like a NIR. Returns the cleaned text and whether something was hidden."""
+    cleaned, count = _NIR_RE.subn(NIR_PLACEHOLDER, raw)
+    return cleaned, count > 0
+
+
+def strip_accents(raw: str) -> str:
+    text = raw.replace("œ", "oe").replace("Œ", "OE").replace("æ", "ae").replace("Æ", "AE")
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_TOKEN_RE = re.compile(r"[a-z0-9€]+(?:[.\-][0-9]+)*")
+
+
+def fold(raw: str) -> str:
+    """Lowercase, without accents, typographic quotes made plain: the form every comparison uses."""
+    text = strip_accents(raw).lower()
+    return text.replace("’", "'").replace("`", "'").replace("´", "'")
+
+
+def fold_chars(raw: str) -> str:
+    """Like `fold`, but one character out for each character in, so positions map back to the original."""
+    out = []
+    for ch in raw:
+        base = unicodedata.normalize("NFKD", ch)[:1] or ch
+        out.append(
+            {"’": "'", "`": "'", "´": "'", "œ": "o", "Œ": "o", "æ": "a", "Æ": "a"}.get(ch, base).lower()[:1]
+        )
+    return "".join(out)
+
+
+def raw_tokens(folded: str) -> list[str]:
+    # "L.162-31-1" stays one token ("l.162-31-1" -> "l162-31-1"); "d'HAD" splits into "d", "had".
+    folded = re.sub(r"\b([lrd])\.\s?(\d)", r"\1\2", folded)
+    folded = re.sub(r"(\d)\s?€", r"\1 euro", folded)
+    folded = re.sub(r"(\d+)\s?(?:er|ere|eme|e|nd|nde)\b", r"\1eme", folded)
+    return _TOKEN_RE.findall(folded)
+
+
+def stem(token: str) -> str:
+    """A crude French plural folding, enough for lexicon matching: 'mois' and 'pays' are kept whole."""
+    if token == "ans":
+        return "an"
+    if len(token) > 4 and token.endswith("s"):
+        token = token[:-1] if not token.endswith(("ois", "ais", "us", "is")) else token
+    if len(token) > 4 and token.endswith(("ee", "ale")):
+        return token[:-1]
+    if len(token) > 5 and token.endswith("elle"):
+        return token[:-2]
+    if len(token) > 4 and token.endswith("aux"):
+        return token[:-3] + "al"
+    if len(token) > 3 and token[-1] in "sx" and not token.endswith(("ois", "ais", "us", "is")):
+        return token[:-1]
+    return token
+
+
+@lru_cache(maxsize=4096)
+def _closest(token: str, vocabulary: frozenset[str]) -> str | None:
+    # Longer words tolerate more edits; short ones only one, and 4-letter words need a near-identical match.
+    cutoff = 0.9 if len(token) <= 4 else 0.84 if len(token) <= 6 else 0.8
+    candidates = [word for word in vocabulary if abs(len(word) - len(token)) <= 2 and word[:1] == token[:1]]
+    found = difflib.get_close_matches(token, candidates, n=1, cutoff=cutoff)
+    return found[0] if found else None
+
+
+def normalize(raw: str, vocabulary: Iterable[str] = ()) -> Normalized:
+    """Canonical tokens: accents removed, lowercased, abbreviations expanded, plurals folded, number words as
+    digits, and typos corrected against `vocabulary` (stemmed words of the lexicons)."""
+    cleaned, redacted = redact_identifiers(raw)
+    vocab = frozenset(vocabulary)
+    tokens: list[str] = []
+    corrections: list[tuple[str, str]] = []
+    for token in raw_tokens(fold(cleaned)):
+        # "1eme" / "2eme" produced above become words; "inclu" etc. expand.
+        if re.fullmatch(r"\d+eme", token):
+            token = {"1eme": "premier", "2eme": "deuxieme", "3eme": "troisieme"}.get(token, token)
+        expanded = ABBREVIATIONS.get(token, token)
+        for word in expanded.split():
+            if word in NUMBER_WORDS and word not in ("un", "une"):
+                tokens.append(str(NUMBER_WORDS[word]))
+                continue
+            word = stem(word)
+            if vocab and word not in vocab and len(word) > _PROTECTED_SHORT and not word.isdigit():
+                fixed = _closest(word, vocab)
+                if fixed is not None:
+                    corrections.append((word, fixed))
+                    word = fixed
+            tokens.append(word)
+    return Normalized(tuple(tokens), " ".join(tokens), redacted, tuple(corrections))

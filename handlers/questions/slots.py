@@ -1,0 +1,138 @@
+"""Facts a question carries besides its topic: a region, months, counts of months, an age.
+
+They change the answer (which region's deadline, how many monthly forfaits) or show it cannot be given
+without asking (no region named, a month count without the months without administration).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from handlers.questions.normalize import NUMBER_WORDS, fold, raw_tokens, stem
+
+if TYPE_CHECKING:
+    from rules.parameters import Parameters, Region
+
+MONTH_WORDS: dict[str, int] = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
+    "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12, "janv": 1, "fev": 2, "fevr": 2, "avr": 4,
+    "juil": 7, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+# Words that look like region names inside ordinary sentences ("centre hospitalier", "la réunion de
+# service"): a region is only taken from them when a region context word is next to them.
+_AMBIGUOUS_REGION_WORDS = frozenset({"centre", "reunion", "sud", "auvergne", "paris"})
+_REGION_CONTEXT = frozenset({"region", "ars", "en", "a", "pour", "de", "du"})
+
+
+@dataclass(frozen=True)
+class Slots:
+    regions: tuple[str, ...] = ()  # region keys found, in order of appearance
+    unknown_region_words: tuple[str, ...] = ()
+    months: tuple[int, ...] = ()  # month numbers named, in order
+    month_range: tuple[int, int] | None = None  # "de septembre a decembre" -> (9, 12)
+    month_count: int | None = None  # "pendant 5 mois"
+    months_without: int | None = None  # "un mois sans injection"
+    age_years: int | None = None  # "un enfant de 2 ans"
+    age_months: int | None = None  # "un bebe de 18 mois"
+
+
+def _number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    return NUMBER_WORDS.get(token)
+
+
+def _region_forms(params: Parameters) -> list[tuple[tuple[str, ...], str]]:
+    forms: list[tuple[tuple[str, ...], str]] = []
+    for region in params.regions.values():
+        for name in (region.name, *region.aliases, region.key.replace("-", " ")):
+            words = tuple(stem(w) for w in raw_tokens(fold(name).replace("-", " ")))
+            if words:
+                forms.append((words, region.key))
+    # Longest forms first so that "hauts de france" wins over "france"-like fragments.
+    forms.sort(key=lambda item: -len(item[0]))
+    return forms
+
+
+def find_regions(tokens: tuple[str, ...], params: Parameters) -> tuple[str, ...]:
+    found: list[tuple[int, str]] = []
+    used: set[int] = set()
+    for words, key in _region_forms(params):
+        n = len(words)
+        for start in range(len(tokens) - n + 1):
+            span = set(range(start, start + n))
+            if span & used or tokens[start : start + n] != words:
+                continue
+            if n == 1 and words[0] in _AMBIGUOUS_REGION_WORDS:
+                before = tokens[start - 1] if start else ""
+                if before not in {"region", "ars"}:
+                    continue
+            used |= span
+            found.append((start, key))
+    seen: dict[str, None] = {}
+    for _, key in sorted(found):
+        seen.setdefault(key, None)
+    return tuple(seen)
+
+
+def region_of(key: str, params: Parameters) -> Region:
+    return params.regions[key]
+
+
+_RANGE_RE = re.compile(
+    r"\b(?:de|d|du|depuis|entre)\s+(\w+)(?:\s+\d{4})?\s+(?:a|au|et|jusqu a|jusqu au)\s+(\w+)"
+)
+
+
+def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
+    text = " ".join(tokens)
+    months = tuple(MONTH_WORDS[t] for t in tokens if t in MONTH_WORDS)
+    month_range = None
+    for match in _RANGE_RE.finditer(text):
+        first, last = MONTH_WORDS.get(match.group(1)), MONTH_WORDS.get(match.group(2))
+        if first and last:
+            month_range = (first, last)
+            break
+    month_count = None
+    months_without = None
+    age_years = None
+    age_months = None
+    for i, token in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        after = tokens[i + 2] if i + 2 < len(tokens) else ""
+        value = _number(token)
+        if value is None:
+            continue
+        if nxt == "mois":
+            if after in {"san", "sans"} or (
+                after in {"d", "de"}
+                and i + 3 < len(tokens)
+                and tokens[i + 3] in {"pause", "interruption", "arret"}
+            ):
+                months_without = value
+            elif _age_context(tokens, i):
+                age_months = value
+            elif month_count is None:
+                month_count = value
+        elif nxt in {"an", "ans"} and _age_context(tokens, i):
+            age_years = value
+    return Slots(
+        regions=find_regions(tokens, params),
+        months=months,
+        month_range=month_range,
+        month_count=month_count,
+        months_without=months_without,
+        age_years=age_years,
+        age_months=age_months,
+    )
+
+
+def _age_context(tokens: tuple[str, ...], index: int) -> bool:
+    window = tokens[max(0, index - 5) : index + 4]
+    return any(
+        w.startswith(("enfant", "bebe", "nourrisson", "pediatr", "age", "fille", "garcon", "petit", "mineur"))
+        for w in window
+    )
