@@ -262,7 +262,8 @@ class Database:
         self._snapshot_bytes = self._path.stat().st_size
         if not isinstance(raw, dict):
             raise CorruptDatabase(f"database {self._path} is empty or not a TinyDB file")
-        meta = raw.pop(META_TABLE, {}).get("1")
+        meta_table = raw.pop(META_TABLE, {})
+        meta = meta_table.get("1") if isinstance(meta_table, dict) else None
         if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
             raise SchemaVersionError(
                 f"database {self._path} stores no schema version; refusing to guess its layout"
