@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from rules.month import Month
 from rules.parameters import OutsideCoveredPeriod, Parameters
@@ -51,8 +51,9 @@ _INELIGIBLE = 8
 _AFTER_END = 16
 
 
-@dataclass(frozen=True, slots=True)
-class ReferralRecord:
+# The records are NamedTuples, not frozen dataclasses: a store builds 100,000 of them per statement, and a
+# NamedTuple is immutable at a third of the construction cost.
+class ReferralRecord(NamedTuple):
     """A referral of `patient` (a pseudonymous code) by `site` to an HAD on `on`; `eligible` is the verdict of
     check_referral (the caller decides it)."""
 
@@ -62,20 +63,18 @@ class ReferralRecord:
     eligible: bool
 
 
-@dataclass(frozen=True, slots=True)
-class AdministrationRecord:
+class AdministrationRecord(NamedTuple):
     """`count` home administrations of `patient` referred by `site`, on `on` (or in that month: see the
     module docstring)."""
 
     patient: str
     site: str
     on: date
-    count: int = 1
+    count: int = 1  # type: ignore[assignment]  # shadows tuple.count on purpose: the brief's field name
     oral: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class ForfaitLine:
+class ForfaitLine(NamedTuple):
     patient: str
     site: str
     month: Month
@@ -186,34 +185,38 @@ def compute_forfaits(
 
     # months[(patient, site)][month index] = [counting administrations, bits of why others did not count]
     months: dict[tuple[str, str], dict[int, list[int]]] = {}
-    no_refs = _Referrals()
-    for a in administrations:
-        day = a.on
+    # The hot loop (100,000 records): one dict lookup per record for its pair, one for its month.
+    pairs: dict[tuple[str, str], tuple[dict[int, list[int]], date | None, date | None]] = {}
+    for patient, site, day, count, oral in administrations:
         if not start <= day <= end:
             check(day, "administration")
-        if a.count < 1:
-            raise ValueError(f"administration count must be at least 1, got {a.count}")
-        key = (a.patient, a.site)
-        per_month = months.get(key)
-        if per_month is None:
+        if count < 1:
+            raise ValueError(f"administration count must be at least 1, got {count}")
+        key = (patient, site)
+        pair = pairs.get(key)
+        if pair is None:
+            ref = refs.get(key)
             per_month = months[key] = {}
+            pair = pairs[key] = (
+                per_month,
+                ref.first_eligible if ref else None,
+                ref.first_ineligible if ref else None,
+            )
+        per_month, eligible, ineligible = pair
         index = day.year * 12 + day.month - 1
         slot = per_month.get(index)
         if slot is None:
             slot = per_month[index] = [0, 0]
-        if a.oral:
+        if oral:
             slot[1] |= _ORAL
-            continue
-        ref = refs.get(key, no_refs)
-        eligible = ref.first_eligible
-        if eligible is not None and day >= eligible:
+        elif eligible is not None and day >= eligible:
             if day > exp_end:
                 slot[1] |= _AFTER_END
             else:
-                slot[0] += a.count
-        elif ref.first_ineligible is not None and day >= ref.first_ineligible:
+                slot[0] += count
+        elif ineligible is not None and day >= ineligible:
             slot[1] |= _INELIGIBLE
-        elif eligible is None and ref.first_ineligible is None:
+        elif eligible is None and ineligible is None:
             slot[1] |= _NO_REFERRAL
         else:
             slot[1] |= _BEFORE_REFERRAL
@@ -325,6 +328,11 @@ class _Builder:
     ) -> ForfaitStatement:
         lines: list[ForfaitLine] = []
         append = lines.append
+        # Locals and tuple.__new__ keep the per-line cost low: a statement may hold ~100,000 lines.
+        new, line = tuple.__new__, ForfaitLine
+        inclusion_paid, monthly_paid, end_index = self.inclusion_paid, self.monthly_paid, self.end_index
+        inclusion_reasons, monthly_reasons = self.inclusion_reasons, self.monthly_reasons
+        no_administration, flags = self.no_administration, self.flags
         month_cache: dict[int, Month] = {}
         for key in sorted(months):
             patient, site = key
@@ -332,44 +340,32 @@ class _Builder:
             ref = refs.get(key)
             pending = [d.year * 12 + d.month - 1 for d in ref.later_eligible] if ref else []
             included = False
-            first, last = min(per_month), max(per_month)
-            for index in range(first, last + 1):
+            for index in range(min(per_month), max(per_month) + 1):
                 month = month_cache.get(index)
                 if month is None:
                     month = month_cache[index] = Month(index // 12, index % 12 + 1)
                 slot = per_month.get(index)
                 if slot is None:
-                    append(ForfaitLine(patient, site, month, "none", ZERO, self.no_administration))
+                    append(new(line, (patient, site, month, "none", ZERO, no_administration)))
                     continue
                 counted, bits = slot
-                extra = self.flags(bits) if bits else ()
+                extra = flags(bits) if bits else ()
                 if not counted:
-                    append(ForfaitLine(patient, site, month, "none", ZERO, extra))
+                    append(new(line, (patient, site, month, "none", ZERO, extra)))
                     continue
-                if index == self.end_index:
+                if index == end_index:
                     extra = (self.end_month, *extra)
                 if not included:
                     included = True
                     while pending and pending[0] <= index:
                         pending.pop(0)
-                    append(
-                        ForfaitLine(
-                            patient,
-                            site,
-                            month,
-                            "inclusion",
-                            self.inclusion_paid,
-                            self.inclusion_reasons + extra,
-                        )
-                    )
+                    reasons = inclusion_reasons + extra
+                    append(new(line, (patient, site, month, "inclusion", inclusion_paid, reasons)))
                     continue
                 if pending and pending[0] <= index:
                     while pending and pending[0] <= index:
                         pending.pop(0)
                     extra = (self.one_inclusion, *extra)
-                append(
-                    ForfaitLine(
-                        patient, site, month, "monthly", self.monthly_paid, self.monthly_reasons + extra
-                    )
-                )
+                reasons = monthly_reasons + extra if extra else monthly_reasons
+                append(new(line, (patient, site, month, "monthly", monthly_paid, reasons)))
         return ForfaitStatement(lines, self.inclusion_paid, self.monthly_paid, self.offset, self.notes)
