@@ -42,7 +42,7 @@ from store.records import Convention, Patient, Site
 from templates import date_fr, money, month_fr, number, render, text
 
 if TYPE_CHECKING:
-    from rules.forfaits import ForfaitStatement
+    from handlers.context import Context
     from rules.parameters import Parameters
     from store.repository import Repository
 
@@ -205,45 +205,30 @@ def report_deadline(params: Parameters, spec: ReportSpec, site: Site) -> date | 
     return found.due if found else None
 
 
-def forfait_lines(repo: Repository, site: str, params: Parameters) -> list[ForfaitLineLike]:
-    """Every forfait line of the site (rules.forfaits), memoised on the repository until the next write."""
-    return repo.memo(site, ("reports.forfait_lines",), lambda: list(site_statement(repo, site, params).lines))
+def _context(ctx_or_repo: Any, params: Parameters | None) -> Context:
+    from handlers.context import Context
+
+    if isinstance(ctx_or_repo, Context) and (params is None or params is ctx_or_repo.params):
+        return ctx_or_repo
+    return Context(repo=_repo_of(ctx_or_repo), params=_params_of(ctx_or_repo, params))
 
 
-def site_statement(repo: Repository, finess: str, params: Parameters) -> ForfaitStatement:
-    """The forfait statement of one site from its log: each active referral is checked with
-    rules.referral.check_referral (the site's selection date, its conventions, the HAD's communes and under-3
-    mention; the log holds non-oral TMSC referrals); entries outside the parameters' covered period are left
-    out rather than failing the whole report."""
-    from rules.forfaits import AdministrationRecord, ReferralRecord, compute_forfaits
-    from rules.reasons import Verdict
-    from rules.referral import ReferralFacts, check_referral
+def forfait_lines(ctx: Context, site: Site) -> list[ForfaitLineLike]:
+    """Every forfait line of the site: the same memoised statement as `/expe50 forfaits`
+    (handlers.commands.reading.site_statement: each referral checked against what the store knows now)."""
+    from handlers.commands.reading import site_statement
 
-    site = repo.site(finess)
-    selected_on = site.selected_on if site else None
-    start, end = params.covered_start, params.covered_end
-    referrals: list[ReferralRecord] = []
-    administrations: list[AdministrationRecord] = []
-    for patient in repo.patients(finess):
-        for r in patient.referrals:
-            if not r.active or not start <= r.on <= end:
-                continue
-            had = repo.had(r.had) if r.had else None
-            facts = ReferralFacts(
-                treatment="injectable",
-                under_3=r.under_3,
-                had_under3_mention=had.under_3 if had else None,
-                had_associated=(repo.convention(finess, r.had) is not None) if r.had else None,
-                commune_in_area=(r.commune in had.communes) if had and r.commune else None,
-                referral_date=r.on,
-                selection_date=selected_on,
-            )
-            eligible = check_referral(facts, params).value is Verdict.YES
-            referrals.append(ReferralRecord(patient.code, finess, r.on, eligible))
-        for a in patient.administrations:
-            if a.active and start <= a.on <= end:
-                administrations.append(AdministrationRecord(patient.code, finess, a.on, a.count, a.oral))
-    return compute_forfaits(referrals, administrations, params)
+    return list(site_statement(ctx, site).lines)
+
+
+def forfaits_due_until(ctx_or_repo: Any, site: Site, year: int, day: date) -> Decimal:
+    """The forfaits of a site for the months of `year` up to `day`'s month (the digest's `ForfaitsOf`)."""
+    ctx = _context(ctx_or_repo, None)
+    last = min(Month(year, 12), Month.of(day))
+    return sum(
+        (line.amount for line in forfait_lines(ctx, site) if line.month.year == year and line.month <= last),
+        Decimal("0.00"),
+    )
 
 
 def draft_for(
@@ -251,8 +236,8 @@ def draft_for(
 ) -> ReportDraft:
     from store.report_fields import ReportFieldStore
 
-    repo = _repo_of(ctx_or_repo)
-    parameters = _params_of(ctx_or_repo, params)
+    ctx = _context(ctx_or_repo, params)
+    repo, parameters = ctx.repo, ctx.params
     report = kind if isinstance(kind, ReportKind) else parse_kind(kind)
     finess = site.finess if isinstance(site, Site) else site
     record = repo.site(finess)
@@ -264,7 +249,7 @@ def draft_for(
         report,
         record,
         repo.patients(finess),
-        forfait_lines(repo, finess, parameters),
+        forfait_lines(ctx, record),
         entered,
         today,
         report_deadline(parameters, spec, record),

@@ -9,6 +9,8 @@ from handlers.commands import (  # noqa: F401
     eligibility,
     help,
     question,
+    rapport,
     reading,
+    repondre,
     setup,
 )
