@@ -1,1 +1,3 @@
 """Shared pytest configuration. Fixture modules live in tests/support/ and are registered here."""
+
+pytest_plugins = ["tests.support.dovecot", "tests.support.smtp"]
