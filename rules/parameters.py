@@ -140,7 +140,8 @@ def normalise_name(text: str) -> str:
 _REGION_PREFIXES = ("ars ", "region ", "la region ", "en ", "ars de ", "ars d ")
 
 
-@dataclass(frozen=True)
+# eq=False: one loaded set of parameters is one object; identity hashing lets callers cache on it.
+@dataclass(frozen=True, eq=False)
 class Parameters:
     covered_start: date
     covered_end: date

@@ -17,7 +17,9 @@ def main() -> None:
     rng = random.Random(50)
     start = date(2025, 9, 1)
     referrals = [
-        ReferralRecord(f"P{i:05d}", f"S{i % 10}", start + timedelta(days=rng.randrange(200)), rng.random() > 0.05)
+        ReferralRecord(
+            f"P{i:05d}", f"S{i % 10}", start + timedelta(days=rng.randrange(200)), rng.random() > 0.05
+        )
         for i in range(4000)
     ]
     # 25 administration records per patient, at the referring site, spread over the months after referral.
@@ -33,7 +35,8 @@ def main() -> None:
         t0 = time.perf_counter()
         statement = compute_forfaits(referrals, administrations, params)
         best = min(best, time.perf_counter() - t0)
-    print(f"{len(administrations)} administrations, {len(referrals)} referrals -> {len(statement.lines)} lines")
+    counts = f"{len(administrations)} administrations, {len(referrals)} referrals"
+    print(f"{counts} -> {len(statement.lines)} lines")
     print(f"total {statement.total()} EUR; best of 5: {best * 1000:.1f} ms")
 
 
