@@ -56,12 +56,12 @@ ROUEN = Site("760000001", "CHU de Rouen", "normandie", "a", targets={2025: 10, 2
 CAEN = Site("140000001", "Centre François Baclesse", "normandie", "b", targets={2026: 15})
 PARIS_SITE = Site("750000001", "Hôpital Saint-Louis", "ile-de-france", "a")
 
-COORD_ROUEN = Member("U_COORD_R", Role.COORDINATION, (ROUEN.finess,), email="coord.rouen@example.org")
+COORD_ROUEN = Member("UCOORDR1", Role.COORDINATION, (ROUEN.finess,), email="coord.rouen@example.org")
 COORD_CAEN = Member(
     "coord.caen@example.org", Role.COORDINATION, (CAEN.finess,), email="coord.caen@example.org"
 )
-SAISIE_ROUEN = Member("U_SAISIE_R", Role.SAISIE, (ROUEN.finess,), email="saisie.rouen@example.org")
-SAISIE_SUB = Member("U_SAISIE_S", Role.SAISIE, (CAEN.finess,), reminders=True)
+SAISIE_ROUEN = Member("USAISIER1", Role.SAISIE, (ROUEN.finess,), email="saisie.rouen@example.org")
+SAISIE_SUB = Member("USAISIES1", Role.SAISIE, (CAEN.finess,), reminders=True)
 ARS_SUB = Member(
     "agent@ars.example.org", Role.ARS, region="normandie", email="agent@ars.example.org", reminders=True
 )

@@ -51,16 +51,16 @@ def test_on_2_august_2027_at_nine_coordinators_subscribers_and_data_entry_get_th
         # The coordinators of the two Normandie sites (always) and the subscribers: the Normandie agent and
         # the Caen data-entry member who said `rappels oui`. Not the Rouen data-entry member (not subscribed),
         # not the Île-de-France coordinator (there is none) nor the unsubscribed IDF agent.
-        ("U_COORD_R", "report:followup:2027"),
-        ("U_SAISIE_S", "report:followup:2027"),
+        ("UCOORDR1", "report:followup:2027"),
+        ("USAISIES1", "report:followup:2027"),
         ("agent@ars.example.org", "report:followup:2027"),
         ("coord.caen@example.org", "report:followup:2027"),
     ]
     assert all(r.status is Status.DUE and r.occurrence.offset == 30 for r in plan.deadlines)
     # 2 Aug 2027 is also the first working day of August: data entry hears about July's gaps.
     assert sorted(reminders_of(plan.entries)) == [
-        ("U_SAISIE_R", "entry:2027-07"),
-        ("U_SAISIE_S", "entry:2027-07"),
+        ("USAISIER1", "entry:2027-07"),
+        ("USAISIES1", "entry:2027-07"),
     ]
     rouen = next(e for e in plan.entries if e.member == SAISIE_ROUEN)
     assert [(g.site, g.patients) for g in rouen.sites] == [(ROUEN, ("P1", "P2"))]  # P3 ended in May
@@ -117,8 +117,8 @@ def test_keys_name_kind_recipient_and_day() -> None:
         paris("2027-08-02T09:00"), DEADLINES, store_with_patients(), NOTHING_SENT.__contains__
     )
     keys = {i.key for i in plan.to_send()}
-    assert "reminder:report:followup:2027:2027-08-02:U_COORD_R" in keys
-    assert "entry-reminder:2027-07:U_SAISIE_R" in keys
+    assert "reminder:report:followup:2027:2027-08-02:UCOORDR1" in keys
+    assert "entry-reminder:2027-07:USAISIER1" in keys
 
 
 def test_a_reminder_missed_while_down_is_sent_late_once_if_the_deadline_is_still_ahead() -> None:
