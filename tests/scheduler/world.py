@@ -32,7 +32,7 @@ class Clock:
 class FakeSlack:
     posts: list[dict[str, Any]] = field(default_factory=list)
 
-    def chat_postMessage(self, **kwargs: Any) -> Any:  # noqa: N802
+    def chat_postMessage(self, **kwargs: Any) -> Any:
         self.posts.append(kwargs)
         return {"ok": True}
 
