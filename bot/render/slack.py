@@ -9,6 +9,7 @@ handlers: a long reply is cut with a visible note, never dropped.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from handlers.reply import Action, Reply, Status
@@ -54,10 +55,11 @@ def status_mark(status: Status) -> str:
     return text(f"slack.status.{status.value}")
 
 
-def reply_message(reply: Reply) -> dict[str, Any]:
+def reply_message(reply: Reply, forms: Collection[str] = ()) -> dict[str, Any]:
     """The message payload (`text` fallback for notifications + `blocks`) for chat.postMessage, respond()
-    or the slash-command ack."""
-    return {"text": fallback_text(reply), "blocks": reply_blocks(reply)}
+    or the slash-command ack. A next step whose verb has a form (`forms`) opens it, prefilled, rather than
+    running a command the user has not seen."""
+    return {"text": fallback_text(reply), "blocks": reply_blocks(reply, forms)}
 
 
 def fallback_text(reply: Reply) -> str:
@@ -66,7 +68,7 @@ def fallback_text(reply: Reply) -> str:
     return cut("\n".join(lines), MAX_FALLBACK)
 
 
-def reply_blocks(reply: Reply) -> list[Block]:
+def reply_blocks(reply: Reply, forms: Collection[str] = ()) -> list[Block]:
     blocks: list[Block] = [
         {"type": "header", "text": plain(f"{status_mark(reply.status)} {reply.title}", MAX_HEADER)}
     ]
@@ -84,7 +86,10 @@ def reply_blocks(reply: Reply) -> list[Block]:
         notes.append(text("slack.reply.reference", reference=reply.reference))
     if notes:
         blocks.append({"type": "context", "elements": [mrkdwn(note, MAX_FIELD) for note in notes]})
-    buttons = [action_button(action, index) for index, action in enumerate(reply.actions[:MAX_BUTTONS])]
+    buttons = [
+        action_button(_with_form(action, forms), index)
+        for index, action in enumerate(reply.actions[:MAX_BUTTONS])
+    ]
     tail: list[Block] = [{"type": "actions", "block_id": "actions", "elements": buttons}] if buttons else []
     return _fit(blocks, tail)
 
@@ -137,6 +142,13 @@ def _fit(blocks: list[Block], tail: list[Block]) -> list[Block]:
             {"type": "context", "elements": [mrkdwn(text("slack.reply.truncated"))]},
         ]
     return blocks + tail
+
+
+def _with_form(action: Action, forms: Collection[str]) -> Action:
+    verb = action.command.split(maxsplit=1)[0] if action.command.strip() else ""
+    if action.form is None and verb in forms:
+        return Action(action.label, action.command, form=verb)
+    return action
 
 
 def action_button(action: Action, index: int) -> Block:

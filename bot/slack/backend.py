@@ -8,12 +8,18 @@ built once by the runtime.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
-from handlers.home import Home
+from handlers.context import Context
+from handlers.dispatch import dispatch
+from handlers.home import Home, home_summary
+from handlers.registry import registry
 from handlers.reply import Reply, Request
+from handlers.scope import can_write
+from templates import text
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,12 @@ class Choice:
 
     value: str
     label: str
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    sites: tuple[Choice, ...] = ()
+    hads: tuple[Choice, ...] = ()
 
 
 class SlackBackend(Protocol):
@@ -34,8 +46,8 @@ class SlackBackend(Protocol):
         typed command's refusal instead of a form)."""
         ...
 
-    def had_choices(self, user_id: str) -> list[Choice]:
-        """The HADs the user's site(s) hold a convention with, for the modal's select."""
+    def form_choices(self, user_id: str) -> FormChoices:
+        """The sites the user may log for and the HADs those sites hold a convention with (modal selects)."""
         ...
 
     def home(self, user_id: str, now: datetime) -> Home:
@@ -45,3 +57,54 @@ class SlackBackend(Protocol):
     def delivery_seen(self, delivery_id: str) -> bool:
         """Whether a change was already recorded for this delivery (persisted: survives a restart)."""
         ...
+
+
+class HandlersBackend:
+    """The real backend: the command language (handlers.dispatch) over the store, as every channel uses it.
+
+    Calls are serialised by one lock, shared through `ctx.extras["dispatch_lock"]` with any other channel
+    that takes it: the repository is a single writer whose in-memory indexes are not meant for concurrent
+    writers, and a command takes milliseconds, so Slack's worker threads lose nothing by queueing here.
+    """
+
+    def __init__(self, ctx: Context) -> None:
+        self._ctx = ctx
+        self._lock: threading.RLock = ctx.extras.setdefault("dispatch_lock", threading.RLock())
+
+    def dispatch(self, request: Request) -> Reply:
+        with self._lock:
+            return dispatch(request, self._ctx)
+
+    def may_use_form(self, user_id: str, verb: str, now: datetime) -> bool:
+        spec = registry.get(verb, None)
+        if spec is None:
+            return False
+        with self._lock:
+            actor = self._ctx.actor(Request(user_id, verb, "slack", now))
+        return spec.allows(actor.role)
+
+    def form_choices(self, user_id: str) -> FormChoices:
+        with self._lock:
+            actor = self._ctx.actor(Request(user_id, "", "slack", datetime.now(UTC)))
+            repo = self._ctx.repo
+            sites = [site for site in repo.sites() if can_write(actor, site)]
+            hads: dict[str, Choice] = {}
+            for site in sites:
+                for convention in repo.conventions(site.finess):
+                    had = repo.had(convention.had)
+                    if had is not None and had.finess not in hads:
+                        label = text("slack.form.field.had_option", name=had.name, finess=had.finess)
+                        hads[had.finess] = Choice(had.finess, label)
+        site_choices = tuple(
+            Choice(site.finess, text("slack.form.field.had_option", name=site.name, finess=site.finess))
+            for site in sites
+        )
+        return FormChoices(sites=site_choices, hads=tuple(sorted(hads.values(), key=lambda c: c.label)))
+
+    def home(self, user_id: str, now: datetime) -> Home:
+        with self._lock:
+            return home_summary(self._ctx, user_id, now)
+
+    def delivery_seen(self, delivery_id: str) -> bool:
+        with self._lock:
+            return self._ctx.repo.delivery_seen(delivery_id)

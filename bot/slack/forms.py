@@ -13,16 +13,15 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
 from bot.render.slack import cut, mrkdwn, plain
-from bot.slack.backend import Choice
+from bot.slack.backend import FormChoices
 from templates import text
 
-Widget = Literal["patient", "date", "had", "choice", "commune", "flag"]
+Widget = Literal["patient", "date", "site", "had", "choice", "commune", "flag"]
 CALLBACK_PREFIX = "expe50.form."
 MAX_OPTIONS = 100  # Slack's limit for a static select
 MAX_METADATA = 3000
@@ -58,8 +57,15 @@ class Form:
         return next((f for f in self.fields if f.name == name), None)
 
 
-_TREATMENTS = (("injectable", "slack.form.treatment.injectable"), ("orale", "slack.form.treatment.orale"))
+_TREATMENTS = (("injectable", "slack.form.treatment.injectable"), ("oral", "slack.form.treatment.orale"))
+_PATIENT_FIELD = Field(
+    "patient", "patient", "slack.form.field.patient", positional=True, hint="slack.form.field.patient_hint"
+)
+# Shown only to a member of several sites; for one site the handler knows which.
+_SITE_FIELD = Field("site", "site", "slack.form.field.site")
 
+# The fields follow the typed commands (handlers/commands/care.py): `adressage <patient> <date> had=<FINESS>
+# [site=] [commune=] [moins-de-3-ans=oui]` and `administration <patient> <date> [traitement=] [site=]`.
 FORMS: dict[str, Form] = {
     form.name: form
     for form in (
@@ -68,23 +74,13 @@ FORMS: dict[str, Form] = {
             title="slack.form.adressage.title",
             intro="slack.form.adressage.intro",
             fields=(
-                Field(
-                    "patient",
-                    "patient",
-                    "slack.form.field.patient",
-                    positional=True,
-                    hint="slack.form.field.patient_hint",
-                ),
-                Field("date", "date", "slack.form.field.date_adressage"),
+                _PATIENT_FIELD,
+                Field("date", "date", "slack.form.field.date_adressage", positional=True),
+                _SITE_FIELD,
                 Field("had", "had", "slack.form.field.had"),
-                Field(
-                    "commune",
-                    "commune",
-                    "slack.form.field.commune",
-                    required=False,
-                    hint="slack.form.field.commune_hint",
-                ),
-                Field("moins3ans", "flag", "slack.form.field.moins_de_3_ans", required=False),
+                Field("commune", "commune", "slack.form.field.commune", required=False,
+                      hint="slack.form.field.commune_hint"),
+                Field("moins-de-3-ans", "flag", "slack.form.field.moins_de_3_ans", required=False),
             ),
         ),
         Form(
@@ -92,19 +88,14 @@ FORMS: dict[str, Form] = {
             title="slack.form.administration.title",
             intro="slack.form.administration.intro",
             fields=(
-                Field(
-                    "patient",
-                    "patient",
-                    "slack.form.field.patient",
-                    positional=True,
-                    hint="slack.form.field.patient_hint",
-                ),
-                Field("date", "date", "slack.form.field.date_administration"),
+                _PATIENT_FIELD,
+                Field("date", "date", "slack.form.field.date_administration", positional=True),
+                _SITE_FIELD,
                 Field("traitement", "choice", "slack.form.field.traitement", choices=_TREATMENTS),
             ),
         ),
     )
-}
+}  # fmt: skip
 
 
 def form_for(verb: str) -> Form | None:
@@ -114,12 +105,21 @@ def form_for(verb: str) -> Form | None:
 # ---- the modal --------------------------------------------------------------------------------------------
 
 
-def modal(form: Form, today: date, hads: Sequence[Choice], metadata: dict[str, Any]) -> dict[str, Any]:
-    """The modal view for `form`. `metadata` (where to answer: the response_url of the command or button)
-    rides along in private_metadata and comes back with the submission."""
+def modal(
+    form: Form,
+    today: date,
+    choices: FormChoices,
+    metadata: dict[str, Any],
+    prefill: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The modal view for `form`, its fields prefilled from `prefill` (e.g. the patient of the referral a
+    button follows). `metadata` (where to answer: the response_url of the command or button) rides along in
+    private_metadata and comes back with the submission."""
     blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(text(form.intro))}]
     for field in form.fields:
-        blocks.append(_input(field, today, hads))
+        if field.widget == "site" and len(choices.sites) < 2:
+            continue
+        blocks.append(_input(field, today, choices, (prefill or {}).get(field.name)))
     return {
         "type": "modal",
         "callback_id": form.callback_id,
@@ -131,34 +131,40 @@ def modal(form: Form, today: date, hads: Sequence[Choice], metadata: dict[str, A
     }
 
 
-def _input(field: Field, today: date, hads: Sequence[Choice]) -> dict[str, Any]:
+def _input(field: Field, today: date, choices: FormChoices, initial: str | None) -> dict[str, Any]:
     element: dict[str, Any]
     if field.widget == "date":
-        element = {"type": "datepicker", "action_id": "value", "initial_date": today.isoformat()}
-    elif field.widget == "had":
-        options = [_option(c.value, c.label) for c in hads[:MAX_OPTIONS]]
+        element = {
+            "type": "datepicker",
+            "action_id": "value",
+            "initial_date": _iso_day(initial) or today.isoformat(),
+        }
+    elif field.widget in ("had", "site"):
+        source = choices.hads if field.widget == "had" else choices.sites
+        options = [_option(c.value, c.label) for c in source[:MAX_OPTIONS]]
         element = {
             "type": "static_select",
             "action_id": "value",
             "placeholder": plain(text("slack.form.field.had_placeholder"), 150),
             "options": options or [_option("-", text("slack.form.error.no_had"))],
         }
-        if len(options) == 1:
-            element["initial_option"] = options[0]
+        chosen = [o for o in options if o["value"] == initial] or (options if len(options) == 1 else [])
+        if chosen:
+            element["initial_option"] = chosen[0]
     elif field.widget == "choice":
         options = [_option(value, text(key)) for value, key in field.choices]
+        chosen = [o for o in options if o["value"] == initial] or options[:1]
         element = {
             "type": "static_select",
             "action_id": "value",
             "options": options,
-            "initial_option": options[0],
+            "initial_option": chosen[0],
         }
     elif field.widget == "flag":
-        element = {
-            "type": "checkboxes",
-            "action_id": "value",
-            "options": [_option(field.flag_value, text("slack.form.field.moins_de_3_ans_oui"))],
-        }
+        option = _option(field.flag_value, text("slack.form.field.moins_de_3_ans_oui"))
+        element = {"type": "checkboxes", "action_id": "value", "options": [option]}
+        if initial == field.flag_value:
+            element["initial_options"] = [option]
     else:
         element = {
             "type": "plain_text_input",
@@ -167,6 +173,8 @@ def _input(field: Field, today: date, hads: Sequence[Choice]) -> dict[str, Any]:
         }
         if field.widget == "patient":
             element["placeholder"] = plain(text("slack.form.field.patient_placeholder"), 150)
+        if initial:
+            element["initial_value"] = initial[:20]
     block: dict[str, Any] = {
         "type": "input",
         "block_id": field.name,
@@ -177,6 +185,31 @@ def _input(field: Field, today: date, hads: Sequence[Choice]) -> dict[str, Any]:
     if field.hint:
         block["hint"] = plain(text(field.hint), 2000)
     return block
+
+
+def _iso_day(value: str | None) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat() if value else None
+    except ValueError:
+        return None
+
+
+def prefill(form: Form, command: str) -> dict[str, str]:
+    """The field values a typed command already gives (`administration P-0042 2025-10-13` → patient and
+    date), to open the form ready to confirm."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return {}
+    positional = [f.name for f in form.fields if f.positional]
+    values: dict[str, str] = {}
+    for word in words[1:]:
+        key, sep, value = word.partition("=")
+        if sep and form.field(key) is not None:
+            values[key] = value
+        elif not sep and positional:
+            values[positional.pop(0)] = word
+    return values
 
 
 def _option(value: str, label: str) -> dict[str, Any]:
@@ -198,6 +231,8 @@ def read(form: Form, state_values: dict[str, Any], today: date) -> Submission:
     positionals: list[str] = []
     options: list[str] = []
     for field in form.fields:
+        if field.widget == "site" and field.name not in state_values:
+            continue  # not shown: the member has one site
         raw = _value(field, (state_values.get(field.name) or {}).get("value") or {})
         if not raw:
             if field.required:
@@ -217,7 +252,7 @@ def read(form: Form, state_values: dict[str, Any], today: date) -> Submission:
 def _value(field: Field, element: dict[str, Any]) -> str:
     if field.widget == "date":
         return str(element.get("selected_date") or "")
-    if field.widget in ("had", "choice"):
+    if field.widget in ("had", "site", "choice"):
         option = element.get("selected_option") or {}
         value = str(option.get("value") or "")
         return "" if value == "-" else value
@@ -245,11 +280,12 @@ def error_field(form: Form, error_key: str | None) -> str:
     the date field); the first field when the key names none of them."""
     key = (error_key or "").lower()
     hints = {
-        "patient": ("patient",),
-        "date": ("date", "month", "mois", "period", "future", "before", "after", "avant", "apres"),
+        "date": ("date", "month", "future", "too_early", "before_", "after_"),
+        "site": ("site",),
         "had": ("had", "convention"),
-        "commune": ("commune", "insee", "area", "zone"),
+        "commune": ("commune", "insee", "area"),
         "traitement": ("oral", "traitement", "treatment"),
+        "patient": ("patient", "referral"),
     }
     for name, words in hints.items():
         if form.field(name) is not None and any(word in key for word in words):

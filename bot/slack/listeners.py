@@ -76,7 +76,7 @@ class Listeners:
             response_url = str(body.get("response_url", ""))
             future.add_done_callback(lambda done: self._answer_later(done, user, client, response_url))
             return
-        ack(**reply_message(reply), response_type="ephemeral")
+        ack(**reply_message(reply, forms.FORMS), response_type="ephemeral")
         self._send_files(reply, user, client)
 
     def _answer_later(self, done: Future[Reply], user: str, client: WebClient, response_url: str) -> None:
@@ -86,7 +86,7 @@ class Listeners:
             log.error("slow command failed: %s", type(error).__name__)
             self._deliver(simple_message(text("slack.reply.failure")), user, client, response_url)
             return
-        self._deliver(reply_message(reply), user, client, response_url)
+        self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
         self._send_files(reply, user, client)
 
     # ---- buttons ------------------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ class Listeners:
         command = str(((body.get("actions") or [{}])[0]).get("value") or "")
         request = Request(user, command, "slack", self.clock(), delivery_id=context.get("delivery_id"))
         reply = self.backend.dispatch(request)
-        self._deliver(reply_message(reply), user, client, str(body.get("response_url") or ""))
+        self._deliver(reply_message(reply, forms.FORMS), user, client, str(body.get("response_url") or ""))
         self._send_files(reply, user, client)
 
     def on_form_button(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -113,10 +113,11 @@ class Listeners:
         if form is None or not self.backend.may_use_form(user, form.name, now):
             # The typed command gives the refusal (who to ask for access) in the same words as everywhere.
             reply = self.backend.dispatch(Request(user, str(value.get("command") or ""), "slack", now))
-            self._deliver(reply_message(reply), user, client, response_url)
+            self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
             return
         meta = {"response_url": response_url or None, "user": user}
-        self._open_form(client, str(body.get("trigger_id", "")), form, user, now, meta)
+        command = str(value.get("command") or "")
+        self._open_form(client, str(body.get("trigger_id", "")), form, user, now, meta, command)
 
     # ---- modals -------------------------------------------------------------------------------------------
 
@@ -128,9 +129,10 @@ class Listeners:
         user: str,
         now: datetime,
         meta: dict[str, Any],
+        command: str = "",
     ) -> None:
-        hads = self.backend.had_choices(user) if form.field("had") else []
-        view = forms.modal(form, now.date(), hads, meta)
+        choices = self.backend.form_choices(user)
+        view = forms.modal(form, now.date(), choices, meta, forms.prefill(form, command))
         try:
             client.views_open(trigger_id=trigger_id, view=view)
         except Exception as error:  # an expired trigger: say how to type the command instead
@@ -169,7 +171,7 @@ class Listeners:
             ack(response_action="errors", errors={field: _error_text(reply)})
             return
         ack()
-        self._deliver(reply_message(reply), user, client, response_url)
+        self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
 
     # ---- App Home -----------------------------------------------------------------------------------------
 

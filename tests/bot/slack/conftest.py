@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.slack import Choice, SlackBackend, SlackChannel, SlackSettings, start_slack
+from bot.slack.backend import FormChoices
 from handlers.home import Deadline, Home, SiteSummary
 from handlers.reply import Reply, Request, Status
 from tests.support.slack_api import FakeSlackAPI
@@ -50,8 +51,9 @@ class StubBackend:
     def may_use_form(self, user_id: str, verb: str, now: datetime) -> bool:
         return user_id in self.members
 
-    def had_choices(self, user_id: str) -> list[Choice]:
-        return [Choice("760000001", "HAD Rouen (760000001)"), Choice("760000002", "HAD Caux (760000002)")]
+    def form_choices(self, user_id: str) -> FormChoices:
+        hads = (Choice("760000001", "HAD Rouen (760000001)"), Choice("760000002", "HAD Caux (760000002)"))
+        return FormChoices(sites=(Choice("760000099", "Centre de test (760000099)"),), hads=hads)
 
     def home(self, user_id: str, now: datetime) -> Home:
         if user_id not in self.members:
@@ -80,7 +82,9 @@ class SlackRig:
     backend: SlackBackend
 
 
-def start_rig(api: FakeSlackAPI, backend: SlackBackend, ack_budget: float = 2.0) -> SlackRig:
+def start_rig(
+    api: FakeSlackAPI, backend: SlackBackend, ack_budget: float = 2.0, now: datetime = NOW
+) -> SlackRig:
     settings = SlackSettings(
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,
@@ -88,7 +92,7 @@ def start_rig(api: FakeSlackAPI, backend: SlackBackend, ack_budget: float = 2.0)
         http_host="127.0.0.1",
         http_port=0,
     )
-    channel = start_slack(settings, backend, clock=lambda: NOW, ack_budget=ack_budget)
+    channel = start_slack(settings, backend, clock=lambda: now, ack_budget=ack_budget)
     assert channel.url is not None
     sender = SlackSender(channel.url, SIGNING_SECRET, api.root + "/response/")
     return SlackRig(api, channel, sender, backend)

@@ -127,13 +127,13 @@ def test_submitting_the_modal_runs_the_typed_command_and_answers_where_it_was_as
             "date": {"value": date_value("2025-10-13")},
             "had": {"value": select_value("760000001")},
             "commune": {"value": text_value("76540")},
-            "moins3ans": {"value": {"type": "checkboxes", "selected_options": []}},
+            "moins-de-3-ans": {"value": {"type": "checkboxes", "selected_options": []}},
         },
     )
     assert answer.status == 200
     assert answer.body == ""  # the modal closes
     [request] = stub.requests
-    assert request.text == "adressage P-0042 date=2025-10-13 had=760000001 commune=76540"
+    assert request.text == "adressage P-0042 2025-10-13 had=760000001 commune=76540"
     [posted] = rig.api.wait_for("response_url")
     assert posted.path == "/response/asked-here"
     assert "reçu : adressage P-0042" in header_of(posted.params)

@@ -1,0 +1,185 @@
+"""The Slack channel with the real command language and a real database: what a member, an ARS agent and an
+unknown user see in Slack, over real HTTP, and what lands in the store."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot.slack.backend import HandlersBackend
+from store.records import EntryKind
+from tests.bot.slack.conftest import SlackRig, start_rig
+from tests.support.conversation import DEFAULT_NOW, HAD, SITE, Conversation
+from tests.support.slack_api import FakeSlackAPI
+from tests.support.slack_client import date_value, select_value, text_value
+
+SAISIE = "U0SAISIE"
+ARS = "U0ARSAGENT"
+STRANGER = "U0NOBODY"
+
+
+@dataclass
+class World:
+    convo: Conversation
+    rig: SlackRig
+
+    def entries(self, kind: EntryKind) -> list[object]:
+        return list(self.convo.repo.entries(SITE, kind))
+
+
+@pytest.fixture
+def world(tmp_path: Path, slack_api: FakeSlackAPI) -> Iterator[World]:
+    convo = Conversation.start(tmp_path, setup=True)
+    assert convo.ask(f"membre ajouter {ARS} role=ars region=normandie").ok
+    rig = start_rig(slack_api, HandlersBackend(convo.ctx), now=DEFAULT_NOW)  # 20 November 2025
+    yield World(convo, rig)
+    rig.channel.stop()
+    convo.close()
+
+
+def blocks_text(message: dict[str, object]) -> str:
+    return json.dumps(message, ensure_ascii=False)
+
+
+def test_a_member_logs_a_referral_by_typing_it(world: World) -> None:
+    answer = world.rig.send.slash(f"adressage P-0042 2025-11-10 had={HAD}", SAISIE)
+    assert answer.status == 200
+    message = answer.json()
+    assert message["response_type"] == "ephemeral"
+    dump = blocks_text(message)
+    assert "P-0042" in message["blocks"][0]["text"]["text"]
+    [entry] = world.convo.repo.entries(SITE, EntryKind.REFERRAL)
+    assert (entry.patient, entry.author, entry.channel) == ("P-0042", SAISIE, "slack")  # audited by Slack id
+    assert entry.reference in dump
+    # The natural next step opens the administration form, prefilled.
+    [actions] = [b for b in message["blocks"] if b["type"] == "actions"]
+    button = actions["elements"][0]
+    assert button["action_id"].startswith("expe50.form")
+    world.rig.send.block_action(SAISIE, button["action_id"], button["value"])
+    view = world.rig.api.wait_for("views.open")[0].params["view"]
+    assert view["callback_id"] == "expe50.form.administration"
+    inputs = {b["block_id"]: b["element"] for b in view["blocks"] if b["type"] == "input"}
+    assert inputs["patient"]["initial_value"] == "P-0042"
+    assert inputs["date"]["initial_date"] == "2025-11-10"
+
+
+def test_a_member_logs_a_referral_through_the_modal(world: World) -> None:
+    world.rig.send.slash("adressage", SAISIE, response_name="modal-here")
+    view = world.rig.api.wait_for("views.open")[0].params["view"]
+    hads = {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}["had"]["element"]
+    assert [o["value"] for o in hads["options"]] == [HAD]  # only the site's conventions
+    assert "HAD Rouen" in hads["options"][0]["text"]["text"]
+    answer = world.rig.send.view_submission(
+        SAISIE,
+        view,
+        {
+            "patient": {"value": text_value("P-7")},
+            "date": {"value": date_value("2025-11-12")},
+            "had": {"value": select_value(HAD)},
+        },
+    )
+    assert (answer.status, answer.body) == (200, "")
+    [entry] = world.convo.repo.entries(SITE, EntryKind.REFERRAL)
+    assert (entry.patient, entry.on.isoformat(), entry.had) == ("P-7", "2025-11-12", HAD)
+    [posted] = world.rig.api.wait_for("response_url")
+    assert posted.path == "/response/modal-here"
+    assert "P-7" in posted.params["blocks"][0]["text"]["text"]
+
+
+def test_the_handlers_refusal_shows_in_the_modal_and_nothing_is_stored(world: World) -> None:
+    world.rig.send.slash("administration", SAISIE)
+    view = world.rig.api.wait_for("views.open")[0].params["view"]
+    answer = world.rig.send.view_submission(
+        SAISIE,
+        view,
+        {
+            "patient": {"value": text_value("P-404")},
+            "date": {"value": date_value("2025-11-12")},
+            "traitement": {"value": select_value("injectable")},
+        },
+    )
+    body = answer.json()
+    assert body["response_action"] == "errors"
+    assert list(body["errors"]) == ["patient"]  # no referral for this patient: the patient field
+    assert "P-404" in body["errors"]["patient"]
+    assert world.convo.repo.entries(SITE, EntryKind.ADMINISTRATION) == []
+
+
+def test_an_unknown_user_may_read_the_calendar_but_not_log_and_is_told_whom_to_ask(world: World) -> None:
+    calendar = world.rig.send.slash("echeances", STRANGER).json()
+    assert calendar["blocks"][0]["text"]["text"].startswith(":white_check_mark:")
+    refused = world.rig.send.slash(f"adressage P-1 2025-11-10 had={HAD}", STRANGER).json()
+    assert refused["blocks"][0]["text"]["text"].startswith(":no_entry:")
+    form = world.rig.send.slash("adressage", STRANGER).json()
+    assert form["blocks"][0]["text"]["text"].startswith(":no_entry:")
+    assert not world.rig.api.calls_to("views.open")
+    assert world.convo.repo.entries(SITE, EntryKind.REFERRAL) == []
+
+
+def test_a_member_without_the_right_is_refused(world: World) -> None:
+    # `forfaits` is for coordination, ARS and admin; a data-entry member may not read it.
+    answer = world.rig.send.slash("forfaits 2025", SAISIE).json()
+    assert answer["blocks"][0]["text"]["text"].startswith(":no_entry:")
+
+
+def test_a_retried_submission_has_one_effect_even_after_a_restart(
+    world: World, slack_api: FakeSlackAPI
+) -> None:
+    assert world.convo.ask(f"adressage P-9 2025-11-03 had={HAD}", as_=SAISIE).ok
+    command = "administration P-9 2025-11-05"
+    world.rig.send.slash(command, SAISIE, trigger_id="trig-adm")
+    world.rig.send.slash(command, SAISIE, trigger_id="trig-adm", retry_num=1)
+    assert len(world.convo.repo.entries(SITE, EntryKind.ADMINISTRATION)) == 1
+    # A new process (its memory of recent deliveries empty) gets the retry: the store remembers it.
+    world.rig.channel.stop()
+    restarted = start_rig(slack_api, HandlersBackend(world.convo.ctx), now=DEFAULT_NOW)
+    try:
+        again = restarted.send.slash(command, SAISIE, trigger_id="trig-adm", retry_num=2)
+        assert (again.status, again.body) == (200, "")
+        assert len(world.convo.repo.entries(SITE, EntryKind.ADMINISTRATION)) == 1
+    finally:
+        restarted.channel.stop()
+        world.rig = start_rig(slack_api, HandlersBackend(world.convo.ctx), now=DEFAULT_NOW)
+
+
+def test_app_home_for_a_member_an_ars_agent_and_a_stranger(world: World) -> None:
+    assert world.convo.ask(
+        f"adressage P-1 2025-09-10 had={HAD} commune=76540 moins-de-3-ans=non", as_=SAISIE
+    ).ok
+    assert world.convo.ask("administration P-1 2025-09-15", as_=SAISIE).ok
+    assert world.convo.ask("administration P-1 2025-10-06", as_=SAISIE).ok
+    assert world.convo.ask(f"adressage P-2 2025-09-20 had={HAD}", as_=SAISIE).ok
+
+    world.rig.send.app_home_opened(SAISIE)
+    member_view = blocks_text(world.rig.api.wait_for("views.publish")[0].params["view"])
+    assert "CHU de Rouen" in member_view
+    assert "Clinique du Havre" not in member_view
+    assert "Patients en HAD*\\n2" in member_view
+    assert "Rien de déclaré en octobre 2025*\\n1" in member_view  # P-2 has nothing in October
+    assert "440,00 €" in member_view  # P-1: 320 € (September) + 120 € (October)
+    assert "Adressages 2025*\\n2" in member_view
+    assert "Déclarer un adressage" in member_view
+
+    world.rig.send.app_home_opened(ARS)
+    ars_view = blocks_text(world.rig.api.wait_for("views.publish", 2)[1].params["view"])
+    assert "CHU de Rouen" in ars_view and "Clinique du Havre" in ars_view
+    assert "Déclarer un adressage" not in ars_view  # an ARS agent reads, does not log
+
+    world.rig.send.app_home_opened(STRANGER)
+    stranger_view = blocks_text(world.rig.api.wait_for("views.publish", 3)[2].params["view"])
+    assert "pas encore enregistré" in stranger_view
+    assert STRANGER in stranger_view
+
+
+def test_a_forged_request_changes_nothing(world: World) -> None:
+    forged = world.rig.send.slash(f"adressage P-1 2025-11-10 had={HAD}", SAISIE, secret="forged")
+    stale = world.rig.send.slash(
+        f"adressage P-1 2025-11-10 had={HAD}", SAISIE, timestamp=int(time.time()) - 3600
+    )
+    assert (forged.status, stale.status) == (401, 401)
+    assert world.convo.repo.entries(SITE, EntryKind.REFERRAL) == []
