@@ -6,6 +6,7 @@ parsed request, handed to the command's handler with the context.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,8 @@ class Context:
     operator_id: str = OPERATOR_ID
     settings: Any = None  # bot.config.Settings when run by the bot; handlers must not need it
     extras: dict[str, Any] = field(default_factory=dict)  # room for other channels' services
+    # Channels run in threads (Slack, mailbox, scheduler, console): one command at a time touches the store.
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def actor(self, request: Request) -> Actor:
         """Who is asking: the local operator (console/CLI only), a known member, or an unknown person."""

@@ -29,7 +29,11 @@ HELP_VERB = "aide"
 
 
 def dispatch(request: Request, ctx: Context, *, commands: Registry | None = None) -> Reply:
-    reg = commands or registry
+    with ctx.lock:
+        return _dispatch(request, ctx, commands or registry)
+
+
+def _dispatch(request: Request, ctx: Context, reg: Registry) -> Reply:
     verb = "?"
     try:
         finding = health_data.screen(request.text)

@@ -9,6 +9,30 @@ from handlers.reply import Action, Fact, Reply, Status
 from handlers.values import fold
 from templates import has_text, text
 
+# The order of the help: the table first; commands of other areas follow in registration order.
+_ORDER = (
+    "aide",
+    "question",
+    "eligibilite",
+    "etablissement",
+    "had",
+    "convention",
+    "membre",
+    "adressage",
+    "administration",
+    "fin",
+    "annuler",
+    "patients",
+    "forfaits",
+    "bilan",
+    "echeances",
+    "rappels",
+)
+
+
+def _rank(spec: CommandSpec) -> tuple[int, int]:
+    return (_ORDER.index(spec.verb) if spec.verb in _ORDER else len(_ORDER), spec.order)
+
 
 def _line(spec: CommandSpec) -> str:
     usage = text(spec.usage) if has_text(spec.usage) else spec.name
@@ -18,9 +42,10 @@ def _line(spec: CommandSpec) -> str:
 
 @command("aide", rest=True, aliases=("help", "?", "aidez-moi"))
 def aide(inv: Invocation, ctx: Context) -> Reply:
-    allowed = [
-        spec for spec in registry.all() if spec.allows(inv.actor.role) and not spec.verb.startswith("_")
-    ]
+    allowed = sorted(
+        (spec for spec in registry.all() if spec.allows(inv.actor.role) and not spec.verb.startswith("_")),
+        key=_rank,
+    )
     wanted = fold(inv.rest.strip())
     if wanted:
         words = wanted.split()

@@ -1,0 +1,61 @@
+"""The console: an interactive prompt where the operator types the same commands as `/expe50`, on the local
+database (like Errbot's text backend or Hubot's shell). `quitter` (or end of input) leaves."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import TextIO
+
+from bot.config import Settings
+from bot.render.text import greeting, render_text
+from handlers.context import Context
+from handlers.dispatch import dispatch
+from handlers.reply import Request
+from handlers.values import fold
+from templates import text
+
+QUIT_WORDS = ("quitter", "quit", "exit", "sortir", "q", "bye", "au revoir")
+
+
+def is_demo(ctx: Context) -> bool:
+    return any(site.name.startswith("DÉMO") for site in ctx.repo.sites())
+
+
+def run_console(
+    ctx: Context, settings: Settings, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> int:
+    source = stdin or sys.stdin
+    out = stdout or sys.stdout
+    interactive = source.isatty() and out.isatty()
+    if interactive:
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401  (line editing and history for input())
+    out.write(greeting(str(settings.db_path), empty=ctx.repo.is_empty(), demo=is_demo(ctx)) + "\n")
+    out.flush()
+    prompt = text("console.prompt")
+    while True:
+        try:
+            if interactive:
+                line = input(prompt)
+            else:
+                raw = source.readline()
+                if not raw:
+                    raise EOFError
+                line = raw.rstrip("\n")
+                # Piped input is not echoed by a terminal: write it after the prompt, for a readable transcript.
+                out.write(f"{prompt}{line}\n")
+        except (EOFError, KeyboardInterrupt):
+            out.write("\n")
+            break
+        command = line.strip()
+        if not command:
+            continue
+        if fold(command) in QUIT_WORDS:
+            break
+        reply = dispatch(Request(ctx.operator_id, command, "console", settings.now()), ctx)
+        out.write(render_text(reply) + "\n")
+        out.flush()
+    out.write(text("console.bye") + "\n")
+    out.flush()
+    return 0

@@ -1,0 +1,4 @@
+"""The modules that declare settings (bot.config.register) and channels (bot.runtime.register_channel).
+
+Imported once before the settings are read. Other areas add one import line here for their module.
+"""

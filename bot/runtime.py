@@ -1,0 +1,104 @@
+"""Start-up: settings → database → Context → every configured channel; the console when none is.
+
+Channels register a starter (in their own module, imported from bot/extensions.py):
+
+    from bot.runtime import ChannelStarter, register_channel
+    register_channel(ChannelStarter("slack", enabled=lambda s: s.section("slack") is not None,
+                                    start=start_slack_channel))
+
+`start(ctx, settings)` must return at once with a running object that has `stop()` (threads are fine: the
+Context serialises commands with its lock). A channel with `serves_users=False` (the scheduler) runs next to
+the console; when no channel that serves users is enabled — the newcomer's case — `expe50 run` opens the
+console.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TextIO
+
+from bot.config import Settings
+from handlers.context import Context
+from rules.parameters import load_parameters
+from store.repository import Repository
+
+log = logging.getLogger("expe50.runtime")
+
+
+class Running(Protocol):
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class ChannelStarter:
+    name: str
+    enabled: Callable[[Settings], bool]
+    start: Callable[[Context, Settings], Running]
+    serves_users: bool = True
+
+
+_CHANNELS: list[ChannelStarter] = []
+
+
+def register_channel(starter: ChannelStarter) -> None:
+    if any(existing.name == starter.name for existing in _CHANNELS):
+        raise ValueError(f"channel {starter.name!r} registered twice")
+    _CHANNELS.append(starter)
+
+
+def channels() -> list[ChannelStarter]:
+    import bot.extensions  # noqa: F401
+
+    return list(_CHANNELS)
+
+
+def open_context(settings: Settings) -> Context:
+    """Open the database (creating its folder) and build the Context every channel shares. Raises the store's
+    errors (DatabaseLocked, SchemaVersionError, CorruptDatabase): the CLI turns them into French messages."""
+    settings.db_path.parent.mkdir(parents=True, exist_ok=True)
+    repo = Repository.open(settings.db_path)
+    return Context(repo, load_parameters(), operator_id=settings.operator_id, settings=settings)
+
+
+def run(
+    settings: Settings,
+    *,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    stop_event: threading.Event | None = None,
+) -> int:
+    """`expe50 run`: returns the exit code once every channel has stopped."""
+    from bot.console import run_console
+
+    ctx = open_context(settings)
+    started: list[tuple[ChannelStarter, Any]] = []
+    try:
+        for starter in channels():
+            if starter.enabled(settings):
+                started.append((starter, starter.start(ctx, settings)))
+                log.warning("channel started: %s", starter.name)
+        if any(starter.serves_users for starter, _ in started):
+            _wait_for_signal(stop_event or threading.Event())
+            return 0
+        return run_console(ctx, settings, stdin=stdin, stdout=stdout)
+    finally:
+        for starter, running in reversed(started):
+            try:
+                running.stop()
+            except Exception:
+                log.exception("channel %s did not stop cleanly", starter.name)
+        ctx.repo.close()
+
+
+def _wait_for_signal(stop: threading.Event) -> None:
+    def handle(signum: int, frame: object) -> None:
+        stop.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, handle)
+        signal.signal(signal.SIGINT, handle)
+    stop.wait()
