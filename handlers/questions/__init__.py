@@ -16,6 +16,7 @@ from datetime import datetime
 from handlers.questions.answer import COMPOSERS, Composition, label, t
 from handlers.questions.detect import Analysis, analyse
 from handlers.questions.extract import extract_question
+from handlers.questions.normalize import redact_identifiers
 from handlers.reply import Action, Reply, Status
 from rules.parameters import Parameters, load_parameters
 
@@ -26,6 +27,7 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     """Answer a free-text French question (a chat line or a whole email body) as of `now`."""
     params = params or load_parameters()
     question = extract_question(text)
+    masked = redact_identifiers(text)[1]
     analysis = analyse(question, params)
     data: dict[str, object] = {
         "topics": list(analysis.topics),
@@ -34,21 +36,21 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
         "family": analysis.family,
     }
     if not question.strip():
-        return _handover(analysis, data, "handover.empty")
+        return _handover(analysis, data, masked, "handover.empty")
     if analysis.out_of_scope:
         data["out_of_scope"] = list(analysis.out_of_scope)
-        return _handover(analysis, data, "handover.out_of_scope")
+        return _handover(analysis, data, masked, "handover.out_of_scope")
     if not analysis.topics:
         data["suggestions"] = list(analysis.suggestions)
-        return _handover(analysis, data, "handover.not_understood")
+        return _handover(analysis, data, masked, "handover.not_understood")
 
     composition = Composition(params=params, today=now.date(), analysis=analysis)
     for topic in analysis.topics:
         COMPOSERS[topic](composition)
-    if analysis.normalized.redacted:
+    if masked:
         composition.body.insert(0, t("privacy.nir_masked"))
     if set(composition.unanswered) == set(analysis.topics) and not composition.reasons:
-        return _handover(analysis, data, None, composition)
+        return _handover(analysis, data, masked, None, composition)
 
     if composition.inference:
         composition.body.append(t("inference_note"))
@@ -69,10 +71,14 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
 
 
 def _handover(
-    analysis: Analysis, data: dict[str, object], key: str | None, composition: Composition | None = None
+    analysis: Analysis,
+    data: dict[str, object],
+    masked: bool,
+    key: str | None,
+    composition: Composition | None = None,
 ) -> Reply:
     body: list[str] = []
-    if analysis.normalized.redacted:
+    if masked:
         body.append(t("privacy.nir_masked"))
     if composition is not None:
         body.extend(composition.body)

@@ -75,7 +75,8 @@ def analyse(question: str, params: Parameters) -> Analysis:
     art51, _ = score(compiled_markers("art51"), tokens)
     art50, _ = score(compiled_markers("art50"), tokens)
     mentions_50 = "article 50" in norm.text or "lfss 2024" in norm.text
-    family: Family = "art51" if art51 >= 2.0 and (art51 > art50 or not mentions_50) else "art50"
+    # Naming article 51 makes it an article 51 question; naming both asks how they differ.
+    family: Family = "art51" if art51 >= 3.0 or (art51 >= 2.0 and art51 > art50) else "art50"
     mixed = art51 >= 2.0 and mentions_50
 
     scores: dict[str, float] = {}
@@ -97,7 +98,9 @@ def analyse(question: str, params: Parameters) -> Analysis:
     _slot_bonuses(scores, slots, family, found_intents)
     if family == "art51":
         # Naming article 51 is itself a question about it: the definition is the floor answer.
-        scores["art51_definition"] = scores.get("art51_definition", 0.0) + art51
+        # (only when no more precise article 51 topic is found).
+        if max((v for k, v in scores.items() if k != "art51_definition"), default=0.0) < ANSWER_THRESHOLD:
+            scores["art51_definition"] = scores.get("art51_definition", 0.0) + art51
         if mixed:
             scores["art51_difference"] = scores.get("art51_difference", 0.0) + 2.0
 

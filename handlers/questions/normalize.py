@@ -222,6 +222,8 @@ def normalize(raw: str, vocabulary: Iterable[str] = ()) -> Normalized:
     """Canonical tokens: accents removed, lowercased, abbreviations expanded, plurals folded, number words as
     digits, and typos corrected against `vocabulary` (stemmed words of the lexicons)."""
     cleaned, redacted = redact_identifiers(raw)
+    # The placeholder says nothing about the topic: it is not tokenised.
+    cleaned = cleaned.replace(NIR_PLACEHOLDER, " ")
     vocab = frozenset(vocabulary)
     tokens: list[str] = []
     corrections: list[tuple[str, str]] = []
@@ -241,4 +243,15 @@ def normalize(raw: str, vocabulary: Iterable[str] = ()) -> Normalized:
                     corrections.append((word, fixed))
                     word = fixed
             tokens.append(word)
+    tokens = _spoken_forms(tokens)
     return Normalized(tuple(tokens), " ".join(tokens), redacted, tuple(corrections))
+
+
+def _spoken_forms(tokens: list[str]) -> list[str]:
+    """'c quoi', 'c koi', 'c combien': a lone 'c' stands for "c'est" (but "c'est" already gives 'c est')."""
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        out.append(token)
+        if token == "c" and (i + 1 == len(tokens) or tokens[i + 1] != "est"):
+            out.append("est")
+    return out

@@ -141,6 +141,11 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_per_session",
         {
+            "injection & mois": 1.0,
+            "administration & mois": 1.0,
+            "fois le forfait": 1.5,
+            "3 fois & injection": 1.0,
+            "plusieurs fois": 1.0,
             "par seance": 2.5,
             "seance": 1.0,
             "115": 2.5,
@@ -166,6 +171,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_recipient",
         {
+            "reverse": 2.0,
+            "retrocession": 2.0,
+            "retroceder": 2.0,
             "qui touche": 3.0,
             "qui percoit": 3.0,
             "qui est paye": 3.0,
@@ -201,9 +209,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_cap_inclusion",
         {
-            "3 fois": 2.5,
+            "3 fois & inclusion": 2.5,
             "triple": 2.5,
-            "trois fois": 2.5,
+            "3 fois le forfait mensuel": 2.0,
             "depasser": 1.5,
             "depasse": 1.5,
             "superieur": 1.0,
@@ -261,6 +269,13 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_payment",
         {
+            "rapport & paye": 2.5,
+            "rapport & payer": 2.5,
+            "rapport & versement": 2.5,
+            "rapport & paiement": 2.5,
+            "rapport & touche": 2.0,
+            "rapport & verse": 2.0,
+            "quand meme": 0.8,
             "versement": 1.8,
             "verse": 1.2,
             "paiement": 1.8,
@@ -579,6 +594,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "dates_start",
         {
+            "quand & demarre": 1.0,
+            "quand & commence": 1.0,
+            "quand & debut": 1.0,
+            "quand & debute": 1.0,
             "debut": 1.5,
             "commence": 1.5,
             "commencer": 1.2,
@@ -899,6 +918,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "multisite",
         {
+            "site geographique": 2.5,
+            "site & candidature": 2.0,
+            "site & dossier": 1.5,
+            "site & rapport": 1.5,
             "multisite": 3.0,
             "multi site": 3.0,
             "plusieurs site": 3.0,
@@ -914,7 +937,7 @@ TOPICS: tuple[Topic, ...] = (
             "antenne": 1.5,
         },
         intents=("yesno", "count"),
-        supersedes=("max_per_region",),
+        supersedes=("max_per_region", "application_deadline", "application_rules"),
     ),
     # --- reports --------------------------------------------------------------------------------------------
     Topic(
@@ -991,6 +1014,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "reports_contents",
         {
+            "mettre": 1.5,
+            "faut mettre": 1.0,
+            "mettre dans": 1.0,
             "contenu": 2.0,
             "contenir": 2.0,
             "contient": 2.0,
@@ -1014,6 +1040,7 @@ TOPICS: tuple[Topic, ...] = (
             "objectif annuel": 2.0,
         },
         intents=("what",),
+        supersedes=("reports_overview", "reports_initial", "reports_followup"),
     ),
     Topic(
         "reports_parliament",
@@ -1050,7 +1077,7 @@ TOPICS: tuple[Topic, ...] = (
             "c est quoi": 1.0,
             "en quoi consiste": 2.0,
             "qu est ce que": 0.8,
-            "article 50": 2.0,
+            "article 50": 1.0,
             "principe": 2.0,
             "resume": 2.0,
             "presentation": 1.5,
@@ -1210,6 +1237,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "art51_delays",
         {
+            "repond*": 1.5,
+            "ne repond pas": 2.0,
+            "sans reponse": 3.0,
+            "combien de temps": 1.0,
             "delai": 2.5,
             "comite technique": 2.0,
             "reponse": 1.0,
@@ -1310,6 +1341,9 @@ INTENT_CUES: dict[Intent, tuple[str, ...]] = {
 
 # Everyday words of questions and emails that carry no topic: they never count against understanding.
 _NEUTRAL_TEXT = """
+    partie part petite petit question questions simple rapide juste merci exemple exemples concret
+    vraiment bien compris comprendre comprend lire lu vu voir regarde trouve cherche
+    nous vous on il elle ils elles patiente patientes notre nos votre vos leur leurs
     a ai aie aient aies ait alors au aucun aucune aupres aussi autre autres aux avais avait avant avec
     avez avoir avons ayant bah bien bon bonne c ca car ce ceci cela celle celles celui cependant certain
     ces cet cette ceux chaque chez ci comme comment concernant d dans de des deja depuis dois doit

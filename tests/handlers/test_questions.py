@@ -1,0 +1,137 @@
+"""Free-text questions: the table of cases (questions_cases.yaml) and the behaviours around it."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from handlers.questions import answer_question
+from handlers.reply import Reply, Status
+from rules.parameters import load_parameters
+
+PARIS = ZoneInfo("Europe/Paris")
+DEFAULT_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
+CASES: list[dict[str, Any]] = yaml.safe_load(
+    (Path(__file__).parent / "questions_cases.yaml").read_text(encoding="utf-8")
+)
+
+
+def plain(text: str) -> str:
+    """Accent- and case-insensitive form, with typographic apostrophes and spaces made plain."""
+    decomposed = unicodedata.normalize(
+        "NFKD", text.replace("’", "'").replace("\u202f", " ").replace("\xa0", " ")
+    )
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def whole_text(reply: Reply) -> str:
+    return plain("\n".join([reply.title, *reply.body]))
+
+
+def _now(case: dict[str, Any]) -> datetime:
+    raw = case.get("now")
+    return datetime.fromisoformat(str(raw)).replace(tzinfo=PARIS) if raw else DEFAULT_NOW
+
+
+def _case_id(case: dict[str, Any]) -> str:
+    return " ".join(str(case["q"]).split())[:60]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
+def test_question_table(case: dict[str, Any]) -> None:
+    """Each question gets the expected status and hand-over flag, says what it must and never what it must not."""
+    reply = answer_question(str(case["q"]), _now(case))
+    said = whole_text(reply)
+    context = f"\n--- reply ({reply.status.value}, human={reply.needs_human}, {reply.data}):\n{said}"
+    assert reply.status == Status(case["status"]), context
+    assert reply.needs_human is case["human"], context
+    for expected in case.get("must", []):
+        assert plain(str(expected)) in said, f"missing {expected!r}{context}"
+    for forbidden in case.get("must_not", []):
+        assert plain(str(forbidden)) not in said, f"should not say {forbidden!r}{context}"
+    if "topic" in case:
+        assert reply.data["topics"][:1] == [case["topic"]], context
+
+
+def test_table_is_varied_enough() -> None:
+    """The table keeps at least 60 questions, with hand-overs and several dates of 'today'."""
+    assert len(CASES) >= 60
+    assert sum(1 for c in CASES if c["status"] == "unknown") >= 8
+    assert len({str(c.get("now", "")) for c in CASES}) >= 3
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["status"] != "unknown"], ids=_case_id)
+def test_answers_cite_their_sources(case: dict[str, Any]) -> None:
+    """Every answer that states rules cites at least one legal or official source."""
+    reply = answer_question(str(case["q"]), _now(case))
+    assert reply.sources, reply.body
+    assert all(reason.source.text for reason in reply.reasons)
+
+
+def test_reply_data_carries_topics_confidence_and_question() -> None:
+    """data holds the topics, a confidence in [0, 1] and the extracted question (without the greeting)."""
+    reply = answer_question(
+        "Bonjour,\nquel est le montant du forfait mensuel ?\nCordialement\nX", DEFAULT_NOW
+    )
+    assert reply.data["topics"] == ["forfait_monthly"]
+    assert 0.0 <= reply.data["confidence"] <= 1.0
+    assert reply.data["question"] == "quel est le montant du forfait mensuel ?"
+
+
+def test_inference_is_flagged_in_reasons() -> None:
+    """An answer resting on the project's working assumption says so in its reasons (confidence I)."""
+    reply = answer_question("le premier mois c'est 30 jours ou le mois calendaire ?", DEFAULT_NOW)
+    assert any(reason.confidence.value == "I" for reason in reply.reasons)
+    assert reply.status == Status.WARNING
+
+
+def test_amounts_follow_the_parameters() -> None:
+    """Amounts come from the parameters, not from the code: change the parameter, the answer follows."""
+    from dataclasses import replace
+    from decimal import Decimal
+
+    params = load_parameters()
+    changed = replace(params, monthly_amount=replace(params.monthly_amount, value=Decimal("150.00")))
+    reply = answer_question("montant du forfait mensuel ?", DEFAULT_NOW, changed)
+    assert "150,00 €" in " ".join(reply.body)
+    assert "120,00 €" not in " ".join(reply.body)
+
+
+def test_deadline_wording_changes_with_today() -> None:
+    """The day before, the day of, and the day after the Normandie deadline read differently."""
+    question = "date limite candidature normandie ?"
+    before = whole_text(answer_question(question, datetime(2025, 5, 15, 9, tzinfo=PARIS)))
+    same = whole_text(answer_question(question, datetime(2025, 5, 16, 9, tzinfo=PARIS)))
+    after = whole_text(answer_question(question, datetime(2025, 5, 17, 9, tzinfo=PARIS)))
+    assert "dans 1 jour" in before and "passee" not in before
+    assert "aujourd'hui" in same and "passee" not in same
+    assert "passee" in after
+
+
+def test_no_region_answer_offers_the_question_to_ask() -> None:
+    """Without a region, the answer proposes the one question that settles it as an action."""
+    reply = answer_question("c quand la date limite pour candidater ?", DEFAULT_NOW)
+    assert [plain(a.label) for a in reply.actions] == ["de quelle region s'agit-il ?"]
+
+
+def test_low_confidence_suggests_topics_and_hands_over() -> None:
+    """A vague message is not answered; the best guesses are offered and the request goes to a person."""
+    reply = answer_question("forfait ?", DEFAULT_NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+    assert reply.actions, "expected suggestions"
+
+
+def test_nir_never_echoed_in_any_field() -> None:
+    """A NIR in the question appears nowhere in the reply, data included."""
+    reply = answer_question(
+        "le patient 2 84 12 2A 123 456 89 peut il avoir le forfait mensuel ?", DEFAULT_NOW
+    )
+    dumped = repr(reply)
+    assert "123 456" not in dumped and "2A 123" not in dumped
+    assert "masqu" in whole_text(reply)
