@@ -45,7 +45,7 @@ def _case_id(case: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[_case_id(c) for c in CASES])
 def test_question_table(case: dict[str, Any]) -> None:
-    """Each question gets the expected status and hand-over flag, says what it must and never what it must not."""
+    """Each question gets its expected status and hand-over; says what it must, never what it must not."""
     reply = answer_question(str(case["q"]), _now(case))
     said = whole_text(reply)
     context = f"\n--- reply ({reply.status.value}, human={reply.needs_human}, {reply.data}):\n{said}"
