@@ -2,3 +2,6 @@
 
 Imported once before the settings are read. Other areas add one import line here for their module.
 """
+
+import bot.cli_schedule  # scheduler: settings and its always-on channel
+import bot.slack.extension  # noqa: F401  (Slack: settings and the channel starter)

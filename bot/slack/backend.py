@@ -62,14 +62,15 @@ class SlackBackend(Protocol):
 class HandlersBackend:
     """The real backend: the command language (handlers.dispatch) over the store, as every channel uses it.
 
-    Calls are serialised by one lock, shared through `ctx.extras["dispatch_lock"]` with any other channel
-    that takes it: the repository is a single writer whose in-memory indexes are not meant for concurrent
-    writers, and a command takes milliseconds, so Slack's worker threads lose nothing by queueing here.
+    Calls are serialised by the Context's lock, shared with every other channel: the repository is a single
+    writer whose in-memory indexes are not meant for concurrent writers, and a command takes milliseconds, so
+    Slack's worker threads lose nothing by queueing here.
     """
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
-        self._lock: threading.RLock = ctx.extras.setdefault("dispatch_lock", threading.RLock())
+        shared = getattr(ctx, "lock", None)  # the Context's own lock, when it has one
+        self._lock: threading.RLock = shared or ctx.extras.setdefault("dispatch_lock", threading.RLock())
 
     def dispatch(self, request: Request) -> Reply:
         with self._lock:

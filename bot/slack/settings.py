@@ -16,7 +16,8 @@ EVENTS_PATH = "/slack/events"
 
 
 class SlackSettingsError(ValueError):
-    """A Slack setting is missing or malformed; the message names the variable, never its value."""
+    """A Slack setting is missing or malformed; the (French) message starts with the variable, never its
+    value."""
 
 
 @dataclass(frozen=True)
@@ -46,21 +47,23 @@ def slack_settings_from_env(env: Mapping[str, str]) -> SlackSettings | None:
         return None
     if not bot_token:
         raise SlackSettingsError(
-            "SLACK_BOT_TOKEN is missing (SLACK_SIGNING_SECRET is set): set both or neither"
+            "SLACK_BOT_TOKEN manque alors que SLACK_SIGNING_SECRET est défini : donnez les deux, ou aucun"
         )
     if not signing_secret:
         raise SlackSettingsError(
-            "SLACK_SIGNING_SECRET is missing (SLACK_BOT_TOKEN is set): set both or neither"
+            "SLACK_SIGNING_SECRET manque alors que SLACK_BOT_TOKEN est défini : donnez les deux, ou aucun"
         )
     if not bot_token.startswith("xoxb-"):
-        raise SlackSettingsError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'")
+        raise SlackSettingsError("SLACK_BOT_TOKEN doit être un jeton de bot, qui commence par « xoxb- »")
     app_token = env.get("SLACK_APP_TOKEN", "").strip() or None
     if app_token is not None and not app_token.startswith("xapp-"):
-        raise SlackSettingsError("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-'")
+        raise SlackSettingsError(
+            "SLACK_APP_TOKEN doit être un jeton d'application, qui commence par « xapp- »"
+        )
     api_url = env.get("SLACK_API_URL", "").strip() or None
     if api_url is not None:
         if not api_url.startswith(("http://", "https://")):
-            raise SlackSettingsError("SLACK_API_URL must be an http:// or https:// URL")
+            raise SlackSettingsError("SLACK_API_URL doit être une adresse http:// ou https://")
         api_url = api_url if api_url.endswith("/") else api_url + "/"  # slack_sdk joins method names onto it
     return SlackSettings(
         bot_token=bot_token,
@@ -77,6 +80,6 @@ def _port(raw: str) -> int:
         return DEFAULT_HTTP_PORT
     if not raw.isdigit() or not 0 <= int(raw) < 65536:
         raise SlackSettingsError(
-            "EXPE50_HTTP_PORT must be a port number between 1 and 65535 (0: any free port)"
+            "EXPE50_HTTP_PORT doit être un port entre 1 et 65535 (0 : un port libre quelconque)"
         )
     return int(raw)

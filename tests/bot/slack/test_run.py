@@ -1,0 +1,108 @@
+"""`expe50 run` with Slack tokens starts the Slack app (HTTP mode), and the Slack settings are checked at
+start-up with a French message naming the variable."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+from bot.runtime import run
+from bot.slack.settings import slack_settings_from_env
+from tests.bot.slack.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.support.slack_api import FakeSlackAPI
+from tests.support.slack_client import SlackSender
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_expe50_run_serves_slash_commands_over_http(tmp_path: Path, slack_api: FakeSlackAPI) -> None:
+    port = free_port()
+    settings = load_settings(
+        environ={
+            "EXPE50_DB": str(tmp_path / "expe50.json"),
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack_api.base_url.rstrip("/"),  # the trailing slash is added for slack_sdk
+            "EXPE50_HTTP_HOST": "127.0.0.1",
+            "EXPE50_HTTP_PORT": str(port),
+            "EXPE50_NOW": "2025-11-20T10:00",
+        },
+        env_file=None,
+    )
+    stop = threading.Event()
+    outcome: list[int] = []
+    runner = threading.Thread(target=lambda: outcome.append(run(settings, stop_event=stop)), daemon=True)
+    runner.start()
+    try:
+        slack_api.wait_for("auth.test")
+        sender = SlackSender(
+            f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, slack_api.root + "/response/"
+        )
+        deadline = time.monotonic() + 5
+        while True:  # the HTTP server binds a few ms after auth.test
+            try:
+                answer = sender.slash("echeances", "U0ANYONE")
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "the Slack endpoint never opened"
+                time.sleep(0.02)
+        assert answer.status == 200
+        message = answer.json()
+        assert message["response_type"] == "ephemeral"
+        assert "blocks" in message
+    finally:
+        stop.set()
+        runner.join(timeout=10)
+    assert outcome == [0]
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        ({"SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        ({"SLACK_BOT_TOKEN": "xoxp-user-token", "SLACK_SIGNING_SECRET": "s"}, "SLACK_BOT_TOKEN"),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_APP_TOKEN": "x"},
+            "SLACK_APP_TOKEN",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "SLACK_API_URL": "ftp://x"},
+            "SLACK_API_URL",
+        ),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "EXPE50_HTTP_PORT": "http"},
+            "EXPE50_HTTP_PORT",
+        ),
+    ],
+)
+def test_a_malformed_slack_setting_stops_start_up_naming_the_variable_not_the_value(
+    env: dict[str, str], variable: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        load_settings(environ=env, env_file=None)
+    assert raised.value.variable == variable
+    assert "xoxp-user-token" not in str(raised.value)
+
+
+def test_slack_is_off_without_tokens_and_secrets_stay_out_of_repr() -> None:
+    assert slack_settings_from_env({}) is None
+    settings = slack_settings_from_env(
+        {
+            "SLACK_BOT_TOKEN": "xoxb-very-secret",
+            "SLACK_SIGNING_SECRET": "shh-secret",
+            "SLACK_APP_TOKEN": "xapp-1",
+        }
+    )
+    assert settings is not None and settings.socket_mode
+    assert "secret" not in repr(settings) and "xapp-1" not in repr(settings)
+    assert (settings.http_host, settings.http_port) == ("0.0.0.0", 3000)
