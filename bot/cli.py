@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from bot import cli_schedule
 from bot.config import ConfigError, Settings, load_settings
 from bot.render.json import reply_to_json
 from bot.render.text import render_text
@@ -54,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help="charger une région fictive puis ouvrir la console"
     )
     demo.add_argument("--no-console", action="store_true", help="charger seulement")
+    cli_schedule.add_commands(commands, common)  # reminders, digest (bot/cli_schedule.py)
     return parser
 
 
@@ -79,6 +81,8 @@ def main(
             return run(settings, stdin=stdin, stdout=out)
         if args.action == "demo":
             return _demo(settings, args.no_console, stdin, out)
+        if args.action in cli_schedule.ACTIONS:
+            return cli_schedule.run(settings, args, out)
         return _one_shot(settings, args, out)
     except StoreError as error:
         print(_store_message(error, settings), file=sys.stderr)

@@ -21,6 +21,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -258,6 +259,7 @@ class ScheduleService:
         waiting: Callable[[], Sequence[WaitingQuestion]] = lambda: (),
         region_name: Callable[[str | None], str | None] = lambda region: region,
         lock: threading.Lock | None = None,
+        store_lock: AbstractContextManager[Any] | None = None,
     ) -> None:
         self.store = store
         self.deadlines = deadlines
@@ -271,6 +273,9 @@ class ScheduleService:
         # One lock for every scheduled job: a job that finds it taken skips this round (the next tick, or the
         # running one, covers it) instead of queueing a second run of the same work.
         self.lock = lock or threading.Lock()
+        # The store is shared with the channels' threads (handlers.context.Context.lock): held while a job
+        # reads the store and writes the outbox.
+        self.store_lock: AbstractContextManager[Any] = store_lock or nullcontext()
 
     # -- planning (no side effect) --
 
@@ -304,13 +309,16 @@ class ScheduleService:
             log.info("scheduler: reminders already running, this round is skipped")
             return None
         try:
-            now = now or self.clock()
-            plan = self.reminder_plan(now)
-            report = RunReport(now, plan=plan)
-            for skipped in plan.skipped:
-                log.info("scheduler: skipped %s (%s, was due %s)", skipped.key, skipped.reason, skipped.at)
-            self._deliver(self.reminder_messages(plan), now, report, email_first=False)
-            return report
+            with self.store_lock:
+                now = now or self.clock()
+                plan = self.reminder_plan(now)
+                report = RunReport(now, plan=plan)
+                for skipped in plan.skipped:
+                    log.info(
+                        "scheduler: skipped %s (%s, was due %s)", skipped.key, skipped.reason, skipped.at
+                    )
+                self._deliver(self.reminder_messages(plan), now, report, email_first=False)
+                return report
         finally:
             self.lock.release()
 
@@ -319,11 +327,12 @@ class ScheduleService:
             log.info("scheduler: digest already running, this round is skipped")
             return None
         try:
-            now = now or self.clock()
-            digests = [d for d in self.digests(now) if d.status.value != "sent"]
-            report = RunReport(now, digests=digests)
-            self._deliver(self.digest_messages(digests), now, report, email_first=True)
-            return report
+            with self.store_lock:
+                now = now or self.clock()
+                digests = [d for d in self.digests(now) if d.status.value != "sent"]
+                report = RunReport(now, digests=digests)
+                self._deliver(self.digest_messages(digests), now, report, email_first=True)
+                return report
         finally:
             self.lock.release()
 
