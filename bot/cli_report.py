@@ -35,12 +35,13 @@ FORMATS = ("md", "csv", "xlsx")
 
 
 def register(subparsers: Any) -> None:
-    """Add `report`, `statement` and `export-log` to an argparse subparsers object; each sets `run`."""
+    """Add `report`, `statement` and `export-log` to an argparse subparsers object; each sets `report_run`
+    (call it with the parsed namespace: `args.report_run(args)` returns the exit code)."""
     report = subparsers.add_parser("report", help="brouillon d'un rapport d'évaluation (md, csv, xlsx)")
     report.add_argument("kind", help="initial | suivi-2026 | suivi-2027")
     report.add_argument("--site", required=True, help="FINESS géographique")
     _common(report, FORMATS)
-    report.set_defaults(run=run_report)
+    report.set_defaults(report_run=run_report)
 
     statement = subparsers.add_parser("statement", help="relevé annuel des forfaits d'un site (csv, xlsx)")
     statement.add_argument("--site", required=True, help="FINESS géographique")
@@ -48,18 +49,19 @@ def register(subparsers: Any) -> None:
         "--year", required=True, type=int, help="année des soins (versés l'année suivante)"
     )
     _common(statement, ("csv", "xlsx"))
-    statement.set_defaults(run=run_statement)
+    statement.set_defaults(report_run=run_statement)
 
     export = subparsers.add_parser("export-log", help="journal complet d'une région pour l'ARS (csv, xlsx)")
     export.add_argument("--region", help="région (toutes les régions de la base si absent)")
     _common(export, ("csv", "xlsx"))
-    export.set_defaults(run=run_export_log)
+    export.set_defaults(report_run=run_export_log)
 
 
 def _common(parser: argparse.ArgumentParser, formats: Sequence[str]) -> None:
     parser.add_argument("--format", choices=formats, default=None, help="format (d'après --out si absent)")
     parser.add_argument("--out", required=True, help="fichier à écrire, ou - pour la sortie standard")
-    parser.add_argument("--db", default=None, help="fichier de la base (sinon EXPE50_DB)")
+    # SUPPRESS: a `--db` given before the sub-command (bot/cli.py's common option) is not overwritten.
+    parser.add_argument("--db", default=argparse.SUPPRESS, help="fichier de la base (sinon EXPE50_DB)")
 
 
 def main(
@@ -68,7 +70,7 @@ def main(
     parser = argparse.ArgumentParser(prog="expe50")
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    runner: Callable[..., int] = args.run
+    runner: Callable[..., int] = args.report_run
     return runner(args, stdout=stdout, stderr=stderr)
 
 
@@ -146,7 +148,8 @@ def _with_context(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     try:
-        settings = load_settings(overrides={"EXPE50_DB": args.db} if args.db else None)
+        db = getattr(args, "db", None)
+        settings = load_settings(overrides={"EXPE50_DB": db} if db else None)
     except ConfigError as error:
         print(str(error), file=err)
         return 2

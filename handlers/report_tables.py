@@ -56,7 +56,9 @@ def report_sheets(draft: ReportDraft) -> list[Sheet]:
                 text(definition.label_key),
                 str(v.slot.year) if v.slot.year is not None else "",
                 Typed(v.value, _VALUE_TYPES[definition.type]),
-                text(f"reports.source.{definition.source.value}"),
+                text("reports.prefilled")
+                if v.prefilled
+                else text(f"reports.source.{definition.source.value}"),
                 text(f"reports.owner.{definition.owner.value}"),
                 text("reports.status.missing" if v.missing else "reports.status.filled")
                 if definition.source is FieldSource.ENTERED or v.missing

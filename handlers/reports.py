@@ -78,6 +78,7 @@ class SlotValue:
     value: Value | None
     label: str
     display: str  # the value in French, or the "to be filled" mark
+    prefilled: bool = False  # an entered field drafted from what the store knows, until someone enters it
 
     @property
     def missing(self) -> bool:
@@ -153,22 +154,29 @@ def build_draft(
     today: date,
     deadline: date | None,
     conventions: Iterable[Convention] = (),
+    had_names: Mapping[str, str] | None = None,
 ) -> ReportDraft:
     """The draft of report `kind` for `site`. `entered` maps slot ids to their stored strings
-    (store.report_fields); unknown ids in it are ignored."""
+    (store.report_fields); unknown ids in it are ignored. The `convention` field, until someone enters it, is
+    prefilled from the conventions the store records (when every one has its signing date)."""
     spec = SPECS[kind]
     patient_list = list(patients)
     line_list = list(forfait_lines)
     figures = {year: year_figures(year, patient_list, line_list, site.targets) for year in spec.years}
     values: list[SlotValue] = []
+    conventions = list(conventions)
     for slot in slots(kind):
         value: Value | None
+        prefilled = False
         if slot.definition.source is FieldSource.COMPUTED:
             value = _computed(slot, figures, site)
         else:
             raw = entered.get(slot.id)
             value = stored_value(slot, raw) if raw is not None else None
-        values.append(SlotValue(slot, value, slot_label(slot), display(slot, value)))
+            if value is None and slot.definition.field == "convention":
+                value = _conventions_text(conventions, had_names)
+                prefilled = value is not None
+        values.append(SlotValue(slot, value, slot_label(slot), display(slot, value), prefilled))
     missing = [MissingField(v.slot.id, v.label, v.slot.definition.owner) for v in values if v.missing]
     required = [v for v in values if v.slot.definition.required]
     completeness = Completeness(
@@ -178,7 +186,17 @@ def build_draft(
         filled=len(required) - len(missing),
         total=len(required),
     )
-    return ReportDraft(spec, site, today, values, figures, completeness, list(conventions))
+    return ReportDraft(spec, site, today, values, figures, completeness, conventions)
+
+
+def _conventions_text(conventions: list[Convention], had_names: Mapping[str, str] | None) -> str | None:
+    if not conventions or any(c.signed_on is None for c in conventions):
+        return None
+    names = had_names or {}
+    return "\n".join(
+        text("reports.convention_line", had=names.get(c.had, c.had), finess=c.had, signed=c.signed_on)
+        for c in conventions
+    )
 
 
 # ---- reading the store ------------------------------------------------------------------------------------
@@ -254,6 +272,7 @@ def draft_for(
         today,
         report_deadline(parameters, spec, record),
         repo.conventions(finess),
+        {had.finess: had.name for had in repo.hads()},
     )
     region = parameters.region(record.region)
     return replace(draft, region_name=region.name) if region else draft

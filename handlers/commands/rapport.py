@@ -92,7 +92,7 @@ def fill(inv: Invocation, ctx: Context) -> Reply:
     body.extend(_completeness_lines(draft))
     return Reply(
         Status.OK,
-        text("reports.saved_title"),
+        text("reports.saved_title", kind=kind.value, count=len(results)),
         body=body,
         facts=_facts(draft),
         actions=_actions(draft),
@@ -206,7 +206,9 @@ def draft_reply(draft: ReportDraft) -> Reply:
     body.extend(_completeness_lines(draft))
     filename = f"rapport-{draft.kind.value}-{draft.site.finess}-{draft.today.isoformat()}.xlsx"
     attachment = attachment_data(filename, xlsx_bytes(report_sheets(draft)))
-    body.append(text("reports.summary.attachment", filename=filename))
+    body.append(
+        text("reports.summary.attachment", filename=filename, kind=draft.kind.value, finess=draft.site.finess)
+    )
     return Reply(
         Status.OK if c.complete else Status.WARNING,
         text(f"reports.title.{draft.kind.value}"),

@@ -100,7 +100,6 @@ def test_saisir_fills_fields_and_the_draft_lists_exactly_what_is_left(convo: Con
 
     c = report_completeness(convo.ctx, SITE, "suivi-2027", NOW.date())
     assert [m.field for m in c.missing] == [
-        "convention",
         "patients_tmsc_2027",
         "adresses_mco_2026",
         "adresses_mco_2027",
@@ -112,7 +111,9 @@ def test_saisir_fills_fields_and_the_draft_lists_exactly_what_is_left(convo: Con
         "smr_premiere_admin_2027",
         "taux_occupation_hdj_2027",
     ]
-    assert c.missing_for(Owner.COORDINATION)[0].field == "convention"
+    # The convention is drafted from the store (signed 1 Mar 2025), so the coordination has nothing left.
+    assert c.missing_for(Owner.COORDINATION) == []
+    assert c.missing_for(Owner.SAISIE)[0].field == "patients_tmsc_2027"
     assert (c.deadline, c.days_left) == (date(2027, 9, 1), 30)
 
 
@@ -182,7 +183,21 @@ def test_who_may_read_and_write(convo: Conversation) -> None:
 def test_completeness_from_a_bare_repository_for_the_scheduler(convo: Conversation) -> None:
     c = report_completeness(convo.repo, SITE, "initial", date(2025, 10, 1))
     assert (c.deadline, c.days_left) == (date(2025, 10, 31), 30)
-    assert [m.field for m in c.missing][:2] == ["organisation", "convention"]
+    assert [m.field for m in c.missing][:2] == ["organisation", "patients_tmsc_2023"]
     assert "objectif_2027" not in [m.field for m in c.missing]
     with pytest.raises(KeyError):
         report_completeness(convo.repo, "999999999", "initial", date(2025, 10, 1))
+
+
+def test_the_convention_is_prefilled_from_the_store_until_someone_enters_it(convo: Conversation) -> None:
+    reply = convo.ask("rapport initial", as_="U0COORD")
+    md = reply.data["markdown"]
+    assert (
+        "Convention d'association avec HAD Rouen (FINESS 760024042) signée le 1er mars 2025 | prérempli |"
+        in md
+    )
+    assert convo.ask(
+        'rapport saisir initial convention="Protocole organisationnel du 2 mai 2025"', as_="U0COORD"
+    ).ok
+    md = convo.ask("rapport initial", as_="U0COORD").data["markdown"]
+    assert "| Protocole organisationnel du 2 mai 2025 | saisi |" in md
