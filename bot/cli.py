@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from bot import cli_schedule
+from bot.cli_report import register as register_report_commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.render.json import reply_to_json
 from bot.render.text import render_text
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
         "demo", parents=[common], help="charger une région fictive puis ouvrir la console"
     )
     demo.add_argument("--no-console", action="store_true", help="charger seulement")
+    register_report_commands(commands)  # report, statement, export-log (bot/cli_report.py)
     cli_schedule.add_commands(commands, common)  # reminders, digest (bot/cli_schedule.py)
     return parser
 
@@ -64,6 +66,8 @@ def main(
 ) -> int:
     out = stdout or sys.stdout
     args = _parser().parse_args(argv)
+    if hasattr(args, "report_run"):  # bot/cli_report.py: it loads settings and opens the database itself
+        return int(args.report_run(args, stdout=out))
     try:
         settings = load_settings(overrides={"EXPE50_DB": args.db} if args.db else None)
     except ConfigError as error:
