@@ -598,6 +598,23 @@ def _contact(c: Composition) -> None:
             c.unknown("contact", "contact.unknown", region=region.name)
 
 
+def _glossary(c: Composition) -> None:
+    tokens = set(c.analysis.normalized.tokens)
+    known = [word for word in GLOSSARY if word in tokens]
+    if not known:
+        c.unknown("glossary", "unknown.generic")
+        return
+    for word in known:
+        c.body.append(t(f"glossary.{word}"))
+
+
+# Acronyms the glossary templates explain (questions.glossary.<word>): vocabulary, not rules.
+GLOSSARY = (
+    "had", "hdj", "tmsc", "ars", "dgos", "mig", "fir", "fiss", "cpom", "finess", "ami", "smr", "mco", "nir",
+    "espic", "clcc", "has", "lfss",
+)  # fmt: skip
+
+
 # ---------------------------------------------------------------------------------------------- article 51
 
 
@@ -622,6 +639,8 @@ def _art51_difference(c: Composition) -> None:
     p = c.params
     c.say("art51.art50_summary", p.experiment_duration_years, start=p.experiment_start.value,
           end=p.experiment_end.value)  # fmt: skip
+    if c.has("finance", "financement", "financer", "fiss", "fir", "mig", "fond", "budget"):
+        c.say("forfait.funding", p.funding, funding=p.funding.value)
 
 
 def _art51_promoters(c: Composition) -> None:
@@ -713,6 +732,7 @@ COMPOSERS: dict[str, Composer] = {
     "legal_texts": _legal_texts,
     "identifiers": _identifiers,
     "contact": _contact,
+    "glossary": _glossary,
     "art51_definition": _art51_definition,
     "art51_difference": _art51_difference,
     "art51_promoters": _art51_promoters,

@@ -15,8 +15,10 @@ from handlers.questions.normalize import Normalized, normalize
 from handlers.questions.slots import MONTH_WORDS, Slots, find_slots
 from handlers.questions.topics import (
     TOPIC_BY_ID,
+    Cue,
     Family,
     Intent,
+    compile_cues,
     compiled_against,
     compiled_markers,
     compiled_out_of_scope,
@@ -77,7 +79,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
     mentions_50 = "article 50" in norm.text or "lfss 2024" in norm.text
     # Naming article 51 makes it an article 51 question; naming both asks how they differ.
     family: Family = "art51" if art51 >= 3.0 or (art51 >= 2.0 and art51 > art50) else "art50"
-    mixed = art51 >= 2.0 and mentions_50
+    mixed = family == "art51" and (mentions_50 or art50 >= 2.0)
 
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
@@ -102,7 +104,8 @@ def analyse(question: str, params: Parameters) -> Analysis:
         if max((v for k, v in scores.items() if k != "art51_definition"), default=0.0) < ANSWER_THRESHOLD:
             scores["art51_definition"] = scores.get("art51_definition", 0.0) + art51
         if mixed:
-            scores["art51_difference"] = scores.get("art51_difference", 0.0) + 2.0
+            # A question that mixes the two frames gets told that they are distinct, first.
+            scores["art51_difference"] = max(scores.values(), default=0.0) + 1.0
 
     oos_score, oos_hits = score(compiled_out_of_scope(), tokens)
     unknown = tuple(
@@ -124,6 +127,8 @@ def analyse(question: str, params: Parameters) -> Analysis:
             chosen.append(topic_id)
         superseded = {s for t in chosen for s in TOPIC_BY_ID[t].supersedes}
         chosen = [t for t in chosen if t not in superseded] or chosen[:1]
+    if chosen and _asks_what_topics_cannot_give(tokens, chosen):
+        chosen = []
     suggestions = tuple(t for t, v in ranked[:3] if v >= SUGGEST_THRESHOLD) if not chosen else ()
     confidence = 0.0 if not ranked else min(1.0, best / (needed + 2.0))
     if oos_score >= 2.0:
@@ -144,9 +149,29 @@ def analyse(question: str, params: Parameters) -> Analysis:
     )
 
 
+# Pointed questions: "à qui ?", "quelle année ?". When none of the chosen topics answers that kind of
+# question, answering them anyway would answer another question: better hand over.
+_POINTED: dict[Intent, tuple[Cue, ...]] = {
+    "who": compile_cues({"a qui": 1.0, "aupres de qui": 1.0, "par qui": 1.0}),
+    "date": compile_cues(
+        {
+            "quelle annee": 1.0, "quel mois": 1.0, "quelle date": 1.0, "a quelle date": 1.0,
+            "jusqu a quand": 1.0, "depuis quand": 1.0, "a partir de quand": 1.0, "quel jour": 1.0,
+        }
+    ),
+}  # fmt: skip
+
+
+def _asks_what_topics_cannot_give(tokens: tuple[str, ...], chosen: list[str]) -> bool:
+    for intent, cues in _POINTED.items():
+        if score(cues, tokens)[0] > 0 and not any(intent in TOPIC_BY_ID[t].intents for t in chosen):
+            return True
+    return False
+
+
 def _tolerated(length: int) -> int:
     # A long message (an email telling its context) may hold a few words we do not know without harm.
-    return 0 if length <= 12 else 1 if length <= 30 else 2
+    return 0 if length <= 20 else 1 if length <= 40 else 2
 
 
 def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found: frozenset[Intent]) -> None:

@@ -218,6 +218,23 @@ def _closest(token: str, vocabulary: frozenset[str]) -> str | None:
     return found[0] if found else None
 
 
+# Conjugated forms users write ("touchons", "percevez", "adressent") mapped to the forms the lexicons use.
+_VERB_ENDINGS = (
+    "erions", "eriez", "erons", "erez", "eront", "erait", "aient", "ions", "iez", "ons", "ez", "ent",
+    "ait", "ais", "era", "es",
+)  # fmt: skip
+
+
+def _lemma(word: str, vocab: frozenset[str]) -> str | None:
+    for ending in _VERB_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            base = word[: -len(ending)]
+            for candidate in (base + "e", base + "er", base, base + "re", base + "ir"):
+                if candidate in vocab:
+                    return candidate
+    return None
+
+
 def normalize(raw: str, vocabulary: Iterable[str] = ()) -> Normalized:
     """Canonical tokens: accents removed, lowercased, abbreviations expanded, plurals folded, number words as
     digits, and typos corrected against `vocabulary` (stemmed words of the lexicons)."""
@@ -238,7 +255,7 @@ def normalize(raw: str, vocabulary: Iterable[str] = ()) -> Normalized:
                 continue
             word = stem(word)
             if vocab and word not in vocab and len(word) > _PROTECTED_SHORT and not word.isdigit():
-                fixed = _closest(word, vocab)
+                fixed = _lemma(word, vocab) or _closest(word, vocab)
                 if fixed is not None:
                     corrections.append((word, fixed))
                     word = fixed

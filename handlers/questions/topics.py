@@ -209,6 +209,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_cap_inclusion",
         {
+            "forfait & plafonne": 1.5,
+            "forfait & plafond": 1.5,
             "3 fois & inclusion": 2.5,
             "triple": 2.5,
             "3 fois le forfait mensuel": 2.0,
@@ -226,6 +228,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_cap_monthly",
         {
+            "forfait & plafonne": 1.0,
+            "forfait & plafond": 1.0,
             "difference": 1.5,
             "tarif hdj": 2.0,
             "tarif had": 1.0,
@@ -247,6 +251,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_funding",
         {
+            "qui finance": 2.5,
+            "qui paye": 1.5,
+            "qui paie": 1.5,
             "mig": 3.0,
             "fir": 2.5,
             "dotation": 2.0,
@@ -264,7 +271,7 @@ TOPICS: tuple[Topic, ...] = (
             "impute": 1.5,
             "mission d interet general": 3.0,
         },
-        intents=("what",),
+        intents=("what", "who"),
     ),
     Topic(
         "forfait_payment",
@@ -415,6 +422,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "treatment_scope",
         {
+            "quoi & tmsc": 2.0,
+            "tmsc & signifie": 2.0,
+            "tmsc & veut dire": 2.0,
             "chimiotherapie": 1.0,
             "immunotherapie": 2.0,
             "injectable": 2.0,
@@ -547,6 +557,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "had_partners",
         {
+            "combien de had": 3.0,
+            "nombre de had": 3.0,
+            "had & maximum": 1.5,
+            "had & max": 1.5,
             "plusieurs had": 3.0,
             "plusieurs structure": 2.0,
             "combien d had": 3.0,
@@ -685,6 +699,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "application_rules",
         {
+            "lien & candidat*": 2.0,
+            "lien & postuler": 2.0,
+            "lien & dossier": 1.5,
+            "site & candidat*": 1.0,
             "hors delai": 3.0,
             "en retard": 2.0,
             "apres la date": 2.0,
@@ -1014,6 +1032,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "reports_contents",
         {
+            "quelle donnee": 2.0,
+            "fournir": 1.5,
             "mettre": 1.5,
             "faut mettre": 1.0,
             "mettre dans": 1.0,
@@ -1153,6 +1173,21 @@ TOPICS: tuple[Topic, ...] = (
             "telephone": 1.5,
         },
         intents=("who",),
+    ),
+    Topic(
+        "glossary",
+        {
+            "veut dire": 2.0,
+            "signifie": 2.0,
+            "signification": 2.0,
+            "acronyme": 2.5,
+            "sigle": 2.5,
+            "abreviation": 2.5,
+            "definition": 1.0,
+            "c est quoi": 0.6,
+            "qu est ce que": 0.5,
+        },
+        intents=("what",),
     ),
     # --- article 51 -----------------------------------------------------------------------------------------
     Topic(
@@ -1325,13 +1360,25 @@ ART51_MARKERS: dict[str, float] = {
 }  # fmt: skip
 ART50_MARKERS: dict[str, float] = {
     "article 50": 3.0, "lfss 2024": 2.0, "lfss pour 2024": 2.0, "2025 114": 2.0, "tmsc": 1.0, "had": 1.0,
-    "forfait": 0.5, "hdj": 1.0, "expe50": 2.0,
+    "forfait": 0.5, "hdj": 1.0,
 }  # fmt: skip
 
 # Intent cues: a small bonus for topics that answer this kind of question.
 INTENT_CUES: dict[Intent, tuple[str, ...]] = {
     "amount": ("combien", "montant", "tarif", "prix", "euro", "somme", "valeur", "a combien"),
-    "date": ("quand", "date", "delai", "jusqu a quand", "echeance", "calendrier", "quel jour", "avant quel"),
+    "date": (
+        "quand",
+        "date",
+        "delai",
+        "jusqu a quand",
+        "echeance",
+        "calendrier",
+        "quel jour",
+        "avant quel",
+        "quelle annee",
+        "quel mois",
+        "quelle periode",
+    ),
     "who": ("qui", "a qui", "lequel", "laquelle"),
     "count": ("combien de", "nombre", "maximum", "minimum"),
     "how": ("comment", "de quelle facon", "de quelle maniere", "procedure", "demarche"),
@@ -1391,6 +1438,11 @@ def _normalise_words(text: str) -> tuple[str, ...]:
         for word in ABBREVIATIONS.get(token, token).split():
             out.append(word if word.endswith("*") else stem(word))
     return tuple(out)
+
+
+def _starred(part: str) -> tuple[str, ...]:
+    words = _normalise_words(part.rstrip("*"))
+    return (*words[:-1], words[-1] + "*") if part.endswith("*") and words else words
 
 
 def compile_cues(cues: dict[str, float]) -> tuple[Cue, ...]:
