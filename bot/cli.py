@@ -36,7 +36,11 @@ EXIT_OK, EXIT_USER_ERROR, EXIT_STARTUP = 0, 1, 2
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--db", metavar="PATH", help="fichier de la base (sinon EXPE50_DB, sinon data/expe50.json)"
+        "--db",
+        metavar="PATH",
+        # SUPPRESS: a sub-command's own default must not erase a --db given before the sub-command.
+        default=argparse.SUPPRESS,
+        help="fichier de la base (sinon EXPE50_DB, sinon data/expe50.json)",
     )
     parser = argparse.ArgumentParser(
         prog="expe50", description="Assistant de l'expérimentation article 50", parents=[common]
@@ -69,7 +73,7 @@ def main(
     if hasattr(args, "report_run"):  # bot/cli_report.py: it loads settings and opens the database itself
         return int(args.report_run(args, stdout=out))
     try:
-        settings = load_settings(overrides={"EXPE50_DB": args.db} if args.db else None)
+        settings = load_settings(overrides={"EXPE50_DB": args.db} if getattr(args, "db", None) else None)
     except ConfigError as error:
         print(text("console.error.config", variable=error.variable, problem=error.problem), file=sys.stderr)
         return EXIT_STARTUP

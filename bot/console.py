@@ -33,7 +33,7 @@ def run_console(
             import readline  # noqa: F401  (line editing and history for input())
     out.write(greeting(str(settings.db_path), empty=ctx.repo.is_empty(), demo=is_demo(ctx)) + "\n")
     out.flush()
-    prompt = text("console.prompt")
+    prompt = text("console.prompt") + " "  # text() trims; the prompt ends with a space
     while True:
         try:
             if interactive:
@@ -43,7 +43,7 @@ def run_console(
                 if not raw:
                     raise EOFError
                 line = raw.rstrip("\n")
-                # Piped input is not echoed by a terminal: write it after the prompt, for a readable transcript.
+                # Piped input is not echoed by a terminal: write it after the prompt (readable transcript).
                 out.write(f"{prompt}{line}\n")
         except (EOFError, KeyboardInterrupt):
             out.write("\n")

@@ -80,7 +80,7 @@ def run(
         for starter in channels():
             if starter.enabled(settings):
                 started.append((starter, starter.start(ctx, settings)))
-                log.warning("channel started: %s", starter.name)
+                log.info("channel started: %s", starter.name)
         if any(starter.serves_users for starter, _ in started):
             _wait_for_signal(stop_event or threading.Event())
             return 0

@@ -63,8 +63,9 @@ def _dispatch(request: Request, ctx: Context, reg: Registry) -> Reply:
         return error_reply(error, reg)
     except Exception as error:
         # The message of an exception may quote user input: log its type and where it happened only.
-        where = "".join(traceback.format_tb(error.__traceback__)[-3:])
-        log.error("internal error in %s: %s\n%s", verb, type(error).__name__, where)
+        frames = traceback.extract_tb(error.__traceback__)[-4:]
+        where = " <- ".join(f"{f.filename}:{f.lineno} in {f.name}" for f in reversed(frames))
+        log.error("internal error in %s: %s at %s", verb, type(error).__name__, where)
         return Reply(
             Status.ERROR, text("commands.error.internal"), body=[text("commands.error.internal_body")]
         )
