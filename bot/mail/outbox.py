@@ -38,10 +38,15 @@ class OutboxWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._round = threading.Lock()
 
     def run_once(self) -> int:
         """Send every due message; returns how many went out. Stops at the first temporary failure (the
         server is down: the others would fail the same way) and leaves the rest for the next round."""
+        with self._round:  # one round at a time: a manual run_once never races the thread
+            return self._round_once()
+
+    def _round_once(self) -> int:
         sent = 0
         for item in self.outbox.due(self.clock()):
             if self._stop.is_set():

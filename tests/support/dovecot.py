@@ -1,8 +1,7 @@
 """A private Dovecot IMAP server on a free loopback port, for the mail tests (see shared DOVECOT.md).
 
 One server per test session (`dovecot` fixture); each test gets its own user, hence its own empty mailbox
-(`imap_account` fixture), so tests never see each other's messages. Users are added to the passwd-file while
-the server runs: Dovecot re-reads that file when it changes.
+(`imap_account` fixture), so tests never see each other's messages.
 
 Register with `pytest_plugins = ["tests.support.dovecot"]` (tests/conftest.py does).
 """
@@ -25,6 +24,7 @@ import pytest
 
 DOMAIN = "test.local"
 PASSWORD = "secret"
+ACCOUNTS = 500
 
 
 def free_port() -> int:
@@ -64,7 +64,11 @@ class Dovecot:
         mail = self.root / "mail"
         mail.mkdir()
         shutil.chown(mail, "nobody", "nogroup")
-        self.users.write_text("")
+        # Every account exists before the server starts: Dovecot re-reads a changed passwd-file only when
+        # its mtime changes, and two additions in the same second would go unseen.
+        self.users.write_text(
+            "".join(f"ars{n}@{DOMAIN}:{{PLAIN}}{PASSWORD}\n" for n in range(1, ACCOUNTS + 1))
+        )
         self.conf.write_text(self._config())
         subprocess.run(["dovecot", "-c", str(self.conf)], check=True)
         deadline = time.monotonic() + 10
@@ -120,11 +124,12 @@ class Dovecot:
             ]
         )
 
-    def add_user(self, name: str | None = None) -> ImapAccount:
-        user = f"{name or f'ars{next(self._counter)}'}@{DOMAIN}"
-        with self.users.open("a") as handle:
-            handle.write(f"{user}:{{PLAIN}}{PASSWORD}\n")
-        return ImapAccount("127.0.0.1", self.port, user, PASSWORD)
+    def add_user(self) -> ImapAccount:
+        """A fresh account (an empty mailbox) among those created at start."""
+        number = next(self._counter)
+        if number > ACCOUNTS:
+            raise RuntimeError(f"more than {ACCOUNTS} accounts asked of the test Dovecot")
+        return ImapAccount("127.0.0.1", self.port, f"ars{number}@{DOMAIN}", PASSWORD)
 
     def kick(self, user: str) -> None:
         subprocess.run(["doveadm", "-c", str(self.conf), "kick", user], check=True, capture_output=True)

@@ -1,0 +1,61 @@
+"""`repondre <référence> <texte>`: an ARS agent answers, by email and in the original thread, a question the
+mailbox handed over to the agents.
+
+The mail runtime puts its desk in `ctx.extras["mail"]` (bot.mail.desk.MailDesk); without it (no mailbox
+configured) the command says so. Dispatch has already screened the text for health data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from handlers.context import Context, Invocation
+from handlers.errors import UserError
+from handlers.registry import ADMINS, command
+from handlers.reply import Fact, Reply, Status
+from store.mailbox import Handover
+from store.records import Role
+from templates import text
+
+
+class Desk(Protocol):
+    """What the command needs from the mail runtime."""
+
+    def handover(self, reference: str) -> Handover | None: ...
+
+    def send_agent_answer(self, handover: Handover, answer: str, agent: str, now: datetime) -> None: ...
+
+
+@command(
+    "repondre",
+    roles=ADMINS | {Role.ARS},
+    rest=True,
+    writes=True,
+    usage="mail.repondre.usage",
+    help="mail.repondre.help",
+    aliases=("répondre", "reponse"),
+)
+def repondre(inv: Invocation, ctx: Context) -> Reply:
+    parts = inv.rest.strip().split(maxsplit=1)
+    if len(parts) < 2 or not parts[1].strip():
+        raise UserError("mail.repondre.missing", usage=("repondre", None))
+    reference, answer = parts[0].strip().upper(), parts[1].strip()
+    desk = ctx.extras.get("mail")
+    if desk is None:
+        raise UserError("mail.repondre.no_mail")
+    handover = desk.handover(reference)
+    if handover is None:
+        raise UserError("mail.repondre.unknown", reference=reference)
+    if handover.state != "open":
+        raise UserError("mail.repondre.already", reference=reference, agent=handover.answered_by or "?")
+    if not handover.sender:
+        raise UserError("mail.repondre.no_sender", reference=reference)
+    desk.send_agent_answer(handover, answer, inv.actor.id, inv.request.now)
+    return Reply(
+        Status.OK,
+        text("mail.repondre.sent_title"),
+        body=[text("mail.repondre.sent", reference=reference, sender=handover.sender)],
+        facts=[Fact(text("mail.repondre.fact_reference"), reference)],
+        reference=reference,
+    )
