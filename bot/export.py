@@ -9,7 +9,7 @@ type its French face:
   ',' thousands) and shown by Excel in the reader's locale, so `#,##0.00 "€"` reads "1 280,00 €" in a French
   Excel; writing '# ##0,00 €' literally would be a different (wrong) format code.
 
-`attachment_data(filename, content)` / `attachment_bytes(data)` carry a file in `Reply.data["attachment"]`
+`attachment_data(filename, content)` / `attachment_bytes(item)` carry a file in `Reply.data["files"]`
 (JSON-serialisable: base64) for channels that upload files (Slack).
 """
 
@@ -238,7 +238,7 @@ def _atomic_write(path: Path, content: bytes) -> None:
 
 
 def attachment_data(filename: str, content: bytes, media_type: str = XLSX_MEDIA_TYPE) -> dict[str, Any]:
-    """The `Reply.data["attachment"]` value: {"filename", "media_type", "content_base64", "size"}."""
+    """One `Reply.data["files"]` item: {"filename", "media_type", "content_base64", "size"}."""
     return {
         "filename": filename,
         "media_type": media_type,
@@ -248,8 +248,8 @@ def attachment_data(filename: str, content: bytes, media_type: str = XLSX_MEDIA_
 
 
 def attachment_bytes(data: dict[str, Any]) -> tuple[str, bytes]:
-    """(filename, content) of a `Reply.data["attachment"]` value: a `path` key is read from disk, else the
-    base64 content is decoded."""
+    """(filename, content) of a `Reply.data["files"]` item: a `path` key is read from disk, else the base64
+    content is decoded."""
     if data.get("path"):
         return str(data["filename"]), Path(data["path"]).read_bytes()
     return str(data["filename"]), base64.b64decode(data["content_base64"])

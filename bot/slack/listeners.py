@@ -8,6 +8,7 @@ acknowledgement (a trigger id lives 3 seconds), before anything slow.
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -197,7 +198,8 @@ class Listeners:
 
     def _send_files(self, reply: Reply, user: str, client: WebClient) -> None:
         """A reply may carry files (an export, a report): they go to the user's direct messages, never to a
-        shared channel. `reply.data["files"]` is a list of {"filename", "path"} or {"filename", "content"}."""
+        shared channel. `reply.data["files"]` is a list of {"filename", "path"}, {"filename", "content"} or
+        {"filename", "content_base64"}."""
         files = reply.data.get("files") or []
         if not files:
             return
@@ -207,6 +209,8 @@ class Listeners:
             if "path" in item:
                 with open(item["path"], "rb") as handle:
                     content = handle.read()
+            elif "content_base64" in item:  # JSON-safe bytes (handlers/commands/rapport.py: the XLSX)
+                content = base64.b64decode(item["content_base64"])
             else:
                 content = item.get("content", "")
             client.files_upload_v2(

@@ -5,8 +5,9 @@ The draft reply carries, in `Reply.data`:
 - `report`, `site`, `markdown` (the whole French draft), `completeness` ({missing: [{field, label, owner}],
   deadline: ISO date | None, days_left, filled, total}), `fields` (every field to enter, with its label, type,
   owner and current value: what a Slack form needs), `figures` (per year);
-- `attachment`: the report's spreadsheet, {"filename", "media_type", "content_base64", "size"}
-  (bot.export.attachment_bytes decodes it) — channels that can upload files (Slack) attach it.
+- `files`: [the report's spreadsheet, {"filename", "title", "media_type", "content_base64", "size"}]
+  (bot.export.attachment_bytes decodes one); the Slack channel uploads `files` to the member's direct
+  messages (bot/slack/listeners.py `_send_files`).
 """
 
 from __future__ import annotations
@@ -206,6 +207,7 @@ def draft_reply(draft: ReportDraft) -> Reply:
     body.extend(_completeness_lines(draft))
     filename = f"rapport-{draft.kind.value}-{draft.site.finess}-{draft.today.isoformat()}.xlsx"
     attachment = attachment_data(filename, xlsx_bytes(report_sheets(draft)))
+    attachment["title"] = text(f"reports.title.{draft.kind.value}")
     body.append(
         text("reports.summary.attachment", filename=filename, kind=draft.kind.value, finess=draft.site.finess)
     )
@@ -243,7 +245,7 @@ def draft_reply(draft: ReportDraft) -> Reply:
                 for year, fig in sorted(draft.figures.items())
             },
             "markdown": render_markdown(draft),
-            "attachment": attachment,
+            "files": [attachment],
         },
     )
 

@@ -136,7 +136,7 @@ def test_a_complete_report_is_ok_and_survives_a_restart(convo: Conversation) -> 
 
 def test_the_attachment_is_the_report_spreadsheet(convo: Conversation) -> None:
     reply = convo.ask("rapport suivi-2027", as_="U0COORD")
-    attachment = reply.data["attachment"]
+    [attachment] = reply.data["files"]
     assert attachment["filename"] == f"rapport-suivi-2027-{SITE}-2027-08-02.xlsx"
     book = load_workbook(io.BytesIO(base64.b64decode(attachment["content_base64"])))
     ws = book["Rapport"]

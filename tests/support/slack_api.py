@@ -132,7 +132,8 @@ class FakeSlackAPI:
         content_type = http.headers.get("Content-Type") or ""
         if body and "application/json" in content_type:
             params.update(json.loads(body))
-        elif body and "application/x-www-form-urlencoded" in content_type:
+        elif body and "application/x-www-form-urlencoded" in content_type and "/upload/" not in parts.path:
+            # (an upload's body is the file itself, binary for a spreadsheet, whatever its content type)
             params.update({key: _decode(values[-1]) for key, values in parse_qs(body.decode()).items()})
 
         path = parts.path

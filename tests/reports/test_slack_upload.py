@@ -1,0 +1,35 @@
+"""In Slack, the report's spreadsheet goes to the member's direct messages as a file (through the Slack
+channel's `_send_files`, against the fake Slack Web API on loopback)."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from openpyxl import load_workbook
+
+from handlers.commands.rapport import draft_reply
+from handlers.report_fields import ReportKind
+from tests.bot.slack.conftest import BOT_TOKEN, MEMBER, StubBackend, start_rig
+from tests.reports.test_drafts import ENTERED_2027, draft
+from tests.support.slack_api import FakeSlackAPI
+
+
+def test_the_report_spreadsheet_is_uploaded_to_the_member() -> None:
+    reply = draft_reply(draft(ReportKind.FOLLOWUP_2027, ENTERED_2027))
+    [item] = reply.data["files"]
+    api = FakeSlackAPI(token=BOT_TOKEN).start()
+    rig = start_rig(api, StubBackend(answer=lambda request: reply))
+    try:
+        rig.send.slash("rapport suivi-2027", MEMBER)
+        [url_call] = api.wait_for("files.getUploadURLExternal")
+        assert url_call.params["filename"] == item["filename"]
+        [upload] = api.wait_for("upload")
+        assert upload.body == base64.b64decode(item["content_base64"])
+        rows = {r[0].value: r for r in load_workbook(io.BytesIO(upload.body))["Rapport"].iter_rows(min_row=2)}
+        assert rows["adresses_had_2026"][3].value == 2
+        [complete] = api.wait_for("files.completeUploadExternal")
+        assert complete.params["channel_id"].startswith("D")
+    finally:
+        rig.channel.stop()
+        api.stop()
