@@ -169,6 +169,19 @@ def _asks_what_topics_cannot_give(tokens: tuple[str, ...], chosen: list[str]) ->
     return False
 
 
+def _proper_names(text: str) -> set[str]:
+    """Capitalised words (people, towns, establishments): unknown to us but not a sign of a misunderstood
+    question. Not applied to a message typed in capitals."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    if not words or sum(w.isupper() for w in words) > len(words) / 2:
+        return set()
+    names: set[str] = set()
+    for word in words:
+        if word[0].isupper() and not word.isupper():
+            names.update(normalize(word).tokens)
+    return names
+
+
 def _tolerated(length: int) -> int:
     # A long message (an email telling its context) may hold a few words we do not know without harm.
     return 0 if length <= 20 else 1 if length <= 40 else 2

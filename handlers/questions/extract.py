@@ -37,6 +37,15 @@ _FURNITURE_RE = re.compile(
     r"|^\s*\d{5}\s+\w+)",
 )
 
+# A closing sentence inside the last line of a one-paragraph email ("... ? Dans l'attente de votre retour,
+# veuillez agréer ... Marc Petit"): everything from it to the end goes.
+_INLINE_CLOSING_RE = re.compile(
+    r"(?<=[.?!])\s+(?:dans\s+l'attente|en\s+vous\s+remerciant|je\s+vous\s+remercie|veuillez\s+agreer"
+    r"|je\s+vous\s+prie|bien\s+cordialement|cordialement|bien\s+a\s+vous|merci\s+(?:d'avance|par\s+avance)"
+    r"|salutations|bonne\s+journee)\b.*$",
+    re.DOTALL,
+)
+
 # Trailing politeness inside the last content line ("... ? Merci d'avance.").
 _TRAILING_THANKS_RE = re.compile(
     r"\s*(?:merci(?:\s+(?:d'avance|par\s+avance|beaucoup|bien|pour\s+votre\s+(?:aide|reponse|retour)))?"
@@ -65,6 +74,9 @@ def extract_question(text: str) -> str:
                 continue
         kept.append(line)
     body = "\n".join(kept).strip()
+    inline = _INLINE_CLOSING_RE.search(fold(body))
+    if inline:
+        body = body[: inline.start()].rstrip()
     body = _strip_trailing_thanks(body)
     # Greeting-only or thanks-only messages leave nothing: give back the original (masked) text.
     return re.sub(r"[ \t]+", " ", re.sub(r"\n{3,}", "\n\n", body)).strip() or cleaned.strip()

@@ -253,9 +253,9 @@ def normalize(raw: str, vocabulary: Iterable[str] = ()) -> Normalized:
             if word in NUMBER_WORDS and word not in ("un", "une"):
                 tokens.append(str(NUMBER_WORDS[word]))
                 continue
-            word = stem(word)
+            unstemmed, word = word, stem(word)
             if vocab and word not in vocab and len(word) > _PROTECTED_SHORT and not word.isdigit():
-                fixed = _lemma(word, vocab) or _closest(word, vocab)
+                fixed = _lemma(unstemmed, vocab) or _lemma(word, vocab) or _closest(word, vocab)
                 if fixed is not None:
                     corrections.append((word, fixed))
                     word = fixed

@@ -1013,6 +1013,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "reports_next",
         {
+            "cette annee": 1.0,
+            "envoyer & quand": 1.5,
+            "envoyer quoi": 1.5,
+            "transmettre & quand": 1.5,
             "prochain rapport": 4.0,
             "prochaine echeance": 3.0,
             "prochain": 1.5,
@@ -1388,6 +1392,10 @@ INTENT_CUES: dict[Intent, tuple[str, ...]] = {
 
 # Everyday words of questions and emails that carry no topic: they never count against understanding.
 _NEUTRAL_TEXT = """
+    permet permets permettre solliciter sollicite attente veuillez agreer salutation salutations distinguee
+    distinguees respectueuse respectueuses sentiment sentiments expression consideration remerciant
+    souhaiterait souhaiterions souhaitons perdu perdue confus confuse
+    doute hesite hesitons ecris ecrire ecrit contacte
     partie part petite petit question questions simple rapide juste merci exemple exemples concret
     vraiment bien compris comprendre comprend lire lu vu voir regarde trouve cherche
     nous vous on il elle ils elles patiente patientes notre nos votre vos leur leurs
@@ -1449,9 +1457,7 @@ def compile_cues(cues: dict[str, float]) -> tuple[Cue, ...]:
     compiled: list[Cue] = []
     for spec, weight in cues.items():
         if "&" in spec:
-            words = tuple(
-                w for part in spec.split("&") for w in _normalise_words(part.strip().replace("*", ""))
-            )
+            words = tuple(w for part in spec.split("&") for w in _starred(part.strip()))
             compiled.append(Cue(words, True, weight))
         else:
             star = spec.endswith("*")
