@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 
 from rules.month import Month
 
@@ -137,13 +137,17 @@ def has_text(key: str) -> bool:
     return key in _messages()
 
 
+@cache
+def _compiled(key: str) -> Template:
+    # Compiling a Jinja2 string costs about a millisecond: once per key, not once per sentence written.
+    return _plain_env().from_string(_messages()[key])
+
+
 def text(key: str, **params: Any) -> str:
     """The French sentence `key`, filled with `params`. An unknown key or a missing parameter raises."""
-    try:
-        source = _messages()[key]
-    except KeyError:
-        raise KeyError(f"no message {key!r} in templates/messages") from None
-    return _plain_env().from_string(source).render(**params).strip()
+    if key not in _messages():
+        raise KeyError(f"no message {key!r} in templates/messages")
+    return _compiled(key).render(**params).strip()
 
 
 def render(name: str, **context: Any) -> str:
