@@ -13,11 +13,8 @@ from handlers.questions.normalize import redact_identifiers
 
 # Whole-line or line-leading salutations, compared on folded text (no accents, lowercase).
 _GREETING_RE = re.compile(
-    r"^\s*(?:(?:bonjour|bonsoir|hello|salut|coucou|allo|hi|re)\b"
-    r"|(?:cher|chere|chers|cheres)\s+(?:madame|monsieur|collegue|collegues|docteur|\w+)"
-    r"|(?:madame|monsieur|mesdames|messieurs|madame,\s*monsieur)\b)"
-    r"(?:\s+(?:a\s+tous|a\s+toutes|tout\s+le\s+monde|madame|monsieur|mesdames|messieurs|docteur|dr|"
-    r"l'equipe|equipe|et\s+monsieur|/\s*monsieur|[a-z][\w\-]*))*\s*[,!.:;]*\s*",
+    r"^\s*(?:bonjour|bonsoir|hello|salut|coucou|allo|hi|re|cher|chere|chers|cheres|madame|monsieur|mesdames"
+    r"|messieurs|docteur)\b(?:[\s,/]+[\w'\-]+){0,3}?\s*(?:[,!.:;]+|$)\s*",
 )
 
 # A line that starts the closing: everything from it to the end is salutation and signature.
@@ -83,18 +80,15 @@ def extract_question(text: str) -> str:
 
 
 def _strip_greeting(line: str) -> str:
-    folded = fold(line)
-    match = _GREETING_RE.match(folded)
-    if not match:
-        return line
-    rest = line[match.end() :]
-    # "Bonjour je voudrais savoir": the greeting regex may have eaten question words; keep it conservative:
-    # only accept the cut when it ended on punctuation or consumed the whole line.
-    consumed = folded[: match.end()]
-    if rest.strip() and not re.search(r"[,!.:;]\s*$", consumed):
-        first = re.match(r"^\s*(?:bonjour|bonsoir|hello|salut|coucou)\b[\s,!.]*", folded)
-        return line[first.end() :] if first else line
-    return rest
+    # "Madame, Monsieur, je voudrais...": greetings may follow each other; each must end on punctuation or
+    # at the end of the line, else only a leading "bonjour" is dropped ("bonjour je voudrais savoir...").
+    while True:
+        match = _GREETING_RE.match(fold(line))
+        if not match:
+            break
+        line = line[match.end() :]
+    first = re.match(r"^\s*(?:bonjour|bonsoir|hello|salut|coucou)\b[\s,!.]*", fold(line))
+    return line[first.end() :] if first else line
 
 
 def _strip_trailing_thanks(body: str) -> str:

@@ -1,0 +1,106 @@
+"""Free-text questions: extracting the question from an email, and normalising how people type."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.questions import extract_question
+from handlers.questions.normalize import normalize, redact_identifiers
+from handlers.questions.topics import vocabulary
+
+EMAIL = """Bonjour Madame,
+
+Nous sommes un CH de la région Normandie.
+Quelle est la date limite pour candidater ?
+
+Bien cordialement,
+
+Dr Jeanne Martin
+Cheffe de service oncologie
+CH de Lisieux
+Tél : 02 31 61 31 31
+jeanne.martin@ch-lisieux.fr
+"""
+
+
+def test_extract_drops_greeting_closing_and_signature() -> None:
+    """The greeting line, the closing and everything under it (name, title, phone, address) are removed."""
+    assert extract_question(EMAIL) == (
+        "Nous sommes un CH de la région Normandie.\nQuelle est la date limite pour candidater ?"
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        (
+            "Bonjour, quel est le montant du forfait mensuel ? Merci d'avance",
+            "quel est le montant du forfait mensuel ?",
+        ),
+        ("bonjour\nc koi le prochain rapport\ncdlt\nPierre", "c koi le prochain rapport"),
+        ("Hello tout le monde ! la chimio orale compte ?", "la chimio orale compte ?"),
+        ("Cher collègue,\nqui touche le forfait ?\n-- \nCH de Caen", "qui touche le forfait ?"),
+        (
+            "Madame, Monsieur, je voudrais savoir la date de fin. Dans l'attente de votre retour, veuillez agréer.",
+            "je voudrais savoir la date de fin.",
+        ),
+        ("montant du forfait ?", "montant du forfait ?"),
+    ],
+)
+def test_extract_variants(message: str, question: str) -> None:
+    """Greetings and closings in their usual variants go; the question stays word for word."""
+    assert extract_question(message) == question
+
+
+def test_extract_keeps_a_message_that_is_only_politeness() -> None:
+    """A message with nothing but a greeting is given back rather than emptied."""
+    assert extract_question("Bonjour,\nMerci !") != ""
+
+
+@pytest.mark.parametrize(
+    "nir",
+    [
+        "1 85 05 76 123 456 78",
+        "185057612345678",
+        "2 84 12 2A 123 456 89",
+        "2-84-12-2B-123-456",
+        "1850576123456",
+    ],
+)
+def test_nir_like_numbers_are_masked(nir: str) -> None:
+    """Anything shaped like a NIR (with or without key, spaces, dashes, Corsica 2A/2B) is masked."""
+    cleaned, found = redact_identifiers(f"patient {nir} adressé")
+    assert found and nir not in cleaned
+    assert nir not in extract_question(f"Bonjour,\nle patient {nir} compte-t-il ?")
+
+
+def test_finess_and_dates_are_not_masked() -> None:
+    """A 9-character FINESS or a date is not a NIR."""
+    for text in ("FINESS 760780239", "le 16/05/2025", "320 €"):
+        assert redact_identifiers(text) == (text, False)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("Quelle était la DATE LIMITE ?", "quel etait la date limite"),
+        ("la chimio orale", "la chimiotherapie oral"),
+        ("en IDF", "en ile de france"),
+        ("le 1er mois", "le premier mois"),
+        ("forfait inclu", "forfait inclusion"),
+        ("c koi", "c est quoi"),
+        ("deux mois sans injection", "2 mois san injection"),
+    ],
+)
+def test_normalize_canonical_forms(typed: str, expected: str) -> None:
+    """Accents, capitals, abbreviations, number words and plurals all reach one canonical spelling."""
+    assert normalize(typed).text == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "fixed"),
+    [("forfiat", "forfait"), ("mensuelle", "mensuel"), ("candidture", "candidature"), ("touchons", "touche")],
+)
+def test_normalize_corrects_typos_and_verb_forms(typed: str, fixed: str) -> None:
+    """Typos and conjugated verbs map to the lexicon's words."""
+    assert fixed in normalize(typed, vocabulary()).tokens
