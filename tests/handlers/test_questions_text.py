@@ -41,8 +41,8 @@ def test_extract_drops_greeting_closing_and_signature() -> None:
         ("Hello tout le monde ! la chimio orale compte ?", "la chimio orale compte ?"),
         ("Cher collègue,\nqui touche le forfait ?\n-- \nCH de Caen", "qui touche le forfait ?"),
         (
-            "Madame, Monsieur, je voudrais savoir la date de fin. Dans l'attente de votre retour, veuillez agréer.",
-            "je voudrais savoir la date de fin.",
+            "Madame, Monsieur, je veux la date de fin. Dans l'attente de votre retour, veuillez agréer.",
+            "je veux la date de fin.",
         ),
         ("montant du forfait ?", "montant du forfait ?"),
     ],
