@@ -39,7 +39,7 @@ INTENT_BONUS = 0.4
 SECONDARY_SHARE = 0.7
 MAX_TOPICS = 3
 # Each word of the question we cannot place lowers what the best score must reach.
-UNKNOWN_WORD_PENALTY = 1.2
+UNKNOWN_WORD_PENALTY = 1.8
 
 
 @dataclass(frozen=True)
@@ -108,11 +108,12 @@ def analyse(question: str, params: Parameters) -> Analysis:
             scores["art51_difference"] = max(scores.values(), default=0.0) + 1.0
 
     oos_score, oos_hits = score(compiled_out_of_scope(), tokens)
+    names = _proper_names(_focus(question))
     unknown = tuple(
         dict.fromkeys(
             t
             for t in focus_tokens
-            if len(t) >= 4 and not t.isdigit() and t not in vocab and not t.startswith("[")
+            if len(t) >= 4 and not t.isdigit() and t not in vocab and t not in names and not t.startswith("[")
         )
     )
 

@@ -38,7 +38,8 @@ TOPICS: tuple[Topic, ...] = (
     # --- the fee --------------------------------------------------------------------------------------------
     Topic(
         "forfait_amounts",
-        {
+        against={"maximum": 1.5, "minimum": 1.5, "par an": 1.0},
+        cues={
             "forfait": 1.0,
             "montant": 1.0,
             "remuneration": 1.2,
@@ -141,6 +142,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_per_session",
         {
+            "proratise": 3.0,
+            "prorata": 3.0,
+            "proratisation": 3.0,
+            "nombre de jour": 1.5,
             "injection & mois": 1.0,
             "administration & mois": 1.0,
             "fois le forfait": 1.5,
@@ -521,6 +526,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "had_area",
         {
+            "qui decide": 1.5,
+            "intervient": 1.0,
+            "quelle had & intervient": 1.5,
             "domicile du patient": 2.0,
             "zone": 2.0,
             "secteur": 2.0,
@@ -862,6 +870,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "eligibility_authorisation",
         {
+            "autorise & cancer*": 1.5,
+            "autorise en": 0.5,
             "autorisation": 2.5,
             "autorise": 1.5,
             "modalite tmsc": 2.0,
@@ -881,7 +891,8 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "eligibility_categories",
-        {
+        against={"had prive": 3.0, "had publique": 3.0, "had public": 3.0, "had associative": 3.0},
+        cues={
             "categorie": 2.5,
             "prive": 2.5,
             "public": 1.5,
@@ -1036,6 +1047,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "reports_contents",
         {
+            "cible d adressage": 3.0,
+            "objectif d adressage": 3.0,
+            "cible & annee": 1.5,
             "quelle donnee": 2.0,
             "fournir": 1.5,
             "mettre": 1.5,
@@ -1392,6 +1406,7 @@ INTENT_CUES: dict[Intent, tuple[str, ...]] = {
 
 # Everyday words of questions and emails that carry no topic: they never count against understanding.
 _NEUTRAL_TEXT = """
+    cancerologie decide decider intervient entre entrer sortir fixe fixee fixer inclure inclus
     permet permets permettre solliciter sollicite attente veuillez agreer salutation salutations distinguee
     distinguees respectueuse respectueuses sentiment sentiments expression consideration remerciant
     souhaiterait souhaiterions souhaitons perdu perdue confus confuse

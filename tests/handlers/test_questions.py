@@ -68,8 +68,10 @@ def test_table_is_varied_enough() -> None:
 
 @pytest.mark.parametrize("case", [c for c in CASES if c["status"] != "unknown"], ids=_case_id)
 def test_answers_cite_their_sources(case: dict[str, Any]) -> None:
-    """Every answer that states rules cites at least one legal or official source."""
+    """Every answer that states rules cites at least one legal or official source (acronyms are not rules)."""
     reply = answer_question(str(case["q"]), _now(case))
+    if reply.data["topics"] == ["glossary"]:
+        return
     assert reply.sources, reply.body
     assert all(reason.source.text for reason in reply.reasons)
 
