@@ -12,6 +12,7 @@ The draft reply carries, in `Reply.data`:
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from handlers.context import Context, Invocation
@@ -19,6 +20,7 @@ from handlers.errors import UserError
 from handlers.registry import ALL_ROLES, WRITERS, Kind, Param, command
 from handlers.reply import Action, Fact, Reply, Status
 from handlers.report_fields import (
+    SPECS,
     FieldSlot,
     FieldSource,
     Owner,
@@ -28,8 +30,17 @@ from handlers.report_fields import (
     parse_value,
     stored_value,
 )
-from handlers.reports import Completeness, ReportDraft, display, draft_for, render_markdown, slot_label
+from handlers.reports import (
+    Completeness,
+    ReportDraft,
+    display,
+    draft_for,
+    render_markdown,
+    report_deadline,
+    slot_label,
+)
 from handlers.scope import site_for_read, site_for_write
+from store.records import Site
 from store.report_fields import ReportFieldStore
 from templates import date_fr, text
 
@@ -40,16 +51,17 @@ USAGE_FILL = ("rapport", "saisir")
 @command(
     "rapport",
     roles=ALL_ROLES,
-    positionals=[Param("rapport", Kind.TEXT, required=True)],
+    positionals=[Param("rapport", Kind.TEXT)],
     options=[Param("site", Kind.FINESS)],
     usage="reports.cmd.rapport.usage",
     help="reports.cmd.rapport.help",
     aliases=("rapports",),
 )
 def report(inv: Invocation, ctx: Context) -> Reply:
-    kind = _kind(inv.args["rapport"], USAGE)
     site = site_for_read(inv.actor, ctx, inv.args.get("site"), USAGE)
     today = inv.request.now.date()
+    given = inv.args.get("rapport")
+    kind = _kind(given, USAGE) if given else next_report(ctx, site, today)
     draft = draft_for(ctx, site, kind, today)
     return draft_reply(draft)
 
@@ -69,7 +81,7 @@ def fill(inv: Invocation, ctx: Context) -> Reply:
     kind = _kind(inv.args["rapport"], USAGE_FILL)
     site = site_for_write(inv.actor, ctx, inv.args.get("site"), USAGE_FILL)
     if not inv.extra:
-        raise UserError("reports.error.no_pairs", usage=USAGE_FILL, kind=kind.value)
+        return _what_to_fill(draft_for(ctx, site, kind, inv.request.now.date()))
     # Check every pair before storing any: a wrong value changes nothing.
     parsed: dict[str, str] = {}
     slots: dict[str, FieldSlot] = {}
@@ -104,6 +116,42 @@ def fill(inv: Invocation, ctx: Context) -> Reply:
             "changed": [e.field for e, changed in results if changed],
             "completeness": completeness_data(draft.completeness),
         },
+    )
+
+
+def next_report(ctx: Context, site: Site, today: date) -> ReportKind:
+    """The report whose deadline comes next for this site (the last one once all have passed)."""
+    for kind, spec in SPECS.items():
+        due = report_deadline(ctx.params, spec, site)
+        if due is not None and due >= today:
+            return kind
+    return ReportKind.FOLLOWUP_2027
+
+
+def _what_to_fill(draft: ReportDraft) -> Reply:
+    """`rapport saisir <rapport>` alone: the fields people enter, missing ones first, and how to type them."""
+    values = [v for v in draft.values if v.slot.definition.source is FieldSource.ENTERED]
+    values.sort(key=lambda v: not v.missing)
+    body = [
+        text(
+            "reports.fill.line",
+            field=v.slot.id,
+            label=v.label,
+            owner=text(f"reports.owner.{v.slot.definition.owner.value}"),
+            value=v.display,
+            missing=v.missing,
+        )
+        for v in values
+    ]
+    missing = draft.completeness.missing
+    example = f"{missing[0].field}=…" if missing else 'organisation="…"'
+    body.append(text("reports.summary.fill_hint", kind=draft.kind.value, example=example))
+    return Reply(
+        Status.OK,
+        text("reports.fill.title", kind=draft.kind.value, name=draft.site.name),
+        body=body,
+        facts=_facts(draft),
+        data={"report": draft.kind.value, "site": draft.site.finess, "fields": _fields_data(draft)},
     )
 
 
@@ -221,17 +269,7 @@ def draft_reply(draft: ReportDraft) -> Reply:
             "report": draft.kind.value,
             "site": draft.site.finess,
             "completeness": completeness_data(c),
-            "fields": [
-                {
-                    "id": v.slot.id,
-                    "label": v.label,
-                    "type": v.slot.definition.type.value,
-                    "owner": v.slot.definition.owner.value,
-                    "value": None if v.value is None else str(v.value),
-                }
-                for v in draft.values
-                if v.slot.definition.source is FieldSource.ENTERED
-            ],
+            "fields": _fields_data(draft),
             "figures": {
                 str(year): {
                     "referred": fig.referred,
@@ -248,6 +286,22 @@ def draft_reply(draft: ReportDraft) -> Reply:
             "files": [attachment],
         },
     )
+
+
+def _fields_data(draft: ReportDraft) -> list[dict[str, Any]]:
+    """Every field people enter, with its label, type, owner and current value (what a form needs)."""
+    return [
+        {
+            "id": v.slot.id,
+            "label": v.label,
+            "type": v.slot.definition.type.value,
+            "owner": v.slot.definition.owner.value,
+            "value": None if v.value is None else str(v.value),
+            "prefilled": v.prefilled,
+        }
+        for v in draft.values
+        if v.slot.definition.source is FieldSource.ENTERED
+    ]
 
 
 def _rate(value: Any) -> str:

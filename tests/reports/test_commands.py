@@ -162,7 +162,6 @@ def test_a_wrong_value_stores_nothing(convo: Conversation) -> None:
         ("rapport suivi-2030", "Rapport inconnu"),
         ("rapport saisir suivi-2027 adresses_had_2026=4", "calculé par le bot"),
         ("rapport saisir suivi-2027 patients_tmsc=4", "patients_tmsc_2026 | patients_tmsc_2027"),
-        ("rapport saisir suivi-2027", "Indiquez au moins un champ"),
     ],
 )
 def test_user_errors_say_how_to_write_it(convo: Conversation, command: str, fragment: str) -> None:
@@ -201,3 +200,32 @@ def test_the_convention_is_prefilled_from_the_store_until_someone_enters_it(conv
     ).ok
     md = convo.ask("rapport initial", as_="U0COORD").data["markdown"]
     assert "| Protocole organisationnel du 2 mai 2025 | saisi |" in md
+
+
+def test_saisir_alone_lists_the_fields_to_enter_missing_first(convo: Conversation) -> None:
+    assert convo.ask("rapport saisir suivi-2026 patients_tmsc=380", as_="U0SAISIE").ok
+    reply = convo.ask("rapport saisir suivi-2026", as_="U0SAISIE")
+    assert reply.status is Status.OK
+    assert reply.title == "Rapport suivi-2026 de CHU de Rouen : champs à renseigner"
+    lines = reply.body
+    assert lines[0].startswith("✗ `organisation` — Organisation mise en place")
+    label = "Nombre total de patients traités par TMSC (hors voie orale) sur le site (2025)"
+    assert f"✓ `patients_tmsc_2025` — {label} (saisie) : 380" in lines
+    assert lines[-1].startswith("Pour compléter : `/expe50 rapport saisir suivi-2026 <champ>=<valeur>`")
+    assert {f["id"] for f in reply.data["fields"]} >= {"patients_tmsc_2025", "taux_occupation_hdj_2025"}
+
+
+NEXT_DUE = [
+    (date(2025, 10, 31), "initial"),
+    (date(2025, 11, 1), "suivi-2026"),
+    (date(2026, 9, 2), "suivi-2027"),
+    (date(2027, 9, 2), "suivi-2027"),
+]
+
+
+@pytest.mark.parametrize(("today", "kind"), NEXT_DUE)
+def test_rapport_alone_drafts_the_next_report_due(convo: Conversation, today: date, kind: str) -> None:
+    reply = convo.ask(
+        "rapport", as_="U0COORD", now=datetime(today.year, today.month, today.day, 10, tzinfo=PARIS)
+    )
+    assert reply.data["report"] == kind
