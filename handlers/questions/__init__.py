@@ -12,6 +12,7 @@ past. When nothing scores clearly, or the question is out of scope, the reply sa
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from handlers.questions.answer import COMPOSERS, Composition, label, t
 from handlers.questions.detect import Analysis, analyse
@@ -21,6 +22,8 @@ from handlers.reply import Action, Reply, Status
 from rules.parameters import Parameters, load_parameters
 
 __all__ = ["analyse", "answer_question", "extract_question"]
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def answer_question(text: str, now: datetime, params: Parameters | None = None) -> Reply:
@@ -44,7 +47,9 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
         data["suggestions"] = list(analysis.suggestions)
         return _handover(analysis, data, masked, "handover.not_understood")
 
-    composition = Composition(params=params, today=now.date(), analysis=analysis)
+    # The day that decides what is past is the day in Paris, whatever zone `now` was given in.
+    today = now.astimezone(PARIS).date() if now.tzinfo else now.date()
+    composition = Composition(params=params, today=today, analysis=analysis)
     for topic in analysis.topics:
         COMPOSERS[topic](composition)
     if masked:

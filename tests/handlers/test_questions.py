@@ -137,3 +137,11 @@ def test_nir_never_echoed_in_any_field() -> None:
     dumped = repr(reply)
     assert "123 456" not in dumped and "2A 123" not in dumped
     assert "masqu" in whole_text(reply)
+
+
+def test_today_is_the_day_in_paris() -> None:
+    """At 23:30 UTC on 16 May 2025 it is already 17 May in Paris: the Normandie deadline has passed."""
+    from datetime import UTC
+
+    reply = answer_question("date limite normandie ?", datetime(2025, 5, 16, 23, 30, tzinfo=UTC))
+    assert "passee" in whole_text(reply)
