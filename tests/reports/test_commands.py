@@ -184,6 +184,9 @@ def test_completeness_from_a_bare_repository_for_the_scheduler(convo: Conversati
     assert (c.deadline, c.days_left) == (date(2025, 10, 31), 30)
     assert [m.field for m in c.missing][:2] == ["organisation", "patients_tmsc_2023"]
     assert "objectif_2027" not in [m.field for m in c.missing]
+    site = convo.repo.site(SITE)
+    assert site is not None
+    assert report_completeness(convo.repo, site, "initial", date(2025, 10, 1), convo.ctx.params) == c
     with pytest.raises(KeyError):
         report_completeness(convo.repo, "999999999", "initial", date(2025, 10, 1))
 
