@@ -128,7 +128,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
             chosen.append(topic_id)
         superseded = {s for t in chosen for s in TOPIC_BY_ID[t].supersedes}
         chosen = [t for t in chosen if t not in superseded] or chosen[:1]
-    if chosen and _asks_what_topics_cannot_give(tokens, chosen):
+    if chosen and _asks_what_topics_cannot_give(focus_tokens, chosen):
         chosen = []
     suggestions = tuple(t for t, v in ranked[:3] if v >= SUGGEST_THRESHOLD) if not chosen else ()
     confidence = 0.0 if not ranked else min(1.0, best / (needed + 2.0))
@@ -165,7 +165,9 @@ _POINTED: dict[Intent, tuple[Cue, ...]] = {
 
 def _asks_what_topics_cannot_give(tokens: tuple[str, ...], chosen: list[str]) -> bool:
     for intent, cues in _POINTED.items():
-        if score(cues, tokens)[0] > 0 and not any(intent in TOPIC_BY_ID[t].intents for t in chosen):
+        # A question that starts with "qui" ("qui évalue ?") asks for a who as pointedly as "à qui".
+        pointed = score(cues, tokens)[0] > 0 or (intent == "who" and tokens[:1] == ("qui",))
+        if pointed and not any(intent in TOPIC_BY_ID[t].intents for t in chosen):
             return True
     return False
 
@@ -194,7 +196,8 @@ def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found:
     money_asked = (
         "amount" in found or scores.get("forfait_amounts", 0) > 0 or scores.get("forfait_compute", 0) > 0
     )
-    if (slots.month_range or slots.month_count) and money_asked:
+    both_counts = slots.month_count is not None and slots.months_without is not None
+    if (slots.month_range or slots.month_count) and (money_asked or both_counts):
         scores["forfait_compute"] = scores.get("forfait_compute", 0.0) + 4.0
     if slots.age_years is not None or slots.age_months is not None:
         scores["children"] = scores.get("children", 0.0) + 1.0

@@ -115,7 +115,9 @@ ABBREVIATIONS: dict[str, str] = {
     "nbre": "nombre",
     "info": "information",
     "infos": "information",
-    "ok": "d accord",
+    "cut": "cutane",
+    "subcut": "sous cutane",
+    "souscut": "sous cutane",
     "pb": "probleme",
     "pbm": "probleme",
     "cad": "c est a dire",
@@ -212,7 +214,7 @@ def stem(token: str) -> str:
 @lru_cache(maxsize=4096)
 def _closest(token: str, vocabulary: frozenset[str]) -> str | None:
     # Longer words tolerate more edits; short ones only one, and 4-letter words need a near-identical match.
-    cutoff = 0.9 if len(token) <= 4 else 0.84 if len(token) <= 6 else 0.8
+    cutoff = 0.9 if len(token) <= 4 else 0.8 if len(token) <= 6 else 0.78
     candidates = [word for word in vocabulary if abs(len(word) - len(token)) <= 2 and word[:1] == token[:1]]
     found = difflib.get_close_matches(token, candidates, n=1, cutoff=cutoff)
     return found[0] if found else None

@@ -106,7 +106,9 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
         value = _number(token)
         if value is None:
             continue
-        if nxt == "mois":
+        if nxt in {"san", "sans"} and i > 0 and tokens[i - 1] in {"dont", "avec", "et"}:
+            months_without = value
+        elif nxt == "mois":
             if after in {"san", "sans"} or (
                 after in {"d", "de"}
                 and i + 3 < len(tokens)

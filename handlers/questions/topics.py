@@ -40,6 +40,8 @@ TOPICS: tuple[Topic, ...] = (
         "forfait_amounts",
         against={"maximum": 1.5, "minimum": 1.5, "par an": 1.0},
         cues={
+            "c est quoi & forfait": 1.5,
+            "comment & forfait & calcule": 1.5,
             "forfait": 1.0,
             "montant": 1.0,
             "remuneration": 1.2,
@@ -319,6 +321,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_first_month",
         {
+            "mois de l adressage": 2.5,
+            "adressage & premiere injection": 1.5,
+            "adressage & premiere administration": 1.5,
             "calendaire": 3.0,
             "30 jours": 3.0,
             "mois civil": 3.0,
@@ -616,6 +621,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "dates_start",
         {
+            "a commence": 1.0,
+            "deja commence": 1.5,
+            "a demarre": 1.0,
+            "deja demarre": 1.5,
             "quand & demarre": 1.0,
             "quand & commence": 1.0,
             "quand & debut": 1.0,
@@ -1112,6 +1121,11 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "overview",
         {
+            "a quoi sert": 2.5,
+            "sert a quoi": 2.5,
+            "objectif": 1.5,
+            "but": 1.5,
+            "pourquoi": 0.6,
             "c est quoi": 1.0,
             "en quoi consiste": 2.0,
             "qu est ce que": 0.8,
@@ -1406,6 +1420,7 @@ INTENT_CUES: dict[Intent, tuple[str, ...]] = {
 
 # Everyday words of questions and emails that carry no topic: they never count against understanding.
 _NEUTRAL_TEXT = """
+    ok okay daccord
     cancerologie decide decider intervient entre entrer sortir fixe fixee fixer inclure inclus
     permet permets permettre solliciter sollicite attente veuillez agreer salutation salutations distinguee
     distinguees respectueuse respectueuses sentiment sentiments expression consideration remerciant
