@@ -64,6 +64,8 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     status = Status.WARNING if (composition.inference or composition.needs_human) else Status.OK
     if composition.unanswered:
         data["unanswered"] = composition.unanswered
+    if composition.asked:
+        data["ask"] = composition.asked
     return Reply(
         status=status,
         title=label(analysis.topics[0]),
@@ -93,7 +95,7 @@ def _handover(
     if analysis.suggestions and key == "handover.not_understood":
         labels = [label(s) for s in analysis.suggestions]
         body.append(t("handover.suggestions", items=labels))
-        actions = [Action(label=lab, command=lab) for lab in labels]
+        actions = [Action(label=lab, command=f"question {lab}") for lab in labels]
     body.append(t("handover.to_agent"))
     return Reply(
         status=Status.UNKNOWN,

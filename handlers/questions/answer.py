@@ -41,6 +41,7 @@ class Composition:
     inference: bool = False  # a stated fact rests on our inference [I]
     needs_human: bool = False  # a person should look (ambiguous, partly unknown)
     unanswered: list[str] = field(default_factory=list)  # topics we could not answer at all
+    asked: str | None = None  # the question that would settle the answer, when there is one
 
     # -- saying things -------------------------------------------------------------------------------------
     def say(self, key: str, source: Sourced | None = None, **values: Any) -> None:
@@ -56,11 +57,15 @@ class Composition:
         # The reason repeats the sentence: it is exactly what the source supports.
         self.reasons.append(ReasonLine(sentence, source.source, source.confidence, "info"))
 
-    def ask(self, key: str, **values: Any) -> None:
-        """A question back to the user, as a paragraph and as a follow-up action."""
+    def ask(self, key: str, options: list[str] | None = None, **values: Any) -> None:
+        """The one question that would settle the answer, as a paragraph (and in `asked`); each option becomes
+        a follow-up action that asks the same question again with that option added."""
         question = t(key, **values)
         self.body.append(question)
-        self.actions.append(Action(label=question, command=question))
+        self.asked = question
+        for option in options or []:
+            command = f"question {self.analysis.question} {option}"
+            self.actions.append(Action(label=option, command=" ".join(command.split())))
 
     def unknown(self, topic: str, key: str, **values: Any) -> None:
         self.body.append(t(key, **values))
@@ -359,8 +364,12 @@ def _deadline(c: Composition) -> None:
     if all(is_past(d, c.today) for _, d in known):
         c.say("application.all_past")
     c.say("application.other_regions")
-    c.ask("ask.region")
+    c.ask("ask.region", [r.name for r, _ in known])
     c.needs_human = True
+
+
+def _regions_with_data(c: Composition) -> list[Any]:
+    return [r for r in c.params.regions.values() if r.application() is not None or r.contact]
 
 
 def _late_rule(c: Composition) -> None:
@@ -588,7 +597,7 @@ def _contact(c: Composition) -> None:
         regions = [r for r in c.params.regions.values() if r.contact]
         for region in regions:
             c.body.append(t("contact.region", region=region.name, contact=region.contact))
-        c.ask("ask.region")
+        c.ask("ask.region", [r.name for r in _regions_with_data(c)])
         c.needs_human = True
         return
     for region in regions:

@@ -44,6 +44,7 @@ UNKNOWN_WORD_PENALTY = 1.8
 
 @dataclass(frozen=True)
 class Analysis:
+    question: str  # the text analysed (already extracted from the message)
     normalized: Normalized
     family: Family
     scores: dict[str, float]
@@ -135,6 +136,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
     if oos_score >= 2.0:
         confidence = min(confidence, 0.2)
     return Analysis(
+        question=" ".join(question.split()),
         normalized=norm,
         family=family,
         scores=scores,

@@ -117,9 +117,14 @@ def test_deadline_wording_changes_with_today() -> None:
 
 
 def test_no_region_answer_offers_the_question_to_ask() -> None:
-    """Without a region, the answer proposes the one question that settles it as an action."""
+    """Without a region, the answer asks the one question that settles it, and offers the regions we know."""
     reply = answer_question("c quand la date limite pour candidater ?", DEFAULT_NOW)
-    assert [plain(a.label) for a in reply.actions] == ["de quelle region s'agit-il ?"]
+    assert plain(reply.data["ask"]) == "de quelle region s'agit-il ?"
+    assert "Normandie" in [a.label for a in reply.actions]
+    normandie = next(a for a in reply.actions if a.label == "Normandie")
+    assert normandie.command == "question c quand la date limite pour candidater ? Normandie"
+    followed = answer_question(normandie.command.removeprefix("question "), DEFAULT_NOW)
+    assert followed.status == Status.OK and "16 mai 2025" in " ".join(followed.body)
 
 
 def test_low_confidence_suggests_topics_and_hands_over() -> None:
