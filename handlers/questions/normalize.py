@@ -94,7 +94,6 @@ ABBREVIATIONS: dict[str, str] = {
     "experim": "experimentation",
     "xp": "experimentation",
     "inclu": "inclusion",
-    "inclus": "inclusion",
     "mensualite": "mensuel",
     "mensuelle": "mensuel",
     "mensuellement": "mensuel",

@@ -283,6 +283,10 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_payment",
         {
+            "rapport & retard": 3.0,
+            "rapport & oubli*": 3.0,
+            "rapport & pas envoye": 3.0,
+            "que se passe": 0.5,
             "rapport & paye": 2.5,
             "rapport & payer": 2.5,
             "rapport & versement": 2.5,
@@ -647,6 +651,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "dates_end",
         {
+            "inclus & 2028": 1.5,
+            "5 fevrier 2028": 2.0,
+            "dernier jour": 2.0,
             "fin": 1.5,
             "termine": 2.0,
             "se termine": 1.0,
@@ -715,7 +722,8 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "application_rules",
-        {
+        against={"rapport": 2.0},
+        cues={
             "lien & candidat*": 2.0,
             "lien & postuler": 2.0,
             "lien & dossier": 1.5,
@@ -827,7 +835,8 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "max_per_region",
-        {
+        against={"national": 2.5, "ont candidate": 2.5, "france entiere": 2.5, "au total": 1.0},
+        cues={
             "combien d etablissement": 2.5,
             "nombre d etablissement": 2.5,
             "maximum": 1.5,
