@@ -173,18 +173,24 @@ def _funding(c: Composition) -> None:
 def _payment(c: Composition) -> None:
     p = c.params
     offset = p.payment_year_offset.value
+    conditional = c.fact("payment_conditional_on_reports")
+    about_reports = c.has("rapport")
+    if conditional and about_reports:
+        # "What if the report is late / not sent?": the condition is the answer, said first.
+        c.say("forfait.payment_conditional", conditional)
+    first, last = p.experiment_start.value.year, p.experiment_end.value.year
     years = sorted(
-        {int(tok) for tok in c.analysis.normalized.tokens if tok.isdigit() and 2025 <= int(tok) <= 2028}
+        {int(tok) for tok in c.analysis.normalized.tokens if tok.isdigit() and first <= int(tok) <= last}
     )
     if years:
         for year in years:
             c.say("forfait.payment_year_for", p.payment_year_offset, year=year, paid=year + offset)
     else:
         c.say("forfait.payment_year", p.payment_year_offset, offset=offset)
-    conditional = c.fact("payment_conditional_on_reports")
-    if conditional:
+    if conditional and not about_reports:
         c.say("forfait.payment_conditional", conditional)
-    c.say("forfait.funding", p.funding, funding=p.funding.value)
+    if not about_reports:
+        c.say("forfait.funding", p.funding, funding=p.funding.value)
 
 
 def _first_month(c: Composition) -> None:
