@@ -284,7 +284,8 @@ def _after_end(c: Composition) -> None:
         c.say("dates.end", end, when=c.when(end))
     rule = c.fact("end_month_rule")
     if rule:
-        c.say("patient.end_month_rule", rule)
+        last = c.params.experiment_end.value
+        c.say("patient.end_month_rule", rule, month=Month.of(last), end=last)
     if c.has("prolongation", "prolonge", "perennisation", "generalisation", "generalise"):
         c.unknown("patient_after_end", "patient.extension_unknown")
 
