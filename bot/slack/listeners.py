@@ -1,9 +1,10 @@
 """The Bolt listeners: `/expe50`, the buttons, the modals and App Home.
 
-Slack wants an acknowledgement within 3 seconds. A command is run in a worker and waited for at most
-`ack_budget` seconds: a fast answer goes back in the acknowledgement itself (one round trip), a slow one is
-acknowledged with "I'm on it" and posted to the response_url when done. Modals are opened right after the
-acknowledgement (a trigger id lives 3 seconds), before anything slow.
+Slack wants an acknowledgement within 3 seconds. A command is acknowledged at once and run in a worker; its
+answer goes to the response_url (ephemeral), preceded by an "I'm on it" note when it takes longer than
+`ack_budget` seconds. A modal submission is the exception: its validation errors must travel in the
+acknowledgement, so it waits for the handler up to `ack_budget` (then closes and answers later). Modals are
+opened right after the acknowledgement (a trigger id lives 3 seconds), before anything slow.
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, BoltResponse, Respond
+from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.render.slack import FORM_ACTION, RUN_ACTION, reply_message, simple_message
 from bot.slack import forms
 from bot.slack.backend import SlackBackend
+from bot.slack.deferral import defer
 from bot.slack.deliveries import RecentDeliveries, delivery_key, is_retry
 from bot.slack.home import home_view
 from handlers.reply import Reply, Request, Status
@@ -58,26 +60,32 @@ class Listeners:
     # ---- /expe50 ------------------------------------------------------------------------------------------
 
     def on_command(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        # Acknowledge at once (the HTTP answer carries nothing) and work in a worker: the acknowledgement
+        # never waits for the store, the rules or the Web API, however loaded they are.
+        ack()
+        self._later(self._command, body, client, context.get("delivery_id"))
+
+    def _command(self, body: dict[str, Any], client: WebClient, delivery_id: str | None) -> None:
         user = str(body.get("user_id", ""))
         typed = str(body.get("text") or "").strip()
+        response_url = str(body.get("response_url", ""))
         now = self.clock()
         words = typed.split()
         form = forms.form_for(fold(words[0])) if len(words) == 1 else None
         if form is not None and self.backend.may_use_form(user, form.name, now):
-            ack()
-            meta = {"response_url": body.get("response_url"), "user": user}
+            meta = {"response_url": response_url or None, "user": user}
             self._open_form(client, str(body.get("trigger_id", "")), form, user, now, meta)
             return
-        request = Request(user, typed, "slack", now, delivery_id=context.get("delivery_id"))
+        request = Request(user, typed, "slack", now, delivery_id=delivery_id)
         future = self.executor.submit(self.backend.dispatch, request)
         try:
             reply = future.result(timeout=self.ack_budget)
         except FutureTimeout:
-            ack(**simple_message(text("slack.reply.working")), response_type="ephemeral")
-            response_url = str(body.get("response_url", ""))
+            # Really slow: say so now, answer when done.
+            self._deliver(simple_message(text("slack.reply.working")), user, client, response_url)
             future.add_done_callback(lambda done: self._answer_later(done, user, client, response_url))
             return
-        ack(**reply_message(reply, forms.FORMS), response_type="ephemeral")
+        self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
         self._send_files(reply, user, client)
 
     def _answer_later(self, done: Future[Reply], user: str, client: WebClient, response_url: str) -> None:
@@ -90,19 +98,36 @@ class Listeners:
         self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
         self._send_files(reply, user, client)
 
+    def _later(self, work: Callable[..., None], body: dict[str, Any], client: WebClient, *args: Any) -> None:
+        """Run `work(body, client, *args)` after the acknowledgement; a failure is logged (its type only) and
+        the user told, never left without an answer."""
+
+        def guarded() -> None:
+            try:
+                work(body, client, *args)
+            except Exception as error:
+                self.on_error(error, body, client=client)
+
+        defer(lambda: self.executor.submit(guarded))
+
     # ---- buttons ------------------------------------------------------------------------------------------
 
     def on_run_button(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         ack()
+        self._later(self._run_button, body, client, context.get("delivery_id"))
+
+    def _run_button(self, body: dict[str, Any], client: WebClient, delivery_id: str | None) -> None:
         user = str((body.get("user") or {}).get("id", ""))
         command = str(((body.get("actions") or [{}])[0]).get("value") or "")
-        request = Request(user, command, "slack", self.clock(), delivery_id=context.get("delivery_id"))
-        reply = self.backend.dispatch(request)
+        reply = self.backend.dispatch(Request(user, command, "slack", self.clock(), delivery_id=delivery_id))
         self._deliver(reply_message(reply, forms.FORMS), user, client, str(body.get("response_url") or ""))
         self._send_files(reply, user, client)
 
-    def on_form_button(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def on_form_button(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
+        self._later(self._form_button, body, client)
+
+    def _form_button(self, body: dict[str, Any], client: WebClient) -> None:
         user = str((body.get("user") or {}).get("id", ""))
         now = self.clock()
         try:
@@ -172,14 +197,21 @@ class Listeners:
             ack(response_action="errors", errors={field: _error_text(reply)})
             return
         ack()
-        self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
+        self._later(
+            lambda _body, _client: self._deliver(
+                reply_message(reply, forms.FORMS), user, client, response_url
+            ),
+            body,
+            client,
+        )
 
     # ---- App Home -----------------------------------------------------------------------------------------
 
-    def on_home_opened(self, event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        user = str(event.get("user", ""))
+    def on_home_opened(self, event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+        if event.get("tab", "home") == "home":
+            self._later(self._publish_home, body, client, str(event.get("user", "")))
+
+    def _publish_home(self, body: dict[str, Any], client: WebClient, user: str) -> None:
         home = self.backend.home(user, self.clock())
         client.views_publish(user_id=user, view=home_view(home))
 
@@ -224,12 +256,15 @@ class Listeners:
 
     # ---- errors -------------------------------------------------------------------------------------------
 
-    def on_error(self, error: Exception, body: dict[str, Any], respond: Respond | None = None) -> None:
+    def on_error(self, error: Exception, body: dict[str, Any], client: WebClient | None = None) -> None:
         # Only the type: an exception's message may quote the user's text (health data) or a token.
         log.error("slack listener failed: %s (payload type %s)", type(error).__name__, _payload_type(body))
-        if respond is not None and body.get("response_url"):
+        response_url = str(body.get("response_url") or "")
+        if response_url:
             try:
-                respond(**simple_message(text("slack.reply.failure")), response_type="ephemeral")
+                WebhookClient(response_url).send(
+                    **simple_message(text("slack.reply.failure")), response_type="ephemeral"
+                )
             except Exception as again:
                 log.error("could not tell the user: %s", type(again).__name__)
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltRequest
 
+from bot.slack.deferral import deferral
 from bot.slack.settings import EVENTS_PATH
 
 log = logging.getLogger("expe50.slack.http")
@@ -86,9 +87,12 @@ def _handler_for(app: App) -> type[BaseHTTPRequestHandler]:
                 previous = headers.get(key.lower())
                 headers[key.lower()] = [*previous, value] if isinstance(previous, list) else [value]
             request = BoltRequest(body=body, query=parts.query, headers=headers)
-            response = app.dispatch(request)
-            payload = (response.body or "").encode("utf-8")
-            self._send(response.status, payload, dict(response.headers))
+            with deferral() as release:
+                response = app.dispatch(request)
+                payload = (response.body or "").encode("utf-8")
+                self._send(response.status, payload, dict(response.headers))
+                self.wfile.flush()
+                release()  # the acknowledgement is out: now the listeners' work may start
 
         def _send(self, status: int, payload: bytes, headers: dict[str, Any]) -> None:
             self.send_response(status)

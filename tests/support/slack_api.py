@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class Call:
     params: dict[str, Any]
     path: str
     body: bytes = b""
+    at: float = field(default_factory=time.perf_counter)  # when it arrived (benchmarks: time to answer)
 
 
 @dataclass
@@ -92,7 +94,7 @@ class FakeSlackAPI:
     @property
     def root(self) -> str:
         assert self._server is not None, "start() the fake API first"
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     def response_url(self, name: str = "cmd") -> str:
@@ -117,6 +119,20 @@ class FakeSlackAPI:
         if not ok:
             seen = [call.method for call in self.calls]
             raise AssertionError(f"expected {count} call(s) to {method}, got {len(found)}; calls: {seen}")
+        return found
+
+    def wait_for_response(self, name: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """The posts to the response_url /response/<name>, once there are `count` of them."""
+        path = f"/response/{name}"
+
+        def posted() -> list[Call]:
+            return [call for call in self.calls if call.method == "response_url" and call.path == path]
+
+        with self._lock:
+            ok = self._lock.wait_for(lambda: len(posted()) >= count, timeout=timeout)
+            found = posted()
+        if not ok:
+            raise AssertionError(f"expected {count} post(s) to {path}, got {len(found)}")
         return found
 
     def _matching(self, method: str) -> list[Call]:

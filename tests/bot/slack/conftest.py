@@ -7,11 +7,13 @@ signatures) and the real one over handlers.dispatch and a temporary store (test_
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -80,6 +82,16 @@ class SlackRig:
     channel: SlackChannel
     send: SlackSender
     backend: SlackBackend
+    _asked: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+
+    def ask(self, text: str, user: str, **options: Any) -> dict[str, Any]:
+        """Type `/expe50 <text>` as `user`: the bot acknowledges with an empty 200 at once, then posts its
+        answer to the command's response_url; returns that answer (text, blocks, response_type)."""
+        name = f"ask{next(self._asked)}"
+        answer = self.send.slash(text, user, response_name=name, **options)
+        assert (answer.status, answer.body) == (200, ""), (answer.status, answer.body)
+        [posted] = self.api.wait_for_response(name)
+        return posted.params
 
 
 def start_rig(

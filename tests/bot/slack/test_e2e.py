@@ -47,9 +47,7 @@ def blocks_text(message: dict[str, object]) -> str:
 
 
 def test_a_member_logs_a_referral_by_typing_it(world: World) -> None:
-    answer = world.rig.send.slash(f"adressage P-0042 2025-11-10 had={HAD}", SAISIE)
-    assert answer.status == 200
-    message = answer.json()
+    message = world.rig.ask(f"adressage P-0042 2025-11-10 had={HAD}", SAISIE)
     assert message["response_type"] == "ephemeral"
     dump = blocks_text(message)
     assert "P-0042" in message["blocks"][0]["text"]["text"]
@@ -111,11 +109,11 @@ def test_the_handlers_refusal_shows_in_the_modal_and_nothing_is_stored(world: Wo
 
 
 def test_an_unknown_user_may_read_the_calendar_but_not_log_and_is_told_whom_to_ask(world: World) -> None:
-    calendar = world.rig.send.slash("echeances", STRANGER).json()
+    calendar = world.rig.ask("echeances", STRANGER)
     assert calendar["blocks"][0]["text"]["text"].startswith(":white_check_mark:")
-    refused = world.rig.send.slash(f"adressage P-1 2025-11-10 had={HAD}", STRANGER).json()
+    refused = world.rig.ask(f"adressage P-1 2025-11-10 had={HAD}", STRANGER)
     assert refused["blocks"][0]["text"]["text"].startswith(":no_entry:")
-    form = world.rig.send.slash("adressage", STRANGER).json()
+    form = world.rig.ask("adressage", STRANGER)
     assert form["blocks"][0]["text"]["text"].startswith(":no_entry:")
     assert not world.rig.api.calls_to("views.open")
     assert world.convo.repo.entries(SITE, EntryKind.REFERRAL) == []
@@ -123,7 +121,7 @@ def test_an_unknown_user_may_read_the_calendar_but_not_log_and_is_told_whom_to_a
 
 def test_a_member_without_the_right_is_refused(world: World) -> None:
     # `forfaits` is for coordination, ARS and admin; a data-entry member may not read it.
-    answer = world.rig.send.slash("forfaits 2025", SAISIE).json()
+    answer = world.rig.ask("forfaits 2025", SAISIE)
     assert answer["blocks"][0]["text"]["text"].startswith(":no_entry:")
 
 
@@ -132,7 +130,7 @@ def test_a_retried_submission_has_one_effect_even_after_a_restart(
 ) -> None:
     assert world.convo.ask(f"adressage P-9 2025-11-03 had={HAD}", as_=SAISIE).ok
     command = "administration P-9 2025-11-05"
-    world.rig.send.slash(command, SAISIE, trigger_id="trig-adm")
+    world.rig.ask(command, SAISIE, trigger_id="trig-adm")
     world.rig.send.slash(command, SAISIE, trigger_id="trig-adm", retry_num=1)
     assert len(world.convo.repo.entries(SITE, EntryKind.ADMINISTRATION)) == 1
     # A new process (its memory of recent deliveries empty) gets the retry: the store remembers it.

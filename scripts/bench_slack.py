@@ -1,0 +1,201 @@
+"""Benchmark of the Slack channel (prints figures; asserts nothing).
+
+Builds a database of a region at scale — ten sites, 10,000 pseudonymous patients, 100,000 administrations —
+starts, on loopback, a fake Slack Web API, the bot's Slack app in HTTP mode on that database, and a bare
+Bolt app behind the same HTTP server that answers every /expe50 with a constant. Then it sends signed slash
+commands over HTTP, alternating between the two apps, and compares the round trips: the bot's p99 should
+stay within 1.5 × the bare app's.
+
+The bot's commands are what site staff type, in turn: log an administration (a durable write), forfaits of
+the year (recomputed after each write to the site), patients in care, deadlines, help.
+
+Usage: python scripts/bench_slack.py [--requests N] [--administrations N] [--dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support is not installed
+
+from bot.slack import SlackHTTPServer, SlackSettings, build_app, build_bare_app  # noqa: E402
+from bot.slack.backend import HandlersBackend  # noqa: E402
+from handlers.context import Context  # noqa: E402
+from handlers.dispatch import dispatch  # noqa: E402
+from handlers.reply import Request  # noqa: E402
+from rules.parameters import load_parameters  # noqa: E402
+from store import schema  # noqa: E402
+from store.records import Entry, EntryKind  # noqa: E402
+from store.repository import Repository, _entry_doc  # noqa: E402
+from tests.support.slack_api import FakeSlackAPI  # noqa: E402
+from tests.support.slack_client import SlackSender  # noqa: E402
+
+PARIS = ZoneInfo("Europe/Paris")
+NOW = datetime(2025, 11, 20, 10, 0, tzinfo=PARIS)
+TOKEN = "xoxb-bench-token"
+SECRET = "bench-signing-secret"
+HAD = "760024042"
+MEMBER = "U0BENCH01"
+SITES = [f"76{n:07d}" for n in range(1, 11)]
+ACK_BUDGET = 2.0
+
+
+def build(path: Path, administrations: int, rng: random.Random) -> None:
+    """Sites, an HAD, conventions and a member through the command language; the bulk of the care entries
+    straight into the store's tables in large batches (one durable write per entry would take minutes)."""
+    repo = Repository.open(path)
+    ctx = Context(repo, load_parameters())
+    setup = [f'had ajouter {HAD} nom="HAD Bench" communes=76540 moins-de-3-ans=non']
+    for n, site in enumerate(SITES):
+        setup.append(
+            f'etablissement ajouter {site} nom="Site {n}" region=normandie categorie=a selection=2025-07-15'
+        )
+        setup.append(f"convention {site} {HAD} date=2025-03-01")
+    setup.append(f"membre ajouter {MEMBER} role=coordination site={SITES[0]}")
+    for line in setup:
+        reply = dispatch(Request(None, line, "console", NOW), ctx)
+        assert reply.ok, (line, reply.title)
+    patients = max(1, administrations // 10)
+    at = NOW - timedelta(days=1)
+    db = repo.database
+    counter = 0
+    for start in range(0, patients, 500):
+        with db.batch():
+            for n in range(start, min(start + 500, patients)):
+                site = SITES[n % len(SITES)]
+                code = f"P{n:05d}"
+                referred = date(2025, 7, 20) + timedelta(days=rng.randint(0, 40))
+                db.table(schema.PATIENTS).insert({"site": site, "code": code, "at": at.isoformat()})
+                db.table(schema.REFERRALS).insert(
+                    _entry_doc(Entry(EntryKind.REFERRAL, f"A-B{n:05d}", site, code, referred, "bench", "console",
+                                     at, had=HAD, commune="76540", under_3=False))
+                )  # fmt: skip
+                days = sorted(rng.sample(range(1, (NOW.date() - referred).days), 10))
+                for k, offset in enumerate(days):
+                    if counter >= administrations:
+                        break
+                    counter += 1
+                    on = referred + timedelta(days=offset)
+                    db.table(schema.ADMINISTRATIONS).insert(
+                        _entry_doc(Entry(EntryKind.ADMINISTRATION, f"M-B{n:05d}{k}", site, code, on, "bench",
+                                         "console", at))
+                    )  # fmt: skip
+    repo.close()
+
+
+def commands(count: int) -> list[str]:
+    """What the staff of site 1 type, in turn; each administration is a new one (a real write)."""
+    site_patients = [f"P{n:05d}" for n in range(0, 10_000, len(SITES))]
+    out = []
+    for i in range(count):
+        kind = i % 5
+        if kind in (0, 1):
+            out.append(
+                f"administration {site_patients[i % len(site_patients)]} 2025-11-{20 - (i // 1000):02d}"
+            )
+        elif kind == 2:
+            out.append("forfaits 2025")
+        elif kind == 3:
+            out.append("echeances")
+        else:
+            out.append("aide")
+    return out
+
+
+def p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * q) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=500, help="slash commands sent to each app")
+    parser.add_argument("--administrations", type=int, default=100_000)
+    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after loading the database")
+    parser.add_argument("--dir", type=Path, default=None, help="where to build (default: a temp dir)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.ERROR)
+    rng = random.Random(50)
+    with tempfile.TemporaryDirectory(dir=args.dir) as work:
+        path = Path(work) / "expe50.json"
+        began = time.perf_counter()
+        build(path, args.administrations, rng)
+        built = time.perf_counter() - began
+        began = time.perf_counter()
+        repo = Repository.open(path)
+        opened = time.perf_counter() - began
+        ctx = Context(repo, load_parameters())
+        if args.gc_freeze:
+            gc.collect()
+            gc.freeze()  # the loaded database is long-lived: keep it out of the cyclic collector's passes
+        api = FakeSlackAPI(token=TOKEN).start()
+        settings = SlackSettings(TOKEN, SECRET, api_url=api.base_url, http_host="127.0.0.1", http_port=0)
+        bot = SlackHTTPServer(
+            build_app(settings, HandlersBackend(ctx), clock=lambda: NOW, ack_budget=ACK_BUDGET),
+            "127.0.0.1",
+            0,
+        ).start()
+        bare = SlackHTTPServer(build_bare_app(settings), "127.0.0.1", 0).start()
+        to_bot = SlackSender(bot.url, SECRET, api.root + "/response/")
+        to_bare = SlackSender(bare.url, SECRET, api.root + "/response/")
+        try:
+            for _ in range(20):  # warm both (imports, first statement computation, connection paths)
+                to_bot.slash("aide", MEMBER)
+                to_bare.slash("aide", MEMBER)
+            ack_ms: list[float] = []
+            bot_ms: dict[str, list[float]] = {}
+            bare_ms: list[float] = []
+            for n, text in enumerate(commands(args.requests)):
+                began = time.perf_counter()
+                answer = to_bot.slash(text, MEMBER, response_name=f"bench{n}")
+                assert (answer.status, answer.body) == (200, ""), answer.status
+                ack_ms.append(answer.elapsed * 1000)
+                [posted] = api.wait_for_response(f"bench{n}", timeout=30)
+                bot_ms.setdefault(text.split()[0], []).append((posted.at - began) * 1000)
+                answer = to_bare.slash(text, MEMBER)
+                assert answer.status == 200, answer.status
+                bare_ms.append(answer.elapsed * 1000)
+            working = sum("Je traite" in str(c.params.get("text")) for c in api.calls_to("response_url"))
+        finally:
+            bot.stop()
+            bare.stop()
+            api.stop()
+            administrations = sum(len(repo.entries(site, EntryKind.ADMINISTRATION)) for site in SITES)
+            repo.close()
+    every = [value for values in bot_ms.values() for value in values]
+    print(
+        f"database: {administrations:,} administrations, 10 sites (built in {built:.1f} s, opened in {opened:.2f} s)"
+    )
+    print(f"{'ms':44} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
+    rows = [
+        ("bare Bolt app: round trip (constant answer)", bare_ms),
+        ("bot: round trip (the acknowledgement)", ack_ms),
+        ("bot: time to the answer (response_url)", every),
+    ]
+    rows += [(f"  answer to `{verb}`", values) for verb, values in sorted(bot_ms.items())]
+    for label, values in rows:
+        print(
+            f"{label:44} {len(values):5d} {statistics.median(values):8.2f} {p(values, 0.95):8.2f} "
+            f"{p(values, 0.99):8.2f} {max(values):8.2f}"
+        )
+    ratio = p(ack_ms, 0.99) / p(bare_ms, 0.99)
+    print(f"\nbot round-trip p99 / bare p99 = {ratio:.2f} (target <= 1.5): {'OK' if ratio <= 1.5 else 'NO'}")
+    answer_ratio = p(every, 0.99) / p(bare_ms, 0.99)
+    print(f"bot time-to-answer p99 / bare round-trip p99 = {answer_ratio:.2f}")
+    print(f"'working' notes (an answer later than the {ACK_BUDGET} s budget): {working}")
+
+
+if __name__ == "__main__":
+    main()
