@@ -15,30 +15,34 @@ Usage: python scripts/bench_slack.py [--requests N] [--administrations N] [--dir
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
+import os
 import random
+import signal
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.request
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support is not installed
 
-from bot.slack import SlackHTTPServer, SlackSettings, build_app, build_bare_app  # noqa: E402
-from bot.slack.backend import HandlersBackend  # noqa: E402
-from handlers.context import Context  # noqa: E402
-from handlers.dispatch import dispatch  # noqa: E402
-from handlers.reply import Request  # noqa: E402
-from rules.parameters import load_parameters  # noqa: E402
-from store import schema  # noqa: E402
-from store.records import Entry, EntryKind  # noqa: E402
-from store.repository import Repository, _entry_doc  # noqa: E402
-from tests.support.slack_api import FakeSlackAPI  # noqa: E402
-from tests.support.slack_client import SlackSender  # noqa: E402
+from bot.slack import SlackHTTPServer, SlackSettings, build_bare_app
+from handlers.context import Context
+from handlers.dispatch import dispatch
+from handlers.reply import Request
+from rules.parameters import load_parameters
+from store import schema
+from store.records import Entry, EntryKind
+from store.repository import Repository, _entry_doc
+from tests.support.slack_api import FakeSlackAPI
+from tests.support.slack_client import SlackSender
 
 PARIS = ZoneInfo("Europe/Paris")
 NOW = datetime(2025, 11, 20, 10, 0, tzinfo=PARIS)
@@ -77,8 +81,8 @@ def build(path: Path, administrations: int, rng: random.Random) -> None:
                 referred = date(2025, 7, 20) + timedelta(days=rng.randint(0, 40))
                 db.table(schema.PATIENTS).insert({"site": site, "code": code, "at": at.isoformat()})
                 db.table(schema.REFERRALS).insert(
-                    _entry_doc(Entry(EntryKind.REFERRAL, f"A-B{n:05d}", site, code, referred, "bench", "console",
-                                     at, had=HAD, commune="76540", under_3=False))
+                    _entry_doc(Entry(EntryKind.REFERRAL, f"A-B{n:05d}", site, code, referred, "bench",
+                                     "console", at, had=HAD, commune="76540", under_3=False))
                 )  # fmt: skip
                 days = sorted(rng.sample(range(1, (NOW.date() - referred).days), 10))
                 for k, offset in enumerate(days):
@@ -91,6 +95,35 @@ def build(path: Path, administrations: int, rng: random.Random) -> None:
                                          "console", at))
                     )  # fmt: skip
     repo.close()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_open(port: int) -> str:
+    """The events URL once the app answers /health (it loads the database first)."""
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return f"http://127.0.0.1:{port}/slack/events"
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def serve_bare(port: int) -> None:
+    """The baseline app in its own process: the same Bolt and HTTP server, a constant answer."""
+    settings = SlackSettings(TOKEN, SECRET, api_url=os.environ["SLACK_API_URL"], http_host="127.0.0.1",
+                             http_port=port)  # fmt: skip
+    server = SlackHTTPServer(build_bare_app(settings), "127.0.0.1", port)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.stop).start())
+    server.serve_forever()
 
 
 def commands(count: int) -> list[str]:
@@ -123,37 +156,46 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=500, help="slash commands sent to each app")
     parser.add_argument("--administrations", type=int, default=100_000)
-    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after loading the database")
     parser.add_argument("--dir", type=Path, default=None, help="where to build (default: a temp dir)")
+    parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
+    if args.serve_bare is not None:
+        serve_bare(args.serve_bare)
+        return
     rng = random.Random(50)
     with tempfile.TemporaryDirectory(dir=args.dir) as work:
         path = Path(work) / "expe50.json"
         began = time.perf_counter()
         build(path, args.administrations, rng)
         built = time.perf_counter() - began
-        began = time.perf_counter()
-        repo = Repository.open(path)
-        opened = time.perf_counter() - began
-        ctx = Context(repo, load_parameters())
-        if args.gc_freeze:
-            gc.collect()
-            gc.freeze()  # the loaded database is long-lived: keep it out of the cyclic collector's passes
         api = FakeSlackAPI(token=TOKEN).start()
-        settings = SlackSettings(TOKEN, SECRET, api_url=api.base_url, http_host="127.0.0.1", http_port=0)
-        bot = SlackHTTPServer(
-            build_app(settings, HandlersBackend(ctx), clock=lambda: NOW, ack_budget=ACK_BUDGET),
-            "127.0.0.1",
-            0,
-        ).start()
-        bare = SlackHTTPServer(build_bare_app(settings), "127.0.0.1", 0).start()
-        to_bot = SlackSender(bot.url, SECRET, api.root + "/response/")
-        to_bare = SlackSender(bare.url, SECRET, api.root + "/response/")
+        env = {
+            **os.environ,
+            "EXPE50_DB": str(path),
+            "EXPE50_NOW": NOW.isoformat(),
+            "EXPE50_LOG_LEVEL": "ERROR",
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": api.base_url,
+            "EXPE50_HTTP_HOST": "127.0.0.1",
+        }
+        env.pop("SLACK_APP_TOKEN", None)
+        bot_port, bare_port = free_port(), free_port()
+        # Each app in its own process, as in production: the bot is `expe50 run` itself.
+        began = time.perf_counter()
+        bot = subprocess.Popen(
+            [str(Path(sys.executable).with_name("expe50")), "run"],
+            cwd=work,
+            env={**env, "EXPE50_HTTP_PORT": str(bot_port)},
+            stdin=subprocess.DEVNULL,
+        )
+        bare = subprocess.Popen([sys.executable, __file__, "--serve-bare", str(bare_port)],
+                                env={**env, "EXPE50_HTTP_PORT": str(bare_port)})  # fmt: skip
+        to_bot = SlackSender(wait_open(bot_port), SECRET, api.root + "/response/")
+        opened = time.perf_counter() - began
+        to_bare = SlackSender(wait_open(bare_port), SECRET, api.root + "/response/")
         try:
-            for _ in range(20):  # warm both (imports, first statement computation, connection paths)
-                to_bot.slash("aide", MEMBER)
-                to_bare.slash("aide", MEMBER)
             ack_ms: list[float] = []
             bot_ms: dict[str, list[float]] = {}
             bare_ms: list[float] = []
@@ -169,14 +211,17 @@ def main() -> None:
                 bare_ms.append(answer.elapsed * 1000)
             working = sum("Je traite" in str(c.params.get("text")) for c in api.calls_to("response_url"))
         finally:
-            bot.stop()
-            bare.stop()
+            for process in (bot, bare):
+                process.send_signal(signal.SIGTERM)
+                process.wait(timeout=30)
             api.stop()
-            administrations = sum(len(repo.entries(site, EntryKind.ADMINISTRATION)) for site in SITES)
-            repo.close()
+        repo = Repository.open(path)
+        administrations = sum(len(repo.entries(site, EntryKind.ADMINISTRATION)) for site in SITES)
+        repo.close()
     every = [value for values in bot_ms.values() for value in values]
     print(
-        f"database: {administrations:,} administrations, 10 sites (built in {built:.1f} s, opened in {opened:.2f} s)"
+        f"database: {administrations:,} administrations, 10 sites (built in {built:.1f} s; "
+        f"`expe50 run` answering after {opened:.2f} s)"
     )
     print(f"{'ms':44} {'n':>5} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
     rows = [
