@@ -75,6 +75,9 @@ def run(
     from bot.console import run_console
 
     ctx = open_context(settings)
+    # The forfaits of every patient are computed once in the background (a second for a whole region);
+    # commands wait on the context lock meanwhile, then every read is served from the memos.
+    threading.Thread(target=_warm_up, args=(ctx,), name="expe50-warm-up", daemon=True).start()
     started: list[tuple[ChannelStarter, Any]] = []
     try:
         for starter in channels():
@@ -92,6 +95,16 @@ def run(
             except Exception:
                 log.exception("channel %s did not stop cleanly", starter.name)
         ctx.repo.close()
+
+
+def _warm_up(ctx: Context) -> None:
+    from handlers.commands.reading import warm_up
+
+    try:
+        with ctx.lock:
+            warm_up(ctx)
+    except Exception:
+        log.exception("warm-up failed (reads will compute on demand)")
 
 
 def _wait_for_signal(stop: threading.Event) -> None:

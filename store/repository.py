@@ -81,6 +81,7 @@ class Repository:
         self._same_entry: dict[tuple[EntryKind, str, str, str], str] = {}
         self._deliveries: dict[str, str | None] = {}
         self._memo: dict[str, dict[Any, Any]] = {}
+        self._patient_memo: dict[tuple[str, str], dict[Any, Any]] = {}
         self._load()
 
     @classmethod
@@ -173,7 +174,7 @@ class Repository:
             else:
                 doc_id = table.insert(doc)
         self._sites[site.finess] = (doc_id, site)
-        self._memo.clear()  # eligibility of referrals may change
+        self.forget_derived()  # eligibility of referrals may change
         return existing is None
 
     def set_targets(self, finess: str, targets: dict[int, int], origin: Origin) -> Site:
@@ -204,7 +205,7 @@ class Repository:
             else:
                 doc_id = table.insert(doc)
         self._hads[had.finess] = (doc_id, had)
-        self._memo.clear()  # eligibility of referrals may change
+        self.forget_derived()  # eligibility of referrals may change
         return existing is None
 
     def convention(self, site: str, had: str) -> Convention | None:
@@ -233,7 +234,7 @@ class Repository:
             else:
                 doc_id = table.insert(doc)
         self._conventions[key] = (doc_id, convention)
-        self._memo.clear()  # eligibility of referrals may change
+        self.forget_derived()  # eligibility of referrals may change
         return existing is None
 
     # ---- members -------------------------------------------------------------------------------------------
@@ -332,7 +333,7 @@ class Repository:
                 )
             doc_id = self._db.table(_KIND_TABLE[entry.kind]).insert(doc)
         self._index_entry(doc_id, entry)
-        self._memo.pop(entry.site, None)
+        self._forget(entry.site, entry.patient)
         return entry, True
 
     def cancel(self, reference: str, origin: Origin) -> Entry:
@@ -350,7 +351,7 @@ class Repository:
         bucket[bucket.index(entry)] = cancelled
         if self._same_entry.get(_same_key(entry)) == entry.reference:
             del self._same_entry[_same_key(entry)]
-        self._memo.pop(entry.site, None)
+        self._forget(entry.site, entry.patient)
         return cancelled
 
     def _new_reference(self, kind: EntryKind) -> str:
@@ -369,6 +370,34 @@ class Repository:
             bucket[key] = compute()
         value: T = bucket[key]
         return value
+
+    def memo_patient(self, site: str, patient: str, key: Any, compute: Callable[[], T]) -> T:
+        """A value derived from one patient's entries, computed once until the next write to that patient:
+        after a write, a site's derived values are rebuilt from the other patients' memos."""
+        bucket = self._patient_memo.setdefault((site, patient), {})
+        if key not in bucket:
+            bucket[key] = compute()
+        value: T = bucket[key]
+        return value
+
+    def _forget(self, site: str, patient: str) -> None:
+        self._memo.pop(site, None)
+        self._patient_memo.pop((site, patient), None)
+
+    def forget_derived(self) -> None:
+        """Drop every memoised value (as just after opening the database)."""
+        self._memo.clear()
+        self._patient_memo.clear()
+
+    def patient_codes(self, site: str) -> list[str]:
+        site_file = self._files.get(site)
+        return sorted(site_file.patients) if site_file else []
+
+    def patient_entries(self, site: str, patient: str, kind: EntryKind) -> list[Entry]:
+        """The active entries of one kind for one patient (no copy of the other kinds)."""
+        site_file = self._files.get(site)
+        found = site_file.patients.get(patient) if site_file else None
+        return [e for e in found.entries[kind] if e.active] if found else []
 
     def is_empty(self) -> bool:
         return not (self._sites or self._hads or self._members)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from handlers.context import Context, Invocation
 from handlers.referral_check import referral_decision
@@ -22,22 +23,41 @@ MAX_LINES = 60
 ZERO = Decimal("0.00")
 
 
-def site_statement(ctx: Context, site: Site) -> ForfaitStatement:
-    """Every forfait line of one site, memoised until the next write to that site."""
+def patient_statement(ctx: Context, site: str, patient: str) -> ForfaitStatement:
+    """The forfait lines of one patient at one site, memoised until the next write about that patient (the
+    forfaits of a patient depend on that patient's entries only)."""
 
     def compute() -> ForfaitStatement:
         start, end = ctx.params.covered_start, ctx.params.covered_end
         referrals = [
             ReferralRecord(e.patient, e.site, e.on, referral_decision(ctx, e).value is Verdict.YES)
-            for e in ctx.repo.entries(site.finess, EntryKind.REFERRAL)
+            for e in ctx.repo.patient_entries(site, patient, EntryKind.REFERRAL)
             if start <= e.on <= end
         ]
         administrations = [
             AdministrationRecord(e.patient, e.site, e.on, e.count, e.oral)
-            for e in ctx.repo.entries(site.finess, EntryKind.ADMINISTRATION)
+            for e in ctx.repo.patient_entries(site, patient, EntryKind.ADMINISTRATION)
             if start <= e.on <= end
         ]
         return compute_forfaits(referrals, administrations, ctx.params)
+
+    return ctx.repo.memo_patient(site, patient, "forfaits", compute)
+
+
+def site_statement(ctx: Context, site: Site) -> ForfaitStatement:
+    """Every forfait line of one site, memoised until the next write to that site; after a write only the
+    patient written about is computed again."""
+
+    def compute() -> ForfaitStatement:
+        base = compute_forfaits([], [], ctx.params)
+        lines = [
+            line
+            for patient in ctx.repo.patient_codes(site.finess)
+            for line in patient_statement(ctx, site.finess, patient).lines
+        ]
+        return ForfaitStatement(
+            lines, base.inclusion_paid, base.monthly_paid, base.payment_year_offset, base.notes
+        )
 
     return ctx.repo.memo(site.finess, "forfaits", compute)
 
@@ -183,6 +203,24 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
     )
 
 
+def _activity(ctx: Context, site: Site, year: int) -> tuple[int, int, Decimal]:
+    """Referrals, non-oral home administrations and forfaits of one site in one year."""
+    referrals = sum(1 for e in ctx.repo.entries(site.finess, EntryKind.REFERRAL) if e.on.year == year)
+    administrations = sum(
+        e.count
+        for e in ctx.repo.entries(site.finess, EntryKind.ADMINISTRATION)
+        if e.on.year == year and not e.oral
+    )
+    amount = site_statement(ctx, site).for_period(Month(year, 1), Month(year, 12)).total()
+    return referrals, administrations, amount
+
+
+def warm_up(ctx: Context) -> None:
+    """Compute every site's forfaits once (after opening), so that the first region-wide read is fast."""
+    for site in ctx.repo.sites():
+        site_statement(ctx, site)
+
+
 @command(
     "bilan",
     roles=READERS,
@@ -197,14 +235,11 @@ def bilan(inv: Invocation, ctx: Context) -> Reply:
     rows = []
     totals = {"referrals": 0, "target": 0, "administrations": 0}
     for site in sites:
-        referrals = [e for e in ctx.repo.entries(site.finess, EntryKind.REFERRAL) if e.on.year == year]
-        administrations = sum(
-            e.count
-            for e in ctx.repo.entries(site.finess, EntryKind.ADMINISTRATION)
-            if e.on.year == year and not e.oral
+        count, administrations, amount = ctx.repo.memo(
+            site.finess, ("bilan", year), partial(_activity, ctx, site, year)
         )
+        referrals = range(count)
         target = site.targets.get(year)
-        amount = site_statement(ctx, site).for_period(Month(year, 1), Month(year, 12)).total()
         totals["referrals"] += len(referrals)
         totals["administrations"] += administrations
         totals["target"] += target or 0
