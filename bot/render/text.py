@@ -25,7 +25,10 @@ def render_text(reply: Reply) -> str:
         sources_title=text("console.sources"),
         next_title=text("console.next"),
         human=text("console.needs_human"),
-        reference=text("console.reference", reference=reply.reference) if reply.reference else "",
+        # The reference once: at the end, unless a fact already shows it.
+        reference=text("console.reference", reference=reply.reference)
+        if reply.reference and all(fact.value != reply.reference for fact in reply.facts)
+        else "",
     )
     return out.rstrip() + "\n"
 
