@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot.render.email import bodies, build_reply, refusal_reply
 from handlers import mail_guard, mail_reply
@@ -54,6 +56,7 @@ class MailProcessor:
     max_bytes: int = 1_000_000
     notify: Notify | None = None  # posts a French line to the agents (Slack), when configured
     on_enqueue: Callable[[], None] | None = None  # wakes the outbox worker
+    lock: AbstractContextManager[Any] = field(default_factory=nullcontext)  # the Context's store lock
     _addresses: frozenset[str] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
@@ -66,7 +69,8 @@ class MailProcessor:
         try:
             mail = parse(raw, self.max_bytes)
             message_id = mail.message_id
-            return self._process(mail, now)
+            with self.lock:
+                return self._process(mail, now)
         except Exception as error:  # bad input or a bug must never stop the watcher
             reason = f"{type(error).__name__}"
             log.exception("mail: could not process %s", message_id)

@@ -57,7 +57,7 @@ class WatchTiming:
     """Every delay of the watcher, injectable so that tests run in seconds."""
 
     renew_seconds: float = 540.0  # IDLE renewal (capped at 10 minutes)
-    check_seconds: float = 5.0  # how often an IDLE wait wakes up to look at the stop flag
+    check_seconds: float = 1.0  # how often an IDLE wait wakes up to look at the stop flag
     socket_timeout: float = 60.0  # a silent link is dead after this
     backoff_base: float = 1.0
     backoff_cap: float = 300.0
@@ -90,6 +90,7 @@ class MailWatcher:
         self._client: IMAPClient | None = None
         self._keywords_ok = False
         self._failures = 0  # consecutive failed connections; reset once a catch-up succeeds
+        self._uidvalidity = 0
 
     # ---- lifecycle -------------------------------------------------------------------------------------
 
@@ -144,6 +145,7 @@ class MailWatcher:
 
     def _watch(self) -> None:
         client = self._require()
+        self._select()
         self.catch_up()
         self._failures = 0
         renew = min(self.timing.renew_seconds, MAX_RENEW_SECONDS)
@@ -172,13 +174,37 @@ class MailWatcher:
     # ---- catching up -----------------------------------------------------------------------------------
 
     def catch_up(self) -> list[Processed]:
-        """Process every message of the folder not processed yet; returns what was done."""
+        """Process every message not processed yet, until a search finds nothing new; returns what was done.
+
+        Why loop: a message that arrives while we work is announced (`* n EXISTS`) in the answer to whatever
+        command we were sending (FETCH, STORE), where imaplib files it away; IDLE would not announce it again.
+        So we search again until nothing is new, and look at the announcements filed away before idling.
+        """
+        done: list[Processed] = []
+        while True:
+            _pending_exists(self._require())  # clear what this round's search will see anyway
+            batch = self._catch_up_once()
+            done += batch
+            if not batch and not _pending_exists(self._require()):
+                self.synced.set()
+                return done
+            if batch and batch[-1].outcome == "retry":
+                self.synced.set()
+                return done
+
+    def _select(self) -> None:
+        """Select the folder (once per connection): its UIDVALIDITY, and whether keywords can be stored."""
         client = self._require()
-        folder = self.settings.folder
-        selected = client.select_folder(folder)
-        uidvalidity = int(selected[b"UIDVALIDITY"])
+        selected = client.select_folder(self.settings.folder)
+        self._uidvalidity = int(selected[b"UIDVALIDITY"])
         flags = [bytes(f) if not isinstance(f, bytes) else f for f in selected.get(b"PERMANENTFLAGS", ())]
         self._keywords_ok = b"\\*" in flags
+        _pending_exists(client)  # the counts SELECT announced: the first search covers them
+
+    def _catch_up_once(self) -> list[Processed]:
+        client = self._require()
+        folder = self.settings.folder
+        uidvalidity = self._uidvalidity
         known_validity, last_uid = self.mailbox.folder_state(folder)
         if known_validity != uidvalidity:
             if known_validity is not None:
@@ -207,15 +233,21 @@ class MailWatcher:
                         break
                 done.append(result)
                 if result.outcome == "retry":
-                    self.synced.set()
                     return done
                 if self._keywords_ok:
                     client.add_flags([uid], [self.keyword], silent=True)
                 self.mailbox.set_folder_state(folder, uidvalidity, uid)
         if not uids:
             self.mailbox.set_folder_state(folder, uidvalidity, last_uid)
-        self.synced.set()
         return done
+
+
+def _pending_exists(client: IMAPClient) -> bool:
+    """Whether imaplib filed away an `EXISTS` announcement during an earlier command (and forget it)."""
+    filed = getattr(getattr(client, "_imap", None), "untagged_responses", None)
+    if not isinstance(filed, dict):
+        return False
+    return bool(filed.pop("EXISTS", None)) | bool(filed.pop("RECENT", None))
 
 
 def _is_bye(item: Any) -> bool:
