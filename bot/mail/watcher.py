@@ -220,26 +220,37 @@ class MailWatcher:
             chunk = uids[start : start + size]
             part = f"BODY.PEEK[]<0.{self.processor.max_bytes}>"
             fetched = client.fetch(chunk, [part])
-            for uid in chunk:
-                if self._stop.is_set():
-                    return done
-                data = fetched.get(uid, {})
-                raw = data.get(b"BODY[]<0>") or data.get(b"BODY[]") or b""
-                # A failure is retried a bounded number of times, then recorded as "failed" by the
-                # processor; only if even that cannot be written do we stop and leave it for the next round.
-                for _ in range(self.mailbox.max_attempts):
-                    result = self.processor.process(bytes(raw), self.clock())
-                    if result.outcome != "retry":
-                        break
-                done.append(result)
-                if result.outcome == "retry":
-                    return done
-                if self._keywords_ok:
-                    client.add_flags([uid], [self.keyword], silent=True)
-                self.mailbox.set_folder_state(folder, uidvalidity, uid)
+            handled: list[int] = []
+            try:
+                for uid in chunk:
+                    if self._stop.is_set():
+                        return done
+                    data = fetched.get(uid, {})
+                    raw = data.get(b"BODY[]<0>") or data.get(b"BODY[]") or b""
+                    # A failure is retried a bounded number of times, then recorded as "failed" by the
+                    # processor; only if even that cannot be written do we stop and leave it for later.
+                    for _ in range(self.mailbox.max_attempts):
+                        result = self.processor.process(bytes(raw), self.clock())
+                        if result.outcome != "retry":
+                            break
+                    done.append(result)
+                    if result.outcome == "retry":
+                        return done
+                    handled.append(uid)
+            finally:
+                # Marks after the durable processing, one STORE and one write per chunk: a crash before
+                # them only means the chunk is read again and found already processed (Message-ID dedup).
+                self._mark(handled, uidvalidity)
         if not uids:
             self.mailbox.set_folder_state(folder, uidvalidity, last_uid)
         return done
+
+    def _mark(self, uids: list[int], uidvalidity: int) -> None:
+        if not uids:
+            return
+        if self._keywords_ok:
+            self._require().add_flags(uids, [self.keyword], silent=True)
+        self.mailbox.set_folder_state(self.settings.folder, uidvalidity, max(uids))
 
 
 def _pending_exists(client: IMAPClient) -> bool:
