@@ -39,7 +39,9 @@ def _enabled(settings: Settings) -> bool:
 
 def _start(ctx: Context, settings: Settings) -> SlackChannel:
     slack: SlackSettings = settings.section("slack")
-    return start_slack(slack, HandlersBackend(ctx), clock=settings.now)
+    channel = start_slack(slack, HandlersBackend(ctx), clock=settings.now)
+    ctx.extras["slack_client"] = channel.app.client  # for other channels' posts (mail hand-overs, scheduler)
+    return channel
 
 
 register_channel(ChannelStarter("slack", enabled=_enabled, start=_start))

@@ -55,7 +55,9 @@ def test_run_answers_a_question_and_hands_nonsense_over(
         # Both messages carry the bot's keyword once processed (what agents see in their mail client).
         deadline = time.monotonic() + 10
         while not all(b"$Expe50Traite" in flags for flags in inbox_flags(imap_account)):
-            assert time.monotonic() < deadline, f"the watcher did not mark both messages: {inbox_flags(imap_account)}"
+            assert time.monotonic() < deadline, (
+                f"the watcher did not mark both messages: {inbox_flags(imap_account)}"
+            )
             time.sleep(0.05)
     finally:
         stop.set()
@@ -92,3 +94,39 @@ def test_half_configured_mail_is_a_start_up_error_naming_the_variable(
     with pytest.raises(ConfigError) as raised:
         load_settings(env, env_file=None)
     assert raised.value.variable == variable
+
+
+def test_hand_over_is_posted_to_the_agents_slack_channel(
+    tmp_path: Path, imap_account: ImapAccount, smtp_server: SmtpServer
+) -> None:
+    from tests.bot.slack.conftest import BOT_TOKEN, SIGNING_SECRET
+    from tests.support.dovecot import free_port
+    from tests.support.slack_api import fake_slack_api
+
+    with fake_slack_api(BOT_TOKEN) as slack_api:
+        env = _env(tmp_path, imap_account, smtp_server) | {
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack_api.base_url.rstrip("/"),
+            "EXPE50_HTTP_HOST": "127.0.0.1",
+            "EXPE50_HTTP_PORT": str(free_port()),
+            "EXPE50_ARS_CHANNEL": "C0ARSAGENTS",
+        }
+        settings = load_settings(env, env_file=None)
+        stop = threading.Event()
+        thread = threading.Thread(target=lambda: run(settings, stop_event=stop), daemon=True)
+        thread.start()
+        try:
+            deliver(imap_account, question("Quelle est la météo à Rouen ?", message_id="<meteo@ch.fr>"))
+            posts = [
+                call
+                for call in slack_api.wait_for("chat.postMessage", timeout=20)
+                if call.params.get("channel") == "C0ARSAGENTS"
+            ]
+        finally:
+            stop.set()
+            thread.join(20)
+    [post] = posts
+    assert "Quelle est la météo à Rouen ?" in post.params["text"]
+    assert "/expe50 repondre Q" in post.params["text"]
+    assert smtp_server.messages == []
