@@ -354,6 +354,28 @@ class Repository:
         self._forget(entry.site, entry.patient)
         return cancelled
 
+    def complete_referral(
+        self, reference: str, origin: Origin, *, commune: str | None, under_3: bool | None
+    ) -> Entry:
+        """Fill the facts a logged referral did not give yet (commune, under 3). A fact already known is never
+        overwritten here: changing it is a cancellation and a new entry, so the history shows it."""
+        doc_id, entry = self._entries[reference.upper()]
+        fields: dict[str, Any] = {}
+        if entry.commune is None and commune is not None:
+            fields["commune"] = commune
+        if entry.under_3 is None and under_3 is not None:
+            fields["under_3"] = under_3
+        if not fields:
+            return entry
+        completed = replace(entry, **fields)
+        with self._write(origin, "referral.complete", {"reference": entry.reference, "site": entry.site}):
+            self._db.table(_KIND_TABLE[entry.kind]).update(doc_id, fields)
+        self._entries[entry.reference] = (doc_id, completed)
+        bucket = self._files[entry.site].patients[entry.patient].entries[entry.kind]
+        bucket[bucket.index(entry)] = completed
+        self._forget(entry.site, entry.patient)
+        return completed
+
     def _new_reference(self, kind: EntryKind) -> str:
         while True:
             body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))

@@ -91,8 +91,19 @@ def referral(inv: Invocation, ctx: Context) -> Reply:
         under_3=inv.args.get("moins-de-3-ans"),
     )
     saved, created = ctx.repo.add_entry(entry, inv.origin)
+    completed = False
     if not created:
-        return _duplicate(saved, text("commands.adressage.what", patient=patient, date=date_fr(day)))
+        if saved.had != entry.had or _contradicts(saved, entry):
+            raise UserError(
+                "commands.adressage.contradicts", usage=usage, patient=patient, reference=saved.reference
+            )
+        if not _adds_facts(saved, entry):
+            return _duplicate(saved, text("commands.adressage.what", patient=patient, date=date_fr(day)))
+        # The same referral sent again with a fact it lacked (typically the under-3 answer) completes it.
+        saved = ctx.repo.complete_referral(
+            saved.reference, inv.origin, commune=entry.commune, under_3=entry.under_3
+        )
+        completed = True
     decision = referral_decision(ctx, saved)
     facts = [
         Fact(text("commands.label.patient"), patient),
@@ -108,13 +119,23 @@ def referral(inv: Invocation, ctx: Context) -> Reply:
     elif decision.value is Verdict.UNDETERMINED:
         status, reasons = Status.WARNING, open_points(decision)
         body.append(text("commands.adressage.to_check"))
+        fixes = [
+            text(f"commands.adressage.complete.{m.fact}") for m in decision.missing if m.fact in _FIXABLE
+        ]
+        if fixes:
+            body.append(
+                text(
+                    "commands.adressage.complete_hint",
+                    command=f"adressage {patient} {day.isoformat()} had={had.finess} " + " ".join(fixes),
+                )
+            )
     else:
         status, reasons = Status.OK, []
         body.append(text("commands.adressage.paid"))
     body.append(text("commands.care.cancel_hint", reference=saved.reference))
     return Reply(
         status,
-        text("commands.adressage.done", patient=patient),
+        text("commands.adressage.completed" if completed else "commands.adressage.done", patient=patient),
         body=body,
         facts=facts,
         reasons=reason_lines(reasons),
@@ -128,6 +149,24 @@ def referral(inv: Invocation, ctx: Context) -> Reply:
             "date": day.isoformat(),
             "eligible": decision.value.value,
         },
+    )
+
+
+# Missing referral facts that the referral itself can give (the others are the site's, the HAD's or the
+# convention's, set with their own commands).
+_FIXABLE = frozenset({"under_3", "commune_in_area"})
+
+
+def _adds_facts(saved: Entry, sent: Entry) -> bool:
+    return (saved.commune is None and sent.commune is not None) or (
+        saved.under_3 is None and sent.under_3 is not None
+    )
+
+
+def _contradicts(saved: Entry, sent: Entry) -> bool:
+    """A fact given twice with two values: the user must cancel and log again, so the history shows it."""
+    return (saved.commune is not None and sent.commune not in (None, saved.commune)) or (
+        saved.under_3 is not None and sent.under_3 not in (None, saved.under_3)
     )
 
 

@@ -44,6 +44,22 @@ def patient_statement(ctx: Context, site: str, patient: str) -> ForfaitStatement
     return ctx.repo.memo_patient(site, patient, "forfaits", compute)
 
 
+def pending_facts(ctx: Context, site: str, patient: str) -> tuple[str, ...]:
+    """The facts still missing before a patient's referral can earn anything — empty when one referral is
+    already settled (paid or not). Memoised like the forfaits, since the forfaits depend on it."""
+
+    def compute() -> tuple[str, ...]:
+        missing: dict[str, None] = {}
+        for entry in ctx.repo.patient_entries(site, patient, EntryKind.REFERRAL):
+            decision = referral_decision(ctx, entry)
+            if decision.value is not Verdict.UNDETERMINED:
+                return ()
+            missing.update((m.fact, None) for m in decision.missing)
+        return tuple(missing)
+
+    return ctx.repo.memo_patient(site, patient, "pending", compute)
+
+
 def site_statement(ctx: Context, site: Site) -> ForfaitStatement:
     """Every forfait line of one site, memoised until the next write to that site; after a write only the
     patient written about is computed again."""
@@ -111,9 +127,20 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
                     )
                 )
             shown += 1
+        pending = {
+            patient: facts
+            for patient in ctx.repo.patient_codes(site.finess)
+            if (facts := pending_facts(ctx, site.finess, patient))
+        }
+        if pending:
+            body.append(text("commands.forfaits.pending", count=plural(len(pending), "patient")))
+            for patient, facts in list(pending.items())[: max(MAX_LINES - shown, 3)]:
+                labels = ", ".join(text(f"commands.forfaits.pending_fact.{fact}") for fact in facts)
+                body.append(text("commands.forfaits.pending_line", patient=patient, facts=labels))
         data_sites.append(
             {
                 "site": site.finess,
+                "pending": {patient: list(facts) for patient, facts in pending.items()},
                 "total": str(total),
                 "lines": [
                     {"patient": ln.patient, "month": str(ln.month), "kind": ln.kind, "amount": str(ln.amount)}

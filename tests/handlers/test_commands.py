@@ -264,3 +264,37 @@ def test_an_unexpected_error_is_a_french_reply_not_a_traceback(
 def test_free_text_goes_to_the_question_answerer(convo: Conversation) -> None:
     reply = convo.ask("Quel est le montant du forfait mensuel ?")
     assert reply.status is not Status.ERROR or "erreur interne" not in reply.title
+
+
+def test_a_pending_referral_shows_in_forfaits_and_is_completed_by_sending_it_again(
+    convo: Conversation,
+) -> None:
+    now = datetime(2026, 1, 10, 9, 0, tzinfo=PARIS)
+    referral = convo.ask(f"adressage P-7 2025-09-10 had={HAD} site={SITE} commune=76540", now=now)
+    assert referral.status is Status.WARNING
+    assert f"adressage P-7 2025-09-10 had={HAD} moins-de-3-ans=oui|non" in " ".join(referral.body)
+    convo.ask(f"administration P-7 2025-09-15 site={SITE}", now=now)
+    pending = convo.ask(f"forfaits 2025 site={SITE}", now=now)
+    assert pending.data["total"] == "0.00"
+    assert pending.data["sites"][0]["pending"] == {"P-7": ["under_3"]}
+    assert "P-7 : il manque" in " ".join(pending.body)
+
+    completed = convo.ask(f"adressage P-7 2025-09-10 had={HAD} site={SITE} moins-de-3-ans=non", now=now)
+    assert completed.status is Status.OK and completed.reference == referral.reference
+    assert "complété" in completed.title
+    paid = convo.ask(f"forfaits 2025 site={SITE}", now=now)
+    assert paid.data["total"] == "320.00" and paid.data["sites"][0]["pending"] == {}
+    assert len(convo.repo.entries(SITE, EntryKind.REFERRAL)) == 1
+
+    convo.reopen()
+    assert convo.ask(f"forfaits 2025 site={SITE}", now=now).data["total"] == "320.00"
+
+
+def test_a_referral_sent_again_with_a_different_fact_is_refused_and_changes_nothing(
+    convo: Conversation,
+) -> None:
+    convo.ask(f"adressage P-8 2025-09-10 had={HAD} site={SITE} moins-de-3-ans=non")
+    again = convo.ask(f"adressage P-8 2025-09-10 had={HAD} site={SITE} moins-de-3-ans=oui")
+    assert again.status is Status.ERROR and "annuler" in again.title
+    [entry] = convo.repo.entries(SITE, EntryKind.REFERRAL)
+    assert entry.under_3 is False
