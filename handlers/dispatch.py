@@ -80,7 +80,14 @@ def _route(reg: Registry, raw: str) -> tuple[CommandSpec, list[str], str]:
         return help_spec, [], ""
     first = body.split(maxsplit=1)[0]
     if reg.verb(first) is not None:
-        tokens = tokenize(body)
+        try:
+            tokens = tokenize(body)
+        except UserError:
+            # Free-text commands (`question`, `repondre`) take French as typed: an apostrophe is no quote.
+            tokens = body.split()
+            free, _ = split_verb(reg, tokens)
+            if free is None or not free.rest:
+                raise
         spec, used = split_verb(reg, tokens)
         assert spec is not None
         rest = _rest_after(body, used)

@@ -108,13 +108,13 @@ def test_out_of_scope_question_goes_to_agents_and_repondre_answers(
     assert len(bot.notified) == 1 and handover.reference in bot.notified[0]
     assert smtp_server.messages == []  # no invented answer
     reply = agent_command(
-        bot, f"repondre {handover.reference.lower()} Nous ne disposons pas de cette information."
+        bot, f"repondre {handover.reference.lower()} Nous n'avons pas cette information."
     )
     assert reply.ok and reply.reference == handover.reference
     [mail] = smtp_server.wait_for(1)
     assert mail["In-Reply-To"] == "<w@x>" and mail["Subject"] == "Re: Météo"
     body = mail.get_body(("plain",))
-    assert body is not None and "Nous ne disposons pas de cette information." in body.get_content()
+    assert body is not None and "Nous n'avons pas cette information." in body.get_content()
     assert bot.mailbox.open_handovers() == []
 
 
