@@ -40,6 +40,7 @@ class Field:
     hint: str | None = None  # message key
     choices: tuple[tuple[str, str], ...] = ()  # (value, message key) for "choice"
     flag_value: str = "oui"  # what a ticked "flag" writes
+    unflagged_value: str = "non"  # what an unticked "flag" writes
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,8 @@ def _value(field: Field, element: dict[str, Any]) -> str:
         value = str(option.get("value") or "")
         return "" if value == "-" else value
     if field.widget == "flag":
-        return field.flag_value if element.get("selected_options") else ""
+        # In a form an unticked box is an answer ("no"), unlike an option left out of a typed command.
+        return field.flag_value if element.get("selected_options") else field.unflagged_value
     return str(element.get("value") or "").strip()
 
 

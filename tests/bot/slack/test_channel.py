@@ -130,7 +130,8 @@ def test_submitting_the_modal_runs_the_typed_command_and_answers_where_it_was_as
     assert answer.status == 200
     assert answer.body == ""  # the modal closes
     [request] = stub.requests
-    assert request.text == "adressage P-0042 2025-10-13 had=760000001 commune=76540"
+    # An unticked "under 3" box is an answer: no.
+    assert request.text == "adressage P-0042 2025-10-13 had=760000001 commune=76540 moins-de-3-ans=non"
     [posted] = rig.api.wait_for("response_url")
     assert posted.path == "/response/asked-here"
     assert "reçu : adressage P-0042" in header_of(posted.params)
