@@ -19,6 +19,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.render.email import bodies, build_reply, refusal_reply
+from bot.render.slack import escape
 from handlers import mail_guard, mail_reply
 from handlers.mail_message import IncomingMail, header_hash_id, parse
 from handlers.reply import Reply
@@ -43,6 +44,7 @@ class Processed:
     outcome: str  # answered | handed_over | refused | ignored | duplicate | failed | retry
     reason: str
     reference: str | None = None  # hand-over reference
+    note: str | None = None  # what to post to the agents (once the store lock is released)
 
 
 @dataclass
@@ -70,7 +72,11 @@ class MailProcessor:
             mail = parse(raw, self.max_bytes)
             message_id = mail.message_id
             with self.lock:
-                return self._process(mail, now)
+                result = self._process(mail, now)
+            # Slack is posted to outside the store lock: a slow Web API must not hold up the commands.
+            if result.note is not None:
+                self._notify(result.note)
+            return result
         except Exception as error:  # bad input or a bug must never stop the watcher
             reason = f"{type(error).__name__}"
             log.exception("mail: could not process %s", message_id)
@@ -138,16 +144,15 @@ class MailProcessor:
             )
             self.mailbox.record_processed(mail.message_id, "handed_over", reason, now)
         # After the durable write: a crash here loses only the Slack post; the digest still lists it.
-        self._notify(
-            text(
-                "mail.handover.slack",
-                sender=mail.sender or "?",
-                reference=handover.reference,
-                reason=text(f"mail.reason.{reason}"),
-                question=(mail.question or text("mail.handover.no_text"))[:1500],
-            )
+        note = text(
+            "mail.handover.slack",
+            # The sender's text must not ping `<!channel>` or forge links in the agents' channel.
+            sender=escape(mail.sender or "?"),
+            reference=handover.reference,
+            reason=text(f"mail.reason.{reason}"),
+            question=escape((mail.question or text("mail.handover.no_text"))[:1500]).replace("\n", "\n> "),
         )
-        return Processed(mail.message_id, "handed_over", reason, handover.reference)
+        return Processed(mail.message_id, "handed_over", reason, handover.reference, note)
 
     def _notify(self, message: str) -> None:
         if self.notify is None:

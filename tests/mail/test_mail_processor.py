@@ -97,3 +97,12 @@ def test_processing_twice_enqueues_once(db: Database) -> None:
     assert processor.process(raw, NOW).outcome == "answered"
     assert processor.process(raw, NOW).outcome == "duplicate"
     assert len(processor.outbox.due(NOW)) == 1
+
+
+def test_hand_over_note_cannot_ping_the_agents_channel(db: Database) -> None:
+    notes: list[str] = []
+    processor = MailProcessor(Mailbox(db), Outbox(db, SENDER), answer_for_tests, SENDER, notify=notes.append)
+    processor.process(question("<!channel> Quelle est la météo ?\nEt demain ?"), NOW)
+    [note] = notes
+    assert "<!channel>" not in note and "&lt;!channel&gt;" in note
+    assert "> Et demain ?" in note  # every line of the question stays in the quote
