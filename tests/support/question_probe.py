@@ -1,0 +1,86 @@
+"""Judging free-text answers against the probe table (tests/handlers/questions_probe.yaml).
+
+Shared by the probe test and scripts/probe_questions.py, which prints the summary figures."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from handlers.questions import answer_question
+from handlers.reply import Reply, Status
+
+PARIS = ZoneInfo("Europe/Paris")
+DEFAULT_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
+PROBE_FILE = Path(__file__).parent.parent / "handlers" / "questions_probe.yaml"
+
+
+def load_probe() -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = yaml.safe_load(PROBE_FILE.read_text(encoding="utf-8"))
+    return cases
+
+
+def plain(text: str) -> str:
+    decomposed = unicodedata.normalize(
+        "NFKD", text.replace("’", "'").replace("\u202f", " ").replace("\xa0", " ")
+    )
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def case_now(case: dict[str, Any]) -> datetime:
+    raw = case.get("now")
+    return datetime.fromisoformat(str(raw)).replace(tzinfo=PARIS) if raw else DEFAULT_NOW
+
+
+def expected_statuses(case: dict[str, Any]) -> set[Status]:
+    raw = case["status"]
+    return {Status(s) for s in (raw if isinstance(raw, list) else [raw])}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """`kind`: correct | handed_over (answerable, yet handed over) | wrong (an answer given where only a
+    hand-over is right, or saying what it must not) | incomplete (answered, but without something it must
+    say) | mismatch (right substance, another status or hand-over flag)."""
+
+    kind: str
+    problems: tuple[str, ...]
+    reply: Reply
+
+
+def judge(case: dict[str, Any]) -> Verdict:
+    reply = answer_question(str(case["q"]), case_now(case))
+    said = plain("\n".join([reply.title, *reply.body]))
+    wanted = expected_statuses(case)
+    problems: list[str] = []
+    missing = [m for m in case.get("must", []) if plain(str(m)) not in said]
+    forbidden = [m for m in case.get("must_not", []) if plain(str(m)) in said]
+    if missing:
+        problems.append(f"missing {missing}")
+    if forbidden:
+        problems.append(f"says {forbidden}")
+    if reply.status not in wanted:
+        problems.append(f"status {reply.status.value} not in {sorted(s.value for s in wanted)}")
+    if "human" in case and reply.needs_human is not case["human"]:
+        problems.append(f"needs_human {reply.needs_human}")
+    if not problems:
+        return Verdict("correct", (), reply)
+    answered = reply.status != Status.UNKNOWN
+    if not answered and Status.UNKNOWN not in wanted:
+        return Verdict("handed_over", tuple(problems), reply)
+    if answered and (forbidden or (wanted == {Status.UNKNOWN})):
+        return Verdict("wrong", tuple(problems), reply)
+    if answered and missing:
+        return Verdict("incomplete", tuple(problems), reply)
+    return Verdict("mismatch", tuple(problems), reply)
+
+
+def summary(verdicts: list[Verdict]) -> Counter[str]:
+    return Counter(v.kind for v in verdicts)
