@@ -107,9 +107,7 @@ def test_out_of_scope_question_goes_to_agents_and_repondre_answers(
     assert handover.question == "Quelle est la météo à Rouen ?"
     assert len(bot.notified) == 1 and handover.reference in bot.notified[0]
     assert smtp_server.messages == []  # no invented answer
-    reply = agent_command(
-        bot, f"repondre {handover.reference.lower()} Nous n'avons pas cette information."
-    )
+    reply = agent_command(bot, f"repondre {handover.reference.lower()} Nous n'avons pas cette information.")
     assert reply.ok and reply.reference == handover.reference
     [mail] = smtp_server.wait_for(1)
     assert mail["In-Reply-To"] == "<w@x>" and mail["Subject"] == "Re: Météo"
