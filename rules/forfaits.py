@@ -221,7 +221,25 @@ def compute_forfaits(
         else:
             slot[1] |= _BEFORE_REFERRAL
 
-    return _Builder(params, hdj_tariff, had_tariff).statement(months, refs)
+    return _builder(params, hdj_tariff, had_tariff).statement(months, refs)
+
+
+# A builder depends only on the parameters and the tariffs; building one costs more than a small patient's
+# whole statement, and statements are computed one patient at a time. Keyed by identity: the parameter object
+# is kept alive by the entry itself, so its id cannot be reused while cached.
+_BUILDERS: dict[tuple[int, Decimal | None, Decimal | None], tuple[Parameters, _Builder]] = {}
+_MAX_BUILDERS = 64
+
+
+def _builder(params: Parameters, hdj: Decimal | None, had: Decimal | None) -> _Builder:
+    key = (id(params), hdj, had)
+    cached = _BUILDERS.get(key)
+    if cached is not None and cached[0] is params:
+        return cached[1]
+    if len(_BUILDERS) >= _MAX_BUILDERS:
+        _BUILDERS.clear()
+    builder = _BUILDERS[key] = (params, _Builder(params, hdj, had))
+    return builder[1]
 
 
 class _Builder:

@@ -402,6 +402,9 @@ class Repository:
         value: T = bucket[key]
         return value
 
+    def has_patient_memo(self, site: str, patient: str, key: Any) -> bool:
+        return key in self._patient_memo.get((site, patient), {})
+
     def _forget(self, site: str, patient: str) -> None:
         self._memo.pop(site, None)
         self._patient_memo.pop((site, patient), None)
