@@ -24,6 +24,8 @@ from handlers.questions.topics import (
     compiled_out_of_scope,
     compiled_topics,
     intents,
+    ordinary,
+    prefixes,
     score,
     vocabulary,
 )
@@ -69,9 +71,10 @@ def _focus(text: str) -> str:
 
 def analyse(question: str, params: Parameters) -> Analysis:
     vocab = vocabulary() | set(MONTH_WORDS) | {"mar"} | _region_words(params)
-    norm = normalize(question, vocab)
+    everyday = ordinary()
+    norm = normalize(question, vocab, everyday)
     tokens = norm.tokens
-    focus_tokens = normalize(_focus(question), vocab).tokens
+    focus_tokens = normalize(_focus(question), vocab, everyday).tokens
     slots = find_slots(tokens, params)
     found_intents = frozenset(intents(tokens))
 
@@ -114,7 +117,13 @@ def analyse(question: str, params: Parameters) -> Analysis:
         dict.fromkeys(
             t
             for t in focus_tokens
-            if len(t) >= 4 and not t.isdigit() and t not in vocab and t not in names and not t.startswith("[")
+            if len(t) >= 4
+            and not t.isdigit()
+            and t not in vocab
+            and t not in everyday
+            and not _prefix_known(t)
+            and t not in names
+            and not t.startswith("[")
         )
     )
 
@@ -185,6 +194,11 @@ def _proper_names(text: str) -> set[str]:
         if word[0].isupper() and not word.isupper():
             names.update(normalize(word).tokens)
     return names
+
+
+def _prefix_known(token: str) -> bool:
+    # "pediatrie" is understood when a lexicon cue is written "pediatri*".
+    return any(token.startswith(p) for p in prefixes())
 
 
 def _tolerated(length: int) -> int:

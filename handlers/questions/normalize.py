@@ -128,9 +128,65 @@ ABBREVIATIONS: dict[str, str] = {
     "m.": "monsieur",
     "y'a": "il y a",
     "ya": "il y a",
+    "yen": "il y en",
+    "ke": "que",
+    "kan": "quand",
+    "kand": "quand",
+    "kelles": "quelle",
+    "kels": "quel",
+    "koment": "comment",
+    "cmt": "comment",
+    "pkoi": "pourquoi",
+    "pcq": "parce que",
+    "pck": "parce que",
+    "tt": "tout",
+    "tte": "toute",
+    "dc": "donc",
+    "jsp": "je ne sais pas",
+    "msg": "message",
+    "oki": "ok",
+    "vs": "versus",
+    "perf": "perfusion",
+    "perfs": "perfusion",
+    "inj": "injection",
+    "injs": "injection",
+    "admin": "administration",
+    "adm": "administration",
+    "onco": "oncologie",
+    "oncopediatrie": "oncologie pediatrie",
+    "hopital": "etablissement",
+    "hopitaux": "etablissement",
+    "encaisse": "touche",
+    "encaisser": "toucher",
+    "encaissons": "touche",
+    "empoche": "touche",
+    "bosser": "travailler",
+    "bosse": "travaille",
+    "sous-cut": "sous cutane",
     "peut on": "peut on",
     "faut il": "faut il",
 }
+
+# Several-word spellings with one meaning, replaced on the folded text before tokenisation: "quand même" is
+# not "when", a "centre hospitalier" is an establishment like any other.
+PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\b(?:quand|qd|kan)\s+m[eê]me\b", " quandmeme "),
+        (r"\bcentres?\s+hospitaliers?(?:\s+universitaires?)?\b", " etablissement "),
+        (r"\bh[oô]pitaux?\s+de\s+jour\b", " hdj "),
+        (r"\bh[oô]pital\s+de\s+jour\b", " hdj "),
+        (r"\bhospitalisations?\s+a\s+domicile\b", " had "),
+        (r"\bc\s*'?\s*est\s+koi\b", " c est quoi "),
+    )
+)
+
+# International non-proprietary names of cancer drugs end in a few stems (-mab antibodies, -nib kinase
+# inhibitors, -platine, -taxel...): a word ending so names a drug, which the lexicons know as "molecule".
+_DRUG_SUFFIXES = (
+    "mab", "nib", "platine", "platin", "taxel", "rubicine", "citabine", "fosfamide", "mustine", "tecan",
+    "limus", "ciclib", "parib", "uracile", "trexate", "cristine", "blastine", "poside", "mycine", "zomib",
+)  # fmt: skip
 
 NUMBER_WORDS: dict[str, int] = {
     "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
@@ -236,16 +292,36 @@ def _lemma(word: str, vocab: frozenset[str]) -> str | None:
     return None
 
 
-def normalize(raw: str, vocabulary: Iterable[str] = ()) -> Normalized:
+def _phrases(folded: str) -> str:
+    for pattern, replacement in PHRASES:
+        folded = pattern.sub(replacement, folded)
+    return folded
+
+
+def _unknown_form(word: str, vocab: frozenset[str]) -> list[str] | None:
+    """Words no lexicon lists but whose shape tells what they are: a drug name (by its INN stem), or a verb
+    with the prefix "re" ("retouche", "redepose") meaning "again" + a verb we know."""
+    if len(word) >= 7 and word.endswith(_DRUG_SUFFIXES):
+        return ["molecule"]
+    if word.startswith("re") and len(word) >= 6:
+        rest = word[2:]
+        base = rest if rest in vocab else _lemma(rest, vocab)
+        if base is not None:
+            return ["a", "nouveau", base]
+    return None
+
+
+def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str] = frozenset()) -> Normalized:
     """Canonical tokens: accents removed, lowercased, abbreviations expanded, plurals folded, number words as
-    digits, and typos corrected against `vocabulary` (stemmed words of the lexicons)."""
+    digits, and typos corrected against `vocabulary` (stemmed words of the lexicons). Words of `ordinary`
+    (everyday words) are still mapped to a lexicon verb form when they are one, but never "corrected"."""
     cleaned, redacted = redact_identifiers(raw)
     # The placeholder says nothing about the topic: it is not tokenised.
     cleaned = cleaned.replace(NIR_PLACEHOLDER, " ")
     vocab = frozenset(vocabulary)
     tokens: list[str] = []
     corrections: list[tuple[str, str]] = []
-    for token in raw_tokens(fold(cleaned)):
+    for token in raw_tokens(_phrases(fold(cleaned))):
         # "1eme" / "2eme" produced above become words; "inclu" etc. expand.
         if re.fullmatch(r"\d+eme", token):
             token = {"1eme": "premier", "2eme": "deuxieme", "3eme": "troisieme"}.get(token, token)
@@ -256,7 +332,14 @@ def normalize(raw: str, vocabulary: Iterable[str] = ()) -> Normalized:
                 continue
             unstemmed, word = word, stem(word)
             if vocab and word not in vocab and len(word) > _PROTECTED_SHORT and not word.isdigit():
-                fixed = _lemma(unstemmed, vocab) or _lemma(word, vocab) or _closest(word, vocab)
+                shaped = _unknown_form(unstemmed, vocab)
+                if shaped is not None:
+                    corrections.append((word, " ".join(shaped)))
+                    tokens.extend(shaped)
+                    continue
+                fixed = _lemma(unstemmed, vocab) or _lemma(word, vocab)
+                if fixed is None and word not in ordinary and unstemmed not in ordinary:
+                    fixed = _closest(word, vocab)
                 if fixed is not None:
                     corrections.append((word, fixed))
                     word = fixed

@@ -17,6 +17,7 @@ from functools import cache
 from typing import Literal
 
 from handlers.questions.normalize import fold, raw_tokens, stem
+from handlers.questions.ordinary import ORDINARY_WORDS
 
 Family = Literal["art50", "art51"]
 Intent = Literal["amount", "date", "who", "count", "how", "yesno", "what"]
@@ -293,7 +294,7 @@ TOPICS: tuple[Topic, ...] = (
             "rapport & paiement": 2.5,
             "rapport & touche": 2.0,
             "rapport & verse": 2.0,
-            "quand meme": 0.8,
+            "quandmeme": 0.8,
             "versement": 1.8,
             "verse": 1.2,
             "paiement": 1.8,
@@ -1533,6 +1534,12 @@ def compiled_intents() -> dict[Intent, tuple[Cue, ...]]:
 
 
 @cache
+def ordinary() -> frozenset[str]:
+    """Everyday words understood as they are (never bent into a lexicon word, never counted unknown)."""
+    return frozenset(ORDINARY_WORDS | {stem(w) for w in ORDINARY_WORDS})
+
+
+@cache
 def vocabulary() -> frozenset[str]:
     """Every word the lexicons know (stemmed): targets of typo correction, and what counts as understood."""
     words: set[str] = set(NEUTRAL_WORDS) | {stem(w) for w in NEUTRAL_WORDS}
@@ -1542,6 +1549,14 @@ def vocabulary() -> frozenset[str]:
         for cue in cues:
             words.update(w for w in cue.words if not w.endswith("*") and not w.isdigit())
     return frozenset(words)
+
+
+@cache
+def prefixes() -> tuple[str, ...]:
+    """The stems of starred cues ("pediatri*"): a word starting so is understood."""
+    groups: list[Iterable[Cue]] = [*compiled_topics().values(), compiled_out_of_scope()]
+    found = {w[:-1] for cues in groups for cue in cues for w in cue.words if w.endswith("*") and len(w) > 4}
+    return tuple(sorted(found))
 
 
 def _token_matches(pattern: str, token: str) -> bool:

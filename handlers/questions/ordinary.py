@@ -1,0 +1,79 @@
+"""Ordinary French words that say nothing about what a question is about.
+
+The detector hands a question over when it holds words it cannot place, because an unknown word may name a
+subject the rules do not cover ("dialyse", "TVA"). That caution should not fire on the everyday words people
+wrap their questions in: verbs ("détenir", "bosser", "dépendre"), adverbs ("obligatoirement", "séparément"),
+adjectives ("multiple", "différent") and generic nouns ("truc", "tableau", "envoi"). They are listed here,
+accent-free and lowercase, in their common forms; nouns that could name a subject are deliberately absent.
+"""
+
+from __future__ import annotations
+
+_VERBS = """
+    detenir detient detiennent detenons posseder possede possedons avoir disposer dispose disposons
+    travailler travaille travaillons travaillent collaborer collabore cooperer
+    dependre depend dependent dependant dependra
+    porter porte portant portent concerner
+    etudier etudie etudiee examiner examinee traiter traite
+    signaler signale signalee signalees prevenir previent informer informe
+    changer change changent modifier modifie modifiee
+    declarer declare declarons renseigner indiquer mentionner inscrire inscrit
+    joindre joint jointe ajouter ajoute inclure fournir fourni
+    falloir faut fallait faudra doit doivent devons devez devoir devrait devraient devrions
+    pouvoir puisse puissent pourra pourront pourrons
+    compter compte comptent comptons compte comptabilise
+    rester reste restent continuer continue reprendre reprend reprennent arreter arrete arretent stopper
+    commencer finir termine terminer
+    suivre suit suivi suivie suivis
+    tenir tient tiennent garder garde
+    confirmer verifier verifie controler
+    lancer lance lancee retenir
+    appeler appelle appele telephoner
+    chercher cherche trouver trouve
+    proposer propose proposons
+    recuperer recupere toucher touche touchent touchons touchera percevoir percoit percoivent
+    choisir choisit choisissent
+    repondre repond repondez hesiter hesite
+    penser pense pensons croire crois croit sembler semble
+    comprendre compris comprends
+    envoyer envoie envoyons envoyez transmettre transmet transmis
+    rendre rend rendu rendre
+    mettre met mettons
+    voir vois voyons
+    obtenir obtient obtenu
+    beneficier beneficie
+    valoir vaut
+    exister existe existent
+    permettre permet
+    """
+
+_ADVERBS = """
+    obligatoirement forcement necessairement separement ensemble seulement uniquement simplement exactement
+    precisement vraiment reellement concretement rapidement directement finalement actuellement
+    egalement aussi encore toujours jamais deja bientot ensuite enfin puis apres avant pendant durant
+    combien comment pourquoi quand ou ici la labas ailleurs partout surtout notamment environ presque
+    plutot assez trop tres bien mal mieux vite tard tot souvent parfois rarement
+    individuellement globalement personnellement officiellement effectivement eventuellement
+    automatiquement systematiquement obligatoire facultatif facultative optionnel
+    quandmeme sinon ainsi donc alors pourtant cependant toutefois neanmoins
+    """
+
+_ADJECTIVES = """
+    multiple multiples different differente differents differentes distinct distincte meme memes
+    seul seule seuls seules unique plusieurs certains certaines divers diverses
+    nouveau nouvelle nouveaux premier premiere dernier derniere prochain prochaine precedent precedente
+    grand grande petit petite gros grosse long longue court courte
+    possible impossible necessaire obligatoire exact exacte correct correcte bon bonne mauvais
+    concerne concernee concernes concernees prevu prevue prevus prevues exige exigee
+    actuel actuelle officiel officielle habituel habituelle normal normale
+    chacun chacune tel telle tels telles quelconque
+    """
+
+_GENERIC_NOUNS = """
+    truc chose choses machin fois cas moment niveau point sujet facon maniere sorte genre type part
+    envoi tableau tableur fichier excel document mail message courrier lettre appel
+    personne gens equipe collegue collegues service services structure structures
+    fil idee avis retour reponse question doute souci
+    """
+
+ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())
