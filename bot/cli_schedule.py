@@ -164,7 +164,13 @@ def start_scheduler(ctx: Context, settings: Settings) -> _RunningScheduler:
 
 
 register_channel(
-    ChannelStarter("scheduler", enabled=lambda settings: True, start=start_scheduler, serves_users=False)
+    ChannelStarter(
+        "scheduler",
+        enabled=lambda settings: True,
+        start=start_scheduler,
+        serves_users=False,
+        after=("outbox", "slack"),  # build_service looks their outbox and Slack client up at start
+    )
 )
 
 
@@ -221,6 +227,9 @@ def _reminders(service: ScheduleService, now: datetime, send: bool, out: TextIO)
         who = message.member.email or message.member.member_id
         print(text("reminders.cli.line", who=who, channel=channel, subject=message.subject,
                    status=_status(item.status)), file=out)  # fmt: skip
+        # What the person will read, indented under the line: "who gets what", not only a subject.
+        for body_line in message.text.rstrip().splitlines():
+            print(f"    {body_line}".rstrip(), file=out)
     for skipped in plan.skipped:
         log.info("skipped %s (%s)", skipped.key, skipped.reason)
     if send:

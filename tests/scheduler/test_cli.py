@@ -35,6 +35,8 @@ def test_reminders_on_the_morning_of_2_august_2027_lists_who_gets_what(db: Path)
     assert any("coord.rouen@example.org" in line and "1er septembre 2027" in line for line in lines)
     assert any("saisie.rouen@example.org" in line and "juillet 2027" in line for line in lines)
     assert all("[à envoyer]" in line for line in lines)
+    # Under each line, indented, what that person will read: what is due and what it must contain.
+    assert "    Ce qu'il doit contenir :" in shown
     # Listing wrote nothing: the same command shows the same.
     assert run("reminders", "--db", str(db), "--at", "2027-08-02T09:00") == shown
 
