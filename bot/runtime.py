@@ -39,6 +39,9 @@ class ChannelStarter:
     enabled: Callable[[Settings], bool]
     start: Callable[[Context, Settings], Running]
     serves_users: bool = True
+    # Channels whose start puts what this one looks up in ctx.extras (the scheduler posts through the
+    # outbox and the Slack client): started before it when enabled, whatever the registration order.
+    after: tuple[str, ...] = ()
 
 
 _CHANNELS: list[ChannelStarter] = []
@@ -51,9 +54,21 @@ def register_channel(starter: ChannelStarter) -> None:
 
 
 def channels() -> list[ChannelStarter]:
+    """The registered channels in start order: registration order, except that a channel comes after those
+    it names in `after`."""
     import bot.extensions  # noqa: F401
 
-    return list(_CHANNELS)
+    ordered: list[ChannelStarter] = []
+    pending = list(_CHANNELS)
+    while pending:
+        placed = {starter.name for starter in ordered}
+        waiting = {starter.name for starter in pending}
+        ready = next(
+            (s for s in pending if all(n in placed or n not in waiting for n in s.after)), pending[0]
+        )  # (pending[0] on a cycle: registration order rather than no start at all)
+        ordered.append(ready)
+        pending.remove(ready)
+    return ordered
 
 
 def open_context(settings: Settings) -> Context:

@@ -121,6 +121,22 @@ class FakeSlackAPI:
             raise AssertionError(f"expected {count} call(s) to {method}, got {len(found)}; calls: {seen}")
         return found
 
+    def wait_until(
+        self, method: str, predicate: Callable[[Call], bool], count: int = 1, timeout: float = 5.0
+    ) -> list[Call]:
+        """Block until `count` calls to `method` satisfy `predicate`; returns those."""
+
+        def found() -> list[Call]:
+            return [call for call in self._matching(method) if predicate(call)]
+
+        with self._lock:
+            ok = self._lock.wait_for(lambda: len(found()) >= count, timeout=timeout)
+            calls = found()
+        if not ok:
+            seen = [call.method for call in self.calls]
+            raise AssertionError(f"expected {count} matching call(s) to {method}; calls: {seen}")
+        return calls
+
     def wait_for_response(self, name: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
         """The posts to the response_url /response/<name>, once there are `count` of them."""
         path = f"/response/{name}"

@@ -14,6 +14,7 @@ from bot.config import ConfigError, load_settings
 from bot.runtime import run
 from bot.slack.settings import slack_settings_from_env
 from tests.bot.slack.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.scheduler.world import fill
 from tests.support.slack_api import FakeSlackAPI
 from tests.support.slack_client import SlackSender
 
@@ -63,6 +64,41 @@ def test_expe50_run_serves_slash_commands_over_http(tmp_path: Path, slack_api: F
         stop.set()
         runner.join(timeout=10)
     assert outcome == [0]
+
+
+def test_expe50_run_sends_the_reminders_due_at_start_up_as_slack_direct_messages(
+    tmp_path: Path, slack_api: FakeSlackAPI
+) -> None:
+    """The scheduler posts through the Slack client the Slack channel starts: whatever the order the
+    channels registered in, it must find that client (its start-up catch-up runs at once)."""
+    db = tmp_path / "expe50.json"
+    fill(db)  # the scheduler tests' region: coordinators and data entry with Slack ids, deadlines near
+    settings = load_settings(
+        environ={
+            "EXPE50_DB": str(db),
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+            "SLACK_API_URL": slack_api.base_url,
+            "EXPE50_HTTP_HOST": "127.0.0.1",
+            "EXPE50_HTTP_PORT": "0",
+            "EXPE50_NOW": "2027-08-02T09:00",  # the morning reminders of 2 August 2027 are due
+        },
+        env_file=None,
+    )
+    stop = threading.Event()
+    runner = threading.Thread(target=lambda: run(settings, stop_event=stop), daemon=True)
+    runner.start()
+    try:
+        # Direct messages go to the member's own id (Slack opens the DM), in Block Kit.
+        [to_coord] = slack_api.wait_until("chat.postMessage", lambda c: c.params["channel"] == "UCOORDR1")
+        assert "1er septembre 2027" in str(to_coord.params["text"]) and to_coord.params["blocks"]
+        [to_entry] = slack_api.wait_until("chat.postMessage", lambda c: c.params["channel"] == "USAISIER1")
+        buttons = to_entry.params["blocks"][-1]["elements"]
+        assert buttons[0]["value"] == "administration P1 2027-07 site=760000001"
+    finally:
+        stop.set()
+        runner.join(timeout=10)
+    assert not runner.is_alive()
 
 
 @pytest.mark.parametrize(
