@@ -18,7 +18,9 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _FINESS = re.compile(r"^(?:\d{2}|2[AB])\d{7}$")
 _INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
-_PATIENT = re.compile(r"^[A-Za-z0-9-]{1,20}$")
+# A pseudonymous code: letters, digits and dashes, at most 20, with at least one digit — a code made of
+# letters only could be a name, and establishments' codes (P-0042, 24-117…) always carry a number.
+PATIENT_CODE = re.compile(r"^(?=[A-Za-z-]*[0-9])[A-Za-z0-9-]{1,20}$")
 _YEAR = re.compile(r"^\d{4}$")
 
 
@@ -112,7 +114,7 @@ def parse_insee_list(raw: str, name: str = "communes") -> tuple[str, ...]:
 
 def parse_patient(raw: str, name: str = "patient") -> str:
     text = raw.strip()
-    if not _PATIENT.match(text):
+    if not PATIENT_CODE.match(text):
         # The value is not echoed: a malformed code may be a name.
         raise UserError("commands.error.patient_format", name=name)
     return text.upper()

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 from bot.render.slack import cut, mrkdwn, plain
 from bot.slack.backend import FormChoices
+from handlers.values import PATIENT_CODE
 from templates import text
 
 Widget = Literal["patient", "date", "site", "had", "choice", "commune", "flag"]
@@ -26,7 +27,6 @@ CALLBACK_PREFIX = "expe50.form."
 MAX_OPTIONS = 100  # Slack's limit for a static select
 MAX_METADATA = 3000
 
-_PATIENT = re.compile(r"^[A-Za-z0-9-]{1,20}$")
 _INSEE = re.compile(r"^(?:\d{2}|2[AaBb])\d{3}$")
 
 
@@ -264,7 +264,7 @@ def _value(field: Field, element: dict[str, Any]) -> str:
 
 
 def _check(field: Field, raw: str, today: date) -> str | None:
-    if field.widget == "patient" and not _PATIENT.match(raw):
+    if field.widget == "patient" and not PATIENT_CODE.match(raw):
         return text("slack.form.error.patient_format")
     if field.widget == "commune" and not _INSEE.match(raw):
         return text("slack.form.error.commune_format")

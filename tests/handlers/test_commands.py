@@ -298,3 +298,13 @@ def test_a_referral_sent_again_with_a_different_fact_is_refused_and_changes_noth
     assert again.status is Status.ERROR and "annuler" in again.title
     [entry] = convo.repo.entries(SITE, EntryKind.REFERRAL)
     assert entry.under_3 is False
+
+
+def test_a_patient_code_without_a_digit_is_refused_as_a_possible_name_and_not_echoed(
+    convo: Conversation,
+) -> None:
+    reply = convo.ask(f"adressage Dupont 2025-09-10 had={HAD} site={SITE}")
+    assert reply.status is Status.ERROR and "au moins un chiffre" in reply.title
+    rendered = " ".join([reply.title, *reply.body]).upper()
+    assert "DUPONT" not in rendered
+    assert convo.repo.entries(SITE, EntryKind.REFERRAL) == []
