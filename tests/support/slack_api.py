@@ -7,8 +7,9 @@ response_url that points back here) are exercised end to end, without the intern
 Served:
 - Web API methods under /api/<method> (auth.test, chat.postMessage, chat.postEphemeral, chat.update,
   views.open/publish/update/push, users.info, conversations.open, files.getUploadURLExternal,
-  files.completeUploadExternal); a bad token gets `invalid_auth` like Slack, an unknown method
-  `unknown_method`;
+  files.completeUploadExternal, and apps.connections.open with the app-level token, answering the URL of
+  a Socket Mode server on loopback: tests/support/slack_socket.py); a bad token gets `invalid_auth` like
+  Slack, an unknown method `unknown_method`;
 - /upload/<file_id>: the upload_url that files.getUploadURLExternal hands out (files_upload_v2's 2nd step);
 - /response/<name>: a response_url; what the bot posts there is recorded as a call named "response_url".
 """
@@ -51,6 +52,9 @@ class FakeSlackAPI:
     calls: list[Call] = field(default_factory=list)
     # Tests can make a method fail: {"views.open": "expired_trigger_id"}.
     failures: dict[str, str] = field(default_factory=dict)
+    # Socket Mode: apps.connections.open (called with the app-level token) answers `socket_url`.
+    app_token: str | None = None
+    socket_url: str | None = None
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _server: ThreadingHTTPServer | None = None
@@ -185,7 +189,8 @@ class FakeSlackAPI:
         authorization = http.headers.get("Authorization") or ""
         token = authorization.removeprefix("Bearer ").strip() or str(params.get("token", ""))
         self._record(Call(method, params, path, body))
-        if token != self.token:
+        expected = self.app_token if method == "apps.connections.open" else self.token
+        if token != expected:
             answer: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
         elif method in self.failures:
             answer = {"ok": False, "error": self.failures[method]}
@@ -204,6 +209,7 @@ class FakeSlackAPI:
             "views.update": self._view,
             "views.push": self._view,
             "users.info": self._users_info,
+            "apps.connections.open": self._connections_open,
             "conversations.open": self._conversations_open,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
@@ -241,6 +247,11 @@ class FakeSlackAPI:
             return {"ok": False, "error": "invalid_trigger_id"}
         view_id = f"V{next(self._ids):09d}"
         return {"ok": True, "view": {**view, "id": view_id, "hash": f"h{view_id}", "team_id": TEAM_ID}}
+
+    def _connections_open(self, params: dict[str, Any]) -> dict[str, Any]:
+        if not self.socket_url:
+            return {"ok": False, "error": "not_allowed_token_type"}
+        return {"ok": True, "url": self.socket_url}
 
     def _users_info(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = str(params.get("user", ""))

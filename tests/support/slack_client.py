@@ -57,8 +57,15 @@ class SlackSender:
         **options: Any,
     ) -> Answer:
         """`/expe50 <text>` typed by `user_id` in a channel; its response_url is /response/<response_name>."""
+        form = self.slash_payload(text, user_id, trigger_id=trigger_id, response_name=response_name)
+        return self.send(urlencode(form), "application/x-www-form-urlencoded", **options)
+
+    def slash_payload(
+        self, text: str, user_id: str, *, trigger_id: str | None = None, response_name: str | None = None
+    ) -> dict[str, str]:
+        """The fields of a slash command (form-encoded over HTTP, the envelope's payload in Socket Mode)."""
         n = next(self._ids)
-        form = {
+        return {
             "token": "legacy-verification-token",
             "team_id": self.team_id,
             "team_domain": "expe50-test",
@@ -72,12 +79,19 @@ class SlackSender:
             "response_url": f"{self.response_url_base}{response_name or f'cmd{n}'}",
             "trigger_id": trigger_id or f"trigger.{n}.{time.time_ns()}",
         }
-        return self.send(urlencode(form), "application/x-www-form-urlencoded", **options)
 
     def block_action(
         self, user_id: str, action_id: str, value: str, *, container: str = "message", **options: Any
     ) -> Answer:
         """A click on a button (in a message or in App Home)."""
+        payload = self.block_action_payload(user_id, action_id, value, container=container)
+        return self.send(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **options
+        )
+
+    def block_action_payload(
+        self, user_id: str, action_id: str, value: str, *, container: str = "message"
+    ) -> dict[str, Any]:
         n = next(self._ids)
         payload: dict[str, Any] = {
             "type": "block_actions",
@@ -103,15 +117,21 @@ class SlackSender:
         else:
             payload["container"] = {"type": "view", "view_id": "V0HOME0001"}
             payload["view"] = {"id": "V0HOME0001", "type": "home", "callback_id": "", "private_metadata": ""}
-        return self.send(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **options
-        )
+        return payload
 
     def view_submission(
         self, user_id: str, view: dict[str, Any], values: dict[str, Any], **options: Any
     ) -> Answer:
         """Submit a modal the bot opened (`view` as recorded by views.open) with `values` as
         {block_id: {action_id: <value object>}} — see `text_value`, `date_value`, `select_value`."""
+        payload = self.view_submission_payload(user_id, view, values)
+        return self.send(
+            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **options
+        )
+
+    def view_submission_payload(
+        self, user_id: str, view: dict[str, Any], values: dict[str, Any]
+    ) -> dict[str, Any]:
         n = next(self._ids)
         submitted = {
             **view,
@@ -129,11 +149,13 @@ class SlackSender:
             "view": submitted,
             "response_urls": [],
         }
-        return self.send(
-            urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **options
-        )
+        return payload
 
     def app_home_opened(self, user_id: str, *, event_id: str | None = None, **options: Any) -> Answer:
+        envelope = self.app_home_opened_payload(user_id, event_id=event_id)
+        return self.send(json.dumps(envelope), "application/json", **options)
+
+    def app_home_opened_payload(self, user_id: str, *, event_id: str | None = None) -> dict[str, Any]:
         n = next(self._ids)
         envelope = {
             "token": "legacy-verification-token",
@@ -151,7 +173,7 @@ class SlackSender:
             },
             "authorizations": [{"team_id": self.team_id, "user_id": "U0BOT00001", "is_bot": True}],
         }
-        return self.send(json.dumps(envelope), "application/json", **options)
+        return envelope
 
     # -- transport -------------------------------------------------------------------------------------------
 
