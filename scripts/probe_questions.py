@@ -1,6 +1,6 @@
 """Print how the free-text answerer does on the probe table: correct, handed over although answerable, wrong.
 
-    .venv/bin/python scripts/probe_questions.py [-v]
+.venv/bin/python scripts/probe_questions.py [-v]
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.support.question_probe import judge, load_probe, summary  # noqa: E402
+from tests.support.question_probe import judge, load_probe, summary
 
 
 def main() -> None:
@@ -31,7 +31,10 @@ def main() -> None:
     for case, verdict in zip(cases, verdicts, strict=True):
         if verdict.kind != "correct" and (verbose or verdict.kind != "correct"):
             q = " ".join(str(case["q"]).split())[:90]
-            print(f"[{verdict.kind}] {q}\n    {'; '.join(verdict.problems)} topics={verdict.reply.data.get('topics')}")
+            print(
+                f"[{verdict.kind}] {q}\n    {'; '.join(verdict.problems)}"
+                f" topics={verdict.reply.data.get('topics')}"
+            )
             if verbose:
                 for line in verdict.reply.body:
                     print(f"      | {line[:160]}")

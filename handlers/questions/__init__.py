@@ -40,6 +40,8 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     }
     if not question.strip():
         return _handover(analysis, data, masked, "handover.empty")
+    if analysis.own_data:
+        return _handover(analysis, data, masked, "handover.own_data")
     if analysis.out_of_scope:
         data["out_of_scope"] = list(analysis.out_of_scope)
         return _handover(analysis, data, masked, "handover.out_of_scope")
@@ -92,6 +94,10 @@ def _handover(
     if key is not None:
         body.append(t(key))
     actions: list[Action] = []
+    if key == "handover.own_data":
+        years = [t for t in analysis.normalized.tokens if t.isdigit() and len(t) == 4]
+        actions = [Action(label=f"forfaits {y}", command=f"forfaits {y}") for y in years[:1]]
+        actions += [Action(label="forfaits", command="forfaits"), Action(label="bilan", command="bilan")]
     if analysis.suggestions and key == "handover.not_understood":
         labels = [label(s) for s in analysis.suggestions]
         body.append(t("handover.suggestions", items=labels))

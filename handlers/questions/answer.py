@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from handlers.questions.detect import Analysis
+from handlers.questions.topics import GLOSSARY
 from handlers.reply import Action, ReasonLine
 from rules.calendar import days_left, is_past, next_report
 from rules.month import Month
@@ -291,6 +292,10 @@ def _after_end(c: Composition) -> None:
 
 
 def _had_area(c: Composition) -> None:
+    zone = c.fact("had_zone_may_differ")
+    if zone and c.has("implantation", "meme", "distinct", "distincte", "different", "differente", "autre",
+                      "departement", "region", "territoire", "loin"):  # fmt: skip
+        c.say("had.zone_may_differ", zone)
     fact = c.fact("had_area")
     if fact:
         c.say("had.area", fact)
@@ -350,8 +355,23 @@ def _duration(c: Composition) -> None:
         c.say("dates.end", end, when=c.when(end))
 
 
+def _ami_published(c: Composition, regions: list[Any]) -> bool:
+    """'Quand a été publié l'AMI ?': the region's own publication date when we hold it."""
+    if not c.has("publie", "publication", "lance", "lancement", "ouverture", "ouvert", "paru", "sorti"):
+        return False
+    said = False
+    for region in regions:
+        for d in region.extra_deadlines:
+            if d.key.startswith("ami:") and d.key.endswith(":published"):
+                c.say("application.ami_published", d, region=region.name, due=d.due)
+                said = True
+    return said
+
+
 def _deadline(c: Composition) -> None:
     regions = [c.params.regions[k] for k in c.analysis.slots.regions]
+    if regions and _ami_published(c, regions):
+        return
     if regions:
         for region in regions:
             own = region.application()
@@ -386,6 +406,11 @@ def _late_rule(c: Composition) -> None:
 
 
 def _application_rules(c: Composition) -> None:
+    for key in c.analysis.slots.regions:
+        region = c.params.regions[key]
+        own = region.application()
+        if own is not None:
+            c.say("application.deadline", own, region=region.name, when=c.when(own))
     platform = c.fact("application_platform")
     if platform:
         c.say("application.platform", platform, url=platform.value)
@@ -400,14 +425,18 @@ def _application_contents(c: Composition) -> None:
     association = c.fact("association")
     platform = c.fact("application_platform")
     authorisations = c.fact("authorisations")
-    if authorisations:
+    contents = c.fact("application_file_contents")
+    if contents:
+        c.say("application.file_contents", contents, items=contents.value)
+    elif authorisations:
         c.say("application.contents", authorisations)
-    if association:
+    if association and not contents:
         c.say("eligibility.association", association, convention=association.value["convention"],
               protocol=association.value["same_legal_entity"])  # fmt: skip
     if platform:
         c.say("application.complete_signed", platform)
-    c.unknown("application_contents", "application.contents_detail_unknown")
+    if not contents:
+        c.unknown("application_contents", "application.contents_detail_unknown")
 
 
 def _selection_calendar(c: Composition) -> None:
@@ -420,7 +449,8 @@ def _selection_calendar(c: Composition) -> None:
     publication = c.fact("selection_publication")
     if publication:
         c.say("selection.publication", publication, month=_month_of(publication.value))
-    if c.has("quel", "qui", "liste", "nom", "laureat"):
+    asks_when = "date" in c.analysis.intents and not c.has("qui", "nom", "laureat")
+    if c.has("quel", "qui", "liste", "nom", "laureat") and not asks_when:
         c.unknown("selection_calendar", "selection.names_not_held")
 
 
@@ -490,7 +520,21 @@ def _report_line(c: Composition, d: Deadline) -> None:
     c.say(f"reports.{kind}", d, when=c.when(d), covers=list(d.covers))
 
 
+def _asks_recipient(c: Composition) -> bool:
+    text = c.analysis.normalized.text
+    return c.has("qui", "destinataire") or " a l ars" in text or "aupres de" in text
+
+
+def _recipients(c: Composition, initial: bool, followup: bool) -> None:
+    if initial and (fact := c.fact("initial_report_recipients")):
+        c.say("reports.initial_recipients", fact, items=fact.value)
+    if followup and (fact := c.fact("evaluation_data_to_ars")):
+        c.say("reports.followup_recipient", fact, recipient=fact.value)
+
+
 def _reports_overview(c: Composition) -> None:
+    if _asks_recipient(c):
+        _recipients(c, initial=True, followup=True)
     for d in c.deadlines_of("initial_report") + c.deadlines_of("followup_report"):
         _report_line(c, d)
     _next_report(c, quiet_if_none=False)
@@ -500,8 +544,12 @@ def _reports_overview(c: Composition) -> None:
 
 
 def _reports_initial(c: Composition) -> None:
+    if _asks_recipient(c):
+        _recipients(c, initial=True, followup=False)
     for d in c.deadlines_of("initial_report"):
         _report_line(c, d)
+    if "reports_contents" not in c.analysis.topics and c.analysis.scores.get("reports_contents", 0) >= 2:
+        _reports_contents(c)
     if c.has("premier") and not c.has("initial"):
         # "le premier rapport" may mean the first follow-up report: give it too.
         for d in c.deadlines_of("followup_report")[:1]:
@@ -509,6 +557,8 @@ def _reports_initial(c: Composition) -> None:
 
 
 def _reports_followup(c: Composition) -> None:
+    if _asks_recipient(c):
+        _recipients(c, initial=False, followup=True)
     followups = c.deadlines_of("followup_report")
     if c.has("deuxieme", "dernier", "2027") and not c.has("premier"):
         followups = followups[-1:]
@@ -540,8 +590,18 @@ def _reports_next(c: Composition) -> None:
 
 
 def _reports_contents(c: Composition) -> None:
-    wants_initial = c.has("initial", "entree") or "reports_initial" in c.analysis.scores
-    wants_followup = c.has("suivi", "activite", "annuel") or "reports_followup" in c.analysis.scores
+    years = {int(tok) for tok in c.analysis.normalized.tokens if tok.isdigit() and len(tok) == 4}
+    initial_years = {y for d in c.deadlines_of("initial_report") for y in d.covers}
+    followup_years = {y for d in c.deadlines_of("followup_report") for y in d.covers}
+    wants_initial = (
+        c.has("initial", "entree") or "reports_initial" in c.analysis.scores or bool(years & initial_years)
+    )
+    wants_followup = (
+        c.has("suivi", "annuel")
+        or "reports_followup" in c.analysis.scores
+        or bool(years & followup_years)
+        or (c.has("activite") and not years & initial_years)
+    )
     if not wants_initial and not wants_followup:
         wants_initial = wants_followup = True
     if wants_initial and (fact := c.fact("initial_report_contents")):
@@ -557,6 +617,12 @@ def _parliament(c: Composition) -> None:
 
 
 def _evaluation(c: Composition) -> None:
+    measures = c.fact("evaluation_measures")
+    if measures:
+        c.say("evaluation.measures", measures, items=measures.value)
+    times = c.fact("evaluation_report_times")
+    if times:
+        c.say("evaluation.report_times", times)
     for d in c.deadlines_of("initial_report") + c.deadlines_of("followup_report"):
         _report_line(c, d)
     _parliament(c)
@@ -582,6 +648,8 @@ def _legal_texts(c: Composition) -> None:
     for entry in entries:
         if entry.confidence != Confidence.INFERENCE:
             sources.setdefault(entry.source.text, entry.source)
+    if c.has("montant", "forfait", "320", "120", "euro"):
+        c.say("legal.amounts_text", p.inclusion_amount, text=p.inclusion_amount.source.cite())
     c.body.append(t("legal.texts", items=sorted(sources)))
     for source in sources.values():
         c.reasons.append(ReasonLine(t("legal.cited", text=source.cite()), source, Confidence.TEXT, "info"))
@@ -592,10 +660,19 @@ def _identifiers(c: Composition) -> None:
     if asked_nir:
         c.say("identifiers.nir")
     if c.has("finess") or not asked_nir:
+        fmt = c.fact("finess_format")
+        if fmt:
+            v = fmt.value
+            c.say("identifiers.finess_format", fmt, length=v["length"], corsica=v["corsica"],
+                  department_digits=v["department_digits"], overseas=v["overseas_prefix"])  # fmt: skip
+        key = c.fact("finess_check_key")
+        if key and c.has("cle", "luhn", "controle", "verifier", "verifie", "valide", "calcul", "calculer"):
+            c.say("identifiers.finess_key", key)
         fact = c.fact("multi_site")
-        if fact:
+        if fact and c.has("site", "candidature", "candidat", "rapport", "multisite"):
             c.say("eligibility.multi_site", fact)
-        c.unknown("identifiers", "identifiers.finess_format_unknown")
+        if not fmt:
+            c.unknown("identifiers", "identifiers.finess_format_unknown")
 
 
 def _contact(c: Composition) -> None:
@@ -622,13 +699,6 @@ def _glossary(c: Composition) -> None:
         return
     for word in known:
         c.body.append(t(f"glossary.{word}"))
-
-
-# Acronyms the glossary templates explain (questions.glossary.<word>): vocabulary, not rules.
-GLOSSARY = (
-    "had", "hdj", "tmsc", "ars", "dgos", "mig", "fir", "fiss", "cpom", "finess", "ami", "smr", "mco", "nir",
-    "espic", "clcc", "has", "lfss",
-)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------- article 51
@@ -702,7 +772,42 @@ def _art51_funding(c: Composition) -> None:
         c.say("art51.funding", fact, funds=fact.value)
 
 
+def _had_tariff(c: Composition) -> None:
+    """Tariffs we do not hold: what the rules say about them, then an honest hand-over for the figures."""
+    billing = c.fact("had_billing")
+    if billing:
+        c.say("forfait.had_billing", billing)
+    p = c.params
+    c.say("forfait.cap_monthly", p.monthly_cap_rule, monthly=p.monthly_amount.value)
+    c.unknown("had_tariff", "forfait.tariffs_unknown")
+
+
+def _calendar(c: Composition) -> None:
+    _start(c)
+    to_dgos = c.deadline("selection:list_to_dgos")
+    if to_dgos:
+        c.say("selection.list_to_dgos", to_dgos, when=c.when(to_dgos))
+    for d in c.deadlines_of("initial_report") + c.deadlines_of("followup_report"):
+        _report_line(c, d)
+    end = c.deadline("experiment:end")
+    if end:
+        c.say("dates.end", end, when=c.when(end))
+    _next_report(c, quiet_if_none=True)
+
+
+def _applications_national(c: Composition) -> None:
+    fact = c.fact("national_applications")
+    if fact is None:
+        c.unknown("applications_national", "unknown.generic")
+        return
+    c.say("selection.national_applications", fact, applications=fact.value["applications"],
+          clcc=fact.value["clcc"])  # fmt: skip
+
+
 COMPOSERS: dict[str, Composer] = {
+    "had_tariff": _had_tariff,
+    "calendar": _calendar,
+    "applications_national": _applications_national,
     "forfait_amounts": _amounts,
     "forfait_inclusion": _inclusion,
     "forfait_monthly": _monthly,

@@ -14,16 +14,20 @@ from typing import TYPE_CHECKING
 from handlers.questions.normalize import Normalized, normalize
 from handlers.questions.slots import MONTH_WORDS, Slots, find_slots
 from handlers.questions.topics import (
+    GLOSSARY,
+    NEUTRAL_WORDS,
     TOPIC_BY_ID,
     Cue,
     Family,
     Intent,
     compile_cues,
     compiled_against,
+    compiled_definition_cues,
     compiled_markers,
     compiled_out_of_scope,
     compiled_topics,
     intents,
+    matches,
     ordinary,
     prefixes,
     score,
@@ -42,6 +46,11 @@ SECONDARY_SHARE = 0.7
 MAX_TOPICS = 3
 # Each word of the question we cannot place lowers what the best score must reach.
 UNKNOWN_WORD_PENALTY = 1.8
+# Below ANSWER_THRESHOLD, a topic is still answered when every word is understood and it scores at least
+# DOMINANT_FLOOR and DOMINANCE times the runner-up.
+DOMINANT_FLOOR = 1.5
+DOMINANCE = 2.0
+STRONG_CUE = 1.5
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,7 @@ class Analysis:
     slots: Slots
     confidence: float
     mixed_families: bool = False
+    own_data: bool = False  # asks about the establishment's own figures (data, not rules)
     notes: dict[str, object] = field(default_factory=dict)
 
 
@@ -87,6 +97,8 @@ def analyse(question: str, params: Parameters) -> Analysis:
 
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
+    strong: set[str] = set()  # topics matched by at least one strong cue
+    trapped = False  # a cue that pulls away from a topic matched: the wording is a known trap
     against = compiled_against()
     for topic_id, cues in compiled_topics().items():
         topic = TOPIC_BY_ID[topic_id]
@@ -97,6 +109,9 @@ def analyse(question: str, params: Parameters) -> Analysis:
             continue
         minus, _ = score(against[topic_id], tokens)
         value -= minus
+        trapped = trapped or minus > 0
+        if any(cue.weight >= STRONG_CUE and matches(cue, tokens) for cue in cues):
+            strong.add(topic_id)
         if found_intents & set(topic.intents):
             value += INTENT_BONUS
         scores[topic_id] = value
@@ -127,15 +142,39 @@ def analyse(question: str, params: Parameters) -> Analysis:
         )
     )
 
+    if family == "art50":
+        _glossary_bonus(scores, tokens, vocab)
+    own_data = _asks_own_data(norm.text)
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     best = ranked[0][1] if ranked else 0.0
-    needed = ANSWER_THRESHOLD + UNKNOWN_WORD_PENALTY * max(0, len(unknown) - _tolerated(len(focus_tokens)))
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    extra_unknown = max(0, len(unknown) - _tolerated(len(focus_tokens)))
+    needed = ANSWER_THRESHOLD + UNKNOWN_WORD_PENALTY * extra_unknown
+    # A short question whose every word we understand, with one topic far ahead of any other, is answered
+    # even if it names its subject with a single cue ("sur quoi porte l'évaluation ?").
+    if (
+        not unknown
+        and not trapped
+        and ranked
+        and ranked[0][0] in strong
+        and best >= DOMINANT_FLOOR
+        and best >= DOMINANCE * second
+    ):
+        needed = min(needed, best)
     chosen: list[str] = []
-    if ranked and best >= needed and oos_score < 2.0:
+    if ranked and best >= needed and oos_score < 2.0 and not own_data:
         for topic_id, value in ranked:
             if value < max(ANSWER_THRESHOLD, SECONDARY_SHARE * best) or len(chosen) == MAX_TOPICS:
                 break
             chosen.append(topic_id)
+        chosen = chosen or [ranked[0][0]]
+        # A more specific topic that scored on its own beats the general one it refines, even when the
+        # general one scored higher ("le forfait mensuel est versé à chaque injection ?").
+        for topic_id, value in ranked:
+            if topic_id in chosen or value < ANSWER_THRESHOLD or len(chosen) == MAX_TOPICS:
+                continue
+            if any(c in TOPIC_BY_ID[topic_id].supersedes for c in chosen):
+                chosen.append(topic_id)
         superseded = {s for t in chosen for s in TOPIC_BY_ID[t].supersedes}
         chosen = [t for t in chosen if t not in superseded] or chosen[:1]
     if chosen and _asks_what_topics_cannot_give(focus_tokens, chosen):
@@ -145,6 +184,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
     if oos_score >= 2.0:
         confidence = min(confidence, 0.2)
     return Analysis(
+        own_data=own_data,
         question=" ".join(question.split()),
         normalized=norm,
         family=family,
@@ -194,6 +234,37 @@ def _proper_names(text: str) -> set[str]:
         if word[0].isupper() and not word.isupper():
             names.update(normalize(word).tokens)
     return names
+
+
+# Questions about the establishment's own figures ("combien avons-nous touché en 2025", "le montant versé à
+# mon établissement l'an dernier", "combien de patients ont été inclus"): the rules cannot answer them; the
+# data can (the forfaits / bilan commands), so they are handed over with that pointer.
+_OWN_DATA_RE = re.compile(
+    r"\b(?:avons|avon|avez|ont|a)(?: nous| vous| t il| t elle| t on)? (?:ete |deja |eu |bien )?"
+    r"(?:touche|percu|recu|encaisse|verse|paye|inclu|inclus|adresse|facture|obtenu)\b"
+    r"|\b(?:verse|paye|percu|recu|touche)e? (?:a|par) (?:mon|notre|nos|l) etablissement\b"
+    r"|\b(?:l an dernier|l annee derniere|l an passe|l annee passee|cette annee jusqu ici)\b"
+    r"|\b(?:mon|notre) (?:dossier|candidature) (?:a t il|a t elle|est il|est elle|a|est)"
+    r" (?:ete )?(?:retenu|accepte|selectionne|refuse|rejete)\b"
+)
+
+
+def _asks_own_data(text: str) -> bool:
+    return _OWN_DATA_RE.search(text) is not None
+
+
+def _glossary_bonus(
+    scores: dict[str, float], tokens: tuple[str, ...], vocab: frozenset[str] | set[str]
+) -> None:
+    """'c'est quoi un CPOM', 'TMSC = ?', 'ça veut dire quoi HAD': an acronym we explain, asked alone or with
+    a definition cue, is a glossary question first."""
+    named = [t for t in tokens if t in GLOSSARY]
+    if len(named) != 1:
+        return
+    content = [t for t in tokens if t not in NEUTRAL_WORDS and t not in GLOSSARY]
+    defining = score(compiled_definition_cues(), tokens)[0] > 0
+    if not content or (defining and len(content) <= 3):
+        scores["glossary"] = max(scores.values(), default=0.0) + 1.0
 
 
 def _prefix_known(token: str) -> bool:

@@ -42,6 +42,7 @@ _VERBS = """
     voir vois voyons
     obtenir obtient obtenu
     beneficier beneficie
+    publier publie publiee publies publiees paru parue sortir sorti sortie
     valoir vaut
     exister existe existent
     permettre permet

@@ -109,6 +109,9 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
         if nxt in {"san", "sans"} and i > 0 and tokens[i - 1] in {"dont", "avec", "et"}:
             months_without = value
         elif nxt == "mois":
+            later = tokens[i + 3] if i + 3 < len(tokens) else ""
+            if (after == "plus" and later == "tard") or after in {"apres", "apre"}:
+                continue  # "3 mois plus tard": a delay, not a number of months of care
             if after in {"san", "sans"} or (
                 after in {"d", "de"}
                 and i + 3 < len(tokens)

@@ -93,7 +93,8 @@ TOPICS: tuple[Topic, ...] = (
             "120": 2.0,
             "chaque mois": 1.0,
             "par mois": 1.0,
-            "mois d apres": 1.5,
+            "mois d apres": 2.0,
+            "combien & par mois": 1.5,
             "mois de suivi": 1.0,
             "autres mois": 1.5,
             "mois ulterieur": 2.0,
@@ -114,6 +115,7 @@ TOPICS: tuple[Topic, ...] = (
             "sans chimiotherapie": 3.0,
             "aucune administration": 3.0,
             "aucune injection": 3.0,
+            "aucune perfusion": 3.0,
             "pas d administration": 3.0,
             "pas de chimiotherapie": 2.0,
             "pas d injection": 3.0,
@@ -159,7 +161,7 @@ TOPICS: tuple[Topic, ...] = (
             "115": 2.5,
             "par injection": 2.0,
             "par administration": 2.0,
-            "chaque injection": 2.0,
+            "chaque injection": 2.5,
             "chaque administration": 2.0,
             "chaque seance": 2.0,
             "par cure": 2.0,
@@ -172,9 +174,13 @@ TOPICS: tuple[Topic, ...] = (
             "2 injection": 1.0,
             "3 injection": 1.0,
             "4 injection": 1.0,
+            "2 forfait": 2.0,
+            "3 forfait": 2.0,
+            "4 forfait": 2.0,
+            "plusieurs forfait": 2.0,
         },
         intents=("amount", "yesno"),
-        supersedes=("forfait_amounts",),
+        supersedes=("forfait_amounts", "forfait_monthly"),
     ),
     Topic(
         "forfait_recipient",
@@ -229,13 +235,16 @@ TOPICS: tuple[Topic, ...] = (
             "plafonne & inclusion": 2.0,
             "limite & inclusion": 1.0,
             "maximum & inclusion": 1.0,
+            "plafon* & premier mois": 2.5,
+            "limite & premier mois": 2.0,
         },
         intents=("yesno", "amount"),
         supersedes=("forfait_inclusion", "forfait_monthly", "forfait_amounts"),
     ),
     Topic(
         "forfait_cap_monthly",
-        {
+        against={"premier mois": 2.0, "inclusion": 2.0},
+        cues={
             "forfait & plafonne": 1.0,
             "forfait & plafond": 1.0,
             "difference": 1.5,
@@ -252,6 +261,8 @@ TOPICS: tuple[Topic, ...] = (
             "hdj moins had": 2.5,
             "moins le tarif": 2.0,
             "maximum & mensuel": 1.0,
+            "limite & forfait & mensuel": 2.5,
+            "limite au montant": 1.5,
         },
         intents=("yesno", "amount"),
         supersedes=("forfait_monthly", "forfait_amounts"),
@@ -311,6 +322,9 @@ TOPICS: tuple[Topic, ...] = (
             "annee suivante": 2.5,
             "l annee d apres": 2.5,
             "delai de paiement": 3.0,
+            "quelle annee & paye": 2.0,
+            "quelle annee & verse": 2.0,
+            "quelle annee & forfait": 1.5,
             "delai de versement": 3.0,
             "recevoir l argent": 2.5,
             "argent": 1.0,
@@ -601,6 +615,10 @@ TOPICS: tuple[Topic, ...] = (
             "deux had": 1.0,
             "exclusif": 2.0,
             "exclusivite": 2.0,
+            "2 etablissement": 2.5,
+            "deux etablissement": 2.5,
+            "partenaire & deux": 1.5,
+            "a la fois": 1.0,
         },
         intents=("count", "yesno"),
     ),
@@ -670,6 +688,8 @@ TOPICS: tuple[Topic, ...] = (
             "quand s acheve": 2.0,
             "acheve": 1.5,
             "date butoir": 0.5,
+            "fin & experimentation": 1.0,
+            "fin de l experimentation": 1.0,
         },
         intents=("date",),
     ),
@@ -685,7 +705,7 @@ TOPICS: tuple[Topic, ...] = (
             "pendant combien": 2.5,
             "longtemps": 1.5,
         },
-        intents=("count",),
+        intents=("count", "date"),
     ),
     Topic(
         "application_deadline",
@@ -740,8 +760,15 @@ TOPICS: tuple[Topic, ...] = (
             "manque": 1.0,
             "signe": 1.5,
             "signature": 1.5,
-            "signer": 1.5,
+            "signer": 2.0,
+            "qui & sign*": 2.0,
             "directeur": 1.0,
+            "ou & depos* & dossier": 3.0,
+            "ou & depos* & candidature": 3.0,
+            "ou & envoyer & dossier": 3.0,
+            "dossier & envoye": 1.5,
+            "dossier & pris en compte": 1.5,
+            "etudie": 1.0,
             "plateforme": 3.0,
             "demarche simplifiee": 3.0,
             "ou deposer": 3.0,
@@ -764,7 +791,7 @@ TOPICS: tuple[Topic, ...] = (
             "plusieurs fois": 1.0,
             "modifier": 1.0,
         },
-        intents=("how",),
+        intents=("how", "who"),
     ),
     Topic(
         "application_contents",
@@ -784,12 +811,17 @@ TOPICS: tuple[Topic, ...] = (
             "dossier de candidature": 1.0,
             "dossier & contenu": 2.0,
             "dossier & quoi": 1.0,
+            "joindre & dossier": 3.0,
+            "joindre au": 2.0,
+            "accord & had & dossier": 2.0,
         },
         intents=("what",),
     ),
     Topic(
         "selection_calendar",
-        {
+        # "c'est ce qui a été retenu ?" asks whether a design was chosen, not who was selected.
+        against={"ce qui a ete retenu": 4.0, "ce qui est retenu": 4.0},
+        cues={
             "comite de selection": 3.0,
             "comite": 1.5,
             "jury": 2.5,
@@ -959,6 +991,9 @@ TOPICS: tuple[Topic, ...] = (
             "accord": 1.0,
             "partenariat": 1.5,
             "formalis*": 1.5,
+            "changement": 1.5,
+            "modification": 1.5,
+            "signaler": 1.0,
         },
         intents=("yesno", "what"),
         supersedes=("eligibility_overview",),
@@ -983,6 +1018,9 @@ TOPICS: tuple[Topic, ...] = (
             "2 site": 3.0,
             "etablissement secondaire": 2.0,
             "antenne": 1.5,
+            "site multiple": 3.0,
+            "site & candidat*": 2.0,
+            "site & separement": 2.0,
         },
         intents=("yesno", "count"),
         supersedes=("max_per_region", "application_deadline", "application_rules"),
@@ -1003,8 +1041,9 @@ TOPICS: tuple[Topic, ...] = (
             "bilan": 1.0,
             "evaluation & rapport": 0.5,
             "rendre": 0.5,
+            "destinataire": 1.5,
         },
-        intents=("date", "what"),
+        intents=("date", "what", "who"),
     ),
     Topic(
         "reports_initial",
@@ -1018,7 +1057,7 @@ TOPICS: tuple[Topic, ...] = (
             "rapport de depart": 2.5,
             "premier rapport": 1.2,
         },
-        intents=("date", "what"),
+        intents=("date", "what", "who"),
         supersedes=("reports_overview",),
     ),
     Topic(
@@ -1036,8 +1075,9 @@ TOPICS: tuple[Topic, ...] = (
             "rapport intermediaire": 2.0,
             "rapport & annee": 0.8,
             "premier rapport": 1.0,
+            "rapport & n1": 1.5,
         },
-        intents=("date", "what"),
+        intents=("date", "what", "who"),
         supersedes=("reports_overview",),
     ),
     Topic(
@@ -1060,6 +1100,8 @@ TOPICS: tuple[Topic, ...] = (
             "qu est ce qu on doit": 1.0,
             "reste": 1.0,
         },
+        # A report named by its rank or kind is asked about itself, not about whichever comes next.
+        against={"premier": 2.0, "deuxieme": 2.0, "initial": 2.0, "dernier": 2.0},
         intents=("date",),
         supersedes=("reports_overview", "reports_initial", "reports_followup"),
     ),
@@ -1095,6 +1137,11 @@ TOPICS: tuple[Topic, ...] = (
             "taux d occupation": 1.0,
             "cible": 1.5,
             "objectif annuel": 2.0,
+            "declarer": 2.0,
+            "declare": 2.0,
+            "quel rapport": 1.0,
+            "dans quel rapport": 2.5,
+            "smr": 1.5,
         },
         intents=("what",),
         supersedes=("reports_overview", "reports_initial", "reports_followup"),
@@ -1125,6 +1172,9 @@ TOPICS: tuple[Topic, ...] = (
             "effet": 1.0,
             "depense": 1.0,
             "assurance maladie": 1.0,
+            "porte l evaluation": 2.0,
+            "evaluation & mesure": 1.5,
+            "evaluation & porte": 1.5,
         },
         intents=("what",),
     ),
@@ -1174,6 +1224,10 @@ TOPICS: tuple[Topic, ...] = (
             "reglementation": 2.0,
             "reglementaire": 2.0,
             "juridique": 1.0,
+            "quel arrete": 2.0,
+            "quel decret": 2.0,
+            "arrete & fixe": 1.5,
+            "repose": 1.0,
         },
         intents=("what",),
     ),
@@ -1198,7 +1252,8 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "contact",
-        {
+        against={"joindre au": 3.0, "joindre & dossier": 3.0},
+        cues={
             "contact": 2.5,
             "contacter": 2.5,
             "joindre": 2.0,
@@ -1230,6 +1285,56 @@ TOPICS: tuple[Topic, ...] = (
             "qu est ce que": 0.5,
         },
         intents=("what",),
+    ),
+    Topic(
+        "had_tariff",
+        {
+            "tarif & had": 2.0,
+            "tarif had": 1.0,
+            "tarif de l had": 2.0,
+            "tarif d had": 2.0,
+            "montant du tarif": 2.0,
+            "combien facture l had": 3.0,
+            "had & facture & combien": 2.0,
+            "tarif hdj": 1.0,
+            "grille tarifaire": 2.0,
+        },
+        intents=("amount",),
+        supersedes=("forfait_recipient", "forfait_cap_monthly", "forfait_amounts"),
+    ),
+    Topic(
+        "calendar",
+        {
+            "date cle": 3.0,
+            "calendrier": 2.5,
+            "echeancier": 3.0,
+            "planning": 2.5,
+            "retroplanning": 3.0,
+            "grande etape": 3.0,
+            "etape": 1.5,
+            "chronologie": 3.0,
+            "toute les date": 3.0,
+            "les date": 1.0,
+        },
+        intents=("date",),
+        supersedes=("dates_start", "dates_end", "reports_overview"),
+    ),
+    Topic(
+        "applications_national",
+        {
+            "national": 1.5,
+            "au national": 2.0,
+            "niveau national": 2.0,
+            "france entiere": 2.5,
+            "en france": 1.0,
+            "ont candidate": 2.5,
+            "ont postule": 2.5,
+            "combien & candidature": 1.5,
+            "nombre de candidature": 2.5,
+            "146": 3.0,
+        },
+        intents=("count",),
+        supersedes=("max_per_region", "application_deadline"),
     ),
     # --- article 51 -----------------------------------------------------------------------------------------
     Topic(
@@ -1387,8 +1492,7 @@ OUT_OF_SCOPE: dict[str, float] = {
     "ordonnance": 2.0, "responsabilite": 3.0, "contentieux": 3.0, "litige": 3.0, "avocat": 3.0,
     "tribunal": 3.0, "penalite": 3.0, "sanction": 3.0, "indu": 3.0, "rgpd": 3.0, "cnil": 3.0,
     "assurance responsabilite": 3.0, "mot de passe": 3.0, "identifiant de connexion": 3.0, "bug": 2.0,
-    "ehpad": 3.0, "cumul*": 3.0, "t2a": 2.0, "ghs": 3.0, "ght": 2.0, "tarif de l had": 2.0,
-    "montant du tarif": 2.0, "combien facture l had": 3.0, "combien coute": 2.0, "cout": 1.5,
+    "ehpad": 3.0, "cumul*": 3.0, "t2a": 2.0, "ghs": 3.0, "ght": 2.0, "combien coute": 2.0, "cout": 1.5,
     "rentable": 3.0, "rentabilite": 3.0, "bourse": 3.0, "ordinateur": 3.0, "imprimante": 3.0,
     "recours": 2.0, "contester": 3.0, "contestation": 3.0, "refus": 1.5, "refuse": 1.5,
 }  # fmt: skip
@@ -1531,6 +1635,20 @@ def compiled_markers(family: Family) -> tuple[Cue, ...]:
 @cache
 def compiled_intents() -> dict[Intent, tuple[Cue, ...]]:
     return {intent: compile_cues(dict.fromkeys(cues, 1.0)) for intent, cues in INTENT_CUES.items()}
+
+
+# Acronyms the glossary templates explain (questions.glossary.<word>): vocabulary, not rules.
+GLOSSARY = (
+    "had", "hdj", "tmsc", "ars", "dgos", "mig", "fir", "fiss", "cpom", "finess", "ami", "smr", "mco", "nir",
+    "espic", "clcc", "has", "lfss",
+)  # fmt: skip
+
+_DEFINITION_CUES = ("c est quoi", "veut dire", "signifie", "definition", "qu est ce", "signification", "quoi")
+
+
+@cache
+def compiled_definition_cues() -> tuple[Cue, ...]:
+    return compile_cues(dict.fromkeys(_DEFINITION_CUES, 1.0))
 
 
 @cache

@@ -1,0 +1,49 @@
+"""The probe set (questions_probe.yaml): realistic questions never used to write the lexicons' first version;
+every one must get its expected status, say what it must and never what it must not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from handlers.reply import Status
+from tests.support.question_probe import judge, load_probe
+
+PROBE = load_probe()
+
+
+def _case_id(case: dict[str, Any]) -> str:
+    return " ".join(str(case["q"]).split())[:60]
+
+
+@pytest.mark.parametrize("case", PROBE, ids=[_case_id(c) for c in PROBE])
+def test_probe_question(case: dict[str, Any]) -> None:
+    verdict = judge(case)
+    said = "\n".join(verdict.reply.body)
+    assert verdict.kind == "correct", f"{verdict.kind}: {'; '.join(verdict.problems)}\n{said}"
+
+
+def test_probe_is_broad() -> None:
+    """At least 150 questions, of which at least 30 expect a hand-over (out of scope, unsettled, data)."""
+    assert len(PROBE) >= 150
+    handovers = [
+        c
+        for c in PROBE
+        if Status.UNKNOWN.value in (c["status"] if isinstance(c["status"], list) else [c["status"]])
+    ]
+    assert len(handovers) >= 30
+
+
+def test_answers_in_the_probe_cite_sources() -> None:
+    """Every probe question answered with rules cites at least one source (acronyms, the NIR warning and an
+    ARS mailbox, which are vocabulary, the bot's own privacy rule and region data, excepted)."""
+    for case in PROBE:
+        reply = judge(case).reply
+        if reply.status == Status.UNKNOWN or reply.data["topics"] in (
+            ["glossary"],
+            ["identifiers"],
+            ["contact"],
+        ):
+            continue
+        assert reply.sources, case["q"]
