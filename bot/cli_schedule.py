@@ -35,6 +35,7 @@ from bot.scheduler import (
 )
 from handlers.context import Context
 from handlers.digest import WaitingQuestion
+from handlers.mail_status import MailFailure, read_failures, read_waiting
 from handlers.reminders import PARIS, Status
 from store.schedule_ledger import ScheduleLedger
 from templates import text
@@ -112,18 +113,11 @@ def _forfaits(ctx: Context) -> Any:
 
 
 def _waiting(ctx: Context) -> list[WaitingQuestion]:
-    try:
-        from store.mailbox import Mailbox
-    except ImportError:
-        return []
-    out = []
-    for handover in Mailbox(ctx.repo.database).open_handovers():
-        try:
-            since: datetime | None = datetime.fromisoformat(handover.at)
-        except (TypeError, ValueError):
-            since = None
-        out.append(WaitingQuestion(handover.reference, handover.subject, since))
-    return out
+    return read_waiting(ctx.repo.database)
+
+
+def _failures(ctx: Context) -> list[MailFailure]:
+    return read_failures(ctx.repo.database)
 
 
 def build_service(ctx: Context, settings: Settings, *, clock: Any = None) -> ScheduleService:
@@ -146,6 +140,7 @@ def build_service(ctx: Context, settings: Settings, *, clock: Any = None) -> Sch
         completeness=_completeness(ctx),
         forfaits_of=_forfaits(ctx),
         waiting=lambda: _waiting(ctx),
+        failures=lambda: _failures(ctx),
         region_name=lambda key: ctx.params.regions[key].name if key in ctx.params.regions else key,
         store_lock=ctx.lock,
     )

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from handlers.digest import Digest, SiteDigest
+from handlers.mail_status import failure_line, waiting_line
 from handlers.reminders import PARIS, DeadlineReminder, EntryReminder, SiteReadiness, Status, Why
 from handlers.reply import Action
 from rules.parameters import Deadline
@@ -237,15 +238,12 @@ def digest_message(digest: Digest, region_name: str | None = None) -> Outgoing:
         "rows": rows,
         "waiting_heading": text("reminders.digest.waiting"),
         "no_waiting": text("reminders.digest.no_waiting"),
-        "waiting": [
-            text(
-                "reminders.digest.waiting_line",
-                reference=q.reference,
-                subject=q.subject,
-                since=date_fr(q.since.astimezone(PARIS)) if q.since else "",
-            )
-            for q in digest.waiting
-        ],
+        "waiting": [waiting_line(q) for q in digest.waiting],
+        "waiting_how": text("reminders.digest.waiting_how"),
+        "failures_heading": text("reminders.digest.failures"),
+        "no_failures": text("reminders.digest.no_failures"),
+        "failures": [failure_line(f) for f in digest.failures],
+        "failures_note": text("reminders.digest.failures_note"),
         "deadlines_heading": text("reminders.digest.deadlines"),
         "no_deadlines": text("reminders.digest.no_deadlines"),
         "deadlines": [

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 
 from bot.schedule_messages import Outgoing, deadline_message, digest_message, entry_message
 from handlers.digest import Digest, DigestSettings, ForfaitsOf, WaitingQuestion, plan_digests
+from handlers.mail_status import MailFailure
 from handlers.reminders import (
     PARIS,
     Completeness,
@@ -257,6 +258,7 @@ class ScheduleService:
         completeness: Completeness | None = None,
         forfaits_of: ForfaitsOf | None = None,
         waiting: Callable[[], Sequence[WaitingQuestion]] = lambda: (),
+        failures: Callable[[], Sequence[MailFailure]] = lambda: (),
         region_name: Callable[[str | None], str | None] = lambda region: region,
         lock: threading.Lock | None = None,
         store_lock: AbstractContextManager[Any] | None = None,
@@ -269,6 +271,7 @@ class ScheduleService:
         self.completeness = completeness
         self.forfaits_of = forfaits_of
         self.waiting = waiting
+        self.failures = failures
         self.region_name = region_name
         # One lock for every scheduled job: a job that finds it taken skips this round (the next tick, or the
         # running one, covers it) instead of queueing a second run of the same work.
@@ -293,6 +296,7 @@ class ScheduleService:
             self.waiting(),
             self.forfaits_of,
             self.config.digest,
+            self.failures(),
         )
 
     def reminder_messages(self, plan: ReminderPlan, *, all_of_the_day: bool = False) -> list[Outgoing]:

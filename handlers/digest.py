@@ -1,10 +1,11 @@
 """The weekly digest for ARS agents: per site of the region, referrals this week and this year against the
-target, administrations logged, forfaits due so far this year; the mailbox questions waiting for a human; the
-coming deadlines.
+target, administrations logged, forfaits due so far this year; the mailbox questions waiting for a human (with
+the reference an agent answers them by); the mail that failed since the previous digest (incoming messages
+given up, outgoing ones the outbox gave up on: metadata and reason, never the text); the coming deadlines.
 
-Pure: `now`, the records, the forfait totals and the waiting questions are inputs. The period is the seven
-days that end the day before the digest's day (Monday 08:00 -> the Monday to Sunday before), and the year is
-the year of the period's last day, so a digest sent on Monday 4 January 2027 still reports on 2026.
+Pure: `now`, the records, the forfait totals, the waiting questions and the failures are inputs. The period
+is the seven days that end the day before the digest's day (Monday 08:00 -> the Monday to Sunday before), and
+the year is the year of the period's last day: a digest sent on Monday 4 January 2027 still reports on 2026.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from handlers.mail_status import MailFailure, failures_between
+from handlers.mail_status import WaitingQuestion as WaitingQuestion  # re-exported: the scheduler's import
 from handlers.reminders import PARIS, ScheduleStore, Status, at_paris, closes_at, reminded
 from rules.parameters import Deadline
 from store.records import Entry, Member, Patient, Role, Site
@@ -73,13 +76,6 @@ class SiteDigest:
 
 
 @dataclass(frozen=True)
-class WaitingQuestion:
-    reference: str
-    subject: str  # written by the sender: untrusted text, escaped by the HTML template
-    since: datetime | None
-
-
-@dataclass(frozen=True)
 class ComingDeadline:
     deadline: Deadline
     days_left: int
@@ -96,6 +92,7 @@ class Digest:
     sites: tuple[SiteDigest, ...]
     waiting: tuple[WaitingQuestion, ...]
     deadlines: tuple[ComingDeadline, ...]
+    failures: tuple[MailFailure, ...] = ()  # given up since the previous digest
 
     @property
     def totals(self) -> SiteDigest | None:
@@ -186,12 +183,15 @@ def plan_digests(
     waiting: Sequence[WaitingQuestion],
     forfaits_of: ForfaitsOf | None = None,
     settings: DigestSettings | None = None,
+    failures: Sequence[MailFailure] = (),
 ) -> list[Digest]:
     """The digest of the latest scheduled instant for every ARS agent with an email address (status SENT when
-    the outbox already holds it)."""
+    the outbox already holds it). Failures are those given up in the week before the digest's instant, so
+    consecutive digests list each once."""
     settings = settings or DigestSettings()
     at = digest_instant(now, settings)
     period = period_before(at)
+    failed = failures_between(failures, at - timedelta(days=7), at)
     patients: dict[str, list[Patient]] = {}
     out: list[Digest] = []
     for member in sorted(store.members(), key=lambda m: m.member_id):
@@ -217,6 +217,7 @@ def plan_digests(
                 sites=tuple(lines),
                 waiting=tuple(waiting),
                 deadlines=coming_deadlines(deadlines, member.region, now, settings),
+                failures=failed,
             )
         )
     return out

@@ -54,6 +54,8 @@ class FailedMail:
     attempts: int
     at: str
     final: bool  # given up: will not be retried
+    sender: str | None = None  # when the message could be decoded that far
+    subject: str = ""  # NIR and dates masked; empty when the message held a patient identifier
 
 
 def handover_reference(message_id: str, length: int = 6) -> str:
@@ -116,8 +118,19 @@ class Mailbox:
 
     # ---- failures --------------------------------------------------------------------------------------
 
-    def record_failure(self, message_id: str, reason: str, now: datetime) -> FailedMail:
-        """Count a failed attempt; the last allowed one marks the message processed ("failed")."""
+    def record_failure(
+        self,
+        message_id: str,
+        reason: str,
+        now: datetime,
+        *,
+        sender: str | None = None,
+        subject: str = "",
+    ) -> FailedMail:
+        """Count a failed attempt; the last allowed one marks the message processed ("failed").
+
+        `sender` and `subject` let the agents recognise the message in the digest; the caller has masked
+        the subject (never the body: it is not stored)."""
         with self._db.batch():
             doc = self._failures.find_one(message_id=message_id)
             attempts = 1 if doc is None else int(doc["attempts"]) + 1
@@ -128,6 +141,8 @@ class Mailbox:
                 "attempts": attempts,
                 "at": now.isoformat(),
                 "final": final,
+                "sender": sender,
+                "subject": subject[:300],
             }
             if doc is None:
                 self._failures.insert(fields)
@@ -135,13 +150,10 @@ class Mailbox:
                 self._failures.update(doc["_id"], fields)
             if final:
                 self.record_processed(message_id, "failed", reason[:300], now)
-        return FailedMail(message_id, reason[:300], attempts, now.isoformat(), final)
+        return _failed(fields)
 
     def failures(self) -> list[FailedMail]:
-        return [
-            FailedMail(doc["message_id"], doc["reason"], int(doc["attempts"]), doc["at"], bool(doc["final"]))
-            for doc in self._failures.all()
-        ]
+        return [_failed(doc) for doc in self._failures.all()]
 
     # ---- hand-overs ----------------------------------------------------------------------------------
 
@@ -214,6 +226,18 @@ class Mailbox:
 
 def _count_key(sender: str, now: datetime) -> str:
     return f"{sender.lower()}|{now.astimezone(PARIS).date().isoformat()}"
+
+
+def _failed(doc: dict[str, Any]) -> FailedMail:
+    return FailedMail(
+        message_id=doc["message_id"],
+        reason=doc["reason"],
+        attempts=int(doc["attempts"]),
+        at=doc["at"],
+        final=bool(doc["final"]),
+        sender=doc.get("sender"),  # absent from records written before it was kept
+        subject=doc.get("subject") or "",
+    )
 
 
 def _handover(doc: dict[str, Any]) -> Handover:

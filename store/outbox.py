@@ -38,7 +38,8 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.parser import HeaderParser
+from email.policy import SMTP, default
 from email.utils import format_datetime, getaddresses, parseaddr
 from typing import Any
 
@@ -65,6 +66,13 @@ class OutboxItem:
     next_try: str | None  # ISO datetime; None: as soon as possible
     last_error: str | None
     sent_at: str | None
+    failed_at: str | None = None  # ISO (UTC) instant the outbox gave up
+
+    @property
+    def subject(self) -> str:
+        """The decoded Subject header (for listings of failures; the body is never shown)."""
+        parsed = HeaderParser(policy=default).parsestr(self.raw, headersonly=True)
+        return str(parsed.get("Subject", "") or "")
 
     @property
     def data(self) -> bytes:
@@ -194,6 +202,7 @@ class Outbox:
                 "attempts": attempts,
                 "next_try": None if give_up else _utc(now + delay),
                 "last_error": error[:500],
+                "failed_at": _utc(now) if give_up else None,
             },
         )
 
@@ -209,6 +218,11 @@ class Outbox:
         self._table.update(doc["_id"], fields)
 
 
+def failed_items(db: Database) -> list[OutboxItem]:
+    """The items given up, read without an Outbox (readers that never send have no sender address)."""
+    return [_item(doc) for doc in db.table(schema.OUTBOX).find(state=FAILED)]
+
+
 def _item(doc: dict[str, Any]) -> OutboxItem:
     return OutboxItem(
         key=doc["key"],
@@ -221,4 +235,5 @@ def _item(doc: dict[str, Any]) -> OutboxItem:
         next_try=doc["next_try"],
         last_error=doc["last_error"],
         sent_at=doc["sent_at"],
+        failed_at=doc.get("failed_at"),
     )

@@ -20,7 +20,7 @@ from typing import Any
 
 from bot.render.email import bodies, build_reply, refusal_reply
 from bot.render.slack import escape
-from handlers import mail_guard, mail_reply
+from handlers import health_data, mail_guard, mail_reply
 from handlers.mail_message import IncomingMail, header_hash_id, parse
 from handlers.reply import Reply
 from store.mailbox import Mailbox
@@ -68,6 +68,7 @@ class MailProcessor:
     def process(self, raw: bytes, now: datetime) -> Processed:
         """Handle one raw message; never raises (a failure is recorded and returned as "failed"/"retry")."""
         message_id = header_hash_id(raw)
+        mail: IncomingMail | None = None
         try:
             mail = parse(raw, self.max_bytes)
             message_id = mail.message_id
@@ -81,7 +82,8 @@ class MailProcessor:
             reason = f"{type(error).__name__}"
             log.exception("mail: could not process %s", message_id)
             try:
-                failure = self.mailbox.record_failure(message_id, reason, now)
+                sender, subject = _recognisable(mail)
+                failure = self.mailbox.record_failure(message_id, reason, now, sender=sender, subject=subject)
             except Exception:
                 log.exception("mail: could not record the failure of %s", message_id)
                 return Processed(message_id, "retry", reason)
@@ -162,3 +164,12 @@ class MailProcessor:
             self.notify(message)
         except Exception:
             log.exception("mail: could not notify the agents")
+
+
+def _recognisable(mail: IncomingMail | None) -> tuple[str | None, str]:
+    """What lets an agent find a failed message in the mailbox: its sender and its subject, the subject with
+    NIR-like numbers and dates masked, and dropped when the message held a patient identifier."""
+    if mail is None:
+        return None, ""
+    subject = "" if mail.identifier else health_data.redact(mail.subject)
+    return mail.sender, subject

@@ -6,6 +6,7 @@ Other areas add their commands by adding one import line here.
 from handlers.commands import (  # noqa: F401
     calendar,
     care,
+    courriels,
     eligibility,
     help,
     question,
