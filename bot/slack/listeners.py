@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
 from bot.render.slack import FORM_ACTION, RUN_ACTION, reply_message, simple_message
-from bot.slack import forms
+from bot.slack import forms, report_form
 from bot.slack.backend import SlackBackend
 from bot.slack.deferral import defer
 from bot.slack.deliveries import RecentDeliveries, delivery_key, is_retry
@@ -54,6 +54,7 @@ class Listeners:
         app.action(re.compile(rf"^{re.escape(RUN_ACTION)}"))(self.on_run_button)
         app.action(re.compile(rf"^{re.escape(FORM_ACTION)}"))(self.on_form_button)
         app.view(re.compile(rf"^{re.escape(forms.CALLBACK_PREFIX)}"))(self.on_form_submit)
+        app.view(report_form.CALLBACK_ID)(self.on_report_submit)
         app.event("app_home_opened")(self.on_home_opened)
         app.error(self.on_error)
 
@@ -70,6 +71,9 @@ class Listeners:
         typed = str(body.get("text") or "").strip()
         response_url = str(body.get("response_url", ""))
         now = self.clock()
+        if report_form.wants_form(typed):
+            self._open_report_form(client, str(body.get("trigger_id", "")), user, typed, now, response_url)
+            return
         words = typed.split()
         form = forms.form_for(fold(words[0])) if len(words) == 1 else None
         if form is not None and self.backend.may_use_form(user, form.name, now):
@@ -134,8 +138,12 @@ class Listeners:
             value = json.loads(((body.get("actions") or [{}])[0]).get("value") or "{}")
         except ValueError:
             value = {}
-        form = forms.form_for(str(value.get("form", "")))
         response_url = str(body.get("response_url") or "")
+        if value.get("form") == report_form.FORM_NAME:
+            command = str(value.get("command") or "")
+            self._open_report_form(client, str(body.get("trigger_id", "")), user, command, now, response_url)
+            return
+        form = forms.form_for(str(value.get("form", "")))
         if form is None or not self.backend.may_use_form(user, form.name, now):
             # The typed command gives the refusal (who to ask for access) in the same words as everywhere.
             reply = self.backend.dispatch(Request(user, str(value.get("command") or ""), "slack", now))
@@ -167,6 +175,33 @@ class Listeners:
             message = simple_message(text("slack.form.unavailable", usage=usage))
             self._deliver(message, user, client, str(meta.get("response_url") or ""))
 
+    def _open_report_form(
+        self, client: WebClient, trigger_id: str, user: str, command: str, now: datetime, response_url: str
+    ) -> None:
+        """The report form: its fields come from the command itself (`rapport saisir <rapport>` alone lists
+        them), so a refusal (no right, no site) is the command's own answer, in the same words."""
+        reply = self.backend.dispatch(Request(user, command, "slack", now))
+        if not report_form.can_open(reply):
+            self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
+            return
+        view = report_form.modal(reply, {"response_url": response_url or None, "user": user})
+        try:
+            client.views_open(trigger_id=trigger_id, view=view)
+        except Exception as error:  # an expired trigger: the typed listing says how to enter the fields
+            log.warning("views.open failed: %s", _slack_error(error))
+            self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
+
+    def on_report_submit(
+        self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        view = body.get("view") or {}
+        user = str((body.get("user") or {}).get("id", ""))
+        submission = report_form.read(view)
+        if submission.errors:
+            ack(response_action="errors", errors=submission.errors)
+            return
+        self._submit(ack, body, client, context, user, submission.command, lambda reply: submission.fields[0])
+
     def on_form_submit(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         view = body.get("view") or {}
         form = forms.form_for(str(view.get("callback_id", "")).removeprefix(forms.CALLBACK_PREFIX))
@@ -179,12 +214,35 @@ class Listeners:
         if submission.errors:
             ack(response_action="errors", errors=submission.errors)
             return
+        self._submit(
+            ack,
+            body,
+            client,
+            context,
+            user,
+            submission.command,
+            lambda reply: forms.error_field(form, str(reply.data.get("error") or "")),
+        )
+
+    def _submit(
+        self,
+        ack: Ack,
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        user: str,
+        command: str,
+        error_field: Callable[[Reply], str],
+    ) -> None:
+        """Run a form's command and acknowledge: with the handler's refusal on `error_field(reply)` (the
+        modal stays open), or closing the modal and answering where the form was asked for."""
+        view = body.get("view") or {}
         try:
             meta = json.loads(view.get("private_metadata") or "{}")
         except ValueError:
             meta = {}
         response_url = str(meta.get("response_url") or "")
-        request = Request(user, submission.command, "slack", now, delivery_id=context.get("delivery_id"))
+        request = Request(user, command, "slack", self.clock(), delivery_id=context.get("delivery_id"))
         future = self.executor.submit(self.backend.dispatch, request)
         try:
             reply = future.result(timeout=self.ack_budget)
@@ -193,8 +251,7 @@ class Listeners:
             future.add_done_callback(lambda done: self._answer_later(done, user, client, response_url))
             return
         if reply.status in (Status.ERROR, Status.DENIED):
-            field = forms.error_field(form, str(reply.data.get("error") or ""))
-            ack(response_action="errors", errors={field: _error_text(reply)})
+            ack(response_action="errors", errors={error_field(reply): _error_text(reply)})
             return
         ack()
         self._later(

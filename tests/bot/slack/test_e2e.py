@@ -8,11 +8,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.slack.backend import HandlersBackend
 from store.records import EntryKind
+from store.report_fields import ReportFieldStore
 from tests.bot.slack.conftest import SlackRig, start_rig
 from tests.support.conversation import DEFAULT_NOW, HAD, SITE, Conversation
 from tests.support.slack_api import FakeSlackAPI
@@ -181,3 +183,84 @@ def test_a_forged_request_changes_nothing(world: World) -> None:
     )
     assert (forged.status, stale.status) == (401, 401)
     assert world.convo.repo.entries(SITE, EntryKind.REFERRAL) == []
+
+
+COORD = "U0COORD"
+
+
+def report_inputs(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {b["block_id"]: b for b in view["blocks"] if b["type"] == "input"}
+
+
+def stored_fields(world: World) -> dict[str, str]:
+    values = ReportFieldStore(world.convo.repo.database).values(SITE, "initial")
+    return {name: entered.value for name, entered in values.items()}
+
+
+def test_the_report_form_opens_prefilled_refuses_a_wrong_value_next_to_its_field_then_saves(
+    world: World,
+) -> None:
+    assert world.convo.ask(f"rapport saisir initial patients_tmsc_2023=95 site={SITE}", as_=COORD).ok
+    world.rig.send.slash("rapport saisir initial", COORD, response_name="report-here")
+    view = world.rig.api.wait_for("views.open")[0].params["view"]
+    assert view["callback_id"] == "expe50.report_fields"
+    inputs = report_inputs(view)
+    # One input per field people enter, with the current value, the suggestion, and who fills it in.
+    assert {"organisation", "convention", "patients_tmsc_2023", "taux_occupation_hdj_2024"} <= set(inputs)
+    assert inputs["patients_tmsc_2023"]["element"]["initial_value"] == "95"
+    assert "HAD Rouen" in inputs["convention"]["element"]["initial_value"]
+    assert "proposée par le bot" in inputs["convention"]["hint"]["text"]
+    assert inputs["organisation"]["element"]["multiline"] is True
+    assert "coordination" in inputs["organisation"]["hint"]["text"]
+
+    wrong = world.rig.send.view_submission(
+        COORD,
+        view,
+        {
+            "organisation": {"value": text_value("Réunion hebdomadaire")},
+            "patients_tmsc_2024": {"value": text_value("cent vingt")},
+            "taux_occupation_hdj_2023": {"value": text_value("500")},
+        },
+    )
+    body = wrong.json()
+    assert body["response_action"] == "errors"
+    assert set(body["errors"]) == {"patients_tmsc_2024", "taux_occupation_hdj_2023"}
+    assert "nombre entier" in body["errors"]["patients_tmsc_2024"]
+    assert "cent vingt" not in json.dumps(body, ensure_ascii=False)  # not echoed
+    assert stored_fields(world) == {"patients_tmsc_2023": "95"}  # nothing changed
+
+    organisation = "Réunion « RCP » hebdomadaire avec l’HAD,\nastreinte partagée"
+    saved = world.rig.send.view_submission(
+        COORD,
+        view,
+        {
+            "organisation": {"value": text_value(organisation)},
+            "convention": {"value": text_value(inputs["convention"]["element"]["initial_value"])},
+            "patients_tmsc_2023": {"value": text_value("95")},  # unchanged: not sent again
+            "patients_tmsc_2024": {"value": text_value("1 120")},
+            "taux_occupation_hdj_2023": {"value": text_value("82,5")},
+        },
+    )
+    assert (saved.status, saved.body) == (200, "")
+    stored = stored_fields(world)
+    assert stored["patients_tmsc_2024"] == "1120"
+    assert stored["taux_occupation_hdj_2023"] == "82.5"
+    # The dispatcher reads typographic quotes as straight ones; the line break and the words survive.
+    assert stored["organisation"] == 'Réunion " RCP " hebdomadaire avec l\'HAD,\nastreinte partagée'
+    assert "HAD Rouen" in stored["convention"]  # the suggestion, confirmed by submitting it
+    [answer] = world.rig.api.wait_for_response("report-here")
+    dump = blocks_text(answer.params)
+    assert "1 120" in dump and "avait déjà" not in dump
+
+
+def test_the_report_button_opens_the_form_and_a_reader_gets_the_refusal(world: World) -> None:
+    draft = world.rig.ask("rapport initial", COORD)
+    [actions] = [b for b in draft["blocks"] if b["type"] == "actions"]
+    [fill] = [e for e in actions["elements"] if "report_fields" in e["value"]]
+    world.rig.send.block_action(COORD, fill["action_id"], fill["value"])
+    view = world.rig.api.wait_for("views.open")[0].params["view"]
+    assert view["callback_id"] == "expe50.report_fields"
+    # An ARS agent reads reports but does not fill them in: the command's refusal, no form.
+    refused = world.rig.ask(f"rapport saisir initial site={SITE}", ARS)
+    assert refused["blocks"][0]["text"]["text"].startswith(":no_entry:")
+    assert len(world.rig.api.calls_to("views.open")) == 1
