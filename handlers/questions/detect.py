@@ -15,7 +15,6 @@ from handlers.questions.normalize import Normalized, normalize
 from handlers.questions.slots import MONTH_WORDS, Slots, find_slots
 from handlers.questions.topics import (
     GLOSSARY,
-    NEUTRAL_WORDS,
     TOPIC_BY_ID,
     Cue,
     Family,
@@ -98,7 +97,6 @@ def analyse(question: str, params: Parameters) -> Analysis:
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
     strong: set[str] = set()  # topics matched by at least one strong cue
-    trapped = False  # a cue that pulls away from a topic matched: the wording is a known trap
     against = compiled_against()
     for topic_id, cues in compiled_topics().items():
         topic = TOPIC_BY_ID[topic_id]
@@ -109,7 +107,6 @@ def analyse(question: str, params: Parameters) -> Analysis:
             continue
         minus, _ = score(against[topic_id], tokens)
         value -= minus
-        trapped = trapped or minus > 0
         if any(cue.weight >= STRONG_CUE and matches(cue, tokens) for cue in cues):
             strong.add(topic_id)
         if found_intents & set(topic.intents):
@@ -152,10 +149,11 @@ def analyse(question: str, params: Parameters) -> Analysis:
     needed = ANSWER_THRESHOLD + UNKNOWN_WORD_PENALTY * extra_unknown
     # A short question whose every word we understand, with one topic far ahead of any other, is answered
     # even if it names its subject with a single cue ("sur quoi porte l'évaluation ?").
+    pointed = found_intents & {"amount", "date", "who", "count"}
     if (
         not unknown
-        and not trapped
         and ranked
+        and pointed <= set(TOPIC_BY_ID[ranked[0][0]].intents)
         and ranked[0][0] in strong
         and best >= DOMINANT_FLOOR
         and best >= DOMINANCE * second
@@ -249,6 +247,13 @@ _OWN_DATA_RE = re.compile(
 )
 
 
+_DEFINITION_TEXT = """
+    c est ce que qu quoi veut dire signifie signification definition le la les l un une d de du des ca
+    exactement svp s il vous plait stp mot sigle acronyme abreviation au juste difference entre et ou
+"""
+_DEFINITION_WORDS = frozenset(_DEFINITION_TEXT.split())
+
+
 def _asks_own_data(text: str) -> bool:
     return _OWN_DATA_RE.search(text) is not None
 
@@ -258,12 +263,14 @@ def _glossary_bonus(
 ) -> None:
     """'c'est quoi un CPOM', 'TMSC = ?', 'ça veut dire quoi HAD': an acronym we explain, asked alone or with
     a definition cue, is a glossary question first."""
-    named = [t for t in tokens if t in GLOSSARY]
-    if len(named) != 1:
+    named = set(t for t in tokens if t in GLOSSARY)
+    if not 1 <= len(named) <= 2:
         return
-    content = [t for t in tokens if t not in NEUTRAL_WORDS and t not in GLOSSARY]
+    # Only the words of a definition question may surround the acronym ("c'est quoi un CPOM ?"): any other
+    # word ("le forfait, c'est pour l'HAD ou pour nous ?") makes it a question about something else.
+    content = [t for t in tokens if t not in _DEFINITION_WORDS and t not in GLOSSARY]
     defining = score(compiled_definition_cues(), tokens)[0] > 0
-    if not content or (defining and len(content) <= 3):
+    if not content and (defining or len(tokens) <= 2):
         scores["glossary"] = max(scores.values(), default=0.0) + 1.0
 
 
@@ -287,7 +294,13 @@ def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found:
     if (slots.month_range or slots.month_count) and (money_asked or both_counts):
         scores["forfait_compute"] = scores.get("forfait_compute", 0.0) + 4.0
     if slots.age_years is not None or slots.age_months is not None:
-        scores["children"] = scores.get("children", 0.0) + 1.0
+        young = slots.age_months is not None or (slots.age_years or 0) < 18
+        scores["children"] = scores.get("children", 0.0) + (2.5 if young else 1.0)
+    if slots.sessions_in_month is not None:
+        # "2 perfs en novembre", "3 injections dans le mois": how the fee counts sessions.
+        scores["forfait_per_session"] = scores.get("forfait_per_session", 0.0) + 2.0
+    if slots.had_count is not None:
+        scores["had_partners"] = scores.get("had_partners", 0.0) + 2.0
     if slots.regions and "application_deadline" in scores:
         scores["application_deadline"] += 0.8
 

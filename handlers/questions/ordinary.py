@@ -67,7 +67,7 @@ _ADJECTIVES = """
     possible impossible necessaire obligatoire exact exacte correct correcte bon bonne mauvais
     concerne concernee concernes concernees prevu prevue prevus prevues exige exigee
     actuel actuelle officiel officielle habituel habituelle normal normale
-    chacun chacune tel telle tels telles quelconque
+    chacun chacune tel telle tels telles quelconque demi demie moitie
     """
 
 _GENERIC_NOUNS = """

@@ -37,6 +37,8 @@ class Slots:
     months_without: int | None = None  # "un mois sans injection"
     age_years: int | None = None  # "un enfant de 2 ans"
     age_months: int | None = None  # "un bebe de 18 mois"
+    sessions_in_month: int | None = None  # "2 perfs en novembre" (two or more sessions)
+    had_count: int | None = None  # "4 HAD partenaires" (two or more)
 
 
 def _number(token: str) -> int | None:
@@ -100,11 +102,21 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
     months_without = None
     age_years = None
     age_months = None
+    sessions = None
+    had_count = None
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         after = tokens[i + 2] if i + 2 < len(tokens) else ""
         value = _number(token)
         if value is None:
+            continue
+        if value >= 2 and nxt in _SESSION_WORDS:
+            sessions = value
+        if value >= 2 and nxt == "had":
+            had_count = value
+        # "moins de 3 ans" states the rule's threshold, not the patient's age.
+        threshold = i >= 2 and tokens[i - 2] in {"moins", "moin", "plus"} and tokens[i - 1] in {"de", "d"}
+        if threshold:
             continue
         if nxt in {"san", "sans"} and i > 0 and tokens[i - 1] in {"dont", "avec", "et"}:
             months_without = value
@@ -122,7 +134,7 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
                 age_months = value
             elif month_count is None:
                 month_count = value
-        elif nxt in {"an", "ans"} and _age_context(tokens, i):
+        elif nxt in {"an", "ans"} and (_age_context(tokens, i) or (i > 0 and tokens[i - 1] in {"a", "age"})):
             age_years = value
     return Slots(
         regions=find_regions(tokens, params),
@@ -132,7 +144,12 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
         months_without=months_without,
         age_years=age_years,
         age_months=age_months,
+        sessions_in_month=sessions,
+        had_count=had_count,
     )
+
+
+_SESSION_WORDS = frozenset({"injection", "perfusion", "administration", "seance", "cure", "passage"})
 
 
 def _age_context(tokens: tuple[str, ...], index: int) -> bool:

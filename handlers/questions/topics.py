@@ -42,6 +42,7 @@ TOPICS: tuple[Topic, ...] = (
         against={"maximum": 1.5, "minimum": 1.5, "par an": 1.0},
         cues={
             "c est quoi & forfait": 1.5,
+            "c est quoi & remuneration": 1.5,
             "comment & forfait & calcule": 1.5,
             "forfait": 1.0,
             "montant": 1.0,
@@ -199,6 +200,13 @@ TOPICS: tuple[Topic, ...] = (
             "paye a": 1.5,
             "a qui": 1.2,
             "had ou etablissement": 2.0,
+            "had ou pour nous": 2.0,
+            "ou pour nous": 2.0,
+            "pour nous ou": 2.0,
+            "est une had": 2.0,
+            "sommes une had": 2.0,
+            "had & toucher": 1.5,
+            "had & percevoir": 1.5,
             "etablissement ou had": 2.0,
             "had & touche": 1.5,
             "had & percoit": 1.5,
@@ -298,6 +306,9 @@ TOPICS: tuple[Topic, ...] = (
             "rapport & retard": 3.0,
             "rapport & oubli*": 3.0,
             "rapport & pas envoye": 3.0,
+            "rapport & perd*": 3.0,
+            "paye en": 2.0,
+            "verse en": 2.0,
             "que se passe": 0.5,
             "rapport & paye": 2.5,
             "rapport & payer": 2.5,
@@ -533,6 +544,8 @@ TOPICS: tuple[Topic, ...] = (
             "apres la fin": 2.5,
             "apres fevrier 2028": 3.0,
             "apres 2028": 3.0,
+            "fevrier 2028": 2.0,
+            "janvier 2028": 1.0,
             "apres le 5 fevrier": 3.0,
             "mars 2028": 2.5,
             "au dela de": 1.5,
@@ -1206,7 +1219,9 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "legal_texts",
-        {
+        # "ça s'arrête quand" is about the end, not about an arrêté.
+        against={"s arrete": 1.5, "on arrete": 1.5},
+        cues={
             "texte": 2.0,
             "decret": 2.0,
             "arrete": 1.2,
