@@ -83,7 +83,12 @@ class MailWatcher:
         self.timing = timing or WatchTiming()
         self.keyword = keyword
         self.jitter = jitter
-        self.connections = 0  # successful logins so far (tests and logs)
+        # What happened so far, for the logs and the tests (read from other threads: plain ints, no lock).
+        self.connections = 0  # successful logins
+        self.disconnections = 0  # connections (or attempts) that ended in an error: BYE, timeout, EOF, ...
+        self.last_error: str | None = None  # the exception name of the latest disconnection
+        self.idles = 0  # IDLE commands sent
+        self.renewals = 0  # IDLEs ended by the renewal timer (nothing announced meanwhile)
         self.synced = threading.Event()  # set after each completed catch-up
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -110,6 +115,8 @@ class MailWatcher:
                 self._connect()
                 self._watch()
             except Exception as error:  # BYE, EOF, timeout, auth, protocol: all mean "reconnect later"
+                self.disconnections += 1
+                self.last_error = type(error).__name__
                 self._failures += 1
                 delay = self._backoff(self._failures)
                 log.warning("imap: disconnected (%s); reconnecting in %.1f s", type(error).__name__, delay)
@@ -148,9 +155,10 @@ class MailWatcher:
         self._select()
         self.catch_up()
         self._failures = 0
-        renew = min(self.timing.renew_seconds, MAX_RENEW_SECONDS)
+        renew = self.renew_interval
         while not self._stop.is_set():
             client.idle()
+            self.idles += 1
             started = time.monotonic()
             changed = False
             while not self._stop.is_set() and time.monotonic() - started < renew:
@@ -163,8 +171,14 @@ class MailWatcher:
             # DONE waits for the server's tagged answer: on a dead link the socket timeout raises here.
             client.idle_done()
             if not changed:
+                self.renewals += 1
                 client.noop()
             self.catch_up()
+
+    @property
+    def renew_interval(self) -> float:
+        """Seconds between IDLE renewals: the configured value, never more than 10 minutes."""
+        return min(self.timing.renew_seconds, MAX_RENEW_SECONDS)
 
     def _require(self) -> IMAPClient:
         if self._client is None:

@@ -64,6 +64,8 @@ class MailBot:
         *,
         notify: Callable[[str], None] | None = None,
         daily_limit: int = 3,
+        timing: WatchTiming = FAST,
+        imap_port: int | None = None,  # where the watcher connects (a proxy), when not the account's port
     ) -> None:
         self.account = account
         self.db = Database.open(db_path, schema_version=schema.SCHEMA_VERSION)
@@ -86,8 +88,9 @@ class MailBot:
             on_enqueue=self.worker.wake,
         )
         self.desk = MailDesk(self.mailbox, self.outbox, self.processor.sender, self.worker.wake)
-        settings = ImapSettings(account.host, account.port, account.user, account.password, ssl=False)
-        self.watcher = MailWatcher(settings, self.processor, self.mailbox, clock, timing=FAST)
+        port = imap_port or account.port
+        settings = ImapSettings(account.host, port, account.user, account.password, ssl=False)
+        self.watcher = MailWatcher(settings, self.processor, self.mailbox, clock, timing=timing)
 
     def start(self, *, worker: bool = True) -> MailBot:
         self.watcher.start()
