@@ -17,6 +17,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.slack.backend import SlackBackend
+from bot.slack.home_refresh import DEFAULT_INTERVAL
 from bot.slack.listeners import Listeners
 from bot.slack.settings import SlackSettings
 
@@ -40,6 +41,7 @@ def build_app(
     clock: Callable[[], datetime] = paris_now,
     ack_budget: float = 2.0,
     workers: int = 32,
+    home_interval: float = DEFAULT_INTERVAL,
 ) -> App:
     """The Bolt app. It calls `auth.test` once (Bolt checks the token at start), so a wrong token fails
     here, at start-up, rather than at the first command."""
@@ -54,7 +56,9 @@ def build_app(
         name="expe50",
     )
     executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="expe50-slack")
-    Listeners(backend=backend, clock=clock, executor=executor, ack_budget=ack_budget).register(app)
+    Listeners(
+        backend=backend, clock=clock, executor=executor, ack_budget=ack_budget, home_interval=home_interval
+    ).register(app)
     return app
 
 

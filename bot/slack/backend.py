@@ -15,7 +15,9 @@ from typing import Protocol
 
 from handlers.context import Context
 from handlers.dispatch import dispatch
+from handlers.errors import UserError
 from handlers.home import Home, home_summary
+from handlers.parsing import split_verb, tokenize
 from handlers.registry import registry
 from handlers.reply import Reply, Request
 from handlers.scope import can_write
@@ -56,6 +58,11 @@ class SlackBackend(Protocol):
 
     def delivery_seen(self, delivery_id: str) -> bool:
         """Whether a change was already recorded for this delivery (persisted: survives a restart)."""
+        ...
+
+    def writes(self, command: str) -> bool:
+        """Whether `command` (the /expe50 text) is a command that changes the store (its App Home is then
+        published again)."""
         ...
 
 
@@ -109,3 +116,10 @@ class HandlersBackend:
     def delivery_seen(self, delivery_id: str) -> bool:
         with self._lock:
             return self._ctx.repo.delivery_seen(delivery_id)
+
+    def writes(self, command: str) -> bool:
+        try:
+            spec, _ = split_verb(registry, tokenize(command))
+        except UserError:
+            return False
+        return spec is not None and spec.writes

@@ -13,10 +13,11 @@ import base64
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -30,6 +31,7 @@ from bot.slack.backend import SlackBackend
 from bot.slack.deferral import defer
 from bot.slack.deliveries import RecentDeliveries, delivery_key, is_retry
 from bot.slack.home import home_view
+from bot.slack.home_refresh import DEFAULT_INTERVAL, HomeRefresher
 from handlers.reply import Reply, Request, Status
 from handlers.values import fold
 from templates import text
@@ -46,8 +48,23 @@ class Listeners:
     executor: Executor
     ack_budget: float = 2.0  # seconds; Slack's limit is 3 and the round trip needs some of it
     recent: RecentDeliveries | None = None
+    home_interval: float = DEFAULT_INTERVAL  # seconds between two refreshes of one member's App Home
+    homes: HomeRefresher = field(init=False)
 
     def register(self, app: App) -> None:
+        def schedule(delay: float, run: Callable[[], None]) -> None:
+            if delay <= 0:
+                self.executor.submit(run)
+            else:
+                timer = threading.Timer(delay, lambda: self.executor.submit(run))
+                timer.daemon = True
+                timer.start()
+
+        self.homes = HomeRefresher(
+            lambda user: self._publish_home({}, app.client, user),
+            interval=self.home_interval,
+            schedule=schedule,
+        )
         recent = self.recent or RecentDeliveries()
         app.middleware(_dedup_middleware(recent, self.backend))
         app.command(COMMAND)(self.on_command)
@@ -81,7 +98,7 @@ class Listeners:
             self._open_form(client, str(body.get("trigger_id", "")), form, user, now, meta)
             return
         request = Request(user, typed, "slack", now, delivery_id=delivery_id)
-        future = self.executor.submit(self.backend.dispatch, request)
+        future = self.executor.submit(self._dispatch, request)
         try:
             reply = future.result(timeout=self.ack_budget)
         except FutureTimeout:
@@ -91,6 +108,14 @@ class Listeners:
             return
         self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
         self._send_files(reply, user, client)
+
+    def _dispatch(self, request: Request) -> Reply:
+        """Run a member's command; after a change, their App Home is published again (in the background,
+        throttled), so the tab never shows figures older than what they just logged."""
+        reply = self.backend.dispatch(request)
+        if request.member_id and reply.ok and self.backend.writes(request.text):
+            self.homes.request(request.member_id)
+        return reply
 
     def _answer_later(self, done: Future[Reply], user: str, client: WebClient, response_url: str) -> None:
         try:
@@ -123,7 +148,7 @@ class Listeners:
     def _run_button(self, body: dict[str, Any], client: WebClient, delivery_id: str | None) -> None:
         user = str((body.get("user") or {}).get("id", ""))
         command = str(((body.get("actions") or [{}])[0]).get("value") or "")
-        reply = self.backend.dispatch(Request(user, command, "slack", self.clock(), delivery_id=delivery_id))
+        reply = self._dispatch(Request(user, command, "slack", self.clock(), delivery_id=delivery_id))
         self._deliver(reply_message(reply, forms.FORMS), user, client, str(body.get("response_url") or ""))
         self._send_files(reply, user, client)
 
@@ -243,7 +268,7 @@ class Listeners:
             meta = {}
         response_url = str(meta.get("response_url") or "")
         request = Request(user, command, "slack", self.clock(), delivery_id=context.get("delivery_id"))
-        future = self.executor.submit(self.backend.dispatch, request)
+        future = self.executor.submit(self._dispatch, request)
         try:
             reply = future.result(timeout=self.ack_budget)
         except FutureTimeout:

@@ -17,6 +17,7 @@ from slack_bolt import App
 
 from bot.slack.app import build_app, paris_now
 from bot.slack.backend import SlackBackend
+from bot.slack.home_refresh import DEFAULT_INTERVAL
 from bot.slack.server import SlackHTTPServer
 from bot.slack.settings import SlackSettings
 
@@ -66,9 +67,10 @@ def start_slack(
     *,
     clock: Callable[[], datetime] = paris_now,
     ack_budget: float = 2.0,
+    home_interval: float = DEFAULT_INTERVAL,
 ) -> SlackChannel:
     """Build the app and start serving in the background; returns at once."""
-    app = build_app(settings, backend, clock=clock, ack_budget=ack_budget)
+    app = build_app(settings, backend, clock=clock, ack_budget=ack_budget, home_interval=home_interval)
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode import SocketModeHandler
 

@@ -75,6 +75,9 @@ class StubBackend:
     def delivery_seen(self, delivery_id: str) -> bool:
         return delivery_id in self.seen
 
+    def writes(self, command: str) -> bool:
+        return command.split(maxsplit=1)[:1] in (["adressage"], ["administration"], ["fin"], ["annuler"])
+
 
 @dataclass
 class SlackRig:
@@ -95,7 +98,11 @@ class SlackRig:
 
 
 def start_rig(
-    api: FakeSlackAPI, backend: SlackBackend, ack_budget: float = 2.0, now: datetime = NOW
+    api: FakeSlackAPI,
+    backend: SlackBackend,
+    ack_budget: float = 2.0,
+    now: datetime = NOW,
+    home_interval: float = 5.0,
 ) -> SlackRig:
     settings = SlackSettings(
         bot_token=BOT_TOKEN,
@@ -104,7 +111,9 @@ def start_rig(
         http_host="127.0.0.1",
         http_port=0,
     )
-    channel = start_slack(settings, backend, clock=lambda: now, ack_budget=ack_budget)
+    channel = start_slack(
+        settings, backend, clock=lambda: now, ack_budget=ack_budget, home_interval=home_interval
+    )
     assert channel.url is not None
     sender = SlackSender(channel.url, SIGNING_SECRET, api.root + "/response/")
     return SlackRig(api, channel, sender, backend)

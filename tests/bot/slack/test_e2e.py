@@ -264,3 +264,30 @@ def test_the_report_button_opens_the_form_and_a_reader_gets_the_refusal(world: W
     refused = world.rig.ask(f"rapport saisir initial site={SITE}", ARS)
     assert refused["blocks"][0]["text"]["text"].startswith(":no_entry:")
     assert len(world.rig.api.calls_to("views.open")) == 1
+
+
+def test_a_members_write_republishes_their_app_home_and_a_read_does_not(world: World) -> None:
+    world.rig.channel.stop()  # the same bot, with a throttle short enough for a test
+    backend = HandlersBackend(world.convo.ctx)
+    world.rig = start_rig(world.rig.api, backend, now=DEFAULT_NOW, home_interval=0.2)
+    world.rig.ask("echeances", SAISIE)
+    world.rig.ask(f"adressage P-0042 2025-11-10 had={HAD} commune=76540 moins-de-3-ans=non", SAISIE)
+    [publish] = world.rig.api.wait_for("views.publish")
+    assert publish.params["user_id"] == SAISIE
+    assert "Adressages 2025*\\n1" in blocks_text(publish.params["view"])  # the referral just logged
+    # A write through a form, within the throttle's interval: published once more when it is over.
+    world.rig.send.slash("administration", SAISIE)
+    view = world.rig.api.wait_for("views.open")[0].params["view"]
+    world.rig.send.view_submission(
+        SAISIE,
+        view,
+        {
+            "patient": {"value": text_value("P-0042")},
+            "date": {"value": date_value("2025-11-12")},
+            "traitement": {"value": select_value("injectable")},
+        },
+    )
+    [first, again] = world.rig.api.wait_for("views.publish", 2)
+    assert again.at - first.at >= 0.15
+    assert "320,00 €" not in blocks_text(first.params["view"])
+    assert "320,00 €" in blocks_text(again.params["view"])  # November's inclusion forfait, now due
