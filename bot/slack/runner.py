@@ -17,6 +17,7 @@ from slack_bolt import App
 
 from bot.slack.app import build_app, paris_now
 from bot.slack.backend import SlackBackend
+from bot.slack.deliveries import RecentDeliveries
 from bot.slack.home_refresh import DEFAULT_INTERVAL
 from bot.slack.server import SlackHTTPServer
 from bot.slack.settings import SlackSettings
@@ -41,6 +42,31 @@ class SlackChannel:
             self.http.stop()
         if self.socket is not None:
             _close_socket_mode(self.socket)
+
+
+def _socket_mode_handler(app: App, app_token: str | None) -> Any:
+    """slack_bolt's Socket Mode handler (slack_sdk's built-in client: no extra dependency; it speaks ws://
+    to a loopback test server as well as wss:// to Slack), made to run an envelope once.
+
+    Slack may deliver an envelope again (after a reconnection, or when it thinks the acknowledgement was
+    lost): the same envelope id is acknowledged again and not run. An event re-sent under a new envelope
+    carries `retry_attempt`, which Bolt turns into the X-Slack-Retry-Num header that the delivery check
+    (bot/slack/deliveries.py) already handles, as in HTTP mode."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slack_sdk.socket_mode.request import SocketModeRequest
+    from slack_sdk.socket_mode.response import SocketModeResponse
+
+    envelopes = RecentDeliveries()
+
+    class OnceSocketModeHandler(SocketModeHandler):
+        def handle(self, client: Any, req: SocketModeRequest) -> None:
+            if not envelopes.first_time(req.envelope_id):
+                log.info("Socket Mode envelope delivered again: acknowledged without effect")
+                client.send_socket_mode_response(SocketModeResponse(envelope_id=req.envelope_id))
+                return
+            super().handle(client, req)
+
+    return OnceSocketModeHandler(app, app_token)
 
 
 def _close_socket_mode(handler: Any) -> None:
@@ -72,10 +98,8 @@ def start_slack(
     """Build the app and start serving in the background; returns at once."""
     app = build_app(settings, backend, clock=clock, ack_budget=ack_budget, home_interval=home_interval)
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
-
-        handler = SocketModeHandler(app, settings.app_token)
-        handler.connect()  # type: ignore[no-untyped-call]
+        handler = _socket_mode_handler(app, settings.app_token)
+        handler.connect()
         log.info("Slack connected in Socket Mode")
         return SlackChannel(app=app, socket=handler)
     server = SlackHTTPServer(app, settings.http_host, settings.http_port).start()

@@ -138,3 +138,39 @@ def test_expe50_run_with_an_app_token_answers_over_socket_mode(
         stop.set()
         runner.join(timeout=10)
     assert outcome == [0]
+
+
+def test_the_same_envelope_delivered_twice_is_acknowledged_twice_and_run_once(
+    socket_mode: SocketRig, stub: StubBackend
+) -> None:
+    connect(socket_mode, stub)
+    payload = socket_mode.payloads.slash_payload(
+        "administration P-0042 2025-10-13", MEMBER, response_name="once"
+    )
+    socket_mode.socket.send("slash_commands", payload, envelope_id="env-twice")
+    socket_mode.socket.send("slash_commands", payload, envelope_id="env-twice")
+    assert socket_mode.socket.wait_for_acks("env-twice", count=2) == [{"envelope_id": "env-twice"}] * 2
+    socket_mode.api.wait_for_response("once")
+    # A later command has been answered: a second run of the first would have reached the backend too.
+    later = socket_mode.payloads.slash_payload("aide", MEMBER, response_name="later")
+    socket_mode.socket.send("slash_commands", later)
+    socket_mode.api.wait_for_response("later")
+    assert [r.text for r in stub.requests] == ["administration P-0042 2025-10-13", "aide"]
+    assert len(socket_mode.api.calls_to("response_url")) == 2
+
+
+def test_an_event_retried_under_a_new_envelope_has_one_effect(
+    socket_mode: SocketRig, stub: StubBackend
+) -> None:
+    connect(socket_mode, stub)
+    event = socket_mode.payloads.app_home_opened_payload(MEMBER, event_id="Ev-socket-1")
+    first = socket_mode.socket.send("events_api", event)
+    again = socket_mode.socket.send("events_api", event, retry_attempt=1, retry_reason="timeout")
+    socket_mode.socket.wait_for_acks(first)
+    socket_mode.socket.wait_for_acks(again)
+    socket_mode.api.wait_for("views.publish")
+    other = socket_mode.payloads.app_home_opened_payload(MEMBER, event_id="Ev-socket-2")
+    socket_mode.socket.wait_for_acks(socket_mode.socket.send("events_api", other))
+    socket_mode.api.wait_for("views.publish", count=2)
+    # Two distinct events, two publications: the retry of the first added none.
+    assert len(socket_mode.api.calls_to("views.publish")) == 2
