@@ -1,5 +1,5 @@
-"""The mailbox and mailer settings, parsed together (a section of bot.config): IMAP_*, SMTP_*, MAIL_FROM,
-EXPE50_ARS_CHANNEL, MAIL_DAILY_REPLY_LIMIT, MAIL_MAX_BYTES.
+"""The mailbox and mailer settings, parsed together (a section of bot.config): IMAP_*, SMTP_* (with
+SMTP_CA_FILE), MAIL_FROM, EXPE50_ARS_CHANNEL, MAIL_DAILY_REPLY_LIMIT, MAIL_MAX_BYTES.
 
 SMTP alone (with MAIL_FROM) enables the outbox worker — the scheduler's reminders and digests need it; IMAP
 on top enables the ARS mailbox watcher, which needs SMTP to answer. A half-configured mailbox is a start-up
@@ -8,6 +8,7 @@ error naming the missing variable, never a silent half-working bot.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -68,6 +69,14 @@ SETTINGS = (
         "starttls",
         "Envoi des courriels : ssl, starttls ou none",
         example="starttls",
+    ),
+    Setting(
+        "SMTP_CA_FILE",
+        parse_text,
+        None,
+        "Envoi des courriels : certificats (PEM) de l'autorité interne qui signe le serveur SMTP"
+        " (vide = autorités du système)",
+        example="/etc/ssl/certs/ac-interne-ars.pem",
     ),
     Setting(
         "MAIL_FROM",
@@ -142,7 +151,15 @@ def mail_settings_from_env(env: Mapping[str, str]) -> MailSettings | None:
         security=cast(Security, security),
         user=cast(str | None, values["SMTP_USER"]) or None,
         password=cast(str | None, values["SMTP_PASSWORD"]) or None,
+        ca_file=cast(str | None, values["SMTP_CA_FILE"]) or None,
     )
+    if smtp.ca_file is not None:
+        try:
+            smtp.tls_context()
+        except (OSError, ssl.SSLError) as error:
+            raise ValueError(
+                f"SMTP_CA_FILE : fichier de certificats illisible ({smtp.ca_file} : {error})"
+            ) from None
     imap = None
     if values["IMAP_HOST"]:
         for name in ("IMAP_USER", "IMAP_PASSWORD"):

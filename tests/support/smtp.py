@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import ssl
 import threading
 import time
 from collections.abc import Iterator
@@ -51,7 +52,12 @@ class _Handler:
 
 
 class SmtpServer:
-    def __init__(self) -> None:
+    """`ssl_context` makes it implicit TLS (port 465 style); other keywords go to aiosmtpd's SMTP class
+    (`tls_context=` and `require_starttls=True` for STARTTLS, `authenticator=` and `auth_required=True`)."""
+
+    def __init__(self, *, ssl_context: ssl.SSLContext | None = None, **smtp_options: Any) -> None:
+        self.ssl_context = ssl_context
+        self.smtp_options = smtp_options
         self.host = "127.0.0.1"
         self.port = free_port()
         self.received: list[Received] = []
@@ -62,7 +68,13 @@ class SmtpServer:
 
     def up(self) -> None:
         if self._controller is None:
-            self._controller = Controller(_Handler(self), hostname=self.host, port=self.port)
+            self._controller = Controller(
+                _Handler(self),
+                hostname=self.host,
+                port=self.port,
+                ssl_context=self.ssl_context,
+                **self.smtp_options,
+            )
             self._controller.start()
 
     def down(self) -> None:
