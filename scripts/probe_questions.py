@@ -1,6 +1,6 @@
 """Print how the free-text answerer does on the probe table: correct, handed over although answerable, wrong.
 
-.venv/bin/python scripts/probe_questions.py [-v]
+.venv/bin/python scripts/probe_questions.py [-v] [table.yaml]   (default: tests/handlers/questions_probe.yaml)
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from tests.support.question_probe import judge, load_probe, summary
 
 def main() -> None:
     verbose = "-v" in sys.argv
-    cases = load_probe()
+    files = [Path(a) for a in sys.argv[1:] if not a.startswith("-")]
+    cases = load_probe(files[0]) if files else load_probe()
     started = time.perf_counter()
     verdicts = [judge(case) for case in cases]
     elapsed = (time.perf_counter() - started) / len(cases) * 1000

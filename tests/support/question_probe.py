@@ -20,10 +20,11 @@ from handlers.reply import Reply, Status
 PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
 PROBE_FILE = Path(__file__).parent.parent / "handlers" / "questions_probe.yaml"
+BLIND_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind.yaml"
 
 
-def load_probe() -> list[dict[str, Any]]:
-    cases: list[dict[str, Any]] = yaml.safe_load(PROBE_FILE.read_text(encoding="utf-8"))
+def load_probe(path: Path = PROBE_FILE) -> list[dict[str, Any]]:
+    cases: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return cases
 
 
