@@ -1,7 +1,8 @@
 """The weekly digest shows the agents the mailbox's state: each open hand-over with the reference `repondre`
 takes, the incoming messages given up and the outgoing ones the outbox gave up on since the previous digest
 (sender or recipients, masked subject, reason; never a message's text), as text and as escaped HTML — through
-the scheduler to an SMTP server, and in `expe50 digest`."""
+the scheduler to an SMTP server, and in `expe50 digest`; the reference read in the digest is what `repondre`
+takes."""
 
 from __future__ import annotations
 
@@ -14,7 +15,12 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.mail.desk import MailDesk, agent_reply_key
+from handlers.context import Context
+from handlers.dispatch import dispatch
 from handlers.mail_status import read_failures, read_waiting
+from handlers.reply import Request, Status
+from rules.parameters import load_parameters
 from store.engine import Database
 from store.mailbox import Mailbox
 from store.outbox import Outbox
@@ -162,3 +168,24 @@ def test_expe50_digest_shows_the_mailbox_failures(tmp_path: Path, monkeypatch: p
     shown = out.getvalue()
     assert reference in shown and "robot@labo.fr" in shown and "parti@ch-caen.fr" in shown
     assert NIR not in shown
+
+
+def test_an_agent_answers_with_the_reference_read_in_the_digest_and_it_leaves_the_list(world: World) -> None:
+    assert world.repo is not None
+    db = world.repo.database
+    _fill_mail(db)
+    world.service.waiting = lambda: read_waiting(db)
+    [digest, *_] = world.service.digests(world.clock.now)
+    [outgoing, *_] = world.service.digest_messages([digest])
+    line = next(line for line in outgoing.text.splitlines() if "martin@ch-rouen.fr" in line)
+    reference = line.removeprefix("  - ").split(" — ")[0]
+
+    desk = MailDesk(Mailbox(db), world.outbox, "expe50@ars.example.org")
+    ctx = Context(repo=world.repo, params=load_parameters(), extras={"mail": desk})
+    typed = f"repondre {reference.lower()} Oui, un nouveau forfait d'inclusion."
+    reply = dispatch(Request("agent@ars.example.org", typed, "slack", world.clock.now), ctx)
+    assert reply.status is Status.OK, reply
+    item = world.outbox.get(agent_reply_key("<q1@ch-rouen.fr>"))
+    assert item is not None and item.recipients == ("martin@ch-rouen.fr",)
+    [later, *_] = world.service.digests(world.clock.now + timedelta(days=7))
+    assert later.waiting == ()
