@@ -18,6 +18,7 @@ def test_the_rules_example_in_the_readme_runs_and_says_what_it_claims() -> None:
     for start, expected in {"check_establishment(": "no", "check_referral(": "no"}.items():
         [line] = [line for line in lines if line.startswith(start)]
         assert str(eval(line.split("#")[0], namespace)) == expected
-    total_line = next(i for i, line in enumerate(lines) if line.startswith("compute_forfaits("))
-    expression = "\n".join(lines[total_line : total_line + 3]).split("#")[0]
+    first = next(i for i, line in enumerate(lines) if line.startswith("compute_forfaits("))
+    last = next(i for i, line in enumerate(lines) if i >= first and ".total()" in line)
+    expression = "\n".join(lines[first : last + 1]).split("#")[0]
     assert str(eval(expression, namespace)) == "560.00"
