@@ -144,6 +144,22 @@ class Repository:
         if origin.delivery_id is not None:
             self._deliveries[origin.delivery_id] = detail.get("reference")
 
+    def _save(
+        self,
+        table: str,
+        existing: tuple[int, Any] | None,
+        doc: dict[str, Any],
+        origin: Origin,
+        action: str,
+        detail: dict[str, Any],
+    ) -> int:
+        """Create or replace one set-up document (site, HAD, convention, member) with its audit line."""
+        with self._write(origin, action, detail):
+            if existing:
+                self._db.table(table).update(existing[0], doc)
+                return existing[0]
+            return self._db.table(table).insert(doc)
+
     def delivery_seen(self, delivery_id: str) -> bool:
         return delivery_id in self._deliveries
 
@@ -166,13 +182,7 @@ class Repository:
         """Create or replace a site; returns True when it was new."""
         doc = _site_doc(site)
         existing = self._sites.get(site.finess)
-        with self._write(origin, "site.save", {"finess": site.finess}):
-            table = self._db.table(schema.SITES)
-            if existing:
-                table.update(existing[0], doc)
-                doc_id = existing[0]
-            else:
-                doc_id = table.insert(doc)
+        doc_id = self._save(schema.SITES, existing, doc, origin, "site.save", {"finess": site.finess})
         self._sites[site.finess] = (doc_id, site)
         self.forget_derived()  # eligibility of referrals may change
         return existing is None
@@ -197,13 +207,7 @@ class Repository:
     def save_had(self, had: Had, origin: Origin) -> bool:
         doc = _had_doc(had)
         existing = self._hads.get(had.finess)
-        with self._write(origin, "had.save", {"finess": had.finess}):
-            table = self._db.table(schema.HADS)
-            if existing:
-                table.update(existing[0], doc)
-                doc_id = existing[0]
-            else:
-                doc_id = table.insert(doc)
+        doc_id = self._save(schema.HADS, existing, doc, origin, "had.save", {"finess": had.finess})
         self._hads[had.finess] = (doc_id, had)
         self.forget_derived()  # eligibility of referrals may change
         return existing is None
@@ -226,13 +230,14 @@ class Repository:
         }
         key = (convention.site, convention.had)
         existing = self._conventions.get(key)
-        with self._write(origin, "convention.save", {"site": convention.site, "had": convention.had}):
-            table = self._db.table(schema.CONVENTIONS)
-            if existing:
-                table.update(existing[0], doc)
-                doc_id = existing[0]
-            else:
-                doc_id = table.insert(doc)
+        doc_id = self._save(
+            schema.CONVENTIONS,
+            existing,
+            doc,
+            origin,
+            "convention.save",
+            {"site": convention.site, "had": convention.had},
+        )
         self._conventions[key] = (doc_id, convention)
         self.forget_derived()  # eligibility of referrals may change
         return existing is None
@@ -256,13 +261,14 @@ class Repository:
     def save_member(self, member: Member, origin: Origin) -> bool:
         doc = _member_doc(member)
         existing = self._members.get(member.member_id)
-        with self._write(origin, "member.save", {"member": member.member_id, "role": member.role.value}):
-            table = self._db.table(schema.MEMBERS)
-            if existing:
-                table.update(existing[0], doc)
-                doc_id = existing[0]
-            else:
-                doc_id = table.insert(doc)
+        doc_id = self._save(
+            schema.MEMBERS,
+            existing,
+            doc,
+            origin,
+            "member.save",
+            {"member": member.member_id, "role": member.role.value},
+        )
         self._members[member.member_id] = (doc_id, member)
         return existing is None
 
