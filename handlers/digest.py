@@ -164,15 +164,17 @@ def coming_deadlines(
     deadlines: Iterable[Deadline], region: str | None, now: datetime, settings: DigestSettings
 ) -> tuple[ComingDeadline, ...]:
     today = now.astimezone(PARIS).date()
-    found = [
-        ComingDeadline(d, (d.due - today).days)
-        for d in deadlines
-        if reminded(d)
-        and (d.region is None or d.region == region)
-        and now < closes_at(d)
-        and d.due - today <= settings.deadlines_ahead
-    ]
-    return tuple(sorted(found, key=lambda c: (c.deadline.due, c.deadline.key)))
+    open_ones = sorted(
+        (
+            ComingDeadline(d, (d.due - today).days)
+            for d in deadlines
+            if reminded(d) and (d.region is None or d.region == region) and now < closes_at(d)
+        ),
+        key=lambda c: (c.deadline.due, c.deadline.key),
+    )
+    soon = [c for c in open_ones if c.deadline.due - today <= settings.deadlines_ahead]
+    # Far from any deadline, the digest still names the next one: "nothing soon" reads as "nothing left".
+    return tuple(soon or open_ones[:1])
 
 
 def plan_digests(

@@ -191,3 +191,15 @@ def test_a_regional_deadline_an_ars_added_reaches_its_region_only() -> None:
         COORD_ROUEN.member_id, COORD_CAEN.member_id, SAISIE_SUB.member_id, ARS_SUB.member_id
     }  # fmt: skip
     assert all(r.occurrence.offset == 1 for r in plan.deadlines)  # Sunday 14 March -> Friday 12
+
+
+def test_the_digest_names_the_next_deadline_even_when_it_is_months_away() -> None:
+    from handlers.digest import DigestSettings, coming_deadlines
+
+    def coming(moment: str) -> list[tuple[str, int]]:
+        found = coming_deadlines(DEADLINES, "normandie", paris(moment), DigestSettings())
+        return [(c.deadline.key, c.days_left) for c in found]
+
+    assert coming("2027-08-02T08:00") == [("report:followup:2027", 30)]
+    assert coming("2026-11-23T08:00") == [("report:followup:2027", 282)]  # far away, still named
+    assert coming("2028-03-01T08:00") == []
