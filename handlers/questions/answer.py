@@ -109,7 +109,7 @@ def _amounts(c: Composition) -> None:
     c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
     c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
     recipient = c.fact("fee_recipient")
-    if recipient:
+    if recipient and "forfait_recipient" not in c.analysis.topics:
         c.say("forfait.recipient", recipient)
 
 
@@ -144,7 +144,8 @@ def _recipient(c: Composition) -> None:
         fact = c.fact(key)
         if fact:
             c.say(f"forfait.{key}", fact)
-    if c.has("reverser", "partage", "partager", "repartition"):
+    text_ = c.analysis.normalized.text
+    if c.has("reverser", "partage", "partager", "repartition") or "une part" in text_ or "part du" in text_:
         c.unknown("forfait_recipient", "forfait.sharing_unknown")
 
 
@@ -169,6 +170,19 @@ def _funding(c: Composition) -> None:
     conditional = c.fact("payment_conditional_on_reports")
     if conditional:
         c.say("forfait.payment_conditional", conditional)
+    # "Is it the CPAM that pays?": we know the dotation and who receives it, not the paying body.
+    if c.has("cpam", "caisse") or "assurance maladie" in c.analysis.normalized.text:
+        recipient = c.fact("fee_recipient")
+        if recipient:
+            c.say("forfait.fee_recipient", recipient)
+        c.unknown("forfait_funding", "forfait.payer_unknown")
+
+
+def _month_event(c: Composition) -> None:
+    p = c.params
+    c.say("forfait.month_event_rule", p.monthly_amount, inclusion=p.inclusion_amount.value,
+          monthly=p.monthly_amount.value)  # fmt: skip
+    c.unknown("forfait_month_event", "forfait.month_event_unknown")
 
 
 def _payment(c: Composition) -> None:
@@ -395,6 +409,28 @@ def _deadline(c: Composition) -> None:
     c.needs_human = True
 
 
+def _still_open(c: Composition) -> None:
+    """'Can we still apply?': the deadlines with what is past; once all are past, the selection is done and
+    whether a new call will come is not in our data, so a person answers that part."""
+    named = [c.params.regions[k] for k in c.analysis.slots.regions]
+    for region in named:
+        if region.application() is None:
+            c.unknown("application_still_open", "application.no_data", region=region.name)
+    candidates = named or list(c.params.regions.values())
+    known = [(r, d) for r in candidates if (d := r.application()) is not None]
+    for region, own in known:
+        c.say("application.deadline", own, region=region.name, when=c.when(own))
+    if known and not all(is_past(d, c.today) for _, d in known):
+        _late_rule(c)
+        return
+    if known and not named:
+        c.say("application.all_past")
+    publication = c.fact("selection_publication")
+    if publication:
+        c.say("application.selection_done", publication, month=_month_of(publication.value))
+    c.unknown("application_still_open", "application.new_call_unknown")
+
+
 def _regions_with_data(c: Composition) -> list[Any]:
     return [r for r in c.params.regions.values() if r.application() is not None or r.contact]
 
@@ -440,17 +476,27 @@ def _application_contents(c: Composition) -> None:
 
 
 def _selection_calendar(c: Composition) -> None:
+    # "Qui valide la liste ?" asks who decides (said first); "qui a été retenu ?" asks for names we lack.
+    decider = c.fact("selection_list_by_ministers")
+    asks_decider = c.has("valide", "valider", "validation", "decide", "fixe", "signe", "approuve", "arrete")
+    if decider and asks_decider and c.has("qui", "liste"):
+        c.say(
+            "selection.decided_by",
+            decider,
+            decides=decider.value["decides"],
+            proposes=decider.value["proposes"],
+        )
     committee = c.deadline("selection_committee:normandie")
     if committee and (not c.analysis.slots.regions or "normandie" in c.analysis.slots.regions):
-        c.say("selection.committee_normandie", committee, when=c.when(committee))
+        c.say("selection.committee_normandie", committee, due=committee.due, past=is_past(committee, c.today))
     to_dgos = c.deadline("selection:list_to_dgos")
     if to_dgos:
         c.say("selection.list_to_dgos", to_dgos, when=c.when(to_dgos))
     publication = c.fact("selection_publication")
     if publication:
         c.say("selection.publication", publication, month=_month_of(publication.value))
-    asks_when = "date" in c.analysis.intents and not c.has("qui", "nom", "laureat")
-    if c.has("quel", "qui", "liste", "nom", "laureat") and not asks_when:
+    asks_when = "date" in c.analysis.intents and not c.has("qui", "nom")
+    if c.has("quel", "qui", "liste", "nom", "laureat") and not asks_when and not asks_decider:
         c.unknown("selection_calendar", "selection.names_not_held")
 
 
@@ -460,6 +506,25 @@ def _selection_criteria(c: Composition) -> None:
         c.say("selection.criteria", criteria, items=criteria.value)
     p = c.params
     c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
+
+
+_BINDING_STEMS = (
+    "contraign", "opposab", "obligatoir", "penalit", "sanction", "atteint", "atteindr", "modifi", "change",
+    "revis", "ajust", "revoir",
+)  # fmt: skip
+
+
+def _referral_target(c: Composition) -> None:
+    fact = c.fact("referral_target_set_by_establishment")
+    if fact is None:
+        c.unknown("referral_target", "unknown.generic")
+        return
+    c.say("target.rule", fact)
+    if any(tok.startswith(_BINDING_STEMS) for tok in c.analysis.normalized.tokens):
+        c.unknown("referral_target", "target.binding_unknown")
+    if c.has("retenu", "selectionne", "selection", "candidat", "candidater", "candidature", "eligible"):
+        # A minimum to be selected is another question: the call's own criteria, which we do not hold in full.
+        c.unknown("referral_target", "target.selection_unknown")
 
 
 def _max_per_region(c: Composition) -> None:
@@ -504,6 +569,13 @@ def _convention(c: Composition) -> None:
     change = c.fact("significant_change_notice_months")
     if change and c.analysis.topics and c.analysis.topics[0] == "eligibility_convention":
         c.say("eligibility.change_notice", change, months=change.value)
+
+
+def _had_status(c: Composition) -> None:
+    categories = c.fact("categories")
+    if categories:
+        c.say("had.categories_for_candidate", categories)
+    c.unknown("had_status", "had.status_unknown")
 
 
 def _multisite(c: Composition) -> None:
@@ -832,6 +904,10 @@ COMPOSERS: dict[str, Composer] = {
     "dates_end": _end,
     "dates_duration": _duration,
     "application_deadline": _deadline,
+    "application_still_open": _still_open,
+    "referral_target": _referral_target,
+    "forfait_month_event": _month_event,
+    "had_status": _had_status,
     "application_rules": _application_rules,
     "application_contents": _application_contents,
     "selection_calendar": _selection_calendar,

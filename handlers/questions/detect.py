@@ -123,7 +123,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
             # A question that mixes the two frames gets told that they are distinct, first.
             scores["art51_difference"] = max(scores.values(), default=0.0) + 1.0
 
-    oos_score, oos_hits = score(compiled_out_of_scope(), tokens)
+    oos_score, oos_hits = _out_of_scope(tokens, scores, hits)
     names = _proper_names(_focus(question))
     unknown = tuple(
         dict.fromkeys(
@@ -175,6 +175,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
                 chosen.append(topic_id)
         superseded = {s for t in chosen for s in TOPIC_BY_ID[t].supersedes}
         chosen = [t for t in chosen if t not in superseded] or chosen[:1]
+        _complete_intents(chosen, ranked, focus_tokens, found_intents, hits)
     if chosen and _asks_what_topics_cannot_give(focus_tokens, chosen):
         chosen = []
     suggestions = tuple(t for t, v in ranked[:3] if v >= SUGGEST_THRESHOLD) if not chosen else ()
@@ -221,6 +222,53 @@ def _asks_what_topics_cannot_give(tokens: tuple[str, ...], chosen: list[str]) ->
     return False
 
 
+def _out_of_scope(
+    tokens: tuple[str, ...], scores: dict[str, float], hits: dict[str, list[str]]
+) -> tuple[float, list[str]]:
+    """The out-of-scope cues found, less those a topic that scored lists as its own cue: that topic's answer
+    says honestly what the texts leave open ("des pénalités si la cible n'est pas atteinte ?")."""
+    absorbed = {
+        h for topic_id, found in hits.items() if scores.get(topic_id, 0.0) >= ANSWER_THRESHOLD for h in found
+    }
+    total = 0.0
+    found_hits: list[str] = []
+    for cue in compiled_out_of_scope():
+        name = " ".join(cue.words)
+        if name not in absorbed and matches(cue, tokens):
+            total += cue.weight
+            found_hits.append(name)
+    return total, found_hits
+
+
+# A topic added for a second pointed question joined by "et" must have scored this much on its own cues.
+COMPLETION_FLOOR = 1.5
+
+
+def _complete_intents(
+    chosen: list[str],
+    ranked: list[tuple[str, float]],
+    tokens: tuple[str, ...],
+    found: frozenset[Intent],
+    hits: dict[str, list[str]],
+) -> None:
+    """'qui touche le forfait et combien ?', 'combien le premier mois et quand est-on payé ?': two questions
+    joined by "et". When a pointed intent (amount, date, who, count) is answered by none of the chosen topics,
+    the best topic that answers it and matched cues of its own is answered too."""
+    if "et" not in tokens or len(chosen) >= MAX_TOPICS:
+        return
+    for intent in ("amount", "date", "who", "count"):
+        if intent not in found or any(intent in TOPIC_BY_ID[t].intents for t in chosen):
+            continue
+        for topic_id, value in ranked:
+            topic = TOPIC_BY_ID[topic_id]
+            own = value - (INTENT_BONUS if found & set(topic.intents) else 0.0)
+            if topic_id in chosen or intent not in topic.intents or not hits.get(topic_id):
+                continue
+            if own >= COMPLETION_FLOOR:
+                chosen.append(topic_id)
+            break
+
+
 def _proper_names(text: str) -> set[str]:
     """Capitalised words (people, towns, establishments): unknown to us but not a sign of a misunderstood
     question. Not applied to a message typed in capitals."""
@@ -240,7 +288,11 @@ def _proper_names(text: str) -> set[str]:
 _OWN_DATA_RE = re.compile(
     r"\b(?:avons|avon|avez|ont|a)(?: nous| vous| t il| t elle| t on)? (?:ete |deja |eu |bien )?"
     r"(?:touche|percu|recu|encaisse|verse|paye|inclu|inclus|adresse|facture|obtenu)\b"
-    r"|\b(?:verse|paye|percu|recu|touche)e? (?:a|par) (?:mon|notre|nos|l) etablissement\b"
+    r"|\b(?:verse|paye|percu|recu|touche)e? (?:a|par) (?:mon|notre|nos) etablissement\b"
+    r"|\b(?:on|nous|vous)(?: a| avons| avez| est| sommes| etes)?(?: ete| bien| pas| deja)* "
+    r"(?:retenu|selectionne|accepte|refuse|rejete)\b"
+    r"|\b(?:a t il|a t elle|est il|est elle) (?:ete |bien |deja )*"
+    r"(?:retenu|selectionne|accepte|refuse|rejete)\b"
     r"|\b(?:l an dernier|l annee derniere|l an passe|l annee passee|cette annee jusqu ici)\b"
     r"|\b(?:mon|notre) (?:dossier|candidature) (?:a t il|a t elle|est il|est elle|a|est)"
     r" (?:ete )?(?:retenu|accepte|selectionne|refuse|rejete)\b"

@@ -118,6 +118,9 @@ ABBREVIATIONS: dict[str, str] = {
     "subcut": "sous cutane",
     "souscut": "sous cutane",
     "pb": "probleme",
+    "diff": "difference",
+    "ch": "etablissement",
+    "chs": "etablissement",
     "pbm": "probleme",
     "cad": "c est a dire",
     "ie": "c est a dire",
@@ -249,6 +252,8 @@ def raw_tokens(folded: str) -> list[str]:
     # "L.162-31-1" stays one token ("l.162-31-1" -> "l162-31-1"); "d'HAD" splits into "d", "had".
     folded = re.sub(r"\b([lrd])\.\s?(\d)", r"\1\2", folded)
     folded = re.sub(r"(\d)\s?€", r"\1 euro", folded)
+    # "3x le mensuel": a multiplication written with an x.
+    folded = re.sub(r"\b(\d+)\s?x\b", r"\1 fois", folded)
     folded = re.sub(r"(\d+)\s?(?:er|ere|eme|e|nd|nde)\b", r"\1eme", folded)
     return _TOKEN_RE.findall(folded)
 
@@ -282,7 +287,7 @@ def _closest(token: str, vocabulary: frozenset[str]) -> str | None:
 # Conjugated forms users write ("touchons", "percevez", "adressent") mapped to the forms the lexicons use.
 _VERB_ENDINGS = (
     "erions", "eriez", "erons", "erez", "eront", "erait", "aient", "ions", "iez", "ons", "ez", "ent",
-    "ait", "ais", "era", "es",
+    "ait", "ais", "era", "es", "ront", "ra",
 )  # fmt: skip
 
 
@@ -290,7 +295,8 @@ def _lemma(word: str, vocab: frozenset[str]) -> str | None:
     for ending in _VERB_ENDINGS:
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             base = word[: -len(ending)]
-            for candidate in (base + "e", base + "er", base, base + "re", base + "ir"):
+            # "percevra" -> "percev" + "oir": the future of -oir verbs.
+            for candidate in (base + "e", base + "er", base, base + "re", base + "ir", base + "oir"):
                 if candidate in vocab:
                     return candidate
     return None

@@ -44,6 +44,7 @@ _VERBS = """
     beneficier beneficie
     publier publie publiee publies publiees paru parue sortir sorti sortie
     valoir vaut
+    valider valide validee validation requerir requis requise
     exister existe existent
     permettre permet
     """
@@ -68,13 +69,15 @@ _ADJECTIVES = """
     concerne concernee concernes concernees prevu prevue prevus prevues exige exigee
     actuel actuelle officiel officielle habituel habituelle normal normale
     chacun chacune tel telle tels telles quelconque demi demie moitie
+    special speciale speciaux specifique specifiques particulier particuliere
+    final finale definitif definitive
     """
 
 _GENERIC_NOUNS = """
     truc chose choses machin fois cas moment niveau point sujet facon maniere sorte genre type part
     envoi tableau tableur fichier excel document mail message courrier lettre appel
     personne gens equipe collegue collegues service services structure structures
-    fil idee avis retour reponse question doute souci
+    fil idee avis retour reponse question doute souci rien
     """
 
 ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())

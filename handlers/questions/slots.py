@@ -132,7 +132,8 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
                 months_without = value
             elif _age_context(tokens, i):
                 age_months = value
-            elif month_count is None:
+            elif month_count is None and token not in {"un", "une"}:
+                # "un mois où ..." names a month, it does not count months of care.
                 month_count = value
         elif nxt in {"an", "ans"} and (_age_context(tokens, i) or (i > 0 and tokens[i - 1] in {"a", "age"})):
             age_years = value
@@ -155,6 +156,20 @@ _SESSION_WORDS = frozenset({"injection", "perfusion", "administration", "seance"
 def _age_context(tokens: tuple[str, ...], index: int) -> bool:
     window = tokens[max(0, index - 5) : index + 4]
     return any(
-        w.startswith(("enfant", "bebe", "nourrisson", "pediatr", "age", "fille", "garcon", "petit", "mineur"))
+        w.startswith(
+            (
+                "enfant",
+                "bebe",
+                "nourrisson",
+                "pediatr",
+                "age",
+                "fille",
+                "garcon",
+                "petit",
+                "mineur",
+                "ado",
+                "jeune",
+            )
+        )
         for w in window
     )
