@@ -81,6 +81,22 @@ class Reply:
     def ok(self) -> bool:
         return self.status in (Status.OK, Status.WARNING)
 
+    def reasons_beyond_body(self) -> list[ReasonLine]:
+        """The reasons whose sentence is not already a paragraph of the body: those are shown with their
+        text; the others only lend their source (a question's answer is often its reasons, word for word)."""
+        said = set(self.body)
+        return [reason for reason in self.reasons if reason.text not in said]
+
+    def body_citations(self) -> list[tuple[Source, Confidence]]:
+        """The sources of the reasons the body already says, each once with how sure we are of it, in order
+        of first use (the other reasons show their source beside their own sentence)."""
+        said = set(self.body)
+        seen: dict[tuple[str, Confidence], tuple[Source, Confidence]] = {}
+        for reason in self.reasons:
+            if reason.text in said:
+                seen.setdefault((reason.source.cite(), reason.confidence), (reason.source, reason.confidence))
+        return list(seen.values())
+
     @property
     def sources(self) -> list[str]:
         """The legal sources cited, each once, in order of first use."""

@@ -124,9 +124,15 @@ def _reasons(reply: Reply) -> list[Block]:
             ),
             MAX_FIELD,
         )
-        for reason in reply.reasons
+        for reason in reply.reasons_beyond_body()
     ]
-    elements.append(mrkdwn(text("slack.reply.sources", sources=escape(" ; ".join(reply.sources))), MAX_FIELD))
+    if reply.body_citations():
+        cited = " ; ".join(
+            f"{source.cite()} ({text(f'confidence.{sure.value}')})" for source, sure in reply.body_citations()
+        )
+        elements.append(mrkdwn(text("slack.reply.sources", sources=escape(cited)), MAX_FIELD))
+    if not elements:
+        return []
     return [
         {"type": "context", "elements": elements[start : start + MAX_CONTEXT_ELEMENTS]}
         for start in range(0, len(elements), MAX_CONTEXT_ELEMENTS)

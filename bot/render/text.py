@@ -22,6 +22,7 @@ def render_text(reply: Reply) -> str:
         reply=reply,
         mark=_MARKS.get(reply.status, "•"),
         confidence=confidence,
+        reasons_title=text("console.reasons"),
         sources_title=text("console.sources"),
         next_title=text("console.next"),
         human=text("console.needs_human"),

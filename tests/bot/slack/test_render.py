@@ -30,10 +30,27 @@ def test_a_reply_reads_as_title_facts_reasons_with_sources_and_a_next_step() -> 
     assert blocks[2]["fields"][0]["text"] == "*Patient*\nP-1"
     reasons = [e["text"] for e in blocks[3]["elements"]]
     assert "décret n° 2025-114, art. 3" in reasons[0] and "lu dans le texte" in reasons[0]
-    assert reasons[-1] == "*Sources :* décret n° 2025-114, art. 3"
+    assert len(reasons) == 1  # every reason carries its own source: no separate list of sources
     assert "A-7K3QX" in blocks[4]["elements"][0]["text"]
     [button] = blocks[5]["elements"]
     assert (button["action_id"], button["value"]) == ("expe50.run.0", "eligibilite patient commune=?")
+
+
+def test_a_reason_the_body_already_says_is_not_repeated_only_its_source_is_cited() -> None:
+    answer = "Les traitements par voie orale sont exclus."
+    reply = Reply(
+        Status.OK,
+        "Traitements par voie orale",
+        body=[answer],
+        reasons=[ReasonLine(answer, DECRET, Confidence.TEXT, "met")],
+    )
+    blocks = reply_blocks(reply)
+    dump = json.dumps(blocks, ensure_ascii=False)
+    assert dump.count("voie orale sont exclus") == 1
+    [context] = [b for b in blocks if b["type"] == "context"]
+    assert [e["text"] for e in context["elements"]] == [
+        "*Sources :* décret n° 2025-114, art. 3 (lu dans le texte)"
+    ]
 
 
 def test_a_next_step_whose_verb_has_a_form_opens_the_form() -> None:
