@@ -232,6 +232,9 @@ def _compute(c: Composition) -> None:
     if months is None and s.month_range is not None:
         first, last = s.month_range
         months = (last - first) % 12 + 1
+    if months is None and len(set(s.months)) >= 2:
+        # Months named one by one are the months with an administration (the assumption sentence says so).
+        months = len(set(s.months))
     if months is None or months < 1:
         c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
         c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
@@ -478,7 +481,21 @@ def _application_contents(c: Composition) -> None:
 def _selection_calendar(c: Composition) -> None:
     # "Qui valide la liste ?" asks who decides (said first); "qui a été retenu ?" asks for names we lack.
     decider = c.fact("selection_list_by_ministers")
-    asks_decider = c.has("valide", "valider", "validation", "decide", "fixe", "signe", "approuve", "arrete")
+    asks_decider = (
+        c.has(
+            "valide",
+            "valider",
+            "validation",
+            "decide",
+            "fixe",
+            "signe",
+            "approuve",
+            "arrete",
+            "choisit",
+            "choisir",
+        )
+        or "qui selectionne" in c.analysis.normalized.text
+    )
     if decider and asks_decider and c.has("qui", "liste"):
         c.say(
             "selection.decided_by",
@@ -749,6 +766,8 @@ def _identifiers(c: Composition) -> None:
 
 def _contact(c: Composition) -> None:
     regions = [c.params.regions[k] for k in c.analysis.slots.regions]
+    if c.has("telephone"):
+        c.body.append(t("contact.no_phone"))
     if not regions:
         regions = [r for r in c.params.regions.values() if r.contact]
         for region in regions:
@@ -874,6 +893,9 @@ def _applications_national(c: Composition) -> None:
         return
     c.say("selection.national_applications", fact, applications=fact.value["applications"],
           clcc=fact.value["clcc"])  # fmt: skip
+    if c.has("retenu", "selectionne", "laureat"):
+        # How many were retained nationally is another figure, which we do not hold.
+        c.unknown("applications_national", "selection.national_selected_unknown")
 
 
 COMPOSERS: dict[str, Composer] = {

@@ -97,6 +97,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
     strong: set[str] = set()  # topics matched by at least one strong cue
+    present = frozenset(tokens)
     against = compiled_against()
     for topic_id, cues in compiled_topics().items():
         topic = TOPIC_BY_ID[topic_id]
@@ -107,7 +108,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
             continue
         minus, _ = score(against[topic_id], tokens)
         value -= minus
-        if any(cue.weight >= STRONG_CUE and matches(cue, tokens) for cue in cues):
+        if any(cue.weight >= STRONG_CUE and matches(cue, tokens, present) for cue in cues):
             strong.add(topic_id)
         if found_intents & set(topic.intents):
             value += INTENT_BONUS
@@ -227,6 +228,7 @@ def _out_of_scope(
 ) -> tuple[float, list[str]]:
     """The out-of-scope cues found, less those a topic that scored lists as its own cue: that topic's answer
     says honestly what the texts leave open ("des pénalités si la cible n'est pas atteinte ?")."""
+    present = frozenset(tokens)
     absorbed = {
         h for topic_id, found in hits.items() if scores.get(topic_id, 0.0) >= ANSWER_THRESHOLD for h in found
     }
@@ -234,7 +236,7 @@ def _out_of_scope(
     found_hits: list[str] = []
     for cue in compiled_out_of_scope():
         name = " ".join(cue.words)
-        if name not in absorbed and matches(cue, tokens):
+        if name not in absorbed and matches(cue, tokens, present):
             total += cue.weight
             found_hits.append(name)
     return total, found_hits
@@ -351,6 +353,13 @@ def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found:
     if slots.sessions_in_month is not None:
         # "2 perfs en novembre", "3 injections dans le mois": how the fee counts sessions.
         scores["forfait_per_session"] = scores.get("forfait_per_session", 0.0) + 2.0
+    # "la première perf a eu lieu le 31 janvier, janvier compte comme mois d'inclusion ?": an inclusion
+    # question placed on a precise day asks which month is the first one (an open point).
+    if slots.day_dates and "forfait_inclusion" in scores:
+        scores["forfait_first_month"] = scores.get("forfait_first_month", 0.0) + 2.5
+    # "2 perfs en janvier + 1 en février = combien ?": months listed one by one, with money asked.
+    if len(set(slots.months)) >= 2 and money_asked and not slots.month_range and slots.month_count is None:
+        scores["forfait_compute"] = scores.get("forfait_compute", 0.0) + 4.0
     if slots.had_count is not None:
         scores["had_partners"] = scores.get("had_partners", 0.0) + 2.0
     if slots.regions and "application_deadline" in scores:

@@ -44,7 +44,7 @@ _VERBS = """
     beneficier beneficie
     publier publie publiee publies publiees paru parue sortir sorti sortie
     valoir vaut
-    valider valide validee validation requerir requis requise
+    valider valide validee validation requerir requis requise rater rate loupe louper
     exister existe existent
     permettre permet
     """
@@ -77,7 +77,7 @@ _GENERIC_NOUNS = """
     truc chose choses machin fois cas moment niveau point sujet facon maniere sorte genre type part
     envoi tableau tableur fichier excel document mail message courrier lettre appel
     personne gens equipe collegue collegues service services structure structures
-    fil idee avis retour reponse question doute souci rien
+    fil idee avis retour reponse question doute souci rien moyen volume
     """
 
 ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())

@@ -39,6 +39,7 @@ class Slots:
     age_months: int | None = None  # "un bebe de 18 mois"
     sessions_in_month: int | None = None  # "2 perfs en novembre" (two or more sessions)
     had_count: int | None = None  # "4 HAD partenaires" (two or more)
+    day_dates: int = 0  # how many day-precise dates are named ("le 31 janvier", "le 2/11")
 
 
 def _number(token: str) -> int | None:
@@ -135,7 +136,9 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
             elif month_count is None and token not in {"un", "une"}:
                 # "un mois où ..." names a month, it does not count months of care.
                 month_count = value
-        elif nxt in {"an", "ans"} and (_age_context(tokens, i) or (i > 0 and tokens[i - 1] in {"a", "age"})):
+        elif nxt in {"an", "ans"} and (
+            _age_context(tokens, i) or (i > 0 and tokens[i - 1] in {"a", "age"}) or _person_of(tokens, i)
+        ):
             age_years = value
     return Slots(
         regions=find_regions(tokens, params),
@@ -147,7 +150,28 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
         age_months=age_months,
         sessions_in_month=sessions,
         had_count=had_count,
+        day_dates=_day_dates(tokens),
     )
+
+
+_PERSONS = frozenset({"patient", "patiente", "malade", "personne"})
+
+
+def _person_of(tokens: tuple[str, ...], index: int) -> bool:
+    """'un patient de 2 ans': an age when the number follows 'de' right after a person."""
+    return index >= 2 and tokens[index - 1] in {"de", "d"} and tokens[index - 2] in _PERSONS
+
+
+def _day_dates(tokens: tuple[str, ...]) -> int:
+    """'le 31 janvier', 'le 2/11' (read as '2', '11'): a day of a month, which places an event in a month."""
+    found = 0
+    for i, token in enumerate(tokens[:-1]):
+        if not token.isdigit() or not 1 <= int(token) <= 31:
+            continue
+        nxt = tokens[i + 1]
+        if nxt in MONTH_WORDS or (nxt.isdigit() and 1 <= int(nxt) <= 12 and i > 0 and tokens[i - 1] == "le"):
+            found += 1
+    return found
 
 
 _SESSION_WORDS = frozenset({"injection", "perfusion", "administration", "seance", "cure", "passage"})

@@ -230,13 +230,15 @@ TOPICS: tuple[Topic, ...] = (
             "recoit rien": 1.5,
             "rien & had": 0.5,
             "une part": 1.5,
+            "a la place": 1.5,
         },
         intents=("who",),
         supersedes=("forfait_amounts",),
     ),
     Topic(
         "forfait_cap_inclusion",
-        {
+        against={"annuel": 3.0, "par an": 3.0, "par etablissement": 2.0},
+        cues={
             "forfait & plafonne": 1.5,
             "forfait & plafond": 1.5,
             "3 fois & inclusion": 2.5,
@@ -257,7 +259,13 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "forfait_cap_monthly",
-        against={"premier mois": 2.0, "inclusion": 2.0},
+        against={
+            "premier mois": 2.0,
+            "inclusion": 2.0,
+            "annuel": 3.0,
+            "par an": 3.0,
+            "par etablissement": 2.0,
+        },
         cues={
             "forfait & plafonne": 1.0,
             "forfait & plafond": 1.0,
@@ -304,6 +312,7 @@ TOPICS: tuple[Topic, ...] = (
             "impute": 1.5,
             "mission d interet general": 3.0,
             "cpam": 3.0,
+            "qui verse": 2.5,
             "caisse": 1.5,
             "assurance maladie": 1.0,
             "verse par": 1.5,
@@ -357,6 +366,8 @@ TOPICS: tuple[Topic, ...] = (
             "condition & versement": 1.5,
             "condition & paiement": 1.5,
             "verse & mensuel": 2.5,
+            "versement & chaque mois": 2.5,
+            "versement & mensuel": 2.5,
             "paye & mensuel": 2.5,
             "une fois par an": 2.0,
             "par an & verse": 2.0,
@@ -432,13 +443,18 @@ TOPICS: tuple[Topic, ...] = (
             "retourne en hdj": 2.0,
             "repasse": 1.5,
             "rehospitalise": 1.5,
+            "change d had": 2.5,
+            "changement d had": 2.5,
+            "autre had": 1.0,
+            "a nouveau & 320": 2.0,
+            "a nouveau & inclusion": 2.0,
         },
         intents=("yesno", "amount"),
         supersedes=("forfait_inclusion", "forfait_amounts"),
     ),
     Topic(
         "forfait_compute",
-        {
+        cues={
             "au total": 2.0,
             "total": 1.5,
             "calcul": 2.0,
@@ -449,6 +465,7 @@ TOPICS: tuple[Topic, ...] = (
             "touche": 0.4,
             "exemple": 1.0,
         },
+        against={"combien d etablissement": 3.0, "nombre d etablissement": 3.0},
         intents=("amount",),
         supersedes=(
             "forfait_amounts",
@@ -880,6 +897,8 @@ TOPICS: tuple[Topic, ...] = (
             "30 juin": 2.0,
             "juillet": 1.0,
             "valide & liste": 2.5,
+            "qui choisit": 2.5,
+            "qui selectionne": 2.5,
             "liste finale": 2.0,
             "liste final": 2.0,
             "liste definitive": 2.0,
@@ -908,7 +927,13 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "max_per_region",
-        against={"national": 2.5, "ont candidate": 2.5, "france entiere": 2.5, "au total": 1.0},
+        against={
+            "national": 2.5,
+            "ont candidate": 2.5,
+            "france entiere": 2.5,
+            "au total": 1.0,
+            "en france": 2.5,
+        },
         cues={
             "combien d etablissement": 2.5,
             "nombre d etablissement": 2.5,
@@ -1268,6 +1293,8 @@ TOPICS: tuple[Topic, ...] = (
             "quel arrete": 2.0,
             "quel decret": 2.0,
             "arrete & fixe": 1.5,
+            "arrete du": 2.5,
+            "decret du": 2.5,
             "repose": 1.0,
         },
         intents=("what",),
@@ -1309,6 +1336,7 @@ TOPICS: tuple[Topic, ...] = (
             "a qui poser": 3.0,
             "a qui m adresser": 3.0,
             "telephone": 1.5,
+            "numero de telephone": 2.0,
         },
         intents=("who",),
     ),
@@ -1374,6 +1402,8 @@ TOPICS: tuple[Topic, ...] = (
             "nombre de candidature": 2.5,
             "combien de dossier": 2.0,
             "146": 3.0,
+            "retenu & en france": 1.5,
+            "retenu & au total": 1.5,
         },
         intents=("count",),
         supersedes=("max_per_region", "application_deadline"),
@@ -1411,6 +1441,10 @@ TOPICS: tuple[Topic, ...] = (
             "prochain appel": 3.5,
             "prochain ami": 3.5,
             "reouverture": 3.0,
+            "rattraper": 3.0,
+            "rattrapage": 3.0,
+            "rate & date": 2.5,
+            "loupe & date": 2.5,
             "rouvrir": 3.0,
             "rouvert": 3.0,
         },
@@ -1436,6 +1470,10 @@ TOPICS: tuple[Topic, ...] = (
             "minimum & inclure": 3.0,
             "nombre minimum": 2.0,
             "seuil & patient": 3.0,
+            "minimum & activite": 3.0,
+            "volume & activite": 2.0,
+            "engager & adresser": 2.5,
+            "nombre de patient & adresser": 2.5,
             "combien de patient & adresser": 2.5,
             "combien de patient & inclure": 2.5,
             "combien de patient & par an": 2.5,
@@ -1852,8 +1890,14 @@ def _token_matches(pattern: str, token: str) -> bool:
     return token.startswith(pattern[:-1]) if pattern.endswith("*") else token == pattern
 
 
-def matches(cue: Cue, tokens: Sequence[str]) -> bool:
+def matches(cue: Cue, tokens: Sequence[str], present: frozenset[str] | None = None) -> bool:
+    """Whether `cue` occurs in `tokens`; `present` (the set of the tokens) lets most cues be ruled out by a
+    set lookup, which keeps a long email fast."""
     if not cue.words:
+        return False
+    present = frozenset(tokens) if present is None else present
+    # Every plain (unstarred) word of the cue must occur somewhere: a cheap test that fails for most cues.
+    if any(not w.endswith("*") and w not in present for w in cue.words):
         return False
     if cue.anywhere:
         return all(any(_token_matches(w, t) for t in tokens) for w in cue.words)
@@ -1867,8 +1911,9 @@ def matches(cue: Cue, tokens: Sequence[str]) -> bool:
 def score(cues: Iterable[Cue], tokens: Sequence[str]) -> tuple[float, list[str]]:
     total = 0.0
     hits: list[str] = []
+    present = frozenset(tokens)
     for cue in cues:
-        if matches(cue, tokens):
+        if matches(cue, tokens, present):
             total += cue.weight
             hits.append(" ".join(cue.words))
     return total, hits

@@ -21,6 +21,7 @@ PARIS = ZoneInfo("Europe/Paris")
 DEFAULT_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
 PROBE_FILE = Path(__file__).parent.parent / "handlers" / "questions_probe.yaml"
 BLIND_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind.yaml"
+BLIND2_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind2.yaml"
 
 
 def load_probe(path: Path = PROBE_FILE) -> list[dict[str, Any]]:
