@@ -526,7 +526,7 @@ def _selection_criteria(c: Composition) -> None:
 
 
 _BINDING_STEMS = (
-    "contraign", "opposab", "obligatoir", "penalit", "sanction", "atteint", "atteindr", "modifi", "change",
+    "contraign", "opposab", "obligatoir", "penalit", "sanction", "atteint", "modifi", "change",
     "revis", "ajust", "revoir",
 )  # fmt: skip
 
