@@ -232,15 +232,18 @@ def _compute(c: Composition) -> None:
     if months is None and s.month_range is not None:
         first, last = s.month_range
         months = (last - first) % 12 + 1
+    without = s.months_without or 0
     if months is None and len(set(s.months)) >= 2:
-        # Months named one by one are the months with an administration (the assumption sentence says so).
-        months = len(set(s.months))
+        # Months named one by one are the months with an administration; the months between them that are
+        # not named had none ("perfs en mars, avril et juin": 4 months from March, May without).
+        named = sorted(set(s.months), key=lambda m: (m - s.months[0]) % 12)
+        months = (named[-1] - named[0]) % 12 + 1
+        without = months - len(named)
     if months is None or months < 1:
         c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
         c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
         c.ask("ask.months")
         return
-    without = s.months_without or 0
     paid_monthly = months - 1 - without
     if paid_monthly < 0:
         c.unknown("forfait_compute", "compute.inconsistent", months=months, without=without)

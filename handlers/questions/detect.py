@@ -50,6 +50,8 @@ UNKNOWN_WORD_PENALTY = 1.8
 DOMINANT_FLOOR = 1.5
 DOMINANCE = 2.0
 STRONG_CUE = 1.5
+# How far above the answer threshold the dominant topic must be for one unknown word to be tolerated.
+UNKNOWN_TOLERANCE_MARGIN = 0.5
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,8 @@ def _focus(text: str) -> str:
 
 def analyse(question: str, params: Parameters) -> Analysis:
     vocab = vocabulary() | set(MONTH_WORDS) | {"mar"} | _region_words(params)
-    everyday = ordinary()
+    # A proper name ("le CH de Lisieux") is never bent into a lexicon word ("lieu").
+    everyday = ordinary() | frozenset(_proper_names(_focus(question)))
     norm = normalize(question, vocab, everyday)
     tokens = norm.tokens
     focus_tokens = normalize(_focus(question), vocab, everyday).tokens
@@ -160,7 +163,22 @@ def analyse(question: str, params: Parameters) -> Analysis:
         and best >= DOMINANCE * second
     ):
         needed = min(needed, best)
+    # One conjugated verb we cannot place does not sink a question whose known words point clearly to one
+    # topic that answers the angle asked ("les patients qui prennent leur traitement en comprimés ?"): a verb
+    # form says what is done, not what the question is about. An unknown noun ("essai clinique", "avenant")
+    # may name a subject the rules do not cover, so it still counts; two unknown words still do.
+    if (
+        len(unknown) == 1
+        and _verb_form(unknown[0])
+        and ranked
+        and ranked[0][0] in strong
+        and pointed <= set(TOPIC_BY_ID[ranked[0][0]].intents)
+        and best >= ANSWER_THRESHOLD + UNKNOWN_TOLERANCE_MARGIN
+        and best >= DOMINANCE * second
+    ):
+        needed = min(needed, best)
     chosen: list[str] = []
+    angles = pointed_angles(focus_tokens)
     if ranked and best >= needed and oos_score < 2.0 and not own_data:
         for topic_id, value in ranked:
             if value < max(ANSWER_THRESHOLD, SECONDARY_SHARE * best) or len(chosen) == MAX_TOPICS:
@@ -174,10 +192,11 @@ def analyse(question: str, params: Parameters) -> Analysis:
                 continue
             if any(c in TOPIC_BY_ID[topic_id].supersedes for c in chosen):
                 chosen.append(topic_id)
-        superseded = {s for t in chosen for s in TOPIC_BY_ID[t].supersedes}
-        chosen = [t for t in chosen if t not in superseded] or chosen[:1]
+        chosen = _drop_superseded(chosen, angles)
         _complete_intents(chosen, ranked, focus_tokens, found_intents, hits)
-    if chosen and _asks_what_topics_cannot_give(focus_tokens, chosen):
+    if chosen:
+        _serve_angles(chosen, ranked, angles, hits)
+    if chosen and _asks_what_topics_cannot_give(angles, chosen):
         chosen = []
     suggestions = tuple(t for t, v in ranked[:3] if v >= SUGGEST_THRESHOLD) if not chosen else ()
     confidence = 0.0 if not ranked else min(1.0, best / (needed + 2.0))
@@ -201,26 +220,76 @@ def analyse(question: str, params: Parameters) -> Analysis:
     )
 
 
-# Pointed questions: "à qui ?", "quelle année ?". When none of the chosen topics answers that kind of
-# question, answering them anyway would answer another question: better hand over.
+# Pointed questions: "à qui ?", "quelle année ?", "que se passe-t-il si ... ?". The angle a question takes
+# decides which topic may answer it: a topic that does not serve the angle answers another question. When
+# no chosen topic serves it, a topic that does and that matched cues of its own is answered first; failing
+# that, the question is handed over rather than answered from the wrong angle.
 _POINTED: dict[Intent, tuple[Cue, ...]] = {
     "who": compile_cues({"a qui": 1.0, "aupres de qui": 1.0, "par qui": 1.0}),
     "date": compile_cues(
         {
             "quelle annee": 1.0, "quel mois": 1.0, "quelle date": 1.0, "a quelle date": 1.0,
             "jusqu a quand": 1.0, "depuis quand": 1.0, "a partir de quand": 1.0, "quel jour": 1.0,
+            "combien de jour": 1.0,
         }
     ),
+    "whatif": compile_cues(
+        {"que se passe t il": 1.0, "que se passe": 1.0, "qu arrive t il": 1.0, "quelle consequence": 1.0}
+    ),
 }  # fmt: skip
+# A topic promoted to serve an angle must have scored this much on its own cues.
+ANGLE_FLOOR = 1.5
 
 
-def _asks_what_topics_cannot_give(tokens: tuple[str, ...], chosen: list[str]) -> bool:
+def pointed_angles(tokens: tuple[str, ...]) -> frozenset[Intent]:
+    """The pointed angles of the question (who / date / what-if) read from its focus tokens."""
+    found: set[Intent] = set()
     for intent, cues in _POINTED.items():
         # A question that starts with "qui" ("qui évalue ?") asks for a who as pointedly as "à qui".
-        pointed = score(cues, tokens)[0] > 0 or (intent == "who" and tokens[:1] == ("qui",))
-        if pointed and not any(intent in TOPIC_BY_ID[t].intents for t in chosen):
-            return True
-    return False
+        if score(cues, tokens)[0] > 0 or (intent == "who" and tokens[:1] == ("qui",)):
+            found.add(intent)
+    return frozenset(found)
+
+
+def _serves(topic_id: str, angle: Intent) -> bool:
+    return angle in TOPIC_BY_ID[topic_id].intents
+
+
+def _drop_superseded(chosen: list[str], angles: frozenset[Intent]) -> list[str]:
+    """A specific topic makes the general one it refines redundant, unless the general one serves an angle
+    the question asks and the specific one does not ("rapport initial : on y met les données de quelles
+    années ?" keeps the initial report, which answers the year, next to its contents)."""
+    kept: list[str] = []
+    for topic_id in chosen:
+        by = [t for t in chosen if topic_id in TOPIC_BY_ID[t].supersedes]
+        needed_for = [a for a in angles if _serves(topic_id, a) and not any(_serves(t, a) for t in by)]
+        if not by or needed_for:
+            kept.append(topic_id)
+    return kept or chosen[:1]
+
+
+def _serve_angles(
+    chosen: list[str], ranked: list[tuple[str, float]], angles: frozenset[Intent], hits: dict[str, list[str]]
+) -> None:
+    for angle in sorted(angles):
+        serving = [t for t in chosen if _serves(t, angle)]
+        if serving:
+            # The topic that answers the angle asked speaks first ("que se passe-t-il si on n'envoie pas le
+            # rapport ?": the payment condition, then the report's dates).
+            chosen.remove(serving[0])
+            chosen.insert(0, serving[0])
+            continue
+        for topic_id, value in ranked:
+            if topic_id in chosen or not _serves(topic_id, angle) or not hits.get(topic_id):
+                continue
+            if value - INTENT_BONUS >= ANGLE_FLOOR:
+                chosen.insert(0, topic_id)
+                del chosen[MAX_TOPICS:]
+            break
+
+
+def _asks_what_topics_cannot_give(angles: frozenset[Intent], chosen: list[str]) -> bool:
+    return any(not any(_serves(t, angle) for t in chosen) for angle in angles)
 
 
 def _out_of_scope(
@@ -289,12 +358,16 @@ def _proper_names(text: str) -> set[str]:
 # data can (the forfaits / bilan commands), so they are handed over with that pointer.
 _OWN_DATA_RE = re.compile(
     r"\b(?:avons|avon|avez|ont|a)(?: nous| vous| t il| t elle| t on)? (?:ete |deja |eu |bien )?"
-    r"(?:touche|percu|recu|encaisse|verse|paye|inclu|inclus|adresse|facture|obtenu)\b"
+    r"(?:touche|percu|recu|encaisse|verse|paye|inclu|inclus|adresse|facture|obtenu|declare|saisi|renseigne)\b"
     r"|\b(?:verse|paye|percu|recu|touche)e? (?:a|par) (?:mon|notre|nos) etablissement\b"
     r"|\b(?:on|nous|vous)(?: a| avons| avez| est| sommes| etes)?(?: ete| bien| pas| deja)* "
     r"(?:retenu|selectionne|accepte|refuse|rejete)\b"
     r"|\b(?:a t il|a t elle|est il|est elle) (?:ete |bien |deja )*"
     r"(?:retenu|selectionne|accepte|refuse|rejete)\b"
+    # "est-ce que le CH de Lisieux a été retenu ?": a named candidate's selection is data, not a rule.
+    r"|\b(?:etablissement|dossier|candidature|projet|clinique|chu|clcc)\b[\w ]{0,40}?\ba (?:bien |deja )?ete "
+    r"(?:retenu|selectionne)"
+    r"|\bdans l outil\b"
     r"|\b(?:l an dernier|l annee derniere|l an passe|l annee passee|cette annee jusqu ici)\b"
     r"|\b(?:mon|notre) (?:dossier|candidature) (?:a t il|a t elle|est il|est elle|a|est)"
     r" (?:ete )?(?:retenu|accepte|selectionne|refuse|rejete)\b"
@@ -304,6 +377,7 @@ _OWN_DATA_RE = re.compile(
 _DEFINITION_TEXT = """
     c est ce que qu quoi veut dire signifie signification definition le la les l un une d de du des ca
     exactement svp s il vous plait stp mot sigle acronyme abreviation au juste difference entre et ou
+    quel quelle
 """
 _DEFINITION_WORDS = frozenset(_DEFINITION_TEXT.split())
 
@@ -326,6 +400,15 @@ def _glossary_bonus(
     defining = score(compiled_definition_cues(), tokens)[0] > 0
     if not content and (defining or len(tokens) <= 2):
         scores["glossary"] = max(scores.values(), default=0.0) + 1.0
+
+
+_VERB_FORM_ENDINGS = ("aient", "erait", "ions", "iez", "ons", "ez", "ait", "ent")
+
+
+def _verb_form(token: str) -> bool:
+    """A conjugated verb by its ending ("prennent", "fassions", "devrait"); "-ment" words are nouns or
+    adverbs."""
+    return len(token) >= 6 and token.endswith(_VERB_FORM_ENDINGS) and not token.endswith("ment")
 
 
 def _prefix_known(token: str) -> bool:

@@ -50,6 +50,29 @@ _TRAILING_THANKS_RE = re.compile(
 )
 
 
+# An ARS agent forwarding a question: "Un établissement nous demande si le forfait est dû ... Que dois-je lui
+# répondre ?". The lead names who asks; the question is what follows it (an indirect question: "si ...",
+# "s'il ...", "combien ...").
+_FORWARD_LEAD_RE = re.compile(
+    r"\b(?:un|une|l'|le|la|les|des|plusieurs|cet|cette|notre)\s*(?:etablissements?|hopital|hopitaux|cliniques?"
+    r"|ch|chu|clcc|had|structures?|candidats?|porteurs?|directeurs?|directrices?|coordinat\w*|partenaires?)"
+    r"(?:\s+[\w'-]+){0,5}?\s+(?:nous|m'|me|vous)\s*(?:demandent|demande|interrogent|interroge|sollicitent"
+    r"|sollicite|questionnent|questionne|pose\s+la\s+question|posent\s+la\s+question)\b\s*:?\s*(?:si\b\s*|s'(?=ils?\b))?",
+)
+
+# Sentences that only ask the agent to act on the forwarded question ("Que dois-je lui répondre ?",
+# "Pouvez-vous confirmer ?"): they hold no question of their own and would hide the real one.
+_META_SENTENCE_RE = re.compile(
+    r"^\s*(?:qu(?:e|')\s*(?:dois|puis|devons|pouvons|dois-je|puis-je)?[\s-]*(?:je|nous)?\s*(?:lui|leur)\s+repondre"
+    r"|pouvez[\s-]*vous\s+(?:me\s+|nous\s+|lui\s+|leur\s+)?(?:le\s+)?(?:confirmer|regarder|verifier|eclairer|aider)"
+    r"|(?:pourriez|peux|pourrais)[\s-]*(?:vous|tu)\s+(?:me\s+|nous\s+)?(?:le\s+)?(?:confirmer|regarder|verifier)"
+    r"|qu\s*'\s*en\s+pensez[\s-]*vous|merci\s+de\s+me\s+dire\s+(?:quoi|que)\s+(?:lui|leur)\s+repondre"
+    r"|que\s+(?:lui|leur)\s+dire)\b"
+    # ... and nothing more than filler: "Pourriez-vous me confirmer la date d'envoi ?" is a real question.
+    r"\s*(?:cela|ca|ce\s+point|svp|s'il\s+vous\s+plait|merci|,)*\s*[.?!]*\s*$",
+)
+
+
 def extract_question(text: str) -> str:
     """The question part of a message, with greetings, closings and signatures removed and anything that
     looks like a NIR masked. Returns the message itself (stripped) when nothing can be told apart."""
@@ -75,6 +98,7 @@ def extract_question(text: str) -> str:
     if inline:
         body = body[: inline.start()].rstrip()
     body = _strip_trailing_thanks(body)
+    body = _forwarded(body)
     # Greeting-only or thanks-only messages leave nothing: give back the original (masked) text.
     return re.sub(r"[ \t]+", " ", re.sub(r"\n{3,}", "\n\n", body)).strip() or cleaned.strip()
 
@@ -99,4 +123,27 @@ def _strip_trailing_thanks(body: str) -> str:
         match = _TRAILING_THANKS_RE.search(folded)
         if match and match.start() > 0:
             body = body[: match.start()].rstrip()
+    return body
+
+
+def _forwarded(body: str) -> str:
+    """The forwarded question itself: meta sentences addressed to the agent dropped (when something else is
+    left), and the lead naming who asks ("un établissement nous demande si") cut off."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+|\n+", body) if s.strip()]
+    kept = [s for s in sentences if not _META_SENTENCE_RE.match(fold(s))]
+    if kept and len(kept) < len(sentences):
+        body = " ".join(kept)
+    folded = fold(body)
+    lead = _FORWARD_LEAD_RE.search(folded)
+    if lead and lead.end() < len(body):
+        rest = body[lead.end() :].strip()
+        if rest:
+            # The indirect question becomes a direct one: "si X." -> "Est-ce que X ?".
+            if lead.group(0).rstrip().endswith(("si", "s'")):
+                rest = "Est-ce que " + rest
+            head, _, tail = rest.partition("\n")
+            if not head.rstrip().endswith("?"):
+                head = head.rstrip(" .") + " ?"
+            rest = "\n".join(p for p in (head, tail) if p)
+            body = (body[: lead.start()] + rest[:1].upper() + rest[1:]).strip()
     return body

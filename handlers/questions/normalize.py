@@ -15,6 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from handlers.questions.synonyms import WORDS as SYNONYMS
+from handlers.questions.synonyms import rewrite_phrases
+
 # A NIR: sex digit, year, month, department (2 digits or 2A/2B), commune, order, then the 2-digit key,
 # with or without spaces, dots or dashes between the groups. Anything that looks like one is hidden before
 # any other processing, so that no later step (logs, echoes, data) can ever hold it.
@@ -173,6 +176,8 @@ ABBREVIATIONS: dict[str, str] = {
     "peut on": "peut on",
     "faut il": "faut il",
 }
+# Synonym families fold onto the lexicons' word through the same table (questions and cues alike).
+ABBREVIATIONS.update(SYNONYMS)
 
 # Several-word spellings with one meaning, replaced on the folded text before tokenisation: "quand même" is
 # not "when", a "centre hospitalier" is an establishment like any other.
@@ -308,7 +313,7 @@ def _lemma(word: str, vocab: frozenset[str]) -> str | None:
 def _phrases(folded: str) -> str:
     for pattern, replacement in PHRASES:
         folded = pattern.sub(replacement, folded)
-    return folded
+    return rewrite_phrases(folded)
 
 
 def _unknown_form(word: str, vocab: frozenset[str]) -> list[str] | None:

@@ -71,6 +71,7 @@ _ADJECTIVES = """
     chacun chacune tel telle tels telles quelconque demi demie moitie
     special speciale speciaux specifique specifiques particulier particuliere
     final finale definitif definitive
+    correspondant correspondante correspondants correspondantes relatif relative
     """
 
 _GENERIC_NOUNS = """

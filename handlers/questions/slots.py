@@ -19,6 +19,8 @@ MONTH_WORDS: dict[str, int] = {
     "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7, "aout": 8,
     "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12, "janv": 1, "fev": 2, "fevr": 2, "avr": 4,
     "juil": 7, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    # "mars" comes out of the plural folding as "mar".
+    "mar": 3,
 }  # fmt: skip
 
 # Words that look like region names inside ordinary sentences ("centre hospitalier", "la réunion de

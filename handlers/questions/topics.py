@@ -20,7 +20,7 @@ from handlers.questions.normalize import fold, raw_tokens, stem
 from handlers.questions.ordinary import ORDINARY_WORDS
 
 Family = Literal["art50", "art51"]
-Intent = Literal["amount", "date", "who", "count", "how", "yesno", "what"]
+Intent = Literal["amount", "date", "who", "count", "how", "yesno", "what", "whatif"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ TOPICS: tuple[Topic, ...] = (
         "forfait_amounts",
         against={"maximum": 1.5, "minimum": 1.5, "par an": 1.0},
         cues={
+            "forfait & meme pour": 2.5,
             "c est quoi & forfait": 1.5,
             "c est quoi & remuneration": 1.5,
             "comment & forfait & calcule": 1.5,
@@ -143,12 +144,14 @@ TOPICS: tuple[Topic, ...] = (
             "pas eu de": 1.5,
             "hospitalise & tout le mois": 2.5,
         },
-        intents=("amount", "yesno"),
+        intents=("amount", "yesno", "whatif"),
         supersedes=("forfait_monthly", "forfait_amounts"),
     ),
     Topic(
         "forfait_per_session",
         {
+            "cumul*": 0.5,
+            "cumul & mensuel": 2.0,
             "proratise": 3.0,
             "prorata": 3.0,
             "proratisation": 3.0,
@@ -188,6 +191,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_recipient",
         {
+            "partie du forfait": 2.0,
+            "une partie": 1.5,
+            "had & est paye": 2.0,
             "reverse": 2.0,
             "retrocession": 2.0,
             "retroceder": 2.0,
@@ -240,6 +246,8 @@ TOPICS: tuple[Topic, ...] = (
         "forfait_cap_inclusion",
         against={"annuel": 3.0, "par an": 3.0, "par etablissement": 2.0},
         cues={
+            "360": 2.5,
+            "superieur & inclusion": 2.0,
             "forfait & plafonne": 1.5,
             "forfait & plafond": 1.5,
             "3 fois & inclusion": 2.5,
@@ -325,6 +333,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_payment",
         {
+            "rapport & pas envoyer": 3.0,
+            "rapport & pas transmettre": 3.0,
             "rapport & retard": 3.0,
             "rapport & oubli*": 3.0,
             "rapport & pas envoye": 3.0,
@@ -373,7 +383,7 @@ TOPICS: tuple[Topic, ...] = (
             "une fois par an": 2.0,
             "par an & verse": 2.0,
         },
-        intents=("date", "what"),
+        intents=("date", "what", "whatif"),
         supersedes=("forfait_amounts",),
     ),
     Topic(
@@ -450,7 +460,8 @@ TOPICS: tuple[Topic, ...] = (
             "a nouveau & 320": 2.0,
             "a nouveau & inclusion": 2.0,
         },
-        intents=("yesno", "amount"),
+        against={"had partenaire": 3.0},
+        intents=("yesno", "amount", "whatif"),
         supersedes=("forfait_inclusion", "forfait_amounts"),
     ),
     Topic(
@@ -466,7 +477,7 @@ TOPICS: tuple[Topic, ...] = (
             "touche": 0.4,
             "exemple": 1.0,
         },
-        against={"combien d etablissement": 3.0, "nombre d etablissement": 3.0},
+        against={"rapport": 3.0, "combien d etablissement": 3.0, "nombre d etablissement": 3.0},
         intents=("amount",),
         supersedes=(
             "forfait_amounts",
@@ -548,6 +559,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "patient_referral_date",
         {
+            "patient & avant la publication": 2.0,
             "avant l arrete": 3.0,
             "avant la publication": 2.5,
             "retroactif": 3.0,
@@ -573,7 +585,7 @@ TOPICS: tuple[Topic, ...] = (
             "file active": 2.0,
             "stock": 1.5,
         },
-        intents=("yesno", "date"),
+        intents=("yesno", "date", "whatif"),
     ),
     Topic(
         "patient_after_end",
@@ -597,11 +609,13 @@ TOPICS: tuple[Topic, ...] = (
             "encore & adresser": 2.0,
             "encore & inclure": 2.0,
         },
-        intents=("yesno",),
+        intents=("yesno", "whatif"),
     ),
     Topic(
         "had_area",
         {
+            "meme departement": 2.5,
+            "had & departement": 1.5,
             "qui decide": 1.5,
             "intervient": 1.0,
             "quelle had & intervient": 1.5,
@@ -636,11 +650,12 @@ TOPICS: tuple[Topic, ...] = (
             "zone d implantation": 2.0,
             "zone geographique": 3.0,
         },
-        intents=("who", "yesno"),
+        intents=("who", "yesno", "whatif"),
     ),
     Topic(
         "had_partners",
         {
+            "associe a & etablissement": 2.0,
             "combien de had": 3.0,
             "nombre de had": 3.0,
             "had & maximum": 1.5,
@@ -717,11 +732,15 @@ TOPICS: tuple[Topic, ...] = (
             "a partir de quand": 1.2,
             "debute": 1.5,
         },
+        # "au début du mois" places an event in a month; it does not ask when the experiment started.
+        against={"debut du mois": 3.0, "debut de mois": 3.0, "debut d annee": 3.0},
         intents=("date",),
     ),
     Topic(
         "dates_end",
         {
+            "deja fini": 1.5,
+            "deja termine": 1.5,
             "inclus & 2028": 1.5,
             "5 fevrier 2028": 2.0,
             "dernier jour": 2.0,
@@ -797,6 +816,8 @@ TOPICS: tuple[Topic, ...] = (
         "application_rules",
         against={"rapport": 2.0},
         cues={
+            "depose & comment": 2.5,
+            "dossier & par mail": 2.0,
             "lien & candidat*": 2.0,
             "lien & postuler": 2.0,
             "lien & dossier": 1.5,
@@ -844,11 +865,13 @@ TOPICS: tuple[Topic, ...] = (
             "plusieurs fois": 1.0,
             "modifier": 1.0,
         },
-        intents=("how", "who"),
+        intents=("how", "who", "whatif"),
     ),
     Topic(
         "application_contents",
         {
+            "contenir & dossier": 2.5,
+            "contenir & candidature": 2.5,
             "contenu du dossier": 3.0,
             "piece": 2.0,
             "piece a fournir": 3.0,
@@ -873,7 +896,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "selection_calendar",
         # "c'est ce qui a été retenu ?" asks whether a design was chosen, not who was selected.
-        against={"ce qui a ete retenu": 4.0, "ce qui est retenu": 4.0},
+        against={"avant la publication": 2.5, "ce qui a ete retenu": 4.0, "ce qui est retenu": 4.0},
         cues={
             "comite de selection": 3.0,
             "comite": 1.5,
@@ -959,6 +982,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "eligibility_overview",
         {
+            "engagement & candidat*": 2.0,
             "condition": 2.0,
             "eligible": 1.5,
             "eligibilite": 2.0,
@@ -1008,7 +1032,15 @@ TOPICS: tuple[Topic, ...] = (
     ),
     Topic(
         "eligibility_categories",
-        against={"had prive": 5.0, "had publique": 5.0, "had public": 5.0, "had associative": 5.0},
+        against={
+            "forfait & meme pour": 3.0,
+            "had partenaire & prive": 5.0,
+            "had partenaire & lucratif": 5.0,
+            "had prive": 5.0,
+            "had publique": 5.0,
+            "had public": 5.0,
+            "had associative": 5.0,
+        },
         cues={
             "categorie": 2.5,
             "prive": 2.5,
@@ -1038,6 +1070,9 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "eligibility_convention",
         {
+            "sans & had partenaire": 2.5,
+            "had partenaire & change*": 3.0,
+            "prevenir & had": 1.5,
             "convention": 2.5,
             "convention d association": 1.0,
             "protocole": 1.5,
@@ -1062,7 +1097,8 @@ TOPICS: tuple[Topic, ...] = (
             "modification": 1.5,
             "signaler": 1.0,
         },
-        intents=("yesno", "what"),
+        against={"reverser": 3.0, "partie du forfait": 3.0},
+        intents=("yesno", "what", "whatif"),
         supersedes=("eligibility_overview",),
     ),
     Topic(
@@ -1096,6 +1132,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "reports_overview",
         {
+            "combien de rapport": 2.5,
             "rapport": 1.5,
             "quel rapport": 1.5,
             "reporting": 2.0,
@@ -1207,6 +1244,8 @@ TOPICS: tuple[Topic, ...] = (
             "dans quel rapport": 2.5,
             "smr": 1.5,
         },
+        # The application file is not a report: "que doit contenir le dossier de candidature ?".
+        against={"candidature": 2.0, "candidater": 2.0},
         intents=("what",),
         supersedes=("reports_overview", "reports_initial", "reports_followup"),
     ),
@@ -1375,6 +1414,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "calendar",
         {
+            "grande echeance": 3.0,
+            "les echeance": 2.0,
             "date cle": 3.0,
             "calendrier": 2.5,
             "echeancier": 3.0,
@@ -1454,7 +1495,7 @@ TOPICS: tuple[Topic, ...] = (
             "rouvrir": 3.0,
             "rouvert": 3.0,
         },
-        intents=("yesno", "date"),
+        intents=("yesno", "date", "whatif"),
         supersedes=(
             "application_deadline",
             "application_rules",
@@ -1492,7 +1533,7 @@ TOPICS: tuple[Topic, ...] = (
             "penalite": 1.0,
             "sanction": 1.0,
         },
-        intents=("count", "what", "yesno"),
+        intents=("count", "what", "yesno", "whatif"),
         supersedes=("reports_contents", "forfait_compute"),
     ),
     # An event during a month (a death): the month's forfait follows the one rule (an administration at home
@@ -1507,7 +1548,7 @@ TOPICS: tuple[Topic, ...] = (
             "mort": 2.5,
             "mourir": 3.0,
         },
-        intents=("amount", "yesno"),
+        intents=("amount", "yesno", "whatif"),
         supersedes=(
             "forfait_amounts",
             "forfait_monthly",
@@ -1523,6 +1564,8 @@ TOPICS: tuple[Topic, ...] = (
         # "Nous sommes une HAD associative, ..." describes the asker, it does not ask about the status.
         against={"sommes une had": 3.0, "est une had": 3.0, "suis une had": 3.0},
         cues={
+            "had partenaire & prive": 3.0,
+            "had partenaire & lucratif": 3.0,
             "had prive": 3.0,
             "had public": 3.0,
             "had publique": 3.0,
@@ -1636,7 +1679,7 @@ TOPICS: tuple[Topic, ...] = (
             "instruction": 1.0,
         },
         family="art51",
-        intents=("date", "count"),
+        intents=("date", "count", "whatif"),
     ),
     Topic(
         "art51_duration",
@@ -1693,7 +1736,7 @@ OUT_OF_SCOPE: dict[str, float] = {
     "assurance responsabilite": 3.0, "mot de passe": 3.0, "identifiant de connexion": 3.0, "bug": 2.0,
     "ehpad": 3.0, "cumul*": 3.0, "t2a": 2.0, "ghs": 3.0, "ght": 2.0, "combien coute": 2.0, "cout": 1.5,
     "rentable": 3.0, "rentabilite": 3.0, "bourse": 3.0, "ordinateur": 3.0, "imprimante": 3.0,
-    "recours": 2.0, "contester": 3.0, "contestation": 3.0, "refus": 1.5, "refuse": 1.5,
+    "excel": 3.0, "recours": 2.0, "contester": 3.0, "contestation": 3.0, "refus": 1.5, "refuse": 1.5,
 }  # fmt: skip
 
 # Words that signal an article 51 question. "51" alone is a number; it must follow "article" or similar.
@@ -1725,6 +1768,7 @@ INTENT_CUES: dict[Intent, tuple[str, ...]] = {
         "quelle annee",
         "quel mois",
         "quelle periode",
+        "combien de jour",
     ),
     "who": ("qui", "a qui", "lequel", "laquelle"),
     "count": ("combien de", "nombre", "maximum", "minimum"),
@@ -1744,6 +1788,8 @@ INTENT_CUES: dict[Intent, tuple[str, ...]] = {
         "ont elles",
     ),
     "what": ("quel", "quelle", "quoi", "c est quoi", "qu est ce"),
+    # What follows from a case: the consequence angle ("que se passe-t-il si on n'envoie pas le rapport ?").
+    "whatif": ("que se passe", "qu arrive t il", "quelle consequence", "en cas de"),
 }
 
 # Everyday words of questions and emails that carry no topic: they never count against understanding.
@@ -1857,7 +1903,10 @@ GLOSSARY = (
     "espic", "clcc", "has", "lfss",
 )  # fmt: skip
 
-_DEFINITION_CUES = ("c est quoi", "veut dire", "signifie", "definition", "qu est ce", "signification", "quoi")
+_DEFINITION_CUES = (
+    "c est quoi", "veut dire", "signifie", "definition", "qu est ce", "signification", "quoi",
+    "difference entre",
+)  # fmt: skip
 
 
 @cache

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from handlers.questions import answer_question
+from handlers.questions import analyse, answer_question
 from handlers.reply import Reply, Status
 from rules.parameters import load_parameters
 
@@ -150,3 +150,21 @@ def test_today_is_the_day_in_paris() -> None:
 
     reply = answer_question("date limite normandie ?", datetime(2025, 5, 16, 23, 30, tzinfo=UTC))
     assert "passee" in whole_text(reply)
+
+
+def test_the_topic_serving_the_asked_angle_answers_first() -> None:
+    """'Que se passe-t-il si ... ?' asks a consequence: the payment condition speaks before the report dates,
+    and a general topic that answers the asked year is kept next to the specific one that supersedes it."""
+    params = load_parameters()
+    whatif = analyse("que se passe-t-il si on n'envoie pas le rapport de suivi ?", params)
+    assert whatif.topics[0] == "forfait_payment"
+    years = analyse("rapport initial : on y met les données de quelles années ?", params)
+    assert "reports_initial" in years.topics
+
+
+def test_an_unknown_noun_still_counts_but_an_unknown_verb_form_does_not() -> None:
+    params = load_parameters()
+    verb = analyse("le forfait s'applique aux patients qui prennent des comprimés ?", params)
+    assert verb.topics and verb.topics[0] == "treatment_oral"
+    noun = analyse("les patients en essai clinique sont-ils concernés ?", params)
+    assert not noun.topics

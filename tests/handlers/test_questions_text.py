@@ -104,3 +104,51 @@ def test_normalize_canonical_forms(typed: str, expected: str) -> None:
 def test_normalize_corrects_typos_and_verb_forms(typed: str, fixed: str) -> None:
     """Typos and conjugated verbs map to the lexicon's words."""
     assert fixed in normalize(typed, vocabulary()).tokens
+
+
+@pytest.mark.parametrize(
+    ("message", "question"),
+    [
+        (
+            "Bonjour,\n\nUn établissement nous demande si l'ancienne autorisation suffit pour candidater. "
+            "Que dois-je lui répondre ?\n\nMerci,\nMarc",
+            "Est-ce que l'ancienne autorisation suffit pour candidater ?",
+        ),
+        (
+            "Bonjour,\nUne clinique nous demande jusqu'à quand elle pourra adresser des patients. "
+            "Pouvez-vous me confirmer ?\nCordialement,\nJulie",
+            "Jusqu'à quand elle pourra adresser des patients ?",
+        ),
+        # A request that carries its own question is kept whole.
+        (
+            "Pourriez-vous me confirmer la date d'envoi du rapport de suivi ?",
+            "Pourriez-vous me confirmer la date d'envoi du rapport de suivi ?",
+        ),
+    ],
+)
+def test_extract_reads_a_forwarded_question(message: str, question: str) -> None:
+    """An ARS agent forwarding an establishment's question: the lead and the request to the agent go; the
+    indirect question becomes a direct one."""
+    assert extract_question(message) == question
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("le dépôt fermait quel jour", "cloture"),
+        ("avant la parution de l'arrêté", "publication"),
+        ("qu'est-ce qu'on met dedans", "mettre"),
+        ("le bilan d'activité 2025", "rapport d activite"),
+        ("à quel moment sommes-nous payés", "quand"),
+        ("jusqu'à quelle date", "jusqu a quand"),
+        ("qui a le droit de candidater", "qui peut candidater"),
+    ],
+)
+def test_synonym_families_fold_onto_the_lexicon_word(variant: str, canonical: str) -> None:
+    assert canonical in normalize(variant, vocabulary()).text
+
+
+def test_quand_after_another_question_word_is_the_conjunction() -> None:
+    """'c'est quoi les engagements quand on candidate' does not ask a date."""
+    assert "quand" not in normalize("c'est quoi les engagements quand on candidate", vocabulary()).tokens
+    assert "quand" in normalize("quand est-on payés ?", vocabulary()).tokens

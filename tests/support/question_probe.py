@@ -22,6 +22,7 @@ DEFAULT_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=PARIS)
 PROBE_FILE = Path(__file__).parent.parent / "handlers" / "questions_probe.yaml"
 BLIND_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind.yaml"
 BLIND2_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind2.yaml"
+BLIND3_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind3.yaml"
 
 
 def load_probe(path: Path = PROBE_FILE) -> list[dict[str, Any]]:

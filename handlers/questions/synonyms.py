@@ -1,0 +1,68 @@
+"""Synonym families and irregular word forms, folded onto the one word the lexicons use.
+
+The lexicons name each concept once ("cloture", "publication", "rapport d activite", "mettre"). People name
+it a dozen ways ("fermait", "parution", "bilan d'activité", "on met"). Rather than list every variant in every
+topic, the variant is rewritten to the family's canonical word before scoring, the same way for the question
+and for the cues, so that a cue written once recognises the whole family.
+
+`WORDS` maps single (accent-free, lowercase) tokens; `PHRASES` are regular expressions on the folded text for
+multi-word variants. Only words that mean the same thing in every context of these questions belong here: a
+word with another sense elsewhere ("sortie", a patient leaving HAD, is not "published") stays out.
+"""
+
+from __future__ import annotations
+
+import re
+
+WORDS: dict[str, str] = {
+    # closing a call: "le dépôt fermait le 16", "clôture", "clos"
+    "fermait": "cloture", "fermer": "cloture", "fermee": "cloture", "fermees": "cloture",
+    "fermeture": "cloture", "fermera": "cloture", "fermaient": "cloture", "clore": "cloture",
+    "clos": "cloture", "close": "cloture", "closes": "cloture",
+    # publishing a text or a list
+    "parution": "publication", "parutions": "publication", "paru": "publie", "parue": "publie",
+    "parus": "publie", "parues": "publie",
+    # irregular verbs the lemma rules cannot reach
+    "met": "mettre", "mets": "mettre", "mettent": "mettre", "mettons": "mettre", "mettez": "mettre",
+    "contient": "contenir", "contiennent": "contenir", "contenait": "contenir", "contiendra": "contenir",
+    "prennent": "prendre", "prenons": "prendre", "prenez": "prendre",
+    "envoie": "envoyer", "envoient": "envoyer", "envoies": "envoyer", "enverra": "envoyer",
+    "enverrons": "envoyer", "transmet": "transmettre", "transmettent": "transmettre",
+    "obtient": "toucher", "obtiennent": "toucher", "obtiendra": "toucher", "obtiendrons": "toucher",
+    # paying an establishment: remunerate / valorise are the same act as "payer" here
+    "remunere": "paye", "remuneree": "paye", "remunerer": "payer", "remunerons": "paye",
+    "valorise": "valorisation", "valoriser": "valorisation", "valorisee": "valorisation",
+    # cumulating two forfaits
+    "cumule": "cumul", "cumuler": "cumul", "cumulable": "cumul", "cumulables": "cumul", "cumulent": "cumul",
+}  # fmt: skip
+
+# Multi-word variants, on the folded text (no accents, lowercase); each becomes the canonical phrase.
+PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        # asking "when": "à quel moment", "jusqu'à quelle date", "avant quelle date"
+        (r"\ba\s+quel\s+moment\b", " quand "),
+        (r"\bjusqu\s*'?\s*a\s+quelle?\s+(?:date|jour)\b", " jusqu a quand "),
+        (r"\bavant\s+quelle?\s+(?:date|jour)\b", " jusqu a quand "),
+        # reports: a "compte rendu" or "bilan d'activité" is a report
+        (r"\bcomptes?[\s-]+rendus?\b", " rapport "),
+        (r"\bbilans?\s+d\s*'?\s*activites?\b", " rapport d activite "),
+        # "qui a le droit de candidater" asks who may
+        (r"\b(?:a|ont|avons|avez|ai|aurait|aurions|auraient)\s+le\s+droit\s+d\s*e?\s*'?", " peut "),
+        # "c'est quoi les engagements quand on candidate": after another question word, "quand" + subject is
+        # the conjunction ("if/when we apply"), not a question about a date.
+        (
+            r"\b(quoi|comment|combien|qui|quel\w*|faut[\s-]+il)\b(.*?)\bquand\s+(on|nous|vous|il|elle|ils|elles)\b",
+            r"\1\2 si \3",
+        ),
+        # "l'HAD se fait payer comment": being paid
+        (r"\bse\s+fait\s+payer\b", " est paye "),
+        (r"\bse\s+font\s+payer\b", " sont paye "),
+    )
+)
+
+
+def rewrite_phrases(folded: str) -> str:
+    for pattern, replacement in PHRASES:
+        folded = pattern.sub(replacement, folded)
+    return folded
