@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from handlers.questions.detect import Analysis
+from handlers.questions.slots import MONTH_WORDS
 from handlers.questions.topics import GLOSSARY
 from handlers.reply import Action, ReasonLine
 from rules.calendar import days_left, is_past, next_report
@@ -236,9 +238,16 @@ def _compute(c: Composition) -> None:
     if months is None and len(set(s.months)) >= 2:
         # Months named one by one are the months with an administration; the months between them that are
         # not named had none ("perfs en mars, avril et juin": 4 months from March, May without).
+        # A month named with "sans" / "pas" / "aucune" right after it ("nov sans") had no administration.
+        tokens = c.analysis.normalized.tokens
+        empty = {
+            MONTH_WORDS[t]
+            for t, after in pairwise(tokens)
+            if t in MONTH_WORDS and after in ("san", "sans", "pas", "aucune", "aucun", "rien")
+        }
         named = sorted(set(s.months), key=lambda m: (m - s.months[0]) % 12)
         months = (named[-1] - named[0]) % 12 + 1
-        without = months - len(named)
+        without = months - len(set(named) - empty)
     if months is None or months < 1:
         c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
         c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
@@ -265,6 +274,7 @@ def _compute(c: Composition) -> None:
 _UNNAMED_TREATMENTS = (
     "hormonotherapie", "therapie ciblee", "anticorps", "radiotherapie", "biotherapie", "bisphosphonate",
     "transfusion", "antalgique", "soins de support", "nutrition", "therapie cellulaire", "car t",
+    "hydratation", "antibiotique",
 )  # fmt: skip
 
 
@@ -648,11 +658,28 @@ def _reports_initial(c: Composition) -> None:
             _report_line(c, d)
 
 
+_COVERING_WORDS = frozenset({"de", "d", "activite", "pour", "sur", "couvrant", "annee", "anne", "concernant"})
+
+
+def _covered_year(c: Composition) -> int | None:
+    """The year a report is asked about as its activity year ("l'activité de 2026", "pour 2026"), as opposed
+    to the year it is due ("en 2026", "septembre 2026")."""
+    tokens = c.analysis.normalized.tokens
+    for before, token in pairwise(tokens):
+        if token.isdigit() and len(token) == 4 and before in _COVERING_WORDS:
+            return int(token)
+    return None
+
+
 def _reports_followup(c: Composition) -> None:
     if _asks_recipient(c):
         _recipients(c, initial=False, followup=True)
     followups = c.deadlines_of("followup_report")
-    if c.has("deuxieme", "dernier", "2027") and not c.has("premier"):
+    covered = _covered_year(c)
+    if covered is not None and any(covered in d.covers for d in followups):
+        # "le rapport d'activité de 2026": the report covering 2026, not the one due in 2026.
+        followups = [d for d in followups if covered in d.covers]
+    elif c.has("deuxieme", "dernier", "2027") and not c.has("premier"):
         followups = followups[-1:]
     elif c.has("premier", "2026") and not c.has("deuxieme", "dernier"):
         followups = followups[:1]

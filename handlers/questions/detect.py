@@ -94,7 +94,11 @@ def analyse(question: str, params: Parameters) -> Analysis:
     art50, _ = score(compiled_markers("art50"), tokens)
     mentions_50 = "article 50" in norm.text or "lfss 2024" in norm.text
     # Naming article 51 makes it an article 51 question; naming both asks how they differ.
-    family: Family = "art51" if art51 >= 3.0 or (art51 >= 2.0 and art51 > art50) else "art50"
+    # "le 50 et le 51 c'est pareil ?": both named by number, as articles, asks how they differ.
+    both_by_number = art51 >= 2.0 and re.search(r"\b(?:le|du|au) 50\b", norm.text) is not None
+    family: Family = (
+        "art51" if art51 >= 3.0 or (art51 >= 2.0 and art51 > art50) or both_by_number else "art50"
+    )
     mixed = family == "art51" and (mentions_50 or art50 >= 2.0)
 
     scores: dict[str, float] = {}
@@ -129,11 +133,13 @@ def analyse(question: str, params: Parameters) -> Analysis:
 
     oos_score, oos_hits = _out_of_scope(tokens, scores, hits)
     names = _proper_names(_focus(question))
+    # An acronym we do not know ("un GCS peut-il candidater ?") names a subject as surely as a long word.
+    acronyms = {fold_word for fold_word in _acronyms(_focus(question)) if fold_word not in vocab}
     unknown = tuple(
         dict.fromkeys(
             t
             for t in focus_tokens
-            if len(t) >= 4
+            if (len(t) >= 4 or t in acronyms)
             and not t.isdigit()
             and t not in vocab
             and t not in everyday
@@ -234,7 +240,10 @@ _POINTED: dict[Intent, tuple[Cue, ...]] = {
         }
     ),
     "whatif": compile_cues(
-        {"que se passe t il": 1.0, "que se passe": 1.0, "qu arrive t il": 1.0, "quelle consequence": 1.0}
+        {
+            "que se passe t il": 1.0, "que se passe": 1.0, "qu arrive t il": 1.0, "quelle consequence": 1.0,
+            "que risque": 1.0, "risque t on": 1.0,
+        }
     ),
 }  # fmt: skip
 # A topic promoted to serve an angle must have scored this much on its own cues.
@@ -340,6 +349,15 @@ def _complete_intents(
             break
 
 
+def _acronyms(text: str) -> set[str]:
+    """Words written in capitals, 2 to 5 letters ("GCS", "EPRD"), folded like the tokens; not for a message
+    typed all in capitals."""
+    words = re.findall(r"[^\W\d_]+", text)
+    if not words or sum(w.isupper() for w in words) > len(words) / 2:
+        return set()
+    return {w.lower() for w in words if w.isupper() and 2 <= len(w) <= 5}
+
+
 def _proper_names(text: str) -> set[str]:
     """Capitalised words (people, towns, establishments): unknown to us but not a sign of a misunderstood
     question. Not applied to a message typed in capitals."""
@@ -367,6 +385,9 @@ _OWN_DATA_RE = re.compile(
     # "est-ce que le CH de Lisieux a été retenu ?": a named candidate's selection is data, not a rule.
     r"|\b(?:etablissement|dossier|candidature|projet|clinique|chu|clcc)\b[\w ]{0,40}?\ba (?:bien |deja )?ete "
     r"(?:retenu|selectionne)"
+    r"|\b(?:etablissement|chu|clcc|clinique)\b[\w ]{0,40}?\b"
+    r"(?:fait t il|fait t elle|fait il|fait elle|fait|figure t il|figure)\s+"
+    r"(?:partie des|parmi les|dans la liste des|sur la liste des) (?:retenu|selectionne|laureat)"
     r"|\bdans l outil\b"
     r"|\b(?:l an dernier|l annee derniere|l an passe|l annee passee|cette annee jusqu ici)\b"
     r"|\b(?:mon|notre) (?:dossier|candidature) (?:a t il|a t elle|est il|est elle|a|est)"
@@ -382,8 +403,16 @@ _DEFINITION_TEXT = """
 _DEFINITION_WORDS = frozenset(_DEFINITION_TEXT.split())
 
 
+# What the patient received or how the patient was referred is the case asked about, not the establishment's
+# own figures: "le patient n'a reçu qu'une hydratation", "si le patient a été adressé en juin".
+_CASE_SUBJECT_RE = re.compile(r"\b(?:patient|patiente|enfant|malade)\b(?: \w+){0,2} ?$")
+
+
 def _asks_own_data(text: str) -> bool:
-    return _OWN_DATA_RE.search(text) is not None
+    for match in _OWN_DATA_RE.finditer(text):
+        if not _CASE_SUBJECT_RE.search(text[max(0, match.start() - 30) : match.start()]):
+            return True
+    return False
 
 
 def _glossary_bonus(

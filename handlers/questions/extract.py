@@ -129,6 +129,10 @@ def _strip_trailing_thanks(body: str) -> str:
 def _forwarded(body: str) -> str:
     """The forwarded question itself: meta sentences addressed to the agent dropped (when something else is
     left), and the lead naming who asks ("un établissement nous demande si") cut off."""
+    # A question quoted inside the message ("... nous pose la question suivante : « ... ? »") is the question.
+    quoted = re.search(r"[«“\"]\s*([^«»“”\"]{10,}?\?)\s*[»”\"]", body)
+    if quoted:
+        return quoted.group(1).strip()
     sentences = [s for s in re.split(r"(?<=[.?!])\s+|\n+", body) if s.strip()]
     kept = [s for s in sentences if not _META_SENTENCE_RE.match(fold(s))]
     if kept and len(kept) < len(sentences):

@@ -161,6 +161,7 @@ ABBREVIATIONS: dict[str, str] = {
     "modifs": "modification",
     "remu": "remuneration",
     "conv": "convention",
+    "ej": "entite juridique",
     "adm": "administration",
     "onco": "oncologie",
     "oncopediatrie": "oncologie pediatrie",
@@ -339,7 +340,11 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
     vocab = frozenset(vocabulary)
     tokens: list[str] = []
     corrections: list[tuple[str, str]] = []
-    for token in raw_tokens(_phrases(fold(cleaned))):
+    words = raw_tokens(_phrases(fold(cleaned)))
+    for index, token in enumerate(words):
+        # "sept, oct et déc": "sept" next to another month is September, not the number 7.
+        if token == "sept" and _next_to_month(words, index):
+            token = "septembre"
         # "1eme" / "2eme" produced above become words; "inclu" etc. expand.
         if re.fullmatch(r"\d+eme", token):
             token = {"1eme": "premier", "2eme": "deuxieme", "3eme": "troisieme"}.get(token, token)
@@ -364,6 +369,17 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
             tokens.append(word)
     tokens = _spoken_forms(tokens)
     return Normalized(tuple(tokens), " ".join(tokens), redacted, tuple(corrections))
+
+
+_MONTH_TOKENS = frozenset((
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+    "novembre", "decembre", "janv", "fev", "fevr", "avr", "juil", "oct", "nov", "dec",
+))  # fmt: skip
+
+
+def _next_to_month(raw: list[str], index: int) -> bool:
+    neighbours = raw[max(0, index - 2) : index] + raw[index + 1 : index + 3]
+    return any(t in _MONTH_TOKENS for t in neighbours)
 
 
 def _spoken_forms(tokens: list[str]) -> list[str]:

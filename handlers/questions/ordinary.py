@@ -79,6 +79,7 @@ _GENERIC_NOUNS = """
     envoi tableau tableur fichier excel document mail message courrier lettre appel
     personne gens equipe collegue collegues service services structure structures
     fil idee avis retour reponse question doute souci rien moyen volume
+    chiffre chiffres caractere caracteres lettre lettres sms texto
     """
 
 ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())

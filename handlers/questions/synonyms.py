@@ -44,6 +44,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\ba\s+quel\s+moment\b", " quand "),
         (r"\bjusqu\s*'?\s*a\s+quelle?\s+(?:date|jour)\b", " jusqu a quand "),
         (r"\bavant\s+quelle?\s+(?:date|jour)\b", " jusqu a quand "),
+        (r"\bdepuis\s+quelle?\s+(?:date|jour)\b", " depuis quand "),
+        (r"\ba\s+partir\s+de\s+quelle?\s+(?:date|jour)\b", " a partir de quand "),
         # reports: a "compte rendu" or "bilan d'activité" is a report
         (r"\bcomptes?[\s-]+rendus?\b", " rapport "),
         (r"\bbilans?\s+d\s*'?\s*activites?\b", " rapport d activite "),

@@ -71,6 +71,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_inclusion",
         {
+            "demarrage & prise en charge": 2.0,
+            "debut & prise en charge": 2.0,
             "inclusion": 2.2,
             "forfait d inclusion": 1.0,
             "premier mois": 1.6,
@@ -101,6 +103,7 @@ TOPICS: tuple[Topic, ...] = (
             "autres mois": 1.5,
             "mois ulterieur": 2.0,
             "mois qui suivent": 2.0,
+            "mois qui suit": 2.0,
             "suite": 0.4,
             "forfait de suivi": 1.5,
         },
@@ -191,6 +194,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_recipient",
         {
+            "a qui revient": 2.5,
             "partie du forfait": 2.0,
             "une partie": 1.5,
             "had & est paye": 2.0,
@@ -239,6 +243,7 @@ TOPICS: tuple[Topic, ...] = (
             "une part": 1.5,
             "a la place": 1.5,
         },
+        against={"donnee": 2.0, "rapport": 2.0},
         intents=("who",),
         supersedes=("forfait_amounts",),
     ),
@@ -301,6 +306,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_funding",
         {
+            "quel organisme": 1.5,
+            "organisme & finance": 2.5,
             "qui finance": 2.5,
             "qui paye": 1.5,
             "qui paie": 1.5,
@@ -333,6 +340,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "forfait_payment",
         {
+            "paye des": 2.5,
+            "verse des": 2.5,
             "rapport & pas envoyer": 3.0,
             "rapport & pas transmettre": 3.0,
             "rapport & retard": 3.0,
@@ -460,7 +469,7 @@ TOPICS: tuple[Topic, ...] = (
             "a nouveau & 320": 2.0,
             "a nouveau & inclusion": 2.0,
         },
-        against={"had partenaire": 3.0},
+        against={"a qui revient": 3.0, "had partenaire": 3.0},
         intents=("yesno", "amount", "whatif"),
         supersedes=("forfait_inclusion", "forfait_amounts"),
     ),
@@ -551,6 +560,8 @@ TOPICS: tuple[Topic, ...] = (
             "antalgique": 2.0,
             "soins de support": 2.0,
             "nutrition": 2.0,
+            "hydratation": 2.0,
+            "antibiotique": 2.0,
             "thérapie cellulaire": 2.0,
             "car t": 2.0,
         },
@@ -614,6 +625,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "had_area",
         {
+            "had & choisi": 3.0,
             "meme departement": 2.5,
             "had & departement": 1.5,
             "qui decide": 1.5,
@@ -711,6 +723,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "dates_start",
         {
+            "en vigueur": 1.5,
             "a commence": 1.0,
             "deja commence": 1.5,
             "a demarre": 1.0,
@@ -733,7 +746,13 @@ TOPICS: tuple[Topic, ...] = (
             "debute": 1.5,
         },
         # "au début du mois" places an event in a month; it does not ask when the experiment started.
-        against={"debut du mois": 3.0, "debut de mois": 3.0, "debut d annee": 3.0},
+        against={
+            "demarrage de la prise": 3.0,
+            "debut de la prise": 3.0,
+            "debut du mois": 3.0,
+            "debut de mois": 3.0,
+            "debut d annee": 3.0,
+        },
         intents=("date",),
     ),
     Topic(
@@ -751,7 +770,7 @@ TOPICS: tuple[Topic, ...] = (
             "echeance": 1.0,
             "date de fin": 2.5,
             "2028": 1.5,
-            "s arrete": 1.5,
+            "s arrete": 2.0,
             "prend fin": 2.0,
             "fini": 1.5,
             "finit": 1.5,
@@ -947,6 +966,7 @@ TOPICS: tuple[Topic, ...] = (
             "note": 1.0,
             "grille": 2.0,
         },
+        against={"had & choisi": 2.0},
         intents=("how", "what"),
     ),
     Topic(
@@ -959,6 +979,8 @@ TOPICS: tuple[Topic, ...] = (
             "en france": 2.5,
         },
         cues={
+            "par ars": 2.0,
+            "combien de place": 2.5,
             "combien d etablissement": 2.5,
             "nombre d etablissement": 2.5,
             "maximum": 1.5,
@@ -1132,6 +1154,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "reports_overview",
         {
+            "remonter & donnee": 2.5,
+            "donnee d evaluation": 2.0,
             "combien de rapport": 2.5,
             "rapport": 1.5,
             "quel rapport": 1.5,
@@ -1398,6 +1422,8 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "had_tariff",
         {
+            "tarif hdj & combien": 2.5,
+            "tarif & seance": 2.0,
             "tarif & had": 2.0,
             "tarif had": 1.0,
             "tarif de l had": 2.0,
@@ -1599,6 +1625,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic(
         "art51_difference",
         {
+            "pareil": 3.0,
             "difference": 3.0,
             "different": 2.5,
             "differencie": 2.5,
@@ -1750,7 +1777,7 @@ ART51_MARKERS: dict[str, float] = {
 }  # fmt: skip
 ART50_MARKERS: dict[str, float] = {
     "article 50": 3.0, "lfss 2024": 2.0, "lfss pour 2024": 2.0, "2025 114": 2.0, "tmsc": 1.0, "had": 1.0,
-    "forfait": 0.5, "hdj": 1.0,
+    "forfait": 0.5, "hdj": 1.0, "le 50": 2.0, "du 50": 2.0, "au 50": 2.0,
 }  # fmt: skip
 
 # Intent cues: a small bonus for topics that answer this kind of question.
@@ -1789,7 +1816,14 @@ INTENT_CUES: dict[Intent, tuple[str, ...]] = {
     ),
     "what": ("quel", "quelle", "quoi", "c est quoi", "qu est ce"),
     # What follows from a case: the consequence angle ("que se passe-t-il si on n'envoie pas le rapport ?").
-    "whatif": ("que se passe", "qu arrive t il", "quelle consequence", "en cas de"),
+    "whatif": (
+        "que se passe",
+        "qu arrive t il",
+        "quelle consequence",
+        "en cas de",
+        "que risque",
+        "risque t on",
+    ),
 }
 
 # Everyday words of questions and emails that carry no topic: they never count against understanding.

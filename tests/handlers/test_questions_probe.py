@@ -8,11 +8,18 @@ from typing import Any
 import pytest
 
 from handlers.reply import Status
-from tests.support.question_probe import BLIND2_FILE, BLIND3_FILE, BLIND_FILE, judge, load_probe
+from tests.support.question_probe import (
+    BLIND2_FILE,
+    BLIND3_FILE,
+    BLIND4_FILE,
+    BLIND_FILE,
+    judge,
+    load_probe,
+)
 
 PROBE = load_probe()
 # Written blind (before the code was changed for them), then fixed: kept so that the fixes stay.
-BLIND = load_probe(BLIND_FILE) + load_probe(BLIND2_FILE) + load_probe(BLIND3_FILE)
+BLIND = [c for f in (BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE) for c in load_probe(f)]
 
 
 def _case_id(case: dict[str, Any]) -> str:

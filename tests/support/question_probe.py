@@ -23,6 +23,7 @@ PROBE_FILE = Path(__file__).parent.parent / "handlers" / "questions_probe.yaml"
 BLIND_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind.yaml"
 BLIND2_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind2.yaml"
 BLIND3_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind3.yaml"
+BLIND4_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind4.yaml"
 
 
 def load_probe(path: Path = PROBE_FILE) -> list[dict[str, Any]]:
