@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from handlers.questions import lemmas
 from handlers.questions.synonyms import WORDS as SYNONYMS
 from handlers.questions.synonyms import rewrite_phrases
 
@@ -361,6 +362,15 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
                     tokens.extend(shaped)
                     continue
                 fixed = _lemma(unstemmed, vocab) or _lemma(word, vocab)
+                if fixed is None:
+                    # "percevrons", "versées", "désignés": the lexicon word with the same lemma (simplemma);
+                    # else, when the lemma is an everyday word, that word (understood, never typo-corrected).
+                    fixed = lemmas.to_lexicon(unstemmed, vocab)
+                    if fixed is None and ordinary and word not in ordinary and unstemmed not in ordinary:
+                        everyday = lemmas.to_lexicon(unstemmed, ordinary)
+                        if everyday is not None:
+                            tokens.append(everyday)
+                            continue
                 if fixed is None and word not in ordinary and unstemmed not in ordinary:
                     fixed = _closest(word, vocab)
                 if fixed is not None:
