@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from handlers.questions import frequency, lemmas
+from handlers.questions import lemmas
 from handlers.questions.normalize import Normalized, normalize
 from handlers.questions.slots import MONTH_WORDS, Slots, find_slots
 from handlers.questions.topics import (
@@ -36,26 +36,6 @@ from handlers.questions.topics import (
 
 if TYPE_CHECKING:
     from rules.parameters import Parameters
-
-# An unknown word that is a form of a common French verb (the infinitive at least this Zipf frequency) is not
-# a reason to hand over. Frequency alone is not enough: common nouns name subjects the rules do not cover
-# ("transport", "logiciel", "consentement", "essai" are all above 4), and common ones are no rarer than the
-# everyday words ("voisin", "ultime"); letting them through gave wrong confident answers on every table.
-COMMON_VERB_ZIPF = 3.0
-_INFINITIVE_ENDINGS = ("er", "ir", "re", "oir")
-
-
-def _common_verb(token: str) -> bool:
-    """ "encaissera" (encaisser), "alloué" (allouer), "excéder": a form of a common verb. The lemma's own
-    frequency decides, so a noun that simplemma also reads as a rare verb ("moyenne" -> "moyenner") stays
-    unknown."""
-    base = lemmas.lemma(token)
-    if base is None or base == token:
-        base = token if token.endswith(("er", "ir")) else None
-    if base is None or not base.endswith(_INFINITIVE_ENDINGS):
-        return False
-    return frequency.zipf(base) >= COMMON_VERB_ZIPF
-
 
 # Below this score nothing is answered; between it and CONFIDENT the best guesses are offered to a human.
 ANSWER_THRESHOLD = 2.0
@@ -170,7 +150,8 @@ def analyse(question: str, params: Parameters) -> Analysis:
         )
     )
 
-    unknown = tuple(t for t in unknown if t in acronyms or not _common_verb(t))
+    # Forms of common verbs ("encaissera", "alloué") say what is done, not what about (lemmas.py).
+    unknown = tuple(t for t in unknown if t in acronyms or not lemmas.everyday_form(t))
     if family == "art50":
         _glossary_bonus(scores, tokens, vocab)
     own_data = _asks_own_data(norm.text)
@@ -432,7 +413,9 @@ _CASE_SUBJECT_RE = re.compile(r"\b(?:patient|patiente|enfant|malade)\b(?: \w+){0
 
 def _asks_own_data(text: str) -> bool:
     for match in _OWN_DATA_RE.finditer(text):
-        if not _CASE_SUBJECT_RE.search(text[max(0, match.start() - 30) : match.start()]):
+        # "combien de patients avons-nous déclarés": the asker's own verb, whatever the noun before it.
+        first_person = match.group(0).startswith(("avons", "avon nous", "avez", "nous", "vous"))
+        if first_person or not _CASE_SUBJECT_RE.search(text[max(0, match.start() - 30) : match.start()]):
             return True
     return False
 

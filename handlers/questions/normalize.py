@@ -371,6 +371,10 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
                         if everyday is not None:
                             tokens.append(everyday)
                             continue
+                if fixed is None and lemmas.common_verb(unstemmed):
+                    # "générera" is a form of a common verb, not a typo for "général".
+                    tokens.append(word)
+                    continue
                 if fixed is None and word not in ordinary and unstemmed not in ordinary:
                     fixed = _closest(word, vocab)
                 if fixed is not None:

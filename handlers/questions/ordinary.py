@@ -55,7 +55,7 @@ _ADVERBS = """
     egalement aussi encore toujours jamais deja bientot ensuite enfin puis apres avant pendant durant
     combien comment pourquoi quand ou ici la labas ailleurs partout surtout notamment environ presque
     plutot assez trop tres bien mal mieux vite tard tot souvent parfois rarement
-    individuellement globalement personnellement officiellement effectivement eventuellement
+    librement individuellement globalement personnellement officiellement effectivement eventuellement
     automatiquement systematiquement obligatoire facultatif facultative optionnel
     quandmeme sinon ainsi donc alors pourtant cependant toutefois neanmoins
     """

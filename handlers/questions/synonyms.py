@@ -32,6 +32,10 @@ WORDS: dict[str, str] = {
     # paying an establishment: remunerate / valorise are the same act as "payer" here
     "remunere": "paye", "remuneree": "paye", "remunerer": "payer", "remunerons": "paye",
     "valorise": "valorisation", "valoriser": "valorisation", "valorisee": "valorisation",
+    # monthly instalments are the monthly forfait; people of a region name it
+    "mensualite": "mensuel", "mensualites": "mensuel",
+    "francilien": "ile de france", "franciliens": "ile de france", "francilienne": "ile de france",
+    "franciliennes": "ile de france",
     # cumulating two forfaits
     "cumule": "cumul", "cumuler": "cumul", "cumulable": "cumul", "cumulables": "cumul", "cumulent": "cumul",
 }  # fmt: skip
@@ -57,6 +61,9 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\b(quoi|comment|combien|qui|quel\w*|faut[\s-]+il)\b(.*?)\bquand\s+(on|nous|vous|il|elle|ils|elles)\b",
             r"\1\2 si \3",
         ),
+        # "à combien s'élève le forfait", "les sommes s'élèvent à": the amount is
+        (r"\bs\s*'?\s*elevent\b", " sont "),
+        (r"\bs\s*'?\s*eleve\b", " est "),
         # "l'HAD se fait payer comment": being paid
         (r"\bse\s+fait\s+payer\b", " est paye "),
         (r"\bse\s+font\s+payer\b", " sont paye "),

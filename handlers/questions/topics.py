@@ -81,6 +81,7 @@ TOPICS: tuple[Topic, ...] = (
             "forfait initial": 1.8,
             "forfait de depart": 1.5,
             "entree": 0.4,
+            "mois d entree": 1.6,
             "une seule fois": 0.8,
             "unique": 0.6,
             "demarrage": 0.6,
@@ -977,6 +978,9 @@ TOPICS: tuple[Topic, ...] = (
             "france entiere": 2.5,
             "au total": 1.0,
             "en france": 2.5,
+            # "combien ont été retenus en Bretagne": a past count is data, the cap answers "how many may be"
+            "ont ete retenu": 3.0,
+            "ont ete selectionne": 3.0,
         },
         cues={
             "par ars": 2.0,
@@ -1763,6 +1767,7 @@ OUT_OF_SCOPE: dict[str, float] = {
     "assurance responsabilite": 3.0, "mot de passe": 3.0, "identifiant de connexion": 3.0, "bug": 2.0,
     "ehpad": 3.0, "cumul*": 3.0, "t2a": 2.0, "ghs": 3.0, "ght": 2.0, "combien coute": 2.0, "cout": 1.5,
     "rentable": 3.0, "rentabilite": 3.0, "bourse": 3.0, "ordinateur": 3.0, "imprimante": 3.0,
+    "quelle assurance": 3.0, "assureur": 3.0,
     "excel": 3.0, "recours": 2.0, "contester": 3.0, "contestation": 3.0, "refus": 1.5, "refuse": 1.5,
 }  # fmt: skip
 

@@ -152,3 +152,27 @@ def test_quand_after_another_question_word_is_the_conjunction() -> None:
     """'c'est quoi les engagements quand on candidate' does not ask a date."""
     assert "quand" not in normalize("c'est quoi les engagements quand on candidate", vocabulary()).tokens
     assert "quand" in normalize("quand est-on payés ?", vocabulary()).tokens
+
+
+def test_lemmas_fold_inflected_forms_onto_lexicon_words() -> None:
+    """simplemma's dictionary, folded (no accents): a conjugated verb, a plural or a feminine participle
+    finds the lexicon word with the same lemma; an unknown word finds nothing."""
+    from handlers.questions import lemmas
+
+    words = frozenset({"toucher", "verse", "designe", "gelule"})
+    assert lemmas.lemma("versees") == "verser"
+    assert lemmas.to_lexicon("toucherons", words) == "toucher"
+    assert lemmas.to_lexicon("designees", words) == "designe"
+    assert lemmas.to_lexicon("gelules", words) == "gelule"
+    assert lemmas.to_lexicon("zzkrumph", words) is None
+
+
+def test_only_common_verb_forms_count_as_everyday() -> None:
+    """A form of a common verb is everyday; common nouns (which may name an uncovered subject), rare verbs and
+    a noun simplemma also reads as a rare verb are not."""
+    from handlers.questions import lemmas
+
+    assert lemmas.everyday_form("encaissera")
+    assert lemmas.everyday_form("alloue")
+    for word in ("transport", "logiciel", "dialyse", "moyenne", "telesurveillance"):
+        assert not lemmas.everyday_form(word), word

@@ -24,6 +24,8 @@ BLIND_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind.yaml"
 BLIND2_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind2.yaml"
 BLIND3_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind3.yaml"
 BLIND4_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind4.yaml"
+BLIND5_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind5.yaml"
+BLIND6_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind6.yaml"
 
 
 def load_probe(path: Path = PROBE_FILE) -> list[dict[str, Any]]:
