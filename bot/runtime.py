@@ -114,12 +114,14 @@ def run(
 
 def _warm_up(ctx: Context) -> None:
     from handlers.commands.reading import warm_up
+    from handlers.questions import preload
 
     try:
         with ctx.lock:
             warm_up(ctx)
+        preload()  # outside the store lock: it touches no data
     except Exception:
-        log.exception("warm-up failed (reads will compute on demand)")
+        log.exception("warm-up failed (reads and questions will load on demand)")
 
 
 def _wait_for_signal(stop: threading.Event) -> None:
