@@ -120,7 +120,7 @@ def _initial() -> tuple[FieldDef, ...]:
     return (
         FieldDef("organisation", E, COORD, TXT),
         FieldDef("convention", E, COORD, TXT),
-        # Targets live on the site's record (`site objectifs`); a missing one is the coordinator's job.
+        # Targets live on the site's record (`etablissement cible`); a missing one is the coordinator's job.
         FieldDef("objectif", C, COORD, INT, EXPERIMENT_YEARS),
         FieldDef("patients_tmsc", E, SAISIE, INT, before),
         FieldDef("adresses_had", E, SAISIE, INT, before),
