@@ -9,6 +9,7 @@ from decimal import Decimal
 from functools import partial
 
 from handlers.context import Context, Invocation
+from handlers.explain import reason_lines
 from handlers.referral_check import referral_decision
 from handlers.registry import READERS, WRITERS, Kind, Param, command
 from handlers.reply import Fact, Reply, Status
@@ -21,7 +22,7 @@ from rules.forfaits import (
     compute_forfaits,
 )
 from rules.month import Month, months_between
-from rules.reasons import Verdict
+from rules.reasons import Reason, Verdict
 from store.records import EntryKind, Role, Site
 from templates import date_fr, money, month_fr, plural, text
 
@@ -140,10 +141,18 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
     data_sites = []
     grand = ZERO
     shown = 0
+    # The rules behind the figures, each once (lines share their tuples of reasons: one look at each).
+    applied: dict[tuple[str, str], Reason] = {}
     for site in sites:
         statement = site_statement(ctx, site).for_period(first, last)
         total = statement.total()
         grand += total
+        seen: set[int] = set()
+        for line in statement.lines:
+            if id(line.reasons) not in seen:
+                seen.add(id(line.reasons))
+                for reason in line.reasons:
+                    applied.setdefault((reason.rule, reason.outcome.value), reason)
         paying = [line for line in statement.lines if line.amount > 0]
         body.append(
             text(
@@ -200,6 +209,7 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
             Fact(text("commands.label.total"), money(grand)),
             Fact(text("commands.label.sites"), str(len(sites))),
         ],
+        reasons=reason_lines(applied.values()),
         data={"period": label, "total": str(grand), "sites": data_sites},
     )
 

@@ -68,6 +68,10 @@ def test_a_referral_then_administrations_then_forfaits_follow_the_worked_example
         ("2025-12", "monthly", "120.00"),
     ]
     assert "560,00 €" in " ".join(f.value for f in statement.facts)
+    # The figures cite the rules they apply, our reading of "first month" marked as an inference.
+    assert any("arrêté du 8 avril 2025" in source for source in statement.sources)
+    assert any(r.confidence.value == "I" and "premier mois" in r.text for r in statement.reasons)
+    assert any(r.text.startswith("Aucune administration à domicile ce mois-ci") for r in statement.reasons)
 
 
 def test_a_referral_that_will_not_be_paid_warns_at_once_and_says_why(convo: Conversation) -> None:
