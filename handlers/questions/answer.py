@@ -235,19 +235,17 @@ def _compute(c: Composition) -> None:
         first, last = s.month_range
         months = (last - first) % 12 + 1
     without = s.months_without or 0
+    if s.months_without is None and s.month_range is not None and s.empty_months:
+        # "de septembre à décembre sans injection en novembre": the empty months inside the span.
+        first, last = s.month_range
+        without = sum(1 for m in s.empty_months if (m - first) % 12 < (last - first) % 12 + 1)
     if months is None and len(set(s.months)) >= 2:
         # Months named one by one are the months with an administration; the months between them that are
         # not named had none ("perfs en mars, avril et juin": 4 months from March, May without).
-        # A month named with "sans" / "pas" / "aucune" right after it ("nov sans") had no administration.
-        tokens = c.analysis.normalized.tokens
-        empty = {
-            MONTH_WORDS[t]
-            for t, after in pairwise(tokens)
-            if t in MONTH_WORDS and after in ("san", "sans", "pas", "aucune", "aucun", "rien")
-        }
+        # A month named as empty ("nov sans", "rien en mai") had no administration.
         named = sorted(set(s.months), key=lambda m: (m - s.months[0]) % 12)
         months = (named[-1] - named[0]) % 12 + 1
-        without = months - len(set(named) - empty)
+        without = months - len(set(named) - s.empty_months)
     if months is None or months < 1:
         c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
         c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
@@ -434,6 +432,15 @@ def _still_open(c: Composition) -> None:
             c.unknown("application_still_open", "application.no_data", region=region.name)
     candidates = named or list(c.params.regions.values())
     known = [(r, d) for r in candidates if (d := r.application()) is not None]
+    if known and not named and all(is_past(d, c.today) for _, d in known):
+        # No region named and every call closed: the last deadline says it; four regional lines would not.
+        last = max((d for _, d in known), key=lambda d: d.due)
+        c.say("application.all_past_last", last, when=c.when(last))
+        publication = c.fact("selection_publication")
+        if publication:
+            c.say("application.selection_done", publication, month=_month_of(publication.value))
+        c.unknown("application_still_open", "application.new_call_unknown")
+        return
     for region, own in known:
         c.say("application.deadline", own, region=region.name, when=c.when(own))
     if known and not all(is_past(d, c.today) for _, d in known):
@@ -671,12 +678,25 @@ def _covered_year(c: Composition) -> int | None:
     return None
 
 
+def _named_month_years(c: Composition) -> set[tuple[int, int]]:
+    """(month, year) pairs named together: "septembre 2027" -> (9, 2027)."""
+    return {
+        (MONTH_WORDS[before], int(token))
+        for before, token in pairwise(c.analysis.normalized.tokens)
+        if before in MONTH_WORDS and token.isdigit() and len(token) == 4
+    }
+
+
 def _reports_followup(c: Composition) -> None:
     if _asks_recipient(c):
         _recipients(c, initial=False, followup=True)
     followups = c.deadlines_of("followup_report")
     covered = _covered_year(c)
-    if covered is not None and any(covered in d.covers for d in followups):
+    due = [d for d in followups if (d.due.month, d.due.year) in _named_month_years(c)]
+    if due:
+        # "le rapport attendu au 1er septembre 2027": the report due that month ("1er" is not "premier").
+        followups = due
+    elif covered is not None and any(covered in d.covers for d in followups):
         # "le rapport d'activité de 2026": the report covering 2026, not the one due in 2026.
         followups = [d for d in followups if covered in d.covers]
     elif c.has("deuxieme", "dernier", "2027") and not c.has("premier"):
@@ -923,7 +943,7 @@ def _applications_national(c: Composition) -> None:
         return
     c.say("selection.national_applications", fact, applications=fact.value["applications"],
           clcc=fact.value["clcc"])  # fmt: skip
-    if c.has("retenu", "selectionne", "laureat"):
+    if c.has("retenu", "selectionne", "laureat", "participent", "participe"):
         # How many were retained nationally is another figure, which we do not hold.
         c.unknown("applications_national", "selection.national_selected_unknown")
 

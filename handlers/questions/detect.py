@@ -81,6 +81,11 @@ def _focus(text: str) -> str:
     return " ".join(asked) if asked else text
 
 
+_COMPARED_51 = re.compile(
+    r"\bcomme (?:pour |dans |en |avec )?(?:l |le |un |les )?(?:article|projet|experimentation)s? 51\b"
+)
+
+
 def analyse(question: str, params: Parameters) -> Analysis:
     vocab = vocabulary() | set(MONTH_WORDS) | {"mar"} | _region_words(params)
     # A proper name ("le CH de Lisieux") is never bent into a lexicon word ("lieu").
@@ -91,7 +96,10 @@ def analyse(question: str, params: Parameters) -> Analysis:
     slots = find_slots(tokens, params)
     found_intents = frozenset(intents(tokens))
 
-    art51, _ = score(compiled_markers("art51"), tokens)
+    # "nos forfaits passent-ils par le FISS comme pour l'article 51 ?": article 51 named only as the thing
+    # compared with asks about article 50.
+    compared = tuple(_COMPARED_51.sub(" ", norm.text).split())
+    art51, _ = score(compiled_markers("art51"), compared)
     art50, _ = score(compiled_markers("art50"), tokens)
     mentions_50 = "article 50" in norm.text or "lfss 2024" in norm.text
     # Naming article 51 makes it an article 51 question; naming both asks how they differ.
@@ -475,8 +483,15 @@ def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found:
     if slots.day_dates and "forfait_inclusion" in scores:
         scores["forfait_first_month"] = scores.get("forfait_first_month", 0.0) + 2.5
     # "2 perfs en janvier + 1 en février = combien ?": months listed one by one, with money asked.
-    if len(set(slots.months)) >= 2 and money_asked and not slots.month_range and slots.month_count is None:
+    # A month named as empty in a yes/no question ("hospitalisée tout juillet, le forfait de juillet est-il
+    # dû ?") asks about that month, not for a total: only a total asked for ("combien", "au total") computes.
+    total_asked = "amount" in found or scores.get("forfait_compute", 0) > 0
+    listed = len(set(slots.months)) >= 2 and not slots.month_range and slots.month_count is None
+    if listed and money_asked and (total_asked or not slots.empty_months):
         scores["forfait_compute"] = scores.get("forfait_compute", 0.0) + 4.0
+    elif slots.empty_months and not slots.month_range and slots.month_count is None:
+        # "rien en mars pour ce patient, on compte quelque chose ?": a month without administration.
+        scores["forfait_month_without"] = scores.get("forfait_month_without", 0.0) + 2.5
     if slots.had_count is not None:
         scores["had_partners"] = scores.get("had_partners", 0.0) + 2.0
     if slots.regions and "application_deadline" in scores:

@@ -172,6 +172,12 @@ ABBREVIATIONS: dict[str, str] = {
     "encaisser": "toucher",
     "encaissons": "touche",
     "empoche": "touche",
+    # Future forms: "qui encaissera / empochera les forfaits ?" asks who is paid.
+    "encaissera": "touche",
+    "encaisseront": "touche",
+    "empocher": "toucher",
+    "empochera": "touche",
+    "empocheront": "touche",
     "bosser": "travailler",
     "bosse": "travaille",
     "sous-cut": "sous cutane",

@@ -68,9 +68,10 @@ _ADJECTIVES = """
     possible impossible necessaire obligatoire exact exacte correct correcte bon bonne mauvais
     concerne concernee concernes concernees prevu prevue prevus prevues exige exigee
     actuel actuelle officiel officielle habituel habituelle normal normale
-    chacun chacune tel telle tels telles quelconque demi demie moitie
+    chacun chacune tel telle tels telles quelconque quelque quelques demi demie moitie
+    supplementaire supplementaires
     special speciale speciaux specifique specifiques particulier particuliere
-    final finale definitif definitive
+    final finale definitif definitive ultime
     correspondant correspondante correspondants correspondantes relatif relative
     """
 
@@ -78,7 +79,7 @@ _GENERIC_NOUNS = """
     truc chose choses machin fois cas moment niveau point sujet facon maniere sorte genre type part
     envoi tableau tableur fichier excel document mail message courrier lettre appel
     personne gens equipe collegue collegues service services structure structures
-    fil idee avis retour reponse question doute souci rien moyen volume
+    fil idee avis retour reponse question doute souci rien moyen volume forme attribution
     chiffre chiffres caractere caracteres lettre lettres sms texto
     """
 

@@ -42,6 +42,7 @@ class Slots:
     sessions_in_month: int | None = None  # "2 perfs en novembre" (two or more sessions)
     had_count: int | None = None  # "4 HAD partenaires" (two or more)
     day_dates: int = 0  # how many day-precise dates are named ("le 31 janvier", "le 2/11")
+    empty_months: frozenset[int] = frozenset()  # months named as without administration ("rien en mars")
 
 
 def _number(token: str) -> int | None:
@@ -153,7 +154,46 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
         sessions_in_month=sessions,
         had_count=had_count,
         day_dates=_day_dates(tokens),
+        empty_months=_empty_months(tokens),
     )
+
+
+_NONE_WORDS = frozenset({"san", "sans", "aucun", "aucune", "rien", "pas", "jamais"})
+_NONE_AFTER = frozenset({"san", "sans", "pas", "aucun", "aucune", "rien"})
+
+
+def _empty_months(tokens: tuple[str, ...]) -> frozenset[int]:
+    """Months named as having no administration: "rien en mars", "sans injection en novembre", "pas de
+    perf en mai", "novembre sans", "hospitalisé tout le mois de juillet"."""
+    return frozenset(
+        month
+        for i, token in enumerate(tokens)
+        if (month := MONTH_WORDS.get(token)) is not None
+        and (_negated_before(tokens, i) or _negated_after(tokens, i) or _hospitalised_through(tokens, i))
+    )
+
+
+def _negated_before(tokens: tuple[str, ...], i: int) -> bool:
+    # The negation leads to the month through "en" / "de" ("rien en mars", "pas de perf en mai"); a short
+    # window keeps a negation of another clause out.
+    return (
+        i > 0
+        and tokens[i - 1] in {"en", "de", "d"}
+        and any(w in _NONE_WORDS for w in tokens[max(0, i - 4) : i])
+    )
+
+
+def _negated_after(tokens: tuple[str, ...], i: int) -> bool:
+    # "novembre sans", but not "décembre sans injection en novembre" (the negation leads to the next month).
+    return (
+        i + 1 < len(tokens)
+        and tokens[i + 1] in _NONE_AFTER
+        and not any(w in MONTH_WORDS for w in tokens[i + 2 : i + 6])
+    )
+
+
+def _hospitalised_through(tokens: tuple[str, ...], i: int) -> bool:
+    return "hospitalise" in tokens[max(0, i - 8) : i] and "tout" in tokens[max(0, i - 5) : i]
 
 
 _PERSONS = frozenset({"patient", "patiente", "malade", "personne"})

@@ -26,6 +26,8 @@ BLIND3_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind3.yaml
 BLIND4_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind4.yaml"
 BLIND5_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind5.yaml"
 BLIND6_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind6.yaml"
+BLIND7_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind7.yaml"
+BLIND8_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind8.yaml"
 
 
 def load_probe(path: Path = PROBE_FILE) -> list[dict[str, Any]]:
