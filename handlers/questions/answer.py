@@ -619,6 +619,9 @@ def _multisite(c: Composition) -> None:
     fact = c.fact("multi_site")
     if fact:
         c.say("eligibility.multi_site", fact)
+    if c.has("ajouter", "integrer", "nouveau", "nouvel", "supplementaire"):
+        # Adding a site to a running participation: the texts we hold do not say how.
+        c.unknown("multisite", "unknown.generic")
 
 
 # ---------------------------------------------------------------------------------------------- reports

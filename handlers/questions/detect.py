@@ -416,13 +416,21 @@ _DEFINITION_WORDS = frozenset(_DEFINITION_TEXT.split())
 
 # What the patient received or how the patient was referred is the case asked about, not the establishment's
 # own figures: "le patient n'a reçu qu'une hydratation", "si le patient a été adressé en juin".
-_CASE_SUBJECT_RE = re.compile(r"\b(?:patient|patiente|enfant|malade)\b(?: \w+){0,2} ?$")
+# "un patient inclus en septembre n'a reçu aucune administration" too; but in "combien de patients notre
+# établissement a inclus" the establishment is the subject.
+_CASE_SUBJECT_RE = re.compile(
+    r"\b(?:patient|patiente|enfant|malade)\b(?: (?!notre\b|nos\b|mon\b|etablissement\b)\w+){0,4} ?$"
+)
+# "versée à notre établissement et non à l'HAD ?": who is paid, a rule, not the establishment's figures.
+_RECIPIENT_CHOICE_RE = re.compile(r"\b(?:et non|et pas|ou|plutot qu|pas) (?:a |par )?l had\b")
 
 
 def _asks_own_data(text: str) -> bool:
     for match in _OWN_DATA_RE.finditer(text):
         # "combien de patients avons-nous déclarés": the asker's own verb, whatever the noun before it.
         first_person = match.group(0).startswith(("avons", "avon nous", "avez", "nous", "vous"))
+        if match.group(0).endswith("etablissement") and _RECIPIENT_CHOICE_RE.search(text):
+            continue
         if first_person or not _CASE_SUBJECT_RE.search(text[max(0, match.start() - 30) : match.start()]):
             return True
     return False

@@ -174,13 +174,16 @@ def _empty_months(tokens: tuple[str, ...]) -> frozenset[int]:
 
 
 def _negated_before(tokens: tuple[str, ...], i: int) -> bool:
-    # The negation leads to the month through "en" / "de" ("rien en mars", "pas de perf en mai"); a short
-    # window keeps a negation of another clause out.
-    return (
-        i > 0
-        and tokens[i - 1] in {"en", "de", "d"}
-        and any(w in _NONE_WORDS for w in tokens[max(0, i - 4) : i])
-    )
+    # The negation leads to the month through "en" / "de" ("rien en mars", "aucune administration à domicile
+    # en octobre"); it belongs to the nearest month: a month named in between ends the window.
+    if i == 0 or tokens[i - 1] not in {"en", "de", "d"}:
+        return False
+    for w in reversed(tokens[max(0, i - 6) : i]):
+        if w in MONTH_WORDS:
+            return False
+        if w in _NONE_WORDS:
+            return True
+    return False
 
 
 def _negated_after(tokens: tuple[str, ...], i: int) -> bool:
