@@ -71,7 +71,7 @@ _ADJECTIVES = """
     chacun chacune tel telle tels telles quelconque quelque quelques demi demie moitie
     supplementaire supplementaires
     special speciale speciaux specifique specifiques particulier particuliere
-    final finale definitif definitive ultime
+    final finale definitif definitive ultime voisin voisine voisins voisines
     correspondant correspondante correspondants correspondantes relatif relative
     """
 

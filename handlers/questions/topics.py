@@ -658,6 +658,8 @@ TOPICS: tuple[Topic, ...] = (
         "had_area",
         {
             "had & choisi": 3.0,
+            "had & choisit": 3.0,
+            "had & choisir": 3.0,
             "meme departement": 2.5,
             "had & departement": 1.5,
             "qui decide": 1.5,
@@ -701,6 +703,8 @@ TOPICS: tuple[Topic, ...] = (
         {
             "associe a & etablissement": 2.0,
             "combien de had": 3.0,
+            "combien de structure had": 3.0,
+            "combien & had & associe": 3.0,
             "nombre de had": 3.0,
             "had & maximum": 1.5,
             "had & max": 1.5,
@@ -1773,6 +1777,7 @@ TOPICS: tuple[Topic, ...] = (
         {
             "financement": 2.5,
             "finance": 2.0,
+            "qui finance": 1.0,
             "financer": 2.0,
             "fiss": 3.0,
             "fir": 2.0,
@@ -1783,7 +1788,7 @@ TOPICS: tuple[Topic, ...] = (
             "innovation": 0.8,
         },
         family="art51",
-        intents=("what",),
+        intents=("what", "who"),  # "qui finance ?": a fund answers the who
     ),
 )
 
