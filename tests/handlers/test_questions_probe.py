@@ -79,3 +79,17 @@ def test_answers_in_the_probe_cite_sources() -> None:
         ):
             continue
         assert reply.sources, case["q"]
+
+
+def test_a_wrong_figure_is_judged_wrong_not_incomplete() -> None:
+    """The judge's safety rule: an answer stating another total or date than the expected one is wrong."""
+    total = "de septembre à décembre sans injection en novembre, combien au total ?"
+    assert judge({"q": total, "status": ["ok", "warning"], "must": ["560"]}).kind == "correct"
+    assert judge({"q": total, "status": ["ok", "warning"], "must": ["680"]}).kind == "wrong"
+    assert judge({"q": total, "status": ["ok", "warning"], "amounts": [320, 120]}).kind == "wrong"
+    assert judge({"q": total, "status": ["ok", "warning"], "amounts": [320, 120, 560]}).kind == "correct"
+    end = "quelle est la date de fin du dispositif ?"
+    span = ["6 février 2025", "5 février 2028"]
+    assert judge({"q": end, "status": "ok", "dates": span}).kind == "correct"
+    assert judge({"q": end, "status": "ok", "dates": ["5 février 2028"]}).kind == "wrong"
+    assert judge({"q": end, "status": "ok", "dates": ["6 février 2025"]}).kind == "wrong"

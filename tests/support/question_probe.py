@@ -4,10 +4,12 @@ Shared by the probe test and scripts/probe_questions.py, which prints the summar
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -55,12 +57,56 @@ def expected_statuses(case: dict[str, Any]) -> set[Status]:
 @dataclass(frozen=True)
 class Verdict:
     """`kind`: correct | handed_over (answerable, yet handed over) | wrong (an answer given where only a
-    hand-over is right, or saying what it must not) | incomplete (answered, but without something it must
-    say) | mismatch (right substance, another status or hand-over flag)."""
+    hand-over is right, saying what it must not, or stating another figure than the expected one) |
+    incomplete (answered, but without something it must say) | mismatch (right substance, another status or
+    hand-over flag)."""
 
     kind: str
     problems: tuple[str, ...]
     reply: Reply
+
+
+# An amount as the answer writes it ("560,00 €", "1 240 €"); a date as "1er septembre 2027".
+_AMOUNT_RE = re.compile(r"(\d{1,3}(?: \d{3})*|\d+)(?:,(\d{2}))? ?(?:€|euros?)")
+_DATE_RE = re.compile(
+    r"\b(\d{1,2}(?:er)?) (janvier|fevrier|mars|avril|mai|juin|juillet|aout|septembre|octobre|novembre|"
+    r"decembre) (\d{4})\b"
+)
+_FIGURE_RE = re.compile(r"\d")
+
+
+def amounts_in(said: str) -> set[Decimal]:
+    """Every euro amount in a folded answer ("1 240,00 €" -> 1240)."""
+    return {Decimal(m.group(1).replace(" ", "")) for m in _AMOUNT_RE.finditer(said)}
+
+
+def dates_in(said: str) -> set[str]:
+    return {f"{m.group(1).removesuffix('er')} {m.group(2)} {m.group(3)}" for m in _DATE_RE.finditer(said)}
+
+
+def _figure_problems(case: dict[str, Any], said: str, missing: list[str]) -> list[str]:
+    """Safety: a wrong number is worse than no number. A `must` holding a figure that the answer misses while
+    it states other amounts or dates is a wrong figure; `amounts` / `dates`, when listed, are the only
+    amounts / dates the answer may state."""
+    problems: list[str] = []
+    stated_amounts, stated_dates = amounts_in(said), dates_in(said)
+    for item in missing:
+        if _FIGURE_RE.search(item) and (stated_amounts or stated_dates):
+            problems.append(
+                f"wrong figure: wanted {item!r}, said {sorted(map(str, stated_amounts))} "
+                f"{sorted(stated_dates)}"
+            )
+    if "amounts" in case:
+        allowed = {Decimal(str(a)) for a in case["amounts"]}
+        extra = stated_amounts - allowed
+        if extra:
+            problems.append(f"amounts not expected {sorted(map(str, extra))}")
+    if "dates" in case:
+        allowed_dates = {plain(str(d)).replace("1er ", "1 ") for d in case["dates"]}
+        extra_dates = stated_dates - allowed_dates
+        if extra_dates:
+            problems.append(f"dates not expected {sorted(extra_dates)}")
+    return problems
 
 
 def judge(case: dict[str, Any]) -> Verdict:
@@ -74,6 +120,8 @@ def judge(case: dict[str, Any]) -> Verdict:
         problems.append(f"missing {missing}")
     if forbidden:
         problems.append(f"says {forbidden}")
+    figures = _figure_problems(case, said, [str(m) for m in missing])
+    problems += figures
     if reply.status not in wanted:
         problems.append(f"status {reply.status.value} not in {sorted(s.value for s in wanted)}")
     if "human" in case and reply.needs_human is not case["human"]:
@@ -83,7 +131,7 @@ def judge(case: dict[str, Any]) -> Verdict:
     answered = reply.status != Status.UNKNOWN
     if not answered and Status.UNKNOWN not in wanted:
         return Verdict("handed_over", tuple(problems), reply)
-    if answered and (forbidden or (wanted == {Status.UNKNOWN})):
+    if answered and (forbidden or figures or (wanted == {Status.UNKNOWN})):
         return Verdict("wrong", tuple(problems), reply)
     if answered and missing:
         return Verdict("incomplete", tuple(problems), reply)
