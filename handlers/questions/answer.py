@@ -14,7 +14,7 @@ from itertools import pairwise
 from typing import Any
 
 from handlers.questions.detect import Analysis
-from handlers.questions.slots import MONTH_WORDS
+from handlers.questions.slots import MONTH_WORDS, unread_negations
 from handlers.questions.topics import GLOSSARY
 from handlers.reply import Action, ReasonLine
 from rules.calendar import days_left, is_past, next_report
@@ -239,6 +239,10 @@ def _compute(c: Composition) -> None:
         # "de septembre à décembre sans injection en novembre": the empty months inside the span.
         first, last = s.month_range
         without = sum(1 for m in s.empty_months if (m - first) % 12 < (last - first) % 12 + 1)
+    elif s.months_without is None and months is not None and s.empty_months:
+        # "six mois de suivi, décembre sans": each month named as empty is one without.
+        without = len(s.empty_months)
+    unnamed_gaps = 0
     if months is None and len(set(s.months)) >= 2:
         # Months named one by one are the months with an administration; the months between them that are
         # not named had none ("perfs en mars, avril et juin": 4 months from March, May without).
@@ -246,24 +250,42 @@ def _compute(c: Composition) -> None:
         named = sorted(set(s.months), key=lambda m: (m - s.months[0]) % 12)
         months = (named[-1] - named[0]) % 12 + 1
         without = months - len(set(named) - s.empty_months)
-    if months is None or months < 1:
+        unnamed_gaps = months - len(named)
+    if months is None or months < 1 or not _reading_is_complete(c, unnamed_gaps):
         c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
         c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
         c.ask("ask.months")
+        if months is not None and months >= 1:
+            # Safety: a total from a half-read question is worse than none; a person checks the months.
+            c.say("compute.unsure")
+            c.needs_human = True
         return
     paid_monthly = months - 1 - without
     if paid_monthly < 0:
         c.unknown("forfait_compute", "compute.inconsistent", months=months, without=without)
         return
     total = p.inclusion_amount.value + p.monthly_amount.value * paid_monthly
+    # The reading is restated with the months taken as empty, so that a misreading shows.
+    empty = sorted(s.empty_months, key=lambda m: (m - (s.months or (m,))[0]) % 12)
     c.say("compute.result", p.monthly_amount, months=months, without=without,
           inclusion=p.inclusion_amount.value, monthly=p.monthly_amount.value, paid=paid_monthly,
-          total=total)  # fmt: skip
+          total=total, empty=empty)  # fmt: skip
     c.cite(p.inclusion_amount, t("forfait.inclusion", amount=p.inclusion_amount.value))
     c.say("compute.assumption")
     rule = c.fact("first_month_rule")
     if rule:
         c.say("forfait.first_month_rule", rule)
+
+
+def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
+    """A total is given only when every word that could change it was read: no negation ("sans", "sauf",
+    "ni") left unaccounted for, and no month inferred as empty when the question also names its empty
+    months or says "chaque mois" (then an unnamed month may well have had one)."""
+    s, tokens = c.analysis.slots, c.analysis.normalized.tokens
+    if unread_negations(tokens, s):
+        return False
+    every_month = "chaque" in tokens or ("tous" in tokens and "mois" in tokens)
+    return not (unnamed_gaps and (s.empty_months or every_month))
 
 
 # ---------------------------------------------------------------------------------------------- patients

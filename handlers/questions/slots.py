@@ -158,8 +158,18 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
     )
 
 
-_NONE_WORDS = frozenset({"san", "sans", "aucun", "aucune", "rien", "pas", "jamais"})
+# "ni en juillet", "sauf en octobre", "hors août", "excepté mai" also name a month without administration.
+_NONE_WORDS = frozenset(
+    {"san", "sans", "aucun", "aucune", "rien", "pas", "jamais", "ni", "sauf", "hors", "excepte"}
+)
 _NONE_AFTER = frozenset({"san", "sans", "pas", "aucun", "aucune", "rien"})
+# "octobre est sans perf", "mai a été sans injection": a copula between the month and the negation.
+_COPULA = frozenset({"est", "etait", "a", "ete", "fut", "reste"})
+# Words that say a month had no administration, or leave one out; a total is computed only when each of them
+# was read as a month without (Slots.unread_negations counts the others).
+NEGATION_WORDS = _NONE_WORDS | {"non", "manque", "interrompu", "interruption", "arret", "pause", "suspendu"}
+# "sans interruption", "sans arrêt": every month had one.
+_ALL_MONTHS_AFTER_SANS = frozenset({"interruption", "arret", "discontinuer", "exception", "pause", "trou"})
 
 
 def _empty_months(tokens: tuple[str, ...]) -> frozenset[int]:
@@ -187,12 +197,38 @@ def _negated_before(tokens: tuple[str, ...], i: int) -> bool:
 
 
 def _negated_after(tokens: tuple[str, ...], i: int) -> bool:
-    # "novembre sans", but not "décembre sans injection en novembre" (the negation leads to the next month).
+    # "novembre sans", "octobre est sans perf", but not "décembre sans injection en novembre" (the negation
+    # leads to the next month).
+    j = i + 1
+    while j < len(tokens) and j <= i + 3 and tokens[j] in _COPULA:
+        j += 1
     return (
-        i + 1 < len(tokens)
-        and tokens[i + 1] in _NONE_AFTER
-        and not any(w in MONTH_WORDS for w in tokens[i + 2 : i + 6])
+        j < len(tokens)
+        and tokens[j] in _NONE_AFTER
+        and not any(w in MONTH_WORDS for w in tokens[j + 1 : j + 5])
     )
+
+
+def unread_negations(tokens: tuple[str, ...], slots: Slots) -> int:
+    """How many negation words ("sans", "aucune", "sauf", "ni") the month readers did not account for: each
+    empty month and a count of months without take one; "sans interruption" takes its own."""
+    found = 0
+    last = -9
+    for i, token in enumerate(tokens):
+        if token not in NEGATION_WORDS:
+            continue
+        # "sans rien en décembre", "pas de perf ni rien": words within two of each other are one negation.
+        near, last = i - last <= 2, i
+        if near:
+            continue
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if token in {"san", "sans"} and nxt in _ALL_MONTHS_AFTER_SANS:
+            continue
+        if token in _ALL_MONTHS_AFTER_SANS and i > 0 and tokens[i - 1] in {"san", "sans"}:
+            continue
+        found += 1
+    accounted = len(slots.empty_months) + (1 if slots.months_without is not None else 0)
+    return max(0, found - accounted)
 
 
 def _hospitalised_through(tokens: tuple[str, ...], i: int) -> bool:

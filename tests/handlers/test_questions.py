@@ -168,3 +168,29 @@ def test_an_unknown_noun_still_counts_but_an_unknown_verb_form_does_not() -> Non
     assert verb.topics and verb.topics[0] == "treatment_oral"
     noun = analyse("les patients en essai clinique sont-ils concernés ?", params)
     assert not noun.topics
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # A negation the month readers cannot place: no total, the rule and a person instead.
+        "de janvier à avril, mais pas de séance un des mois, combien au total ?",
+        # "chaque mois ... sauf octobre": the unnamed November may have had one; no guessed gap.
+        "entrée le 1er septembre, injections chaque mois jusqu'à décembre, sauf en octobre : total ?",
+    ],
+)
+def test_a_half_read_total_is_never_given(question: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    said = "\n".join(reply.body)
+    assert "au total." not in said and "J'ai compris" not in said
+    assert reply.needs_human and reply.status == Status.WARNING
+
+
+def test_a_total_restates_its_reading() -> None:
+    question = "septembre, octobre et novembre si octobre est sans perf : combien ?"
+    reply = answer_question(question, DEFAULT_NOW)
+    assert (
+        "J'ai compris : 3 mois de prise en charge à domicile, dont 1 mois sans administration (octobre)"
+        in (reply.body[0])
+    )
+    assert "440,00 €" in reply.body[0]

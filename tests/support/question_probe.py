@@ -131,7 +131,10 @@ def judge(case: dict[str, Any]) -> Verdict:
     answered = reply.status != Status.UNKNOWN
     if not answered and Status.UNKNOWN not in wanted:
         return Verdict("handed_over", tuple(problems), reply)
-    if answered and (forbidden or figures or (wanted == {Status.UNKNOWN})):
+    # A figure missed by an answer flagged for a person (the rule restated, the total left to an agent) is
+    # not a confident wrong figure.
+    wrong_figure = bool(figures) and not reply.needs_human
+    if answered and (forbidden or wrong_figure or (wanted == {Status.UNKNOWN})):
         return Verdict("wrong", tuple(problems), reply)
     if answered and missing:
         return Verdict("incomplete", tuple(problems), reply)
