@@ -588,7 +588,28 @@ def _referral_target(c: Composition) -> None:
 
 def _max_per_region(c: Composition) -> None:
     p = c.params
+    if _asks_participant_count(c.analysis.normalized.tokens):
+        # Safety: "nous sommes combien dans l'expé ?" asks how many take part; the cap of 10 is no answer.
+        c.unknown("max_per_region", "selection.count_not_held", count=p.max_sites_per_region.value)
+        return
     c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
+
+
+# Words that make a "combien d'établissements" question one about the cap ("peuvent être retenus", "au
+# maximum"), and verbs that make it one about the actual count ("participent", "nous sommes", "ont été").
+_CAP_WORDS = frozenset(
+    {"maximum", "max", "plus", "plafond", "limite", "peut", "peuvent", "pourra", "pourront", "quota",
+     "place", "autorise", "possible", "retenir", "selectionner", "prevu"}
+)  # fmt: skip
+_COUNT_VERBS = frozenset(
+    {"somme", "sommes", "participent", "participe", "participant", "compte", "engage", "inscrit", "ont",
+     "existe", "actuellement", "aujourd"}
+)  # fmt: skip
+
+
+def _asks_participant_count(tokens: tuple[str, ...]) -> bool:
+    asks_number = "combien" in tokens or "nombre" in tokens
+    return asks_number and not (_CAP_WORDS & set(tokens)) and bool(_COUNT_VERBS & set(tokens))
 
 
 # ---------------------------------------------------------------------------------------------- eligibility
@@ -962,6 +983,12 @@ def _calendar(c: Composition) -> None:
 
 
 def _applications_national(c: Composition) -> None:
+    if c.analysis.slots.regions and _asks_participant_count(c.analysis.normalized.tokens):
+        # "combien d'établissements participent en Occitanie ?": a regional count we do not hold; the national
+        # number of applications would answer another question.
+        p = c.params
+        c.unknown("applications_national", "selection.count_not_held", count=p.max_sites_per_region.value)
+        return
     fact = c.fact("national_applications")
     if fact is None:
         c.unknown("applications_national", "unknown.generic")

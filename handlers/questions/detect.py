@@ -82,7 +82,9 @@ def _focus(text: str) -> str:
 
 
 _COMPARED_51 = re.compile(
-    r"\bcomme (?:pour |dans |en |avec )?(?:l |le |un |les )?(?:article|projet|experimentation)s? 51\b"
+    r"\b(?:comme|contrairement a|a l instar d)(?: pour| dans?| en| avec| a| aux?)?"
+    r"(?: l| le| un| une| les| des| du| de| certains?| certaines?)? (?:article|projet|experimentation)s?"
+    r"(?: de l| d)?(?: article)? 51\b"
 )
 
 
@@ -399,6 +401,9 @@ _OWN_DATA_RE = re.compile(
     r"|\b(?:etablissement|chu|clcc|clinique)\b[\w ]{0,40}?\b"
     r"(?:fait t il|fait t elle|fait il|fait elle|fait|figure t il|figure)\s+"
     r"(?:partie des|parmi les|dans la liste des|sur la liste des) (?:retenu|selectionne|laureat)"
+    # "notre établissement a-t-il bien envoyé son rapport ?": whether it was done is data (when: a rule).
+    r"|\b(?:avons|avon|avez)(?: nous| vous)? (?:bien |deja )?(?:envoye|transmis|depose|remis|rendu)\b"
+    r"|\b(?:a t il|a t elle|a t on) (?:bien |deja )+(?:envoye|transmis|depose|remis|rendu)\b"
     r"|\bdans l outil\b"
     r"|\b(?:l an dernier|l annee derniere|l an passe|l annee passee|cette annee jusqu ici)\b"
     r"|\b(?:mon|notre) (?:dossier|candidature) (?:a t il|a t elle|est il|est elle|a|est)"

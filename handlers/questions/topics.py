@@ -276,6 +276,8 @@ TOPICS: tuple[Topic, ...] = (
             "3 fois le forfait mensuel": 2.0,
             "depasser": 1.5,
             "depasse": 1.5,
+            # "le forfait d'inclusion ne peut pas dépasser combien ?": its cap, not its amount.
+            "depasser & inclusion": 2.0,
             "superieur": 1.0,
             "plafond & inclusion": 2.0,
             "plafonne & inclusion": 2.0,

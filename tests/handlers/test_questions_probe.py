@@ -16,6 +16,7 @@ from tests.support.question_probe import (
     BLIND6_FILE,
     BLIND7_FILE,
     BLIND8_FILE,
+    BLIND9_FILE,
     BLIND_FILE,
     judge,
     load_probe,
@@ -26,7 +27,9 @@ PROBE = load_probe()
 BLIND = [c for f in (BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE) for c in load_probe(f)]
 # Round 5 keeps its measured misses visible: a case marked `known: handed_over | incomplete` must stay exactly
 # that (fixing it, or worse making it wrong, shows here and the table is updated).
-BLIND_ROUND5 = [c for f in (BLIND5_FILE, BLIND6_FILE, BLIND7_FILE, BLIND8_FILE) for c in load_probe(f)]
+BLIND_ROUND5 = [
+    c for f in (BLIND5_FILE, BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE) for c in load_probe(f)
+]
 
 
 def _case_id(case: dict[str, Any]) -> str:

@@ -30,6 +30,7 @@ BLIND5_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind5.yaml
 BLIND6_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind6.yaml"
 BLIND7_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind7.yaml"
 BLIND8_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind8.yaml"
+BLIND9_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind9.yaml"
 
 
 def load_probe(path: Path = PROBE_FILE) -> list[dict[str, Any]]:
