@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.questions import frequency, lemmas
-from handlers.questions.answer import COMPOSERS, Composition, label, t
+from handlers.questions.answer import COMPOSERS, Composition, asks_participant_count, label, t
 from handlers.questions.detect import Analysis, analyse
 from handlers.questions.extract import extract_question
 from handlers.questions.normalize import redact_identifiers
@@ -54,6 +54,10 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
         return _handover(analysis, data, masked, "handover.empty")
     if analysis.own_data:
         return _handover(analysis, data, masked, "handover.own_data")
+    if asks_participant_count(analysis.normalized.text):
+        # Safety: "combien de CHU participent ?" is a count we do not hold; no rule (the cap, the categories)
+        # answers it.
+        return _handover(analysis, data, masked, "handover.participant_count")
     if analysis.out_of_scope:
         data["out_of_scope"] = list(analysis.out_of_scope)
         return _handover(analysis, data, masked, "handover.out_of_scope")

@@ -7,6 +7,7 @@ here holds an amount, a date or a sentence: values come from `Parameters`, words
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -243,6 +244,7 @@ def _compute(c: Composition) -> None:
         # "six mois de suivi, décembre sans": each month named as empty is one without.
         without = len(s.empty_months)
     unnamed_gaps = 0
+    inferred_empty: list[int] = []
     if months is None and len(set(s.months)) >= 2:
         # Months named one by one are the months with an administration; the months between them that are
         # not named had none ("perfs en mars, avril et juin": 4 months from March, May without).
@@ -251,6 +253,9 @@ def _compute(c: Composition) -> None:
         months = (named[-1] - named[0]) % 12 + 1
         without = months - len(set(named) - s.empty_months)
         unnamed_gaps = months - len(named)
+        with_one = set(named) - s.empty_months
+        span = [(named[0] - 1 + k) % 12 + 1 for k in range(months)]
+        inferred_empty = [m for m in span if m not in with_one]
     if months is None or months < 1 or not _reading_is_complete(c, unnamed_gaps):
         c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
         c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
@@ -266,7 +271,10 @@ def _compute(c: Composition) -> None:
         return
     total = p.inclusion_amount.value + p.monthly_amount.value * paid_monthly
     # The reading is restated with the months taken as empty, so that a misreading shows.
-    empty = sorted(s.empty_months, key=lambda m: (m - (s.months or (m,))[0]) % 12)
+    if unnamed_gaps:
+        empty = inferred_empty
+    else:
+        empty = sorted(s.empty_months, key=lambda m: (m - (s.months or (m,))[0]) % 12)
     c.say("compute.result", p.monthly_amount, months=months, without=without,
           inclusion=p.inclusion_amount.value, monthly=p.monthly_amount.value, paid=paid_monthly,
           total=total, empty=empty)  # fmt: skip
@@ -602,9 +610,23 @@ _CAP_WORDS = frozenset(
      "place", "autorise", "possible", "retenir", "selectionner", "prevu"}
 )  # fmt: skip
 _COUNT_VERBS = frozenset(
-    {"somme", "sommes", "participent", "participe", "participant", "compte", "engage", "inscrit", "ont",
-     "existe", "actuellement", "aujourd"}
+    {"somme", "sommes", "participent", "participe", "participant", "participer", "compte", "engage",
+     "engager", "inscrit", "inscrire", "ont", "existe", "actuellement", "aujourd", "deja"}
 )  # fmt: skip
+
+
+_PARTICIPANT_COUNT_RE = re.compile(
+    r"\b(?:combien|nombre)\b[\w ]{0,40}?\b(?:etablissement|chu|clcc|hopita\w*|clinique|structure|centre|site"
+    r"|candidat)s?\b[\w ]{0,50}?\b(?:participent|participer|participant|engager|engage|inscrire|inscrit"
+    r"|impliquer|implique)\b"
+    r"|\b(?:nous somme|nous sommes|on est) combien\b"
+)
+
+
+def asks_participant_count(text: str) -> bool:
+    """'combien de CHU participent ?', 'nous sommes combien dans l'expé ?': how many take part, which no rule
+    answers (the cap of 10 per region, the categories are other questions)."""
+    return _PARTICIPANT_COUNT_RE.search(text) is not None and not (_CAP_WORDS & set(text.split()))
 
 
 def _asks_participant_count(tokens: tuple[str, ...]) -> bool:

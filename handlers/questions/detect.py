@@ -82,7 +82,7 @@ def _focus(text: str) -> str:
 
 
 _COMPARED_51 = re.compile(
-    r"\b(?:comme|contrairement a|a l instar d)(?: pour| dans?| en| avec| a| aux?)?"
+    r"\b(?:comme|contrairement a|a l instar d|par rapport a)(?: pour| dans?| en| avec| a| aux?)?"
     r"(?: l| le| un| une| les| des| du| de| certains?| certaines?)? (?:article|projet|experimentation)s?"
     r"(?: de l| d)?(?: article)? 51\b"
 )
@@ -402,8 +402,13 @@ _OWN_DATA_RE = re.compile(
     r"(?:fait t il|fait t elle|fait il|fait elle|fait|figure t il|figure)\s+"
     r"(?:partie des|parmi les|dans la liste des|sur la liste des) (?:retenu|selectionne|laureat)"
     # "notre établissement a-t-il bien envoyé son rapport ?": whether it was done is data (when: a rule).
-    r"|\b(?:avons|avon|avez)(?: nous| vous)? (?:bien |deja )?(?:envoye|transmis|depose|remis|rendu)\b"
-    r"|\b(?:a t il|a t elle|a t on) (?:bien |deja )+(?:envoye|transmis|depose|remis|rendu)\b"
+    # (The participles may come out of lemmatisation as infinitives: "transmis" -> "transmettre".)
+    r"|\b(?:avons|avon|avez)(?: nous| vous)? (?:bien |deja )?(?:envoye|transmis|depose|remis|rendu|envoyer"
+    r"|transmettre|deposer|remettre|rendre)\b"
+    r"|\b(?:a t il|a t elle|a t on) (?:bien |deja )+(?:envoye|transmis|depose|remis|rendu|envoyer|transmettre"
+    r"|deposer|remettre|rendre)\b"
+    # "à combien s'élèvent nos forfaits de 2025 ?": the establishment's own total for a year.
+    r"|\bcombien\b.*\bnos (?:forfait|versement|paiement|recette)s?\b.*\b20\d\d\b"
     r"|\bdans l outil\b"
     r"|\b(?:l an dernier|l annee derniere|l an passe|l annee passee|cette annee jusqu ici)\b"
     r"|\b(?:mon|notre) (?:dossier|candidature) (?:a t il|a t elle|est il|est elle|a|est)"
@@ -483,7 +488,9 @@ def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found:
         "amount" in found or scores.get("forfait_amounts", 0) > 0 or scores.get("forfait_compute", 0) > 0
     )
     both_counts = slots.month_count is not None and slots.months_without is not None
-    if (slots.month_range or slots.month_count) and (money_asked or both_counts):
+    # "trois mois sans administration sur six, combien ?": months without counted, money asked: a total.
+    counted_without = slots.months_without is not None and slots.months_without >= 2
+    if (slots.month_range or slots.month_count or counted_without) and (money_asked or both_counts):
         scores["forfait_compute"] = scores.get("forfait_compute", 0.0) + 4.0
     if slots.age_years is not None or slots.age_months is not None:
         young = slots.age_months is not None or (slots.age_years or 0) < 18

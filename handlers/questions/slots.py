@@ -143,6 +143,12 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
             _age_context(tokens, i) or (i > 0 and tokens[i - 1] in {"a", "age"}) or _person_of(tokens, i)
         ):
             age_years = value
+    if month_count is None and months_without is not None:
+        # "3 mois sans administration sur 6": the months of care follow "sur".
+        for i, token in enumerate(tokens[:-1]):
+            if token == "sur" and (total := _number(tokens[i + 1])) is not None and total > months_without:
+                month_count = total
+                break
     return Slots(
         regions=find_regions(tokens, params),
         months=months,

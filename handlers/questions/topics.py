@@ -1832,6 +1832,8 @@ ART50_MARKERS: dict[str, float] = {
     "article 50": 3.0, "lfss 2024": 2.0, "lfss pour 2024": 2.0, "2025 114": 2.0, "tmsc": 1.0, "had": 1.0,
     "forfait": 0.5, "hdj": 1.0, "le 50": 2.0, "du 50": 2.0, "au 50": 2.0, "nos forfait": 2.0,
     "notre forfait": 2.0,
+    # The asker's own experiment is article 50 ("par rapport à l'article 51, notre expé est-elle ...").
+    "notre experimentation": 3.0,
 }  # fmt: skip
 
 # Intent cues: a small bonus for topics that answer this kind of question.

@@ -17,6 +17,7 @@ from tests.support.question_probe import (
     BLIND7_FILE,
     BLIND8_FILE,
     BLIND9_FILE,
+    BLIND10_FILE,
     BLIND_FILE,
     judge,
     load_probe,
@@ -28,7 +29,9 @@ BLIND = [c for f in (BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE) for c in
 # Round 5 keeps its measured misses visible: a case marked `known: handed_over | incomplete` must stay exactly
 # that (fixing it, or worse making it wrong, shows here and the table is updated).
 BLIND_ROUND5 = [
-    c for f in (BLIND5_FILE, BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE) for c in load_probe(f)
+    c
+    for f in (BLIND5_FILE, BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE, BLIND10_FILE)
+    for c in load_probe(f)
 ]
 
 
