@@ -15,6 +15,7 @@ from itertools import pairwise
 from typing import Any
 
 from handlers.questions.detect import Analysis
+from handlers.questions.normalize import NUMBER_WORDS
 from handlers.questions.slots import MONTH_WORDS, unread_negations
 from handlers.questions.topics import GLOSSARY
 from handlers.reply import Action, ReasonLine
@@ -293,7 +294,27 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     if unread_negations(tokens, s):
         return False
     every_month = "chaque" in tokens or ("tous" in tokens and "mois" in tokens)
-    return not (unnamed_gaps and (s.empty_months or every_month))
+    if unnamed_gaps and (s.empty_months or every_month):
+        return False
+    # A month named outside the span read ("de janvier à mars puis de mai à juin") was not counted.
+    if s.month_range is not None:
+        first, last = s.month_range
+        inside = {(first - 1 + k) % 12 + 1 for k in range((last - first) % 12 + 1)}
+        if set(s.months) - inside:
+            return False
+    # Months of care outside the experiment (before 2025, after the end in February 2028) earn nothing, or
+    # only in part: the simple count would be wrong.
+    start, end = c.params.experiment_start.value.year, c.params.experiment_end.value.year
+    if any(t.isdigit() and len(t) == 4 and not start <= int(t) < end for t in tokens):
+        return False
+    # "deux patients de janvier à mars": the total is per patient; a sum for several is not what we compute.
+    return not any(
+        NUMBER_WORDS.get(t, int(t) if t.isdigit() else 0) >= 2 and nxt in _PATIENT_WORDS
+        for t, nxt in pairwise(tokens)
+    )
+
+
+_PATIENT_WORDS = frozenset({"patient", "patiente", "malade", "personne", "cas", "dossier"})
 
 
 # ---------------------------------------------------------------------------------------------- patients
