@@ -638,8 +638,11 @@ _COUNT_VERBS = frozenset(
 
 _PARTICIPANT_COUNT_RE = re.compile(
     r"\b(?:combien|nombre)\b[\w ]{0,40}?\b(?:etablissement|chu|clcc|hopita\w*|clinique|structure|centre|site"
-    r"|candidat)s?\b[\w ]{0,50}?\b(?:participent|participer|participant|engager|engage|inscrire|inscrit"
+    r"|candidat|had)s?\b[\w ]{0,50}?\b(?:participent|participer|participant|engager|engage|inscrire|inscrit"
     r"|impliquer|implique)\b"
+    # "combien de patients sont inclus au niveau national ?": a count of patients, held by no rule.
+    r"|\b(?:combien|nombre) de (?:patient|malade)s?\b[\w ]{0,30}?\b(?:sont|ont ete|ete|deja)"
+    r" (?:inclus|inclure|adresse|adresser|suivi|suivre|traite|traiter|pris)\b"
     r"|\b(?:nous somme|nous sommes|on est) combien\b"
 )
 

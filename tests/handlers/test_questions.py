@@ -200,3 +200,18 @@ def test_a_total_restates_its_reading() -> None:
         in (reply.body[0])
     )
     assert "440,00 €" in reply.body[0]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "combien de CHU participent ?",
+        "nous sommes combien d'hôpitaux dans l'expé en Île-de-France ?",
+        "combien d'HAD participent en Normandie ?",
+        "combien de patients sont inclus au niveau national ?",
+    ],
+)
+def test_a_count_of_participants_is_never_answered_with_a_rule(question: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+    assert "Au plus 10" not in "\n".join(reply.body)
