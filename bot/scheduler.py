@@ -393,6 +393,7 @@ class ScheduleService:
         is given), start it, and queue the start-up catch-up."""
         from apscheduler.schedulers.background import BackgroundScheduler
         from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
 
         sched = scheduler or BackgroundScheduler(timezone=PARIS)
         common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": 3600, "replace_existing": True}
@@ -412,7 +413,16 @@ class ScheduleService:
             id="expe50-digest",
             **common,
         )
-        sched.add_job(self.catch_up, id="expe50-catch-up", **common)  # no trigger: runs once, now
+        # The catch-up runs now, then every hour: each round is idempotent (outbox keys), so it also finishes
+        # whatever a failed round left. A recurring job also stays in the job store, whereas a one-shot job is
+        # removed after it runs — and that removal races with shutdown in APScheduler 3 (JobLookupError).
+        sched.add_job(
+            self.catch_up,
+            IntervalTrigger(hours=1, timezone=PARIS),
+            id="expe50-catch-up",
+            next_run_time=datetime.now(PARIS),
+            **common,
+        )
         if not sched.running:
             sched.start()
         return sched

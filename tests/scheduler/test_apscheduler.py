@@ -29,6 +29,8 @@ def test_jobs_are_registered_without_overlap_and_fire_at_paris_time_across_dst(t
         assert reminders.get_next_fire_time(None, paris("2026-03-28T10:00")) == paris("2026-03-29T09:00")
         assert reminders.get_next_fire_time(None, paris("2026-10-24T10:00")) == paris("2026-10-25T09:00")
         assert paris("2026-03-29T09:00").utcoffset().total_seconds() == 7200  # type: ignore[union-attr]
+        catch_up = jobs["expe50-catch-up"].trigger
+        assert catch_up.interval.total_seconds() == 3600  # at start, then hourly: finishes a failed round
         digest = jobs["expe50-digest"].trigger
         assert digest.get_next_fire_time(None, paris("2027-10-28T10:00")) == paris("2027-11-01T08:00")
     finally:
