@@ -621,7 +621,20 @@ def _max_per_region(c: Composition) -> None:
         # Safety: "nous sommes combien dans l'expé ?" asks how many take part; the cap of 10 is no answer.
         c.unknown("max_per_region", "selection.count_not_held", count=p.max_sites_per_region.value)
         return
+    if _PATIENT_CAP_RE.search(c.analysis.normalized.text):
+        # Safety: "un nombre max de patients à inclure ?" is not the cap of establishments; the rules we hold
+        # set no patient cap, but that silence is no rule either: say so and hand over.
+        c.unknown("max_per_region", "selection.patient_cap_not_held", count=p.max_sites_per_region.value)
+        return
     c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
+
+
+# "un nombre max de patients à inclure ?", "un maximum de patients par établissement ?": the counted thing is
+# patients (or referrals), not establishments.
+_PATIENT_CAP_RE = re.compile(
+    r"\b(?:combien|nombre|maximum|max|plafond|limite|quota)\b(?: \w+){0,2}? d(?:e|es)? ?"
+    r"(?:patient|malade|adressage|inclusion)s?\b"
+)
 
 
 # Words that make a "combien d'établissements" question one about the cap ("peuvent être retenus", "au
@@ -639,7 +652,7 @@ _COUNT_VERBS = frozenset(
 _PARTICIPANT_COUNT_RE = re.compile(
     r"\b(?:combien|nombre)\b[\w ]{0,40}?\b(?:etablissement|chu|clcc|hopita\w*|clinique|structure|centre|site"
     r"|candidat|had)s?\b[\w ]{0,50}?\b(?:participent|participer|participant|engager|engage|inscrire|inscrit"
-    r"|impliquer|implique)\b"
+    r"|impliquer|implique|signe|signer|signent|signee|conventionne\w*)\b"
     # "combien de patients sont inclus au niveau national ?": a count of patients, held by no rule.
     r"|\b(?:combien|nombre) de (?:patient|malade)s?\b[\w ]{0,30}?\b(?:sont|ont ete|ete|deja)"
     r" (?:inclus|inclure|adresse|adresser|suivi|suivre|traite|traiter|pris)\b"
@@ -890,6 +903,11 @@ def _identifiers(c: Composition) -> None:
     asked_nir = c.has("nir", "secu", "insee") or "securite sociale" in c.analysis.normalized.text
     if asked_nir:
         c.say("identifiers.nir")
+        nir_key = c.fact("nir_key")
+        if nir_key and c.has("cle", "calcul", "calculer", "calcule", "controle"):
+            v = nir_key.value
+            c.say("identifiers.nir_key", nir_key, digits=v["digits"], key_digits=v["key_digits"],
+                  modulus=v["modulus"], a=v["corsica"]["2A"], b=v["corsica"]["2B"])  # fmt: skip
     if c.has("finess") or not asked_nir:
         fmt = c.fact("finess_format")
         if fmt:

@@ -236,6 +236,9 @@ TOPICS: tuple[Topic, ...] = (
             "had & percevoir": 1.5,
             "etablissement ou had": 2.0,
             "had & touche": 1.5,
+            # "est-ce que l'HAD touche le forfait elle aussi ?": who is paid, not how much.
+            "had & touche & forfait": 1.5,
+            "had & percoit & forfait": 1.5,
             "had & percoit": 1.5,
             "had & paye": 1.2,
             "had & verse": 1.2,

@@ -18,6 +18,7 @@ from tests.support.question_probe import (
     BLIND8_FILE,
     BLIND9_FILE,
     BLIND10_FILE,
+    BLIND11_FILE,
     BLIND_FILE,
     judge,
     load_probe,
@@ -30,7 +31,7 @@ BLIND = [c for f in (BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE) for c in
 # that (fixing it, or worse making it wrong, shows here and the table is updated).
 BLIND_ROUND5 = [
     c
-    for f in (BLIND5_FILE, BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE, BLIND10_FILE)
+    for f in (BLIND5_FILE, BLIND6_FILE, BLIND7_FILE, BLIND8_FILE, BLIND9_FILE, BLIND10_FILE, BLIND11_FILE)
     for c in load_probe(f)
 ]
 

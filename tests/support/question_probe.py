@@ -32,6 +32,7 @@ BLIND7_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind7.yaml
 BLIND8_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind8.yaml"
 BLIND9_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind9.yaml"
 BLIND10_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind10.yaml"
+BLIND11_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind11.yaml"
 
 
 def load_probe(path: Path = PROBE_FILE) -> list[dict[str, Any]]:
