@@ -33,3 +33,4 @@ def test_the_report_spreadsheet_is_uploaded_to_the_member() -> None:
     finally:
         rig.channel.stop()
         api.stop()
+    api.assert_nothing_refused()

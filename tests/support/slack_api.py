@@ -12,6 +12,13 @@ Served:
   Slack, an unknown method `unknown_method`;
 - /upload/<file_id>: the upload_url that files.getUploadURLExternal hands out (files_upload_v2's 2nd step);
 - /response/<name>: a response_url; what the bot posts there is recorded as a call named "response_url".
+
+Strict, as Slack is: every message, view and response_url payload is checked with slack_sdk's models and
+Slack's documented limits (tests/support/slack_limits.py) and refused with Slack's error (`invalid_blocks`,
+`invalid_arguments`, `msg_too_long`, `no_text`); a trigger id older than 3 seconds or used twice gets
+`expired_trigger_id`; a channel the bot is not in gets `not_in_channel`, an unknown one
+`channel_not_found`; a response_url marked expired (or used more than 5 times) answers 404. Every refusal
+is kept in `refused`: the fixtures fail a test that caused one it did not expect.
 """
 
 from __future__ import annotations
@@ -27,6 +34,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.support.slack_limits import TEXT_WARN, message_problems, view_problems
+
+TRIGGER_LIFETIME = 3.0  # seconds a trigger id may be exchanged for a modal
+RESPONSE_URL_USES = 5  # Slack accepts up to 5 posts to one response_url (within 30 minutes)
 BOT_USER_ID = "U0BOT00001"
 BOT_ID = "B0BOT00001"
 TEAM_ID = "T0TEAM0001"
@@ -55,6 +66,14 @@ class FakeSlackAPI:
     # Socket Mode: apps.connections.open (called with the app-level token) answers `socket_url`.
     app_token: str | None = None
     socket_url: str | None = None
+    # Public channels the bot knows: id -> is the bot a member (posting to a channel it is not in fails).
+    channels: dict[str, bool] = field(default_factory=dict)
+    # response_url names (/response/<name>) that have expired (30 minutes passed): posts get a 404.
+    expired_responses: set[str] = field(default_factory=set)
+    # Every refused call with what was wrong; `warnings` what Slack accepts but degrades (long `text`).
+    refused: list[tuple[Call, list[str]]] = field(default_factory=list)
+    warnings: list[tuple[Call, str]] = field(default_factory=list)
+    _triggers_used: set[str] = field(default_factory=set)
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _server: ThreadingHTTPServer | None = None
@@ -174,8 +193,10 @@ class FakeSlackAPI:
 
         path = parts.path
         if path.startswith("/response/"):
-            self._record(Call("response_url", params, path, body))
-            self._send(http, 200, b"ok", "text/plain")
+            call = Call("response_url", params, path, body)
+            self._record(call)
+            status, answer = self._response_url(call)
+            self._send(http, status, answer.encode(), "text/plain")
             return
         if path.startswith("/upload/"):
             self._record(Call("upload", params, path, body))
@@ -188,7 +209,8 @@ class FakeSlackAPI:
         method = path.removeprefix("/api/")
         authorization = http.headers.get("Authorization") or ""
         token = authorization.removeprefix("Bearer ").strip() or str(params.get("token", ""))
-        self._record(Call(method, params, path, body))
+        call = Call(method, params, path, body)
+        self._record(call)
         expected = self.app_token if method == "apps.connections.open" else self.token
         if token != expected:
             answer: dict[str, Any] = {"ok": False, "error": "invalid_auth"}
@@ -196,13 +218,18 @@ class FakeSlackAPI:
             answer = {"ok": False, "error": self.failures[method]}
         else:
             answer = self._answer(method, params)
+            if not answer.get("ok") and answer.get("problems"):
+                # Slack lists what is wrong under "errors" (invalid_blocks) as this does.
+                answer["errors"] = answer.pop("problems")
+                self._refuse(call, answer["errors"])
         self._send(http, 200, json.dumps(answer).encode(), "application/json; charset=utf-8")
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
-            "chat.postEphemeral": lambda p: {"ok": True, "message_ts": self._ts()},
+            "chat.postEphemeral": self._post_ephemeral,
+            "conversations.info": self._conversations_info,
             "chat.update": self._post_message,
             "views.open": self._view,
             "views.publish": self._view,
@@ -232,19 +259,65 @@ class FakeSlackAPI:
         }
 
     def _post_message(self, params: dict[str, Any]) -> dict[str, Any]:
-        channel = params.get("channel")
-        if not channel:
-            return {"ok": False, "error": "channel_not_found"}
+        channel = str(params.get("channel") or "")
+        refused = self._channel_refusal(channel) or self._message_refusal(params)
+        if refused:
+            return refused
         ts = self._ts()
         message = {"type": "message", "text": params.get("text", ""), "user": BOT_USER_ID, "ts": ts}
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
+    def _post_ephemeral(self, params: dict[str, Any]) -> dict[str, Any]:
+        refused = self._channel_refusal(str(params.get("channel") or "")) or self._message_refusal(params)
+        return refused or {"ok": True, "message_ts": self._ts()}
+
+    def _channel_refusal(self, channel: str) -> dict[str, Any] | None:
+        """A DM (D…) or a user id (U…/W…, Slack opens the DM) is always reachable; a channel must be known
+        and the bot a member of it."""
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel[0] in "DUW":
+            return None
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        if not self.channels[channel]:
+            return {"ok": False, "error": "not_in_channel"}
+        return None
+
+    def _message_refusal(self, params: dict[str, Any]) -> dict[str, Any] | None:
+        text, blocks = params.get("text"), params.get("blocks")
+        problems = message_problems(text, blocks)
+        if problems:
+            error = "no_text" if problems[0].startswith("no_text") else "invalid_blocks"
+            if any("characters >" in p and p.startswith("text") for p in problems):
+                error = "msg_too_long"
+            return {"ok": False, "error": error, "problems": problems}
+        if isinstance(text, str) and len(text) > TEXT_WARN:
+            with self._lock:
+                self.warnings.append((Call("text", params, ""), f"text of {len(text)} characters"))
+        return None
+
+    def _conversations_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        channel = str(params.get("channel") or "")
+        if channel not in self.channels:
+            return {"ok": False, "error": "channel_not_found"}
+        return {
+            "ok": True,
+            "channel": {"id": channel, "is_channel": True, "is_member": self.channels[channel]},
+        }
+
     def _view(self, params: dict[str, Any]) -> dict[str, Any]:
         view = params.get("view")
-        if not isinstance(view, dict):
-            return {"ok": False, "error": "invalid_arguments"}
-        if "trigger_id" in params and not params["trigger_id"]:
-            return {"ok": False, "error": "invalid_trigger_id"}
+        problems = view_problems(view)
+        if problems:
+            return {"ok": False, "error": "invalid_arguments", "problems": problems}
+        if "trigger_id" in params:
+            trigger = str(params["trigger_id"] or "")
+            if not trigger:
+                return {"ok": False, "error": "invalid_trigger_id"}
+            if not self._fresh_trigger(trigger):
+                return {"ok": False, "error": "expired_trigger_id"}
+        assert isinstance(view, dict)
         view_id = f"V{next(self._ids):09d}"
         return {"ok": True, "view": {**view, "id": view_id, "hash": f"h{view_id}", "team_id": TEAM_ID}}
 
@@ -280,6 +353,46 @@ class FakeSlackAPI:
             return {"ok": False, "error": "invalid_arguments"}
         return {"ok": True, "files": [{"id": f["id"], "title": f.get("title", "")} for f in files]}
 
+    def _fresh_trigger(self, trigger: str) -> bool:
+        """A trigger id is exchanged once, within 3 seconds of the interaction that made it (the test
+        sender writes its issue time in nanoseconds as the last dotted part)."""
+        with self._lock:
+            if trigger in self._triggers_used:
+                return False
+            self._triggers_used.add(trigger)
+        issued = trigger.rsplit(".", 1)[-1]
+        if issued.isdigit() and len(issued) > 15:
+            return time.time_ns() - int(issued) <= TRIGGER_LIFETIME * 1e9
+        return True
+
+    def _response_url(self, call: Call) -> tuple[int, str]:
+        """Slack's answers on a response_url: 404 once it expired or was used 5 times, 400 with the error
+        for a payload it refuses, else 200 "ok"."""
+        name = call.path.removeprefix("/response/")
+        with self._lock:
+            uses = sum(1 for c in self.calls if c.method == "response_url" and c.path == call.path)
+        if name in self.expired_responses or uses > RESPONSE_URL_USES:
+            self._refuse(call, ["expired response_url"])
+            return 404, "expired_url"
+        params = call.params
+        if params.get("delete_original") or (params.get("replace_original") and "text" not in params):
+            return 200, "ok"
+        refused = self._message_refusal(params)
+        if refused:
+            self._refuse(call, refused["problems"])
+            return 400, str(refused["error"])
+        return 200, "ok"
+
+    def _refuse(self, call: Call, problems: list[str]) -> None:
+        with self._lock:
+            self.refused.append((call, problems))
+
+    def assert_nothing_refused(self) -> None:
+        """What a test calls (the fixtures do) to fail where Slack would have refused a payload."""
+        with self._lock:
+            refused = [(call.method, problems) for call, problems in self.refused]
+        assert not refused, f"Slack would refuse: {refused}"
+
     def _ts(self) -> str:
         return f"1700000000.{next(self._ids):06d}"
 
@@ -312,5 +425,6 @@ def fake_slack_api(token: str, users: dict[str, dict[str, Any]] | None = None) -
     api = FakeSlackAPI(token=token, users=dict(users or {})).start()
     try:
         yield api
+        api.assert_nothing_refused()
     finally:
         api.stop()

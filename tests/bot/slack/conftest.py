@@ -124,6 +124,7 @@ def slack_api() -> Iterator[FakeSlackAPI]:
     api = FakeSlackAPI(token=BOT_TOKEN).start()
     yield api
     api.stop()
+    api.assert_nothing_refused()  # a test fails where Slack would have refused a payload
 
 
 @pytest.fixture
