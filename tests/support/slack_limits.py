@@ -52,9 +52,8 @@ _SELECTS = {"static_select", "multi_static_select", "external_select", "multi_ex
 def message_problems(text: Any, blocks: Any) -> list[str]:
     """A chat.postMessage / chat.update / response_url payload."""
     found: list[str] = []
-    if blocks is None or blocks == []:
-        if not text:
-            return ["no_text: a message needs text or blocks"]
+    if not blocks and not text:
+        return ["no_text: a message needs text or blocks"]
     if text is not None and not isinstance(text, str):
         found.append("text is not a string")
     elif text and len(text) > TEXT_MAX:
@@ -229,9 +228,9 @@ def _element_problems(element: dict[str, Any]) -> list[str]:
         initial = element.get("initial_option")
         if initial is not None and kind != "external_select" and initial.get("value") not in values:
             found.append("initial_option is not one of the options")
-        if kind == "external_select" and "min_query_length" in element:
-            if not isinstance(element["min_query_length"], int) or element["min_query_length"] < 0:
-                found.append("min_query_length")
+        query_length = element.get("min_query_length", 0)
+        if kind == "external_select" and (not isinstance(query_length, int) or query_length < 0):
+            found.append("min_query_length")
     elif kind == "plain_text_input":
         max_length = element.get("max_length", INPUT_MAX_LENGTH)
         if not isinstance(max_length, int) or not 1 <= max_length <= INPUT_MAX_LENGTH:
