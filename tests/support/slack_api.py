@@ -195,8 +195,8 @@ class FakeSlackAPI:
         if path.startswith("/response/"):
             call = Call("response_url", params, path, body)
             self._record(call)
-            status, answer = self._response_url(call)
-            self._send(http, status, answer.encode(), "text/plain")
+            status, said = self._response_url(call)
+            self._send(http, status, said.encode(), "text/plain")
             return
         if path.startswith("/upload/"):
             self._record(Call("upload", params, path, body))
