@@ -3,7 +3,7 @@
     expe50 run                               every configured channel; the console when none is
     expe50 cmd [--as MEMBER] [--json] TEXT   exactly what `/expe50 TEXT` does (exit 0 ok, 1 user error)
     expe50 ask [--json] QUESTION             `/expe50 question QUESTION`
-    expe50 demo                              load a fictitious region into an empty database, then the console
+    expe50 --db data/demo.json demo          load a fictitious region into a database apart, then the console
     --db PATH (or EXPE50_DB) chooses the database file (default data/expe50.json)
 
 Start-up problems (a malformed setting, a database held by another process) print one French sentence and exit
@@ -127,13 +127,15 @@ def run_line(ctx: Context, settings: Settings, line: str, member: str | None = N
 
 def _demo(settings: Settings, no_console: bool, stdin: TextIO | None, out: TextIO) -> int:
     from bot.console import run_console
-    from bot.demo import load_demo
+    from bot.demo import load_demo, real_setup
     from bot.runtime import open_context
 
     ctx = open_context(settings)
     try:
-        if not ctx.repo.is_empty():
-            print(text("console.demo_not_empty", db=settings.db_path), file=sys.stderr)
+        real = real_setup(ctx)
+        if real:
+            names = ", ".join(real[:3]) + (" …" if len(real) > 3 else "")
+            print(text("console.demo_not_empty", db=settings.db_path, names=names), file=sys.stderr)
             return EXIT_USER_ERROR
         summary = load_demo(ctx, settings.now())
         out.write(text("console.demo_loaded", db=settings.db_path, **summary) + "\n\n")

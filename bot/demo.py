@@ -95,6 +95,21 @@ def _script(now: datetime) -> list[str]:
     return lines
 
 
+DEMO_NAME_PREFIX = "DÉMO"
+DEMO_FINESS_PREFIX = "99"
+
+
+def real_setup(ctx: Context) -> list[str]:
+    """The names of the sites and HADs that are not the demonstration's: the demo never loads beside them,
+    so fictitious figures can never mix with a region's real ones."""
+    found = [(s.finess, s.name) for s in ctx.repo.sites()] + [(h.finess, h.name) for h in ctx.repo.hads()]
+    return [
+        f"{name} ({number})"
+        for number, name in found
+        if not (number.startswith(DEMO_FINESS_PREFIX) and name.startswith(DEMO_NAME_PREFIX))
+    ]
+
+
 def load_demo(ctx: Context, now: datetime) -> dict[str, int]:
     """Write the demonstration region; returns counts for the greeting. Raises when a line is refused (a bug
     in this script, never a user's error)."""

@@ -33,14 +33,28 @@ def dispatch(request: Request, ctx: Context, *, commands: Registry | None = None
         return _dispatch(request, ctx, commands or registry)
 
 
-def _dispatch(request: Request, ctx: Context, reg: Registry) -> Reply:
+def dispatch_words(request: Request, words: list[str], ctx: Context) -> Reply:
+    """The same path as `dispatch` for a command already split into words (a spreadsheet row, a corrected
+    entry): the same health-data screen (on `request.text`, which holds every word), rights, parsing and
+    handler, without re-quoting values that may hold spaces or quotes."""
+    with ctx.lock:
+        return _dispatch(request, ctx, registry, words)
+
+
+def _dispatch(request: Request, ctx: Context, reg: Registry, words_given: list[str] | None = None) -> Reply:
     verb = "?"
     try:
         finding = health_data.screen(request.text)
         if finding is not None:
             log.warning("request refused: %s (channel=%s)", finding.value, request.channel)
             raise HealthDataRefused(f"commands.health.{finding.value}")
-        spec, words, rest = _route(reg, request.text)
+        if words_given is None:
+            spec, words, rest = _route(reg, request.text)
+        else:
+            found, used = split_verb(reg, words_given)
+            if found is None:
+                raise UserError("commands.error.unknown_verb", verb=words_given[0] if words_given else "")
+            spec, words, rest = found, words_given[used:], " ".join(words_given[used:])
         verb = spec.name
         actor = ctx.actor(request)
         if not spec.allows(actor.role):

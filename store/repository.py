@@ -82,6 +82,7 @@ class Repository:
         self._deliveries: dict[str, str | None] = {}
         self._memo: dict[str, dict[Any, Any]] = {}
         self._patient_memo: dict[tuple[str, str], dict[Any, Any]] = {}
+        self._quiet = False  # inside an import: one audit line for the whole file, not one per entry
         self._load()
 
     @classmethod
@@ -127,16 +128,47 @@ class Repository:
         if entry.active:
             self._same_entry[_same_key(entry)] = entry.reference
 
+    def _reload(self) -> None:
+        """Rebuild every index from the engine (after a rolled-back transaction)."""
+        for index in (self._sites, self._hads, self._conventions, self._members, self._entries, self._files):
+            index.clear()
+        self._same_entry.clear()
+        self._deliveries.clear()
+        self.forget_derived()
+        self._load()
+
     # ---- writing -------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, *, one_audit: bool = False) -> Iterator[None]:
+        """Several writes as one durable write (one engine batch): all of them, or — on any exception — none,
+        the in-memory indexes rebuilt as they were. With `one_audit`, the writes inside add no audit line of
+        their own: the caller audits the whole (an import is one audited act, its entries keep their author,
+        channel and time)."""
+        quiet = self._quiet
+        self._quiet = quiet or one_audit
+        try:
+            with self._db.batch():
+                yield
+        except BaseException:
+            self._reload()
+            raise
+        finally:
+            self._quiet = quiet
+
+    def audit(self, origin: Origin, action: str, detail: dict[str, Any]) -> None:
+        """An audit line of its own (e.g. the one line of an import), in the current transaction if any."""
+        self._db.audit(actor=origin.actor, channel=origin.channel, action=action, detail=detail, at=origin.at)
 
     @contextmanager
     def _write(self, origin: Origin, action: str, detail: dict[str, Any]) -> Iterator[None]:
         """One engine batch: the change, the audit line and the delivery id, all durable or none."""
         with self._db.batch():
             yield
-            self._db.audit(
-                actor=origin.actor, channel=origin.channel, action=action, detail=detail, at=origin.at
-            )
+            if not self._quiet:
+                self._db.audit(
+                    actor=origin.actor, channel=origin.channel, action=action, detail=detail, at=origin.at
+                )
             if origin.delivery_id is not None:
                 self._db.table(schema.DELIVERIES).insert(
                     {"delivery_id": origin.delivery_id, "reference": detail.get("reference")}
@@ -258,19 +290,29 @@ class Repository:
                 return member
         return None
 
-    def save_member(self, member: Member, origin: Origin) -> bool:
+    def save_member(self, member: Member, origin: Origin, *, action: str = "member.save") -> bool:
         doc = _member_doc(member)
         existing = self._members.get(member.member_id)
-        doc_id = self._save(
-            schema.MEMBERS,
-            existing,
-            doc,
-            origin,
-            "member.save",
-            {"member": member.member_id, "role": member.role.value},
-        )
+        detail: dict[str, Any] = {"member": member.member_id, "role": member.role.value}
+        if existing is not None and existing[1].role is not member.role:
+            detail["previous_role"] = existing[1].role.value
+        if member.sites:
+            detail["sites"] = list(member.sites)
+        if member.region:
+            detail["region"] = member.region
+        doc_id = self._save(schema.MEMBERS, existing, doc, origin, action, detail)
         self._members[member.member_id] = (doc_id, member)
         return existing is None
+
+    def remove_member(self, member_id: str, origin: Origin) -> Member:
+        """Revoke a member: the document goes, so every door (Slack, App Home, reminders, digests) that looks
+        the member up finds no one from the next request on; the audit journal keeps who had which role."""
+        doc_id, member = self._members[member_id]
+        detail = {"member": member_id, "role": member.role.value}
+        with self._write(origin, "member.remove", detail):
+            self._db.table(schema.MEMBERS).remove(doc_id)
+        del self._members[member_id]
+        return member
 
     def set_reminders(self, member_id: str, wanted: bool, origin: Origin) -> Member:
         doc_id, member = self._members[member_id]

@@ -8,10 +8,13 @@ from handlers.commands import (  # noqa: F401
     care,
     courriels,
     eligibility,
+    entries,
     help,
+    members,
     question,
     rapport,
     reading,
     repondre,
     setup,
+    setup_lists,
 )

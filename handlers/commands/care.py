@@ -298,6 +298,16 @@ def end_of_care(inv: Invocation, ctx: Context) -> Reply:
     )
 
 
+def may_change(inv: Invocation, ctx: Context, entry: Entry) -> bool:
+    """Who may cancel or correct an entry: its author, the site's coordination, an admin."""
+    site = ctx.repo.site(entry.site)
+    return inv.actor.role is Role.ADMIN or (
+        site is not None
+        and can_write(inv.actor, site)
+        and (inv.actor.role is Role.COORDINATION or entry.author == inv.actor.id)
+    )
+
+
 @command(
     "annuler",
     roles=WRITERS,
@@ -311,13 +321,7 @@ def cancel(inv: Invocation, ctx: Context) -> Reply:
     entry = ctx.repo.entry(reference)
     if entry is None:
         raise UserError("commands.annuler.unknown", usage=usage, reference=reference)
-    site = ctx.repo.site(entry.site)
-    allowed = inv.actor.role is Role.ADMIN or (
-        site is not None
-        and can_write(inv.actor, site)
-        and (inv.actor.role is Role.COORDINATION or entry.author == inv.actor.id)
-    )
-    if not allowed:
+    if not may_change(inv, ctx, entry):
         raise PermissionDenied("commands.annuler.denied", reference=reference)
     if not entry.active:
         assert entry.cancelled is not None

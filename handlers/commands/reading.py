@@ -242,6 +242,8 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
             logged = {Month.of(a.on) for a in patient.administrations if a.active}
             last = max(logged) if logged else None
             missing = [m for m in months_between(Month.of(first), last_complete) if m not in logged]
+            active = [e for e in (*referrals, *patient.administrations, *patient.ends) if e.active]
+            reference = max(active, key=lambda e: (e.at, e.on)).reference
             rows.append(
                 {
                     "site": site.finess,
@@ -249,6 +251,7 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
                     "referred": first.isoformat(),
                     "last_month": str(last) if last else None,
                     "missing": [str(m) for m in missing],
+                    "last_reference": reference,
                 }
             )
             if len(site_lines) < MAX_LINES:
@@ -260,6 +263,7 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
                         last=month_fr(last) if last else None,
                         missing=", ".join(month_fr(m) for m in missing[-6:]),
                         missing_count=len(missing),
+                        reference=reference,
                     )
                 )
         body.append(

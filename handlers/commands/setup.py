@@ -1,23 +1,23 @@
-"""Set-up commands: sites (`etablissement ajouter`, `etablissement cible`), HADs, conventions, members."""
+"""Set-up commands: sites (`etablissement ajouter`, `etablissement cible`), HADs and conventions.
+
+Members are in handlers/commands/members.py, the listings in handlers/commands/setup_lists.py."""
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from handlers.context import Context, Invocation
 from handlers.errors import PermissionDenied, UserError
 from handlers.registry import ADMINS, COORDINATORS, Kind, Param, command
 from handlers.reply import Fact, Reply, Status
 from handlers.scope import can_write
-from handlers.values import finess_key_ok, fold, parse_target
-from store.records import Convention, Had, Member, Role, Site
+from handlers.values import finess_key_ok, parse_target
+from store.records import Convention, Had, Site
 from templates import date_fr, text
 
 CATEGORIES = ("a", "b", "c", "d", "e")
 FIRST_YEAR, LAST_YEAR = 2025, 2028
 
 
-def _region_key(ctx: Context, raw: str, usage: tuple[str, str | None]) -> str:
+def region_key(ctx: Context, raw: str, usage: tuple[str, str | None]) -> str:
     region = ctx.params.region(raw)
     if region is None:
         known = ", ".join(sorted(ctx.params.regions))
@@ -25,7 +25,7 @@ def _region_key(ctx: Context, raw: str, usage: tuple[str, str | None]) -> str:
     return region.key
 
 
-def _region_name(ctx: Context, key: str | None) -> str:
+def region_name(ctx: Context, key: str | None) -> str:
     if key is None:
         return "—"
     region = ctx.params.regions.get(key)
@@ -63,7 +63,7 @@ def add_site(inv: Invocation, ctx: Context) -> Reply:
     site = Site(
         finess=finess,
         name=args["nom"],
-        region=_region_key(ctx, args["region"], usage),
+        region=region_key(ctx, args["region"], usage),
         category=args["categorie"],
         legal_finess=args.get("juridique"),
         selected_on=args.get("selection"),
@@ -88,7 +88,7 @@ def _site_facts(ctx: Context, site: Site) -> list[Fact]:
     facts = [
         Fact(text("commands.label.finess_geo"), site.finess),
         Fact(text("commands.label.name"), site.name),
-        Fact(text("commands.label.region"), _region_name(ctx, site.region)),
+        Fact(text("commands.label.region"), region_name(ctx, site.region)),
         Fact(text("commands.label.category"), site.category),
     ]
     if site.legal_finess:
@@ -202,66 +202,4 @@ def add_convention(inv: Invocation, ctx: Context) -> Reply:
         text("commands.convention.created" if created else "commands.convention.updated"),
         facts=facts,
         data={"site": site.finess, "had": had.finess, "created": created},
-    )
-
-
-ROLES = tuple(role.value for role in Role)
-
-
-@command(
-    "membre",
-    "ajouter",
-    roles=ADMINS,
-    writes=True,
-    positionals=[Param("membre", Kind.MEMBER, required=True)],
-    options=[
-        Param("role", Kind.CHOICE, required=True, choices=ROLES),
-        Param("site", Kind.FINESS),
-        Param("region", Kind.TEXT),
-        Param("email", Kind.EMAIL),
-    ],
-    aliases=("membres", "utilisateur"),
-)
-def add_member(inv: Invocation, ctx: Context) -> Reply:
-    usage = ("membre", "ajouter")
-    role = Role(fold(inv.args["role"]))
-    member_id: str = inv.args["membre"]
-    sites: tuple[str, ...] = ()
-    region: str | None = None
-    previous = ctx.repo.member(member_id)
-    if role in (Role.SAISIE, Role.COORDINATION):
-        finess = inv.args.get("site")
-        if finess is None:
-            raise UserError("commands.membre.site_needed", usage=usage, role=role.value)
-        site = ctx.repo.site(finess)
-        if site is None:
-            raise UserError("commands.error.unknown_site", usage=usage, finess=finess)
-        kept = previous.sites if previous and previous.role == role else ()
-        sites = tuple(dict.fromkeys((*kept, site.finess)))
-        region = site.region
-    elif role is Role.ARS:
-        raw = inv.args.get("region")
-        if raw is None:
-            raise UserError("commands.membre.region_needed", usage=usage)
-        region = _region_key(ctx, raw, usage)
-    email = inv.args.get("email") or (member_id if "@" in member_id else None)
-    member = Member(member_id, role, sites, region, email, previous.reminders if previous else False)
-    if previous is not None:
-        member = replace(member, reminders=previous.reminders)
-    created = ctx.repo.save_member(member, inv.origin)
-    facts = [
-        Fact(text("commands.label.member"), member.member_id),
-        Fact(text("commands.label.role"), text(f"commands.role.{role.value}")),
-    ]
-    if sites:
-        facts.append(Fact(text("commands.label.sites"), ", ".join(sites)))
-    if region and role is Role.ARS:
-        facts.append(Fact(text("commands.label.region"), _region_name(ctx, region)))
-    if email:
-        facts.append(Fact(text("commands.label.email"), email))
-    return Reply(
-        Status.OK,
-        text("commands.membre.created" if created else "commands.membre.updated"),
-        facts=facts,
-        data={"member": member.member_id, "role": role.value, "sites": list(sites), "created": created},
     )

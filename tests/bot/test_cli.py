@@ -107,7 +107,20 @@ def test_demo_loads_a_fictitious_region_marked_as_such(tmp_path: Path) -> None:
     assert "DÉMO — données fictives" in session.stdout
     assert "Forfaits — 2025" in session.stdout and "DEMO-001" in session.stdout
     again = expe50("demo", "--no-console", cwd=tmp_path)
-    assert again.returncode == 1 and "n'est pas vide" in again.stderr
+    assert again.returncode == 0, again.stderr  # a demo database takes the demo again (nothing doubles)
+
+
+def test_demo_refuses_a_database_holding_real_sites_and_the_greeting_points_apart(tmp_path: Path) -> None:
+    env = {"EXPE50_DB": str(tmp_path / "real.json")}
+    greeting = expe50("run", cwd=tmp_path, env=env, stdin="aide\nquitter\n")
+    assert "expe50 --db data/demo.json demo" in greeting.stdout
+    add = 'etablissement ajouter 760780239 nom="CHU de Rouen" region=normandie categorie=a'
+    assert expe50("cmd", add, cwd=tmp_path, env=env).returncode == 0
+    refused = expe50("demo", "--no-console", cwd=tmp_path, env=env)
+    assert refused.returncode == 1 and "CHU de Rouen (760780239)" in refused.stderr
+    assert "expe50 --db data/demo.json demo" in refused.stderr
+    listed = expe50("cmd", "etablissements", cwd=tmp_path, env=env)
+    assert "DÉMO" not in listed.stdout
 
 
 @pytest.mark.parametrize("name", ["EXPE50_DB", "EXPE50_LOG_LEVEL", "EXPE50_OPERATOR", "EXPE50_NOW"])
