@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.questions import frequency, lemmas
-from handlers.questions.answer import COMPOSERS, Composition, asks_participant_count, label, t
+from handlers.questions.answer import Composition, asks_participant_count, compose, label, t
 from handlers.questions.detect import Analysis, analyse
 from handlers.questions.extract import extract_question
 from handlers.questions.normalize import redact_identifiers
@@ -69,7 +69,7 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     today = now.astimezone(PARIS).date() if now.tzinfo else now.date()
     composition = Composition(params=params, today=today, analysis=analysis)
     for topic in analysis.topics:
-        COMPOSERS[topic](composition)
+        compose(composition, topic)
     if masked:
         composition.body.insert(0, t("privacy.nir_masked"))
     if set(composition.unanswered) == set(analysis.topics) and not composition.reasons:

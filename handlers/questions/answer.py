@@ -11,10 +11,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from itertools import pairwise
 from typing import Any
 
 from handlers.questions.detect import Analysis
+from handlers.questions.knowledge import Entry, Step, load_knowledge, resolve
 from handlers.questions.normalize import NUMBER_WORDS
 from handlers.questions.slots import MONTH_WORDS, unread_negations
 from handlers.questions.topics import GLOSSARY
@@ -117,23 +119,6 @@ def _amounts(c: Composition) -> None:
         c.say("forfait.recipient", recipient)
 
 
-def _inclusion(c: Composition) -> None:
-    p = c.params
-    c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
-    c.say("forfait.inclusion_then", p.monthly_amount, amount=p.monthly_amount.value)
-
-
-def _monthly(c: Composition) -> None:
-    p = c.params
-    c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
-    c.say("forfait.month_without", p.monthly_amount)
-
-
-def _month_without(c: Composition) -> None:
-    p = c.params
-    c.say("forfait.month_without_answer", p.monthly_amount, amount=p.monthly_amount.value)
-
-
 def _per_session(c: Composition) -> None:
     p = c.params
     c.say("forfait.per_month_not_session", p.monthly_amount, amount=p.monthly_amount.value,
@@ -161,12 +146,6 @@ def _cap_inclusion(c: Composition) -> None:
           cap=cap, inclusion=p.inclusion_amount.value, holds=p.inclusion_amount.value <= cap)  # fmt: skip
 
 
-def _cap_monthly(c: Composition) -> None:
-    p = c.params
-    c.say("forfait.cap_monthly", p.monthly_cap_rule, monthly=p.monthly_amount.value)
-    c.say("forfait.tariffs_not_held")
-
-
 def _funding(c: Composition) -> None:
     p = c.params
     c.say("forfait.funding", p.funding, funding=p.funding.value)
@@ -180,13 +159,6 @@ def _funding(c: Composition) -> None:
         if recipient:
             c.say("forfait.fee_recipient", recipient)
         c.unknown("forfait_funding", "forfait.payer_unknown")
-
-
-def _month_event(c: Composition) -> None:
-    p = c.params
-    c.say("forfait.month_event_rule", p.monthly_amount, inclusion=p.inclusion_amount.value,
-          monthly=p.monthly_amount.value)  # fmt: skip
-    c.unknown("forfait_month_event", "forfait.month_event_unknown")
 
 
 def _payment(c: Composition) -> None:
@@ -210,24 +182,6 @@ def _payment(c: Composition) -> None:
         c.say("forfait.payment_conditional", conditional)
     if not about_reports:
         c.say("forfait.funding", p.funding, funding=p.funding.value)
-
-
-def _first_month(c: Composition) -> None:
-    p = c.params
-    c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
-    rule = c.fact("first_month_rule")
-    if rule:
-        c.say("forfait.first_month_rule", rule)
-    c.say("open_point")
-    c.needs_human = True
-
-
-def _reinclusion(c: Composition) -> None:
-    rule = c.fact("inclusion_once_per_patient_and_establishment")
-    if rule:
-        c.say("forfait.reinclusion_rule", rule, monthly=c.params.monthly_amount.value)
-    c.say("open_point")
-    c.needs_human = True
 
 
 def _compute(c: Composition) -> None:
@@ -327,15 +281,6 @@ _UNNAMED_TREATMENTS = (
 )  # fmt: skip
 
 
-def _oral(c: Composition) -> None:
-    fact = c.fact("oral_excluded")
-    if fact:
-        c.say("treatment.oral_excluded", fact)
-    covered = c.fact("treatments_covered")
-    if covered:
-        c.say("treatment.covered", covered, items=covered.value)
-
-
 def _scope(c: Composition) -> None:
     covered = c.fact("treatments_covered")
     if covered:
@@ -380,13 +325,6 @@ def _had_area(c: Composition) -> None:
         c.say("had.area", fact)
 
 
-def _had_partners(c: Composition) -> None:
-    for key in ("had_partners_unlimited", "had_multiple_establishments"):
-        fact = c.fact(key)
-        if fact:
-            c.say(f"had.{key}", fact)
-
-
 def _children(c: Composition) -> None:
     fact = c.fact("under3_mention")
     if fact is None:
@@ -414,24 +352,6 @@ def _start(c: Composition) -> None:
     publication = c.fact("selection_publication")
     if publication:
         c.say("selection.publication", publication, month=_month_of(publication.value))
-
-
-def _end(c: Composition) -> None:
-    end = c.deadline("experiment:end")
-    p = c.params
-    if end:
-        c.say("dates.end", end, when=c.when(end))
-    c.say("dates.span", p.experiment_duration_years, years=p.experiment_duration_years.value,
-          start=p.experiment_start.value, end=p.experiment_end.value)  # fmt: skip
-
-
-def _duration(c: Composition) -> None:
-    p = c.params
-    c.say("dates.span", p.experiment_duration_years, years=p.experiment_duration_years.value,
-          start=p.experiment_start.value, end=p.experiment_end.value)  # fmt: skip
-    end = c.deadline("experiment:end")
-    if end:
-        c.say("dates.end", end, when=c.when(end))
 
 
 def _ami_published(c: Composition, regions: list[Any]) -> bool:
@@ -675,29 +595,14 @@ def _asks_participant_count(tokens: tuple[str, ...]) -> bool:
 
 
 def _eligibility(c: Composition) -> None:
-    _authorisation(c)
-    _categories(c)
+    compose(c, "eligibility_authorisation")
+    compose(c, "eligibility_categories")
     _convention(c)
     authorisations = c.fact("authorisations")
     if authorisations:
         c.say("eligibility.project_commitment", authorisations)
     p = c.params
     c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
-
-
-def _authorisation(c: Composition) -> None:
-    fact = c.fact("authorisations")
-    if fact:
-        c.say("eligibility.authorisation", fact, tmsc=fact.value["tmsc"], chimio=fact.value["chimio"])
-
-
-def _categories(c: Composition) -> None:
-    fact = c.fact("categories")
-    excluded = c.fact("excluded_categories")
-    if fact:
-        c.say("eligibility.categories", fact, categories=fact.value)
-    if excluded:
-        c.say("eligibility.excluded", excluded, letters=excluded.value)
 
 
 def _convention(c: Composition) -> None:
@@ -708,13 +613,6 @@ def _convention(c: Composition) -> None:
     change = c.fact("significant_change_notice_months")
     if change and c.analysis.topics and c.analysis.topics[0] == "eligibility_convention":
         c.say("eligibility.change_notice", change, months=change.value)
-
-
-def _had_status(c: Composition) -> None:
-    categories = c.fact("categories")
-    if categories:
-        c.say("had.categories_for_candidate", categories)
-    c.unknown("had_status", "had.status_unknown")
 
 
 def _multisite(c: Composition) -> None:
@@ -854,12 +752,6 @@ def _reports_contents(c: Composition) -> None:
         c.say("reports.followup_contents", fact, items=fact.value)
 
 
-def _parliament(c: Composition) -> None:
-    d = c.deadline("report:parliament")
-    if d:
-        c.say("reports.parliament", d, when=c.when(d))
-
-
 def _evaluation(c: Composition) -> None:
     measures = c.fact("evaluation_measures")
     if measures:
@@ -869,7 +761,7 @@ def _evaluation(c: Composition) -> None:
         c.say("evaluation.report_times", times)
     for d in c.deadlines_of("initial_report") + c.deadlines_of("followup_report"):
         _report_line(c, d)
-    _parliament(c)
+    compose(c, "reports_parliament")
 
 
 def _overview(c: Composition) -> None:
@@ -960,7 +852,7 @@ def _art51_definition(c: Composition) -> None:
     if basis:
         c.say("art51.definition", basis, basis=basis.value)
     _art51_promoters(c)
-    _art51_duration(c)
+    compose(c, "art51_duration")
     distinct = c.fact("art51_distinct_from_art50")
     if distinct:
         c.say("art51.distinct", distinct)
@@ -989,48 +881,6 @@ def _art51_promoters(c: Composition) -> None:
         c.say(
             "art51.routing", routing, regional=routing.value["regional"], national=routing.value["national"]
         )
-
-
-def _art51_routing(c: Composition) -> None:
-    routing = c.fact("art51_routing")
-    if routing:
-        c.say(
-            "art51.routing", routing, regional=routing.value["regional"], national=routing.value["national"]
-        )
-
-
-def _art51_delays(c: Composition) -> None:
-    committee = c.fact("art51_committee_delay_months")
-    silence = c.fact("art51_committee_silence")
-    has_delay = c.fact("art51_has_delay_months")
-    has_silence = c.fact("art51_has_silence")
-    if committee and silence:
-        c.say("art51.committee", committee, default=committee.value["default"],
-              with_has=committee.value["with_has_opinion"], silence=silence.value)  # fmt: skip
-    if has_delay and has_silence:
-        c.say("art51.has", has_delay, months=has_delay.value, silence=has_silence.value)
-
-
-def _art51_duration(c: Composition) -> None:
-    fact = c.fact("art51_max_duration_years")
-    if fact:
-        c.say("art51.duration", fact, years=fact.value)
-
-
-def _art51_funding(c: Composition) -> None:
-    fact = c.fact("art51_funding")
-    if fact:
-        c.say("art51.funding", fact, funds=fact.value)
-
-
-def _had_tariff(c: Composition) -> None:
-    """Tariffs we do not hold: what the rules say about them, then an honest hand-over for the figures."""
-    billing = c.fact("had_billing")
-    if billing:
-        c.say("forfait.had_billing", billing)
-    p = c.params
-    c.say("forfait.cap_monthly", p.monthly_cap_rule, monthly=p.monthly_amount.value)
-    c.unknown("had_tariff", "forfait.tariffs_unknown")
 
 
 def _calendar(c: Composition) -> None:
@@ -1064,54 +914,97 @@ def _applications_national(c: Composition) -> None:
         c.unknown("applications_national", "selection.national_selected_unknown")
 
 
+# ---------------------------------------------------------------------------------------- declared answers
+
+
+def _source(c: Composition, reference: str) -> Sourced | None:
+    kind, _, name = reference.partition(".")
+    if kind == "param":
+        found = getattr(c.params, name, None)
+        return found if isinstance(found, Param) else None
+    if kind == "fact":
+        return c.fact(name)
+    if kind == "deadline":
+        return c.deadline(name)
+    return None
+
+
+def _declared(c: Composition, entry_id: str, step: Step) -> None:
+    if step.unknown:
+        c.unknown(entry_id, step.text)
+        return
+    source = _source(c, step.cite) if step.cite else None
+    if step.cite and source is None:
+        return  # the data does not hold this fact: the sentence is left out
+    values: dict[str, Any] = {}
+    for name, ref in step.values:
+        if ref.startswith(("param.", "fact.", "derived.")):
+            try:
+                values[name] = resolve(ref, c.params)
+            except KeyError:
+                return
+        else:
+            values[name] = ref
+    if isinstance(source, Deadline):
+        values.setdefault("when", c.when(source))
+    c.say(step.text, source, **values)
+
+
+def compose(c: Composition, entry_id: str) -> None:
+    """Answer one knowledge entry: its declared sentences, or the code of an entry that computes."""
+    answer = entry(entry_id).answer
+    if answer.composer is not None:
+        COMPOSERS[answer.composer](c)
+        return
+    for step in answer.says:
+        _declared(c, entry_id, step)
+    if answer.open_point:
+        c.say("open_point")
+        c.needs_human = True
+
+
+@cache
+def _entries() -> dict[str, Entry]:
+    return {e.id: e for e in load_knowledge().entries}
+
+
+def entry(entry_id: str) -> Entry:
+    return _entries()[entry_id]
+
+
+# The entries that compute keep code: rules/data/knowledge names them by `answer.composer`.
 COMPOSERS: dict[str, Composer] = {
-    "had_tariff": _had_tariff,
     "calendar": _calendar,
     "applications_national": _applications_national,
-    "forfait_amounts": _amounts,
-    "forfait_inclusion": _inclusion,
-    "forfait_monthly": _monthly,
-    "forfait_month_without": _month_without,
-    "forfait_per_session": _per_session,
-    "forfait_recipient": _recipient,
-    "forfait_cap_inclusion": _cap_inclusion,
-    "forfait_cap_monthly": _cap_monthly,
-    "forfait_funding": _funding,
-    "forfait_payment": _payment,
-    "forfait_first_month": _first_month,
-    "forfait_reinclusion": _reinclusion,
-    "forfait_compute": _compute,
-    "treatment_oral": _oral,
-    "treatment_scope": _scope,
-    "patient_referral_date": _referral_date,
-    "patient_after_end": _after_end,
+    "amounts": _amounts,
+    "per_session": _per_session,
+    "recipient": _recipient,
+    "cap_inclusion": _cap_inclusion,
+    "funding": _funding,
+    "payment": _payment,
+    "compute": _compute,
+    "scope": _scope,
+    "referral_date": _referral_date,
+    "after_end": _after_end,
     "had_area": _had_area,
-    "had_partners": _had_partners,
     "children": _children,
-    "dates_start": _start,
-    "dates_end": _end,
-    "dates_duration": _duration,
-    "application_deadline": _deadline,
-    "application_still_open": _still_open,
+    "start": _start,
+    "deadline": _deadline,
+    "still_open": _still_open,
     "referral_target": _referral_target,
-    "forfait_month_event": _month_event,
-    "had_status": _had_status,
     "application_rules": _application_rules,
     "application_contents": _application_contents,
     "selection_calendar": _selection_calendar,
     "selection_criteria": _selection_criteria,
     "max_per_region": _max_per_region,
-    "eligibility_overview": _eligibility,
-    "eligibility_authorisation": _authorisation,
-    "eligibility_categories": _categories,
-    "eligibility_convention": _convention,
+    "eligibility": _eligibility,
+    "convention": _convention,
     "multisite": _multisite,
     "reports_overview": _reports_overview,
     "reports_initial": _reports_initial,
     "reports_followup": _reports_followup,
     "reports_next": _reports_next,
     "reports_contents": _reports_contents,
-    "reports_parliament": _parliament,
     "evaluation": _evaluation,
     "overview": _overview,
     "legal_texts": _legal_texts,
@@ -1121,10 +1014,6 @@ COMPOSERS: dict[str, Composer] = {
     "art51_definition": _art51_definition,
     "art51_difference": _art51_difference,
     "art51_promoters": _art51_promoters,
-    "art51_routing": _art51_routing,
-    "art51_delays": _art51_delays,
-    "art51_duration": _art51_duration,
-    "art51_funding": _art51_funding,
 }
 
 

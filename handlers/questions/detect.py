@@ -116,8 +116,8 @@ def analyse(question: str, params: Parameters) -> Analysis:
     hits: dict[str, list[str]] = {}
     strong: set[str] = set()  # topics matched by at least one strong cue
     present = frozenset(tokens)
-    against = compiled_against()
-    for topic_id, cues in compiled_topics().items():
+    against = compiled_against(params)
+    for topic_id, cues in compiled_topics(params).items():
         topic = TOPIC_BY_ID[topic_id]
         if topic.family != family:
             continue

@@ -1,0 +1,357 @@
+"""The knowledge entries of the question answerer, read strictly from rules/data/knowledge/*.yaml.
+
+An entry is what one kind of question is about and how it is answered:
+
+    - id: forfait_monthly            # unique; the label is templates questions.label.<id>
+      family: art50                  # art50 (default) or art51: the two are never mixed
+      intents: [amount, yesno]       # angles it answers: amount, date, who, count, how, yesno, what, whatif
+      supersedes: [forfait_amounts]  # the general entries this more precise one makes redundant
+      cues:                          # words or phrases (normalised like the question) and their weights;
+        "mensuel": 2.2               #   "a & b": all words anywhere; "pediatri*": a prefix
+        "{param.monthly_amount}": 2  # a legal value is never typed: it is generated from the parameters
+      against: {"maximum": 1.5}      # cues that pull away from this entry
+      examples:                      # phrasings people wrote (the question tables): the retrieval vote's bank
+        - "le forfait mensuel c'est combien"
+      answer:
+        says:                        # declared answer: sentences (templates) and the source each one cites
+          - {text: forfait.monthly, cite: param.monthly_amount, amount: param.monthly_amount}
+        # or, for an entry that computes (totals, days left): the code composer, and what it states
+        composer: compute
+        states: [param.inclusion_amount, param.monthly_amount]
+
+Placeholders in cues: `{param.<name>}` (a parameter's value: an amount as "320", a count, a date as
+"5 fevrier 2028"; `.year`, `.day_month`, `.month_year`, `.month_before`, `.month_after` for dates),
+`{fact.<key>}` / `{fact.<key>.<field>}`, `{derived.inclusion_cap}`. In `says`, a value written `param.<name>`
+or `fact.<key>[.<field>]` is that value; a step citing a fact the data does not hold is left out.
+
+Strict loading: an unknown key, a missing id, a duplicate id, a weight that is not a number, a placeholder or
+a state naming nothing in the parameters, a composer that does not exist: `KnowledgeError` naming the file
+and the entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any, Literal, cast
+
+import yaml
+
+from rules.parameters import DATA_DIR, Parameters, load_parameters
+
+KNOWLEDGE_DIR = DATA_DIR / "knowledge"
+
+Family = Literal["art50", "art51"]
+Intent = Literal["amount", "date", "who", "count", "how", "yesno", "what", "whatif"]
+INTENTS: tuple[Intent, ...] = ("amount", "date", "who", "count", "how", "yesno", "what", "whatif")
+
+MONTHS = (
+    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+    "novembre", "decembre",
+)  # fmt: skip
+
+
+class KnowledgeError(ValueError):
+    """A knowledge file is wrong; the message names the file, the entry and the way out."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One declared sentence: a template key, the source it cites (left out when the data lacks it), and its
+    slot values as references (`param.x`, `fact.y.z`) or literals."""
+
+    text: str
+    cite: str | None
+    values: tuple[tuple[str, str], ...]
+    unknown: bool = False  # `{unknown: key}`: a part the texts do not settle, said and handed to a person
+
+
+@dataclass(frozen=True)
+class Answer:
+    says: tuple[Step, ...] = ()
+    composer: str | None = None
+    states: tuple[str, ...] = ()
+    open_point: bool = False  # the answer ends with "point ouvert" and asks a person to confirm
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    file: str
+    cues: dict[str, float]
+    answer: Answer
+    family: Family = "art50"
+    intents: tuple[Intent, ...] = ()
+    supersedes: tuple[str, ...] = ()
+    against: dict[str, float] | None = None
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    entries: tuple[Entry, ...]
+    out_of_scope: dict[str, float]
+    markers: dict[Family, dict[str, float]]
+
+
+_ENTRY_KEYS = {"id", "family", "intents", "supersedes", "cues", "against", "examples", "answer"}
+_ANSWER_KEYS = {"says", "composer", "states", "open_point"}
+_FRAME_KEYS = {"out_of_scope", "markers"}
+
+
+def _weights(where: str, raw: Any) -> dict[str, float]:
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{where}: expected a mapping of cue -> weight")
+    out: dict[str, float] = {}
+    for spec, weight in raw.items():
+        if not isinstance(spec, str) or not spec.strip():
+            raise KnowledgeError(f"{where}: a cue must be a non-empty text, got {spec!r}")
+        if isinstance(weight, bool) or not isinstance(weight, int | float):
+            raise KnowledgeError(f"{where}: cue {spec!r} needs a number as weight, got {weight!r}")
+        out[spec] = float(weight)
+    return out
+
+
+def _strings(where: str, raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        raise KnowledgeError(f"{where}: expected a list of texts")
+    return tuple(raw)
+
+
+def _step(where: str, raw: Any) -> Step:
+    if isinstance(raw, dict) and set(raw) == {"unknown"} and isinstance(raw["unknown"], str):
+        return Step(text=raw["unknown"], cite=None, values=(), unknown=True)
+    if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
+        raise KnowledgeError(f"{where}: a step is a mapping with at least `text: <template key>`")
+    cite = raw.get("cite")
+    if cite is not None and not isinstance(cite, str):
+        raise KnowledgeError(f"{where}: `cite` must name a parameter, fact or deadline")
+    values = tuple((str(k), str(v)) for k, v in raw.items() if k not in ("text", "cite"))
+    return Step(text=raw["text"], cite=cite, values=values)
+
+
+def _answer(where: str, raw: Any) -> Answer:
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{where}: `answer` must be a mapping (says: [...] or composer: name)")
+    unknown = set(raw) - _ANSWER_KEYS
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown key(s) {', '.join(sorted(unknown))} in answer")
+    says = raw.get("says") or []
+    if not isinstance(says, list):
+        raise KnowledgeError(f"{where}: `says` must be a list of steps")
+    composer = raw.get("composer")
+    if composer is not None and not isinstance(composer, str):
+        raise KnowledgeError(f"{where}: `composer` must be a name")
+    if not says and composer is None:
+        raise KnowledgeError(f"{where}: the answer declares nothing (give `says` or `composer`)")
+    steps = tuple(_step(f"{where} says[{i}]", s) for i, s in enumerate(says))
+    states = _strings(f"{where} states", raw.get("states"))
+    states += tuple(s.cite for s in steps if s.cite and s.cite not in states)
+    return Answer(says=steps, composer=composer, states=states, open_point=bool(raw.get("open_point")))
+
+
+def _entry(file: str, index: int, raw: Any) -> Entry:
+    where = f"{file}: entries[{index}]"
+    if not isinstance(raw, dict) or not isinstance(raw.get("id"), str):
+        raise KnowledgeError(f"{where}: every entry needs an `id`")
+    where = f"{file}: {raw['id']}"
+    unknown = set(raw) - _ENTRY_KEYS
+    if unknown:
+        raise KnowledgeError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
+    family = raw.get("family", "art50")
+    if family not in ("art50", "art51"):
+        raise KnowledgeError(f"{where}: family must be art50 or art51, got {family!r}")
+    intents = _strings(f"{where} intents", raw.get("intents"))
+    wrong = [i for i in intents if i not in INTENTS]
+    if wrong:
+        raise KnowledgeError(f"{where}: unknown intent(s) {wrong}; known: {', '.join(INTENTS)}")
+    if "cues" not in raw:
+        raise KnowledgeError(f"{where}: an entry needs `cues`")
+    if "answer" not in raw:
+        raise KnowledgeError(f"{where}: an entry needs an `answer`")
+    return Entry(
+        id=raw["id"],
+        file=file,
+        family=cast(Family, family),
+        intents=cast(tuple[Intent, ...], intents),
+        supersedes=_strings(f"{where} supersedes", raw.get("supersedes")),
+        cues=_weights(f"{where} cues", raw["cues"]),
+        against=_weights(f"{where} against", raw["against"]) if "against" in raw else None,
+        examples=_strings(f"{where} examples", raw.get("examples")),
+        answer=_answer(where, raw["answer"]),
+    )
+
+
+def _load(path: Path) -> Knowledge:
+    files = sorted(path.glob("*.yaml"))
+    if not files:
+        raise KnowledgeError(f"{path}: no knowledge file (*.yaml) found")
+    entries: list[Entry] = []
+    frames: dict[str, Any] = {}
+    for file in files:
+        try:
+            doc = yaml.safe_load(file.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            raise KnowledgeError(f"{file.name}: cannot read knowledge: {exc}") from None
+        if not isinstance(doc, dict):
+            raise KnowledgeError(f"{file.name}: expected `entries:` (or `out_of_scope:` / `markers:`) at top")
+        for key, body in doc.items():
+            if key == "entries":
+                if not isinstance(body, list):
+                    raise KnowledgeError(f"{file.name}: `entries` must be a list")
+                entries += [_entry(file.name, i, e) for i, e in enumerate(body)]
+            elif key in _FRAME_KEYS:
+                if key in frames:
+                    raise KnowledgeError(f"{file.name}: `{key}` is already defined in another file")
+                frames[key] = body
+            else:
+                raise KnowledgeError(f"{file.name}: unknown key {key!r} (entries, out_of_scope, markers)")
+    seen: dict[str, str] = {}
+    for e in entries:
+        if e.id in seen:
+            raise KnowledgeError(f"{e.file}: entry {e.id!r} is already defined in {seen[e.id]}")
+        seen[e.id] = e.file
+    for e in entries:
+        for other in e.supersedes:
+            if other not in seen:
+                raise KnowledgeError(f"{e.file}: {e.id}: supersedes unknown entry {other!r}")
+    for key in _FRAME_KEYS:
+        if key not in frames:
+            raise KnowledgeError(f"{path}: no file defines `{key}`")
+    markers = frames["markers"]
+    if not isinstance(markers, dict) or set(markers) != {"art50", "art51"}:
+        raise KnowledgeError(f"{path}: `markers` needs exactly art50 and art51")
+    return Knowledge(
+        entries=tuple(entries),
+        out_of_scope=_weights("out_of_scope", frames["out_of_scope"]),
+        markers={
+            "art50": _weights("markers art50", markers["art50"]),
+            "art51": _weights("markers art51", markers["art51"]),
+        },
+    )
+
+
+@cache
+def _default() -> Knowledge:
+    return _load(KNOWLEDGE_DIR)
+
+
+def load_knowledge(path: Path | None = None) -> Knowledge:
+    """The entries from `path` (a directory of *.yaml); the packaged rules/data/knowledge/ when None."""
+    return _default() if path is None else _load(Path(path))
+
+
+# ------------------------------------------------------------------------------- values from the parameters
+
+_PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
+
+
+def _plain(value: Any) -> str:
+    """A value as a cue says it: 320 (not 320.00), 5 fevrier 2028."""
+    if isinstance(value, Decimal):
+        return str(int(value)) if value == value.to_integral() else str(value)
+    if isinstance(value, date):
+        return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    return str(value)
+
+
+def _date_part(day: date, part: str) -> str:
+    parts = {
+        "year": str(day.year),
+        "day_month": f"{day.day} {MONTHS[day.month - 1]}",
+        "month_year": f"{MONTHS[day.month - 1]} {day.year}",
+        "month_before": MONTHS[(day.month - 2) % 12],
+        "month_after": MONTHS[day.month % 12],
+    }
+    if part not in parts:
+        raise KeyError(part)
+    return parts[part]
+
+
+def resolve(reference: str, params: Parameters) -> Any:
+    """The value a reference names: param.<name>[.<date part>], fact.<key>[.<field>], derived.<name>.
+    KeyError when it names nothing."""
+    kind, _, rest = reference.partition(".")
+    name, _, part = rest.partition(".")
+    if kind == "param":
+        attr = getattr(params, name, None)
+        value = getattr(attr, "value", None)
+        if value is None or name.startswith("_"):
+            raise KeyError(reference)
+        if part:
+            if not isinstance(value, date):
+                raise KeyError(reference)
+            return _date_part(value, part)
+        return value
+    if kind == "fact":
+        fact = params.facts.get(name)
+        if fact is None:
+            raise KeyError(reference)
+        if part:
+            if not isinstance(fact.value, dict) or part not in fact.value:
+                raise KeyError(reference)
+            return fact.value[part]
+        return fact.value
+    if kind == "derived" and name == "inclusion_cap" and not part:
+        return params.monthly_amount.value * params.inclusion_cap_factor.value
+    raise KeyError(reference)
+
+
+def expand(spec: str, params: Parameters, where: str = "cue") -> str:
+    """A cue with its placeholders replaced by the parameters' values; KnowledgeError if one names nothing."""
+
+    def one(match: re.Match[str]) -> str:
+        try:
+            return _plain(resolve(match.group(1), params))
+        except KeyError:
+            raise KnowledgeError(
+                f"{where}: {{{match.group(1)}}} names no parameter or fact of rules/data "
+                "(param.<name>, fact.<key>[.<field>], derived.inclusion_cap)"
+            ) from None
+
+    return _PLACEHOLDER.sub(one, spec)
+
+
+@lru_cache(maxsize=8)
+def expanded(params: Parameters | None = None) -> dict[str, tuple[dict[str, float], dict[str, float]]]:
+    """Each entry's cues and against-cues with legal values generated from `params` (default: rules/data)."""
+    params = params or load_parameters()
+    out: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
+    for e in load_knowledge().entries:
+        where = f"{e.file}: {e.id}"
+        cues = {expand(k, params, where): w for k, w in e.cues.items()}
+        against = {expand(k, params, where): w for k, w in (e.against or {}).items()}
+        out[e.id] = (cues, against)
+    return out
+
+
+_DEADLINE_REF = re.compile(r"^(deadline|deadlines)\.[a-z0-9_:]+$")
+
+
+def check(knowledge: Knowledge, params: Parameters, composers: set[str], has_text: Any) -> None:
+    """Every reference of every entry names something: states and cites in the parameters, composers in
+    code, sentence templates in templates/. Raises KnowledgeError naming the entry."""
+    for e in knowledge.entries:
+        where = f"{e.file}: {e.id}"
+        for spec in [*e.cues, *(e.against or {})]:
+            expand(spec, params, where)
+        if e.answer.composer is not None and e.answer.composer not in composers:
+            raise KnowledgeError(f"{where}: no composer {e.answer.composer!r} (handlers/questions/answer.py)")
+        refs = list(e.answer.states)
+        for step in e.answer.says:
+            if not has_text(f"questions.{step.text}"):
+                raise KnowledgeError(f"{where}: no template questions.{step.text} in templates/")
+            refs += [v for _, v in step.values if v.startswith(("param.", "fact.", "derived."))]
+        for ref in refs:
+            if _DEADLINE_REF.match(ref):
+                continue
+            try:
+                resolve(ref, params)
+            except KeyError:
+                raise KnowledgeError(f"{where}: {ref!r} names no parameter of rules/data") from None

@@ -1,0 +1,86 @@
+"""Knowledge entries are data (rules/data/knowledge/*.yaml): strict loading, legal values generated from the
+parameters, and every reference naming something."""
+
+from __future__ import annotations
+
+import dataclasses
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from handlers.questions import answer_question
+from handlers.questions.answer import COMPOSERS
+from handlers.questions.knowledge import (
+    KNOWLEDGE_DIR,
+    KnowledgeError,
+    check,
+    expand,
+    expanded,
+    load_knowledge,
+)
+from handlers.questions.topics import compiled_topics
+from rules.parameters import load_parameters
+from templates import has_text
+from tests.support.question_probe import DEFAULT_NOW
+
+
+def test_packaged_knowledge_names_only_what_exists() -> None:
+    knowledge = load_knowledge()
+    assert len(knowledge.entries) >= 60
+    check(knowledge, load_parameters(), set(COMPOSERS), has_text)
+
+
+def test_no_legal_value_is_typed_as_a_cue() -> None:
+    params = load_parameters()
+    typed = {"320", "120", "360", "5 fevrier 2028", "fevrier 2028"}
+    for entry in load_knowledge().entries:
+        for spec in entry.cues:
+            assert spec not in typed, f"{entry.id}: cue {spec!r} is a legal value typed by hand"
+    assert "320" in expanded(params)["forfait_inclusion"][0]
+    assert "5 fevrier 2028" in expanded(params)["dates_end"][0]
+
+
+def test_cues_follow_the_parameters_when_the_law_changes() -> None:
+    params = load_parameters()
+    amount = dataclasses.replace(params.inclusion_amount, value=Decimal("350.00"))
+    changed = dataclasses.replace(params, inclusion_amount=amount)
+    cues = expanded(changed)["forfait_inclusion"][0]
+    assert "350" in cues and "320" not in cues
+    assert compiled_topics(changed) is not compiled_topics(params)
+
+
+def test_a_placeholder_naming_nothing_is_refused() -> None:
+    with pytest.raises(KnowledgeError, match=r"param.nothing"):
+        expand("{param.nothing} euros", load_parameters(), "fee.yaml: x")
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    for source in KNOWLEDGE_DIR.glob("frames.yaml"):
+        (tmp_path / source.name).write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "extra.yaml").write_text(body, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("entries:\n  - cues: {a: 1}\n    answer: {composer: x}\n", "needs an `id`"),
+        ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x}\n    colour: red\n", "colour"),
+        ("entries:\n  - id: a\n    cues: {a: high}\n    answer: {composer: x}\n", "needs a number"),
+        ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {}\n", "declares nothing"),
+        ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x}\n    intents: [why]\n", "intent"),
+        ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x}\n    supersedes: [zz]\n", "zz"),
+        ("entries: [\n", "cannot read"),
+    ],
+)
+def test_strict_loading_names_the_file_and_the_fault(tmp_path: Path, body: str, message: str) -> None:
+    with pytest.raises(KnowledgeError, match=message) as caught:
+        load_knowledge(_write(tmp_path, body))
+    assert "extra.yaml" in str(caught.value)
+
+
+def test_a_declared_answer_cites_its_sources() -> None:
+    reply = answer_question("le forfait mensuel c'est combien ?", DEFAULT_NOW)
+    assert any("120,00" in line for line in reply.body)
+    assert reply.reasons and all(r.source is not None for r in reply.reasons)
