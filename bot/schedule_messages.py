@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.render.slack_split import MAX_DIRECT_BUTTONS
 from handlers.digest import Digest, SiteDigest
 from handlers.mail_status import failure_line, waiting_line
 from handlers.reminders import PARIS, DeadlineReminder, EntryReminder, SiteReadiness, Status, Why
@@ -29,7 +30,6 @@ from templates import (
 
 AUTO_HEADERS = {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All", "Precedence": "bulk"}
 MAX_MONTHS_LISTED = 6
-MAX_BUTTONS = 10
 
 
 @dataclass(frozen=True)
@@ -150,14 +150,18 @@ def entry_message(item: EntryReminder) -> Outgoing:
         for gap in item.sites
     ]
     closing = [text("reminders.entry.how", month_code=str(item.month))]
+    # Every patient gets a next step (Slack shows a few as buttons, many as selects): each opens the
+    # administration form prefilled with the patient, the month and the site — never a silent write.
+    pairs = [(gap.site.finess, code) for gap in item.sites for code in gap.patients]
+    button = text("reminders.entry.button", month=month)
     actions = tuple(
         Action(
-            label=f"{text('reminders.entry.button', month=month)} — {code}",
-            command=f"administration {code} {item.month} site={gap.site.finess}",
+            label=code if len(pairs) > MAX_DIRECT_BUTTONS else f"{button} — {code}",
+            command=f"administration {code} {item.month} site={finess}",
+            form="administration",
         )
-        for gap in item.sites
-        for code in gap.patients
-    )[:MAX_BUTTONS]
+        for finess, code in pairs
+    )
     return _outgoing(item.key, item.member, "entry", subject, late, paragraphs, lists, closing, actions)
 
 

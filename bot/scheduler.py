@@ -27,6 +27,8 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any, Protocol
 
+from bot.render.slack_blocks import escape, escape_text, split_messages, text_sections
+from bot.render.slack_split import next_steps
 from bot.schedule_messages import Outgoing, deadline_message, digest_message, entry_message
 from handlers.digest import Digest, DigestSettings, ForfaitsOf, WaitingQuestion, plan_digests
 from handlers.mail_status import MailFailure
@@ -39,7 +41,6 @@ from handlers.reminders import (
     ScheduleStore,
     plan_reminders,
 )
-from handlers.reply import Action
 from rules.parameters import Deadline
 from store.outbox import Outbox
 from store.records import Member
@@ -151,7 +152,15 @@ class SlackNotifier:
         return True
 
     def post(self, target: str, payload: dict[str, Any]) -> None:
-        self.client.chat_postMessage(channel=target, text=payload["text"], blocks=payload["blocks"])
+        """Post the DM's messages not posted yet; after a restart, the parts already sent are skipped (each
+        part is marked in the ledger once posted), so no part arrives twice."""
+        messages = payload.get("messages") or [{"text": payload["text"], "blocks": payload.get("blocks")}]
+        key = payload.get("key")
+        for number in range(int(payload.get("parts_sent") or 0), len(messages)):
+            part = messages[number]
+            self.client.chat_postMessage(channel=target, text=part["text"], blocks=part.get("blocks"))
+            if key and len(messages) > 1:
+                self.ledger.progress(str(key), number + 1)
 
     def known(self, key: str) -> bool:
         return self.ledger.has(key)
@@ -188,25 +197,11 @@ class ConsoleNotifier:
 
 
 def slack_payload(message: Outgoing) -> dict[str, Any]:
-    blocks: list[dict[str, Any]] = [
-        {"type": "section", "text": {"type": "mrkdwn", "text": _slack_escape(message.text)[:2900]}}
-    ]
-    if message.actions:
-        blocks.append({"type": "actions", "elements": [_button(a, i) for i, a in enumerate(message.actions)]})
-    return {"text": message.subject, "blocks": blocks}
-
-
-def _button(action: Action, index: int) -> dict[str, Any]:
-    return {
-        "type": "button",
-        "text": {"type": "plain_text", "text": action.label[:75]},
-        "action_id": f"expe50_command_{index}",
-        "value": action.command[:2000],
-    }
-
-
-def _slack_escape(value: str) -> str:
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """What the ledger keeps of a Slack DM: its messages (several when one cannot hold it: Slack's 50 blocks
+    of 3,000 characters; nothing is cut) and, once some were posted, how many (`parts_sent`)."""
+    sections = text_sections(escape(message.text))
+    steps = next_steps(message.actions)
+    return {"key": message.key, "messages": split_messages(escape_text(message.subject), sections, steps)}
 
 
 # ---- the service -----------------------------------------------------------------------------------------

@@ -63,6 +63,13 @@ class ScheduleLedger:
             raise KeyError(key)
         self._table.update(doc["_id"], {"state": SENT, "sent_at": now.astimezone(UTC).isoformat()})
 
+    def progress(self, key: str, parts_sent: int) -> None:
+        """A message in several parts: how many were posted (a restart posts only the rest)."""
+        doc = self._table.find_one(key=key)
+        if doc is None:
+            raise KeyError(key)
+        self._table.update(doc["_id"], {"payload": {**doc["payload"], "parts_sent": parts_sent}})
+
     def unfinished(self) -> list[LedgerItem]:
         """Messages a crash left between `sending` and `sent`."""
         return [_item(doc) for doc in self._table.find(state=SENDING)]

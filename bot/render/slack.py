@@ -3,7 +3,9 @@ context block, and buttons for the natural next step.
 
 Slack rejects a whole message when one block breaks a limit (3,000 characters a section, 10 fields, 10 context
 elements, 50 blocks, 75 characters a button), so every limit is enforced here rather than trusted to the
-handlers: a long reply is cut with a visible note, never dropped.
+handlers. Nothing is cut: the facts (the totals) lead, the body's lines are grouped into as few sections as
+Slack allows, and a reply that still does not fit one message is split into numbered parts
+(`reply_messages`), every part within Slack's limits.
 """
 
 from __future__ import annotations
@@ -12,13 +14,22 @@ import json
 from collections.abc import Collection
 from typing import Any
 
+from bot.render.slack_blocks import (
+    MAX_BLOCKS,
+    MAX_FALLBACK,
+    MAX_SECTION,
+    Block,
+    cut,
+    escape,
+    escape_text,
+    mrkdwn,
+    plain,
+    split_messages,
+    text_sections,
+)
 from handlers.reply import Action, Reply, Status
 from templates import text
 
-Block = dict[str, Any]
-
-MAX_BLOCKS = 50
-MAX_SECTION = 3000
 MAX_FIELD = 2000
 MAX_FIELDS = 10
 MAX_CONTEXT_ELEMENTS = 10
@@ -26,29 +37,16 @@ MAX_HEADER = 150
 MAX_BUTTON_TEXT = 75
 MAX_BUTTON_VALUE = 2000
 MAX_BUTTONS = 5  # Slack allows 25 in an actions block; more than a few next steps is noise
-MAX_FALLBACK = 3000
 
 # Buttons carry what they do: `RUN_ACTION` runs the /expe50 text in `value`, `FORM_ACTION` opens the modal
 # named in `value` (JSON with the form and, when there is one, the command to prefill from).
 RUN_ACTION = "expe50.run"
 FORM_ACTION = "expe50.form"
+# A select of next steps (many patients of an entry reminder): the chosen option's value is the command,
+# prefixed with "form:" when it opens a form.
+PICK_ACTION = "expe50.pick"
 
-
-def escape(value: str) -> str:
-    """Slack mrkdwn treats &, < and > as control characters (links, mentions): user text must not."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def cut(value: str, limit: int) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
-
-
-def plain(value: str, limit: int = MAX_SECTION) -> dict[str, Any]:
-    return {"type": "plain_text", "text": cut(value, limit) or " ", "emoji": True}
-
-
-def mrkdwn(value: str, limit: int = MAX_SECTION) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": cut(value, limit) or " "}
+__all__ = ["MAX_BLOCKS", "MAX_SECTION", "Block", "cut", "escape", "escape_text", "mrkdwn", "plain"]
 
 
 def status_mark(status: Status) -> str:
@@ -56,28 +54,42 @@ def status_mark(status: Status) -> str:
 
 
 def reply_message(reply: Reply, forms: Collection[str] = ()) -> dict[str, Any]:
-    """The message payload (`text` fallback for notifications + `blocks`) for chat.postMessage, respond()
-    or the slash-command ack. A next step whose verb has a form (`forms`) opens it, prefilled, rather than
-    running a command the user has not seen."""
-    return {"text": fallback_text(reply), "blocks": reply_blocks(reply, forms)}
+    """The message payload (`text` fallback for notifications + `blocks`) of a reply that fits one message
+    (the first part otherwise: use `reply_messages` to deliver a reply whole)."""
+    return reply_messages(reply, forms)[0]
+
+
+def reply_messages(reply: Reply, forms: Collection[str] = ()) -> list[dict[str, Any]]:
+    """The messages for chat.postMessage or a response_url: one when the reply fits Slack's 50 blocks, else
+    numbered parts, the next steps in the last one. A next step whose verb has a form (`forms`) opens it,
+    prefilled, rather than running a command the user has not seen."""
+    body, tail = _body_and_tail(reply, forms)
+    return split_messages(fallback_text(reply), body, tail)
 
 
 def fallback_text(reply: Reply) -> str:
-    """Notifications and screen readers show this text; it must stand alone."""
-    lines = [f"{status_mark(reply.status)} {reply.title}", *reply.body]
-    return cut("\n".join(lines), MAX_FALLBACK)
+    """Notifications and screen readers show this text; it must stand alone (escaped, like the blocks)."""
+    lines = [f"{status_mark(reply.status)} {reply.title}", *(f"{f.label} : {f.value}" for f in reply.facts)]
+    return cut(escape_text("\n".join([*lines, *reply.body])), MAX_FALLBACK)
 
 
 def reply_blocks(reply: Reply, forms: Collection[str] = ()) -> list[Block]:
+    """Every block of the reply, in order (may exceed one message: `reply_messages` splits)."""
+    body, tail = _body_and_tail(reply, forms)
+    return body + tail
+
+
+def _body_and_tail(reply: Reply, forms: Collection[str]) -> tuple[list[Block], list[Block]]:
     blocks: list[Block] = [
         {"type": "header", "text": plain(f"{status_mark(reply.status)} {reply.title}", MAX_HEADER)}
     ]
-    for paragraph in reply.body:
-        blocks.extend(_sections(escape(paragraph)))
+    # The totals lead: a long body never pushes them out of sight.
     for start in range(0, len(reply.facts), MAX_FIELDS):
         chunk = reply.facts[start : start + MAX_FIELDS]
         fields = [mrkdwn(f"*{escape(fact.label)}*\n{escape(fact.value)}", MAX_FIELD) for fact in chunk]
         blocks.append({"type": "section", "fields": fields})
+    # The body's lines grouped: one section holds up to 3,000 characters, not one line each.
+    blocks.extend(text_sections("\n".join(escape(paragraph) for paragraph in reply.body)))
     blocks.extend(_reasons(reply))
     notes = []
     if reply.needs_human:
@@ -87,25 +99,11 @@ def reply_blocks(reply: Reply, forms: Collection[str] = ()) -> list[Block]:
     if notes:
         blocks.append({"type": "context", "elements": [mrkdwn(note, MAX_FIELD) for note in notes]})
     buttons = [
-        action_button(_with_form(action, forms), index)
+        action_button(with_form(action, forms), index)
         for index, action in enumerate(reply.actions[:MAX_BUTTONS])
     ]
     tail: list[Block] = [{"type": "actions", "block_id": "actions", "elements": buttons}] if buttons else []
-    return _fit(blocks, tail)
-
-
-def _sections(value: str) -> list[Block]:
-    """A paragraph longer than a section holds is split on line ends where possible."""
-    out: list[Block] = []
-    while value:
-        if len(value) <= MAX_SECTION:
-            piece, value = value, ""
-        else:
-            split = value.rfind("\n", 0, MAX_SECTION)
-            split = split if split > 0 else MAX_SECTION
-            piece, value = value[:split], value[split:].lstrip("\n")
-        out.append({"type": "section", "text": mrkdwn(piece)})
-    return out
+    return blocks, tail
 
 
 def _reasons(reply: Reply) -> list[Block]:
@@ -139,18 +137,7 @@ def _reasons(reply: Reply) -> list[Block]:
     ]
 
 
-def _fit(blocks: list[Block], tail: list[Block]) -> list[Block]:
-    """Keep the buttons (the next step) even when the body must be cut to fit Slack's block limit."""
-    room = MAX_BLOCKS - len(tail)
-    if len(blocks) > room:
-        blocks = [
-            *blocks[: room - 1],
-            {"type": "context", "elements": [mrkdwn(text("slack.reply.truncated"))]},
-        ]
-    return blocks + tail
-
-
-def _with_form(action: Action, forms: Collection[str]) -> Action:
+def with_form(action: Action, forms: Collection[str]) -> Action:
     verb = action.command.split(maxsplit=1)[0] if action.command.strip() else ""
     if action.form is None and verb in forms:
         return Action(action.label, action.command, form=verb)
@@ -179,4 +166,7 @@ def action_button(action: Action, index: int) -> Block:
 
 def simple_message(message: str) -> dict[str, Any]:
     """A one-line message (acknowledgements, errors of the channel itself)."""
-    return {"text": cut(message, MAX_FALLBACK), "blocks": [{"type": "section", "text": mrkdwn(message)}]}
+    return {
+        "text": cut(escape_text(message), MAX_FALLBACK),
+        "blocks": [{"type": "section", "text": mrkdwn(message)}],
+    }

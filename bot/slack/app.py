@@ -40,7 +40,7 @@ def build_app(
     *,
     clock: Callable[[], datetime] = paris_now,
     ack_budget: float = 2.0,
-    workers: int = 32,
+    workers: int = 8,
     home_interval: float = DEFAULT_INTERVAL,
 ) -> App:
     """The Bolt app. It calls `auth.test` once (Bolt checks the token at start), so a wrong token fails
@@ -48,17 +48,15 @@ def build_app(
     app = App(
         client=web_client(settings),
         signing_secret=settings.signing_secret,
-        # Every listener acknowledges and hands its work to a worker, so it returns at once: Bolt may answer
-        # the HTTP request when the listener returns (no polling for the ack, the same in Socket Mode).
+        # Lazy listeners: each ack function answers at once and Bolt runs the work after it, on its listener
+        # executor (`workers` threads: the store has one writer, so more would only queue on its lock).
         process_before_response=True,
         request_verification_enabled=not settings.socket_mode,
         logger=logging.getLogger("expe50.slack.bolt"),
         name="expe50",
+        listener_executor=ThreadPoolExecutor(max_workers=workers, thread_name_prefix="expe50-slack"),
     )
-    executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="expe50-slack")
-    Listeners(
-        backend=backend, clock=clock, executor=executor, ack_budget=ack_budget, home_interval=home_interval
-    ).register(app)
+    Listeners(backend=backend, clock=clock, ack_budget=ack_budget, home_interval=home_interval).register(app)
     return app
 
 

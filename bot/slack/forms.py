@@ -18,16 +18,21 @@ from datetime import date
 from typing import Any, Literal
 
 from bot.render.slack import cut, mrkdwn, plain
-from bot.slack.backend import FormChoices
-from handlers.values import PATIENT_CODE
-from templates import text
+from bot.slack.backend import Choice, FormChoices
+from handlers.values import PATIENT_CODE, fold
+from rules.month import Month
+from templates import month_fr, text
 
 Widget = Literal["patient", "date", "site", "had", "choice", "commune", "flag"]
 CALLBACK_PREFIX = "expe50.form."
-MAX_OPTIONS = 100  # Slack's limit for a static select
+MAX_OPTIONS = 100  # Slack's limit for a static select (and for an options load)
 MAX_METADATA = 3000
+# More choices than a static select holds: an external select (typeahead) whose options the app serves on
+# `block_suggestion`; its action id names the list it searches ("search.site", "search.had").
+SEARCH_PREFIX = "search."
 
 _INSEE = re.compile(r"^(?:\d{2}|2[AaBb])\d{3}$")
+_MONTH = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,11 @@ def modal(
     button follows). `metadata` (where to answer: the response_url of the command or button) rides along in
     private_metadata and comes back with the submission."""
     blocks: list[dict[str, Any]] = [{"type": "section", "text": mrkdwn(text(form.intro))}]
+    month = (prefill or {}).get("date")
+    if month and _MONTH.match(month):
+        blocks.append(
+            {"type": "context", "elements": [mrkdwn(text("slack.form.month_hint", month=_month_fr(month)))]}
+        )
     for field in form.fields:
         if field.widget == "site" and len(choices.sites) < 2:
             continue
@@ -140,9 +150,18 @@ def _input(field: Field, today: date, choices: FormChoices, initial: str | None)
             "action_id": "value",
             "initial_date": _iso_day(initial) or today.isoformat(),
         }
+    elif field.widget in ("had", "site") and len(_source(field, choices)) > MAX_OPTIONS:
+        element = {
+            "type": "external_select",
+            "action_id": SEARCH_PREFIX + field.widget,
+            "placeholder": plain(text("slack.form.field.search_placeholder"), 150),
+            "min_query_length": 0,
+        }
+        known = [c for c in _source(field, choices) if c.value == initial]
+        if known:
+            element["initial_option"] = _option(known[0].value, known[0].label)
     elif field.widget in ("had", "site"):
-        source = choices.hads if field.widget == "had" else choices.sites
-        options = [_option(c.value, c.label) for c in source[:MAX_OPTIONS]]
+        options = [_option(c.value, c.label) for c in _source(field, choices)]
         element = {
             "type": "static_select",
             "action_id": "value",
@@ -188,7 +207,29 @@ def _input(field: Field, today: date, choices: FormChoices, initial: str | None)
     return block
 
 
+def _month_fr(value: str) -> str:
+    year, month = value.split("-")
+    return month_fr(Month(int(year), int(month)))
+
+
+def _source(field: Field, choices: FormChoices) -> tuple[Choice, ...]:
+    return choices.hads if field.widget == "had" else choices.sites
+
+
+def search_options(choices: FormChoices, kind: str, typed: str) -> list[dict[str, Any]]:
+    """The options of an external select (`kind` "site" or "had") for what the member typed: those whose
+    label or code contains it (accents and case ignored), at most 100, in the list's order."""
+    wanted = fold(typed.strip())
+    source = choices.hads if kind == "had" else choices.sites
+    found = [c for c in source if not wanted or wanted in fold(c.label) or wanted in c.value]
+    return [_option(c.value, c.label) for c in found[:MAX_OPTIONS]]
+
+
 def _iso_day(value: str | None) -> str | None:
+    """A prefilled date: a day as it is; a month (`2025-10`, from an entry reminder) as its first day (the
+    modal says which month, the member picks the day)."""
+    if value and _MONTH.match(value):
+        return f"{value}-01"
     try:
         return date.fromisoformat(value).isoformat() if value else None
     except ValueError:
@@ -234,7 +275,9 @@ def read(form: Form, state_values: dict[str, Any], today: date) -> Submission:
     for field in form.fields:
         if field.widget == "site" and field.name not in state_values:
             continue  # not shown: the member has one site
-        raw = _value(field, (state_values.get(field.name) or {}).get("value") or {})
+        block = state_values.get(field.name) or {}
+        # One element per input block; its action id is "value" (or "search.<kind>" for a typeahead).
+        raw = _value(field, next(iter(block.values()), {}) if isinstance(block, dict) else {})
         if not raw:
             if field.required:
                 errors[field.name] = text("slack.form.error.required")

@@ -1,10 +1,15 @@
-"""The Bolt listeners: `/expe50`, the buttons, the modals and App Home.
+"""The Bolt listeners: `/expe50`, the buttons and selects, the modals and App Home.
 
-Slack wants an acknowledgement within 3 seconds. A command is acknowledged at once and run in a worker; its
-answer goes to the response_url (ephemeral), preceded by an "I'm on it" note when it takes longer than
-`ack_budget` seconds. A modal submission is the exception: its validation errors must travel in the
-acknowledgement, so it waits for the handler up to `ack_budget` (then closes and answers later). Modals are
-opened right after the acknowledgement (a trigger id lives 3 seconds), before anything slow.
+Slack wants an acknowledgement within 3 seconds. Every listener is a Bolt lazy listener (`ack` + `lazy=[…]`):
+the ack function answers at once and Bolt runs the work after it, on its own listener executor (no pool, no
+deferral of ours). A command's answer goes to the response_url (ephemeral), preceded by an "I'm on it" note
+when it takes longer than `ack_budget` seconds. A modal submission is the exception: the handler's refusal
+must travel in the acknowledgement (Slack shows it next to the field), so its ack function runs the command
+(one durable write, milliseconds: README "Slack channel") and only the confirmation is lazy. Modals are
+opened first thing in the lazy work (a trigger id lives 3 seconds).
+
+Delivery: a response_url that fails (expired after 30 minutes, used 5 times, refused) falls back to a direct
+message; every failed Slack call is logged with Slack's error code, never with the user's text.
 """
 
 from __future__ import annotations
@@ -14,9 +19,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Callable
-from concurrent.futures import Executor, Future
-from concurrent.futures import TimeoutError as FutureTimeout
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -25,10 +28,16 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
-from bot.render.slack import FORM_ACTION, RUN_ACTION, reply_message, simple_message
+from bot.render.slack import (
+    FORM_ACTION,
+    PICK_ACTION,
+    RUN_ACTION,
+    reply_messages,
+    simple_message,
+)
+from bot.render.slack_split import read_pick
 from bot.slack import forms, report_form
 from bot.slack.backend import SlackBackend
-from bot.slack.deferral import defer
 from bot.slack.deliveries import RecentDeliveries, delivery_key, is_retry
 from bot.slack.home import home_view
 from bot.slack.home_refresh import DEFAULT_INTERVAL, HomeRefresher
@@ -39,74 +48,96 @@ from templates import text
 log = logging.getLogger("expe50.slack")
 
 COMMAND = "/expe50"
+RESPONSE_URL_PARTS = 4  # Slack takes 5 posts per response_url; one may be the "I'm on it" note
+Message = dict[str, Any]
+Work = Callable[[dict[str, Any], WebClient, BoltContext], None]
+
+
+def _ack(ack: Ack) -> None:
+    ack()
 
 
 @dataclass
 class Listeners:
     backend: SlackBackend
     clock: Callable[[], datetime]
-    executor: Executor
-    ack_budget: float = 2.0  # seconds; Slack's limit is 3 and the round trip needs some of it
+    ack_budget: float = 2.0  # seconds before an "I'm on it" note; Slack's limit is 3
     recent: RecentDeliveries | None = None
     home_interval: float = DEFAULT_INTERVAL  # seconds between two refreshes of one member's App Home
     homes: HomeRefresher = field(init=False)
 
     def register(self, app: App) -> None:
-        def schedule(delay: float, run: Callable[[], None]) -> None:
-            if delay <= 0:
-                self.executor.submit(run)
-            else:
-                timer = threading.Timer(delay, lambda: self.executor.submit(run))
-                timer.daemon = True
-                timer.start()
-
         self.homes = HomeRefresher(
-            lambda user: self._publish_home({}, app.client, user),
-            interval=self.home_interval,
-            schedule=schedule,
+            lambda user: self._publish_home(app.client, user), interval=self.home_interval
         )
         recent = self.recent or RecentDeliveries()
         app.middleware(_dedup_middleware(recent, self.backend))
-        app.command(COMMAND)(self.on_command)
-        app.action(re.compile(rf"^{re.escape(RUN_ACTION)}"))(self.on_run_button)
-        app.action(re.compile(rf"^{re.escape(FORM_ACTION)}"))(self.on_form_button)
-        app.view(re.compile(rf"^{re.escape(forms.CALLBACK_PREFIX)}"))(self.on_form_submit)
-        app.view(report_form.CALLBACK_ID)(self.on_report_submit)
-        app.event("app_home_opened")(self.on_home_opened)
+        app.command(COMMAND)(ack=_ack, lazy=[self._lazy("command", self._command)])
+        app.action(_prefix(RUN_ACTION))(ack=_ack, lazy=[self._lazy("run_button", self._run_button)])
+        app.action(_prefix(FORM_ACTION))(ack=_ack, lazy=[self._lazy("form_button", self._form_button)])
+        app.action(_prefix(PICK_ACTION))(ack=_ack, lazy=[self._lazy("pick", self._pick)])
+        app.options(_prefix(forms.SEARCH_PREFIX))(self.on_search_options)
+        confirm = self._lazy("confirm", self._confirm)
+        app.view(_prefix(forms.CALLBACK_PREFIX))(ack=self.on_form_submit, lazy=[confirm])
+        app.view(report_form.CALLBACK_ID)(ack=self.on_report_submit, lazy=[confirm])
+        app.event("app_home_opened")(ack=_ack, lazy=[self._lazy("home", self._home_opened)])
         app.error(self.on_error)
+
+    def _lazy(self, name: str, work: Work) -> Callable[..., None]:
+        """`work` as a Bolt lazy function: Bolt logs a lazy function's exception with its message (which may
+        quote the user's text), so every failure is caught here, logged by type and told to the user."""
+
+        def run(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+            try:
+                work(body, client, context)
+            except Exception as error:
+                self.on_error(error, body, client=client)
+
+        run.__name__ = run.__qualname__ = f"expe50_{name}"  # Bolt tells lazy functions apart by name
+        return run
 
     # ---- /expe50 ------------------------------------------------------------------------------------------
 
-    def on_command(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        # Acknowledge at once (the HTTP answer carries nothing) and work in a worker: the acknowledgement
-        # never waits for the store, the rules or the Web API, however loaded they are.
-        ack()
-        self._later(self._command, body, client, context.get("delivery_id"))
-
-    def _command(self, body: dict[str, Any], client: WebClient, delivery_id: str | None) -> None:
+    def _command(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         user = str(body.get("user_id", ""))
         typed = str(body.get("text") or "").strip()
         response_url = str(body.get("response_url", ""))
+        trigger_id = str(body.get("trigger_id", ""))
         now = self.clock()
         if report_form.wants_form(typed):
-            self._open_report_form(client, str(body.get("trigger_id", "")), user, typed, now, response_url)
+            self._open_report_form(client, trigger_id, user, typed, now, response_url)
             return
         words = typed.split()
         form = forms.form_for(fold(words[0])) if len(words) == 1 else None
         if form is not None and self.backend.may_use_form(user, form.name, now):
             meta = {"response_url": response_url or None, "user": user}
-            self._open_form(client, str(body.get("trigger_id", "")), form, user, now, meta)
+            self._open_form(client, trigger_id, form, user, now, meta)
             return
-        request = Request(user, typed, "slack", now, delivery_id=delivery_id)
-        future = self.executor.submit(self._dispatch, request)
+        request = Request(user, typed, "slack", now, delivery_id=context.get("delivery_id"))
+        self._answer(request, client, response_url)
+
+    def _answer(self, request: Request, client: WebClient, response_url: str) -> None:
+        """Run the request and deliver its answer; when it takes longer than `ack_budget`, an "I'm on it"
+        note goes first (the answer follows it, never the other way round)."""
+        user = request.member_id or ""
+        lock = threading.Lock()
+        answered = False
+
+        def working() -> None:
+            with lock:
+                if not answered:
+                    self._deliver([simple_message(text("slack.reply.working"))], user, client, response_url)
+
+        timer = threading.Timer(self.ack_budget, working)
+        timer.daemon = True
+        timer.start()
         try:
-            reply = future.result(timeout=self.ack_budget)
-        except FutureTimeout:
-            # Really slow: say so now, answer when done.
-            self._deliver(simple_message(text("slack.reply.working")), user, client, response_url)
-            future.add_done_callback(lambda done: self._answer_later(done, user, client, response_url))
-            return
-        self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
+            reply = self._dispatch(request)
+        finally:
+            timer.cancel()
+        with lock:
+            answered = True
+        self._deliver(reply_messages(reply, forms.FORMS), user, client, response_url)
         self._send_files(reply, user, client)
 
     def _dispatch(self, request: Request) -> Reply:
@@ -117,66 +148,59 @@ class Listeners:
             self.homes.request(request.member_id)
         return reply
 
-    def _answer_later(self, done: Future[Reply], user: str, client: WebClient, response_url: str) -> None:
-        try:
-            reply = done.result()
-        except Exception as error:  # dispatch never raises; this is a last resort, never a traceback to users
-            log.error("slow command failed: %s", type(error).__name__)
-            self._deliver(simple_message(text("slack.reply.failure")), user, client, response_url)
-            return
-        self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
-        self._send_files(reply, user, client)
+    # ---- buttons and selects ------------------------------------------------------------------------------
 
-    def _later(self, work: Callable[..., None], body: dict[str, Any], client: WebClient, *args: Any) -> None:
-        """Run `work(body, client, *args)` after the acknowledgement; a failure is logged (its type only) and
-        the user told, never left without an answer."""
-
-        def guarded() -> None:
-            try:
-                work(body, client, *args)
-            except Exception as error:
-                self.on_error(error, body, client=client)
-
-        defer(lambda: self.executor.submit(guarded))
-
-    # ---- buttons ------------------------------------------------------------------------------------------
-
-    def on_run_button(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        ack()
-        self._later(self._run_button, body, client, context.get("delivery_id"))
-
-    def _run_button(self, body: dict[str, Any], client: WebClient, delivery_id: str | None) -> None:
+    def _run_button(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         user = str((body.get("user") or {}).get("id", ""))
-        command = str(((body.get("actions") or [{}])[0]).get("value") or "")
-        reply = self._dispatch(Request(user, command, "slack", self.clock(), delivery_id=delivery_id))
-        self._deliver(reply_message(reply, forms.FORMS), user, client, str(body.get("response_url") or ""))
-        self._send_files(reply, user, client)
+        command = str(_action(body).get("value") or "")
+        request = Request(user, command, "slack", self.clock(), delivery_id=context.get("delivery_id"))
+        self._answer(request, client, str(body.get("response_url") or ""))
 
-    def on_form_button(self, ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        ack()
-        self._later(self._form_button, body, client)
-
-    def _form_button(self, body: dict[str, Any], client: WebClient) -> None:
-        user = str((body.get("user") or {}).get("id", ""))
-        now = self.clock()
+    def _form_button(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         try:
-            value = json.loads(((body.get("actions") or [{}])[0]).get("value") or "{}")
+            value = json.loads(_action(body).get("value") or "{}")
         except ValueError:
             value = {}
+        if not isinstance(value, dict):
+            value = {}
+        self._open(body, client, str(value.get("form") or ""), str(value.get("command") or ""))
+
+    def _pick(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        """An option of a select of next steps (a patient of the entry reminder): what its button would do."""
+        chosen = str((_action(body).get("selected_option") or {}).get("value") or "")
+        opens_form, command = read_pick(chosen)
+        if opens_form:
+            verb = command.split(maxsplit=1)[0] if command.strip() else ""
+            self._open(body, client, verb, command)
+        else:
+            self._run_button({**body, "actions": [{"value": command}]}, client, context)
+
+    def _open(self, body: dict[str, Any], client: WebClient, form_name: str, command: str) -> None:
+        """Open the form `form_name`, prefilled from `command`; a member without the right gets the typed
+        command's refusal (who to ask for access), in the same words as everywhere."""
+        user = str((body.get("user") or {}).get("id", ""))
+        now = self.clock()
         response_url = str(body.get("response_url") or "")
-        if value.get("form") == report_form.FORM_NAME:
-            command = str(value.get("command") or "")
-            self._open_report_form(client, str(body.get("trigger_id", "")), user, command, now, response_url)
+        trigger_id = str(body.get("trigger_id", ""))
+        if form_name == report_form.FORM_NAME:
+            self._open_report_form(client, trigger_id, user, command, now, response_url)
             return
-        form = forms.form_for(str(value.get("form", "")))
+        form = forms.form_for(form_name)
         if form is None or not self.backend.may_use_form(user, form.name, now):
-            # The typed command gives the refusal (who to ask for access) in the same words as everywhere.
-            reply = self.backend.dispatch(Request(user, str(value.get("command") or ""), "slack", now))
-            self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
+            reply = self.backend.dispatch(Request(user, command, "slack", now))
+            self._deliver(reply_messages(reply, forms.FORMS), user, client, response_url)
             return
         meta = {"response_url": response_url or None, "user": user}
-        command = str(value.get("command") or "")
-        self._open_form(client, str(body.get("trigger_id", "")), form, user, now, meta, command)
+        self._open_form(client, trigger_id, form, user, now, meta, command)
+
+    def on_search_options(self, ack: Ack, body: dict[str, Any]) -> None:
+        """The typeahead of a site or HAD select (more than a static select holds): the member's choices
+        whose name or FINESS contains what was typed, at most 100. Answered within the ack (Slack waits
+        for the options); a search of a few hundred names takes microseconds."""
+        user = str((body.get("user") or {}).get("id", ""))
+        kind = str(body.get("action_id") or "").removeprefix(forms.SEARCH_PREFIX)
+        typed = str(body.get("value") or "")
+        ack(options=forms.search_options(self.backend.form_choices(user), kind, typed))
 
     # ---- modals -------------------------------------------------------------------------------------------
 
@@ -192,13 +216,11 @@ class Listeners:
     ) -> None:
         choices = self.backend.form_choices(user)
         view = forms.modal(form, now.date(), choices, meta, forms.prefill(form, command))
-        try:
-            client.views_open(trigger_id=trigger_id, view=view)
-        except Exception as error:  # an expired trigger: say how to type the command instead
-            log.warning("views.open failed: %s", _slack_error(error))
-            usage = f"/expe50 {form.name} …"
+        if not _slack_call("views.open", client.views_open, trigger_id=trigger_id, view=view):
+            # An expired trigger: say how to type the command instead.
+            usage = command or f"/expe50 {form.name} …"
             message = simple_message(text("slack.form.unavailable", usage=usage))
-            self._deliver(message, user, client, str(meta.get("response_url") or ""))
+            self._deliver([message], user, client, str(meta.get("response_url") or ""))
 
     def _open_report_form(
         self, client: WebClient, trigger_id: str, user: str, command: str, now: datetime, response_url: str
@@ -207,44 +229,34 @@ class Listeners:
         them), so a refusal (no right, no site) is the command's own answer, in the same words."""
         reply = self.backend.dispatch(Request(user, command, "slack", now))
         if not report_form.can_open(reply):
-            self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
+            self._deliver(reply_messages(reply, forms.FORMS), user, client, response_url)
             return
         view = report_form.modal(reply, {"response_url": response_url or None, "user": user})
-        try:
-            client.views_open(trigger_id=trigger_id, view=view)
-        except Exception as error:  # an expired trigger: the typed listing says how to enter the fields
-            log.warning("views.open failed: %s", _slack_error(error))
-            self._deliver(reply_message(reply, forms.FORMS), user, client, response_url)
+        if not _slack_call("views.open", client.views_open, trigger_id=trigger_id, view=view):
+            # An expired trigger: the typed listing says how to enter the fields.
+            self._deliver(reply_messages(reply, forms.FORMS), user, client, response_url)
 
-    def on_report_submit(
-        self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-    ) -> None:
-        view = body.get("view") or {}
-        user = str((body.get("user") or {}).get("id", ""))
-        submission = report_form.read(view)
+    def on_report_submit(self, ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        submission = report_form.read(body.get("view") or {})
         if submission.errors:
             ack(response_action="errors", errors=submission.errors)
             return
-        self._submit(ack, body, client, context, user, submission.command, lambda reply: submission.fields[0])
+        self._submit(ack, body, context, submission.command, lambda reply: submission.fields[0])
 
-    def on_form_submit(self, ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    def on_form_submit(self, ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
         view = body.get("view") or {}
         form = forms.form_for(str(view.get("callback_id", "")).removeprefix(forms.CALLBACK_PREFIX))
-        user = str((body.get("user") or {}).get("id", ""))
         if form is None:
             ack()
             return
-        now = self.clock()
-        submission = forms.read(form, (view.get("state") or {}).get("values") or {}, now.date())
+        submission = forms.read(form, (view.get("state") or {}).get("values") or {}, self.clock().date())
         if submission.errors:
             ack(response_action="errors", errors=submission.errors)
             return
         self._submit(
             ack,
             body,
-            client,
             context,
-            user,
             submission.command,
             lambda reply: forms.error_field(form, str(reply.data.get("error") or "")),
         )
@@ -253,71 +265,91 @@ class Listeners:
         self,
         ack: Ack,
         body: dict[str, Any],
-        client: WebClient,
         context: BoltContext,
-        user: str,
         command: str,
         error_field: Callable[[Reply], str],
     ) -> None:
-        """Run a form's command and acknowledge: with the handler's refusal on `error_field(reply)` (the
-        modal stays open), or closing the modal and answering where the form was asked for."""
+        """Run a form's command within the acknowledgement: a refusal goes back on `error_field(reply)` (the
+        modal stays open, nothing stored); otherwise the modal closes and the confirmation is handed to the
+        lazy `_confirm` through the context (Bolt copies it for the lazy function)."""
         view = body.get("view") or {}
         try:
             meta = json.loads(view.get("private_metadata") or "{}")
         except ValueError:
             meta = {}
-        response_url = str(meta.get("response_url") or "")
+        user = str((body.get("user") or {}).get("id", ""))
         request = Request(user, command, "slack", self.clock(), delivery_id=context.get("delivery_id"))
-        future = self.executor.submit(self._dispatch, request)
-        try:
-            reply = future.result(timeout=self.ack_budget)
-        except FutureTimeout:
-            ack()
-            future.add_done_callback(lambda done: self._answer_later(done, user, client, response_url))
-            return
+        reply = self._dispatch(request)
         if reply.status in (Status.ERROR, Status.DENIED):
             ack(response_action="errors", errors={error_field(reply): _error_text(reply)})
             return
         ack()
-        self._later(
-            lambda _body, _client: self._deliver(
-                reply_message(reply, forms.FORMS), user, client, response_url
-            ),
-            body,
-            client,
-        )
+        context["expe50_confirmation"] = {
+            "user": user,
+            "response_url": str(meta.get("response_url") or "") if isinstance(meta, dict) else "",
+            "messages": reply_messages(reply, forms.FORMS),
+        }
+
+    def _confirm(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        confirmation = context.get("expe50_confirmation")
+        if confirmation:
+            user, url = confirmation["user"], confirmation["response_url"]
+            self._deliver(confirmation["messages"], user, client, url)
 
     # ---- App Home -----------------------------------------------------------------------------------------
 
-    def on_home_opened(self, event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def _home_opened(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        event = body.get("event") or {}
         if event.get("tab", "home") == "home":
-            self._later(self._publish_home, body, client, str(event.get("user", "")))
+            self._publish_home(client, str(event.get("user", "")))
 
-    def _publish_home(self, body: dict[str, Any], client: WebClient, user: str) -> None:
+    def _publish_home(self, client: WebClient, user: str) -> None:
         home = self.backend.home(user, self.clock())
-        client.views_publish(user_id=user, view=home_view(home))
+        _slack_call("views.publish", client.views_publish, user_id=user, view=home_view(home))
 
     # ---- delivery -----------------------------------------------------------------------------------------
 
-    def _deliver(self, message: dict[str, Any], user: str, client: WebClient, response_url: str) -> None:
+    def _deliver(self, messages: Sequence[Message], user: str, client: WebClient, response_url: str) -> None:
         """Answer privately: through the response_url when there is one (ephemeral in the conversation where
-        the user asked), otherwise in a direct message (App Home buttons, modals opened from App Home)."""
+        the user asked), otherwise — or when it fails, or for parts beyond what it takes — in a direct
+        message (App Home buttons, modals opened from App Home, answers after 30 minutes)."""
+        rest = list(messages)
         if response_url:
-            WebhookClient(response_url).send(
-                text=message["text"], blocks=message.get("blocks"), response_type="ephemeral"
+            while rest and len(messages) - len(rest) < RESPONSE_URL_PARTS:
+                if not _post_response(response_url, rest[0]):
+                    break
+                rest.pop(0)
+        if rest:
+            self._direct(rest, user, client)
+
+    def _direct(self, messages: Sequence[Message], user: str, client: WebClient) -> None:
+        opened = _slack_call("conversations.open", client.conversations_open, users=user)
+        if not opened:
+            log.error(
+                "could not reach the member by direct message: %d message(s) undelivered", len(messages)
             )
             return
-        channel = client.conversations_open(users=user)["channel"]["id"]
-        client.chat_postMessage(channel=channel, text=message["text"], blocks=message.get("blocks"))
+        channel = opened["channel"]["id"]
+        for message in messages:
+            _slack_call(
+                "chat.postMessage",
+                client.chat_postMessage,
+                channel=channel,
+                text=message["text"],
+                blocks=message.get("blocks"),
+            )
 
     def _send_files(self, reply: Reply, user: str, client: WebClient) -> None:
-        """A reply may carry files (an export, a report): they go to the user's direct messages, never to a
-        shared channel. `reply.data["files"]` is a list of {"filename", "path"}, {"filename", "content"} or
-        {"filename", "content_base64"}."""
+        """A reply may carry files (an export, a report, the full table of a long answer): they go to the
+        user's direct messages, never to a shared channel. `reply.data["files"]` is a list of
+        {"filename", "path"}, {"filename", "content"} or {"filename", "content_base64"}."""
         files = reply.data.get("files") or []
         if not files:
             return
-        channel = client.conversations_open(users=user)["channel"]["id"]
+        opened = _slack_call("conversations.open", client.conversations_open, users=user)
+        if not opened:
+            return
+        channel = opened["channel"]["id"]
         for item in files:
             content: str | bytes
             if "path" in item:
@@ -327,7 +359,9 @@ class Listeners:
                 content = base64.b64decode(item["content_base64"])
             else:
                 content = item.get("content", "")
-            client.files_upload_v2(
+            _slack_call(
+                "files.upload",
+                client.files_upload_v2,
                 channel=channel,
                 content=content if isinstance(content, str) else None,
                 file=content if isinstance(content, bytes) else None,
@@ -343,12 +377,50 @@ class Listeners:
         log.error("slack listener failed: %s (payload type %s)", type(error).__name__, _payload_type(body))
         response_url = str(body.get("response_url") or "")
         if response_url:
-            try:
-                WebhookClient(response_url).send(
-                    **simple_message(text("slack.reply.failure")), response_type="ephemeral"
-                )
-            except Exception as again:
-                log.error("could not tell the user: %s", type(again).__name__)
+            _post_response(response_url, simple_message(text("slack.reply.failure")))
+
+
+def _prefix(value: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(value)}")
+
+
+def _action(body: dict[str, Any]) -> dict[str, Any]:
+    actions = body.get("actions") or [{}]
+    first = actions[0] if isinstance(actions, list) and actions else {}
+    return first if isinstance(first, dict) else {}
+
+
+def _post_response(response_url: str, message: Message) -> bool:
+    """Post to a response_url; False (logged with Slack's answer, never the text) when Slack refuses it:
+    404 once it expired (30 minutes) or was used 5 times, 400 with the error for a payload it refuses."""
+    try:
+        sent = WebhookClient(response_url).send(
+            text=message["text"], blocks=message.get("blocks"), response_type="ephemeral"
+        )
+    except Exception as error:
+        log.warning("response_url failed: %s", type(error).__name__)
+        return False
+    if sent.status_code != 200:
+        log.warning("response_url failed: HTTP %s %s", sent.status_code, _slack_body(sent.body))
+        return False
+    return True
+
+
+def _slack_call(method: str, call: Callable[..., Any], **arguments: Any) -> Any:
+    """Call a Web API method; on failure log the method and Slack's error code (not the payload, which may
+    hold the user's text) and return None."""
+    try:
+        return call(**arguments)
+    except Exception as error:
+        log.warning("Slack %s failed: %s", method, _slack_error(error))
+        return None
+
+
+def _slack_body(body: str) -> str:
+    """Slack's answer on a response_url is an error code ("expired_url", "invalid_blocks"): kept short and
+    plain, in case something else answered."""
+    code = (body or "").strip()[:40]
+    return code if re.fullmatch(r"[a-z_]*", code) else "(non-Slack answer)"
 
 
 def _dedup_middleware(recent: RecentDeliveries, backend: SlackBackend) -> Callable[..., BoltResponse | None]:

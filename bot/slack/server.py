@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 from slack_bolt import App, BoltRequest
 
-from bot.slack.deferral import deferral
 from bot.slack.settings import EVENTS_PATH
 
 log = logging.getLogger("expe50.slack.http")
@@ -87,12 +86,10 @@ def _handler_for(app: App) -> type[BaseHTTPRequestHandler]:
                 previous = headers.get(key.lower())
                 headers[key.lower()] = [*previous, value] if isinstance(previous, list) else [value]
             request = BoltRequest(body=body, query=parts.query, headers=headers)
-            with deferral() as release:
-                response = app.dispatch(request)
-                payload = (response.body or "").encode("utf-8")
-                self._send(response.status, payload, dict(response.headers))
-                self.wfile.flush()
-                release()  # the acknowledgement is out: now the listeners' work may start
+            response = app.dispatch(request)  # the ack; Bolt has started the lazy work on its executor
+            payload = (response.body or "").encode("utf-8")
+            self._send(response.status, payload, dict(response.headers))
+            self.wfile.flush()
 
         def _send(self, status: int, payload: bytes, headers: dict[str, Any]) -> None:
             self.send_response(status)

@@ -3,6 +3,7 @@ to an aiosmtpd server on loopback, and never twice across restarts, crashes and 
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
@@ -107,10 +108,10 @@ def test_a_slack_post_interrupted_by_a_crash_is_posted_once_after_the_restart(tm
     service = w.reopen()
     service.catch_up()
     assert len([p for p in slack.posts if p["channel"] == "UCOORDR1"]) == 1
-    # Data entry gets a button per patient to log July.
+    # Data entry gets a button per patient to log July (each opens the administration form, prefilled).
     entry = next(p for p in slack.posts if p["channel"] == "USAISIER1")
     buttons = entry["blocks"][-1]["elements"]
-    assert [b["value"] for b in buttons] == [
+    assert [json.loads(b["value"])["command"] for b in buttons] == [
         "administration P1 2027-07 site=760000001",
         "administration P2 2027-07 site=760000001",
     ]

@@ -16,6 +16,7 @@ from store.outbox import Outbox
 from store.repository import Origin, Repository
 from store.schedule_ledger import ScheduleLedger
 from tests.scheduler.fakes import AT, store_with_patients
+from tests.support.slack_limits import message_problems
 
 SENDER = "expe50@ars.example.org"
 
@@ -33,6 +34,9 @@ class FakeSlack:
     posts: list[dict[str, Any]] = field(default_factory=list)
 
     def chat_postMessage(self, **kwargs: Any) -> Any:
+        """Strict as Slack: a payload Slack would refuse fails the test (tests/support/slack_limits.py)."""
+        problems = message_problems(kwargs.get("text"), kwargs.get("blocks"))
+        assert not problems, f"Slack would refuse: {problems}"
         self.posts.append(kwargs)
         return {"ok": True}
 

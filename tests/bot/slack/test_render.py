@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import json
 
-from bot.render.slack import MAX_BLOCKS, reply_blocks, reply_message
+from bot.render.slack import reply_blocks, reply_message, reply_messages
 from handlers.reply import Action, Fact, ReasonLine, Reply, Status
 from rules.reasons import Confidence, Source
+from tests.support.slack_limits import message_problems
 
 DECRET = Source("décret n° 2025-114", "art. 3")
 
 
-def test_a_reply_reads_as_title_facts_reasons_with_sources_and_a_next_step() -> None:
+def test_a_reply_reads_as_title_then_facts_body_reasons_with_sources_and_a_next_step() -> None:
     reply = Reply(
         Status.WARNING,
         "Adressage enregistré pour P-1",
@@ -27,7 +28,8 @@ def test_a_reply_reads_as_title_facts_reasons_with_sources_and_a_next_step() -> 
     blocks = reply_blocks(reply)
     assert [b["type"] for b in blocks] == ["header", "section", "section", "context", "context", "actions"]
     assert blocks[0]["text"]["text"] == ":warning: Adressage enregistré pour P-1"
-    assert blocks[2]["fields"][0]["text"] == "*Patient*\nP-1"
+    assert blocks[1]["fields"][0]["text"] == "*Patient*\nP-1"  # the facts (totals) lead
+    assert blocks[2]["text"]["text"] == "À vérifier : la commune du domicile."
     reasons = [e["text"] for e in blocks[3]["elements"]]
     assert "décret n° 2025-114, art. 3" in reasons[0] and "lu dans le texte" in reasons[0]
     assert len(reasons) == 1  # every reason carries its own source: no separate list of sources
@@ -69,29 +71,35 @@ def test_user_text_cannot_inject_slack_markup() -> None:
     reply = Reply(Status.ERROR, "Erreur", body=["<!channel> & <https://evil.example|ici>"])
     section = reply_blocks(reply)[1]["text"]["text"]
     assert section == "&lt;!channel&gt; &amp; &lt;https://evil.example|ici&gt;"
+    fallback = reply_message(reply)["text"]
+    assert "<!channel>" not in fallback and "&lt;!channel&gt;" in fallback
 
 
-def test_a_huge_reply_is_cut_to_slacks_limits_and_keeps_its_buttons() -> None:
+def test_a_huge_reply_is_split_into_numbered_messages_within_slacks_limits_losing_nothing() -> None:
+    lines = [f"ligne {n} " + "y" * 50 for n in range(3000)]
     reply = Reply(
         Status.OK,
         "T" * 400,
-        body=["x" * 7000, *[f"ligne {n}" for n in range(80)]],
+        body=["x" * 7000, *lines],
         facts=[Fact(f"f{n}", "v" * 3000) for n in range(25)],
         reasons=[ReasonLine("r" * 2500, DECRET, Confidence.INFERENCE) for _ in range(23)],
         actions=[Action(f"Bouton {'b' * 100} {n}", f"aide {n}") for n in range(8)],
     )
-    message = reply_message(reply)
-    blocks = message["blocks"]
-    assert len(blocks) <= MAX_BLOCKS
-    assert len(blocks[0]["text"]["text"]) <= 150
-    assert blocks[-1]["type"] == "actions" and len(blocks[-1]["elements"]) == 5
-    assert all(len(b["text"]["text"]) <= 75 for b in blocks[-1]["elements"])
-    assert "tronquée" in blocks[-2]["elements"][0]["text"]
-    for block in blocks:
-        if block["type"] == "section":
-            assert len(block.get("text", {}).get("text", "")) <= 3000
-            assert len(block.get("fields", [])) <= 10
-            assert all(len(f["text"]) <= 2000 for f in block.get("fields", []))
-        if block["type"] == "context":
-            assert len(block["elements"]) <= 10
-    assert len(message["text"]) <= 3000
+    messages = reply_messages(reply)
+    assert len(messages) > 1
+    for number, message in enumerate(messages, start=1):
+        assert message_problems(message["text"], message["blocks"]) == []  # Slack's own limits
+        assert f"Partie {number}/{len(messages)}" in message["blocks"][-1]["elements"][0]["text"]
+    blocks = [block for message in messages for block in message["blocks"]]
+    shown = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section" and "text" in b)
+    assert all(line in shown.split("\n") for line in lines)  # no line lost
+    assert shown.count("x") >= 7000  # a line longer than a section is split, not cut
+    assert messages[0]["blocks"][1]["type"] == "section" and "fields" in messages[0]["blocks"][1]
+    assert messages[-1]["blocks"][-2]["type"] == "actions"  # the next steps close the last part
+    assert len(messages[-1]["blocks"][-2]["elements"]) == 5
+
+
+def test_body_lines_are_grouped_into_few_sections() -> None:
+    reply = Reply(Status.OK, "Forfaits", body=[f"• P-{n:04d} : 120,00 €" for n in range(300)])
+    [message] = reply_messages(reply)
+    assert len(message["blocks"]) <= 5

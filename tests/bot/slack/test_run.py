@@ -3,6 +3,7 @@ start-up with a French message naming the variable."""
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -94,7 +95,8 @@ def test_expe50_run_sends_the_reminders_due_at_start_up_as_slack_direct_messages
         assert "1er septembre 2027" in str(to_coord.params["text"]) and to_coord.params["blocks"]
         [to_entry] = slack_api.wait_until("chat.postMessage", lambda c: c.params["channel"] == "USAISIER1")
         buttons = to_entry.params["blocks"][-1]["elements"]
-        assert buttons[0]["value"] == "administration P1 2027-07 site=760000001"
+        assert buttons[0]["action_id"].startswith("expe50.form")  # a click opens the form, prefilled
+        assert json.loads(buttons[0]["value"])["command"] == "administration P1 2027-07 site=760000001"
     finally:
         stop.set()
         runner.join(timeout=10)
