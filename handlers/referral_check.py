@@ -12,6 +12,7 @@ from store.records import Entry
 def referral_facts(ctx: Context, entry: Entry) -> ReferralFacts:
     site = ctx.repo.site(entry.site)
     had = ctx.repo.had(entry.had) if entry.had else None
+    convention = ctx.repo.convention(entry.site, entry.had) if entry.had else None
     commune_in_area = None
     if had is not None and entry.commune is not None:
         commune_in_area = entry.commune in had.communes
@@ -21,7 +22,8 @@ def referral_facts(ctx: Context, entry: Entry) -> ReferralFacts:
         treatment="injectable",
         under_3=entry.under_3,
         had_under3_mention=had.under_3 if had else None,
-        had_associated=(ctx.repo.convention(entry.site, entry.had) is not None) if entry.had else None,
+        had_associated=(convention is not None) if entry.had else None,
+        convention_signed_on=convention.signed_on if convention else None,
         commune_in_area=commune_in_area,
         referral_date=entry.on,
         selection_date=site.selected_on if site else None,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from decimal import Decimal
 
 from handlers.errors import UserError
 from rules.month import Month
@@ -22,6 +23,8 @@ _INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
 # letters only could be a name, and establishments' codes (P-0042, 24-117…) always carry a number.
 PATIENT_CODE = re.compile(r"^(?=[A-Za-z-]*[0-9])[A-Za-z0-9-]{1,20}$")
 _YEAR = re.compile(r"^\d{4}$")
+# A tariff in euros as people write it: 1234, 1234.5, 1 234,56, 1234,56 € (at most 6 digits before the comma).
+_MONEY = re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]?\d{3})?)(?:[.,](\d{1,2}))?\s*(?:€|eur|euros?)?$")
 
 
 def fold(text: str) -> str:
@@ -166,3 +169,14 @@ def parse_email(raw: str, name: str = "email") -> str:
     if not re.match(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$", text):
         raise UserError("commands.error.email_format", name=name, value=text)
     return text.lower()
+
+
+def parse_money(raw: str, name: str) -> Decimal:
+    """An amount in euros, cents at most (« 1 234,56 », « 180.5 », « 180 € »), as an exact Decimal."""
+    text = raw.strip().lower()
+    match = _MONEY.match(text)
+    if not match:
+        raise UserError("commands.error.money", name=name, value=raw.strip())
+    units = re.sub(r"\D", "", match.group(1))
+    cents = (match.group(2) or "0").ljust(2, "0")
+    return Decimal(f"{units}.{cents}")

@@ -58,6 +58,9 @@ class EstablishmentFacts:
     commitment: bool | None = None
     region: str | None = None
     filed_on: date | None = None
+    # Establishments of the same region already registered (the bot's list): context for the 10-per-region
+    # selection cap, which is the ARS's choice and never makes a candidate ineligible.
+    registered_in_region: int | None = None
 
 
 def _reason(rule: str, outcome: Outcome, source: Source, **params: object) -> Reason:
@@ -107,8 +110,20 @@ def check_establishment(facts: EstablishmentFacts, params: Parameters, today: da
 
     # Context: being eligible is not being selected (at most 10 per region).
     cap = params.max_sites_per_region
+    region = params.region(facts.region) if facts.region else None
     reasons.append(
-        Reason("establishment.selection_cap", Outcome.INFO, cap.source, cap.confidence, {"max": cap.value})
+        Reason(
+            "establishment.selection_cap",
+            Outcome.INFO,
+            cap.source,
+            cap.confidence,
+            {
+                "max": cap.value,
+                "registered": facts.registered_in_region,
+                "region": region.name if region else None,
+                "reached": facts.registered_in_region is not None and facts.registered_in_region >= cap.value,
+            },
+        )
     )
 
     missing.sort(key=lambda m: _ORDER.index(m.fact))
@@ -129,10 +144,26 @@ def _deadline_reason(facts: EstablishmentFacts, params: Parameters, today: date,
     if app is None:
         # Our data has no deadline for this region: an honest unknown, not a question the user can settle.
         return _reason("deadline_data", Outcome.UNKNOWN, DECRET_ART1, region=region.name)
-    common = {"region": region.name, "deadline": app.value, "passed": today > app.value}
+    opening = region.application_opening
+    common = {
+        "region": region.name,
+        "deadline": app.value,
+        "passed": today > app.value,
+        "opening": opening.value if opening else None,
+        "before_opening": False,
+    }
     if facts.filed_on is None:
         ask("filed_on", "deadline")
         return Reason("establishment.deadline", Outcome.UNKNOWN, app.source, app.confidence, common)
+    if opening is not None and facts.filed_on < opening.value:
+        # A file dated before the call was published answers no call (AMI, calendrier).
+        return Reason(
+            "establishment.deadline",
+            Outcome.NOT_MET,
+            opening.source,
+            opening.confidence,
+            {**common, "filed_on": facts.filed_on, "before_opening": True},
+        )
     outcome = Outcome.MET if facts.filed_on <= app.value else Outcome.NOT_MET
     return Reason(
         "establishment.deadline", outcome, app.source, app.confidence, {**common, "filed_on": facts.filed_on}

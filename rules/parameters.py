@@ -5,10 +5,12 @@ is an error):
 
 - `covered_period: {start, end}`: every date in the files must lie inside it (a gap fails loudly);
 - `parameters: {name: entry}`: the named values below (`_PARAMETER_TYPES`), each an entry
-  `{value, source: {text, article?, url?}, confidence: T|S|I, effective, last_checked?, note?}`;
+  `{value, source: {text, article?, url?}, confidence: T|S|I, effective, last_checked?, note?}` or a dated
+  history `{values: {date: {value, source, confidence, note?}}, last_checked?, note?}` (`Param.at(day)`);
 - `deadlines: [deadline]`: the national calendar `{key, kind, due, covers?, source, confidence, inclusive?,
   effective?, note?}`;
-- `regions: {slug: {name, aliases?, contact?, application_deadline?: entry, extra_deadlines?: [deadline]}}`;
+- `regions: {slug: {name, aliases?, contact?, application_opening?: entry, application_deadline?: entry,
+  extra_deadlines?: [deadline]}}`;
 - `facts: {name: {value, source, confidence, effective?, last_checked?, note?}}`: statements of the law the
   question answerer needs as data (who is paid, oral excluded, article 51...).
 
@@ -58,7 +60,11 @@ class UnknownRegion(ValueError):
 
 @dataclass(frozen=True)
 class Param(Generic[T]):
-    """One legal value with its source, how sure we are, and the date from which it applies."""
+    """One legal value with its source, how sure we are, and the date from which it applies.
+
+    A parameter written as a dated history (`values: {date: {value, source, confidence}}`, openfisca-france's
+    layout) keeps every step in `history`, oldest first; the Param itself is the latest step, so `.value`
+    reads what the files say today and `at(day)` reads the value in force on a given day."""
 
     value: T
     source: Source
@@ -66,6 +72,20 @@ class Param(Generic[T]):
     effective: date
     last_checked: date | None = None
     note: str | None = None
+    history: tuple[Param[T], ...] = ()
+
+    def at(self, day: date) -> Param[T]:
+        """The step in force on `day`: the latest one whose `effective` is on or before it. A day before the
+        first step gets the first step (the amounts fixed for the experiment apply from its start: our
+        reading, see README « readings of the law »)."""
+        steps = self.history or (self,)
+        found = steps[0]
+        for step in steps:
+            if step.effective <= day:
+                found = step
+            else:
+                break
+        return found
 
 
 @dataclass(frozen=True)
@@ -104,6 +124,8 @@ class Region:
     application_deadline: Param[date] | None
     contact: str | None
     extra_deadlines: tuple[Deadline, ...] = ()
+    # The day the region's call for applications opened: a file dated before it answers no call.
+    application_opening: Param[date] | None = None
 
     def application(self) -> Deadline | None:
         """The application deadline as a Deadline (key 'application:<slug>'), or None when unknown."""
@@ -323,6 +345,8 @@ class _Reader:
         return None if raw is None else _as_str(where, raw)
 
     def param(self, where: str, raw: Any, convert: Callable[[str, Any], Any]) -> Param[Any]:
+        if isinstance(raw, Mapping) and "values" in raw:
+            return self.history(where, raw, convert)
         m = self.mapping(where, raw, ("value", "source", "confidence", "effective"), ("last_checked", "note"))
         value = convert(f"{where}.value", m["value"])
         if isinstance(value, date):
@@ -334,6 +358,46 @@ class _Reader:
             effective=self.dated(f"{where}.effective", m["effective"]),
             last_checked=self.optional_date(f"{where}.last_checked", m.get("last_checked")),
             note=self.optional_str(f"{where}.note", m.get("note")),
+        )
+
+    def history(self, where: str, raw: Any, convert: Callable[[str, Any], Any]) -> Param[Any]:
+        """`{values: {date: {value, source, confidence, note?}}, last_checked?, note?}`: one step per date,
+        each with its own reference (a later arrêté changing an amount is one more step)."""
+        m = self.mapping(where, raw, ("values",), ("last_checked", "note"))
+        values = m["values"]
+        if not isinstance(values, Mapping) or not values:
+            raise ParameterError(f"{where}.values: expected a mapping of dates to values")
+        steps: list[Param[Any]] = []
+        for raw_day, body in values.items():
+            day = self.dated(f"{where}.values", raw_day)
+            at = f"{where}.values.{day.isoformat()}"
+            step = self.mapping(at, body, ("value", "source", "confidence"), ("note",))
+            value = convert(f"{at}.value", step["value"])
+            if isinstance(value, date):
+                value = self.dated(f"{at}.value", value)
+            steps.append(
+                Param(
+                    value=value,
+                    source=self.source(f"{at}.source", step["source"]),
+                    confidence=self.confidence(f"{at}.confidence", step["confidence"]),
+                    effective=day,
+                    note=self.optional_str(f"{at}.note", step.get("note")),
+                )
+            )
+        steps.sort(key=lambda p: p.effective)
+        days = [p.effective for p in steps]
+        if len(set(days)) != len(days):
+            raise ParameterError(f"{where}.values: two values for the same date")
+        last_checked = self.optional_date(f"{where}.last_checked", m.get("last_checked"))
+        latest = steps[-1]
+        return Param(
+            value=latest.value,
+            source=latest.source,
+            confidence=latest.confidence,
+            effective=latest.effective,
+            last_checked=last_checked,
+            note=latest.note or self.optional_str(f"{where}.note", m.get("note")),
+            history=tuple(steps),
         )
 
     def deadline(self, where: str, raw: Any, region: str | None) -> Deadline:
@@ -366,7 +430,10 @@ class _Reader:
     def region(self, slug: str, raw: Any) -> Region:
         where = self.where("regions", slug)
         m = self.mapping(
-            where, raw, ("name",), ("aliases", "contact", "application_deadline", "extra_deadlines")
+            where,
+            raw,
+            ("name",),
+            ("aliases", "contact", "application_deadline", "application_opening", "extra_deadlines"),
         )
         aliases_raw = m.get("aliases") or []
         if not isinstance(aliases_raw, list):
@@ -375,6 +442,7 @@ class _Reader:
         if not isinstance(extra_raw, list):
             raise ParameterError(f"{where}.extra_deadlines: expected a list")
         app = m.get("application_deadline")
+        opening = m.get("application_opening")
         return Region(
             key=slug,
             name=_as_str(f"{where}.name", m["name"]),
@@ -383,6 +451,9 @@ class _Reader:
             if app is None
             else self.param(f"{where}.application_deadline", app, _as_date),
             contact=self.optional_str(f"{where}.contact", m.get("contact")),
+            application_opening=None
+            if opening is None
+            else self.param(f"{where}.application_opening", opening, _as_date),
             extra_deadlines=tuple(
                 self.deadline(f"{where}.extra_deadlines[{i}]", d, slug) for i, d in enumerate(extra_raw)
             ),

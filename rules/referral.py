@@ -22,6 +22,7 @@ from rules.reasons import Confidence, Decision, Missing, Outcome, Reason, Source
 Treatment = Literal["injectable", "oral"]
 
 DECRET_ART3 = Source("décret n° 2025-114 du 5 février 2025", "art. 3")
+ASSOCIATION = Source("décret n° 2025-114 du 5 février 2025", "art. 1 et art. 3 (CSP R.6123-90-1)")
 HAD_AREA = Source("code de la santé publique", "R.6123-140 III")
 UNDER3 = Source("code de la santé publique", "R.6123-141")
 
@@ -51,6 +52,9 @@ class ReferralFacts:
     commune_in_area: bool | None = None
     referral_date: date | None = None
     selection_date: date | None = None
+    # The date the site–HAD convention was signed (None: not recorded). A referral before it is not made to
+    # an associated HAD (décret art. 1 and 3).
+    convention_signed_on: date | None = None
 
 
 def _reason(
@@ -120,12 +124,8 @@ def check_referral(facts: ReferralFacts, params: Parameters) -> Decision[Verdict
             )
         )
 
-    # The HAD is associated with the referring site.
-    if facts.had_associated is None:
-        reasons.append(_reason("had_associated", Outcome.UNKNOWN, DECRET_ART3))
-        ask("had_associated", "had_associated")
-    else:
-        reasons.append(_reason("had_associated", _met(facts.had_associated), DECRET_ART3))
+    # The HAD is associated with the referring site, on the day of the referral.
+    reasons.append(_association_reason(facts, ask))
 
     # The patient's home is inside the HAD's authorised area.
     if facts.commune_in_area is None:
@@ -138,6 +138,24 @@ def check_referral(facts: ReferralFacts, params: Parameters) -> Decision[Verdict
 
     missing.sort(key=lambda m: _ORDER.index(m.fact))
     return decide(reasons, missing)
+
+
+def _association_reason(facts: ReferralFacts, ask: Callable[[str, str], None]) -> Reason:
+    signed, ref = facts.convention_signed_on, facts.referral_date
+    if facts.had_associated is None:
+        ask("had_associated", "had_associated")
+        return _reason("had_associated", Outcome.UNKNOWN, ASSOCIATION)
+    if not facts.had_associated:
+        return _reason("had_associated", Outcome.NOT_MET, ASSOCIATION, signed_on=None, referral_date=ref)
+    if signed is not None and ref is not None and ref < signed:
+        # Associated now, but not yet when the patient was referred.
+        return _reason("had_associated", Outcome.NOT_MET, ASSOCIATION, signed_on=signed, referral_date=ref)
+    if signed is None:
+        # No date recorded: the convention is taken as in force at the referral; our reading, said as such.
+        return _reason(
+            "had_associated", Outcome.MET, ASSOCIATION, Confidence.INFERENCE, signed_on=None, undated=True
+        )
+    return _reason("had_associated", Outcome.MET, ASSOCIATION, signed_on=signed, undated=False)
 
 
 def _under3_reason(facts: ReferralFacts, ask: Callable[[str, str], None]) -> Reason:

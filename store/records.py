@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 
@@ -26,6 +27,16 @@ REFERENCE_PREFIX = {EntryKind.REFERRAL: "A", EntryKind.ADMINISTRATION: "M", Entr
 
 
 @dataclass(frozen=True)
+class Tariffs:
+    """A site's HDJ TMSC tariff and HAD tariff for one year, entered by coordination with where they were read
+    (the monthly forfait may not exceed HDJ − HAD, décret n° 2025-114 art. 3)."""
+
+    hdj: Decimal
+    had: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
 class Site:
     finess: str  # FINESS géographique
     name: str
@@ -34,6 +45,7 @@ class Site:
     legal_finess: str | None = None  # FINESS juridique
     selected_on: date | None = None
     targets: dict[int, int] = field(default_factory=dict)  # year -> referral target
+    tariffs: dict[int, Tariffs] = field(default_factory=dict)  # year -> HDJ and HAD tariffs (monthly cap)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,6 +34,7 @@ from store.records import (
     Patient,
     Role,
     Site,
+    Tariffs,
 )
 
 T = TypeVar("T")
@@ -225,6 +227,18 @@ class Repository:
         with self._write(origin, "site.targets", {"finess": finess, "targets": _str_keys(targets)}):
             self._db.table(schema.SITES).update(doc_id, {"targets": _str_keys(merged.targets)})
         self._sites[finess] = (doc_id, merged)
+        return merged
+
+    def set_tariffs(self, finess: str, year: int, tariffs: Tariffs, origin: Origin) -> Site:
+        """Record a site's HDJ and HAD tariffs for one year (audited with their source); the forfaits are
+        computed again, since the monthly cap changes."""
+        doc_id, site = self._sites[finess]
+        merged = replace(site, tariffs={**site.tariffs, year: tariffs})
+        detail = {"finess": finess, "year": year, **_tariff_doc(tariffs)}
+        with self._write(origin, "site.tariffs", detail):
+            self._db.table(schema.SITES).update(doc_id, {"tariffs": _tariffs_doc(merged.tariffs)})
+        self._sites[finess] = (doc_id, merged)
+        self.forget_derived()
         return merged
 
     # ---- HADs and conventions ------------------------------------------------------------------------------
@@ -500,6 +514,22 @@ def _site_doc(site: Site) -> dict[str, Any]:
         "legal_finess": site.legal_finess,
         "selected_on": _iso(site.selected_on),
         "targets": _str_keys(site.targets),
+        "tariffs": _tariffs_doc(site.tariffs),
+    }
+
+
+def _tariff_doc(tariffs: Tariffs) -> dict[str, str]:
+    return {"hdj": str(tariffs.hdj), "had": str(tariffs.had), "source": tariffs.source}
+
+
+def _tariffs_doc(tariffs: dict[int, Tariffs]) -> dict[str, dict[str, str]]:
+    return {str(year): _tariff_doc(t) for year, t in sorted(tariffs.items())}
+
+
+def _tariffs_from(doc: dict[str, Any] | None) -> dict[int, Tariffs]:
+    return {
+        int(year): Tariffs(Decimal(t["hdj"]), Decimal(t["had"]), str(t["source"]))
+        for year, t in (doc or {}).items()
     }
 
 
@@ -512,6 +542,7 @@ def _site_from(doc: dict[str, Any]) -> Site:
         legal_finess=doc.get("legal_finess"),
         selected_on=_day(doc.get("selected_on")),
         targets={int(year): int(count) for year, count in (doc.get("targets") or {}).items()},
+        tariffs=_tariffs_from(doc.get("tariffs")),
     )
 
 

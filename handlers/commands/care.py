@@ -233,11 +233,25 @@ def administration(inv: Invocation, ctx: Context) -> Reply:
     if oral:
         status = Status.WARNING
         body.append(text("commands.administration.oral"))
+    if isinstance(when, Month) and Month.of(referral_entry.on) == when and referral_entry.on.day > 1:
+        # Our reading of a whole-month entry in the referral's own month (README « readings of the law »):
+        # said now, so the statement never contradicts what the user was told.
+        body.append(text("commands.administration.month_of_referral", referral=date_fr(referral_entry.on)))
     found = ctx.repo.patient(site.finess, patient)
     ended = [e for e in found.ends if e.active and e.on < day] if found else []
-    if ended:
+    if ended and found:
+        last_end = max(e.on for e in ended)
+        reopened = any(r.active and last_end < r.on <= last_day for r in found.referrals)
+        if not reopened:
+            status = Status.WARNING
+            body.append(text("commands.administration.after_end", end=date_fr(last_end)))
+    if day > ctx.params.experiment_end.value:
         status = Status.WARNING
-        body.append(text("commands.administration.after_end", end=date_fr(max(e.on for e in ended))))
+        body.append(
+            text("commands.administration.after_experiment", end=date_fr(ctx.params.experiment_end.value))
+        )
+    if referral_decision(ctx, referral_entry).value is Verdict.UNDETERMINED:
+        body.append(text("commands.administration.pending"))
     body.append(text("commands.care.cancel_hint", reference=saved.reference))
     return Reply(
         status,

@@ -17,12 +17,19 @@ from rules.referral import ReferralFacts, Treatment, check_referral
 from rules.template_keys import missing_key
 from templates import has_text, text
 
+_ANSWER = "commands.eligibilite.answer"
 _STATUS = {Verdict.YES: Status.OK, Verdict.NO: Status.WARNING, Verdict.UNDETERMINED: Status.UNKNOWN}
 
 
 def _reply(kind: str, decision: Decision[Verdict], data: dict[str, Any]) -> Reply:
     body = [text(f"commands.eligibilite.{kind}.{decision.value.value}")]
-    questions = [text(missing_key(m)) for m in decision.missing if has_text(missing_key(m))]
+    # Each question says which option answers it (`protocole=oui|non`…): no question without a way to answer.
+    questions = [
+        text(missing_key(m))
+        + (f" ({text(f'{_ANSWER}.{m.fact}')})" if has_text(f"{_ANSWER}.{m.fact}") else "")
+        for m in decision.missing
+        if has_text(missing_key(m))
+    ]
     if questions:
         body.append(text("commands.eligibilite.missing"))
         body.extend(f"• {q}" for q in questions)
@@ -43,6 +50,7 @@ def _reply(kind: str, decision: Decision[Verdict], data: dict[str, Any]) -> Repl
         Param("autorisation", Kind.CHOICE, choices=("tmsc", "chimio", "aucune")),
         Param("categorie", Kind.CHOICE, choices=("a", "b", "c", "d", "e")),
         Param("convention", Kind.YES_NO),
+        Param("protocole", Kind.YES_NO),
         Param("projet", Kind.YES_NO),
         Param("engagement", Kind.YES_NO),
         Param("region", Kind.TEXT),
@@ -56,13 +64,21 @@ def establishment(inv: Invocation, ctx: Context) -> Reply:
         authorisation=cast(Authorisation | None, args.get("autorisation")),
         category=cast(Category | None, args.get("categorie")),
         convention=args.get("convention"),
+        same_legal_entity_protocol=args.get("protocole"),
         project=args.get("projet"),
         commitment=args.get("engagement"),
         region=args.get("region"),
         filed_on=args.get("depot"),
+        registered_in_region=_registered(ctx, args.get("region")),
     )
     decision = check_establishment(facts, ctx.params, inv.request.now.date())
     return _reply("etablissement", decision, {})
+
+
+def _registered(ctx: Context, raw: str | None) -> int | None:
+    """How many establishments of that region the bot holds (context for the 10-per-region cap)."""
+    region = ctx.params.region(raw) if raw else None
+    return len(ctx.repo.sites(region.key)) if region else None
 
 
 @command(
@@ -95,11 +111,13 @@ def patient(inv: Invocation, ctx: Context) -> Reply:
         had = ctx.repo.had(args["had"])
         if had is None:
             raise UserError("commands.error.unknown_had", usage=usage, finess=args["had"])
+    convention = ctx.repo.convention(site.finess, had.finess) if had and site else None
     facts = ReferralFacts(
         treatment=cast(Treatment | None, args.get("traitement")),
         under_3=args.get("moins-de-3-ans"),
         had_under3_mention=had.under_3 if had else None,
-        had_associated=(ctx.repo.convention(site.finess, had.finess) is not None) if had and site else None,
+        had_associated=(convention is not None) if had and site else None,
+        convention_signed_on=convention.signed_on if convention else None,
         commune_in_area=(args["commune"] in had.communes) if had and "commune" in args else None,
         referral_date=args.get("adressage"),
         selection_date=site.selected_on if site else None,

@@ -16,9 +16,12 @@ from handlers.reply import Fact, Reply, Status
 from handlers.scope import sites_for_read
 from rules.forfaits import (
     AdministrationRecord,
+    CapTariffs,
+    EndRecord,
     ForfaitLine,
     ForfaitStatement,
     ReferralRecord,
+    cap_unchecked,
     compute_forfaits,
 )
 from rules.month import Month, months_between
@@ -55,17 +58,36 @@ def _referral_records(ctx: Context, site: str, patient: str) -> tuple[list[Refer
         else:
             settled = True
         if start <= entry.on <= end:
-            records.append(ReferralRecord(entry.patient, entry.site, entry.on, decision.value is Verdict.YES))
+            # A referral still waiting for a fact is neither paid nor refused: its administrations wait.
+            eligible = None if decision.value is Verdict.UNDETERMINED else decision.value is Verdict.YES
+            records.append(ReferralRecord(entry.patient, entry.site, entry.on, eligible))
     return records, () if settled else tuple(missing)
 
 
 def _administration_records(ctx: Context, site: str, patient: str) -> list[AdministrationRecord]:
     start, end = ctx.params.covered_start, ctx.params.covered_end
     return [
-        AdministrationRecord(e.patient, e.site, e.on, e.count, e.oral)
+        AdministrationRecord(e.patient, e.site, e.on, e.count, e.oral, e.whole_month)
         for e in ctx.repo.patient_entries(site, patient, EntryKind.ADMINISTRATION)
         if start <= e.on <= end
     ]
+
+
+def _end_records(ctx: Context, site: str, patient: str) -> list[EndRecord]:
+    start, end = ctx.params.covered_start, ctx.params.covered_end
+    return [
+        EndRecord(e.patient, e.site, e.on)
+        for e in ctx.repo.patient_entries(site, patient, EntryKind.END)
+        if start <= e.on <= end
+    ]
+
+
+def cap_tariffs(ctx: Context, site: str) -> dict[int, CapTariffs]:
+    """The HDJ and HAD tariffs coordination entered for a site, per year, as the rules read them."""
+    found = ctx.repo.site(site)
+    if found is None:
+        return {}
+    return {year: CapTariffs(t.hdj, t.had, t.source) for year, t in found.tariffs.items()}
 
 
 def _compute_patients(ctx: Context, site: str, patients: list[str]) -> dict[str, _PatientForfaits]:
@@ -73,13 +95,18 @@ def _compute_patients(ctx: Context, site: str, patients: list[str]) -> dict[str,
     would dominate if paid once per patient (10,000 patients in a region)."""
     referrals: list[ReferralRecord] = []
     administrations: list[AdministrationRecord] = []
+    ends: list[EndRecord] = []
     pending: dict[str, tuple[str, ...]] = {}
     for patient in patients:
         records, pending[patient] = _referral_records(ctx, site, patient)
         referrals.extend(records)
         administrations.extend(_administration_records(ctx, site, patient))
+        ends.extend(_end_records(ctx, site, patient))
     lines: dict[str, list[ForfaitLine]] = {patient: [] for patient in patients}
-    for line in compute_forfaits(referrals, administrations, ctx.params).lines:
+    statement = compute_forfaits(
+        referrals, administrations, ctx.params, ends=ends, tariffs=cap_tariffs(ctx, site)
+    )
+    for line in statement.lines:
         lines[line.patient].append(line)
     return {patient: _PatientForfaits(tuple(lines[patient]), pending[patient]) for patient in patients}
 
@@ -111,9 +138,7 @@ def site_statement(ctx: Context, site: Site) -> ForfaitStatement:
                 ctx.repo.memo_patient(site.finess, code, _MEMO_KEY, partial(_given, value))
         base = compute_forfaits([], [], ctx.params)
         lines = [line for code in codes for line in _patient_forfaits(ctx, site.finess, code).lines]
-        return ForfaitStatement(
-            lines, base.inclusion_paid, base.monthly_paid, base.payment_year_offset, base.notes
-        )
+        return ForfaitStatement(lines, base.inclusion_paid, base.monthly_paid, base.payment_year_offset)
 
     return ctx.repo.memo(site.finess, "forfaits", compute)
 
@@ -143,6 +168,7 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
     shown = 0
     # The rules behind the figures, each once (lines share their tuples of reasons: one look at each).
     applied: dict[tuple[str, str], Reason] = {}
+    unchecked_years: set[int] = set()
     for site in sites:
         statement = site_statement(ctx, site).for_period(first, last)
         total = statement.total()
@@ -185,9 +211,32 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
             for patient, facts in list(pending.items())[: max(MAX_LINES - shown, 3)]:
                 labels = ", ".join(text(f"commands.forfaits.pending_fact.{fact}") for fact in facts)
                 body.append(text("commands.forfaits.pending_line", patient=patient, facts=labels))
+        # Whether the HDJ − HAD cap was checked is said for every site and year, never left to silence.
+        checked: dict[str, bool] = {}
+        for year in range(first.year, last.year + 1):
+            tariffs = site.tariffs.get(year)
+            checked[str(year)] = tariffs is not None
+            if tariffs is None:
+                body.append(text("commands.forfaits.cap_unchecked", year=year, finess=site.finess))
+                unchecked_years.add(year)
+                continue
+            monthly = ctx.params.monthly_amount.at(Month(year, 12).last_day()).value
+            cap = max(tariffs.hdj - tariffs.had, ZERO)
+            body.append(
+                text(
+                    "commands.forfaits.cap_checked",
+                    year=year,
+                    hdj=money(tariffs.hdj),
+                    had=money(tariffs.had),
+                    source=tariffs.source,
+                    applied=cap < monthly,
+                    paid=money(min(cap, monthly)),
+                )
+            )
         data_sites.append(
             {
                 "site": site.finess,
+                "cap_checked": checked,
                 "pending": {patient: list(facts) for patient, facts in pending.items()},
                 "total": str(total),
                 "lines": [
@@ -201,6 +250,9 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
     if not shown:
         body.append(text("commands.forfaits.none"))
     body.append(text("commands.forfaits.payment", year=last.year + 1))
+    if unchecked_years:
+        note = cap_unchecked(ctx.params, unchecked_years)
+        applied[(note.rule, note.outcome.value)] = note
     return Reply(
         Status.OK,
         text("commands.forfaits.title", period=label),

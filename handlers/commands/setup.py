@@ -4,14 +4,17 @@ Members are in handlers/commands/members.py, the listings in handlers/commands/s
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 from handlers.context import Context, Invocation
 from handlers.errors import PermissionDenied, UserError
 from handlers.registry import ADMINS, COORDINATORS, Kind, Param, command
 from handlers.reply import Fact, Reply, Status
 from handlers.scope import can_write
-from handlers.values import finess_key_ok, parse_target
-from store.records import Convention, Had, Site
-from templates import date_fr, text
+from handlers.values import finess_key_ok, parse_money, parse_target
+from store.records import Convention, Had, Site, Tariffs
+from templates import date_fr, money, text
 
 CATEGORIES = ("a", "b", "c", "d", "e")
 FIRST_YEAR, LAST_YEAR = 2025, 2028
@@ -71,6 +74,19 @@ def add_site(inv: Invocation, ctx: Context) -> Reply:
     )
     created = ctx.repo.save_site(site, inv.origin)
     body = _finess_warnings(site.finess, site.legal_finess)
+    # At most 10 establishments are selected per region (décret art. 1): the ARS's choice, so a warning, never
+    # a refusal (a correction or a replacement must stay possible).
+    cap = ctx.params.max_sites_per_region
+    in_region = len(ctx.repo.sites(site.region))
+    if in_region > cap.value and (previous is None or previous.region != site.region):
+        body.append(
+            text(
+                "commands.etablissement.ajouter.over_cap",
+                count=in_region,
+                region=_region_name(ctx, site.region),
+                max=cap.value,
+            )
+        )
     body.append(text("commands.etablissement.ajouter.next", finess=site.finess))
     return Reply(
         Status.WARNING if len(body) > 1 else Status.OK,
@@ -134,6 +150,74 @@ def set_targets(inv: Invocation, ctx: Context) -> Reply:
         text("commands.etablissement.cible.done", name=site.name),
         facts=facts,
         data={"site": site.finess, "targets": {str(y): n for y, n in updated.targets.items()}},
+    )
+
+
+@command(
+    "etablissement",
+    "tarifs",
+    roles=COORDINATORS,
+    writes=True,
+    positionals=[Param("FINESS", Kind.FINESS, required=True), Param("année", Kind.YEAR, required=True)],
+    options=[
+        Param("hdj", Kind.TEXT, required=True),
+        Param("had", Kind.TEXT, required=True),
+        Param("source", Kind.TEXT, required=True),
+    ],
+)
+def set_tariffs(inv: Invocation, ctx: Context) -> Reply:
+    """The HDJ TMSC tariff and the HAD tariff of one year, with where they were read: the monthly forfait may
+    not exceed their difference (décret n° 2025-114 art. 3). Audited like every write; entering a year again
+    replaces it (the audit keeps the former values)."""
+    usage = ("etablissement", "tarifs")
+    finess: str = inv.args["FINESS"]
+    site = ctx.repo.site(finess)
+    if site is None:
+        raise UserError("commands.error.unknown_site", usage=usage, finess=finess)
+    if not can_write(inv.actor, site):
+        raise PermissionDenied("commands.error.site_denied", finess=site.finess, name=site.name)
+    year: int = inv.args["année"]
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise UserError(
+            "commands.etablissement.cible.bad_year", usage=usage, year=year, first=FIRST_YEAR, last=LAST_YEAR
+        )
+    hdj = parse_money(inv.args["hdj"], "hdj")
+    had = parse_money(inv.args["had"], "had")
+    source = " ".join(str(inv.args["source"]).split())
+    if len(source) < 3:
+        raise UserError("commands.etablissement.tarifs.no_source", usage=usage)
+    previous = site.tariffs.get(year)
+    ctx.repo.set_tariffs(site.finess, year, Tariffs(hdj, had, source), inv.origin)
+    monthly = ctx.params.monthly_amount.at(date(year, 12, 31)).value
+    cap = max(hdj - had, Decimal("0.00"))
+    body = [
+        text(
+            "commands.etablissement.tarifs.cap",
+            cap=money(cap),
+            monthly=money(monthly),
+            applied=cap < monthly,
+            paid=money(min(cap, monthly)),
+        )
+    ]
+    if previous is not None:
+        body.append(
+            text(
+                "commands.etablissement.tarifs.replaced",
+                hdj=money(previous.hdj),
+                had=money(previous.had),
+                source=previous.source,
+            )
+        )
+    return Reply(
+        Status.WARNING if hdj <= had else Status.OK,
+        text("commands.etablissement.tarifs.done", name=site.name, year=year),
+        body=body,
+        facts=[
+            Fact(text("commands.label.hdj_tariff"), money(hdj)),
+            Fact(text("commands.label.had_tariff"), money(had)),
+            Fact(text("commands.label.tariff_source"), source),
+        ],
+        data={"site": site.finess, "year": year, "hdj": str(hdj), "had": str(had), "source": source},
     )
 
 

@@ -22,6 +22,7 @@ from rules import (
     check_referral,
     compute_forfaits,
 )
+from rules.forfaits import CapTariffs, EndRecord
 from rules.reasons import Decision, Verdict
 
 CASES = Path(__file__).parent / "cases"
@@ -57,18 +58,29 @@ def run_referral(case: Case, params: Parameters) -> Decision[Verdict]:
 
 
 def run_forfaits(case: Case, params: Parameters) -> ForfaitStatement:
+    """Records: referrals [patient, site, date, eligible (true/false/null = waiting for a fact)];
+    administrations [patient, site, date, count?, oral?, whole_month?]; ends [patient, site, date];
+    `tariffs: {hdj, had}` for every year, or `tariffs_by_year: {year: {hdj, had, source}}`."""
     referrals = [ReferralRecord(p, s, d, e) for p, s, d, e in case.data.get("referrals", [])]
     administrations = []
     for row in case.data.get("administrations", []):
         patient, site, day, *rest = row
         count = rest[0] if rest else 1
         oral = rest[1] if len(rest) > 1 else False
-        administrations.append(AdministrationRecord(patient, site, day, count, oral))
+        whole_month = rest[2] if len(rest) > 2 else False
+        administrations.append(AdministrationRecord(patient, site, day, count, oral, whole_month))
+    ends = [EndRecord(p, s, d) for p, s, d in case.data.get("ends", [])]
     tariffs = case.data.get("tariffs") or {}
+    by_year = {
+        int(year): CapTariffs(Decimal(t["hdj"]), Decimal(t["had"]), t.get("source"))
+        for year, t in (case.data.get("tariffs_by_year") or {}).items()
+    }
     return compute_forfaits(
         referrals,
         administrations,
         params,
+        ends=ends,
+        tariffs=by_year,
         hdj_tariff=Decimal(tariffs["hdj"]) if "hdj" in tariffs else None,
         had_tariff=Decimal(tariffs["had"]) if "had" in tariffs else None,
     )

@@ -62,6 +62,11 @@ def test_forfait_case(case: Case, params: Parameters) -> None:
     by_line = {f"{x.patient} {x.site} {x.month}": {r.rule for r in x.reasons} for x in statement.lines}
     for where, rules in (case.data.get("reasons") or {}).items():
         assert set(rules) <= by_line[where], (where, by_line[where])
+    notes = {r.rule: r.params for r in statement.notes}
+    for rule, params in (case.data.get("notes") or {}).items():
+        assert rule in notes, (rule, list(notes))
+        for name, value in params.items():
+            assert notes[rule][name] == value, (rule, name, notes[rule][name])
     for line in statement.lines:
         assert line.reasons, f"line without a reason: {line}"
         assert isinstance(line.amount, Decimal)

@@ -68,6 +68,37 @@ def test_an_unknown_parameter_is_an_error(tmp_path: Path) -> None:
         load_parameters(folder)
 
 
+def _step(doc: dict[str, Any], name: str) -> dict[str, Any]:
+    """The first dated step of a parameter written as a history."""
+    values = doc["parameters"][name]["values"]
+    step: dict[str, Any] = values[min(values)]
+    return step
+
+
+def test_a_dated_history_gives_the_value_in_force_on_a_day(tmp_path: Path) -> None:
+    """A future arrêté changing an amount is one data line; the older value still holds for older days."""
+    folder = _copy(tmp_path)
+    later = {"value": "130.00", "source": {"text": "arrêté de test", "article": "art. 1"}, "confidence": "T"}
+    _edit(
+        folder,
+        "parameters.yaml",
+        lambda d: d["parameters"]["monthly_amount"]["values"].update({date(2027, 1, 1): later}),
+    )
+    p = load_parameters(folder)
+    assert p.monthly_amount.value == Decimal("130.00")  # the latest step
+    assert p.monthly_amount.at(date(2026, 12, 31)).value == Decimal("120.00")
+    assert p.monthly_amount.at(date(2027, 1, 1)).value == Decimal("130.00")
+    assert p.monthly_amount.at(date(2027, 1, 1)).source.text == "arrêté de test"
+    assert p.monthly_amount.at(date(2025, 2, 6)).value == Decimal("120.00")  # before the first step
+
+
+def test_two_values_on_one_date_or_an_empty_history_are_errors(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    _edit(folder, "parameters.yaml", lambda d: d["parameters"]["monthly_amount"].update(values={}))
+    with pytest.raises(ParameterError, match=r"monthly_amount\.values: expected a mapping of dates"):
+        load_parameters(folder)
+
+
 def test_an_unknown_top_level_section_is_an_error(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
     (folder / "extra.yaml").write_text("tarifs: {}\n", encoding="utf-8")
@@ -77,8 +108,14 @@ def test_an_unknown_top_level_section_is_an_error(tmp_path: Path) -> None:
 
 def test_a_value_without_a_source_is_an_error(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
-    _edit(folder, "parameters.yaml", lambda d: d["parameters"]["inclusion_amount"].pop("source"))
-    with pytest.raises(ParameterError, match=r"parameters\.inclusion_amount: value without a source"):
+    _edit(folder, "parameters.yaml", lambda d: d["parameters"]["experiment_end"].pop("source"))
+    with pytest.raises(ParameterError, match=r"parameters\.experiment_end: value without a source"):
+        load_parameters(folder)
+    folder = _copy(tmp_path / "dated")
+    _edit(folder, "parameters.yaml", lambda d: _step(d, "inclusion_amount").pop("source"))
+    with pytest.raises(
+        ParameterError, match=r"parameters\.inclusion_amount\.values\.2025-04-08: value without a source"
+    ):
         load_parameters(folder)
 
 
@@ -110,22 +147,32 @@ def test_an_effective_date_outside_the_covered_period_is_an_error(tmp_path: Path
     _edit(
         folder,
         "parameters.yaml",
-        lambda d: d["parameters"]["monthly_amount"].update(effective=date(2020, 1, 1)),
+        lambda d: d["parameters"]["funding"].update(effective=date(2020, 1, 1)),
     )
-    with pytest.raises(ParameterError, match=r"monthly_amount\.effective: date 2020-01-01 is outside"):
+    with pytest.raises(ParameterError, match=r"funding\.effective: date 2020-01-01 is outside"):
+        load_parameters(folder)
+    folder = _copy(tmp_path / "dated")
+    _edit(
+        folder,
+        "parameters.yaml",
+        lambda d: d["parameters"]["monthly_amount"]["values"].update(
+            {date(2020, 1, 1): _step(d, "monthly_amount")}
+        ),
+    )
+    with pytest.raises(ParameterError, match=r"monthly_amount\.values: date 2020-01-01 is outside"):
         load_parameters(folder)
 
 
 def test_money_written_as_a_float_is_an_error(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
-    _edit(folder, "parameters.yaml", lambda d: d["parameters"]["monthly_amount"].update(value=120.5))
+    _edit(folder, "parameters.yaml", lambda d: _step(d, "monthly_amount").update(value=120.5))
     with pytest.raises(ParameterError, match=r"write money as a string"):
         load_parameters(folder)
 
 
 def test_a_bad_confidence_mark_is_an_error(tmp_path: Path) -> None:
     folder = _copy(tmp_path)
-    _edit(folder, "parameters.yaml", lambda d: d["parameters"]["monthly_amount"].update(confidence="sure"))
+    _edit(folder, "parameters.yaml", lambda d: _step(d, "monthly_amount").update(confidence="sure"))
     with pytest.raises(ParameterError, match=r"confidence must be T, S or I"):
         load_parameters(folder)
 
