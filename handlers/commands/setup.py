@@ -71,6 +71,7 @@ def add_site(inv: Invocation, ctx: Context) -> Reply:
         legal_finess=args.get("juridique"),
         selected_on=args.get("selection"),
         targets=previous.targets if previous else {},
+        tariffs=previous.tariffs if previous else {},
     )
     created = ctx.repo.save_site(site, inv.origin)
     body = _finess_warnings(site.finess, site.legal_finess)
@@ -83,7 +84,7 @@ def add_site(inv: Invocation, ctx: Context) -> Reply:
             text(
                 "commands.etablissement.ajouter.over_cap",
                 count=in_region,
-                region=_region_name(ctx, site.region),
+                region=region_name(ctx, site.region),
                 max=cap.value,
             )
         )
