@@ -24,10 +24,11 @@ from bot.cli_report import register as register_report_commands
 from bot.config import ConfigError, Settings, load_settings
 from bot.render.json import reply_to_json
 from bot.render.text import render_text
+from handlers import faults
 from handlers.context import Context
 from handlers.dispatch import dispatch
 from handlers.reply import Reply, Request, Status
-from store.errors import CorruptDatabase, DatabaseLocked, SchemaVersionError, StoreError
+from store.errors import CorruptDatabase, DatabaseLocked, SchemaVersionError, StoreError, WriteFailed
 from templates import text
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_STARTUP = 0, 1, 2
@@ -98,6 +99,12 @@ def main(
     except BrokenPipeError:
         # The reader went away (e.g. `expe50 cmd … | head`): nothing more to say.
         return EXIT_OK
+    except OSError as error:
+        # A file of the bot it cannot use (read-only file system, another owner, an immutable journal, a
+        # directory in place of the database, disk full): one French sentence naming it, never a traceback.
+        logging.getLogger("expe50.cli").debug("file fault", exc_info=True)
+        print(faults.describe(error, settings.db_path), file=sys.stderr)
+        return EXIT_STARTUP
 
 
 def _one_shot(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
@@ -154,6 +161,8 @@ def _store_message(error: StoreError, settings: Settings) -> str:
         return text("console.error.schema", db=db)
     if isinstance(error, CorruptDatabase):
         return text("console.error.corrupt", db=db)
+    if isinstance(error, WriteFailed):
+        return faults.describe(error, db)
     return text("console.error.store", db=db, problem=type(error).__name__)
 
 

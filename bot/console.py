@@ -9,6 +9,7 @@ from typing import TextIO
 
 from bot.config import Settings
 from bot.render.text import greeting, render_text
+from handlers import health_data, text_edge
 from handlers.context import Context
 from handlers.dispatch import dispatch
 from handlers.reply import Request
@@ -20,6 +21,14 @@ QUIT_WORDS = ("quitter", "quit", "exit", "sortir", "q", "bye", "au revoir")
 
 def is_demo(ctx: Context) -> bool:
     return any(site.name.startswith("DÉMO") for site in ctx.repo.sites())
+
+
+def _transcript(line: str) -> str:
+    try:
+        safe = text_edge.edge_text(line, text_edge.COMMAND_MAX)
+    except text_edge.InputTooLong:
+        return text("console.masked")
+    return text("console.masked") if health_data.screen(safe) is not None else safe
 
 
 def run_console(
@@ -43,12 +52,14 @@ def run_console(
                 if not raw:
                     raise EOFError
                 line = raw.rstrip("\n")
-                # Piped input is not echoed by a terminal: write it after the prompt (readable transcript).
-                out.write(f"{prompt}{line}\n")
+                # Piped input is not echoed by a terminal: write it after the prompt (readable transcript) —
+                # made safe like any input, and never when it holds health data.
+                out.write(f"{prompt}{_transcript(line)}\n")
         except (EOFError, KeyboardInterrupt):
             out.write("\n")
             break
-        command = line.strip()
+        # Made safe here too (a byte read under LC_ALL=C is a surrogate): `fold` and the quit words need it.
+        command = text_edge.clean(line)
         if not command:
             continue
         if fold(command) in QUIT_WORDS:

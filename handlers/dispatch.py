@@ -8,17 +8,20 @@ text, which may hold health data) and becomes a French "internal error" reply.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import traceback
+from contextlib import nullcontext
 
 import handlers.commands  # noqa: F401  (registers every command)
-from handlers import health_data
+from handlers import faults, health_data, text_edge
 from handlers.context import Context, Invocation
 from handlers.errors import HealthDataRefused, PermissionDenied, UserError
 from handlers.parsing import bind, split_verb, tokenize
 from handlers.registry import CommandSpec, Registry, registry
 from handlers.reply import Reply, Request, Status
+from store.errors import WriteFailed
 from templates import has_text, text
 
 log = logging.getLogger("expe50.dispatch")
@@ -29,52 +32,87 @@ HELP_VERB = "aide"
 
 
 def dispatch(request: Request, ctx: Context, *, commands: Registry | None = None) -> Reply:
-    with ctx.lock:
-        return _dispatch(request, ctx, commands or registry)
+    """Never raises. The store lock is held from routing to the reply, except for the commands that read no
+    store (questions): those are understood without it, so a long question never holds up a write."""
+    return _dispatch(request, ctx, commands or registry)
+
+
+def at_edge(request: Request) -> Request:
+    """The request with its text and ids made safe (`handlers.text_edge`), or InputTooLong."""
+    return dataclasses.replace(
+        request,
+        # Lines are kept: a quoted form value may hold a paragraph break.
+        text=text_edge.edge_text(request.text, text_edge.COMMAND_MAX, multiline=True),
+        member_id=None
+        if request.member_id is None
+        else text_edge.edge_text(request.member_id, text_edge.ID_MAX),
+        delivery_id=None
+        if request.delivery_id is None
+        else text_edge.edge_text(request.delivery_id, text_edge.ID_MAX),
+    )
+
+
+def screen_request(request: Request) -> None:
+    """HealthDataRefused when the text or the member id reads as health data (logged without the text)."""
+    finding = health_data.screen(request.text) or health_data.screen(request.member_id or "")
+    if finding is not None:
+        log.warning("request refused: %s (channel=%s)", finding.value, request.channel)
+        raise HealthDataRefused(f"commands.health.{finding.value}")
 
 
 def dispatch_words(request: Request, words: list[str], ctx: Context) -> Reply:
     """The same path as `dispatch` for a command already split into words (a spreadsheet row, a corrected
     entry): the same health-data screen (on `request.text`, which holds every word), rights, parsing and
     handler, without re-quoting values that may hold spaces or quotes."""
-    with ctx.lock:
-        return _dispatch(request, ctx, registry, words)
+    return _dispatch(request, ctx, registry, words)
 
 
 def _dispatch(request: Request, ctx: Context, reg: Registry, words_given: list[str] | None = None) -> Reply:
     verb = "?"
     try:
-        finding = health_data.screen(request.text)
-        if finding is not None:
-            log.warning("request refused: %s (channel=%s)", finding.value, request.channel)
-            raise HealthDataRefused(f"commands.health.{finding.value}")
+        request = at_edge(request)
+        screen_request(request)
         if words_given is None:
             spec, words, rest = _route(reg, request.text)
         else:
+            words_given = [text_edge.edge_text(w, text_edge.COMMAND_MAX, multiline=True) for w in words_given]
             found, used = split_verb(reg, words_given)
             if found is None:
-                raise UserError("commands.error.unknown_verb", verb=words_given[0] if words_given else "")
+                raise UserError(
+                    "commands.error.unknown_verb", verb=words_given[0][:40] if words_given else ""
+                )
             spec, words, rest = found, words_given[used:], " ".join(words_given[used:])
         verb = spec.name
-        actor = ctx.actor(request)
+        with ctx.lock:
+            actor = ctx.actor(request)
         if not spec.allows(actor.role):
             raise PermissionDenied("commands.error.denied", command=spec.name, role=_role_label(actor.role))
-        if spec.writes and request.delivery_id and ctx.repo.delivery_seen(request.delivery_id):
-            reference = ctx.repo.delivery_reference(request.delivery_id)
-            return Reply(
-                Status.OK, text("commands.delivery.seen"), reference=reference, data={"duplicate": True}
-            )
-        if spec.rest:
-            args: dict[str, object] = {}
-            extra: dict[str, str] = {}
-        else:
-            args, extra = bind(spec, words)
-        reply = spec.handler(Invocation(request, spec, actor, args, extra, rest), ctx)
+        with nullcontext() if spec.store_free else ctx.lock:
+            if spec.writes and request.delivery_id and ctx.repo.delivery_seen(request.delivery_id):
+                reference = ctx.repo.delivery_reference(request.delivery_id)
+                return Reply(
+                    Status.OK, text("commands.delivery.seen"), reference=reference, data={"duplicate": True}
+                )
+            if spec.rest:
+                args: dict[str, object] = {}
+                extra: dict[str, str] = {}
+            else:
+                args, extra = bind(spec, words)
+            reply = spec.handler(Invocation(request, spec, actor, args, extra, rest), ctx)
         log.info("command %s: %s (channel=%s)", verb, reply.status.value, request.channel)
         return reply
     except UserError as error:
         log.info("command %s: user error %s (channel=%s)", verb, error.key, request.channel)
         return error_reply(error, reg)
+    except WriteFailed as error:
+        # Rolled back by the store: nothing was kept. Say why and the way out, not "internal error".
+        log.error("command %s: write failed: %s", verb, error)
+        return Reply(
+            Status.ERROR,
+            text("fault.write_failed"),
+            body=[faults.describe(error, error.path)],
+            data={"error": "write_failed"},
+        )
     except Exception as error:
         # The message of an exception may quote user input: log its type and where it happened only.
         frames = traceback.extract_tb(error.__traceback__)[-4:]
@@ -103,15 +141,16 @@ def _route(reg: Registry, raw: str) -> tuple[CommandSpec, list[str], str]:
             if free is None or not free.rest:
                 raise
         spec, used = split_verb(reg, tokens)
-        assert spec is not None
+        if spec is None:  # the first word alone is a verb but not as the tokenizer cut it: a typo
+            raise UserError("commands.error.unknown_verb", verb=first[:40])
         rest = _rest_after(body, used)
         return spec, tokens[used:], rest
     question = reg.get(QUESTION_VERB, None)
     if _looks_like_command(body) or question is None:
         closest = reg.closest(first)
         if closest:
-            raise UserError("commands.error.unknown_verb_closest", verb=first, closest=closest)
-        raise UserError("commands.error.unknown_verb", verb=first)
+            raise UserError("commands.error.unknown_verb_closest", verb=first[:40], closest=closest)
+        raise UserError("commands.error.unknown_verb", verb=first[:40])
     return question, [], body
 
 

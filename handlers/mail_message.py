@@ -23,7 +23,7 @@ from email.header import decode_header, make_header
 from email.message import Message
 from html.parser import HTMLParser
 
-from handlers import health_data
+from handlers import health_data, text_edge
 from handlers.mail_guard import reply_address
 from handlers.questions.extract import extract_question
 from handlers.questions.normalize import redact_identifiers
@@ -69,7 +69,8 @@ def _decode_header(value: object) -> str:
         decoded = str(make_header(decode_header(raw)))
     except (LookupError, UnicodeDecodeError, ValueError, AssertionError, email.errors.HeaderParseError):
         decoded = raw
-    return one_line(decoded)
+    # The edge: no surrogate (a UTF-7 word can decode to one), NFKC, every space kind, capped.
+    return one_line(text_edge.clean(decoded))[: text_edge.HEADER_MAX]
 
 
 def _decode_bytes(data: bytes, charset: str | None) -> str:
@@ -209,7 +210,7 @@ def _body(message: Message, defects: list[str]) -> tuple[str, int]:
             charset = part.get_content_charset()
         except Exception:
             charset = None
-        text = _decode_bytes(payload, charset)
+        text = text_edge.clean(_decode_bytes(payload, charset), multiline=True)
         if ctype == "text/html":
             html.append(text)
         elif ctype == "text/plain":
@@ -217,7 +218,7 @@ def _body(message: Message, defects: list[str]) -> tuple[str, int]:
     if plain:
         return "\n\n".join(plain), attachments
     if html:
-        return "\n\n".join(html_to_text(item) for item in html), attachments
+        return "\n\n".join(text_edge.clean(html_to_text(item), multiline=True) for item in html), attachments
     return "", attachments
 
 
@@ -242,7 +243,7 @@ def parse(raw: bytes, max_bytes: int = 1_000_000) -> IncomingMail:
     headers: list[tuple[str, str]] = []
     subject_redacted = False
     for name, value in message.items():
-        name = one_line(str(name))
+        name = one_line(text_edge.clean(str(name)))[:100]
         decoded = _decode_header(value)
         if name.lower() == "subject":
             decoded, masked = redact_identifiers(decoded)

@@ -74,6 +74,8 @@ class CommandSpec:
     free_options: bool = False  # accept key=value pairs not declared (e.g. `<année>=<N>`)
     rest: bool = False  # the whole text after the verb is one free text (question, aide)
     writes: bool = False
+    # Runs without the context's store lock (it reads no store): a long question must not hold up writes.
+    store_free: bool = False
     usage: str = ""
     help: str = ""
     aliases: tuple[str, ...] = ()
@@ -140,6 +142,7 @@ def command(
     free_options: bool = False,
     rest: bool = False,
     writes: bool = False,
+    store_free: bool = False,
     usage: str | None = None,
     help: str | None = None,
     aliases: Iterable[str] = (),
@@ -161,6 +164,7 @@ def command(
                 free_options=free_options,
                 rest=rest,
                 writes=writes,
+                store_free=store_free,
                 usage=usage or f"{prefix}.usage",
                 help=help or f"{prefix}.help",
                 aliases=tuple(aliases),

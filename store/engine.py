@@ -28,7 +28,7 @@ import math
 import os
 import threading
 from collections.abc import Callable, Hashable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,6 +45,7 @@ from store.errors import (
     DocumentNotFound,
     SchemaVersionError,
     StoreError,
+    WriteFailed,
 )
 from store.lock import WriterLock
 
@@ -166,6 +167,9 @@ class Database:
         self._audit_fd: int | None = None
         self._closed = True
         self._broken: str | None = None
+        self._wal_dirty = (
+            False  # a failed append may have left bytes past _wal_size: cut them before the next
+        )
         self._audit_backlog: list[Doc] = []  # committed entries not yet appended to the audit journal
         self._compact_retry_at = 0
         self._depth = 0
@@ -359,6 +363,12 @@ class Database:
             try:
                 if self._broken is None and self._flush_audit() and self._wal_size > 0:
                     self.compact()
+            except OSError as error:
+                # Nothing is lost: every acknowledged write is in the fsynced journal, replayed at the next
+                # open. A full disk at close must not turn a finished command into a failure.
+                _log.warning(
+                    "compaction of %s at close failed, the journal keeps every write: %s", self._path, error
+                )
             finally:
                 self._closed = True
                 self._release()
@@ -533,22 +543,45 @@ class Database:
         self._schema_version = mark.schema_version
 
     def _commit(self, mark: _Mark) -> None:
+        """Append the batch to the journal and fsync it. On any failure the batch is rolled back in memory
+        and cut from the journal, and WriteFailed is raised: memory holds exactly what is durable, and the
+        next write starts clean once the cause (a full disk, a value JSON cannot encode) is gone."""
         if not self._ops and not self._pending_audit:
             return
         assert self._wal_fd is not None and self._audit_fd is not None
         entries = [
             {"seq": self._audit_seq + i, **entry} for i, entry in enumerate(self._pending_audit, start=1)
         ]
-        line = wal.encode(wal.Record(self._seq + 1, self._ops, entries))
         try:
+            line = wal.encode(wal.Record(self._seq + 1, self._ops, entries))
+        except (ValueError, TypeError) as error:  # UnicodeEncodeError (a lone surrogate) is a ValueError
+            self._rollback(mark)
+            raise WriteFailed(
+                f"write to {self._wal_path} refused: {type(error).__name__} while encoding",
+                path=str(self._path),
+            ) from None
+        try:
+            if self._wal_dirty:
+                os.ftruncate(self._wal_fd, self._wal_size)
+                wal.sync(self._wal_fd)
+                self._wal_dirty = False
+            self._wal_dirty = True
             wal.write_all(self._wal_fd, line)
             wal.sync(self._wal_fd)
+            self._wal_dirty = False
         except OSError as error:
             self._rollback(mark)
-            self._broken = f"journal write failed: {error}"
-            with suppress(OSError):
+            try:
                 os.ftruncate(self._wal_fd, self._wal_size)
-            raise
+                wal.sync(self._wal_fd)
+                self._wal_dirty = False
+            except OSError:
+                pass  # tried again before the next append; until then nothing follows the torn bytes
+            raise WriteFailed(
+                f"journal write to {self._wal_path} failed: {error.strerror or error}",
+                path=str(self._wal_path),
+                errno=error.errno,
+            ) from None
         # Durable from here on, so nothing below may report the write as failed: an audit append or a
         # compaction that fails is logged and retried later, the journal still holding what they need.
         self._seq += 1

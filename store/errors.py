@@ -36,3 +36,14 @@ class DocumentNotFound(StoreError, KeyError):
 
 class DatabaseClosed(StoreError):
     """The database handle was closed, or was disabled after an I/O failure it could not undo."""
+
+
+class WriteFailed(StoreError):
+    """A write could not be made durable (disk full, I/O error, a value JSON cannot encode). Nothing of it was
+    kept, in memory or on disk; the next write is tried afresh. `path` is the file, `errno` the OS's reason
+    (None when the data itself was at fault)."""
+
+    def __init__(self, message: str, *, path: str, errno: int | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.errno = errno

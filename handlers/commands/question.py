@@ -11,6 +11,7 @@ from handlers.context import Context, Invocation
 from handlers.errors import UserError
 from handlers.registry import command
 from handlers.reply import Reply, Status
+from handlers.text_edge import QUESTION_MAX, InputTooLong
 from templates import text
 
 Answerer = Callable[[str, datetime, Any], Reply]
@@ -26,11 +27,13 @@ def _answerer() -> Answerer | None:
     return cast(Answerer, found) if callable(found) else None
 
 
-@command("question", rest=True, aliases=("q", "questions"))
+@command("question", rest=True, store_free=True, aliases=("q", "questions"))
 def question(inv: Invocation, ctx: Context) -> Reply:
     asked = inv.rest.strip()
     if not asked:
         raise UserError("commands.question.empty", usage=("question", None))
+    if len(asked) > QUESTION_MAX:
+        raise InputTooLong(QUESTION_MAX)
     answer = _answerer()
     if answer is None:
         return Reply(Status.UNKNOWN, text("commands.question.unavailable"), needs_human=True)
