@@ -58,7 +58,9 @@ class Outgoing:
 
 def what(deadline: Deadline) -> str:
     covers = " et ".join(str(y) for y in deadline.covers)
-    return text(f"reminders.kind.{_kind(deadline)}.what", covers=covers, name=deadline.key)
+    # The name comes from the data (`label`), never the machine key.
+    name = deadline.label or text(f"deadline.kind.{deadline.kind}")
+    return text(f"reminders.kind.{_kind(deadline)}.what", covers=covers, name=name)
 
 
 def _kind(deadline: Deadline) -> str:
@@ -101,8 +103,9 @@ def _readiness_items(ready: SiteReadiness) -> list[str]:
 def deadline_message(item: DeadlineReminder) -> Outgoing:
     occ = item.occurrence
     deadline = occ.deadline
-    late = item.status is Status.LATE
-    days = (occ.deadline.due - occ.day).days
+    late = item.status in (Status.LATE, Status.WAITING)
+    # Counted from the day it is read: a late reminder never says « dans 7 jours » when 2 remain.
+    days = (occ.deadline.due - item.send_on).days
     when = (
         text("reminders.when.today")
         if days == 0
@@ -113,7 +116,7 @@ def deadline_message(item: DeadlineReminder) -> Outgoing:
     subject_key = "reminders.subject.deadline_late" if late else "reminders.subject.deadline"
     subject = text(subject_key, what=what(deadline), due=date_fr(deadline.due))
     paragraphs = [f"{weekday_fr(deadline.due).capitalize()} {date_fr(deadline.due)} — {when}"]
-    if occ.moved:
+    if occ.moved and not late:
         paragraphs.append(text("reminders.when.moved", nominal=date_fr(occ.nominal), day=date_fr(occ.day)))
     if late:
         paragraphs.append(text("reminders.when.late", at=datetime_fr(occ.at.astimezone(PARIS))))
@@ -136,7 +139,7 @@ def deadline_message(item: DeadlineReminder) -> Outgoing:
 
 
 def entry_message(item: EntryReminder) -> Outgoing:
-    late = item.status is Status.LATE
+    late = item.status in (Status.LATE, Status.WAITING)
     month = month_fr(item.month)
     subject = text("reminders.subject.entry_late" if late else "reminders.subject.entry", month=month)
     paragraphs = [text("reminders.entry.intro", month=month)]

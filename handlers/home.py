@@ -120,11 +120,12 @@ def _next_deadline(ctx: Context, site: Site, today: date) -> Deadline | None:
 
 def deadline_label(ctx: Context, deadline: ParamDeadline) -> str:
     """The deadline's French name, with the same keys as `/expe50 echeances`."""
+    if deadline.label:
+        return deadline.label
     key = "deadline.key." + deadline.key.replace(":", ".")
     if has_text(key):
         return text(key)
-    kind_key = deadline_kind_key(deadline.kind)
-    kind = text(kind_key) if has_text(kind_key) else deadline.key
+    kind = text(deadline_kind_key(deadline.kind))
     if deadline.covers:
         return text(
             "commands.echeances.with_years", kind=kind, years=", ".join(str(y) for y in deadline.covers)

@@ -12,9 +12,12 @@ Timing rules:
 - the monthly entry reminder falls at the same hour on the first working day of each month, about the month
   before;
 - catch-up: for each (deadline, recipient) only the latest reminder already due counts (an older one missed
-  is superseded by it); if it is not in the outbox it is sent now, marked late when more than `grace` behind,
-  as long as the deadline has not passed; past that it is skipped (and the caller logs it). A missed monthly
-  entry reminder is sent late until the end of its month.
+  is superseded by it); if it is not in the outbox and more than `grace` behind (the bot was down), it is
+  late: it goes at the next working time — now on a working day between `hour` and `catch_up_until`, else
+  the next working day (weekend, French public holiday) at `hour` — and until then it waits (WAITING, not
+  sent). Its countdown is computed from the day it is really sent, never from the day it was planned. A
+  late reminder whose deadline has passed by then is skipped (and the caller logs it). A missed monthly
+  entry reminder is caught up the same way until the end of its month.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 from rules.month import Month, months_between
 from rules.parameters import Deadline
-from rules.working_days import first_working_day, previous_working_day
+from rules.working_days import first_working_day, is_working_day, previous_working_day
 from store.records import EntryKind, Member, Patient, Role, Site
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -65,6 +68,8 @@ class ReminderSettings:
     hour: time = time(9, 0)
     # A reminder sent within this delay after its time is on time (the job itself takes a moment).
     grace: timedelta = timedelta(minutes=15)
+    # A late reminder goes out on a working day between `hour` and this time (Paris), else waits.
+    catch_up_until: time = time(18, 0)
 
     def __post_init__(self) -> None:
         if any(offset < 0 for offset in self.offsets):
@@ -74,6 +79,22 @@ class ReminderSettings:
 def at_paris(day: date, hour: time) -> datetime:
     """`hour` on `day`, Paris wall time, as an aware datetime (right on both sides of a DST change)."""
     return datetime.combine(day, hour, tzinfo=PARIS)
+
+
+def catch_up_at(now: datetime, settings: ReminderSettings) -> datetime:
+    """When a late reminder may go: `now` during working time (a working day, from `hour` to
+    `catch_up_until`, Paris), else `hour` on the next working day (today's when still before `hour`)."""
+    local = now.astimezone(PARIS)
+    day = local.date()
+    if is_working_day(day):
+        if settings.hour <= local.time() < settings.catch_up_until:
+            return now
+        if local.time() < settings.hour:
+            return at_paris(day, settings.hour)
+    day += timedelta(days=1)
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return at_paris(day, settings.hour)
 
 
 def last_day(deadline: Deadline) -> date:
@@ -259,6 +280,7 @@ def readiness(
 class Status(StrEnum):
     DUE = "due"  # to send now, on time
     LATE = "late"  # to send now, after its time (the bot was down)
+    WAITING = "waiting"  # late, held until the next working time (`send_at`)
     SENT = "sent"  # already in the outbox
 
 
@@ -269,10 +291,16 @@ class DeadlineReminder:
     occurrence: Occurrence
     status: Status
     sites: tuple[SiteReadiness, ...]
+    send_at: datetime  # when it goes: its planned time, or the catch-up time when late
 
     @property
     def member(self) -> Member:
         return self.recipient.member
+
+    @property
+    def send_on(self) -> date:
+        """The day (Paris) the reminder is read: its countdown is counted from this day."""
+        return self.send_at.astimezone(PARIS).date()
 
 
 @dataclass(frozen=True)
@@ -289,6 +317,7 @@ class EntryReminder:
     at: datetime
     status: Status
     sites: tuple[SiteGap, ...]
+    send_at: datetime | None = None  # the catch-up time when late (None: `at`)
 
 
 @dataclass(frozen=True)
@@ -308,16 +337,30 @@ class ReminderPlan:
 
     def to_send(self) -> list[DeadlineReminder | EntryReminder]:
         items: list[DeadlineReminder | EntryReminder] = [*self.deadlines, *self.entries]
-        return sorted((i for i in items if i.status is not Status.SENT), key=lambda i: (_at(i), i.key))
+        return sorted((i for i in items if i.status in _TO_SEND), key=lambda i: (_at(i), i.key))
 
     def of_the_day(self) -> list[DeadlineReminder | EntryReminder]:
-        """What `expe50 reminders` lists: everything to send now, and what was already sent today."""
+        """What `expe50 reminders` lists: everything to send now, and what was already sent today (a late
+        reminder waiting for the next working time is not of the day)."""
         today = self.now.astimezone(PARIS).date()
         items: list[DeadlineReminder | EntryReminder] = [*self.deadlines, *self.entries]
         return sorted(
-            (i for i in items if i.status is not Status.SENT or _at(i).astimezone(PARIS).date() == today),
+            (
+                i
+                for i in items
+                if i.status in _TO_SEND
+                or (i.status is Status.SENT and _at(i).astimezone(PARIS).date() == today)
+            ),
             key=lambda i: (_at(i), i.key),
         )
+
+    def waiting(self) -> list[DeadlineReminder | EntryReminder]:
+        """Late reminders held until the next working time."""
+        items: list[DeadlineReminder | EntryReminder] = [*self.deadlines, *self.entries]
+        return [i for i in items if i.status is Status.WAITING]
+
+
+_TO_SEND = frozenset({Status.DUE, Status.LATE})
 
 
 def _at(item: DeadlineReminder | EntryReminder) -> datetime:
@@ -333,10 +376,16 @@ def entry_key(month: Month, member_id: str) -> str:
     return f"entry-reminder:{month}:{member_id}"
 
 
-def _status(at: datetime, now: datetime, key: str, known: Callable[[str], bool], grace: timedelta) -> Status:
+def _status(
+    at: datetime, now: datetime, key: str, known: Callable[[str], bool], settings: ReminderSettings
+) -> tuple[Status, datetime]:
+    """Sent, due now, late now, or late and waiting for the next working time; and when it goes."""
     if known(key):
-        return Status.SENT
-    return Status.LATE if now - at > grace else Status.DUE
+        return Status.SENT, at
+    if now - at <= settings.grace:
+        return Status.DUE, at
+    send_at = catch_up_at(now, settings)
+    return (Status.LATE if send_at <= now else Status.WAITING), send_at
 
 
 def plan_reminders(
@@ -369,17 +418,19 @@ def plan_reminders(
             continue
         latest = past[-1]
         passed = now >= closes_at(deadline)
+        closes = closes_at(deadline)
         for recipient in deadline_recipients(deadline, sites, members):
             key = deadline_key(latest, recipient.member.member_id)
-            status = _status(latest.at, now, key, known, settings.grace)
-            if passed:
+            status, send_at = _status(latest.at, now, key, known, settings)
+            # Passed now, or by the time a late reminder could go: nothing left to remind.
+            if passed or (status is not Status.SENT and send_at >= closes):
                 if status is not Status.SENT:
                     plan.skipped.append(
                         Skipped(key, recipient.member.member_id, latest.at, "deadline_passed")
                     )
                 continue
             ready = tuple(readiness(s, deadline, now, patients_of(s), completeness) for s in recipient.sites)
-            plan.deadlines.append(DeadlineReminder(key, recipient, latest, status, ready))
+            plan.deadlines.append(DeadlineReminder(key, recipient, latest, status, ready, send_at))
 
     _plan_entries(plan, now, sites, members, patients_of, known, settings)
     return plan
@@ -414,9 +465,11 @@ def _plan_entries(
         if not mine:
             continue  # nothing to log: no message
         key = entry_key(about, member.member_id)
-        plan.entries.append(
-            EntryReminder(key, member, about, at, _status(at, now, key, known, settings.grace), mine)
-        )
+        status, send_at = _status(at, now, key, known, settings)
+        if status is not Status.SENT and Month.of(send_at.astimezone(PARIS).date()) != current:
+            plan.skipped.append(Skipped(key, member.member_id, at, "month_over"))
+            continue
+        plan.entries.append(EntryReminder(key, member, about, at, status, mine, send_at))
 
 
 # ---- what comes next -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ is an error):
   `{value, source: {text, article?, url?}, confidence: T|S|I, effective, last_checked?, note?}` or a dated
   history `{values: {date: {value, source, confidence, note?}}, last_checked?, note?}` (`Param.at(day)`);
 - `deadlines: [deadline]`: the national calendar `{key, kind, due, covers?, source, confidence, inclusive?,
-  effective?, note?}`;
+  effective?, note?, label?}` (`label`, the French name users read, is required for kind `other`);
 - `regions: {slug: {name, aliases?, contact?, application_opening?: entry, application_deadline?: entry,
   extra_deadlines?: [deadline]}}`;
 - `facts: {name: {value, source, confidence, effective?, last_checked?, note?}}`: statements of the law the
@@ -114,6 +114,9 @@ class Deadline:
     confidence: Confidence
     inclusive: bool = True
     note: str | None = None
+    # The name users read (French), from the data: required for kind "other", whose kind says nothing, so that
+    # no machine key ("selection_committee:normandie") ever reaches a user.
+    label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -405,11 +408,13 @@ class _Reader:
             where,
             raw,
             ("key", "kind", "due", "source", "confidence"),
-            ("covers", "inclusive", "effective", "note"),
+            ("covers", "inclusive", "effective", "note", "label"),
         )
         kind = _as_str(f"{where}.kind", m["kind"])
         if kind not in _DEADLINE_KINDS:
             raise ParameterError(f"{where}.kind: expected one of {', '.join(sorted(_DEADLINE_KINDS))}")
+        if kind == "other" and m.get("label") is None:
+            raise ParameterError(f"{where}: a deadline of kind other needs a label (the name users read)")
         covers_raw = m.get("covers") or []
         if not isinstance(covers_raw, list):
             raise ParameterError(f"{where}.covers: expected a list of years")
@@ -425,6 +430,7 @@ class _Reader:
             confidence=self.confidence(f"{where}.confidence", m["confidence"]),
             inclusive=_as_bool(f"{where}.inclusive", m.get("inclusive", True)),
             note=self.optional_str(f"{where}.note", m.get("note")),
+            label=self.optional_str(f"{where}.label", m.get("label")),
         )
 
     def region(self, slug: str, raw: Any) -> Region:

@@ -15,12 +15,12 @@ RECENT_DAYS = 60
 
 
 def _label(deadline: Deadline, region_names: dict[str, str]) -> str:
+    if deadline.label:
+        return deadline.label
     key = "deadline.key." + deadline.key.replace(":", ".")
     if has_text(key):
         return text(key)
-    kind = (
-        text(deadline_kind_key(deadline.kind)) if has_text(deadline_kind_key(deadline.kind)) else deadline.key
-    )
+    kind = text(deadline_kind_key(deadline.kind))
     if deadline.region:
         return text(
             "commands.echeances.with_region",

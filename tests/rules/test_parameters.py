@@ -207,11 +207,19 @@ def test_an_ars_adds_its_own_deadline_as_data(tmp_path: Path) -> None:
         "source": {"text": "AMI ARS Bretagne"},
         "confidence": "T",
     }
+    # A step of kind "other" needs the name users read: its machine key is never shown.
+    _edit(folder, "regions.yaml", lambda d: d["regions"]["bretagne"].update(extra_deadlines=[extra]))
+    with pytest.raises(
+        ParameterError, match=r"bretagne\.extra_deadlines\[0\]: a deadline of kind other needs a label"
+    ):
+        load_parameters(folder)
+    extra["label"] = "comité de sélection de l'ARS Bretagne"
     _edit(folder, "regions.yaml", lambda d: d["regions"]["bretagne"].update(extra_deadlines=[extra]))
     params = load_parameters(folder)
     keys = [d.key for d in params.deadlines("bretagne")]
     assert "comite:bretagne" in keys
     assert "comite:bretagne" not in [d.key for d in params.deadlines("normandie")]
+    assert params.deadline("comite:bretagne").label == "comité de sélection de l'ARS Bretagne"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

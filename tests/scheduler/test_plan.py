@@ -127,11 +127,56 @@ def test_a_reminder_missed_while_down_is_sent_late_once_if_the_deadline_is_still
     plan = plan_reminders(paris("2027-08-04T14:10"), DEADLINES, store, NOTHING_SENT.__contains__)
     coord = next(r for r in plan.deadlines if r.member == COORD_ROUEN)
     assert coord.status is Status.LATE and coord.occurrence.offset == 30
-    # Down across two reminders: only the latest (7 days before) goes, the 30-day one is superseded.
+    # Down across two reminders: only the latest (7 days before) goes, the 30-day one is superseded; at
+    # 08:00 it waits for 09:00, then goes.
     plan = plan_reminders(paris("2027-08-26T08:00"), DEADLINES, store, NOTHING_SENT.__contains__)
+    coord = next(r for r in plan.deadlines if r.member == COORD_ROUEN)
+    assert coord.status is Status.WAITING and coord.send_at == paris("2027-08-26T09:00")
+    assert coord not in plan.to_send() and coord not in plan.of_the_day()
+    plan = plan_reminders(paris("2027-08-26T09:00"), DEADLINES, store, NOTHING_SENT.__contains__)
     coord = next(r for r in plan.deadlines if r.member == COORD_ROUEN)
     assert coord.status is Status.LATE and coord.occurrence.offset == 7
     assert len([r for r in plan.deadlines if r.member == COORD_ROUEN]) == 1
+
+
+def test_a_late_reminder_waits_for_the_next_working_day_and_counts_down_from_it() -> None:
+    """Audit #14 item 7: no catch-up on weekends or holidays, and a countdown from the day it is read."""
+    store = store_with_patients()
+    # Back on Saturday 28 Aug 2027: the 7-day reminder (25 Aug) waits for Monday 30 Aug at 09:00.
+    plan = plan_reminders(paris("2027-08-28T10:00"), DEADLINES, store, NOTHING_SENT.__contains__)
+    assert not [r for r in plan.to_send() if isinstance(r, DeadlineReminder)]
+    coord = next(r for r in plan.deadlines if r.member == COORD_ROUEN)
+    assert coord.status is Status.WAITING and coord.send_at == paris("2027-08-30T09:00")
+    # Monday 30 Aug 09:00: it goes, and 1 Sep is 2 days away.
+    plan = plan_reminders(paris("2027-08-30T09:00"), DEADLINES, store, NOTHING_SENT.__contains__)
+    coord = next(r for r in plan.deadlines if r.member == COORD_ROUEN)
+    assert coord.status is Status.LATE and coord.send_on == date(2027, 8, 30)
+    assert (coord.occurrence.deadline.due - coord.send_on).days == 2
+    # Back in the evening: it waits for the next morning.
+    plan = plan_reminders(paris("2027-08-30T19:30"), DEADLINES, store, NOTHING_SENT.__contains__)
+    coord = next(r for r in plan.deadlines if r.member == COORD_ROUEN)
+    assert coord.status is Status.WAITING and coord.send_at == paris("2027-08-31T09:00")
+    # A French public holiday is not a working day: back on Thursday 11 Nov 2027 (Armistice).
+    plan = plan_reminders(paris("2027-11-11T10:00"), DEADLINES, store, NOTHING_SENT.__contains__)
+    assert all(i.status is not Status.LATE for i in [*plan.deadlines, *plan.entries])
+
+
+def test_no_catch_up_on_a_weekend_or_holiday_over_a_whole_calendar() -> None:
+    """Every hour-ish instant from Dec 2026 to Mar 2028 with nothing sent: nothing is ever to send on a day
+    that is not a working day, and a deadline reminder is never sent after its deadline."""
+    from datetime import timedelta
+
+    from rules.working_days import is_working_day
+
+    store = store_with_patients()
+    instant = paris("2026-12-01T07:00")
+    while instant < paris("2028-03-31T00:00"):
+        plan = plan_reminders(instant, DEADLINES, store, NOTHING_SENT.__contains__)
+        for item in plan.to_send():
+            assert is_working_day(instant.date()), (instant, item.key)
+            if isinstance(item, DeadlineReminder):
+                assert (item.occurrence.deadline.due - item.send_on).days >= 0
+        instant += timedelta(hours=13)
 
 
 def test_a_reminder_sent_within_the_grace_delay_is_on_time() -> None:
@@ -157,12 +202,19 @@ def test_a_reminder_whose_deadline_has_passed_is_skipped_not_sent() -> None:
     assert not [s for s in again.skipped if ":report:followup:2027:" in s.key]
 
 
-def test_on_the_last_day_of_a_deadline_the_day_itself_reminder_is_still_sent() -> None:
+def test_on_the_last_day_of_a_deadline_the_day_itself_reminder_is_still_sent_in_working_hours() -> None:
     plan = plan_reminders(
-        paris("2027-09-01T23:00"), DEADLINES, store_with_patients(), NOTHING_SENT.__contains__
+        paris("2027-09-01T17:00"), DEADLINES, store_with_patients(), NOTHING_SENT.__contains__
     )
     coord = next(r for r in plan.deadlines if r.member == COORD_ROUEN)
     assert coord.occurrence.offset == 0 and coord.status is Status.LATE
+    assert (coord.occurrence.deadline.due - coord.send_on).days == 0  # « c'est aujourd'hui »
+    # At 23:00 it would wait for the next morning, after the deadline: skipped (and logged), not sent.
+    plan = plan_reminders(
+        paris("2027-09-01T23:00"), DEADLINES, store_with_patients(), NOTHING_SENT.__contains__
+    )
+    assert not [r for r in plan.deadlines if r.member == COORD_ROUEN]
+    assert any(s.member_id == COORD_ROUEN.member_id and s.reason == "deadline_passed" for s in plan.skipped)
 
 
 def test_the_monthly_entry_reminder_waits_for_the_first_working_day_and_lapses_with_its_month() -> None:
