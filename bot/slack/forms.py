@@ -148,7 +148,7 @@ def _input(field: Field, today: date, choices: FormChoices, initial: str | None)
         element = {
             "type": "datepicker",
             "action_id": "value",
-            "initial_date": _iso_day(initial) or today.isoformat(),
+            "initial_date": _iso_day(initial, today) or today.isoformat(),
         }
     elif field.widget in ("had", "site") and len(_source(field, choices)) > MAX_OPTIONS:
         element = {
@@ -225,11 +225,12 @@ def search_options(choices: FormChoices, kind: str, typed: str) -> list[dict[str
     return [_option(c.value, c.label) for c in found[:MAX_OPTIONS]]
 
 
-def _iso_day(value: str | None) -> str | None:
-    """A prefilled date: a day as it is; a month (`2025-10`, from an entry reminder) as its first day (the
-    modal says which month, the member picks the day)."""
+def _iso_day(value: str | None, today: date) -> str | None:
+    """A prefilled date: a day as it is; a month (`2025-10`, from an entry reminder) as its last day, or
+    today if sooner (a patient in care that month was referred by then; the modal says which month and
+    the member picks the day)."""
     if value and _MONTH.match(value):
-        return f"{value}-01"
+        return min(Month.parse(value).last_day(), today).isoformat()
     try:
         return date.fromisoformat(value).isoformat() if value else None
     except ValueError:
@@ -277,7 +278,8 @@ def read(form: Form, state_values: dict[str, Any], today: date) -> Submission:
             continue  # not shown: the member has one site
         block = state_values.get(field.name) or {}
         # One element per input block; its action id is "value" (or "search.<kind>" for a typeahead).
-        raw = _value(field, next(iter(block.values()), {}) if isinstance(block, dict) else {})
+        element: Any = next(iter(block.values()), {}) if isinstance(block, dict) else {}
+        raw = _value(field, element if isinstance(element, dict) else {})
         if not raw:
             if field.required:
                 errors[field.name] = text("slack.form.error.required")

@@ -81,10 +81,22 @@ class SlackSender:
         }
 
     def block_action(
-        self, user_id: str, action_id: str, value: str, *, container: str = "message", **options: Any
+        self,
+        user_id: str,
+        action_id: str,
+        value: str,
+        *,
+        container: str = "message",
+        selected: dict[str, Any] | None = None,
+        **options: Any,
     ) -> Answer:
-        """A click on a button (in a message or in App Home)."""
+        """A click on a button (in a message or in App Home), or with `selected` the choice of an option in
+        a static select (`value` is then ignored)."""
         payload = self.block_action_payload(user_id, action_id, value, container=container)
+        if selected is not None:
+            action = payload["actions"][0]
+            action.pop("value")
+            action.update({"type": "static_select", "selected_option": selected})
         return self.send(
             urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded", **options
         )
@@ -150,6 +162,22 @@ class SlackSender:
             "response_urls": [],
         }
         return payload
+
+    def block_suggestion(self, user_id: str, action_id: str, block_id: str, value: str) -> Answer:
+        """A member typing `value` in an external select (typeahead): Slack asks the app for its options."""
+        payload = {
+            "type": "block_suggestion",
+            "user": {"id": user_id, "team_id": self.team_id},
+            "team": {"id": self.team_id, "domain": "expe50-test"},
+            "api_app_id": "A0APP00001",
+            "token": "legacy-verification-token",
+            "action_id": action_id,
+            "block_id": block_id,
+            "value": value,
+            "container": {"type": "view", "view_id": "V0MODAL0001"},
+            "view": {"id": "V0MODAL0001", "type": "modal", "callback_id": "expe50.form.adressage"},
+        }
+        return self.send(urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
     def app_home_opened(self, user_id: str, *, event_id: str | None = None, **options: Any) -> Answer:
         envelope = self.app_home_opened_payload(user_id, event_id=event_id)
