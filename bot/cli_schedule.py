@@ -1,70 +1,45 @@
-"""`expe50 reminders` and `expe50 digest`, the scheduler's settings, and its always-on channel starter.
+"""`expe50 reminders` and `expe50 digest`, and how the scheduler is wired to the Context's store.
 
     expe50 reminders [--at 2027-08-02T09:00] [--send]   who gets which reminder at that instant (Paris time)
     expe50 digest [--at DATETIME] [--send]              the ARS digest of that instant, as text and HTML
 
-Without --send nothing is written. With --send the messages go to the configured channels exactly as the
-scheduler sends them (same idempotency keys, so the scheduler will not send them again).
-
-Channels come from the Context's extras, filled by their owners at start-up: `ctx.extras["outbox"]`
-(store.outbox.Outbox) and `ctx.extras["outbox_worker"]` (its worker, woken after an enqueue) for email,
-`ctx.extras["slack_client"]` (a slack_sdk WebClient) for Slack direct messages. With none, the console.
+Without --send nothing is written. With --send the messages go through the same outbox and mailer as the
+scheduler's (same idempotency keys, so the scheduler will not send them again): inside the running bot when
+there is one, else this process sends what it queued before it exits. The command then says how many left,
+failed, or wait for a retry (exit 1 unless all left) — a message is never reported sent before the SMTP
+server took it. The channels (outbox, Slack client) are built by bot/app.py.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-import sys
-from collections.abc import Mapping
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TextIO
 
-from bot.config import Setting, Settings, parse_text, register, register_section
-from bot.runtime import ChannelStarter, open_context, register_channel
+from bot.config import Settings
 from bot.schedule_messages import format_instant
 from bot.scheduler import (
     ConsoleNotifier,
     EmailNotifier,
     Router,
-    ScheduleConfig,
-    ScheduleConfigError,
+    RunReport,
     ScheduleService,
     SlackNotifier,
-    schedule_config,
+    SlackPoster,
 )
+from bot.session import Session
 from handlers.context import Context
 from handlers.digest import WaitingQuestion
 from handlers.mail_status import MailFailure, read_failures, read_waiting
 from handlers.reminders import PARIS, Status
+from store.outbox import FAILED, SENT
 from store.schedule_ledger import ScheduleLedger
 from templates import text
 
 log = logging.getLogger("expe50.scheduler")
 ACTIONS = ("reminders", "digest")
-
-for _name, _default, _help in (
-    (
-        "REMINDER_OFFSETS",
-        "30,7,1,0",
-        "Rappels d'échéance : nombre de jours avant l'échéance, séparés par des virgules",
-    ),
-    ("REMINDER_HOUR", "09:00", "Heure des rappels (heure de Paris), les jours ouvrés"),
-    ("DIGEST_DAY", "lundi", "Jour de la synthèse hebdomadaire envoyée aux agents ARS"),
-    ("DIGEST_HOUR", "08:00", "Heure de la synthèse hebdomadaire (heure de Paris)"),
-):
-    register(Setting(_name, parse_text, _default, _help))
-
-
-def _section(env: Mapping[str, str]) -> ScheduleConfig:
-    try:
-        return schedule_config(env)
-    except ScheduleConfigError as error:
-        raise ValueError(str(error)) from None
-
-
-register_section("scheduler", _section)
-
 
 # ---- wiring ----------------------------------------------------------------------------------------------
 
@@ -120,23 +95,29 @@ def _failures(ctx: Context) -> list[MailFailure]:
     return read_failures(ctx.repo.database)
 
 
-def build_service(ctx: Context, settings: Settings, *, clock: Any = None) -> ScheduleService:
+def build_service(
+    ctx: Context,
+    settings: Settings,
+    *,
+    email: EmailNotifier | None = None,
+    slack_client: SlackPoster | None = None,
+    console_write: Callable[[str], None] = print,
+    clock: Callable[[], datetime] | None = None,
+) -> ScheduleService:
+    """The scheduler over the Context's store, sending through the channels the composition root built
+    (bot/app.py): email through the outbox, Slack direct messages, else the console."""
     ledger = ScheduleLedger(ctx.repo.database)
     router = Router()
-    outbox = ctx.extras.get("outbox")
-    if outbox is not None:
-        worker = ctx.extras.get("outbox_worker")
-        router.email = EmailNotifier(outbox, getattr(worker, "wake", None))
-    if ctx.extras.get("slack_client") is not None:
-        router.slack = SlackNotifier(ctx.extras["slack_client"], ledger)
-    router.console = ConsoleNotifier(ledger)
-    config = settings.section("scheduler") or ScheduleConfig()
+    router.email = email
+    if slack_client is not None:
+        router.slack = SlackNotifier(slack_client, ledger)
+    router.console = ConsoleNotifier(ledger, console_write)
     return ScheduleService(
         ctx.repo,
         ctx.params.all_deadlines,
         router,
         clock or settings.now,
-        config,
+        settings.schedule,
         completeness=_completeness(ctx),
         forfaits_of=_forfaits(ctx),
         waiting=lambda: _waiting(ctx),
@@ -146,41 +127,7 @@ def build_service(ctx: Context, settings: Settings, *, clock: Any = None) -> Sch
     )
 
 
-class _RunningScheduler:
-    def __init__(self, scheduler: Any) -> None:
-        self.scheduler = scheduler
-
-    def stop(self) -> None:
-        self.scheduler.shutdown(wait=True)
-
-
-def start_scheduler(ctx: Context, settings: Settings) -> _RunningScheduler:
-    return _RunningScheduler(build_service(ctx, settings).start())
-
-
-register_channel(
-    ChannelStarter(
-        "scheduler",
-        enabled=lambda settings: True,
-        start=start_scheduler,
-        serves_users=False,
-        after=("outbox", "slack"),  # build_service looks their outbox and Slack client up at start
-    )
-)
-
-
 # ---- the CLI ---------------------------------------------------------------------------------------------
-
-
-def add_commands(commands: Any, common: argparse.ArgumentParser) -> None:
-    for name, help_text in (
-        ("reminders", "lister (ou envoyer) les rappels dus à un instant"),
-        ("digest", "afficher (ou envoyer) la synthèse hebdomadaire ARS"),
-    ):
-        sub = commands.add_parser(name, parents=[common], help=help_text)
-        sub.add_argument("--at", metavar="DATE", help="instant, heure de Paris (ex. 2027-08-02T09:00)")
-        sub.add_argument("--send", action="store_true", help="envoyer par les canaux configurés")
-        sub.add_argument("--html", action="store_true", help="(digest) afficher aussi la version HTML")
 
 
 def parse_instant(raw: str) -> datetime:
@@ -188,32 +135,67 @@ def parse_instant(raw: str) -> datetime:
     return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment.astimezone(PARIS)
 
 
-def run(settings: Settings, args: argparse.Namespace, out: TextIO) -> int:
+def run_reminders(args: argparse.Namespace, session: Session) -> int:
+    return _run(args, session, "reminders")
+
+
+def run_digest(args: argparse.Namespace, session: Session) -> int:
+    return _run(args, session, "digest")
+
+
+def _run(args: argparse.Namespace, session: Session, action: str) -> int:
     try:
-        now = parse_instant(args.at) if args.at else settings.now()
+        now = parse_instant(args.at) if args.at else session.settings.now()
     except ValueError:
-        print(text("reminders.cli.bad_instant", value=args.at), file=sys.stderr)
+        print(text("reminders.cli.bad_instant", value=args.at), file=session.err)
         return 1
-    ctx = open_context(settings)
-    try:
-        service = build_service(ctx, settings, clock=lambda: now)
-        if args.action == "reminders":
-            return _reminders(service, now, args.send, out)
-        return _digest(service, now, args.send, args.html, out)
-    finally:
-        ctx.repo.close()
+    out = session.out
+    service = session.app.schedule_service(
+        clock=lambda: now, console_write=lambda line: print(line, file=out)
+    )
+    if action == "reminders":
+        with session.ctx.lock:
+            _show_reminders(service, now, out)
+    else:
+        with session.ctx.lock:
+            if not _show_digest(service, now, args.html, out):
+                return 0
+    if not args.send:
+        return 0
+    report = service.run_reminders(now) if action == "reminders" else service.run_digest(now)
+    if report is None:  # the scheduler is running the same round right now: it sends them
+        print(text("reminders.cli.busy"), file=out)
+        return 0
+    return _delivered(session, report, out)
+
+
+def _delivered(session: Session, report: RunReport, out: TextIO) -> int:
+    """Say what left and what did not: emails are followed until the outbox sent them (or gave up)."""
+    emails = [message.key for message, channel in report.delivered if channel == "email"]
+    others = len(report.delivered) - len(emails)
+    states = session.app.settle(emails)
+    sent = others + sum(1 for key in emails if states.get(key) == SENT)
+    failed = [key for key in emails if states.get(key) == FAILED]
+    waiting = [key for key in emails if states.get(key) not in (SENT, FAILED)]
+    print(text("reminders.cli.delivery", sent=sent, failed=len(failed), waiting=len(waiting),
+               unreachable=len(report.unreachable)), file=out)  # fmt: skip
+    for key in failed + waiting:
+        item = session.app.outbox.get(key) if session.app.outbox else None
+        error = item.last_error if item and item.last_error else "?"
+        print(text("reminders.cli.not_sent", message=key, error=error), file=out)
+    return 0 if not failed and not waiting and not report.unreachable else 1
 
 
 def _status(status: Status) -> str:
     return text(f"reminders.cli.status_{status.value}")
 
 
-def _reminders(service: ScheduleService, now: datetime, send: bool, out: TextIO) -> int:
+def _show_reminders(service: ScheduleService, now: datetime, out: TextIO) -> None:
     plan = service.reminder_plan(now)
     items = plan.of_the_day()
     if not items:
         print(text("reminders.cli.none", at=format_instant(now)), file=out)
-        return 0
+        return
     print(text("reminders.cli.header", at=format_instant(now)), file=out)
     messages = service.reminder_messages(plan, all_of_the_day=True)
     for item, message in zip(items, messages, strict=True):
@@ -227,24 +209,17 @@ def _reminders(service: ScheduleService, now: datetime, send: bool, out: TextIO)
             print(f"    {body_line}".rstrip(), file=out)
     for skipped in plan.skipped:
         log.info("skipped %s (%s)", skipped.key, skipped.reason)
-    if send:
-        report = service.run_reminders(now)
-        print(text("reminders.cli.sent", count=len(report.delivered) if report else 0), file=out)
-    return 0
 
 
-def _digest(service: ScheduleService, now: datetime, send: bool, html: bool, out: TextIO) -> int:
+def _show_digest(service: ScheduleService, now: datetime, html: bool, out: TextIO) -> bool:
     digests = service.digests(now)
     if not digests:
         print(text("reminders.cli.no_digest"), file=out)
-        return 0
+        return False
     for digest, message in zip(digests, service.digest_messages(digests), strict=True):
         print(f"== {message.member.email} [{_status(digest.status)}]", file=out)
         print(message.subject, file=out)
         print(message.text, file=out)
         if html:
             print(message.html, file=out)
-    if send:
-        report = service.run_digest(now)
-        print(text("reminders.cli.sent", count=len(report.delivered) if report else 0), file=out)
-    return 0
+    return True

@@ -1,16 +1,12 @@
 """The settings: ONE frozen object, read once at start-up from the environment and `.env` (python-dotenv).
 
 Each setting is declared once, with its type, default and a one-line help (the help is what `.env.example`
-says). A malformed value stops start-up with a French message naming the variable (never its value: it may be
-a secret). Real environment variables win over `.env`.
+says), in its area's settings module; `catalog()` below lists those modules explicitly — no registry filled
+by imports. A malformed value stops start-up with a French message naming the variable (never its value: it
+may be a secret). Real environment variables win over `.env`, and command-line overrides (--db) win over both.
 
-Other areas declare their settings in their own module, imported from `bot/extensions.py`:
-
-    from bot.config import Setting, register, register_section
-    register(Setting("EXPE50_HTTP_PORT", parse_port, 3000, "Port HTTP des événements Slack"))
-    register_section("slack", slack_settings_from_env)   # parse(env: Mapping[str, str]) -> object | None
-
-and read them with `settings["EXPE50_HTTP_PORT"]` or `settings.section("slack")`.
+Typed sections: `settings.mail` (bot.mail.settings.MailSettings | None), `settings.slack`
+(bot.slack.settings.SlackSettings | None), `settings.schedule` (bot.scheduler.ScheduleConfig).
 """
 
 from __future__ import annotations
@@ -21,153 +17,113 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from dotenv import dotenv_values
 
+from bot.setting import (
+    PARIS,
+    ConfigError,
+    Setting,
+    parse_bool,
+    parse_int,
+    parse_log_level,
+    parse_now,
+    parse_path,
+    parse_port,
+    parse_text,
+)
+
+if TYPE_CHECKING:
+    from bot.mail.settings import MailSettings
+    from bot.scheduler import ScheduleConfig
+    from bot.slack.settings import SlackSettings
+
+__all__ = [
+    "DEFAULT_DB",
+    "PARIS",
+    "ConfigError",
+    "Setting",
+    "Settings",
+    "catalog",
+    "declared",
+    "env_example",
+    "load_settings",
+    "parse_bool",
+    "parse_int",
+    "parse_log_level",
+    "parse_now",
+    "parse_path",
+    "parse_port",
+    "parse_text",
+]
+
 DEFAULT_DB = Path("data") / "expe50.json"
-PARIS = ZoneInfo("Europe/Paris")
 
-
-class ConfigError(Exception):
-    """A setting is malformed: `variable` names it, `problem` says what is expected (French)."""
-
-    def __init__(self, variable: str, problem: str) -> None:
-        super().__init__(f"{variable}: {problem}")
-        self.variable = variable
-        self.problem = problem
-
-
-@dataclass(frozen=True)
-class Setting:
-    name: str  # the environment variable
-    parse: Callable[[str], Any]  # raises ValueError with a French explanation of the expected form
-    default: Any
-    help: str  # one line, French: written above the variable in .env.example
-    secret: bool = False
-    example: str | None = None  # the value shown (commented) in .env.example
-
-
-_SETTINGS: dict[str, Setting] = {}
-_SECTIONS: dict[str, Callable[[Mapping[str, str]], Any]] = {}
-
-
-def register(setting: Setting) -> Setting:
-    if setting.name in _SETTINGS and _SETTINGS[setting.name] != setting:
-        raise ValueError(f"setting {setting.name} declared twice")
-    _SETTINGS[setting.name] = setting
-    return setting
-
-
-def register_section(name: str, parse: Callable[[Mapping[str, str]], Any]) -> None:
-    """A group of settings parsed together by its owner (e.g. Slack): `parse(env)` returns its settings object
-    (or None when that channel is not configured) and raises ValueError naming the variable when malformed."""
-    _SECTIONS[name] = parse
-
-
-def declared() -> list[Setting]:
-    return list(_SETTINGS.values())
-
-
-# ---- parsers (French messages: they reach the operator at start-up) -------------------------------------
-
-
-def parse_text(raw: str) -> str:
-    return raw.strip()
-
-
-def parse_path(raw: str) -> Path:
-    text = raw.strip()
-    if not text:
-        raise ValueError("un chemin de fichier est attendu")
-    return Path(text).expanduser()
-
-
-def parse_int(raw: str) -> int:
-    try:
-        return int(raw.strip())
-    except ValueError:
-        raise ValueError("un nombre entier est attendu") from None
-
-
-def parse_port(raw: str) -> int:
-    value = parse_int(raw)
-    if not 0 <= value <= 65535:
-        raise ValueError("un port entre 0 et 65535 est attendu")
-    return value
-
-
-def parse_bool(raw: str) -> bool:
-    text = raw.strip().lower()
-    if text in ("1", "true", "oui", "yes", "on"):
-        return True
-    if text in ("0", "false", "non", "no", "off", ""):
-        return False
-    raise ValueError("oui/non (ou true/false, 1/0) est attendu")
-
-
-def parse_log_level(raw: str) -> str:
-    text = raw.strip().upper()
-    if text not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ValueError("DEBUG, INFO, WARNING ou ERROR est attendu")
-    return text
-
-
-def parse_now(raw: str) -> datetime | None:
-    text = raw.strip()
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError("une date et heure ISO 8601 est attendue, par exemple 2025-11-20T10:00") from None
-    return value if value.tzinfo else value.replace(tzinfo=PARIS)
-
-
-register(
+CORE_SETTINGS = (
     Setting(
         "EXPE50_DB",
         parse_path,
         DEFAULT_DB,
-        "Fichier de la base de données (créé au besoin)",
+        "Fichier de la base de données (créé au besoin) ; le bot en marche écoute à côté sur <base>.sock",
         example="data/expe50.json",
-    )
-)
-register(
+    ),
     Setting(
         "EXPE50_LOG_LEVEL",
         parse_log_level,
-        "WARNING",
-        "Niveau de journalisation (DEBUG, INFO, WARNING, ERROR)",
+        "INFO",
+        (
+            "Niveau de journalisation (DEBUG, INFO, WARNING, ERROR) ; "
+            "INFO par défaut : une ligne par canal démarré"
+        ),
         example="INFO",
-    )
-)
-register(
+    ),
     Setting(
         "EXPE50_OPERATOR",
         parse_text,
         "operateur-local",
         "Identifiant de l'opérateur local (console et `expe50 cmd`), qui a le rôle admin",
-    )
-)
-register(
+    ),
     Setting(
         "EXPE50_NOW",
         parse_now,
         None,
         "Date et heure figées (essais et démonstrations seulement ; vide = l'heure réelle)",
         example="2025-11-20T10:00",
-    )
+    ),
 )
+
+Section = Callable[[Mapping[str, str]], Any]
+
+
+def catalog() -> tuple[tuple[Setting, ...], dict[str, Section]]:
+    """Every declared setting (in `.env.example` order) and the sections parsed by their owners. A new area
+    adds its tuple and section here, explicitly."""
+    from bot.mail.settings import SETTINGS as MAIL_SETTINGS
+    from bot.mail.settings import mail_settings_from_env
+    from bot.scheduler import SETTINGS as SCHEDULE_SETTINGS
+    from bot.scheduler import schedule_section
+    from bot.slack.settings import SETTINGS as SLACK_SETTINGS
+    from bot.slack.settings import slack_settings_from_env
+
+    settings = (*CORE_SETTINGS, *MAIL_SETTINGS, *SCHEDULE_SETTINGS, *SLACK_SETTINGS)
+    sections: dict[str, Section] = {
+        "mail": mail_settings_from_env,
+        "scheduler": schedule_section,
+        "slack": slack_settings_from_env,
+    }
+    return settings, sections
+
+
+def declared() -> list[Setting]:
+    return list(catalog()[0])
 
 
 @dataclass(frozen=True)
 class Settings:
     values: Mapping[str, Any]
-    env: Mapping[str, str] = field(
-        repr=False
-    )  # the merged raw environment (for sections parsed by their owner)
+    # The merged raw environment (for sections parsed by their owner).
+    env: Mapping[str, str] = field(repr=False)
     sections: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     def __getitem__(self, name: str) -> Any:
@@ -178,6 +134,23 @@ class Settings:
 
     def section(self, name: str) -> Any:
         return self.sections.get(name)
+
+    @property
+    def mail(self) -> MailSettings | None:
+        found: MailSettings | None = self.sections.get("mail")
+        return found
+
+    @property
+    def slack(self) -> SlackSettings | None:
+        found: SlackSettings | None = self.sections.get("slack")
+        return found
+
+    @property
+    def schedule(self) -> ScheduleConfig:
+        from bot.scheduler import ScheduleConfig
+
+        found: ScheduleConfig | None = self.sections.get("scheduler")
+        return found or ScheduleConfig()
 
     @property
     def db_path(self) -> Path:
@@ -200,15 +173,14 @@ def load_settings(
     overrides: Mapping[str, str] | None = None,
 ) -> Settings:
     """Read every declared setting once. `overrides` (command-line options such as --db) win over both."""
-    import bot.extensions  # noqa: F401  (other areas declare their settings there)
-
+    declared_settings, declared_sections = catalog()
     merged: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
         merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
     merged.update(os.environ if environ is None else environ)
     merged.update(overrides or {})
     values: dict[str, Any] = {}
-    for setting in _SETTINGS.values():
+    for setting in declared_settings:
         raw = merged.get(setting.name)
         if raw is None or (raw.strip() == "" and setting.default is not None):
             values[setting.name] = setting.default
@@ -218,7 +190,7 @@ def load_settings(
         except ValueError as error:
             raise ConfigError(setting.name, str(error)) from None
     sections: dict[str, Any] = {}
-    for name, parse in _SECTIONS.items():
+    for name, parse in declared_sections.items():
         try:
             sections[name] = parse(merged)
         except ValueError as error:
@@ -234,7 +206,7 @@ def _variable_in(message: str) -> str:
 def env_example() -> str:
     """The text of `.env.example`, generated from the declared settings."""
     lines = ["# Réglages de Expé 50 bot : copiez ce fichier en .env et décommentez ce que vous changez."]
-    for setting in _SETTINGS.values():
+    for setting in declared():
         lines.append("")
         lines.append(f"# {setting.help}")
         value = (

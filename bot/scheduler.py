@@ -30,6 +30,7 @@ from typing import Any, Protocol
 from bot.render.slack_blocks import escape, escape_text, split_messages, text_sections
 from bot.render.slack_split import next_steps
 from bot.schedule_messages import Outgoing, deadline_message, digest_message, entry_message
+from bot.setting import Setting, parse_text
 from handlers.digest import Digest, DigestSettings, ForfaitsOf, WaitingQuestion, plan_digests
 from handlers.mail_status import MailFailure
 from handlers.reminders import (
@@ -53,6 +54,19 @@ WEEKDAYS = {
     "thursday": 3, "vendredi": 4, "friday": 4, "samedi": 5, "saturday": 5, "dimanche": 6, "sunday": 6,
 }  # fmt: skip
 _SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+SETTINGS = (
+    Setting(
+        "REMINDER_OFFSETS",
+        parse_text,
+        "30,7,1,0",
+        "Rappels d'échéance : nombre de jours avant l'échéance, séparés par des virgules",
+    ),
+    Setting("REMINDER_HOUR", parse_text, "09:00", "Heure des rappels (heure de Paris), les jours ouvrés"),
+    Setting("DIGEST_DAY", parse_text, "lundi", "Jour de la synthèse hebdomadaire envoyée aux agents ARS"),
+    Setting("DIGEST_HOUR", parse_text, "08:00", "Heure de la synthèse hebdomadaire (heure de Paris)"),
+)
 
 
 class ScheduleConfigError(ValueError):
@@ -88,6 +102,14 @@ def schedule_config(env: Mapping[str, str]) -> ScheduleConfig:
         ReminderSettings(offsets=offsets, hour=_hour("REMINDER_HOUR", env.get("REMINDER_HOUR", "09:00"))),
         DigestSettings(weekday=WEEKDAYS[day], hour=_hour("DIGEST_HOUR", env.get("DIGEST_HOUR", "08:00"))),
     )
+
+
+def schedule_section(env: Mapping[str, str]) -> ScheduleConfig:
+    """The scheduler's section of the settings (ValueError naming the variable when malformed)."""
+    try:
+        return schedule_config(env)
+    except ScheduleConfigError as error:
+        raise ValueError(str(error)) from None
 
 
 # ---- notifiers -------------------------------------------------------------------------------------------

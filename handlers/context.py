@@ -1,6 +1,6 @@
 """What a command runs with: the repository, the legal parameters, and who is asking.
 
-`Context` is built once by the runtime (bot/runtime.py) and shared by every channel; `Invocation` is one
+`Context` is built once by the composition root (bot/app.py) and shared by every channel; `Invocation` is one
 parsed request, handed to the command's handler with the context.
 """
 
@@ -16,6 +16,7 @@ from store.records import Member, Role
 from store.repository import Origin, Repository
 
 if TYPE_CHECKING:
+    from handlers.ports import HandoverDesk
     from handlers.registry import CommandSpec
 
 # The person at the keyboard of the console or of `expe50 cmd`: the machine's operator, with the admin role.
@@ -28,8 +29,8 @@ class Context:
     repo: Repository
     params: Parameters
     operator_id: str = OPERATOR_ID
-    settings: Any = None  # bot.config.Settings when run by the bot; handlers must not need it
-    extras: dict[str, Any] = field(default_factory=dict)  # room for other channels' services
+    # The runtime's services (handlers/ports.py), set by bot/app.py; None when not configured.
+    desk: HandoverDesk | None = None
     # Channels run in threads (Slack, mailbox, scheduler, console): one command at a time touches the store.
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 

@@ -78,6 +78,12 @@ class Reply:
     reference: str | None = None  # short reference of the entry written, for `annuler`
 
     @property
+    def handed_over(self) -> bool:
+        """A person will look at it: needs_human, unless the question command found nobody to hand it to
+        (data["handover"] is None) — then no channel may promise an answer."""
+        return self.needs_human and ("handover" not in self.data or self.data["handover"] is not None)
+
+    @property
     def ok(self) -> bool:
         return self.status in (Status.OK, Status.WARNING)
 

@@ -55,6 +55,10 @@ Migration = Callable[["Database"], None]
 META_TABLE = "_meta"
 DEFAULT_COMPACT_MIN_BYTES = 4 * 1024 * 1024
 DEFAULT_COMPACT_RATIO = 1.0
+# At close: always compact a snapshot under 1 MiB (milliseconds); a bigger one only when the journal is at
+# least 1/8 of it (replaying that at the next open would cost about as much as the rewrite).
+CLOSE_COMPACT_SNAPSHOT_BYTES = 1024 * 1024
+CLOSE_COMPACT_SHARE = 8
 
 _log = logging.getLogger(__name__)
 _MISSING = object()  # an indexed field absent from a document: distinct from a stored null
@@ -354,14 +358,19 @@ class Database:
         self.compact()
 
     def close(self) -> None:
-        """Compact (so the next open loads one file) and release the lock. Safe to call twice."""
+        """Release the lock, compacting first only when the journal is worth it. Safe to call twice.
+
+        A one-shot command that wrote one record must not rewrite a 26 MB snapshot (seconds, and that much
+        free disk) to save the next open from replaying a kilobyte: close compacts a small database (cheap)
+        or a journal that is a sizeable share of the snapshot; otherwise the journal waits for the size-based
+        compaction of a later commit."""
         with self._mutex:
             if self._closed:
                 return
             if self._depth:
                 raise StoreError("cannot close the database inside a batch")
             try:
-                if self._broken is None and self._flush_audit() and self._wal_size > 0:
+                if self._broken is None and self._flush_audit() and self._worth_compacting_at_close():
                     self.compact()
             except OSError as error:
                 # Nothing is lost: every acknowledged write is in the fsynced journal, replayed at the next
@@ -372,6 +381,12 @@ class Database:
             finally:
                 self._closed = True
                 self._release()
+
+    def _worth_compacting_at_close(self) -> bool:
+        if self._wal_size == 0:
+            return False
+        small = self._snapshot_bytes < CLOSE_COMPACT_SNAPSHOT_BYTES
+        return small or self._wal_size * CLOSE_COMPACT_SHARE >= self._snapshot_bytes
 
     def _release(self) -> None:
         for fd in (self._wal_fd, self._audit_fd):

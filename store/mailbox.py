@@ -45,6 +45,9 @@ class Handover:
     state: str  # "open" or "answered"
     answered_by: str | None = None
     answered_at: str | None = None
+    channel: str = "email"  # the door it was asked at: email, slack, console, cli
+    member_id: str | None = None  # the asker's member id (Slack user id) outside email
+    answer: str | None = None  # the agent's answer, once given
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,8 @@ class Mailbox:
         references: tuple[str, ...],
         reason: str,
         now: datetime,
+        channel: str = "email",
+        member_id: str | None = None,
     ) -> Handover:
         with self._db.batch():
             existing = self._handovers.find_one(message_id=message_id)
@@ -189,6 +194,8 @@ class Mailbox:
                 "state": "open",
                 "answered_by": None,
                 "answered_at": None,
+                "channel": channel,
+                "member_id": member_id,
             }
             self._handovers.insert(doc)
         return _handover(doc)
@@ -200,12 +207,13 @@ class Mailbox:
     def open_handovers(self) -> list[Handover]:
         return [_handover(doc) for doc in self._handovers.find(state="open")]
 
-    def mark_answered(self, reference: str, by: str, now: datetime) -> None:
+    def mark_answered(self, reference: str, by: str, now: datetime, *, answer: str | None = None) -> None:
         doc = self._handovers.find_one(reference=reference.strip().upper())
         if doc is None:
             raise KeyError(reference)
         self._handovers.update(
-            doc["_id"], {"state": "answered", "answered_by": by, "answered_at": now.isoformat()}
+            doc["_id"],
+            {"state": "answered", "answered_by": by, "answered_at": now.isoformat(), "answer": answer},
         )
 
     # ---- reply counts --------------------------------------------------------------------------------
@@ -253,4 +261,7 @@ def _handover(doc: dict[str, Any]) -> Handover:
         state=doc["state"],
         answered_by=doc.get("answered_by"),
         answered_at=doc.get("answered_at"),
+        channel=doc.get("channel") or "email",  # hand-overs recorded before other doors had them: email
+        member_id=doc.get("member_id"),
+        answer=doc.get("answer"),
     )

@@ -64,6 +64,10 @@ class OutboxWorker:
             sent += 1
         return sent
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
     def wake(self) -> None:
         self._wake.set()
 

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from email.utils import parseaddr
 from typing import cast
 
-from bot.config import Setting, parse_bool, parse_int, parse_port, parse_text
 from bot.mail.smtp import Security, SmtpSettings
 from bot.mail.watcher import ImapSettings
+from bot.setting import Setting, parse_bool, parse_int, parse_port, parse_text
 
 SETTINGS = (
     Setting(

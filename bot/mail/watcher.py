@@ -90,6 +90,7 @@ class MailWatcher:
         self.idles = 0  # IDLE commands sent
         self.renewals = 0  # IDLEs ended by the renewal timer (nothing announced meanwhile)
         self.synced = threading.Event()  # set after each completed catch-up
+        self.last_sync: datetime | None = None  # when the latest catch-up completed (for `expe50 status`)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._client: IMAPClient | None = None
@@ -200,11 +201,25 @@ class MailWatcher:
             batch = self._catch_up_once()
             done += batch
             if not batch and not _pending_exists(self._require()):
-                self.synced.set()
+                self._synced()
                 return done
             if batch and batch[-1].outcome == "retry":
-                self.synced.set()
+                self._synced()
                 return done
+
+    def _synced(self) -> None:
+        self.last_sync = self.clock()
+        self.synced.set()
+
+    @property
+    def connected(self) -> bool:
+        """Logged in right now (between a login and the next disconnection)."""
+        return self._client is not None and self.connections > 0
+
+    @property
+    def uidvalidity(self) -> int:
+        """The folder's UIDVALIDITY seen at the latest selection (0 before the first)."""
+        return self._uidvalidity
 
     def _select(self) -> None:
         """Select the folder (once per connection): its UIDVALIDITY, and whether keywords can be stored."""

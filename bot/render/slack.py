@@ -92,7 +92,7 @@ def _body_and_tail(reply: Reply, forms: Collection[str]) -> tuple[list[Block], l
     blocks.extend(text_sections("\n".join(escape(paragraph) for paragraph in reply.body)))
     blocks.extend(_reasons(reply))
     notes = []
-    if reply.needs_human:
+    if reply.handed_over:
         notes.append(text("slack.reply.needs_human"))
     if reply.reference:
         notes.append(text("slack.reply.reference", reference=reply.reference))

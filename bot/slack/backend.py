@@ -76,8 +76,7 @@ class HandlersBackend:
 
     def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
-        shared = getattr(ctx, "lock", None)  # the Context's own lock, when it has one
-        self._lock: threading.RLock = shared or ctx.extras.setdefault("dispatch_lock", threading.RLock())
+        self._lock: threading.RLock = ctx.lock
 
     def dispatch(self, request: Request) -> Reply:
         with self._lock:

@@ -10,9 +10,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from bot.setting import Setting, parse_port, parse_text
+
 DEFAULT_HTTP_PORT = 3000
 DEFAULT_HTTP_HOST = "0.0.0.0"  # Slack must reach the bot; tests bind 127.0.0.1
 EVENTS_PATH = "/slack/events"
+
+SETTINGS = (
+    Setting("SLACK_BOT_TOKEN", parse_text, None,
+            "Slack : jeton du bot (OAuth & Permissions → Bot User OAuth Token) ; avec SLACK_SIGNING_SECRET, "
+            "active Slack", secret=True, example="xoxb-…"),
+    Setting("SLACK_SIGNING_SECRET", parse_text, None,
+            "Slack : secret de signature (Basic Information → App Credentials → Signing Secret)",
+            secret=True, example="…"),
+    Setting("SLACK_APP_TOKEN", parse_text, None,
+            "Slack : jeton d'application (connections:write) pour le Socket Mode, sans adresse publique ; "
+            "vide = mode HTTP", secret=True, example="xapp-…"),
+    Setting("SLACK_API_URL", parse_text, None,
+            "Slack : adresse de l'API Web (vide = celle de Slack ; essais : un serveur local)",
+            example="http://127.0.0.1:8089/api/"),
+    Setting("EXPE50_HTTP_HOST", parse_text, DEFAULT_HTTP_HOST,
+            "Mode HTTP : adresse d'écoute des événements Slack (/slack/events)", example=DEFAULT_HTTP_HOST),
+    Setting("EXPE50_HTTP_PORT", parse_port, DEFAULT_HTTP_PORT,
+            "Mode HTTP : port d'écoute des événements Slack (/slack/events)", example=str(DEFAULT_HTTP_PORT)),
+)  # fmt: skip
 
 
 class SlackSettingsError(ValueError):

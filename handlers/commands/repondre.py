@@ -1,30 +1,18 @@
 """`repondre <référence> <texte>`: an ARS agent answers, by email and in the original thread, a question the
 mailbox handed over to the agents.
 
-The mail runtime puts its desk in `ctx.extras["mail"]` (bot.mail.desk.MailDesk); without it (no mailbox
-configured) the command says so. Dispatch has already screened the text for health data.
+The runtime puts its hand-over desk in `ctx.desk` (handlers.ports.HandoverDesk, built by bot/app.py); without
+it (no mailbox, no Slack) the command says so. Dispatch has already screened the text for health data.
 """
 
 from __future__ import annotations
-
-from datetime import datetime
-from typing import Protocol
 
 from handlers.context import Context, Invocation
 from handlers.errors import UserError
 from handlers.registry import ADMINS, command
 from handlers.reply import Fact, Reply, Status
-from store.mailbox import Handover
 from store.records import Role
 from templates import text
-
-
-class Desk(Protocol):
-    """What the command needs from the mail runtime."""
-
-    def handover(self, reference: str) -> Handover | None: ...
-
-    def send_agent_answer(self, handover: Handover, answer: str, agent: str, now: datetime) -> None: ...
 
 
 @command(
@@ -41,7 +29,7 @@ def repondre(inv: Invocation, ctx: Context) -> Reply:
     if len(parts) < 2 or not parts[1].strip():
         raise UserError("mail.repondre.missing", usage=("repondre", None))
     reference, answer = parts[0].strip().upper(), parts[1].strip()
-    desk = ctx.extras.get("mail")
+    desk = ctx.desk
     if desk is None:
         raise UserError("mail.repondre.no_mail")
     handover = desk.handover(reference)

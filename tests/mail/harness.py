@@ -15,7 +15,7 @@ from pathlib import Path
 
 from imapclient import IMAPClient
 
-from bot.mail.desk import MailDesk
+from bot.desk import AgentsDesk
 from bot.mail.outbox import OutboxWorker
 from bot.mail.processor import AnswerFn, MailProcessor
 from bot.mail.smtp import SmtpSettings, SmtpTransport
@@ -87,7 +87,7 @@ class MailBot:
             notify=notify or self.notified.append,
             on_enqueue=self.worker.wake,
         )
-        self.desk = MailDesk(self.mailbox, self.outbox, self.processor.sender, self.worker.wake)
+        self.desk = AgentsDesk(self.mailbox, self.outbox, self.processor.sender, self.worker.wake)
         port = imap_port or account.port
         settings = ImapSettings(account.host, port, account.user, account.password, ssl=False)
         self.watcher = MailWatcher(settings, self.processor, self.mailbox, clock, timing=timing)
@@ -161,7 +161,7 @@ def agent_command(bot: MailBot, command: str, member_id: str = "U0AGENT") -> Rep
     repo = Repository(bot.db)
     now = clock()
     repo.save_member(Member(member_id, Role.ARS, region="28"), Origin("operateur-local", "console", now))
-    ctx = Context(repo=repo, params=load_parameters(), extras={"mail": bot.desk})
+    ctx = Context(repo=repo, params=load_parameters(), desk=bot.desk)
     return dispatch(Request(member_id, command, "slack", now), ctx)
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import run
 from bot.config import ConfigError, load_settings
-from bot.runtime import run
 from store import schema
 from store.engine import Database
 from store.mailbox import Mailbox

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.cli_report import main
+from bot.cli import main
 from tests.reports.test_commands import NOW, log_known_dataset
 from tests.support.conversation import SITE, Conversation
 

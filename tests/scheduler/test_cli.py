@@ -45,9 +45,9 @@ def test_reminders_send_goes_to_the_console_once_when_no_channel_is_configured(
     db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     sent = run("reminders", "--db", str(db), "--at", "2027-08-02T09:00", "--send")
-    assert "6 message(s) mis en file d'envoi." in sent
+    assert "Envoi : 6 parti(s), 0 en échec, 0 en attente" in sent
     again = run("reminders", "--db", str(db), "--at", "2027-08-02T10:00", "--send")
-    assert "0 message(s)" in again and again.count("[déjà envoyé]") == 6
+    assert "Envoi : 0 parti(s)" in again and again.count("[déjà envoyé]") == 6
     from store.repository import Repository
 
     repo = Repository.open(db)

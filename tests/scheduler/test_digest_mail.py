@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.mail.desk import MailDesk, agent_reply_key
+from bot.desk import AgentsDesk, agent_reply_key
 from handlers.context import Context
 from handlers.dispatch import dispatch
 from handlers.mail_status import read_failures, read_waiting
@@ -180,8 +180,8 @@ def test_an_agent_answers_with_the_reference_read_in_the_digest_and_it_leaves_th
     line = next(line for line in outgoing.text.splitlines() if "martin@ch-rouen.fr" in line)
     reference = line.removeprefix("  - ").split(" — ")[0]
 
-    desk = MailDesk(Mailbox(db), world.outbox, "expe50@ars.example.org")
-    ctx = Context(repo=world.repo, params=load_parameters(), extras={"mail": desk})
+    desk = AgentsDesk(Mailbox(db), world.outbox, "expe50@ars.example.org")
+    ctx = Context(repo=world.repo, params=load_parameters(), desk=desk)
     typed = f"repondre {reference.lower()} Oui, un nouveau forfait d'inclusion."
     reply = dispatch(Request("agent@ars.example.org", typed, "slack", world.clock.now), ctx)
     assert reply.status is Status.OK, reply

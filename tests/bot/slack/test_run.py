@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import run
 from bot.config import ConfigError, load_settings
-from bot.runtime import run
 from bot.slack.settings import slack_settings_from_env
 from tests.bot.slack.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.scheduler.world import fill

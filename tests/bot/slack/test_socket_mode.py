@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import run
 from bot.config import load_settings
-from bot.runtime import run
 from bot.slack import SlackChannel, SlackSettings, start_slack
 from tests.bot.slack.conftest import BOT_TOKEN, MEMBER, NOW, SIGNING_SECRET, StubBackend
 from tests.support.slack_api import FakeSlackAPI
