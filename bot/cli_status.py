@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App
-from bot.setting import PARIS
 from bot.session import Session
+from bot.setting import PARIS
 from store import schema
 from store.mailbox import Mailbox
 from store.outbox import FAILED, PENDING, SENDING
