@@ -82,6 +82,16 @@ def _schedule(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--html", action="store_true", help="(digest) afficher aussi la version HTML")
 
 
+def _import(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", metavar="FICHIER", help="fichier .csv ou .xlsx")
+    parser.add_argument("--modele", metavar="FICHIER.xlsx", help="écrire le modèle à remplir, puis quitter")
+    parser.add_argument("--site", metavar="FINESS", help="établissement des lignes sans colonne FINESS")
+    parser.add_argument("--dry-run", action="store_true", help="vérifier sans rien enregistrer")
+    parser.add_argument("--partiel", action="store_true", help="enregistrer les lignes valables")
+    parser.add_argument("--json", action="store_true", help="le rapport en un objet JSON")
+    parser.add_argument("--as", dest="member", metavar="MEMBRE", help="importer au nom de ce membre")
+
+
 def _status(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="l'état en un objet JSON")
 
@@ -103,6 +113,8 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                "bot.cli_schedule:run_reminders"),
     Subcommand("digest", "afficher (ou envoyer) la synthèse hebdomadaire ARS", _schedule,
                "bot.cli_schedule:run_digest"),
+    Subcommand("import", "importer un fichier CSV ou XLSX (adressages, administrations, fins)", _import,
+               "bot.cli_import:run_import"),
     Subcommand("status", "état du bot en marche : canaux, boîte, envois, planification, base", _status,
                "bot.cli_status:run_status", creates_db=False),
 )  # fmt: skip

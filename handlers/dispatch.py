@@ -193,4 +193,7 @@ def error_reply(error: UserError, reg: Registry | None = None) -> Reply:
             body.append(text("commands.error.usage", usage=usage))
     if error.key == "commands.error.unknown_verb" or error.key == "commands.error.unknown_verb_closest":
         body.append(text("commands.error.see_help"))
-    return Reply(status, text(error.key, **error.params), body=body, data={"error": error.key})
+    data: dict[str, object] = {"error": error.key}
+    if isinstance(error.params.get("name"), str):
+        data["field"] = error.params["name"]  # which argument was wrong (an import names its column)
+    return Reply(status, text(error.key, **error.params), body=body, data=data)

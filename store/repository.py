@@ -439,8 +439,16 @@ class Repository:
         return completed
 
     def _new_reference(self, kind: EntryKind) -> str:
+        base = len(REFERENCE_ALPHABET)
         while True:
-            body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(REFERENCE_LENGTH))
+            # One draw from the OS for the five characters (27**5 < 2**32; the tiny modulo bias is harmless
+            # for an identifier checked for uniqueness), not one per character: imports draw 100,000.
+            number = int.from_bytes(secrets.token_bytes(4), "big") % base**REFERENCE_LENGTH
+            chars = []
+            for _ in range(REFERENCE_LENGTH):
+                number, digit = divmod(number, base)
+                chars.append(REFERENCE_ALPHABET[digit])
+            body = "".join(chars)
             reference = f"{REFERENCE_PREFIX[kind]}-{body}"
             if reference not in self._entries:
                 return reference
