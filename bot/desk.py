@@ -22,6 +22,7 @@ from datetime import datetime
 
 from bot.render.email import agent_reply, bodies, build_reply
 from handlers.errors import UserError
+from handlers.mail_message import thread_message_id
 from handlers.reply import Request
 from store.mailbox import Handover, Mailbox
 from store.outbox import Outbox
@@ -148,7 +149,8 @@ class AgentsDesk:
             sender=self.sender,
             to=handover.sender,
             subject=handover.subject,
-            message_id=handover.message_id,
+            # A second message reusing a Message-ID is kept under a variant key; the thread is the real id.
+            message_id=thread_message_id(handover.message_id),
             references=handover.references,
             plain=plain,
             html=html,

@@ -27,7 +27,14 @@ OK = GuardVerdict(True, "ok")
 _SYSTEM_LOCAL_RE = re.compile(
     r"^(?:mailer-daemon|postmaster|listserv|majordomo|mdaemon|bounce[s]?|bounce[-+].*|owner-.*|.*-request"
     r"|.*-owner|no[-_.]?reply(?:[-+].*)?|do[-_.]?not[-_.]?reply(?:[-+].*)?|ne[-_.]?pas[-_.]?repondre.*"
-    r"|notification[s]?|auto[-_.]?reply)$",
+    r"|notification[s]?|auto[-_.]?reply|.*-bounces?(?:[-+=].*)?|bounces?[-+=].*)$",
+    re.IGNORECASE,
+)
+
+
+_AUTO_SUBJECT_RE = re.compile(
+    r"^\s*(?:r[ée]ponse\s+automatique|automatic\s+reply|auto(?:matic)?[\s-]*(?:reply|response)|out\s+of\s+(?:the\s+)?office"
+    r"|absence\s+du\s+bureau|message\s+d'absence|autoreply|auto:)",
     re.IGNORECASE,
 )
 
@@ -64,7 +71,7 @@ def check(
         if value.split(";")[0].strip().lower() != "no":
             return GuardVerdict(False, "auto-submitted")
     for value in _header(headers, "Precedence"):
-        if value.strip().lower() in ("bulk", "junk", "list"):
+        if value.strip().lower() in ("bulk", "junk", "list", "auto_reply", "auto-reply"):
             return GuardVerdict(False, "precedence")
     if any(name.lower().startswith("list-") for name, _ in headers):
         return GuardVerdict(False, "list")
@@ -76,12 +83,28 @@ def check(
     return_paths = _header(headers, "Return-Path")
     if return_paths and all(value.strip() in ("", "<>") for value in return_paths):
         return GuardVerdict(False, "bounce")
+    # A delivery or disposition report is a bounce by its very type (RFC 6522), whatever else it lacks.
+    for value in _header(headers, "Content-Type"):
+        if value.strip().lower().startswith(("multipart/report", "message/delivery-status")):
+            return GuardVerdict(False, "bounce")
+    # Out-of-office replies marked only by their subject (« Réponse automatique : … », "Automatic reply").
+    for value in _header(headers, "Subject"):
+        if _AUTO_SUBJECT_RE.match(value):
+            return GuardVerdict(False, "auto-submitted")
     address = normalize_address(sender)
     if address is None:
         return GuardVerdict(False, "no-sender")
     own = {item.lower() for item in own_addresses}
     if address in own:
         return GuardVerdict(False, "own-address")
+    # From: the bot itself with a Reply-To elsewhere: our own message coming back, whoever it points to.
+    if any(normalize_address(value) in own for value in _header(headers, "From")):
+        return GuardVerdict(False, "own-address")
+    # The list or bounce handler that actually sent it (Sender:, Return-Path:) is a machine too.
+    for value in (*_header(headers, "Sender"), *return_paths):
+        relay = normalize_address(value)
+        if relay is not None and _SYSTEM_LOCAL_RE.match(relay.split("@", 1)[0]):
+            return GuardVerdict(False, "system-sender")
     # A message we sent ourselves, relayed back under another From (e.g. a forwarding rule).
     for value in _header(headers, "X-Loop"):
         if normalize_address(value) in own or value.strip().lower() in own:

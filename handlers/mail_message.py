@@ -46,6 +46,9 @@ class IncomingMail:
     truncated: bool = False  # the message was bigger than the size cap
     attachments: int = 0  # attachments seen (and ignored)
     defects: tuple[str, ...] = field(default_factory=tuple)
+    # What the message says (its body as sent, and its subject), hashed: a different content under a known
+    # Message-ID is another message, not a duplicate.
+    digest: str = ""
 
     def header(self, name: str) -> str | None:
         wanted = name.lower()
@@ -228,6 +231,29 @@ def header_hash_id(raw: bytes) -> str:
     return f"<{hashlib.sha256(head).hexdigest()[:32]}@no-message-id.invalid>"
 
 
+def content_digest(raw: bytes) -> str:
+    """A hash of the body as sent plus the Subject line: the same for a message delivered twice, different
+    for another message reusing a Message-ID (or a header block)."""
+    parts = re.split(rb"\r?\n\r?\n", raw, maxsplit=1)
+    head, body = parts[0], parts[1] if len(parts) > 1 else b""
+    subject = re.search(rb"(?im)^subject:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*", head)
+    digest = hashlib.sha256(subject.group(0) if subject else b"")
+    digest.update(b"\0")
+    digest.update(body.replace(b"\r\n", b"\n").rstrip())
+    return digest.hexdigest()[:32]
+
+
+def variant_key(message_id: str, digest: str) -> str:
+    """The key of a second message reusing `message_id` with another content."""
+    return f"{message_id}#{digest[:16]}"
+
+
+def thread_message_id(key: str) -> str:
+    """The Message-ID a processing key stands for (a variant key names the id it reuses)."""
+    head, sep, _ = key.partition(">#")
+    return f"{head}>" if sep else key
+
+
 def _message_ids(value: str | None) -> list[str]:
     return re.findall(r"<[^<>\s]+>", value or "")
 
@@ -241,31 +267,42 @@ def parse(raw: bytes, max_bytes: int = 1_000_000) -> IncomingMail:
     message = email.message_from_bytes(raw)
     defects += [type(defect).__name__ for defect in message.defects]
     headers: list[tuple[str, str]] = []
-    subject_redacted = False
     for name, value in message.items():
         name = one_line(text_edge.clean(str(name)))[:100]
-        decoded = _decode_header(value)
-        if name.lower() == "subject":
-            decoded, masked = redact_identifiers(decoded)
-            subject_redacted = subject_redacted or masked
-        headers.append((name, decoded))
+        headers.append((name, _decode_header(value)))
     lookup = {name.lower(): value for name, value in reversed(headers)}
+    raw_subject = lookup.get("subject", "")
+    text, attachments = _body(message, defects)
+    written = strip_history(text)[:MAX_BODY_CHARS]
+    # Screened before anything is kept: the subject as written (not yet masked), the body, and every header
+    # that is stored or echoed (Message-ID and the thread's ids come back in In-Reply-To/References, the
+    # addresses are stored and written to).
+    finding = health_data.screen_all(raw_subject, written)
+    echoed = ("message-id", "references", "in-reply-to", "from", "reply-to", "sender")
+    header_finding = health_data.screen_all(*(value for key, value in headers if key.lower() in echoed))
+    if header_finding is not None:
+        finding = finding or header_finding
+        # An id or address holding an identifier is neither kept nor written back.
+        headers = [
+            (key, value) for key, value in headers if key.lower() not in echoed or not health_data.find(value)
+        ]
+        lookup = {name.lower(): value for name, value in reversed(headers)}
     ids = _message_ids(lookup.get("message-id"))
     message_id = ids[0] if ids else header_hash_id(raw)
     references = _message_ids(lookup.get("references")) or _message_ids(lookup.get("in-reply-to"))
-    subject = lookup.get("subject", "")
-    text, attachments = _body(message, defects)
-    written = strip_history(text)[:MAX_BODY_CHARS]
-    finding = health_data.find(f"{subject}\n{written}")
+    subject, subject_redacted = redact_identifiers(raw_subject)
     body, body_redacted = redact_identifiers(written)
     if finding is not None:
         body = ""
+        subject = ""  # echoed in the refusal's « Re: » and stored with a failure: dropped, not masked
     question = extract_question(body) if body.strip() else ""
     if len(question.split()) < 3 and finding is None:
         # "Voir objet" / an empty body: the subject is the question.
         topic = re.sub(r"^\s*(?:(?:re|tr|fwd?|aw)\s*:\s*)+", "", subject, flags=re.I).strip()
         question = f"{topic}\n{question}".strip() if topic else question
+    headers = [(key, subject if key.lower() == "subject" else value) for key, value in headers]
     return IncomingMail(
+        digest=content_digest(raw),
         message_id=message_id,
         subject=subject,
         sender=reply_address(headers),

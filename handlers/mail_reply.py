@@ -15,6 +15,7 @@ from typing import Literal
 from handlers.mail_message import IncomingMail, one_line
 from handlers.questions.normalize import fold
 from handlers.reply import Reply, Status
+from handlers.text_edge import QUESTION_MAX
 
 Action = Literal["answer", "handover", "refuse"]
 
@@ -38,6 +39,9 @@ def plan(mail: IncomingMail, answer: Callable[[str], Reply]) -> MailPlan:
     question = mail.question.strip()
     if not question:
         return MailPlan("handover", "empty")
+    if len(question) > QUESTION_MAX:
+        # More than a question: a person reads it (the answerer is never run on an unbounded text).
+        return MailPlan("handover", "too_long")
     if _HUMAN_RE.search(fold(question)):
         return MailPlan("handover", "human_requested")
     reply = answer(question)

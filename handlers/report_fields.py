@@ -220,7 +220,8 @@ def parse_value(slot: FieldSlot, raw: str) -> str:
     kind = slot.definition.type
     if kind is FieldType.INT:
         digits = text.replace(" ", "").replace("\u202f", "")
-        if not digits.isdigit() or int(digits) > 1_000_000:
+        # ASCII digits only, and few of them: « ² » or a 5,000-digit value is a user error, not a crash.
+        if not (digits.isascii() and digits.isdecimal()) or len(digits) > 9 or int(digits) > 1_000_000:
             raise UserError("reports.error.int", field=slot.id, value=text)
         return str(int(digits))
     if kind is FieldType.PERCENT:

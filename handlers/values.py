@@ -14,16 +14,19 @@ from decimal import Decimal
 from functools import lru_cache
 
 from handlers.errors import UserError
+from handlers.text_edge import ascii_digits
 from rules.month import Month
 
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
-_FR_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_FINESS = re.compile(r"^(?:\d{2}|2[AB])\d{7}$")
-_INSEE = re.compile(r"^(?:\d{2}|2[AB])\d{3}$")
+# [0-9], never \d: a digit of another script is no date, FINESS or INSEE code (the edge made fullwidth ones
+# ASCII already).
+_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
+_FR_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_FINESS = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{7}$")
+_INSEE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$")
 # A pseudonymous code: letters, digits and dashes, at most 20, with at least one digit — a code made of
 # letters only could be a name, and establishments' codes (P-0042, 24-117…) always carry a number.
 PATIENT_CODE = re.compile(r"^(?=[A-Za-z-]*[0-9])[A-Za-z0-9-]{1,20}$")
-_YEAR = re.compile(r"^\d{4}$")
+_YEAR = re.compile(r"^[0-9]{4}$")
 # A tariff in euros as people write it: 1234, 1234.5, 1 234,56, 1234,56 € (at most 6 digits before the comma).
 _MONEY = re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]?\d{3})?)(?:[.,](\d{1,2}))?\s*(?:€|eur|euros?)?$")
 
@@ -137,14 +140,14 @@ def parse_yes_no(raw: str, name: str) -> bool:
 
 def parse_count(raw: str, name: str = "nombre", maximum: int = 31) -> int:
     text = raw.strip()
-    if not text.isdigit() or not 1 <= int(text) <= maximum:
+    if not ascii_digits(text) or len(text) > 6 or not 1 <= int(text) <= maximum:
         raise UserError("commands.error.count", name=name, value=text, maximum=maximum)
     return int(text)
 
 
 def parse_target(raw: str, name: str) -> int:
     text = raw.strip()
-    if not text.isdigit() or int(text) > 100_000:
+    if not ascii_digits(text) or len(text) > 6 or int(text) > 100_000:
         raise UserError("commands.error.target", name=name, value=text)
     return int(text)
 

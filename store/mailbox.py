@@ -97,13 +97,17 @@ class Mailbox:
     def outcome(self, message_id: str) -> dict[str, Any] | None:
         return self._seen.find_one(message_id=message_id)
 
-    def record_processed(self, message_id: str, outcome: str, reason: str, now: datetime) -> None:
-        """Remember a handled message (call inside the same batch as the outbox write it caused)."""
+    def record_processed(
+        self, message_id: str, outcome: str, reason: str, now: datetime, digest: str | None = None
+    ) -> None:
+        """Remember a handled message (call inside the same batch as the outbox write it caused), with the
+        digest of its content when known (a different content under the same id is another message)."""
         with self._db.batch():
             if self._seen.find_one(message_id=message_id) is None:
-                self._seen.insert(
-                    {"message_id": message_id, "outcome": outcome, "reason": reason, "at": now.isoformat()}
-                )
+                doc = {"message_id": message_id, "outcome": outcome, "reason": reason, "at": now.isoformat()}
+                if digest:
+                    doc["digest"] = digest
+                self._seen.insert(doc)
 
     # ---- folders -------------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from typing import Any
 from bot.render.email import bodies, build_reply, refusal_reply
 from bot.render.slack import escape
 from handlers import health_data, mail_guard, mail_reply
-from handlers.mail_message import IncomingMail, header_hash_id, parse
+from handlers.mail_message import IncomingMail, header_hash_id, parse, variant_key
 from handlers.reply import Reply
 from store.mailbox import Mailbox
 from store.outbox import Outbox
@@ -92,22 +92,35 @@ class MailProcessor:
                 return Processed(message_id, "failed", reason)
             return Processed(message_id, "retry", reason)
 
+    def _key(self, mail: IncomingMail) -> str | None:
+        """The id this message is processed under, or None when it was processed already. A Message-ID seen
+        with another content (a client reusing ids, a header hash shared by two messages) is another message:
+        it gets its own key, so it is processed (or handed over), never dropped as a duplicate."""
+        seen = self.mailbox.outcome(mail.message_id)
+        if seen is None:
+            return mail.message_id
+        if not mail.digest or seen.get("digest") in (None, mail.digest):
+            return None
+        variant = variant_key(mail.message_id, mail.digest)
+        return None if self.mailbox.is_processed(variant) else variant
+
     def _process(self, mail: IncomingMail, now: datetime) -> Processed:
-        if self.mailbox.is_processed(mail.message_id):
+        key = self._key(mail)
+        if key is None:
             return Processed(mail.message_id, "duplicate", "already processed")
         sender = mail.sender
         replies = self.mailbox.replies_today(sender, now) if sender else 0
         verdict = mail_guard.check(mail.headers, sender, self._addresses, replies, self.daily_limit)
         if not verdict.allowed and verdict.reason != "rate-limit":
-            self.mailbox.record_processed(mail.message_id, "ignored", verdict.reason, now)
-            log.info("mail: %s ignored (%s)", mail.message_id, verdict.reason)
+            self.mailbox.record_processed(key, "ignored", verdict.reason, now, mail.digest)
+            log.info("mail: %s ignored (%s)", key, verdict.reason)
             return Processed(mail.message_id, "ignored", verdict.reason)
         if not verdict.allowed:
             # A person over the daily cap: no automatic reply, but a human still sees the question.
-            return self._hand_over(mail, "rate_limited", now)
-        decision = mail_reply.plan(mail, lambda question: self.answer(question, now))
+            return self._hand_over(mail, key, "rate_limited", now)
+        decision = self._plan(mail, now)
         if decision.action == "handover":
-            return self._hand_over(mail, decision.reason, now)
+            return self._hand_over(mail, key, decision.reason, now)
         assert sender is not None  # the guard refuses a message without a reply address
         if decision.action == "refuse":
             plain, html = bodies(refusal_reply(), human_hint=False)
@@ -126,17 +139,30 @@ class MailProcessor:
             html=html,
         )
         with self.mailbox.database.batch():
-            self.outbox.enqueue(reply_key(mail.message_id), message, now)
+            self.outbox.enqueue(reply_key(key), message, now)
             self.mailbox.count_reply(sender, now)
-            self.mailbox.record_processed(mail.message_id, outcome, decision.reason, now)
+            self.mailbox.record_processed(key, outcome, decision.reason, now, mail.digest)
         if self.on_enqueue is not None:
             self.on_enqueue()
         return Processed(mail.message_id, outcome, decision.reason)
 
-    def _hand_over(self, mail: IncomingMail, reason: str, now: datetime) -> Processed:
+    def _plan(self, mail: IncomingMail, now: datetime) -> mail_reply.MailPlan:
+        """The rules' decision, understood without the store lock (a long question must not hold up the
+        other channels); only this thread processes mail, so nothing changes the message's state meanwhile."""
+        release = getattr(self.lock, "release", None)
+        acquire = getattr(self.lock, "acquire", None)
+        if release is None or acquire is None:
+            return mail_reply.plan(mail, lambda question: self.answer(question, now))
+        release()
+        try:
+            return mail_reply.plan(mail, lambda question: self.answer(question, now))
+        finally:
+            acquire()
+
+    def _hand_over(self, mail: IncomingMail, key: str, reason: str, now: datetime) -> Processed:
         with self.mailbox.database.batch():
             handover = self.mailbox.add_handover(
-                message_id=mail.message_id,
+                message_id=key,
                 sender=mail.sender,
                 subject=mail.subject,
                 question=mail.question,
@@ -144,7 +170,7 @@ class MailProcessor:
                 reason=reason,
                 now=now,
             )
-            self.mailbox.record_processed(mail.message_id, "handed_over", reason, now)
+            self.mailbox.record_processed(key, "handed_over", reason, now, mail.digest)
         # After the durable write: a crash here loses only the Slack post; the digest still lists it.
         note = text(
             "mail.handover.slack",

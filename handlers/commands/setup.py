@@ -135,7 +135,11 @@ def set_targets(inv: Invocation, ctx: Context) -> Reply:
         raise UserError("commands.error.missing", usage=usage, name="<année>=<N>")
     targets: dict[int, int] = {}
     for key, raw in inv.extra.items():
-        if not key.isdigit() or not FIRST_YEAR <= int(key) <= LAST_YEAR:
+        if (
+            not (key.isascii() and key.isdecimal())
+            or len(key) != 4
+            or not FIRST_YEAR <= int(key) <= LAST_YEAR
+        ):
             raise UserError(
                 "commands.etablissement.cible.bad_year",
                 usage=usage,

@@ -17,6 +17,10 @@ _GREETING_RE = re.compile(
     r"|messieurs|docteur)\b(?:[\s,/]+[\w'\-]+){0,3}?\s*(?:[,!.:;]+|$)\s*",
 )
 
+# The same, matched at an offset (`^` would only match at the very start of the string).
+_GREETING_AT = re.compile(_GREETING_RE.pattern.removeprefix("^"))
+_FIRST_GREETING_AT = re.compile(r"\s*(?:bonjour|bonsoir|hello|salut|coucou)\b[\s,!.]*")
+
 # A line that starts the closing: everything from it to the end is salutation and signature.
 _CLOSING_RE = re.compile(
     r"^\s*(?:cordialement|bien\s+cordialement|tres\s+cordialement|cdlt|cdt|bien\s+a\s+vous|bien\s+a\s+toi"
@@ -29,7 +33,9 @@ _CLOSING_RE = re.compile(
 # Lines that are signature furniture wherever they sit: phones, mail addresses, titles, addresses.
 _FURNITURE_RE = re.compile(
     r"(?:^\s*(?:tel|tél|telephone|fax|mob|mobile|portable|standard)\b"
-    r"|[\w.\-]+@[\w\-]+\.[\w.]+"
+    # An address starts at a word's start: without the look-behind a long word was tried from each of its
+    # letters, every try running to its end (quadratic).
+    r"|(?<![\w.\-])[\w.\-]+@[\w\-]+\.[\w.]+"
     r"|^\s*(?:\+33|0)[1-9](?:[\s.\-]?\d{2}){4}\s*$"
     r"|^\s*\d{5}\s+\w+)",
 )
@@ -106,13 +112,17 @@ def extract_question(text: str) -> str:
 def _strip_greeting(line: str) -> str:
     # "Madame, Monsieur, je voudrais...": greetings may follow each other; each must end on punctuation or
     # at the end of the line, else only a leading "bonjour" is dropped ("bonjour je voudrais savoir...").
+    # Folded once: `fold` keeps one character per character, so an offset in the folded line is one in the
+    # line (folding again after each greeting made a line of 5,000 « bonjour, » quadratic).
+    folded = fold(line)
+    offset = 0
     while True:
-        match = _GREETING_RE.match(fold(line))
-        if not match:
+        match = _GREETING_AT.match(folded, offset)
+        if not match or match.end() == offset:
             break
-        line = line[match.end() :]
-    first = re.match(r"^\s*(?:bonjour|bonsoir|hello|salut|coucou)\b[\s,!.]*", fold(line))
-    return line[first.end() :] if first else line
+        offset = match.end()
+    first = _FIRST_GREETING_AT.match(folded, offset)
+    return line[first.end() if first else offset :]
 
 
 def _strip_trailing_thanks(body: str) -> str:

@@ -15,18 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from handlers import health_data
 from handlers.questions import lemmas
 from handlers.questions.synonyms import WORDS as SYNONYMS
 from handlers.questions.synonyms import rewrite_phrases
 
-# A NIR: sex digit, year, month, department (2 digits or 2A/2B), commune, order, then the 2-digit key,
-# with or without spaces, dots or dashes between the groups. Anything that looks like one is hidden before
-# any other processing, so that no later step (logs, echoes, data) can ever hold it.
-_NIR_RE = re.compile(
-    r"(?<![0-9A-Za-z])[12][\s.\-]?\d{2}[\s.\-]?\d{2}[\s.\-]?(?:\d{2}|2[ABab])[\s.\-]?\d{3}[\s.\-]?\d{3}"
-    r"(?:[\s.\-]?\d{2})?(?![0-9A-Za-z])"
-)
-NIR_PLACEHOLDER = "[numéro masqué]"
+# Anything that reads as a NIR is hidden before any other processing, so that no later step (logs, echoes,
+# data) can ever hold it; the one screen is handlers.health_data (normalised text, every spelling).
+NIR_PLACEHOLDER = health_data.NIR_MASK
 
 # Abbreviations and spoken forms, after accents are removed and text lowercased; values may be several words.
 ABBREVIATIONS: dict[str, str] = {
@@ -234,8 +230,7 @@ class Normalized:
 
 def redact_identifiers(raw: str) -> tuple[str, bool]:
     """Hide anything that looks like a NIR. Returns the cleaned text and whether something was hidden."""
-    cleaned, count = _NIR_RE.subn(NIR_PLACEHOLDER, raw)
-    return cleaned, count > 0
+    return health_data.mask_nir(raw)
 
 
 def strip_accents(raw: str) -> str:
@@ -244,6 +239,7 @@ def strip_accents(raw: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_MAX_DIGITS = 15
 _TOKEN_RE = re.compile(r"[a-z0-9€]+(?:[.\-][0-9]+)*")
 
 
@@ -271,7 +267,12 @@ def raw_tokens(folded: str) -> list[str]:
     # "3x le mensuel": a multiplication written with an x.
     folded = re.sub(r"\b(\d+)\s?x\b", r"\1 fois", folded)
     folded = re.sub(r"(\d+)\s?(?:er|ere|eme|e|nd|nde)\b", r"\1eme", folded)
-    return _TOKEN_RE.findall(folded)
+    # A digit run longer than any figure a question holds is noise; left whole, int() would refuse it
+    # (Python's 4,300-digit conversion limit) wherever a later step reads a number.
+    return [
+        token if len(token) <= _MAX_DIGITS or not token.isdigit() else "0"
+        for token in _TOKEN_RE.findall(folded)
+    ]
 
 
 def stem(token: str) -> str:

@@ -46,9 +46,14 @@ class Slots:
 
 
 def _number(token: str) -> int | None:
-    if token.isdigit():
+    # ASCII digits, and few: int() of a 5,000-digit token raises (Python's int conversion limit).
+    if token.isascii() and token.isdecimal() and len(token) <= 9:
         return int(token)
     return NUMBER_WORDS.get(token)
+
+
+def _small(token: str) -> bool:
+    return token.isascii() and token.isdecimal() and len(token) <= 9
 
 
 def _region_forms(params: Parameters) -> list[tuple[tuple[str, ...], str]]:
@@ -253,10 +258,10 @@ def _day_dates(tokens: tuple[str, ...]) -> int:
     """'le 31 janvier', 'le 2/11' (read as '2', '11'): a day of a month, which places an event in a month."""
     found = 0
     for i, token in enumerate(tokens[:-1]):
-        if not token.isdigit() or not 1 <= int(token) <= 31:
+        if not _small(token) or not 1 <= int(token) <= 31:
             continue
         nxt = tokens[i + 1]
-        if nxt in MONTH_WORDS or (nxt.isdigit() and 1 <= int(nxt) <= 12 and i > 0 and tokens[i - 1] == "le"):
+        if nxt in MONTH_WORDS or (_small(nxt) and 1 <= int(nxt) <= 12 and i > 0 and tokens[i - 1] == "le"):
             found += 1
     return found
 

@@ -54,3 +54,62 @@ def test_a_name_with_a_birth_date_is_found(text: str) -> None:
 )
 def test_ordinary_text_passes(text: str) -> None:
     assert find(text) is None
+
+
+NIR = with_key("2690613123456")
+_GROUPS = [NIR[0], NIR[1:3], NIR[3:5], NIR[5:7], NIR[7:10], NIR[10:13], NIR[13:]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "  ".join(_GROUPS),  # double spaces
+        " - ".join(_GROUPS),
+        "/".join(_GROUPS),
+        "_".join(_GROUPS),
+        "\u200b".join(NIR),  # zero-width spaces
+        " ".join(NIR[i : i + 2] for i in range(0, 15, 2)),  # pairs of digits
+        "".join(chr(0xFF10 + int(c)) for c in NIR),  # fullwidth
+        "".join(chr(0x0660 + int(c)) for c in NIR),  # Arabic-Indic digits
+        "\u00a0".join(_GROUPS),
+        f"P{NIR}",
+        f"NIR{NIR}",
+        f"{NIR}abc",
+        "Le patient " + " ".join(_GROUPS) + " est-il éligible ?",
+    ],
+)
+def test_a_nir_is_found_in_any_spelling(text: str) -> None:
+    assert find(text) is Finding.NIR
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Jean Dupont né en 1956", "nee le 12/03/1956", "patient ne le 12/03/56", "DUPONT Jeanne, 12/03/1956"],
+)
+def test_more_names_with_birth_dates(text: str) -> None:
+    assert find(text) is Finding.NAME_AND_BIRTH_DATE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tél. 02.35.08.81.81 Rouen",
+        "Tél. 02-35-08-81-81 Dupont",
+        "Le forfait ne peut pas être versé avant le 12/03/2025",
+        "Décret du 12/03/2019 … Rouen",
+        "Décret du 12/03/2019 Centre Hospitalier Rouen",
+        "FINESS 760780239",
+        "SIRET 26760151500019",
+        "RPPS 10101010101",
+        "IBAN FR76 3000 6000 0112 3456 7890 189",
+        "320,00 € puis 120,00 €",
+        "1 234 567,89 €",
+        "convention 760780239 760024042 date=2025-03-01",
+        "etablissement cible 760780239 2026=40 2027=50",
+        "Faut-il la date de naissance pour l'adressage du 12/03/2025 ?",
+        "Le patient n'est pas né en France, adressé le 12/03/2025",
+        "Mon téléphone : 02 35 08 81 81, fax 02 35 08 81 82",
+    ],
+)
+def test_false_positives_pass(text: str) -> None:
+    assert find(text) is None
