@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -109,6 +109,41 @@ def statement_sheet(site: Site, year: int, lines: Iterable[ForfaitLineLike]) -> 
         )
         total += line.amount
     sheet.total = [text("reports.total"), None, None, None, total, None]
+    return sheet
+
+
+def forfaits_sheet(period: str, rows: Iterable[Sequence[object]], total: Decimal) -> Sheet:
+    """The full table of a `forfaits` answer (every site, every paying line, the total): what the Slack
+    answer leaves out when it is too long to read there is attached in this form."""
+    sheet = Sheet(
+        text("reports.sheet.forfaits", period=period),
+        [
+            Column("site", _label("site"), width=14),
+            Column("site_name", _label("site_name"), width=30),
+            Column("patient", _label("patient"), width=14),
+            Column("month", _label("month"), ColumnType.MONTH),
+            Column("kind", _label("kind"), width=12),
+            Column("amount", _label("amount"), ColumnType.MONEY),
+        ],
+    )
+    sheet.rows.extend(list(row) for row in rows)
+    sheet.total = [text("reports.total"), None, None, None, None, total]
+    return sheet
+
+
+def patients_sheet(rows: Iterable[Sequence[object]]) -> Sheet:
+    """The full table of a `patients` answer: one row per patient in care."""
+    sheet = Sheet(
+        text("reports.sheet.patients"),
+        [
+            Column("site", _label("site"), width=14),
+            Column("patient", _label("patient"), width=14),
+            Column("referred_on", _label("referred_on"), ColumnType.DATE),
+            Column("last_month", _label("last_month"), width=12),
+            Column("missing_months", _label("missing_months"), width=40),
+        ],
+    )
+    sheet.rows.extend(list(row) for row in rows)
     return sheet
 
 

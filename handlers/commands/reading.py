@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from handlers.context import Context, Invocation
 from handlers.explain import reason_lines
@@ -164,6 +165,7 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
     first, last, label = _period(inv.args.get("période"), inv.request.now.date())
     body: list[str] = []
     data_sites = []
+    table: list[list[object]] = []  # every paying line, for the attachment of a long answer
     grand = ZERO
     shown = 0
     # The rules behind the figures, each once (lines share their tuples of reasons: one look at each).
@@ -180,6 +182,17 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
                 for reason in line.reasons:
                     applied.setdefault((reason.rule, reason.outcome.value), reason)
         paying = [line for line in statement.lines if line.amount > 0]
+        table.extend(
+            [
+                site.finess,
+                site.name,
+                ln.patient,
+                ln.month,
+                text(f"commands.forfaits.kind.{ln.kind}"),
+                ln.amount,
+            ]
+            for ln in paying
+        )
         body.append(
             text(
                 "commands.forfaits.site",
@@ -245,7 +258,15 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
                 ],
             }
         )
-    if shown > MAX_LINES:
+    files = []
+    if shown > MAX_LINES and attaches(inv):
+        from handlers.report_tables import forfaits_sheet
+
+        files.append(
+            table_file(f"forfaits-{_period_code(first, last)}.xlsx", forfaits_sheet(label, table, grand))
+        )
+        body.append(text("commands.forfaits.more_attached", count=shown - MAX_LINES))
+    elif shown > MAX_LINES:
         body.append(text("commands.forfaits.more", count=shown - MAX_LINES))
     if not shown:
         body.append(text("commands.forfaits.none"))
@@ -262,7 +283,12 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
             Fact(text("commands.label.sites"), str(len(sites))),
         ],
         reasons=reason_lines(applied.values()),
-        data={"period": label, "total": str(grand), "sites": data_sites},
+        data={
+            "period": label,
+            "total": str(grand),
+            "sites": data_sites,
+            **({"files": files} if files else {}),
+        },
     )
 
 
@@ -279,6 +305,8 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
     sites = sites_for_read(inv.actor, ctx, inv.args.get("site"), usage)
     body: list[str] = []
     rows = []
+    table: list[list[object]] = []  # every patient in care, for the attachment of a long answer
+    left_out = 0
     for site in sites:
         in_care = 0
         site_lines: list[str] = []
@@ -306,7 +334,11 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
                     "last_reference": reference,
                 }
             )
-            if len(site_lines) < MAX_LINES:
+            shown_last = str(last) if last else None
+            table.append([site.finess, patient.code, first, shown_last, ", ".join(map(str, missing))])
+            if len(site_lines) >= MAX_LINES:
+                left_out += 1
+            else:
                 site_lines.append(
                     text(
                         "commands.patients.line",
@@ -326,13 +358,39 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
         body.extend(site_lines)
     if not rows:
         body.append(text("commands.patients.none"))
+    files = []
+    if left_out and attaches(inv):
+        from handlers.report_tables import patients_sheet
+
+        files.append(table_file(f"patients-{today.isoformat()}.xlsx", patients_sheet(table)))
+        body.append(text("commands.patients.more_attached", count=left_out))
+    elif left_out:
+        body.append(text("commands.patients.more", count=left_out))
     return Reply(
         Status.OK,
         text("commands.patients.title"),
         body=body,
         facts=[Fact(text("commands.patients.in_care"), str(len(rows)))],
-        data={"patients": rows},
+        data={"patients": rows, **({"files": files} if files else {})},
     )
+
+
+def attaches(inv: Invocation) -> bool:
+    """Only Slack delivers `Reply.data["files"]` today (to the member's direct messages); elsewhere the
+    answer points to the JSON output instead of promising a file."""
+    return inv.request.channel == "slack"
+
+
+def table_file(filename: str, sheet: Any) -> dict[str, Any]:
+    # bot.export writes the XLSX, as for `rapport` (an upward import kept local until Reply carries typed
+    # tables: issue #14).
+    from bot.export import attachment_data, xlsx_bytes
+
+    return attachment_data(filename, xlsx_bytes([sheet]))
+
+
+def _period_code(first: Month, last: Month) -> str:
+    return str(first) if first == last else str(first.year)
 
 
 def _activity(ctx: Context, site: Site, year: int) -> tuple[int, int, Decimal]:
