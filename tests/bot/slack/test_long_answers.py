@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -40,7 +39,7 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Conversation]:
         setup.append(f"membre ajouter U0SITE{n:04d} role=saisie site={site}")
     for typed in setup:
         assert convo.ask(typed).ok, typed
-    for n, site in enumerate(SITES, start=1):
+    for n in range(1, len(SITES) + 1):
         for p in range(PATIENTS):
             code = f"P-{n:02d}{p:02d}"
             as_ = f"U0SITE{n:04d}"
@@ -66,7 +65,7 @@ def test_region_wide_forfaits_for_an_ars_agent_shows_every_site_and_the_region_t
     dump = json.dumps(message, ensure_ascii=False)
     facts = message["blocks"][1]["fields"]
     assert "Total" in facts[0]["text"] and "33" in facts[0]["text"] and "600,00" in facts[0]["text"]
-    for n, site in enumerate(SITES, start=1):
+    for site in SITES:
         assert f"({site})" in dump, site  # one line per site, none lost
     assert "<!channel>" not in dump and "&lt;!channel&gt;" in dump  # site names escaped, fallback too
     assert "fichier XLSX" in dump  # it says where the rest is
