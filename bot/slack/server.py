@@ -24,11 +24,17 @@ log = logging.getLogger("expe50.slack.http")
 MAX_BODY = 1_000_000  # Slack payloads are a few kB; a larger body is not Slack
 
 
+class _Server(ThreadingHTTPServer):
+    # The listen backlog: the default 5 resets connections when a burst of commands arrives at once (a
+    # team's morning, Slack's retries); the kernel caps it at somaxconn anyway.
+    request_queue_size = 128
+
+
 class SlackHTTPServer:
     def __init__(self, app: App, host: str, port: int) -> None:
         self._app = app
         handler = _handler_for(app)
-        self._server = ThreadingHTTPServer((host, port), handler)
+        self._server = _Server((host, port), handler)
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
 

@@ -95,7 +95,7 @@ class FakeSlackAPI:
             def log_message(self, format: str, *args: Any) -> None:  # silence the default stderr log
                 return
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(
             target=lambda: self._server.serve_forever(0.05) if self._server else None,
@@ -408,6 +408,10 @@ class FakeSlackAPI:
         http.send_header("Content-Length", str(len(payload)))
         http.end_headers()
         http.wfile.write(payload)
+
+
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # Slack takes bursts; the default backlog of 5 would reset connections
 
 
 def _decode(value: str) -> Any:
