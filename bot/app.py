@@ -297,15 +297,17 @@ def run(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     stop_event: threading.Event | None = None,
+    console: bool = True,
 ) -> int:
-    """`expe50 run`: returns the exit code once every service has stopped."""
+    """`expe50 run`: returns the exit code once every service has stopped. Without a channel that serves
+    users (Slack, the mailbox) it opens the console, unless `console` is False (`--service`, systemd)."""
     from bot.console import run_console
 
     app = App.open(settings)
     try:
         app.start()
         try:
-            if app.serves_users:
+            if app.serves_users or not console:
                 _wait_for_signal(stop_event or threading.Event())
                 return 0
             log.info("no Slack and no mailbox configured: the console")

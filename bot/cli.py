@@ -51,24 +51,26 @@ def main(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     words = list(sys.argv[1:] if argv is None else argv)
-    args = cli_args.parser().parse_args(words)
-    sub = cli_args.BY_NAME[args.action]
     try:
-        if sub.routed:
-            answered = _through_bot(words, args, out, err)
+        # Forwarded as typed when a bot runs (it parses the line, in argparse's words when malformed);
+        # building the parser here would cost more than the whole round trip.
+        quick = cli_args.quick_route(words)
+        if quick is not None and quick[0].routed:
+            answered = _through_bot(words, quick[1], out, err)
             if answered is not None:
                 return answered
-        return _here(sub, args, words, stdin, out, err)
+        args = cli_args.parser().parse_args(words)
+        return _here(cli_args.BY_NAME[args.action], args, words, stdin, out, err)
     except BrokenPipeError:
         # The reader went away (e.g. `expe50 cmd … | head`): nothing more to say.
         return EXIT_OK
 
 
-def _through_bot(words: list[str], args: argparse.Namespace, out: TextIO, err: TextIO) -> int | None:
+def _through_bot(words: list[str], db: str | None, out: TextIO, err: TextIO) -> int | None:
     from bot.control import client
 
     try:
-        answer = client.forward(words, client.database_path(getattr(args, "db", None)))
+        answer = client.forward(words, client.database_path(db))
     except client.BotLost:
         from templates import text
 
@@ -130,7 +132,7 @@ def _here(
             deadline = time.monotonic() + WAIT_FOR_STARTING_BOT
             while time.monotonic() < deadline:
                 time.sleep(0.2)
-                answered = _through_bot(words, args, out, err)
+                answered = _through_bot(words, getattr(args, "db", None), out, err)
                 if answered is not None:
                     return answered
         print(store_message(error, settings), file=err)

@@ -17,24 +17,38 @@ is one entry in SUBCOMMANDS below.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Sequence
 
 _FORMATS = ("md", "csv", "xlsx")
 
 
-@dataclass(frozen=True)
 class Subcommand:
-    name: str
-    help: str
-    arguments: Callable[[argparse.ArgumentParser], None]
-    target: str  # "module:function", the function (args, session) -> exit code
-    routed: bool = True  # run inside the running bot when there is one
-    creates_db: bool = True  # False: a read-only export refuses a database file that does not exist
+    # A plain class, not a dataclass: this module is on the light client's path (dataclasses costs ms).
+    def __init__(
+        self,
+        name: str,
+        help: str,
+        arguments: Callable[[argparse.ArgumentParser], None],
+        target: str,  # "module:function", the function (args, session) -> exit code
+        *,
+        routed: bool = True,  # run inside the running bot when there is one
+        creates_db: bool = True,  # False: a read-only export refuses a database file that does not exist
+    ) -> None:
+        self.name = name
+        self.help = help
+        self.arguments = arguments
+        self.target = target
+        self.routed = routed
+        self.creates_db = creates_db
 
 
-def _none(parser: argparse.ArgumentParser) -> None:
-    pass
+def _run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--service",
+        action="store_true",
+        help="sans console, même sans Slack ni boîte aux lettres (systemd)",
+    )
 
 
 def _cmd(parser: argparse.ArgumentParser) -> None:
@@ -97,7 +111,7 @@ def _status(parser: argparse.ArgumentParser) -> None:
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("run", "démarrer le bot (la console si aucun canal n'est configuré)", _none,
+    Subcommand("run", "démarrer le bot (la console si aucun canal n'est configuré)", _run,
                "bot.cli_commands:run_bot", routed=False),
     Subcommand("cmd", "exécuter une commande /expe50", _cmd, "bot.cli_commands:run_cmd"),
     Subcommand("ask", "poser une question", _ask, "bot.cli_commands:run_ask"),
@@ -128,7 +142,52 @@ class ParseError(Exception):
 
 class _RaisingParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise ParseError(message)
+        # What argparse would print before exiting with 2: the usage of the (sub)command, then the error.
+        raise ParseError(f"{self.format_usage()}{self.prog}: error: {message}\n")
+
+
+_SHARED: argparse.ArgumentParser | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def parse_forwarded(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse a forwarded command line in the bot, with one parser built once (building one costs ~50 ms of
+    gettext look-ups). Raises ParseError with argparse's own text."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None:
+            _SHARED = parser(raising=True)
+        if any(word in ("-h", "--help") for word in argv):
+            raise ParseError("")
+        return _SHARED.parse_args(list(argv))
+
+
+def quick_route(argv: Sequence[str]) -> tuple[Subcommand, str | None] | None:
+    """Without building the parser: the subcommand of a command line and its --db, when the line can be
+    forwarded as it is (the bot parses it, and reports a malformed one in argparse's words). None when the
+    line needs the local parser: help, no subcommand, an unknown one."""
+    db: str | None = None
+    words = list(argv)
+    index = 0
+    action: Subcommand | None = None
+    while index < len(words):
+        word = words[index]
+        if word in ("-h", "--help"):
+            return None
+        if word == "--db" and index + 1 < len(words):
+            db = words[index + 1]
+            index += 2
+            continue
+        if word.startswith("--db="):
+            db = word.removeprefix("--db=")
+        elif action is None and not word.startswith("-"):
+            action = BY_NAME.get(word)
+            if action is None:
+                return None
+        elif word == "--":
+            break
+        index += 1
+    return (action, db) if action is not None else None
 
 
 def parser(*, raising: bool = False) -> argparse.ArgumentParser:

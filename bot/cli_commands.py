@@ -54,7 +54,7 @@ def run_bot(args: argparse.Namespace, settings: Settings, stdin: TextIO | None, 
     from store.errors import DatabaseLocked
 
     try:
-        return run(settings, stdin=stdin, stdout=out)
+        return run(settings, stdin=stdin, stdout=out, console=not args.service)
     except DatabaseLocked:
         print(text("console.error.running", db=settings.db_path), file=sys.stderr)
         return EXIT_STARTUP
@@ -89,8 +89,10 @@ def run_forwarded(app: App, argv: list[str], cwd: Path) -> tuple[int, str, str]:
     stderr). The client parsed it already: a refusal here means a client that is not `expe50`."""
     out, err = io.StringIO(), io.StringIO()
     try:
-        args = cli_args.parser(raising=True).parse_args(argv)
-    except (cli_args.ParseError, SystemExit):  # SystemExit: --help / --version print and exit in argparse
+        args = cli_args.parse_forwarded(argv)
+    except cli_args.ParseError as error:  # argparse's own words, as the one-shot CLI prints them
+        return EXIT_STARTUP, "", str(error) or text("control.bad_request") + "\n"
+    except SystemExit:  # (an action that exits, such as --version: never sent by the client)
         return EXIT_STARTUP, "", text("control.bad_request") + "\n"
     sub = cli_args.BY_NAME[args.action]
     if not sub.routed:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import socket
-from dataclasses import dataclass
 from pathlib import Path
 
 from bot.control.protocol import (
@@ -34,11 +33,10 @@ class BotUnreachable(Exception):
     """A bot serves this database but this user may not talk to it (the socket is 0600)."""
 
 
-@dataclass(frozen=True)
 class Answer:
-    code: int
-    stdout: str
-    stderr: str
+    # A plain class: `dataclasses` would cost the light client milliseconds of import.
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.code, self.stdout, self.stderr = code, stdout, stderr
 
 
 def database_path(db_option: str | None, env_file: Path = Path(".env")) -> Path:

@@ -58,6 +58,11 @@ def _hand_over(reply: Reply, inv: Invocation, ctx: Context, asked: str) -> Reply
     if handover is None:
         partial = text("questions.handover.partial")
         body = [paragraph for paragraph in body if paragraph != partial]
-        return replace(reply, body=[*body, text("handover.nobody")], data={**reply.data, "handover": None})
+        title = (
+            text("handover.title_nobody") if reply.title == text("questions.title.unknown") else reply.title
+        )
+        return replace(
+            reply, title=title, body=[*body, text("handover.nobody")], data={**reply.data, "handover": None}
+        )
     body.append(text("handover.created", reference=handover.reference))
     return replace(reply, body=body, data={**reply.data, "handover": handover.reference})

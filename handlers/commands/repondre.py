@@ -1,5 +1,5 @@
-"""`repondre <référence> <texte>`: an ARS agent answers, by email and in the original thread, a question the
-mailbox handed over to the agents.
+"""`repondre <référence> <texte>`: an ARS agent answers a question handed over to the agents, where it was
+asked: by email in the original thread, by a Slack direct message, or recorded for a console question.
 
 The runtime puts its hand-over desk in `ctx.desk` (handlers.ports.HandoverDesk, built by bot/app.py); without
 it (no mailbox, no Slack) the command says so. Dispatch has already screened the text for health data.
@@ -37,13 +37,17 @@ def repondre(inv: Invocation, ctx: Context) -> Reply:
         raise UserError("mail.repondre.unknown", reference=reference)
     if handover.state != "open":
         raise UserError("mail.repondre.already", reference=reference, agent=handover.answered_by or "?")
-    if not handover.sender:
-        raise UserError("mail.repondre.no_sender", reference=reference)
     desk.send_agent_answer(handover, answer, inv.actor.id, inv.request.now)
+    if handover.channel == "email":
+        said = text("mail.repondre.sent", reference=reference, sender=handover.sender)
+    elif handover.channel == "slack":
+        said = text("handover.sent_slack", reference=reference, asker=handover.member_id)
+    else:
+        said = text("handover.recorded", reference=reference)
     return Reply(
         Status.OK,
         text("mail.repondre.sent_title"),
-        body=[text("mail.repondre.sent", reference=reference, sender=handover.sender)],
+        body=[said],
         facts=[Fact(text("mail.repondre.fact_reference"), reference)],
         reference=reference,
     )

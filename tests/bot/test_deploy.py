@@ -1,0 +1,81 @@
+"""Run as a service: the shipped systemd unit is valid (systemd-analyze verify, when installed) and says what
+the README promises; `expe50 run --service` serves without a console, logs one start line per service at
+the default level (INFO), answers `expe50 status`, and stops cleanly on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.control.protocol import socket_path
+from tests.bot.test_cli import NOW, ROOT
+
+UNIT = ROOT / "deploy" / "expe50.service"
+
+
+def test_the_unit_restarts_on_failure_as_a_dedicated_user_with_the_database_and_env_paths() -> None:
+    unit = UNIT.read_text(encoding="utf-8")
+    for line in (
+        "Restart=on-failure",
+        "User=expe50",
+        "EnvironmentFile=/etc/expe50/expe50.env",
+        "Environment=EXPE50_DB=/var/lib/expe50/expe50.json",
+        "ExecStart=/opt/expe50/bin/expe50 run --service",
+    ):
+        assert f"\n{line}\n" in unit
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_systemd_analyze_verifies_the_unit_without_a_warning(tmp_path: Path) -> None:
+    # The unit names the installed path; verify checks the executable exists: point it at this checkout's.
+    executable = Path(sys.executable).with_name("expe50")
+    if not executable.exists():
+        pytest.skip("the expe50 console script is not installed in this environment")
+    unit = tmp_path / "expe50.service"
+    unit.write_text(UNIT.read_text(encoding="utf-8").replace("/opt/expe50/bin/expe50", str(executable)))
+    checked = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stderr.strip() == "", checked.stderr
+
+
+def test_run_as_a_service_logs_each_start_answers_status_and_stops_on_sigterm(tmp_path: Path) -> None:
+    db = tmp_path / "expe50.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXPE50_", "SLACK_", "IMAP_", "SMTP_"))}
+    env.update({"PYTHONPATH": str(ROOT), "EXPE50_DB": str(db), "EXPE50_NOW": NOW})
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--service"], cwd=tmp_path, env=env,
+        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not socket_path(db).exists():
+            assert bot.poll() is None, bot.communicate()
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        status = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "status"], cwd=tmp_path, env=env, capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+        assert status.returncode == 0, status.stdout + status.stderr
+        assert "en marche, tout va bien" in status.stdout and "Planificateur" in status.stdout
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        _, err = bot.communicate(timeout=60)
+    assert bot.returncode == 0, err
+    assert "started scheduler" in err and "started control" in err and "stopped control" in err
+    assert "apscheduler" not in err  # its per-job lines stay below the default level
+    assert not socket_path(db).exists()
+    after = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "status"], cwd=tmp_path, env=env, capture_output=True, text=True,
+        timeout=60,
+    )  # fmt: skip
+    assert after.returncode == 3 and "aucun bot ne tourne" in after.stdout
