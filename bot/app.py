@@ -183,6 +183,13 @@ class App:
         self.scheduler = self.schedule_service().start()
         scheduler = self.scheduler
         self._started("scheduler", lambda: scheduler.shutdown(wait=True), self._schedule_summary())
+        backup_dir = self.settings.get("BACKUP_DIR")
+        if backup_dir is not None:
+            from bot import backup_job
+
+            keep = int(self.settings["BACKUP_KEEP"])
+            backup_job.schedule(scheduler, self.ctx.repo.database, backup_dir, keep, self.settings.now)
+            log.info("scheduled daily backup into %s (keeping %d)", backup_dir, keep)
         # Last: local clients (`expe50 cmd` …) reach a bot whose every service runs. Until then they find
         # the database locked and wait a few seconds for this socket (bot/control/client.py).
         from bot.control.server import ControlServer

@@ -19,6 +19,7 @@ with code 2; never a traceback.
 
 from __future__ import annotations
 
+import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -191,7 +192,18 @@ def store_message(error: StoreError, settings: Settings) -> str:
     if isinstance(error, SchemaVersionError):
         return text("console.error.schema", db=db)
     if isinstance(error, CorruptDatabase):
-        return text("console.error.corrupt", db=db)
+        # The English message (what exactly, which seq) goes to the log; the operator reads the file, the
+        # cause and the way back.
+        logging.getLogger("expe50.store").error("%s", error)
+        return text(
+            "safety.corrupt.detail",
+            db=db,
+            file=error.path or db,
+            cause=text(f"safety.corrupt.cause.{error.cause}"),
+            way=text(
+                "safety.corrupt.way_repair" if error.repairable else "safety.corrupt.way_restore", db=db
+            ),
+        )
     if isinstance(error, WriteFailed):
         from handlers import faults
 

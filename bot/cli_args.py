@@ -106,6 +106,19 @@ def _import(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as", dest="member", metavar="MEMBRE", help="importer au nom de ce membre")
 
 
+def _backup(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dest", metavar="DEST", help="fichier .tar.gz à écrire, ou dossier")
+
+
+def _restore(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("src", metavar="SAUVEGARDE", help="fichier .tar.gz écrit par expe50 backup")
+    parser.add_argument("--force", action="store_true", help="remplacer une base existante (mise de côté)")
+
+
+def _repair(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--oui", action="store_true", help="ne pas demander de confirmation (scripts)")
+
+
 def _status(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="l'état en un objet JSON")
 
@@ -129,6 +142,12 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                "bot.cli_schedule:run_digest"),
     Subcommand("import", "importer un fichier CSV ou XLSX (adressages, administrations, fins)", _import,
                "bot.cli_import:run_import"),
+    Subcommand("backup", "sauvegarder la base en un fichier (même bot en marche)", _backup,
+               "bot.cli_safety:run_backup", creates_db=False),
+    Subcommand("restore", "vérifier une sauvegarde et la restaurer (base arrêtée)", _restore,
+               "bot.cli_safety:run_restore", routed=False),
+    Subcommand("repair", "reconstruire un journal d'audit perdu ou tronqué (base arrêtée)", _repair,
+               "bot.cli_safety:run_repair", routed=False),
     Subcommand("status", "état du bot en marche : canaux, boîte, envois, planification, base", _status,
                "bot.cli_status:run_status", creates_db=False),
 )  # fmt: skip

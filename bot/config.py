@@ -99,6 +99,7 @@ Section = Callable[[Mapping[str, str]], Any]
 def catalog() -> tuple[tuple[Setting, ...], dict[str, Section]]:
     """Every declared setting (in `.env.example` order) and the sections parsed by their owners. A new area
     adds its tuple and section here, explicitly."""
+    from bot.backup_job import SETTINGS as BACKUP_SETTINGS
     from bot.mail.settings import SETTINGS as MAIL_SETTINGS
     from bot.mail.settings import mail_settings_from_env
     from bot.scheduler import SETTINGS as SCHEDULE_SETTINGS
@@ -106,7 +107,7 @@ def catalog() -> tuple[tuple[Setting, ...], dict[str, Section]]:
     from bot.slack.settings import SETTINGS as SLACK_SETTINGS
     from bot.slack.settings import slack_settings_from_env
 
-    settings = (*CORE_SETTINGS, *MAIL_SETTINGS, *SCHEDULE_SETTINGS, *SLACK_SETTINGS)
+    settings = (*CORE_SETTINGS, *BACKUP_SETTINGS, *MAIL_SETTINGS, *SCHEDULE_SETTINGS, *SLACK_SETTINGS)
     sections: dict[str, Section] = {
         "mail": mail_settings_from_env,
         "scheduler": schedule_section,

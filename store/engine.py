@@ -22,6 +22,7 @@ Documents are JSON values only; every stored document is a private copy that is 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -147,6 +148,37 @@ def _index_key(value: Any) -> Hashable:
 
 
 # --------------------------------------------------------------------------------------------------------
+# Snapshot checksum
+
+
+# What a snapshot's meta held before checksums: such a file loads without one; any other key set without a
+# checksum is a damaged file (a changed byte in the word "checksum" must not pass for an old snapshot).
+_LEGACY_META = frozenset({"schema_version", "last_seq", "audit_seq", "next_ids"})
+
+
+def _snapshot_parts(meta: Mapping[str, Any], tables: Mapping[str, Any]) -> list[str]:
+    """The canonical text the checksum covers: the meta (without its checksum), then each table as
+    `"name":{...}` in file order. Re-serialising what was read gives the same text (JSON round-trips)."""
+    parts = [json.dumps(dict(meta), ensure_ascii=False, sort_keys=True)]
+    parts.extend(
+        json.dumps(name) + ":" + json.dumps(docs, ensure_ascii=False) for name, docs in tables.items()
+    )
+    return parts
+
+
+def _digest(parts: list[str]) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\n")
+    return "sha256:" + digest.hexdigest()
+
+
+def _snapshot_checksum(meta: Mapping[str, Any], tables: Mapping[str, Any]) -> str:
+    return _digest(_snapshot_parts(meta, tables))
+
+
+# --------------------------------------------------------------------------------------------------------
 
 
 class Database:
@@ -180,6 +212,8 @@ class Database:
         self._undo: list[tuple[str, int, Doc | None, bool]] = []
         self._ops: list[wal.Op] = []
         self._pending_audit: list[Doc] = []
+        self._allow_audit_gap = False
+        self.audit_gap: tuple[int, int] | None = None  # (last entry on file, entries recorded) when allowed
 
     # ---- opening and closing ---------------------------------------------------------------------------
 
@@ -193,13 +227,18 @@ class Database:
         migrations: Mapping[int, Migration] | None = None,
         compact_min_bytes: int = DEFAULT_COMPACT_MIN_BYTES,
         compact_ratio: float = DEFAULT_COMPACT_RATIO,
+        allow_audit_gap: bool = False,
     ) -> Database:
         """Lock, load (snapshot + journal), repair the audit journal, check the schema version.
+
+        `allow_audit_gap` (for `expe50 repair` only): an audit journal shorter than the data is not refused;
+        `audit_gap` then says which entries are missing, and `rebuild_audit` replaces the journal.
 
         `migrations[v]` upgrades a database from version v to v + 1; all needed steps run as one atomic
         batch. Without them an older version is refused, like a newer one: never guess a layout.
         """
         db = cls(Path(path), compact_min_bytes=compact_min_bytes, compact_ratio=compact_ratio)
+        db._allow_audit_gap = allow_audit_gap
         db._lock_file.acquire()
         try:
             db._load(schema_version, create)
@@ -264,18 +303,38 @@ class Database:
         try:
             raw = storage.read()
         except ValueError as error:
-            raise CorruptDatabase(f"database {self._path} is not valid JSON ({error})") from None
+            raise CorruptDatabase(
+                f"database {self._path} is not valid JSON ({error})", path=self._path, cause="json"
+            ) from None
         finally:
             storage.close()
         self._snapshot_bytes = self._path.stat().st_size
         if not isinstance(raw, dict):
-            raise CorruptDatabase(f"database {self._path} is empty or not a TinyDB file")
+            raise CorruptDatabase(f"database {self._path} is empty or not a TinyDB file", path=self._path)
         meta_table = raw.pop(META_TABLE, {})
         meta = meta_table.get("1") if isinstance(meta_table, dict) else None
         if not isinstance(meta, dict) or not isinstance(meta.get("schema_version"), int):
             raise SchemaVersionError(
                 f"database {self._path} stores no schema version; refusing to guess its layout"
             )
+        stored = meta.pop("checksum", None)
+        if stored is None and not set(meta) <= _LEGACY_META:
+            raise CorruptDatabase(
+                f"database {self._path} has no readable checksum (meta keys {sorted(meta)})",
+                path=self._path,
+                cause="checksum",
+            )
+        if stored is not None:
+            # Snapshots written before checksums have none: they load as before and gain one at the next
+            # compaction. With one, a single changed byte is refused instead of loading wrong data.
+            actual = _snapshot_checksum(meta, raw)
+            if stored != actual:
+                raise CorruptDatabase(
+                    f"database {self._path} does not match its checksum (stored {stored}, computed "
+                    f"{actual}): the file was changed or damaged after it was written",
+                    path=self._path,
+                    cause="checksum",
+                )
         self._schema_version = meta["schema_version"]
         next_ids: dict[str, int] = meta.get("next_ids", {})
         try:
@@ -328,10 +387,16 @@ class Database:
                 wal.write_all(self._audit_fd, b"".join(audit_journal.encode(e) for e in missing))
                 os.fsync(self._audit_fd)
             on_file = expected - 1
+        if on_file < self._audit_seq and self._allow_audit_gap:
+            self.audit_gap = (on_file, self._audit_seq)
+            return
         if on_file != self._audit_seq:
             raise CorruptDatabase(
                 f"audit journal {self._audit_path} ends at entry {on_file} but the database has recorded "
-                f"{self._audit_seq} entries; refusing to continue with an inconsistent audit trail"
+                f"{self._audit_seq} entries; refusing to continue with an inconsistent audit trail",
+                path=self._audit_path,
+                cause="audit_short" if on_file < self._audit_seq else "audit_long",
+                repairable=on_file < self._audit_seq,
             )
 
     def _migrate(self, wanted: int, migrations: Mapping[int, Migration]) -> None:
@@ -472,6 +537,48 @@ class Database:
                     "detail": clean_detail,
                 }
             )
+
+    @contextmanager
+    def frozen(self) -> Iterator[dict[str, Path]]:
+        """Hold every write while the caller copies the files (a backup): inside, the snapshot, the journal
+        and the audit journal on disk are a consistent set holding every acknowledged write."""
+        with self._mutex:
+            self._check_open()
+            if self._depth:
+                raise StoreError("cannot copy the database inside a batch")
+            self._flush_audit()
+            yield {"snapshot": self._path, "journal": self._wal_path, "audit": self._audit_path}
+
+    def rebuild_audit(self, rebuilt: list[Doc], aside: Path) -> int:
+        """Replace an audit journal shorter than the data (`audit_gap`): the entries still on file, then
+        `rebuilt` (marked `"rebuilt": true`, numbered on), written beside and renamed into place; the original
+        file is moved to `aside`. The snapshot then records the new count. Returns the last entry's seq."""
+        with self._mutex:
+            self._check_writable()
+            assert self._audit_fd is not None
+            on_file = audit_journal.last_seq(self._audit_fd, self._audit_path)
+            kept = os.pread(self._audit_fd, os.fstat(self._audit_fd).st_size, 0)
+            lines = [
+                {**entry, "seq": on_file + index, "rebuilt": True}
+                for index, entry in enumerate(rebuilt, start=1)
+            ]
+            temp = self._audit_path.with_name(self._audit_path.name + ".tmp")
+            with open(temp, "wb") as handle:
+                handle.write(kept + b"".join(audit_journal.encode(line) for line in lines))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.close(self._audit_fd)
+            self._audit_fd = None
+            if self._audit_path.exists():
+                os.replace(self._audit_path, aside)
+            os.replace(temp, self._audit_path)
+            wal.fsync_dir(self._audit_path.parent)
+            self._audit_fd = os.open(self._audit_path, os.O_RDWR | os.O_APPEND, 0o600)
+            self._audit_seq = on_file + len(lines)
+            self._audit_backlog.clear()
+            self.audit_gap = None
+            self._write_snapshot()
+            return self._audit_seq
 
     def compact(self) -> None:
         """Rewrite the snapshot with everything committed, then empty the journal.
@@ -649,16 +756,21 @@ class Database:
             "audit_seq": self._audit_seq,
             "next_ids": {name: data.next_id for name, data in self._tables.items()},
         }
-        layout: dict[str, dict[str, Any]] = {META_TABLE: {"1": meta}}
-        for name, data in self._tables.items():
-            layout[name] = {str(doc_id): doc for doc_id, doc in data.docs.items()}
+        tables = {
+            name: {str(doc_id): doc for doc_id, doc in data.docs.items()}
+            for name, data in self._tables.items()
+        }
+        # TinyDB's own layout ({"table": {"id": doc}}), the meta table first and carrying the checksum of
+        # everything else, written as the text the checksum was computed on; atomic by the rename.
+        parts = _snapshot_parts(meta, tables)
+        meta["checksum"] = _digest(parts)
+        head = json.dumps(META_TABLE) + ":" + json.dumps({"1": meta}, ensure_ascii=False)
+        content = "{" + ",".join([head, *parts[1:]]) + "}"
         temp = self._path.with_name(self._path.name + ".tmp")
-        # JSONStorage.write = dump + flush + fsync + truncate: TinyDB's own format, made atomic by the rename.
-        storage = JSONStorage(str(temp), access_mode="r+", encoding="utf-8")
-        try:
-            storage.write(layout)
-        finally:
-            storage.close()
+        with open(temp, "w", encoding="utf-8") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temp, self._path)
         wal.fsync_dir(self._path.parent)
         # The snapshot now holds every record (its last_seq says so); emptying the journal is just cleanup,

@@ -19,7 +19,19 @@ class SchemaVersionError(StoreError):
 
 
 class CorruptDatabase(StoreError):
-    """A file of the database cannot be read without guessing (not just a torn last record)."""
+    """A file of the database cannot be read without guessing (not just a torn last record).
+
+    `path` is the damaged file, `cause` a short key the CLI turns into French (json, checksum, audit_short,
+    audit_long, unreadable), `repairable` whether `expe50 repair` can rebuild it from the data (else: restore
+    a backup)."""
+
+    def __init__(
+        self, message: str, *, path: object = None, cause: str = "unreadable", repairable: bool = False
+    ) -> None:
+        super().__init__(message)
+        self.path = path
+        self.cause = cause
+        self.repairable = repairable
 
 
 class DatabaseMissing(StoreError):

@@ -123,6 +123,8 @@ def test_demo_refuses_a_database_holding_real_sites_and_the_greeting_points_apar
     assert "DÉMO" not in listed.stdout
 
 
-@pytest.mark.parametrize("name", ["EXPE50_DB", "EXPE50_LOG_LEVEL", "EXPE50_OPERATOR", "EXPE50_NOW"])
+@pytest.mark.parametrize(
+    "name", ["EXPE50_DB", "EXPE50_LOG_LEVEL", "EXPE50_OPERATOR", "EXPE50_NOW", "BACKUP_DIR", "BACKUP_KEEP"]
+)
 def test_env_example_lists_every_setting(name: str) -> None:
     assert f"# {name}=" in (ROOT / ".env.example").read_text(encoding="utf-8")
