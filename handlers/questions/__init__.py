@@ -14,13 +14,13 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from handlers.questions import frequency, lemmas
-from handlers.questions.answer import Composition, asks_participant_count, compose, label, t
+from handlers.questions import frequency, lemmas, premise
+from handlers.questions.answer import Composition, asks_participant_count, compose, entry, label, t
 from handlers.questions.detect import Analysis, analyse
 from handlers.questions.extract import extract_question
 from handlers.questions.normalize import redact_identifiers
 from handlers.reply import Action, Reply, Status
-from rules.parameters import Parameters, load_parameters
+from rules.parameters import LegalFact, Param, Parameters, load_parameters
 
 __all__ = ["analyse", "answer_question", "extract_question", "preload"]
 
@@ -68,7 +68,20 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     # The day that decides what is past is the day in Paris, whatever zone `now` was given in.
     today = now.astimezone(PARIS).date() if now.tzinfo else now.date()
     composition = Composition(params=params, today=today, analysis=analysis)
-    for topic in analysis.topics:
+    topics = list(analysis.topics)
+    checked = _premise(analysis, params)
+    if checked is not None:
+        # The verdict first, citing the parameter; then the entry's answer, which explains it.
+        verdict = "yes" if checked.holds else "no"
+        source = _premise_source(checked.reference, params)
+        composition.say(
+            f"premise.{checked.kind}.{verdict}", source, actual=checked.actual, stated=checked.stated
+        )
+        data["premise"] = {"entry": checked.entry, "holds": checked.holds}
+        composition.verdict_given = True
+        if checked.entry not in topics:
+            topics.append(checked.entry)
+    for topic in topics:
         compose(composition, topic)
     if masked:
         composition.body.insert(0, t("privacy.nir_masked"))
@@ -93,6 +106,35 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
         needs_human=composition.needs_human,
         data=data,
     )
+
+
+# Scored this much, an entry not chosen may still check the value a yes/no question states (« l'art 51 c'est
+# 3 ans max comme l'art 50 ? »: the difference is answered, and the duration checked).
+PREMISE_FLOOR = 1.0
+
+
+def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
+    chosen = [entry(t) for t in analysis.topics]
+    others = [
+        entry(t)
+        for t, value in sorted(analysis.scores.items(), key=lambda item: -item[1])
+        if t not in analysis.topics and value >= PREMISE_FLOOR
+    ]
+    # A year is checked only against a chosen entry: years are named in many questions for other reasons.
+    others = [e for e in others if all(kind != "year" for kind, _ in e.premise)]
+    return premise.check(chosen + others, analysis.normalized.tokens, params)
+
+
+def _premise_source(reference: str, params: Parameters) -> Param[object] | LegalFact | None:
+    kind, _, name = reference.partition(".")
+    if kind == "param":
+        found = getattr(params, name, None)
+        return found if isinstance(found, Param) else None
+    if kind == "fact":
+        return params.facts.get(name)
+    if kind == "derived":
+        return params.inclusion_cap_factor
+    return None
 
 
 def _handover(

@@ -15,6 +15,7 @@ from functools import cache
 from itertools import pairwise
 from typing import Any
 
+from handlers.questions import premise
 from handlers.questions.detect import Analysis
 from handlers.questions.knowledge import Entry, Step, load_knowledge, resolve
 from handlers.questions.normalize import NUMBER_WORDS
@@ -49,6 +50,7 @@ class Composition:
     needs_human: bool = False  # a person should look (ambiguous, partly unknown)
     unanswered: list[str] = field(default_factory=list)  # topics we could not answer at all
     asked: str | None = None  # the question that would settle the answer, when there is one
+    verdict_given: bool = False  # a yes/no verdict on the stated value already opens the answer (premise.py)
 
     # -- saying things -------------------------------------------------------------------------------------
     def say(self, key: str, source: Sourced | None = None, **values: Any) -> None:
@@ -142,8 +144,20 @@ def _cap_inclusion(c: Composition) -> None:
     p = c.params
     factor = p.inclusion_cap_factor.value
     cap = p.monthly_amount.value * factor
+    # The answer opens on the asked point: « peut-il dépasser … ? » is answered no, « y a-t-il un plafond ? »
+    # yes; an open question (« quel est le plafond ? ») gets the rule alone.
+    lead = ""
+    if c.verdict_given:
+        lead = ""
+    elif c.has("depasser", "depasse", "superieur", "exceder", "excede"):
+        lead = "Non"
+    elif c.has("plafond", "plafonne", "limite", "maximum") and premise.asks_yes_or_no(
+        c.analysis.normalized.tokens
+    ):
+        lead = "Oui"
     c.say("forfait.cap_inclusion", p.inclusion_cap_factor, factor=factor, monthly=p.monthly_amount.value,
-          cap=cap, inclusion=p.inclusion_amount.value, holds=p.inclusion_amount.value <= cap)  # fmt: skip
+          cap=cap, inclusion=p.inclusion_amount.value, holds=p.inclusion_amount.value <= cap,
+          lead=lead)  # fmt: skip
 
 
 def _funding(c: Composition) -> None:

@@ -12,6 +12,7 @@ An entry is what one kind of question is about and how it is answered:
       against: {"maximum": 1.5}      # cues that pull away from this entry
       examples:                      # phrasings people wrote (the question tables): the retrieval vote's bank
         - "le forfait mensuel c'est combien"
+      premise: {amount: param.monthly_amount}  # « c'est 150 € ? » is answered « Non » first (premise.py)
       answer:
         says:                        # declared answer: sentences (templates) and the source each one cites
           - {text: forfait.monthly, cite: param.monthly_amount, amount: param.monthly_amount}
@@ -89,6 +90,8 @@ class Entry:
     supersedes: tuple[str, ...] = ()
     against: dict[str, float] | None = None
     examples: tuple[str, ...] = ()
+    # (kind, reference): the value a yes/no question may state and be checked against (premise.py)
+    premise: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,8 @@ class Knowledge:
     markers: dict[Family, dict[str, float]]
 
 
-_ENTRY_KEYS = {"id", "family", "intents", "supersedes", "cues", "against", "examples", "answer"}
+_ENTRY_KEYS = {"id", "family", "intents", "supersedes", "cues", "against", "examples", "answer", "premise"}
+PREMISE_KINDS = ("amount", "years", "count", "year", "payee")
 _ANSWER_KEYS = {"says", "composer", "states", "open_point"}
 _FRAME_KEYS = {"out_of_scope", "markers"}
 
@@ -175,6 +179,14 @@ def _entry(file: str, index: int, raw: Any) -> Entry:
         raise KnowledgeError(f"{where}: an entry needs `cues`")
     if "answer" not in raw:
         raise KnowledgeError(f"{where}: an entry needs an `answer`")
+    premise = raw.get("premise") or {}
+    if not isinstance(premise, dict) or not all(isinstance(v, str) for v in premise.values()):
+        raise KnowledgeError(f"{where}: `premise` maps a kind to a reference ({{amount: param.x}})")
+    wrong_kinds = [k for k in premise if k not in PREMISE_KINDS]
+    if wrong_kinds:
+        raise KnowledgeError(
+            f"{where}: unknown premise kind(s) {wrong_kinds}; known: {', '.join(PREMISE_KINDS)}"
+        )
     return Entry(
         id=raw["id"],
         file=file,
@@ -185,6 +197,7 @@ def _entry(file: str, index: int, raw: Any) -> Entry:
         against=_weights(f"{where} against", raw["against"]) if "against" in raw else None,
         examples=_strings(f"{where} examples", raw.get("examples")),
         answer=_answer(where, raw["answer"]),
+        premise=tuple((str(k), v) for k, v in premise.items()),
     )
 
 
@@ -343,7 +356,7 @@ def check(knowledge: Knowledge, params: Parameters, composers: set[str], has_tex
             expand(spec, params, where)
         if e.answer.composer is not None and e.answer.composer not in composers:
             raise KnowledgeError(f"{where}: no composer {e.answer.composer!r} (handlers/questions/answer.py)")
-        refs = list(e.answer.states)
+        refs = list(e.answer.states) + [ref for _, ref in e.premise]
         for step in e.answer.says:
             if not has_text(f"questions.{step.text}"):
                 raise KnowledgeError(f"{where}: no template questions.{step.text} in templates/")

@@ -1,0 +1,215 @@
+"""Yes/no questions that state a value: « le forfait mensuel c'est 150 € ? » is answered « Non » first.
+
+A knowledge entry declares which value it can check (`premise: {amount: param.monthly_amount}`); when a
+question asks yes or no (no « combien », « quand », « qui »…) and states exactly one value of that kind, the
+value is compared with the parameter and the verdict opens the answer, citing the parameter. Kinds:
+
+- `amount`: a sum in euros (« 150 € », « 150 euros », « 1 500 € », a bare number after « forfait »);
+- `years`: a duration in years (« 5 ans »);
+- `count`: a number of establishments or sites (« 10 établissements max »);
+- `year`: a year (« ça finit en 2027 ? »);
+- `payee`: who is paid (« c'est la HAD qui touche le forfait ? »): the reference names the fact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from handlers.questions.knowledge import Entry, resolve
+from rules.parameters import Parameters
+
+# A question with one of these words asks for the value rather than stating it.
+_OPEN_WORDS = frozenset(
+    [
+        "combien",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "quand",
+        "comment",
+        "qui",
+        "pourquoi",
+        "quoi",
+        "lequel",
+        "laquelle",
+        "lesquels",
+    ]
+)
+_YEAR_WORDS = frozenset({"an", "ans", "annee", "annees"})
+_EURO_WORDS = frozenset({"euro", "euros", "eur", "€", "e"})
+_SITE_WORDS = frozenset({"etablissement", "site", "centre", "structure", "hopital", "candidat", "maximum"})
+_PAYEES: dict[str, str] = {"had": "had"} | dict.fromkeys(
+    ("etablissement", "hopital", "ch", "chu", "clcc"), "establishment"
+)
+_PAY_VERBS = frozenset(
+    [
+        "touche",
+        "toucher",
+        "touchent",
+        "percoit",
+        "percevoir",
+        "percoivent",
+        "verse",
+        "versee",
+        "facture",
+        "facturer",
+        "facturent",
+        "paye",
+        "payee",
+        "encaisse",
+        "encaisser",
+        "beneficiaire",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Premise:
+    entry: str
+    kind: str
+    holds: bool
+    stated: Any
+    actual: Any
+    reference: str
+
+
+# The value must be what the question says of its subject (« c'est 150 € ? », « dure 5 ans »), not part of
+# the subject (« le forfait de 320 c'est chaque mois ? » asks about the months, not the amount).
+_PREDICATE_BEFORE = frozenset(
+    [
+        "est",
+        "c",
+        "fait",
+        "font",
+        "vaut",
+        "valent",
+        "dure",
+        "durent",
+        "dura",
+        "a",
+        "plafonne",
+        "plafonnee",
+        "limite",
+        "limitee",
+        "max",
+        "maximum",
+        "pendant",
+        "sur",
+        "seulement",
+        "egal",
+        "egale",
+        "que",
+        "sont",
+        "serait",
+        "sera",
+        "en",
+        "fin",
+        "finit",
+        "termine",
+        "jusqu",
+    ]
+)
+_SKIPPED_BEFORE = frozenset(
+    {"bien", "de", "d", "environ", "exactement", "toujours", "a", "au", "plus", "donc"}
+)
+
+
+def _predicate(tokens: tuple[str, ...], start: int) -> bool:
+    i = start - 1
+    while i >= 0 and tokens[i] in _SKIPPED_BEFORE:
+        if tokens[i] == "a" and i > 0 and tokens[i - 1] in {"plafonne", "plafonnee", "limite", "limitee"}:
+            return True
+        i -= 1
+    return i >= 0 and tokens[i] in _PREDICATE_BEFORE
+
+
+def _numbers(tokens: tuple[str, ...]) -> list[tuple[int, int, Decimal]]:
+    """(index of the first and last token, value) for each number, gluing "1 500" into 1500."""
+    found: list[tuple[int, int, Decimal]] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok.isdigit() and len(tok) <= 7:
+            value, j = tok, i
+            while (
+                j + 1 < len(tokens)
+                and len(tokens[j + 1]) == 3
+                and tokens[j + 1].isdigit()
+                and len(value) <= 3
+            ):
+                value += tokens[j + 1]
+                j += 1
+            found.append((i, j, Decimal(value)))
+            i = j + 1
+        else:
+            i += 1
+    return found
+
+
+def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
+    """The values of `kind` the question states."""
+    out: list[Any] = []
+    if kind == "payee":
+        if not _PAY_VERBS & set(tokens):
+            return []
+        return sorted({_PAYEES[t] for t in tokens if t in _PAYEES})
+    if _ALTERNATIVE.search(" ".join(tokens)):
+        return []  # « 150 ou 120 € ? » offers two values: no single one is put to the test
+    for first, index, value in _numbers(tokens):
+        if not _predicate(tokens, first):
+            continue
+        after = tokens[index + 1] if index + 1 < len(tokens) else ""
+        before = tokens[first - 1] if first > 0 else ""
+        bare = after in ("", "par", "pour", "le", "la", "ou", "et") and 20 <= value < 1900
+        wanted = {
+            "amount": after in _EURO_WORDS or bare,
+            "years": after in _YEAR_WORDS,
+            "count": after in _SITE_WORDS or before in {"maximum", "max"},
+            "year": 1990 <= value <= 2100 and after not in _EURO_WORDS,
+        }
+        if wanted.get(kind, False):
+            out.append(value)
+    return out
+
+
+# « c'est la HAD qui touche ? » states who and asks yes or no: that « qui » is a relative, not a question.
+_CLEFT = re.compile(
+    r"\bc est (?:bien |donc |vraiment )?(?:l |la |le |les |un |une |notre |nos |mon )?\w+ qui\b"
+)
+
+
+_ALTERNATIVE = re.compile(r"\b\d+(?: euros?| ans?)? (?:ou|ou bien|voire) \d+\b")
+
+
+def asks_yes_or_no(tokens: tuple[str, ...]) -> bool:
+    words = set(tokens)
+    if "qui" in words and _CLEFT.search(" ".join(tokens)):
+        words.discard("qui")
+    return not (_OPEN_WORDS & words)
+
+
+def check(entries: list[Entry], tokens: tuple[str, ...], params: Parameters) -> Premise | None:
+    """The first entry (best first) whose declared value the question states, compared with it."""
+    if not asks_yes_or_no(tokens):
+        return None
+    for entry in entries:
+        for kind, reference in entry.premise:
+            values = stated(kind, tokens)
+            if len(values) != 1:
+                continue
+            try:
+                actual = resolve(reference, params)
+            except KeyError:
+                continue
+            if kind == "payee":
+                holds = values[0] == "establishment"
+                return Premise(entry.id, kind, holds, values[0], actual, reference)
+            if kind == "year" and hasattr(actual, "year"):
+                actual = actual.year
+            holds = Decimal(str(actual)) == values[0]
+            return Premise(entry.id, kind, holds, values[0], actual, reference)
+    return None
