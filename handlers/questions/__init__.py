@@ -11,18 +11,19 @@ past. When nothing scores clearly, or the question is out of scope, the reply sa
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from handlers.questions import frequency, lemmas, premise
 from handlers.questions.answer import Composition, asks_participant_count, compose, entry, label, t
 from handlers.questions.detect import Analysis, analyse
-from handlers.questions.extract import extract_question
+from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.normalize import redact_identifiers
 from handlers.reply import Action, Reply, Status
 from rules.parameters import LegalFact, Param, Parameters, load_parameters
 
-__all__ = ["analyse", "answer_question", "extract_question", "preload"]
+__all__ = ["analyse", "answer_question", "extract_question", "preload", "split_questions"]
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -39,10 +40,24 @@ def preload() -> None:
 
 
 def answer_question(text: str, now: datetime, params: Parameters | None = None) -> Reply:
-    """Answer a free-text French question (a chat line or a whole email body) as of `now`."""
+    """Answer a free-text French question (a chat line or a whole email body) as of `now`. A message asking
+    two or three things gets each part answered with its own sources; a part the rules cannot settle is
+    handed over without dropping the others."""
     params = params or load_parameters()
     question = extract_question(text)
     masked = redact_identifiers(text)[1]
+    parts = split_questions(question)
+    if len(parts) >= 2:
+        whole = _answer_one(question, masked, now, params)
+        replies = [_answer_one(part, False, now, params) for part in parts]
+        combined = _combine(question, parts, replies, whole, masked)
+        if combined is not None:
+            return combined
+        return whole
+    return _answer_one(question, masked, now, params)
+
+
+def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) -> Reply:
     analysis = analyse(question, params)
     data: dict[str, object] = {
         "topics": list(analysis.topics),
@@ -106,6 +121,77 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
         needs_human=composition.needs_human,
         data=data,
     )
+
+
+def _combine(
+    question: str, parts: list[str], replies: list[Reply], whole: Reply, masked: bool
+) -> Reply | None:
+    """One reply for a message of several questions, or None when answering it whole is as good: every part
+    answered by the whole's own topics, or no part understood alone (the parts may need each other)."""
+    answered = [r for r in replies if r.status != Status.UNKNOWN]
+    if not answered:
+        return None
+    not_understood = [r for r in replies if r.status == Status.UNKNOWN and "out_of_scope" not in r.data]
+    if not_understood and whole.status != Status.UNKNOWN:
+        return None  # « … ? par mail ? »: a part not understood alone refines another; the whole answers it
+    parts_topics = [set(_topics(r)) for r in answered]
+    if len(answered) == len(replies) and all(t == parts_topics[0] for t in parts_topics):
+        return None  # the parts ask the same thing: one answer
+    # The same entry answering two parts says it once.
+    seen: set[str] = set()
+    body: list[str] = [t("privacy.nir_masked")] if masked else []
+    reasons = []
+    actions: list[Action] = []
+    handed: list[str] = []
+    topics: list[str] = []
+    for part, reply in zip(parts, replies, strict=True):
+        if reply.status == Status.UNKNOWN:
+            handed.append(_asked(part))
+            continue
+        new = [x for x in _topics(reply) if x not in seen]
+        if not new:
+            continue
+        seen.update(new)
+        topics += new
+        body.append(t("split.part", question=_asked(part)))
+        body.extend(reply.body)
+        reasons.extend(r for r in reply.reasons if r not in reasons)
+        actions.extend(a for a in reply.actions if a not in actions)
+    for part in handed:
+        body.append(t("split.handed_over", question=part))
+    needs_human = bool(handed) or any(r.needs_human for r in answered)
+    status = Status.WARNING if needs_human or any(r.status == Status.WARNING for r in answered) else Status.OK
+    if handed:
+        body.append(t("handover.to_agent"))
+    data: dict[str, object] = {
+        "topics": topics,
+        "question": question,
+        "parts": [
+            {"question": part, "status": reply.status.value, "topics": _topics(reply)}
+            for part, reply in zip(parts, replies, strict=True)
+        ],
+    }
+    if handed:
+        data["unanswered_parts"] = handed
+    return Reply(
+        status=status,
+        title=label(topics[0]),
+        body=body,
+        reasons=reasons,
+        actions=actions,
+        needs_human=needs_human,
+        data=data,
+    )
+
+
+def _asked(part: str) -> str:
+    """The question of a part, without the context sentences before it."""
+    return re.split(r"(?<=[.!])\s+", part)[-1]
+
+
+def _topics(reply: Reply) -> list[str]:
+    found = reply.data.get("topics", [])
+    return [str(x) for x in found] if isinstance(found, list) else []
 
 
 # Scored this much, an entry not chosen may still check the value a yes/no question states (« l'art 51 c'est

@@ -161,3 +161,32 @@ def _forwarded(body: str) -> str:
             rest = "\n".join(p for p in (head, tail) if p)
             body = (body[: lead.start()] + rest[:1].upper() + rest[1:]).strip()
     return body
+
+
+# A question ends on "?"; a question mark inside brackets or quotes is an aside, not a new question.
+_QUESTION_END = re.compile(r"[^?]*\?+")
+MIN_PART_WORDS = 3
+MAX_PARTS = 4
+
+
+def split_questions(question: str) -> list[str]:
+    """The questions of a message, each with the statements that come before it (its context): « Quel est
+    le montant ? Et quand faut-il envoyer le rapport ? » gives two parts. One part when the message asks one
+    thing (or when a part would be too short to stand alone)."""
+    text = " ".join(question.split())
+    asked = [m.group(0).strip() for m in _QUESTION_END.finditer(text)]
+    asked = [a for a in asked if a.strip("? ")]
+    if len(asked) < 2 or len(asked) > MAX_PARTS:
+        return [question]
+    # Statements before the first question are context for all; a statement between questions opens the next.
+    parts: list[str] = []
+    context = ""
+    for chunk in asked:
+        sentences = [s for s in re.split(r"(?<=[.!])\s+", chunk) if s.strip()]
+        *lead, ask = sentences
+        if not parts:
+            context = " ".join(lead)
+        parts.append(" ".join(x for x in (context, *(lead if parts else []), ask) if x))
+    if any(len(re.findall(r"\w+", p)) - len(re.findall(r"\w+", context)) < MIN_PART_WORDS for p in parts):
+        return [question]
+    return parts
