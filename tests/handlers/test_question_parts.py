@@ -8,7 +8,8 @@ from handlers.reply import Status
 from tests.support.question_probe import DEFAULT_NOW, plain
 
 MAIL = (
-    "Bonjour,\n\nNous avons plusieurs questions. Le forfait mensuel est-il versé pour un mois sans injection ?\n"
+    "Bonjour,\n\nNous avons plusieurs questions. "
+    "Le forfait mensuel est-il versé pour un mois sans injection ?\n"
     "Et combien de temps dure l'expérimentation ? Quelle est la TVA applicable sur ces forfaits ?\n\n"
     "Cordialement,\nMme Martin"
 )
