@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.questions import frequency, lemmas, premise
@@ -20,7 +21,7 @@ from handlers.questions.answer import Composition, asks_participant_count, compo
 from handlers.questions.detect import Analysis, analyse
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.normalize import redact_identifiers
-from handlers.reply import Action, Reply, Status
+from handlers.reply import Action, ReasonLine, Reply, Status
 from rules.parameters import LegalFact, Param, Parameters, load_parameters
 
 __all__ = ["analyse", "answer_question", "extract_question", "preload", "split_questions"]
@@ -140,7 +141,7 @@ def _combine(
     # The same entry answering two parts says it once.
     seen: set[str] = set()
     body: list[str] = [t("privacy.nir_masked")] if masked else []
-    reasons = []
+    reasons: list[ReasonLine] = []
     actions: list[Action] = []
     handed: list[str] = []
     topics: list[str] = []
@@ -211,7 +212,7 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     return premise.check(chosen + others, analysis.normalized.tokens, params)
 
 
-def _premise_source(reference: str, params: Parameters) -> Param[object] | LegalFact | None:
+def _premise_source(reference: str, params: Parameters) -> Param[Any] | LegalFact | None:
     kind, _, name = reference.partition(".")
     if kind == "param":
         found = getattr(params, name, None)
