@@ -70,7 +70,11 @@ def _demo(parser: argparse.ArgumentParser) -> None:
 
 def _export_common(parser: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
     parser.add_argument("--format", choices=formats, default=None, help="format (d'après --out si absent)")
-    parser.add_argument("--out", required=True, help="fichier à écrire, ou - pour la sortie standard")
+    parser.add_argument(
+        "--out",
+        default=None,
+        help="fichier à écrire, ou - pour la sortie standard (sans --out : un nom qui dit à qui il est)",
+    )
 
 
 def _report(parser: argparse.ArgumentParser) -> None:

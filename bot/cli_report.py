@@ -1,8 +1,13 @@
 """The export commands of the `expe50` CLI:
 
-    expe50 report <initial|suivi-2026|suivi-2027> --site FINESS --format md|csv|xlsx --out PATH
-    expe50 statement --site FINESS --year 2025 --format csv|xlsx --out PATH
-    expe50 export-log [--region normandie] --format csv|xlsx --out PATH
+    expe50 report <initial|suivi-2026|suivi-2027> --site FINESS [--format md|csv|xlsx] [--out PATH]
+    expe50 statement --site FINESS --year 2025 [--format csv|xlsx] [--out PATH]
+    expe50 export-log [--region normandie] [--format csv|xlsx] [--out PATH]
+
+Without `--out` the file is written in the current directory under a name that says whose it is:
+`rapport-<rapport>-<FINESS>-<date>.xlsx`, `releve-<FINESS>-<année>-<date>.xlsx`,
+`journal-<région>-<date>.xlsx` (the format from `--format`, xlsx by default). Every CSV and XLSX file opens
+with a heading (FINESS, site, region, document, period, date drawn up) and prints on one page width.
 
 `statement` lists the forfaits of the months of a year (paid in the next year); `export-log` writes a region's
 whole log for the ARS (pseudonymous codes only). `--out -` writes Markdown or CSV to standard output; a
@@ -39,6 +44,7 @@ def run_report(args: argparse.Namespace, session: Session) -> int:
         kind = parse_kind(args.kind)
         finess = _site(ctx, args.site)
         draft = draft_for(ctx, finess, kind, today)
+        _default_out(args, f"rapport-{kind.value}-{finess}-{today.isoformat()}")
         fmt = _format(args)
         if fmt == "md":
             return _write_text(render_markdown(draft), args.out, session)
@@ -55,7 +61,15 @@ def run_statement(args: argparse.Namespace, session: Session) -> int:
         finess = _site(ctx, args.site)
         site = ctx.repo.site(finess)
         assert site is not None
-        sheet = statement_sheet(site, args.year, forfait_lines(ctx, site))
+        _default_out(args, f"releve-{finess}-{args.year}-{today.isoformat()}")
+        region = ctx.params.region(site.region)
+        sheet = statement_sheet(
+            site,
+            args.year,
+            forfait_lines(ctx, site),
+            drawn_up=today,
+            region_name=region.name if region else None,
+        )
         if _format(args) == "csv":
             return _write_csv(sheet, args.out, session)
         return _write_xlsx([sheet], args.out, session)
@@ -71,6 +85,7 @@ def run_export_log(args: argparse.Namespace, session: Session) -> int:
             if found is None:
                 raise UserError("reports.cli.region_unknown", value=args.region)
             region = found.key
+        _default_out(args, f"journal-{region or 'toutes-regions'}-{today.isoformat()}")
         sites = {site.finess: site for site in ctx.repo.sites(region)}
         entries = [
             entry
@@ -78,7 +93,8 @@ def run_export_log(args: argparse.Namespace, session: Session) -> int:
             for kind in EntryKind
             for entry in ctx.repo.entries(finess, kind, active_only=False)
         ]
-        sheet = log_sheet(entries, sites)
+        region_name = ctx.params.regions[region].name if region else None
+        sheet = log_sheet(entries, sites, drawn_up=today, region_name=region_name)
         if _format(args) == "csv":
             return _write_csv(sheet, args.out, session)
         return _write_xlsx([sheet], args.out, session)
@@ -108,6 +124,12 @@ def _site(ctx: Context, raw: str) -> str:
     if ctx.repo.site(finess) is None:
         raise UserError("reports.error.site_unknown", finess=finess)
     return finess
+
+
+def _default_out(args: argparse.Namespace, stem: str) -> None:
+    """No `--out`: a file in the current directory named for whose it is (format from --format, else xlsx)."""
+    if args.out is None:
+        args.out = f"{stem}.{args.format or 'xlsx'}"
 
 
 def _format(args: argparse.Namespace) -> str:

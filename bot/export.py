@@ -19,32 +19,23 @@ import base64
 import csv
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 
+from handlers.tables import Column, ColumnType, Sheet, TableFile, Typed
 from rules.month import Month
 
+# The table model lives below the handlers (handlers/tables.py); re-exported for the writers' callers.
+__all__ = ["Column", "ColumnType", "Sheet", "TableFile", "Typed"]
+
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ColumnType(StrEnum):
-    TEXT = "text"
-    INT = "int"
-    DECIMAL = "decimal"
-    MONEY = "money"
-    PERCENT = "percent"  # a value in percent (82.5 means 82,5 %)
-    DATE = "date"
-    DATETIME = "datetime"
-    BOOL = "bool"
-    MONTH = "month"  # a rules.month.Month: "09/2025"
 
 
 # Excel number format codes (locale-neutral syntax; displayed with the reader's separators).
@@ -74,34 +65,6 @@ _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _TOTAL_FONT = Font(bold=True)
 
 
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    type: ColumnType = ColumnType.TEXT
-    width: int | None = None
-
-
-@dataclass(frozen=True)
-class Typed:
-    """A cell whose type differs from its column's (a report's "value" column holds counts, rates, amounts
-    and text)."""
-
-    value: Any
-    type: ColumnType
-
-
-@dataclass
-class Sheet:
-    title: str
-    columns: list[Column]
-    rows: list[Sequence[Any]] = field(default_factory=list)
-    total: Sequence[Any] | None = None  # an optional last row, written bold
-
-    def all_rows(self) -> list[Sequence[Any]]:
-        return [*self.rows, *([self.total] if self.total is not None else [])]
-
-
 # ---- CSV --------------------------------------------------------------------------------------------------
 
 
@@ -128,6 +91,11 @@ def csv_cell(value: Any, kind: ColumnType, yes: str = "oui", no: str = "non") ->
 def csv_text(sheet: Sheet) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    # The identification block first (whose file this is), then a blank line, then the table.
+    for label, value in sheet.heading:
+        writer.writerow([label, value])
+    if sheet.heading:
+        writer.writerow([])
     writer.writerow([c.label for c in sheet.columns])
     for row in sheet.all_rows():
         writer.writerow([csv_cell(v, c.type) for v, c in zip(row, sheet.columns, strict=True)])
@@ -175,12 +143,18 @@ def workbook(sheets: Sequence[Sheet]) -> Workbook:
     book.remove(book.active)  # type: ignore[arg-type]
     for sheet in sheets:
         ws = book.create_sheet(title=_sheet_title(sheet.title))
-        ws.append([c.label for c in sheet.columns])
-        for cell in ws[1]:
+        widths = _widths(sheet)
+        for index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(index)].width = width
+        header = _write_heading(ws, sheet, widths)
+        for index, column in enumerate(sheet.columns, start=1):
+            cell = ws.cell(row=header, column=index, value=column.label)
             cell.font = _HEADER_FONT
             cell.fill = _HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center")
-        for row_index, row in enumerate(sheet.all_rows(), start=2):
+        ws.row_dimensions[header].height = _height([c.label for c in sheet.columns], widths)
+        for row_index, row in enumerate(sheet.all_rows(), start=header + 1):
+            texts: list[str] = []
             for index, (value, column) in enumerate(zip(row, sheet.columns, strict=True), start=1):
                 kind = _cell_type(value, column.type)
                 cell = ws.cell(row=row_index, column=index, value=_xlsx_value(value, column.type))
@@ -189,18 +163,74 @@ def workbook(sheets: Sequence[Sheet]) -> Workbook:
                     cell.number_format = fmt
                 if kind is ColumnType.TEXT:
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
+                    texts.append("" if cell.value is None else str(cell.value))
+                else:
+                    cell.alignment = Alignment(vertical="top")
+                    texts.append("")
+            # Wrapped text needs its rows tall enough, or it overlaps the next row once printed.
+            ws.row_dimensions[row_index].height = _height(texts, widths)
         last = ws.max_row
-        for index, column in enumerate(sheet.columns, start=1):
-            letter = get_column_letter(index)
-            width = column.width or WIDTHS.get(column.type) or min(60, max(14, len(column.label) + 2))
-            ws.column_dimensions[letter].width = max(width, min(40, len(column.label) + 2))
         if sheet.total is not None:
             for cell in ws[last]:
                 cell.font = _TOTAL_FONT
-        ws.freeze_panes = "A2"
+        ws.freeze_panes = f"A{header + 1}"
         if sheet.columns:
-            ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{max(1, last)}"
+            ws.auto_filter.ref = f"A{header}:{get_column_letter(len(sheet.columns))}{max(header, last)}"
+        _print_setup(ws, sheet, header)
     return book
+
+
+def _widths(sheet: Sheet) -> list[int]:
+    out = []
+    for column in sheet.columns:
+        width = column.width or WIDTHS.get(column.type) or min(60, max(14, len(column.label) + 2))
+        out.append(max(width, min(40, len(column.label) + 2)))
+    return out
+
+
+_LINE_HEIGHT = 15.0  # points per line of 11-point text
+_MAX_HEIGHT = 409.0  # Excel's largest row height
+
+
+def _height(texts: Sequence[str], widths: Sequence[int]) -> float:
+    """The row height that shows every wrapped text whole: lines ≈ characters / column width."""
+    lines = 1
+    for content, width in zip(texts, widths, strict=False):
+        for paragraph in content.split("\n"):
+            lines_here = max(1, -(-len(paragraph) // max(1, int(width * 1.1))))
+            lines = max(lines, lines_here + content.count("\n"))
+    return min(_MAX_HEIGHT, _LINE_HEIGHT * lines + 2)
+
+
+def _write_heading(ws: Any, sheet: Sheet, widths: Sequence[int]) -> int:
+    """Write the identification block (label in A, value across the other columns); return the header row."""
+    if not sheet.heading:
+        return 1
+    last = get_column_letter(max(2, len(sheet.columns)))
+    span = sum(widths[1:]) or 40
+    for row, (label, value) in enumerate(sheet.heading, start=1):
+        ws.cell(row=row, column=1, value=label).font = _TOTAL_FONT
+        cell = ws.cell(row=row, column=2, value=value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(f"B{row}:{last}{row}")
+        ws.row_dimensions[row].height = _height([label, value], [widths[0] if widths else 14, span])
+    return len(sheet.heading) + 2
+
+
+def _print_setup(ws: Any, sheet: Sheet, header: int) -> None:
+    """Print on A4 landscape, every column on one page width (as many pages down as needed), the header row
+    repeated on each page, the sheet's title and page numbers in the margins."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{header}:{header}"
+    ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+    ws.print_options.horizontalCentered = True
+    ws.oddHeader.left.text = sheet.title
+    ws.oddFooter.right.text = "&P / &N"
 
 
 def _sheet_title(title: str) -> str:

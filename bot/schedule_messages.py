@@ -13,6 +13,7 @@ from handlers.digest import Digest, SiteDigest
 from handlers.mail_status import failure_line, waiting_line
 from handlers.reminders import PARIS, DeadlineReminder, EntryReminder, SiteReadiness, Status, Why
 from handlers.reply import Action
+from handlers.reports import recipients_text
 from rules.parameters import Deadline
 from store.records import Member
 from templates import (
@@ -120,7 +121,9 @@ def deadline_message(item: DeadlineReminder) -> Outgoing:
         paragraphs.append(text("reminders.when.moved", nominal=date_fr(occ.nominal), day=date_fr(occ.day)))
     if late:
         paragraphs.append(text("reminders.when.late", at=datetime_fr(occ.at.astimezone(PARIS))))
-    paragraphs.append(text(f"reminders.kind.{_kind(deadline)}.to_whom"))
+    paragraphs.append(
+        text(f"reminders.kind.{_kind(deadline)}.to_whom", recipients=recipients_text(deadline.recipients))
+    )
     if deadline.note and _kind(deadline) == "other":
         paragraphs.append(deadline.note)
     paragraphs.append(text("reminders.source", source=deadline.source.cite()))

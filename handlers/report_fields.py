@@ -191,7 +191,13 @@ def find_entered_slot(kind: ReportKind, raw: str) -> FieldSlot:
         if not matches:
             continue
         if slot.definition.source is FieldSource.COMPUTED:
-            raise UserError("reports.error.computed_field", field=slot.id, report=kind.value)
+            raise UserError(
+                "reports.error.computed_field",
+                field=slot.id,
+                report=kind.value,
+                base=slot.definition.field,
+                year=slot.year,
+            )
         return slot
     for slot in entered_slots(kind):
         if slot.definition.field == name:

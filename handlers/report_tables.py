@@ -1,4 +1,4 @@
-"""The tables of the exports, as `bot.export.Sheet`s with French labels (pure: no file is written here).
+"""The tables of the exports, as `handlers.tables.Sheet`s with French labels (pure: no file is written here).
 
 - `report_sheets(draft)`: the report, one row per slot (field, year, value, source, owner, state), plus the
   month-by-month table of a follow-up report;
@@ -6,21 +6,24 @@
   `year`, paid in year + 1), one row per patient and month with a forfait, and the total;
 - `log_sheet(entries, sites)`: a region's whole log for the ARS (pseudonymous codes only; the member who
   typed an entry is not exported).
+
+Every sheet carries a heading (FINESS, site, region, document, period, date it was drawn up): an ARS that
+collects ten files can tell them apart without opening the Markdown.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from bot.export import Column, ColumnType, Sheet, Typed
 from handlers.report_fields import FieldSource, FieldType
 from handlers.report_figures import INCLUSION, MONTHLY, ForfaitLineLike, line_kind
 from handlers.reports import ReportDraft, month_rows
+from handlers.tables import Column, ColumnType, Sheet, Typed
 from store.records import Entry, EntryKind, Site
-from templates import text
+from templates import date_fr, text
 
 _VALUE_TYPES = {
     FieldType.INT: ColumnType.INT,
@@ -35,7 +38,58 @@ def _label(key: str) -> str:
     return text(f"reports.column.{key}")
 
 
+def _heading(key: str) -> str:
+    return text(f"reports.heading.{key}")
+
+
+def report_heading(draft: ReportDraft) -> list[tuple[str, str]]:
+    """Whose report this is: site, region, report, period, draft date, recipients and deadline."""
+    from handlers.reports import recipients_text
+
+    site = draft.site
+    heading = [
+        (_heading("finess"), site.finess),
+        (_heading("site"), site.name),
+        (_heading("region"), draft.region_name or site.region),
+        (_heading("report"), text(f"reports.title.{draft.kind.value}")),
+        (_heading("period"), ", ".join(str(y) for y in draft.spec.years)),
+        (_heading("drafted"), date_fr(draft.today)),
+    ]
+    if site.legal_finess:
+        heading.insert(1, (_heading("legal_finess"), site.legal_finess))
+    deadline = draft.completeness.deadline
+    heading.append(
+        (
+            _heading("send_to"),
+            text(
+                "reports.heading.send_to_value",
+                recipients=recipients_text(draft.recipients),
+                deadline=date_fr(deadline) if deadline else None,
+            ),
+        )
+    )
+    return heading
+
+
+def site_heading(
+    site: Site, document: str, period: str, drawn_up: date, region_name: str | None = None
+) -> list[tuple[str, str]]:
+    """Whose file this is, for a statement or an export of one site."""
+    heading = [
+        (_heading("finess"), site.finess),
+        (_heading("site"), site.name),
+        (_heading("region"), region_name or site.region),
+        (_heading("document"), document),
+        (_heading("period"), period),
+        (_heading("drawn_up"), date_fr(drawn_up)),
+    ]
+    if site.legal_finess:
+        heading.insert(1, (_heading("legal_finess"), site.legal_finess))
+    return heading
+
+
 def report_sheets(draft: ReportDraft) -> list[Sheet]:
+    heading = report_heading(draft)
     report = Sheet(
         text("reports.sheet.report"),
         [
@@ -47,6 +101,7 @@ def report_sheets(draft: ReportDraft) -> list[Sheet]:
             Column("owner", _label("owner"), width=14),
             Column("status", _label("status"), width=12),
         ],
+        heading=heading,
     )
     for v in draft.values:
         definition = v.slot.definition
@@ -76,6 +131,7 @@ def report_sheets(draft: ReportDraft) -> list[Sheet]:
                 Column("administrations", _label("administrations"), ColumnType.INT, width=16),
                 Column("due", _label("due"), ColumnType.MONEY),
             ],
+            heading=heading,
         )
         for row in month_rows(draft):
             months.rows.append(
@@ -85,7 +141,16 @@ def report_sheets(draft: ReportDraft) -> list[Sheet]:
     return sheets
 
 
-def statement_sheet(site: Site, year: int, lines: Iterable[ForfaitLineLike]) -> Sheet:
+def statement_sheet(
+    site: Site,
+    year: int,
+    lines: Iterable[ForfaitLineLike],
+    *,
+    drawn_up: date | None = None,
+    region_name: str | None = None,
+) -> Sheet:
+    """`drawn_up` (the day the file is made) and `region_name` fill the heading; without `drawn_up` the
+    sheet has no heading (a table embedded elsewhere)."""
     sheet = Sheet(
         text("reports.sheet.statement", year=year),
         [
@@ -97,6 +162,14 @@ def statement_sheet(site: Site, year: int, lines: Iterable[ForfaitLineLike]) -> 
             Column("payment_year", _label("payment_year"), ColumnType.TEXT, width=12),
         ],
     )
+    if drawn_up is not None:
+        sheet.heading = site_heading(
+            site,
+            text("reports.heading.statement", year=year),
+            text("reports.heading.statement_period", year=year, paid=year + 1),
+            drawn_up,
+            region_name,
+        )
     kinds = {INCLUSION: text("reports.forfait_kind.inclusion"), MONTHLY: text("reports.forfait_kind.monthly")}
     chosen = sorted(
         (line for line in lines if line.month.year == year and line_kind(line) in kinds),
@@ -147,7 +220,13 @@ def patients_sheet(rows: Iterable[Sequence[object]]) -> Sheet:
     return sheet
 
 
-def log_sheet(entries: Iterable[Entry], sites: Mapping[str, Site]) -> Sheet:
+def log_sheet(
+    entries: Iterable[Entry],
+    sites: Mapping[str, Site],
+    *,
+    drawn_up: date | None = None,
+    region_name: str | None = None,
+) -> Sheet:
     sheet = Sheet(
         text("reports.sheet.log"),
         [
@@ -169,6 +248,13 @@ def log_sheet(entries: Iterable[Entry], sites: Mapping[str, Site]) -> Sheet:
             Column("cancelled", _label("cancelled"), ColumnType.DATETIME),
         ],
     )
+    if drawn_up is not None:
+        sheet.heading = [
+            (_heading("region"), region_name or text("reports.heading.all_regions")),
+            (_heading("document"), text("reports.sheet.log")),
+            (_heading("sites"), str(len(sites))),
+            (_heading("drawn_up"), date_fr(drawn_up)),
+        ]
     ordered = sorted(entries, key=lambda e: (e.site, e.patient, e.on, e.kind.value, e.reference))
     for e in ordered:
         is_admin = e.kind is EntryKind.ADMINISTRATION

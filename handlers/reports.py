@@ -54,6 +54,11 @@ class MissingField:
     field: str  # the slot id users type after `rapport saisir <rapport>`
     label: str  # French label, with its year
     owner: Owner
+    # How it gets filled: ENTERED with `rapport saisir`; COMPUTED from the site's record (e.g. the target,
+    # set with `etablissement cible`), never typed into the report.
+    source: FieldSource = FieldSource.ENTERED
+    year: int | None = None
+    base: str = ""  # the field without its year (`objectif` for `objectif_2026`)
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class ReportDraft:
     completeness: Completeness
     conventions: list[Convention] = field(default_factory=list)
     region_name: str | None = None  # the region's French name, when the parameters know it
+    recipients: tuple[str, ...] = ()  # who receives it (rules/data/calendar.yaml `recipients`)
 
     @property
     def kind(self) -> ReportKind:
@@ -177,7 +183,18 @@ def build_draft(
                 value = _conventions_text(conventions, had_names)
                 prefilled = value is not None
         values.append(SlotValue(slot, value, slot_label(slot), display(slot, value), prefilled))
-    missing = [MissingField(v.slot.id, v.label, v.slot.definition.owner) for v in values if v.missing]
+    missing = [
+        MissingField(
+            v.slot.id,
+            v.label,
+            v.slot.definition.owner,
+            v.slot.definition.source,
+            v.slot.year,
+            v.slot.definition.field,
+        )
+        for v in values
+        if v.missing
+    ]
     required = [v for v in values if v.slot.definition.required]
     completeness = Completeness(
         missing=missing,
@@ -221,6 +238,22 @@ def report_deadline(params: Parameters, spec: ReportSpec, site: Site) -> date | 
     """The report's due date: a region's own deadline (key `<key>:<region>`) wins over the national one."""
     found = params.deadline(f"{spec.deadline_key}:{site.region}") or params.deadline(spec.deadline_key)
     return found.due if found else None
+
+
+def report_recipients(params: Parameters, spec: ReportSpec, site: Site) -> tuple[str, ...]:
+    """Who receives the report, from the data: the region's own deadline when it names them, else the
+    national one."""
+    for key in (f"{spec.deadline_key}:{site.region}", spec.deadline_key):
+        found = params.deadline(key)
+        if found is not None and found.recipients:
+            return found.recipients
+    return ()
+
+
+def recipients_text(codes: tuple[str, ...]) -> str:
+    """« l'ARS et la DGOS »: the French names of recipient codes; the ARS when the data names none."""
+    names = [text(f"deadline.recipient.{code}") for code in codes or ("ars",)]
+    return text("deadline.recipients", names=names)
 
 
 def _context(ctx_or_repo: Any, params: Parameters | None) -> Context:
@@ -275,6 +308,7 @@ def draft_for(
         {had.finess: had.name for had in repo.hads()},
     )
     region = parameters.region(record.region)
+    draft = replace(draft, recipients=report_recipients(parameters, spec, record))
     return replace(draft, region_name=region.name) if region else draft
 
 
@@ -322,4 +356,5 @@ def render_markdown(draft: ReportDraft) -> str:
         months=month_rows(draft),
         figures=draft.figures,
         title=text(f"reports.title.{draft.kind.value}"),
+        recipients=recipients_text(draft.recipients),
     )

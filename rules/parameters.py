@@ -8,7 +8,8 @@ is an error):
   `{value, source: {text, article?, url?}, confidence: T|S|I, effective, last_checked?, note?}` or a dated
   history `{values: {date: {value, source, confidence, note?}}, last_checked?, note?}` (`Param.at(day)`);
 - `deadlines: [deadline]`: the national calendar `{key, kind, due, covers?, source, confidence, inclusive?,
-  effective?, note?, label?}` (`label`, the French name users read, is required for kind `other`);
+  effective?, note?, label?, recipients?}` (`label`, the French name users read, is required for kind
+  `other`; `recipients`: who receives it, `ars` / `dgos`);
 - `regions: {slug: {name, aliases?, contact?, application_opening?: entry, application_deadline?: entry,
   extra_deadlines?: [deadline]}}`;
 - `facts: {name: {value, source, confidence, effective?, last_checked?, note?}}`: statements of the law the
@@ -117,6 +118,11 @@ class Deadline:
     # The name users read (French), from the data: required for kind "other", whose kind says nothing, so that
     # no machine key ("selection_committee:normandie") ever reaches a user.
     label: str | None = None
+    # Who receives what is due (codes: "ars", "dgos"); the one truth every message about it reads.
+    recipients: tuple[str, ...] = ()
+
+
+RECIPIENTS: frozenset[str] = frozenset({"ars", "dgos"})
 
 
 @dataclass(frozen=True)
@@ -408,7 +414,7 @@ class _Reader:
             where,
             raw,
             ("key", "kind", "due", "source", "confidence"),
-            ("covers", "inclusive", "effective", "note", "label"),
+            ("covers", "inclusive", "effective", "note", "label", "recipients"),
         )
         kind = _as_str(f"{where}.kind", m["kind"])
         if kind not in _DEADLINE_KINDS:
@@ -419,6 +425,9 @@ class _Reader:
         if not isinstance(covers_raw, list):
             raise ParameterError(f"{where}.covers: expected a list of years")
         covers = tuple(_as_int(f"{where}.covers", y) for y in covers_raw)
+        recipients_raw = m.get("recipients") or []
+        if not isinstance(recipients_raw, list) or any(r not in RECIPIENTS for r in recipients_raw):
+            raise ParameterError(f"{where}.recipients: expected a list of {', '.join(sorted(RECIPIENTS))}")
         self.optional_date(f"{where}.effective", m.get("effective"))
         return Deadline(
             key=_as_str(f"{where}.key", m["key"]),
@@ -431,6 +440,7 @@ class _Reader:
             inclusive=_as_bool(f"{where}.inclusive", m.get("inclusive", True)),
             note=self.optional_str(f"{where}.note", m.get("note")),
             label=self.optional_str(f"{where}.label", m.get("label")),
+            recipients=tuple(recipients_raw),
         )
 
     def region(self, slug: str, raw: Any) -> Region:

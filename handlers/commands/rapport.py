@@ -42,7 +42,7 @@ from handlers.reports import (
 from handlers.scope import site_for_read, site_for_write
 from store.records import Site
 from store.report_fields import ReportFieldStore
-from templates import date_fr, text
+from templates import date_fr, has_text, text
 
 USAGE = ("rapport", None)
 USAGE_FILL = ("rapport", "saisir")
@@ -212,8 +212,16 @@ def _completeness_lines(draft: ReportDraft) -> list[str]:
                     "reports.summary.missing_owner", owner=text(f"reports.owner.{owner.value}"), fields=fields
                 )
             )
-    example = f"{c.missing[0].field}=…"
-    lines.append(text("reports.summary.fill_hint", kind=draft.kind.value, example=example))
+    # A missing field computed from the site's record is filled where that record is kept (the target with
+    # `etablissement cible`), never with `rapport saisir`, which refuses it: point to the right command.
+    for m in c.missing:
+        key = f"reports.fill_elsewhere.{m.base}"
+        if m.source is FieldSource.COMPUTED and has_text(key):
+            lines.append(text(key, field=m.field, finess=draft.site.finess, year=m.year))
+    entered = [m for m in c.missing if m.source is FieldSource.ENTERED]
+    if entered:
+        example = f"{entered[0].field}=…"
+        lines.append(text("reports.summary.fill_hint", kind=draft.kind.value, example=example))
     return lines
 
 

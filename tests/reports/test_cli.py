@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from bot.cli import main
+from tests.reports.sheets import csv_table, first_data_row
 from tests.reports.test_commands import NOW, log_known_dataset
 from tests.support.conversation import SITE, Conversation
 
@@ -38,7 +39,10 @@ def test_report_as_xlsx_opens_cleanly(db: Path, tmp_path: Path) -> None:
     assert (code, err) == (0, "")
     assert out.strip() == f"Écrit : {target}"
     book = load_workbook(target)
-    rows = {r[0].value: [c.value for c in r] for r in book["Rapport"].iter_rows(min_row=2)}
+    rows = {
+        r[0].value: [c.value for c in r]
+        for r in book["Rapport"].iter_rows(min_row=first_data_row(book["Rapport"]))
+    }
     assert rows["patients_tmsc_2026"][3] == 412
     assert rows["adresses_had_2026"][3] == 2
     assert rows["forfaits_dus_2027"][3] == 320
@@ -58,7 +62,7 @@ def test_report_as_csv(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "rapport.csv"
     assert run("report", "suivi-2026", "--site", SITE, "--out", str(target), "--db", str(db))[0] == 0
     rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")), delimiter=";"))
-    by_id = {row[0]: row for row in rows[1:]}
+    by_id = {row[0]: row for row in csv_table(rows)[1:]}
     assert by_id["forfaits_dus_2025"][3] == "880,00"
     assert by_id["adresses_had_2025"][3] == "3"
 
@@ -67,7 +71,7 @@ def test_statement_xlsx_and_csv(db: Path, tmp_path: Path) -> None:
     xlsx = tmp_path / "releve-2025.xlsx"
     assert run("statement", "--site", SITE, "--year", "2025", "--out", str(xlsx), "--db", str(db))[0] == 0
     ws = load_workbook(xlsx)["Forfaits 2025"]
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=first_data_row(ws))]
     assert rows[0] == [SITE, "P1", datetime(2025, 9, 1), "inclusion", 320, "2026"]
     assert rows[-1] == ["Total", None, None, None, 880, None]
     code, out, _ = run(
@@ -76,14 +80,18 @@ def test_statement_xlsx_and_csv(db: Path, tmp_path: Path) -> None:
     assert code == 0
     lines = out.splitlines()
     assert lines[-1] == "Total;;;;880,00;"
-    assert len(lines) == 1 + 4 + 1
+    assert lines[0] == f"FINESS géographique;{SITE}"  # the heading says whose statement it is
+    table = csv_table(list(csv.reader(io.StringIO(out), delimiter=";")))
+    assert len(table) == 1 + 4 + 1
 
 
 def test_export_log_for_the_region(db: Path, tmp_path: Path) -> None:
     target = tmp_path / "journal.csv"
     code, _, err = run("export-log", "--region", "Normandie", "--out", str(target), "--db", str(db))
     assert (code, err) == (0, "")
-    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")), delimiter=";"))
+    all_rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig")), delimiter=";"))
+    assert ["Région", "Normandie"] in all_rows
+    rows = csv_table(all_rows)
     assert len(rows) == 1 + 8 + 12  # referrals, administrations (cancelled ones kept, marked)
     assert not any("U0SAISIE" in cell for row in rows for cell in row)
     assert sum(1 for row in rows[1:] if row[-1]) == 2

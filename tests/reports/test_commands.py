@@ -16,6 +16,7 @@ from handlers.reply import Status
 from handlers.report_fields import Owner
 from handlers.reports import forfaits_due_until, report_completeness
 from store.report_fields import ReportFieldStore
+from tests.reports.sheets import first_data_row
 from tests.support import report_data as data
 from tests.support.conversation import HAD, PARIS, SITE, Conversation
 
@@ -140,7 +141,7 @@ def test_the_attachment_is_the_report_spreadsheet(convo: Conversation) -> None:
     assert attachment["filename"] == f"rapport-suivi-2027-{SITE}-2027-08-02.xlsx"
     book = load_workbook(io.BytesIO(base64.b64decode(attachment["content_base64"])))
     ws = book["Rapport"]
-    rows = {row[0].value: [c.value for c in row] for row in ws.iter_rows(min_row=2)}
+    rows = {row[0].value: [c.value for c in row] for row in ws.iter_rows(min_row=first_data_row(ws))}
     assert rows["adresses_had_2026"][3] == 2
     assert rows["forfaits_dus_2026"][3] == 880
     assert rows["patients_tmsc_2026"][6] == "manquant"

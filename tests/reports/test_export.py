@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import re
+import shutil
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from bot.export import (
@@ -25,6 +30,7 @@ from bot.export import (
 from handlers.report_fields import ReportKind
 from handlers.report_tables import log_sheet, report_sheets, statement_sheet
 from handlers.reports import build_draft
+from tests.reports.sheets import csv_heading, csv_table, first_data_row, header, heading
 from tests.reports.test_drafts import ENTERED_2027, draft
 from tests.support import report_data as data
 
@@ -50,7 +56,7 @@ def test_statement_xlsx_cell_by_cell(tmp_path: Path) -> None:
     ]
     assert all(c.font.bold for c in ws[1])
     assert ws.freeze_panes == "A2"
-    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=first_data_row(ws))]
     assert rows == [
         ["760000001", "P1", datetime(2025, 9, 1), "inclusion", 320, "2026"],
         ["760000001", "P1", datetime(2025, 10, 1), "mensuel", 120, "2026"],
@@ -81,7 +87,7 @@ def test_report_xlsx_cell_by_cell(tmp_path: Path) -> None:
     book = load_workbook(path)
     assert book.sheetnames == ["Rapport", "Par mois"]
     ws = book["Rapport"]
-    assert [c.value for c in ws[1]] == [
+    assert header(ws) == [
         "Champ",
         "Libellé",
         "Année",
@@ -90,7 +96,7 @@ def test_report_xlsx_cell_by_cell(tmp_path: Path) -> None:
         "À la charge de",
         "État",
     ]
-    rows = {row[0].value: row for row in ws.iter_rows(min_row=2)}
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=first_data_row(ws))}
     assert len(rows) == len(d.values)
     had = rows["adresses_had_2026"]
     assert [c.value for c in had] == [
@@ -114,16 +120,16 @@ def test_report_xlsx_cell_by_cell(tmp_path: Path) -> None:
     assert rows["organisation"][3].value == ENTERED_2027["organisation"]
 
     months = book["Par mois"]
-    month_rows = [[c.value for c in row] for row in months.iter_rows(min_row=2)]
+    month_rows = [[c.value for c in row] for row in months.iter_rows(min_row=first_data_row(months))]
     assert len(month_rows) == 12 + 8  # 2026, then 2027 up to August (the draft's month)
     assert month_rows[1] == [datetime(2026, 2, 1), 2, 2, 1, 320]
-    assert months["A3"].number_format == "MM/YYYY"
+    assert months.cell(row=first_data_row(months) + 1, column=1).number_format == "MM/YYYY"
 
 
 def test_report_csv_keeps_french_decimals(tmp_path: Path) -> None:
     d = draft(ReportKind.FOLLOWUP_2027, ENTERED_2027)
     path = write_csv(report_sheets(d)[0], tmp_path / "rapport.csv")
-    rows = {row[0]: row for row in read_csv(path)[1:]}
+    rows = {row[0]: row for row in csv_table(read_csv(path))[1:]}
     assert rows["forfaits_dus_2026"][3] == "880,00"
     assert rows["taux_occupation_hdj_2026"][3] == "87,5"
     assert rows["atteinte_objectif_2026"][3] == "16,7"
@@ -194,6 +200,77 @@ def test_an_empty_statement_still_opens_with_its_header_and_zero_total(tmp_path:
     path = write_xlsx([statement_sheet(data.SITE, 2025, [])], tmp_path / "vide.xlsx")
     ws = load_workbook(path).active
     assert ws is not None
-    assert [[c.value for c in row] for row in ws.iter_rows(min_row=2)] == [
+    assert [[c.value for c in row] for row in ws.iter_rows(min_row=first_data_row(ws))] == [
         ["Total", None, None, None, 0, None]
     ]
+
+
+def test_every_report_file_says_whose_it_is_in_xlsx_and_csv(tmp_path: Path) -> None:
+    """Audit #14 item 8: FINESS, site, region, report, period and draft date in the file itself."""
+    d = replace(draft(ReportKind.FOLLOWUP_2027, ENTERED_2027), region_name="Normandie", recipients=("ars",))
+    book = load_workbook(write_xlsx(report_sheets(d), tmp_path / "rapport.xlsx"))
+    for name in ("Rapport", "Par mois"):
+        said = heading(book[name])
+        assert said["FINESS géographique"] == data.SITE.finess
+        assert said["Établissement"] == data.SITE.name
+        assert said["Région"] == "Normandie"
+        assert said["Rapport"] == "Rapport d'activité de suivi 2027 (années 2026 et 2027)"
+        assert said["Années couvertes"] == "2026, 2027"
+        assert said["Brouillon établi le"] == "2 août 2027"
+        assert said["À envoyer à"] == "l'ARS, au plus tard le 1er septembre 2027"
+    rows = read_csv(write_csv(report_sheets(d)[0], tmp_path / "rapport.csv"))
+    said_csv = csv_heading(rows)
+    assert said_csv["FINESS géographique"] == data.SITE.finess and said_csv["Région"] == "Normandie"
+    assert said_csv["Rapport"] == "Rapport d'activité de suivi 2027 (années 2026 et 2027)"
+    assert said_csv["Brouillon établi le"] == "2 août 2027"
+    statement = statement_sheet(data.SITE, 2025, data.FORFAIT_LINES, drawn_up=date(2026, 1, 5))
+    said = heading(load_workbook(write_xlsx([statement], tmp_path / "releve.xlsx"))["Forfaits 2025"])
+    assert said["Document"] == "Relevé des forfaits 2025" and said["Établi le"] == "5 janvier 2026"
+    assert said["Années couvertes"] == "soins de 2025, forfaits versés en 2026"
+
+
+def test_report_and_statement_print_landscape_on_one_page_width(tmp_path: Path) -> None:
+    """The print setup LibreOffice and Excel read: landscape A4, fit to one page wide, the header row
+    repeated, wrapped text in rows tall enough not to overlap."""
+    d = draft(ReportKind.FOLLOWUP_2027, ENTERED_2027)
+    statement = statement_sheet(data.SITE, 2025, data.FORFAIT_LINES, drawn_up=date(2026, 1, 5))
+    book = load_workbook(write_xlsx([*report_sheets(d), statement], tmp_path / "tout.xlsx"))
+    for ws in book.worksheets:
+        top = first_data_row(ws) - 1
+        assert ws.page_setup.orientation == "landscape"
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage is True
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows == f"${top}:${top}"
+        assert ws.oddFooter.right.text == "&P / &N"
+    report = book["Rapport"]
+    organisation = next(
+        r for r in report.iter_rows(min_row=first_data_row(report)) if r[0].value == "organisation"
+    )
+    assert organisation[3].alignment.wrap_text
+    width = report.column_dimensions["D"].width
+    lines = -(-len(str(organisation[3].value)) // int(width * 1.1))
+    assert report.row_dimensions[organisation[0].row].height >= 15 * lines
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed (see README)")
+def test_libreoffice_prints_the_report_one_page_wide(tmp_path: Path) -> None:
+    """Converted to PDF by LibreOffice, each page holds every column: the report's pages are as wide as
+    they are many rows deep, never one column per page (the audit saw 7 pages for 7 columns)."""
+    import subprocess
+
+    d = draft(ReportKind.FOLLOWUP_2027, ENTERED_2027)
+    source = write_xlsx(report_sheets(d)[:1], tmp_path / "rapport.xlsx")
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
+    )
+    pdf = (tmp_path / "rapport.pdf").read_bytes()
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    # The report sheet alone (7 columns, about 40 wrapped rows): one column per page would be 7+ pages.
+    assert 1 <= pages <= 4, pages
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    assert boxes and all(float(w) > float(h) for w, h in boxes)  # landscape

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from handlers.commands.rapport import draft_reply
 from handlers.report_fields import ReportKind
 from tests.bot.slack.conftest import BOT_TOKEN, MEMBER, StubBackend, start_rig
+from tests.reports.sheets import first_data_row
 from tests.reports.test_drafts import ENTERED_2027, draft
 from tests.support.slack_api import FakeSlackAPI
 
@@ -26,7 +27,12 @@ def test_the_report_spreadsheet_is_uploaded_to_the_member() -> None:
         assert url_call.params["filename"] == item["filename"]
         [upload] = api.wait_for("upload")
         assert upload.body == base64.b64decode(item["content_base64"])
-        rows = {r[0].value: r for r in load_workbook(io.BytesIO(upload.body))["Rapport"].iter_rows(min_row=2)}
+        rows = {
+            r[0].value: r
+            for r in load_workbook(io.BytesIO(upload.body))["Rapport"].iter_rows(
+                min_row=first_data_row(load_workbook(io.BytesIO(upload.body))["Rapport"])
+            )
+        }
         assert rows["adresses_had_2026"][3].value == 2
         [complete] = api.wait_for("files.completeUploadExternal")
         assert complete.params["channel_id"].startswith("D")
