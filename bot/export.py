@@ -9,13 +9,13 @@ type its French face:
   ',' thousands) and shown by Excel in the reader's locale, so `#,##0.00 "€"` reads "1 280,00 €" in a French
   Excel; writing '# ##0,00 €' literally would be a different (wrong) format code.
 
-`attachment_data(filename, content)` / `attachment_bytes(item)` carry a file in `Reply.data["files"]`
-(JSON-serialisable: base64) for channels that upload files (Slack).
+`file_bytes(attachment)` writes a reply's typed attachment (`handlers.tables.TableFile`) for the channel that
+sends it (Slack upload, email attachment). Every sheet opens with its heading (whose file it is) and is set
+to print landscape, one page wide, its header row repeated.
 """
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 from collections.abc import Sequence
@@ -267,19 +267,8 @@ def _atomic_write(path: Path, content: bytes) -> None:
     temporary.replace(path)
 
 
-def attachment_data(filename: str, content: bytes, media_type: str = XLSX_MEDIA_TYPE) -> dict[str, Any]:
-    """One `Reply.data["files"]` item: {"filename", "media_type", "content_base64", "size"}."""
-    return {
-        "filename": filename,
-        "media_type": media_type,
-        "content_base64": base64.b64encode(content).decode("ascii"),
-        "size": len(content),
-    }
-
-
-def attachment_bytes(data: dict[str, Any]) -> tuple[str, bytes]:
-    """(filename, content) of a `Reply.data["files"]` item: a `path` key is read from disk, else the base64
-    content is decoded."""
-    if data.get("path"):
-        return str(data["filename"]), Path(data["path"]).read_bytes()
-    return str(data["filename"]), base64.b64decode(data["content_base64"])
+def file_bytes(attachment: TableFile) -> bytes:
+    """The bytes of a reply's typed attachment, in its format (CSV holds the first sheet)."""
+    if attachment.format == "csv":
+        return csv_bytes(attachment.sheets[0])
+    return xlsx_bytes(attachment.sheets)

@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
+from handlers.tables import TableFile
 from rules.reasons import Confidence, Source
 
 Channel = Literal["slack", "email", "console", "cli", "scheduler"]
@@ -76,6 +77,9 @@ class Reply:
     needs_human: bool = False
     data: dict[str, Any] = field(default_factory=dict)  # what the command computed, JSON-serialisable
     reference: str | None = None  # short reference of the entry written, for `annuler`
+    # Files that go with the reply, as typed tables: Slack uploads them, email attaches them, the console
+    # names them (bot/export.py writes the bytes; no channel decodes anything out of `data`).
+    attachments: list[TableFile] = field(default_factory=list)
 
     @property
     def handed_over(self) -> bool:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from bot.export import file_bytes
 from bot.render.email import bodies, build_reply, refusal_reply
 from bot.render.slack import escape
 from handlers import health_data, mail_guard, mail_reply
@@ -122,6 +123,7 @@ class MailProcessor:
         if decision.action == "handover":
             return self._hand_over(mail, key, decision.reason, now)
         assert sender is not None  # the guard refuses a message without a reply address
+        files: list[tuple[str, str, bytes]] = []
         if decision.action == "refuse":
             plain, html = bodies(refusal_reply(), human_hint=False)
             outcome = "refused"
@@ -129,6 +131,8 @@ class MailProcessor:
             assert decision.reply is not None
             plain, html = bodies(decision.reply, question=mail.question)
             outcome = "answered"
+            # A reply's typed tables go as attachments, written here at the edge.
+            files = [(a.filename, a.media_type, file_bytes(a)) for a in decision.reply.attachments]
         message = build_reply(
             sender=self.sender,
             to=sender,
@@ -137,6 +141,7 @@ class MailProcessor:
             references=mail.references,
             plain=plain,
             html=html,
+            attachments=files,
         )
         with self.mailbox.database.batch():
             self.outbox.enqueue(reply_key(key), message, now)

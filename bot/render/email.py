@@ -7,6 +7,7 @@ talk to each other.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formataddr, parseaddr
 
@@ -61,8 +62,10 @@ def build_reply(
     references: tuple[str, ...],
     plain: str,
     html: str,
+    attachments: Sequence[tuple[str, str, bytes]] = (),
 ) -> EmailMessage:
-    """The threaded reply to the message `message_id` (its own Message-ID is set by the outbox)."""
+    """The threaded reply to the message `message_id` (its own Message-ID is set by the outbox), with the
+    reply's files attached as (filename, media type, bytes)."""
     message = EmailMessage()
     name, address = parseaddr(sender)
     message["From"] = formataddr((name, address)) if name else address
@@ -80,4 +83,7 @@ def build_reply(
     # Quoted-printable keeps the message 7-bit: no relay has to support 8BITMIME.
     message.set_content(plain, cte="quoted-printable")
     message.add_alternative(html, subtype="html", cte="quoted-printable")
+    for filename, media_type, content in attachments:
+        maintype, _, subtype = media_type.partition("/")
+        message.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     return message

@@ -14,7 +14,6 @@ message; every failed Slack call is logged with Slack's error code, never with t
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import re
@@ -28,6 +27,7 @@ from slack_bolt import Ack, App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
+from bot.export import file_bytes
 from bot.render.slack import (
     FORM_ACTION,
     PICK_ACTION,
@@ -341,9 +341,13 @@ class Listeners:
 
     def _send_files(self, reply: Reply, user: str, client: WebClient) -> None:
         """A reply may carry files (an export, a report, the full table of a long answer): they go to the
-        user's direct messages, never to a shared channel. `reply.data["files"]` is a list of
-        {"filename", "path"}, {"filename", "content"} or {"filename", "content_base64"}."""
-        files = reply.data.get("files") or []
+        user's direct messages, never to a shared channel. `reply.attachments` are typed tables (written
+        here with bot.export.file_bytes); `reply.data["files"]` may also list {"filename", "path"} or
+        {"filename", "content"} (a file already on disk, a text)."""
+        files = [item for item in reply.data.get("files") or [] if "path" in item or "content" in item]
+        files += [
+            {"filename": a.filename, "title": a.title, "bytes": file_bytes(a)} for a in reply.attachments
+        ]
         if not files:
             return
         opened = _slack_call("conversations.open", client.conversations_open, users=user)
@@ -355,8 +359,8 @@ class Listeners:
             if "path" in item:
                 with open(item["path"], "rb") as handle:
                     content = handle.read()
-            elif "content_base64" in item:  # JSON-safe bytes (handlers/commands/rapport.py: the XLSX)
-                content = base64.b64decode(item["content_base64"])
+            elif "bytes" in item:  # a typed attachment, written above
+                content = item["bytes"]
             else:
                 content = item.get("content", "")
             _slack_call(

@@ -5,9 +5,9 @@ The draft reply carries, in `Reply.data`:
 - `report`, `site`, `markdown` (the whole French draft), `completeness` ({missing: [{field, label, owner}],
   deadline: ISO date | None, days_left, filled, total}), `fields` (every field to enter, with its label, type,
   owner and current value: what a Slack form needs), `figures` (per year);
-- `files`: [the report's spreadsheet, {"filename", "title", "media_type", "content_base64", "size"}]
-  (bot.export.attachment_bytes decodes one); the Slack channel uploads `files` to the member's direct
-  messages (bot/slack/listeners.py `_send_files`).
+- `files`: [{"filename", "title", "media_type"}] naming the report's spreadsheet, which travels as a typed
+  attachment (`Reply.attachments`, a `handlers.tables.TableFile`): the Slack channel uploads it to the
+  member's direct messages, email attaches it, the console names it.
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from handlers.reports import (
     slot_label,
 )
 from handlers.scope import site_for_read, site_for_write
+from handlers.tables import TableFile
 from store.records import Site
 from store.report_fields import ReportFieldStore
 from templates import date_fr, has_text, text
@@ -237,7 +238,6 @@ def _actions(draft: ReportDraft) -> list[Action]:
 
 
 def draft_reply(draft: ReportDraft) -> Reply:
-    from bot.export import attachment_data, xlsx_bytes
     from handlers.report_tables import report_sheets
 
     c = draft.completeness
@@ -262,8 +262,7 @@ def draft_reply(draft: ReportDraft) -> Reply:
         body.append(text("reports.summary.deadline_none"))
     body.extend(_completeness_lines(draft))
     filename = f"rapport-{draft.kind.value}-{draft.site.finess}-{draft.today.isoformat()}.xlsx"
-    attachment = attachment_data(filename, xlsx_bytes(report_sheets(draft)))
-    attachment["title"] = text(f"reports.title.{draft.kind.value}")
+    attachment = TableFile(filename, text(f"reports.title.{draft.kind.value}"), tuple(report_sheets(draft)))
     body.append(
         text("reports.summary.attachment", filename=filename, kind=draft.kind.value, finess=draft.site.finess)
     )
@@ -291,8 +290,15 @@ def draft_reply(draft: ReportDraft) -> Reply:
                 for year, fig in sorted(draft.figures.items())
             },
             "markdown": render_markdown(draft),
-            "files": [attachment],
+            "files": [
+                {
+                    "filename": attachment.filename,
+                    "title": attachment.title,
+                    "media_type": attachment.media_type,
+                }
+            ],
         },
+        attachments=[attachment],
     )
 
 

@@ -3,7 +3,6 @@ logged with the commands a site would type, then the draft is checked against th
 
 from __future__ import annotations
 
-import base64
 import io
 from datetime import date, datetime
 from decimal import Decimal
@@ -12,11 +11,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from bot.export import file_bytes
 from handlers.reply import Status
 from handlers.report_fields import Owner
 from handlers.reports import forfaits_due_until, report_completeness
 from store.report_fields import ReportFieldStore
-from tests.reports.sheets import first_data_row
+from tests.reports.sheets import first_data_row, heading
 from tests.support import report_data as data
 from tests.support.conversation import HAD, PARIS, SITE, Conversation
 
@@ -137,9 +137,13 @@ def test_a_complete_report_is_ok_and_survives_a_restart(convo: Conversation) -> 
 
 def test_the_attachment_is_the_report_spreadsheet(convo: Conversation) -> None:
     reply = convo.ask("rapport suivi-2027", as_="U0COORD")
-    [attachment] = reply.data["files"]
-    assert attachment["filename"] == f"rapport-suivi-2027-{SITE}-2027-08-02.xlsx"
-    book = load_workbook(io.BytesIO(base64.b64decode(attachment["content_base64"])))
+    [named] = reply.data["files"]
+    assert named["filename"] == f"rapport-suivi-2027-{SITE}-2027-08-02.xlsx"
+    assert "content_base64" not in named  # the file travels typed, never hidden in `data`
+    [attachment] = reply.attachments
+    assert attachment.filename == named["filename"] and attachment.format == "xlsx"
+    book = load_workbook(io.BytesIO(file_bytes(attachment)))
+    assert heading(book["Rapport"])["FINESS géographique"] == SITE
     ws = book["Rapport"]
     rows = {row[0].value: [c.value for c in row] for row in ws.iter_rows(min_row=first_data_row(ws))}
     assert rows["adresses_had_2026"][3] == 2

@@ -20,9 +20,9 @@ from bot.export import (
     Column,
     ColumnType,
     Sheet,
-    attachment_bytes,
-    attachment_data,
+    TableFile,
     csv_bytes,
+    file_bytes,
     write_csv,
     write_xlsx,
     xlsx_bytes,
@@ -184,14 +184,12 @@ def test_generic_writer_types() -> None:
     assert [c.number_format for c in ws[2]] == ["DD/MM/YYYY", '#,##0.00 "€"', "0.0 %", "General", "#,##0"]
 
 
-def test_attachment_round_trip(tmp_path: Path) -> None:
-    content = xlsx_bytes([statement_sheet(data.SITE, 2025, data.FORFAIT_LINES)])
-    attached = attachment_data("releve.xlsx", content)
-    import json
-
-    assert attachment_bytes(json.loads(json.dumps(attached))) == ("releve.xlsx", content)
-    (tmp_path / "f.xlsx").write_bytes(content)
-    assert attachment_bytes({"filename": "f.xlsx", "path": str(tmp_path / "f.xlsx")})[1] == content
+def test_a_typed_attachment_is_written_in_its_format() -> None:
+    sheet = statement_sheet(data.SITE, 2025, data.FORFAIT_LINES, drawn_up=date(2026, 1, 5))
+    as_xlsx = TableFile("releve.xlsx", "Relevé", (sheet,))
+    as_csv = TableFile("releve.csv", "Relevé", (sheet,), "csv")
+    assert file_bytes(as_xlsx) == xlsx_bytes([sheet]) and as_xlsx.media_type.endswith("sheet")
+    assert file_bytes(as_csv) == csv_bytes(sheet) and as_csv.media_type == "text/csv"
 
 
 def test_an_empty_statement_still_opens_with_its_header_and_zero_total(tmp_path: Path) -> None:

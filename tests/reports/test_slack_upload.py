@@ -3,11 +3,11 @@ channel's `_send_files`, against the fake Slack Web API on loopback)."""
 
 from __future__ import annotations
 
-import base64
 import io
 
 from openpyxl import load_workbook
 
+from bot.export import file_bytes
 from handlers.commands.rapport import draft_reply
 from handlers.report_fields import ReportKind
 from tests.bot.slack.conftest import BOT_TOKEN, MEMBER, StubBackend, start_rig
@@ -18,15 +18,15 @@ from tests.support.slack_api import FakeSlackAPI
 
 def test_the_report_spreadsheet_is_uploaded_to_the_member() -> None:
     reply = draft_reply(draft(ReportKind.FOLLOWUP_2027, ENTERED_2027))
-    [item] = reply.data["files"]
+    [item] = reply.attachments
     api = FakeSlackAPI(token=BOT_TOKEN).start()
     rig = start_rig(api, StubBackend(answer=lambda request: reply))
     try:
         rig.send.slash("rapport suivi-2027", MEMBER)
         [url_call] = api.wait_for("files.getUploadURLExternal")
-        assert url_call.params["filename"] == item["filename"]
+        assert url_call.params["filename"] == item.filename
         [upload] = api.wait_for("upload")
-        assert upload.body == base64.b64decode(item["content_base64"])
+        assert upload.body == file_bytes(item)
         rows = {
             r[0].value: r
             for r in load_workbook(io.BytesIO(upload.body))["Rapport"].iter_rows(
