@@ -121,3 +121,15 @@ def test_a_missing_database_is_said_plainly(tmp_path: Path, monkeypatch: pytest.
         "report", "initial", "--site", SITE, "--out", "x.md", "--db", str(tmp_path / "none.json")
     )
     assert code == 2 and "Base de données introuvable" in err
+
+
+def test_without_out_the_file_is_named_for_whose_it_is(db: Path, tmp_path: Path) -> None:
+    """`rapport-<rapport>-<FINESS>-<date>.xlsx` in the directory the command was typed in."""
+    code, out, err = run("report", "suivi-2026", "--site", SITE, "--db", str(db))
+    assert (code, err) == (0, "")
+    expected = tmp_path / f"rapport-suivi-2026-{SITE}-{NOW.date().isoformat()}.xlsx"
+    assert expected.exists(), out
+    said = {r[0].value: r[1].value for r in load_workbook(expected)["Rapport"].iter_rows(max_row=8)}
+    assert said["FINESS géographique"] == SITE and said["Région"] == "Normandie"
+    assert run("statement", "--site", SITE, "--year", "2025", "--db", str(db))[0] == 0
+    assert (tmp_path / f"releve-{SITE}-2025-{NOW.date().isoformat()}.xlsx").exists()
