@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import partial
-from typing import Any
 
 from handlers.context import Context, Invocation
 from handlers.explain import reason_lines
@@ -15,6 +14,7 @@ from handlers.referral_check import referral_decision
 from handlers.registry import READERS, WRITERS, Kind, Param, command
 from handlers.reply import Fact, Reply, Status
 from handlers.scope import sites_for_read
+from handlers.tables import Sheet, TableFile
 from rules.forfaits import (
     AdministrationRecord,
     CapTariffs,
@@ -258,7 +258,7 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
                 ],
             }
         )
-    files = []
+    files: list[TableFile] = []
     if shown > MAX_LINES and attaches(inv):
         from handlers.report_tables import forfaits_sheet
 
@@ -287,8 +287,9 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
             "period": label,
             "total": str(grand),
             "sites": data_sites,
-            **({"files": files} if files else {}),
+            **({"files": [file_data(f) for f in files]} if files else {}),
         },
+        attachments=files,
     )
 
 
@@ -358,7 +359,7 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
         body.extend(site_lines)
     if not rows:
         body.append(text("commands.patients.none"))
-    files = []
+    files: list[TableFile] = []
     if left_out and attaches(inv):
         from handlers.report_tables import patients_sheet
 
@@ -371,22 +372,25 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
         text("commands.patients.title"),
         body=body,
         facts=[Fact(text("commands.patients.in_care"), str(len(rows)))],
-        data={"patients": rows, **({"files": files} if files else {})},
+        data={"patients": rows, **({"files": [file_data(f) for f in files]} if files else {})},
+        attachments=files,
     )
 
 
 def attaches(inv: Invocation) -> bool:
-    """Only Slack delivers `Reply.data["files"]` today (to the member's direct messages); elsewhere the
+    """Only Slack delivers a reply's full table today (to the member's direct messages); elsewhere the
     answer points to the JSON output instead of promising a file."""
     return inv.request.channel == "slack"
 
 
-def table_file(filename: str, sheet: Any) -> dict[str, Any]:
-    # bot.export writes the XLSX, as for `rapport` (an upward import kept local until Reply carries typed
-    # tables: issue #14).
-    from bot.export import attachment_data, xlsx_bytes
+def table_file(filename: str, sheet: Sheet) -> TableFile:
+    """A full table attached to the answer, typed (the channel writes the XLSX: bot/export.py)."""
+    return TableFile(filename, sheet.title, (sheet,))
 
-    return attachment_data(filename, xlsx_bytes([sheet]))
+
+def file_data(attachment: TableFile) -> dict[str, str]:
+    """What `Reply.data["files"]` says of an attachment (its name, never its content)."""
+    return {"filename": attachment.filename, "title": attachment.title, "media_type": attachment.media_type}
 
 
 def _period_code(first: Month, last: Month) -> str:
