@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol
 
 from handlers.context import Context
@@ -19,7 +20,7 @@ from handlers.errors import UserError
 from handlers.home import Home, home_summary
 from handlers.parsing import split_verb, tokenize
 from handlers.registry import registry
-from handlers.reply import Reply, Request
+from handlers.reply import Reply, Request, Status
 from handlers.scope import can_write
 from templates import text
 
@@ -58,6 +59,10 @@ class SlackBackend(Protocol):
 
     def delivery_seen(self, delivery_id: str) -> bool:
         """Whether a change was already recorded for this delivery (persisted: survives a restart)."""
+        ...
+
+    def import_file(self, user_id: str, name: str, data: bytes, mode: str, now: datetime) -> Reply:
+        """Import a spreadsheet the member sent (mode: all, partial or dry), as `expe50 import` does."""
         ...
 
     def writes(self, command: str) -> bool:
@@ -111,6 +116,31 @@ class HandlersBackend:
     def home(self, user_id: str, now: datetime) -> Home:
         with self._lock:
             return home_summary(self._ctx, user_id, now)
+
+    def import_file(self, user_id: str, name: str, data: bytes, mode: str, now: datetime) -> Reply:
+        from bot.import_files import read_table
+        from handlers.imports import import_sheets, report
+
+        spec = registry.get("import", None)
+        with self._lock:
+            actor = self._ctx.actor(Request(user_id, "import", "slack", now))
+        if spec is None or not spec.allows(actor.role):  # revoked between the form and its submission
+            return self.dispatch(Request(user_id, "import", "slack", now))
+        try:
+            sheets = read_table(Path(Path(name).name), data)
+        except UserError as error:
+            return Reply(Status.ERROR, text(error.key, **error.params))
+        outcome = import_sheets(
+            self._ctx,
+            sheets,
+            file_name=Path(name).name,
+            member_id=user_id,
+            channel="slack",
+            now=now,
+            dry_run=mode == "dry",
+            partial=mode == "partial",
+        )
+        return report(outcome, dry_run=mode == "dry", partial=mode == "partial")
 
     def delivery_seen(self, delivery_id: str) -> bool:
         with self._lock:

@@ -36,7 +36,7 @@ from bot.render.slack import (
     simple_message,
 )
 from bot.render.slack_split import read_pick
-from bot.slack import forms, report_form
+from bot.slack import forms, import_form, report_form
 from bot.slack.backend import SlackBackend
 from bot.slack.deliveries import RecentDeliveries, delivery_key, is_retry
 from bot.slack.home import home_view
@@ -80,6 +80,12 @@ class Listeners:
         confirm = self._lazy("confirm", self._confirm)
         app.view(_prefix(forms.CALLBACK_PREFIX))(ack=self.on_form_submit, lazy=[confirm])
         app.view(report_form.CALLBACK_ID)(ack=self.on_report_submit, lazy=[confirm])
+        app.view(import_form.CALLBACK_ID)(
+            ack=self.on_import_submit, lazy=[self._lazy("import", self._import)]
+        )
+        app.action(import_form.TEMPLATE_ACTION)(
+            ack=_ack, lazy=[self._lazy("import_template", self._import_template)]
+        )
         app.event("app_home_opened")(ack=_ack, lazy=[self._lazy("home", self._home_opened)])
         app.error(self.on_error)
 
@@ -108,6 +114,11 @@ class Listeners:
             self._open_report_form(client, trigger_id, user, typed, now, response_url)
             return
         words = typed.split()
+        if import_form.wants_form(words) and self.backend.may_use_form(user, "import", now):
+            meta = {"response_url": response_url or None, "user": user}
+            view = import_form.modal(meta)
+            if _slack_call("views.open", client.views_open, trigger_id=trigger_id, view=view):
+                return
         form = forms.form_for(fold(words[0])) if len(words) == 1 else None
         if form is not None and self.backend.may_use_form(user, form.name, now):
             meta = {"response_url": response_url or None, "user": user}
@@ -289,6 +300,59 @@ class Listeners:
             "response_url": str(meta.get("response_url") or "") if isinstance(meta, dict) else "",
             "messages": reply_messages(reply, forms.FORMS),
         }
+
+    # ---- import -------------------------------------------------------------------------------------------
+
+    def on_import_submit(self, ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+        """The file is checked and imported after the acknowledgement (a big file takes longer than Slack's
+        3 seconds); the report comes back like a command's answer."""
+        view = body.get("view") or {}
+        submission = import_form.read(view)
+        if submission.errors:
+            ack(response_action="errors", errors=submission.errors)
+            return
+        ack()
+        try:
+            meta = json.loads(view.get("private_metadata") or "{}")
+        except ValueError:
+            meta = {}
+        context["expe50_import"] = {
+            "user": str((body.get("user") or {}).get("id", "")),
+            "response_url": str(meta.get("response_url") or "") if isinstance(meta, dict) else "",
+            "file": submission.files[0],
+            "mode": submission.mode,
+        }
+
+    def _import(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        job = context.get("expe50_import")
+        if not job:
+            return
+        user, url, file = job["user"], job["response_url"], job["file"]
+        name = str(file.get("name") or "fichier")
+        try:
+            where = str(file.get("url_private_download") or "")
+            if not where:
+                found = client.files_info(file=str(file.get("id") or ""))
+                where = str(found["file"]["url_private_download"])
+            data = import_form.download(where, str(client.token or ""))
+        except Exception as error:  # any Slack or network failure: the member is told, nothing imported
+            log.warning("import: the file could not be fetched from Slack: %s", _slack_error(error))
+            self._deliver([simple_message(text("imports.slack.download_failed"))], user, client, url)
+            return
+        reply = self.backend.import_file(user, name, data, job["mode"], self.clock())
+        if reply.data.get("written"):
+            self.homes.request(user)
+        self._deliver(reply_messages(reply, forms.FORMS), user, client, url)
+
+    def _import_template(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        from bot.import_files import template_bytes
+
+        user = str((body.get("user") or {}).get("id", ""))
+        content = base64.b64encode(template_bytes()).decode("ascii")
+        files = [{"filename": import_form.TEMPLATE_NAME, "content_base64": content}]
+        self._send_files(
+            Reply(Status.OK, text("imports.slack.template_comment"), data={"files": files}), user, client
+        )
 
     def _confirm(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         confirmation = context.get("expe50_confirmation")

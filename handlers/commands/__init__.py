@@ -10,6 +10,7 @@ from handlers.commands import (  # noqa: F401
     eligibility,
     entries,
     help,
+    importing,
     members,
     question,
     rapport,

@@ -73,6 +73,9 @@ class FakeSlackAPI:
     # Every refused call with what was wrong; `warnings` what Slack accepts but degrades (long `text`).
     refused: list[tuple[Call, list[str]]] = field(default_factory=list)
     warnings: list[tuple[Call, str]] = field(default_factory=list)
+    # Files members uploaded (a modal's file_input): id -> (name, bytes), served at url_private_download to
+    # the bot's token only, as Slack does; `add_file` returns the file object a file_input submission carries.
+    files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     _triggers_used: set[str] = field(default_factory=set)
     _lock: threading.Condition = field(default_factory=threading.Condition)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
@@ -119,6 +122,22 @@ class FakeSlackAPI:
         assert self._server is not None, "start() the fake API first"
         host, port = self._server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
+
+    def add_file(self, name: str, data: bytes) -> dict[str, Any]:
+        file_id = f"F0FILE{next(self._ids):04d}"
+        self.files[file_id] = (name, data)
+        return self._file_object(file_id)
+
+    def _file_object(self, file_id: str) -> dict[str, Any]:
+        name, data = self.files[file_id]
+        return {
+            "id": file_id,
+            "name": name,
+            "filetype": name.rsplit(".", 1)[-1],
+            "size": len(data),
+            "url_private": f"{self.root}/files-pri/{file_id}/{name}",
+            "url_private_download": f"{self.root}/files-pri/{file_id}/download/{name}",
+        }
 
     def response_url(self, name: str = "cmd") -> str:
         return f"{self.root}/response/{name}"
@@ -202,6 +221,16 @@ class FakeSlackAPI:
             self._record(Call("upload", params, path, body))
             self._send(http, 200, b"OK - " + str(len(body)).encode(), "text/plain")
             return
+        if path.startswith("/files-pri/"):
+            self._record(Call("file_download", params, path, b""))
+            file_id = path.split("/")[2]
+            authorization = http.headers.get("Authorization") or ""
+            if authorization != f"Bearer {self.token}" or file_id not in self.files:
+                # Slack answers a login page, not the file, to a request without the bot's token.
+                self._send(http, 403, b"<html>login</html>", "text/html")
+                return
+            self._send(http, 200, self.files[file_id][1], "application/octet-stream")
+            return
         if not path.startswith("/api/"):
             self._send(http, 404, b"not found", "text/plain")
             return
@@ -240,6 +269,7 @@ class FakeSlackAPI:
             "conversations.open": self._conversations_open,
             "files.getUploadURLExternal": self._upload_url,
             "files.completeUploadExternal": self._complete_upload,
+            "files.info": self._files_info,
         }
         handler = handlers.get(method)
         if handler is None:
@@ -338,6 +368,12 @@ class FakeSlackAPI:
         if not users:
             return {"ok": False, "error": "users_list_not_supplied"}
         return {"ok": True, "channel": {"id": "D" + users.split(",")[0].lstrip("UW")}}
+
+    def _files_info(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params.get("file") or "")
+        if file_id not in self.files:
+            return {"ok": False, "error": "file_not_found"}
+        return {"ok": True, "file": self._file_object(file_id)}
 
     def _upload_url(self, params: dict[str, Any]) -> dict[str, Any]:
         if not params.get("filename") or not params.get("length"):

@@ -23,6 +23,7 @@ SCOPE_OF = {
     "users.info": "users:read",
     "files.getUploadURLExternal": "files:write",
     "files.completeUploadExternal": "files:write",
+    "files.info": "files:read",
     "views.open": None,
     "views.publish": None,
     "auth.test": None,
