@@ -30,14 +30,15 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from rules.month import Month, months_between
-from rules.parameters import Deadline
+from rules.parameters import Deadline, load_parameters
 from rules.working_days import first_working_day, is_working_day, previous_working_day
 from store.records import EntryKind, Member, Patient, Role, Site
 
 PARIS = ZoneInfo("Europe/Paris")
 
-# The experiment's three yearly referral targets (initial report, arrêté du 14 mars 2025, annexe 2).
-TARGET_YEARS = (2025, 2026, 2027)
+# The experiment's three yearly referral targets (initial report, arrêté du 14 mars 2025, annexe 2): from the
+# calendar data, the same source as the report specs.
+TARGET_YEARS = load_parameters().target_years()
 # The first month anything can be logged: the décret was published on 6 February 2025.
 FIRST_MONTH = Month(2025, 2)
 

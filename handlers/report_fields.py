@@ -1,6 +1,7 @@
 """The evaluation reports as data: which report covers which years, and every field each one holds.
 
-The three reports of arrêté du 14 mars 2025 (annexes 2 and 3, RULES.md §5):
+The three reports of arrêté du 14 mars 2025 (annexes 2 and 3, RULES.md §5), built from their deadlines in
+rules/data/calendar.yaml (`report`, `covers`, `source`; the initial report's `targets`):
 - `initial`: due in October of the entry year; the organisation, the yearly referral target of each of the
   three years, the convention with each HAD, and activity data for 2023 and 2024 (before entry);
 - `suivi-2026`: due 1 Sep 2026, covering 2025;
@@ -25,6 +26,7 @@ from enum import StrEnum
 
 from handlers.errors import UserError
 from handlers.values import fold, parse_date
+from rules.parameters import ParameterError, Parameters, load_parameters
 from rules.reasons import Source
 
 
@@ -54,11 +56,11 @@ class FieldType(StrEnum):
     MONEY = "money"
 
 
-ANNEX_2 = Source("arrêté du 14 mars 2025 (JORF n° 0075 du 28 mars 2025)", "annexe 2")
-ANNEX_3 = Source("arrêté du 14 mars 2025 (JORF n° 0075 du 28 mars 2025)", "annexe 3")
+# The data every report spec is built from (rules/data/calendar.yaml): one source for their years.
+_PARAMS = load_parameters()
 
-# The activity years of the experiment, for the initial report's targets.
-EXPERIMENT_YEARS = (2025, 2026, 2027)
+# The years of the yearly referral targets (initial report, arrêté du 14 mars 2025 annexe 2).
+EXPERIMENT_YEARS = _PARAMS.target_years()
 
 
 @dataclass(frozen=True)
@@ -98,17 +100,24 @@ class FieldSlot:
         return self.definition.field if self.year is None else f"{self.definition.field}_{self.year}"
 
 
-SPECS: dict[ReportKind, ReportSpec] = {
-    ReportKind.INITIAL: ReportSpec(
-        ReportKind.INITIAL, "report:initial:2025", (2023, 2024), ANNEX_2, "reports/initial.md.j2"
-    ),
-    ReportKind.FOLLOWUP_2026: ReportSpec(
-        ReportKind.FOLLOWUP_2026, "report:followup:2026", (2025,), ANNEX_3, "reports/followup.md.j2"
-    ),
-    ReportKind.FOLLOWUP_2027: ReportSpec(
-        ReportKind.FOLLOWUP_2027, "report:followup:2027", (2026, 2027), ANNEX_3, "reports/followup.md.j2"
-    ),
-}
+_TEMPLATES = {"initial_report": "reports/initial.md.j2", "followup_report": "reports/followup.md.j2"}
+
+
+def _specs(params: Parameters) -> dict[ReportKind, ReportSpec]:
+    """Each report from its deadline in the calendar data: key, covered years, source; a report the data does
+    not name is an error at start (the parameters' strict loading, extended to the reports)."""
+    specs: dict[ReportKind, ReportSpec] = {}
+    for kind in ReportKind:
+        deadline = params.report_deadline(kind.value)
+        if deadline is None or deadline.kind not in _TEMPLATES:
+            raise ParameterError(f"calendar.yaml: no report deadline with report: {kind.value!r}")
+        specs[kind] = ReportSpec(
+            kind, deadline.key, deadline.covers, deadline.source, _TEMPLATES[deadline.kind]
+        )
+    return specs
+
+
+SPECS: dict[ReportKind, ReportSpec] = _specs(_PARAMS)
 
 C, E = FieldSource.COMPUTED, FieldSource.ENTERED
 COORD, SAISIE = Owner.COORDINATION, Owner.SAISIE

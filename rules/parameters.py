@@ -8,8 +8,9 @@ is an error):
   `{value, source: {text, article?, url?}, confidence: T|S|I, effective, last_checked?, note?}` or a dated
   history `{values: {date: {value, source, confidence, note?}}, last_checked?, note?}` (`Param.at(day)`);
 - `deadlines: [deadline]`: the national calendar `{key, kind, due, covers?, source, confidence, inclusive?,
-  effective?, note?, label?, recipients?}` (`label`, the French name users read, is required for kind
-  `other`; `recipients`: who receives it, `ars` / `dgos`);
+  effective?, note?, label?, recipients?, report?, targets?}` (`label`, the French name users read, is
+  required for kind `other`; `recipients`: who receives it, `ars` / `dgos`; `report`: the report's id users
+  type; `targets`: the years of the yearly referral targets the initial report states);
 - `regions: {slug: {name, aliases?, contact?, application_opening?: entry, application_deadline?: entry,
   extra_deadlines?: [deadline]}}`;
 - `facts: {name: {value, source, confidence, effective?, last_checked?, note?}}`: statements of the law the
@@ -120,6 +121,10 @@ class Deadline:
     label: str | None = None
     # Who receives what is due (codes: "ars", "dgos"); the one truth every message about it reads.
     recipients: tuple[str, ...] = ()
+    # For a report: the id users type (`initial`, `suivi-2026`…) and, for the initial report, the years of
+    # the yearly referral targets it states.
+    report: str | None = None
+    targets: tuple[int, ...] = ()
 
 
 RECIPIENTS: frozenset[str] = frozenset({"ars", "dgos"})
@@ -226,6 +231,14 @@ class Parameters:
             if d.key == key:
                 return d
         return None
+
+    def report_deadline(self, report: str) -> Deadline | None:
+        """The national deadline of a report by the id users type (`initial`, `suivi-2026`, `suivi-2027`)."""
+        return next((d for d in self.national_deadlines if d.report == report), None)
+
+    def target_years(self) -> tuple[int, ...]:
+        """The years of the yearly referral targets (the initial report's `targets`)."""
+        return next((d.targets for d in self.national_deadlines if d.targets), ())
 
     def fact(self, key: str) -> LegalFact:
         try:
@@ -414,7 +427,7 @@ class _Reader:
             where,
             raw,
             ("key", "kind", "due", "source", "confidence"),
-            ("covers", "inclusive", "effective", "note", "label", "recipients"),
+            ("covers", "inclusive", "effective", "note", "label", "recipients", "report", "targets"),
         )
         kind = _as_str(f"{where}.kind", m["kind"])
         if kind not in _DEADLINE_KINDS:
@@ -425,6 +438,9 @@ class _Reader:
         if not isinstance(covers_raw, list):
             raise ParameterError(f"{where}.covers: expected a list of years")
         covers = tuple(_as_int(f"{where}.covers", y) for y in covers_raw)
+        targets_raw = m.get("targets") or []
+        if not isinstance(targets_raw, list):
+            raise ParameterError(f"{where}.targets: expected a list of years")
         recipients_raw = m.get("recipients") or []
         if not isinstance(recipients_raw, list) or any(r not in RECIPIENTS for r in recipients_raw):
             raise ParameterError(f"{where}.recipients: expected a list of {', '.join(sorted(RECIPIENTS))}")
@@ -441,6 +457,8 @@ class _Reader:
             note=self.optional_str(f"{where}.note", m.get("note")),
             label=self.optional_str(f"{where}.label", m.get("label")),
             recipients=tuple(recipients_raw),
+            report=self.optional_str(f"{where}.report", m.get("report")),
+            targets=tuple(_as_int(f"{where}.targets", y) for y in targets_raw),
         )
 
     def region(self, slug: str, raw: Any) -> Region:

@@ -13,11 +13,14 @@ from handlers.registry import ADMINS, COORDINATORS, Kind, Param, command
 from handlers.reply import Fact, Reply, Status
 from handlers.scope import can_write
 from handlers.values import finess_key_ok, parse_money, parse_target
+from rules.parameters import load_parameters
 from store.records import Convention, Had, Site, Tariffs
 from templates import date_fr, money, text
 
 CATEGORIES = ("a", "b", "c", "d", "e")
-FIRST_YEAR, LAST_YEAR = 2025, 2028
+# The years a target or tariffs may be given for: the experiment's, from the parameters (one source).
+_EXPERIMENT = load_parameters()
+FIRST_YEAR, LAST_YEAR = _EXPERIMENT.experiment_start.value.year, _EXPERIMENT.experiment_end.value.year
 
 
 def region_key(ctx: Context, raw: str, usage: tuple[str, str | None]) -> str:

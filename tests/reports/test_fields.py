@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from handlers.errors import UserError
 from handlers.report_fields import (
     FIELDS,
+    SPECS,
     FieldSource,
     Owner,
     ReportKind,
@@ -141,3 +144,31 @@ def test_wrong_values_are_refused_with_their_message(field: str, raw: str, key: 
     with pytest.raises(UserError) as caught:
         parse_value(slot, raw)
     assert caught.value.key == key
+
+
+def test_report_specs_and_their_years_come_from_the_calendar_data(tmp_path: Path) -> None:
+    """One source: a report's years are its deadline's `covers` in rules/data/calendar.yaml (#14)."""
+    import shutil
+
+    import yaml
+
+    from handlers.report_fields import _specs
+    from rules.parameters import DATA_DIR, ParameterError, load_parameters
+
+    params = load_parameters()
+    for kind, spec in SPECS.items():
+        deadline = params.report_deadline(kind.value)
+        assert deadline is not None and spec.years == deadline.covers and spec.deadline_key == deadline.key
+    assert params.target_years() == (2025, 2026, 2027)
+    folder = tmp_path / "data"
+    shutil.copytree(DATA_DIR, folder)
+    path = folder / "calendar.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    followup = next(d for d in doc["deadlines"] if d.get("report") == "suivi-2027")
+    followup["covers"] = [2027]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    assert _specs(load_parameters(folder))[ReportKind.FOLLOWUP_2027].years == (2027,)
+    del followup["report"]
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ParameterError, match="suivi-2027"):
+        _specs(load_parameters(folder))
