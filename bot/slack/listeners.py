@@ -348,8 +348,8 @@ class Listeners:
         from bot.import_files import template_bytes
 
         user = str((body.get("user") or {}).get("id", ""))
-        content = base64.b64encode(template_bytes()).decode("ascii")
-        files = [{"filename": import_form.TEMPLATE_NAME, "content_base64": content}]
+        # The template's bytes as they are: no channel decodes base64 out of `Reply.data` (#14).
+        files = [{"filename": import_form.TEMPLATE_NAME, "bytes": template_bytes()}]
         self._send_files(
             Reply(Status.OK, text("imports.slack.template_comment"), data={"files": files}), user, client
         )
@@ -408,7 +408,7 @@ class Listeners:
         user's direct messages, never to a shared channel. `reply.attachments` are typed tables (written
         here with bot.export.file_bytes); `reply.data["files"]` may also list {"filename", "path"} or
         {"filename", "content"} (a file already on disk, a text)."""
-        files = [item for item in reply.data.get("files") or [] if "path" in item or "content" in item]
+        files = [item for item in reply.data.get("files") or [] if {"path", "content", "bytes"} & set(item)]
         files += [
             {"filename": a.filename, "title": a.title, "bytes": file_bytes(a)} for a in reply.attachments
         ]
