@@ -181,9 +181,11 @@ def _delivered(session: Session, report: RunReport, out: TextIO) -> int:
                unreachable=len(report.unreachable)), file=out)  # fmt: skip
     for key in failed + waiting:
         item = session.app.outbox.get(key) if session.app.outbox else None
-        error = item.last_error if item and item.last_error else "?"
+        error = item.last_error if item and item.last_error else text("reminders.cli.not_tried")
         print(text("reminders.cli.not_sent", message=key, error=error), file=out)
-    return 0 if not failed and not waiting and not report.unreachable else 1
+    # A recipient with no reachable channel is reported (and logged) but is a standing set-up matter, not a
+    # failure of this send: the exit code says whether what could leave has left.
+    return 0 if not failed and not waiting else 1
 
 
 def _status(status: Status) -> str:
