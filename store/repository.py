@@ -126,7 +126,7 @@ class Repository:
         self._entries[entry.reference] = (doc_id, entry)
         site_file = self._files.setdefault(entry.site, _SiteFile())
         patient = site_file.patients.get(entry.patient)
-        if patient is None:  # (not setdefault: building a file per entry costs seconds at open on 100k entries)
+        if patient is None:  # not setdefault: building a file per entry costs seconds at open on 100k entries
             patient = site_file.patients[entry.patient] = _PatientFile(entry.patient)
         patient.entries[entry.kind].append(entry)
         if entry.active:
