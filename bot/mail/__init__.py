@@ -5,5 +5,6 @@
   hand-over to the agents;
 - `outbox` + `smtp`: the worker that sends what `store.outbox` holds (for every producer: replies,
   `repondre`, the scheduler's reminders and digests);
-- `desk`: the agents' side (`/expe50 repondre`); `settings` + `extension`: plugged into `expe50 run`.
+- `settings`: the mail section of the settings. The agents' side (`repondre`) is bot/desk.py; bot/app.py
+  builds and starts all of it.
 """

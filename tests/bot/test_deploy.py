@@ -79,3 +79,41 @@ def test_run_as_a_service_logs_each_start_answers_status_and_stops_on_sigterm(tm
         timeout=60,
     )  # fmt: skip
     assert after.returncode == 3 and "aucun bot ne tourne" in after.stdout
+
+
+def test_status_says_what_is_down_and_exits_1(tmp_path: Path) -> None:
+    from tests.support.dovecot import free_port
+
+    db = tmp_path / "expe50.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXPE50_", "SLACK_", "IMAP_", "SMTP_"))}
+    env.update({
+        "PYTHONPATH": str(ROOT), "EXPE50_DB": str(db), "EXPE50_NOW": NOW,
+        # A mailbox nobody listens on: the watcher retries with backoff, the bot runs on.
+        "IMAP_HOST": "127.0.0.1", "IMAP_PORT": str(free_port()), "IMAP_USER": "u", "IMAP_PASSWORD": "p",
+        "IMAP_SSL": "false", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(free_port()), "SMTP_SECURITY": "none",
+        "MAIL_FROM": "ARS <expe50@ars.example.org>",
+    })  # fmt: skip
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env,
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not socket_path(db).exists():
+            assert bot.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        status = subprocess.run(
+            [sys.executable, "-m", "bot.cli", "status", "--json"], cwd=tmp_path, env=env,
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        bot.wait(60)
+    import json
+
+    assert status.returncode == 1, status.stdout + status.stderr
+    payload = json.loads(status.stdout)
+    assert payload["running"] is True and payload["healthy"] is False
+    assert payload["channels"]["mail"] == "down" and payload["channels"]["outbox"] == "ok"
+    assert payload["mailbox"]["last_sync"] is None
+    assert "status.problem.mail" in payload["problems"]
