@@ -23,7 +23,7 @@ from handlers.report_figures import INCLUSION, MONTHLY, ForfaitLineLike, line_ki
 from handlers.reports import ReportDraft, month_rows
 from handlers.tables import Column, ColumnType, Sheet, Typed
 from store.records import Entry, EntryKind, Site
-from templates import date_fr, text
+from templates import date_fr, money, text
 
 _VALUE_TYPES = {
     FieldType.INT: ColumnType.INT,
@@ -169,6 +169,20 @@ def statement_sheet(
             text("reports.heading.statement_period", year=year, paid=year + 1),
             drawn_up,
             region_name,
+        )
+        # Whether the amounts rest on a checked HDJ − HAD cap is said in the file too, never left to silence.
+        tariffs = site.tariffs.get(year)
+        sheet.heading.append(
+            (
+                _heading("cap"),
+                text(
+                    "reports.heading.cap_checked" if tariffs else "reports.heading.cap_unchecked",
+                    hdj=money(tariffs.hdj) if tariffs else None,
+                    had=money(tariffs.had) if tariffs else None,
+                    source=tariffs.source if tariffs else None,
+                    year=year,
+                ),
+            )
         )
     kinds = {INCLUSION: text("reports.forfait_kind.inclusion"), MONTHLY: text("reports.forfait_kind.monthly")}
     chosen = sorted(

@@ -104,6 +104,17 @@ def add_site(inv: Invocation, ctx: Context) -> Reply:
     )
 
 
+def _writable_site(inv: Invocation, ctx: Context, usage: tuple[str, str | None]) -> Site:
+    """The site named by the `FINESS` argument, which the member may write to."""
+    finess: str = inv.args["FINESS"]
+    site = ctx.repo.site(finess)
+    if site is None:
+        raise UserError("commands.error.unknown_site", usage=usage, finess=finess)
+    if not can_write(inv.actor, site):
+        raise PermissionDenied("commands.error.site_denied", finess=site.finess, name=site.name)
+    return site
+
+
 def _site_facts(ctx: Context, site: Site) -> list[Fact]:
     facts = [
         Fact(text("commands.label.finess_geo"), site.finess),
@@ -128,12 +139,7 @@ def _site_facts(ctx: Context, site: Site) -> list[Fact]:
 )
 def set_targets(inv: Invocation, ctx: Context) -> Reply:
     usage = ("etablissement", "cible")
-    finess: str = inv.args["FINESS"]
-    site = ctx.repo.site(finess)
-    if site is None:
-        raise UserError("commands.error.unknown_site", usage=usage, finess=finess)
-    if not can_write(inv.actor, site):
-        raise PermissionDenied("commands.error.site_denied", finess=site.finess, name=site.name)
+    site = _writable_site(inv, ctx, usage)
     if not inv.extra:
         raise UserError("commands.error.missing", usage=usage, name="<année>=<N>")
     targets: dict[int, int] = {}
@@ -178,12 +184,7 @@ def set_tariffs(inv: Invocation, ctx: Context) -> Reply:
     not exceed their difference (décret n° 2025-114 art. 3). Audited like every write; entering a year again
     replaces it (the audit keeps the former values)."""
     usage = ("etablissement", "tarifs")
-    finess: str = inv.args["FINESS"]
-    site = ctx.repo.site(finess)
-    if site is None:
-        raise UserError("commands.error.unknown_site", usage=usage, finess=finess)
-    if not can_write(inv.actor, site):
-        raise PermissionDenied("commands.error.site_denied", finess=site.finess, name=site.name)
+    site = _writable_site(inv, ctx, usage)
     year: int = inv.args["année"]
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UserError(

@@ -225,6 +225,7 @@ def test_every_report_file_says_whose_it_is_in_xlsx_and_csv(tmp_path: Path) -> N
     said = heading(load_workbook(write_xlsx([statement], tmp_path / "releve.xlsx"))["Forfaits 2025"])
     assert said["Document"] == "Relevé des forfaits 2025" and said["Établi le"] == "5 janvier 2026"
     assert said["Années couvertes"] == "soins de 2025, forfaits versés en 2026"
+    assert said["Plafond HDJ − HAD"].startswith("non vérifié")
 
 
 def test_report_and_statement_print_landscape_on_one_page_width(tmp_path: Path) -> None:

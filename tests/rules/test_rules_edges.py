@@ -150,3 +150,31 @@ def test_recently_passed_respects_the_window() -> None:
 def test_calendar_helpers_refuse_an_unknown_region() -> None:
     with pytest.raises(UnknownRegion):
         upcoming(PARAMS, date(2025, 5, 1), "Atlantide")
+
+
+def test_a_forfait_is_paid_with_the_amount_in_force_for_its_month() -> None:
+    """A future arrêté changing an amount is one dated step: months before it keep the old amount, months
+    from it take the new one, and each line cites the text of its own amount."""
+    from dataclasses import replace
+
+    from rules import Param, Source
+
+    old = PARAMS.monthly_amount
+    new_step = Param(Decimal("130.00"), Source("arrêté de test", "art. 1"), Confidence.TEXT, date(2026, 1, 1))
+    changed = replace(PARAMS, monthly_amount=replace(old, history=(*old.history, new_step)))
+    statement = compute_forfaits(
+        [ReferralRecord("P1", "S1", date(2025, 11, 10), True)],
+        [
+            AdministrationRecord("P1", "S1", date(2025, 11, 12)),
+            AdministrationRecord("P1", "S1", date(2025, 12, 5)),
+            AdministrationRecord("P1", "S1", date(2026, 1, 5)),
+        ],
+        changed,
+    )
+    assert [(str(x.month), x.amount) for x in statement.lines] == [
+        ("2025-11", Decimal("320.00")),
+        ("2025-12", Decimal("120.00")),
+        ("2026-01", Decimal("130.00")),
+    ]
+    january = next(r for r in statement.lines[2].reasons if r.rule == "forfait.monthly")
+    assert january.source.text == "arrêté de test"
