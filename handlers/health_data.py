@@ -106,7 +106,7 @@ def _runs(text: str) -> list[_Run]:
     bounds: list[int] = []
     gap = 0
     for index, ch in enumerate(text):
-        corsican = ch in "AaBb" and run is not None and gap == 0 and len(chars) == 6 and chars[5] == "2"
+        corsican = ch in "AaBb" and run is not None and len(chars) == 6 and chars[5] == "2"
         if ("0" <= ch <= "9") or corsican:
             if run is None:
                 run, chars, bounds = _Run(index), [], [0]
@@ -128,29 +128,48 @@ def _runs(text: str) -> list[_Run]:
     return runs
 
 
+def _inner(bounds: tuple[int, ...], start: int, end: int) -> list[int]:
+    """The written group boundaries between start and end, relative to start (bisect: linear overall)."""
+    first = bisect.bisect_left(bounds, start)
+    last = bisect.bisect_right(bounds, end, first, min(len(bounds), first + 9))
+    return [b - start for b in bounds[first:last]]
+
+
+_ONE_BLOCK_13, _VITALE_13 = [0, 13], [0, 1, 3, 5, 7, 10, 13]
+_ONE_BLOCK_15, _VITALE_15 = [0, 15], [0, 1, 3, 5, 7, 10, 13, 15]
+
+
 def _nir_in(run: _Run) -> bool:
     chars, bounds = run.chars, run.bounds
-    groups = [b - a for a, b in itertools.pairwise(bounds)]
-    if len(chars) == 13 and _shape(chars):
-        # Without its key: in one block, or in the carte Vitale grouping (1 85 05 76 123 456).
-        return groups in ([13], [1, 2, 2, 2, 3, 3])
-    if len(chars) < 15:
+    if len(chars) < 13:
         return False
     starts = set(bounds)
+    for left, right in itertools.pairwise(bounds):
+        # One written block of 16 to 20 digits (a NIR glued to a few more, as in a made-up id): any window
+        # with the shape and a right key. Longer blocks are not read (a random one would match by chance).
+        if 15 < right - left <= 20 and any(
+            _shape(chars[i : i + 15]) and nir_key_ok(chars[i : i + 13], chars[i + 13 : i + 15])
+            for i in range(left, right - 14)
+        ):
+            return True
     for start in bounds:
         end = start + 15
-        if end > len(chars) or end not in starts:
-            continue
-        window = chars[start:end]
-        if not _shape(window):
-            continue
-        if nir_key_ok(window[:13], window[13:]):
-            return True
-        first = bisect.bisect_left(bounds, start)
-        last = bisect.bisect_right(bounds, end, first, min(len(bounds), first + 9))
-        inner = [b - start for b in bounds[first:last]]
-        # A wrong key in one block or in the carte Vitale grouping: a mistyped NIR, written as one.
-        if inner in ([0, 15], [0, 1, 3, 5, 7, 10, 13, 15]):
+        if end <= len(chars) and end in starts:
+            window = chars[start:end]
+            if _shape(window) and (
+                nir_key_ok(window[:13], window[13:])
+                # A wrong key in one block or in the carte Vitale grouping: a mistyped NIR, written as one.
+                or _inner(bounds, start, end) in (_ONE_BLOCK_15, _VITALE_15)
+            ):
+                return True
+        end = start + 13
+        # Without its key: only in one block or in the carte Vitale grouping (1 85 05 76 123 456).
+        if (
+            end <= len(chars)
+            and end in starts
+            and _shape(chars[start:end])
+            and _inner(bounds, start, end) in (_ONE_BLOCK_13, _VITALE_13)
+        ):
             return True
     return False
 

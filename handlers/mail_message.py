@@ -267,7 +267,9 @@ def parse(raw: bytes, max_bytes: int = 1_000_000) -> IncomingMail:
     message = email.message_from_bytes(raw)
     defects += [type(defect).__name__ for defect in message.defects]
     headers: list[tuple[str, str]] = []
-    for name, value in message.items():
+    # raw_items: undeclared 8-bit header bytes as surrogates (read back as UTF-8 below), not as the U+FFFD
+    # that str(Header) makes of them.
+    for name, value in message.raw_items():
         name = one_line(text_edge.clean(str(name)))[:100]
         headers.append((name, _decode_header(value)))
     lookup = {name.lower(): value for name, value in reversed(headers)}

@@ -23,9 +23,6 @@ _ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
 _FR_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
 _FINESS = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{7}$")
 _INSEE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$")
-# A pseudonymous code: letters, digits and dashes, at most 20, with at least one digit — a code made of
-# letters only could be a name, and establishments' codes (P-0042, 24-117…) always carry a number.
-PATIENT_CODE = re.compile(r"^(?=[A-Za-z-]*[0-9])[A-Za-z0-9-]{1,20}$")
 _YEAR = re.compile(r"^[0-9]{4}$")
 # A tariff in euros as people write it: 1234, 1234.5, 1 234,56, 1234,56 € (at most 6 digits before the comma).
 _MONEY = re.compile(r"^(\d{1,3}(?:[ \u00a0\u202f]?\d{3})?)(?:[.,](\d{1,2}))?\s*(?:€|eur|euros?)?$")
@@ -122,11 +119,10 @@ def parse_insee_list(raw: str, name: str = "communes") -> tuple[str, ...]:
 
 
 def parse_patient(raw: str, name: str = "patient") -> str:
-    text = raw.strip()
-    if not PATIENT_CODE.match(text):
-        # The value is not echoed: a malformed code may be a name.
-        raise UserError("commands.error.patient_format", name=name)
-    return text.upper()
+    # The rules live in handlers/patient_codes.py; the value is never echoed: a malformed code may be a name.
+    from handlers.patient_codes import check
+
+    return check(raw, name)
 
 
 def parse_yes_no(raw: str, name: str) -> bool:

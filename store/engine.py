@@ -349,7 +349,10 @@ class Database:
                 self._tables[name] = data
         except (AttributeError, ValueError, TypeError) as error:
             raise CorruptDatabase(f"database {self._path} has a malformed table ({error})") from None
-        return int(meta.get("last_seq", 0)), int(meta.get("audit_seq", 0))
+        try:
+            return int(meta.get("last_seq", 0)), int(meta.get("audit_seq", 0))
+        except (ValueError, TypeError) as error:
+            raise CorruptDatabase(f"database {self._path} has a malformed header ({error})") from None
 
     def _replay(self, record: wal.Record) -> None:
         for op in record.ops:

@@ -46,6 +46,7 @@ class Site:
     selected_on: date | None = None
     targets: dict[int, int] = field(default_factory=dict)  # year -> referral target
     tariffs: dict[int, Tariffs] = field(default_factory=dict)  # year -> HDJ and HAD tariffs (monthly cap)
+    patient_codes: str | None = None  # the site's model of patient codes ("P-#####"); None: the safe default
 
 
 @dataclass(frozen=True)

@@ -196,6 +196,18 @@ class Repository:
                 return existing[0]
             return self._db.table(table).insert(doc)
 
+    def record_delivery(self, origin: Origin, reference: str | None = None) -> None:
+        """Record the delivery id of a write made outside this repository's own writes (the report fields'
+        store), in the caller's batch or transaction: a retry of it then has no effect, even after a
+        restart."""
+        if origin.delivery_id is None or origin.delivery_id in self._deliveries:
+            return
+        with self._db.batch():
+            self._db.table(schema.DELIVERIES).insert(
+                {"delivery_id": origin.delivery_id, "reference": reference}
+            )
+        self._deliveries[origin.delivery_id] = reference
+
     def delivery_seen(self, delivery_id: str) -> bool:
         return delivery_id in self._deliveries
 
@@ -525,6 +537,7 @@ def _site_doc(site: Site) -> dict[str, Any]:
         "selected_on": _iso(site.selected_on),
         "targets": _str_keys(site.targets),
         "tariffs": _tariffs_doc(site.tariffs),
+        "patient_codes": site.patient_codes,
     }
 
 
@@ -553,6 +566,7 @@ def _site_from(doc: dict[str, Any]) -> Site:
         selected_on=_day(doc.get("selected_on")),
         targets={int(year): int(count) for year, count in (doc.get("targets") or {}).items()},
         tariffs=_tariffs_from(doc.get("tariffs")),
+        patient_codes=doc.get("patient_codes"),
     )
 
 

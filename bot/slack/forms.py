@@ -19,7 +19,9 @@ from typing import Any, Literal
 
 from bot.render.slack import cut, mrkdwn, plain
 from bot.slack.backend import Choice, FormChoices
-from handlers.values import PATIENT_CODE, fold
+from handlers import health_data, text_edge
+from handlers.errors import UserError
+from handlers.values import fold, parse_patient
 from rules.month import Month
 from templates import month_fr, text
 
@@ -280,6 +282,15 @@ def read(form: Form, state_values: dict[str, Any], today: date) -> Submission:
         # One element per input block; its action id is "value" (or "search.<kind>" for a typeahead).
         element: Any = next(iter(block.values()), {}) if isinstance(block, dict) else {}
         raw = _value(field, element if isinstance(element, dict) else {})
+        try:  # the edge, once per field: no surrogate, NFKC, spaces, a size cap
+            raw = text_edge.edge_text(raw, text_edge.FIELD_MAX)
+        except UserError as error:
+            errors[field.name] = text(error.key, **error.params)
+            continue
+        finding = health_data.screen(raw)
+        if finding is not None:  # refused next to its field, never echoed
+            errors[field.name] = text(f"commands.health.{finding.value}")
+            continue
         if not raw:
             if field.required:
                 errors[field.name] = text("slack.form.error.required")
@@ -309,8 +320,13 @@ def _value(field: Field, element: dict[str, Any]) -> str:
 
 
 def _check(field: Field, raw: str, today: date) -> str | None:
-    if field.widget == "patient" and not PATIENT_CODE.match(raw):
-        return text("slack.form.error.patient_format")
+    if field.widget == "patient":
+        try:
+            parse_patient(raw)
+        except UserError as error:  # the reason (a name, a birth date), never the code
+            if error.key == "commands.error.patient_format":
+                return text("slack.form.error.patient_format")
+            return text(error.key, **error.params)
     if field.widget == "commune" and not _INSEE.match(raw):
         return text("slack.form.error.commune_format")
     if field.widget == "date":

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 from bot.render.slack import cut, escape, mrkdwn, plain
-from handlers import health_data
+from handlers import health_data, text_edge
 from handlers.errors import UserError
 from handlers.reply import Reply
 from handlers.report_fields import TEXT_MAX, find_entered_slot, parse_kind, parse_value
@@ -152,6 +152,11 @@ def read(view: dict[str, Any]) -> Submission:
             continue  # left empty: nothing to change
         if raw == _initial(block) and field not in prefilled:
             continue  # unchanged: not sent, so the answer lists what this submission did
+        try:  # the edge, once per field: no surrogate, NFKC, spaces, a size cap (never an HTTP 500)
+            raw = text_edge.edge_text(raw, text_edge.FIELD_MAX, multiline=True)
+        except UserError as error:
+            errors[field] = _message(error)
+            continue
         finding = health_data.screen(raw)
         if finding is not None:  # refused, never echoed (the typed command is screened the same way)
             errors[field] = text(f"commands.health.{finding.value}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+from handlers import patient_codes
 from handlers.context import Context, Invocation
 from handlers.errors import PermissionDenied, UserError
 from handlers.explain import reason_lines
@@ -81,6 +82,8 @@ def referral(inv: Invocation, ctx: Context) -> Reply:
     if had is None:
         raise UserError("commands.error.unknown_had", usage=usage, finess=inv.args["had"])
     patient: str = inv.args["patient"]
+    # A new patient enters here: the code must follow the site's own model when it has one.
+    patient_codes.check_for_site(patient, site.patient_codes)
     entry = _blank(
         EntryKind.REFERRAL,
         site,

@@ -94,7 +94,11 @@ def fill(inv: Invocation, ctx: Context) -> Reply:
             error.usage = error.usage or USAGE_FILL
             raise
         slots[slot.id] = slot
-    results = ReportFieldStore(ctx.repo.database).set_many(site.finess, kind.value, parsed, inv.origin)
+    # The values and the delivery id in one durable write: a Slack retry of this submission (even after a
+    # restart, even of an older one) finds its id and puts nothing back.
+    with ctx.repo.transaction():
+        results = ReportFieldStore(ctx.repo.database).set_many(site.finess, kind.value, parsed, inv.origin)
+        ctx.repo.record_delivery(inv.origin)
     body: list[str] = []
     for entered, changed in results:
         slot = slots[entered.field]

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from handlers.context import Context, Invocation
 from handlers.errors import PermissionDenied, UserError
+from handlers.patient_codes import parse_mask
 from handlers.registry import ADMINS, COORDINATORS, Kind, Param, command
 from handlers.reply import Fact, Reply, Status
 from handlers.scope import can_write
@@ -54,6 +55,7 @@ def _finess_warnings(*numbers: str | None) -> list[str]:
         Param("categorie", Kind.CHOICE, required=True, choices=CATEGORIES),
         Param("juridique", Kind.FINESS),
         Param("selection", Kind.DATE),
+        Param("codes", Kind.TEXT),
     ],
     aliases=("établissement", "etab", "site"),
 )
@@ -75,6 +77,9 @@ def add_site(inv: Invocation, ctx: Context) -> Reply:
         selected_on=args.get("selection"),
         targets=previous.targets if previous else {},
         tariffs=previous.tariffs if previous else {},
+        patient_codes=parse_mask(args["codes"])
+        if args.get("codes")
+        else (previous.patient_codes if previous else None),
     )
     created = ctx.repo.save_site(site, inv.origin)
     body = _finess_warnings(site.finess, site.legal_finess)

@@ -266,7 +266,8 @@ def raw_tokens(folded: str) -> list[str]:
     folded = re.sub(r"(\d)\s?€", r"\1 euro", folded)
     # "3x le mensuel": a multiplication written with an x.
     folded = re.sub(r"\b(\d+)\s?x\b", r"\1 fois", folded)
-    folded = re.sub(r"(\d+)\s?(?:er|ere|eme|e|nd|nde)\b", r"\1eme", folded)
+    # (?<!\d): tried from the start of a digit run only; from each of its digits it was quadratic.
+    folded = re.sub(r"(?<!\d)(\d+)\s?(?:er|ere|eme|e|nd|nde)\b", r"\1eme", folded)
     # A digit run longer than any figure a question holds is noise; left whole, int() would refuse it
     # (Python's 4,300-digit conversion limit) wherever a later step reads a number.
     return [

@@ -308,7 +308,7 @@ def test_a_patient_code_without_a_digit_is_refused_as_a_possible_name_and_not_ec
     convo: Conversation,
 ) -> None:
     reply = convo.ask(f"adressage Dupont 2025-09-10 had={HAD} site={SITE}")
-    assert reply.status is Status.ERROR and "au moins un chiffre" in reply.title
+    assert reply.status is Status.ERROR and "peut être un nom" in reply.title
     rendered = " ".join([reply.title, *reply.body]).upper()
     assert "DUPONT" not in rendered
     assert convo.repo.entries(SITE, EntryKind.REFERRAL) == []

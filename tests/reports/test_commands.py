@@ -237,3 +237,15 @@ def test_rapport_alone_drafts_the_next_report_due(convo: Conversation, today: da
         "rapport", as_="U0COORD", now=datetime(today.year, today.month, today.day, 10, tzinfo=PARIS)
     )
     assert reply.data["report"] == kind
+
+
+def test_rapport_saisir_records_its_delivery_id_so_an_old_retry_puts_nothing_back(tmp_path: Path) -> None:
+    convo = Conversation.start(tmp_path, setup=True)
+    first = convo.ask("rapport saisir suivi-2027 patients_tmsc_2026=412", as_="U0COORD", delivery_id="ev-1")
+    assert first.ok
+    assert convo.ask("rapport saisir suivi-2027 patients_tmsc_2026=500", as_="U0COORD", delivery_id="ev-2").ok
+    convo.reopen()  # a restart, then Slack retries the older submission
+    retry = convo.ask("rapport saisir suivi-2027 patients_tmsc_2026=412", as_="U0COORD", delivery_id="ev-1")
+    assert retry.data.get("duplicate") is True
+    stored = ReportFieldStore(convo.ctx.repo.database).get(SITE, "suivi-2027", "patients_tmsc_2026")
+    assert stored is not None and stored.value == "500"
