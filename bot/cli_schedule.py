@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from bot.config import Settings
-from bot.schedule_messages import format_instant
+from bot.schedule_messages import deadline_message, entry_message, format_instant
 from bot.scheduler import (
     ConsoleNotifier,
     EmailNotifier,
@@ -33,7 +33,7 @@ from bot.session import Session
 from handlers.context import Context
 from handlers.digest import WaitingQuestion
 from handlers.mail_status import MailFailure, read_failures, read_waiting
-from handlers.reminders import PARIS, Status
+from handlers.reminders import PARIS, DeadlineReminder, Status
 from store.outbox import FAILED, SENT
 from store.schedule_ledger import ScheduleLedger
 from templates import text
@@ -195,6 +195,18 @@ def _status(status: Status) -> str:
 def _show_reminders(service: ScheduleService, now: datetime, out: TextIO) -> None:
     plan = service.reminder_plan(now)
     items = plan.of_the_day()
+    # Late reminders held until the next working time: said, with when they will go, never silently hidden.
+    for held in plan.waiting():
+        message = deadline_message(held) if isinstance(held, DeadlineReminder) else entry_message(held)
+        print(
+            text(
+                "reminders.cli.waiting",
+                who=held.member.email or held.member.member_id,
+                subject=message.subject,
+                at=format_instant(held.send_at or now),
+            ),
+            file=out,
+        )
     if not items:
         print(text("reminders.cli.none", at=format_instant(now)), file=out)
         return

@@ -77,3 +77,11 @@ def test_digest_shows_text_and_html(db: Path) -> None:
 def test_an_unreadable_instant_gets_a_french_message(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["reminders", "--db", str(db), "--at", "demain matin"], stdout=io.StringIO()) == 1
     assert "Date et heure illisibles" in capsys.readouterr().err
+
+
+def test_a_late_reminder_held_over_a_weekend_is_listed_with_when_it_will_go(db: Path) -> None:
+    """Saturday 28 Aug 2027: nothing goes out, and the preview says the late reminders wait for Monday."""
+    shown = run("reminders", "--db", str(db), "--at", "2027-08-28T10:00")
+    assert not [line for line in shown.splitlines() if line.startswith("—")]
+    held = [line for line in shown.splitlines() if line.startswith("En retard, partira le")]
+    assert held and all("30 août 2027" in line for line in held), shown
