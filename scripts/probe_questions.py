@@ -1,40 +1,66 @@
-"""Print how the free-text answerer does on the probe table: correct, handed over although answerable, wrong.
+"""Print how the free-text answerer does on a question table: acceptable (correct, or a rightful hand-over),
+needless hand-overs, wrong answers (and how many were confident), and the time per answer (p50 / p99).
 
-.venv/bin/python scripts/probe_questions.py [-v] [table.yaml]   (default: tests/handlers/questions_probe.yaml)
+.venv/bin/python scripts/probe_questions.py [-v] [--rescue on|off] [table.yaml ...]
+(default: tests/handlers/questions_probe.yaml; several tables are scored together)
+
+`--rescue` switches the retrieval vote's rescue (handlers/questions/__init__.py RESCUE) for this run only: the
+way a never-tuned set decides whether it is switched on.
 """
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import handlers.questions as questions
+from handlers.reply import Status
 from tests.support.question_probe import judge, load_probe, summary
 
 
 def main() -> None:
-    verbose = "-v" in sys.argv
-    files = [Path(a) for a in sys.argv[1:] if not a.startswith("-")]
-    cases = load_probe(files[0]) if files else load_probe()
-    started = time.perf_counter()
-    verdicts = [judge(case) for case in cases]
-    elapsed = (time.perf_counter() - started) / len(cases) * 1000
+    args = sys.argv[1:]
+    verbose = "-v" in args
+    if "--rescue" in args:
+        questions.RESCUE = args[args.index("--rescue") + 1] == "on"
+        args = [a for i, a in enumerate(args) if a != "--rescue" and (i == 0 or args[i - 1] != "--rescue")]
+    files = [Path(a) for a in args if not a.startswith("-")]
+    cases = [c for f in files for c in load_probe(f)] if files else load_probe()
+    questions.preload()
+    verdicts = []
+    times: list[float] = []
+    for case in cases:
+        started = time.perf_counter()
+        verdicts.append(judge(case))
+        times.append((time.perf_counter() - started) * 1000)
     counts = summary(verdicts)
-    wrong_ok = sum(1 for v in verdicts if v.kind == "wrong" and v.reply.status.value == "ok")
-    print(f"{len(cases)} questions, {elapsed:.1f} ms per answer")
+    confident = sum(
+        1
+        for v in verdicts
+        if v.kind == "wrong" and v.reply.status in (Status.OK, Status.WARNING) and not v.reply.needs_human
+    )
+    p99 = statistics.quantiles(times, n=100)[98] if len(times) > 1 else times[0]
+    total = len(cases)
+    print(
+        f"{total} questions (rescue {'on' if questions.RESCUE else 'off'}): acceptable {counts['correct']}/"
+        f"{total} ({100 * counts['correct'] / total:.1f} %), wrong {counts['wrong']} "
+        f"(confident {confident}); ms per answer p50 {statistics.median(times):.1f}, p99 {p99:.1f}, "
+        f"max {max(times):.1f}"
+    )
     print(
         f"correct {counts['correct']}, handed over although answerable {counts['handed_over']}, "
-        f"wrong {counts['wrong']} (of which confident OK {wrong_ok}), incomplete {counts['incomplete']}, "
-        f"other status {counts['mismatch']}"
+        f"wrong {counts['wrong']}, incomplete {counts['incomplete']}, other status {counts['mismatch']}"
     )
     for case, verdict in zip(cases, verdicts, strict=True):
-        if verdict.kind != "correct" and (verbose or verdict.kind != "correct"):
-            q = " ".join(str(case["q"]).split())[:90]
+        if verdict.kind != "correct":
+            q = " ".join(str(case["q"]).split())[:110]
             print(
                 f"[{verdict.kind}] {q}\n    {'; '.join(verdict.problems)}"
-                f" topics={verdict.reply.data.get('topics')}"
+                f" topics={verdict.reply.data.get('topics')} offered={verdict.reply.data.get('suggestions')}"
             )
             if verbose:
                 for line in verdict.reply.body:

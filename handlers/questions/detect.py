@@ -88,8 +88,13 @@ _COMPARED_51 = re.compile(
 )
 
 
+def question_words(params: Parameters) -> frozenset[str]:
+    """The words a question is normalised towards (lexicons, months, the regions' names)."""
+    return frozenset(vocabulary() | set(MONTH_WORDS) | {"mar"} | _region_words(params))
+
+
 def analyse(question: str, params: Parameters) -> Analysis:
-    vocab = vocabulary() | set(MONTH_WORDS) | {"mar"} | _region_words(params)
+    vocab = question_words(params)
     # A proper name ("le CH de Lisieux") is never bent into a lexicon word ("lieu").
     everyday = ordinary() | frozenset(_proper_names(_focus(question)))
     norm = normalize(question, vocab, everyday)

@@ -33,7 +33,7 @@ and the entry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -99,6 +99,7 @@ class Knowledge:
     entries: tuple[Entry, ...]
     out_of_scope: dict[str, float]
     markers: dict[Family, dict[str, float]]
+    handover_examples: tuple[str, ...] = ()  # phrasings whose right answer is a hand-over
 
 
 _ENTRY_KEYS = {"id", "family", "intents", "supersedes", "cues", "against", "examples", "answer", "premise"}
@@ -207,6 +208,9 @@ def _load(path: Path) -> Knowledge:
         raise KnowledgeError(f"{path}: no knowledge file (*.yaml) found")
     entries: list[Entry] = []
     frames: dict[str, Any] = {}
+    extra_examples: dict[str, list[str]] = {}
+    extra_origin: dict[str, str] = {}
+    handover: list[str] = []
     for file in files:
         try:
             doc = yaml.safe_load(file.read_text(encoding="utf-8"))
@@ -219,12 +223,25 @@ def _load(path: Path) -> Knowledge:
                 if not isinstance(body, list):
                     raise KnowledgeError(f"{file.name}: `entries` must be a list")
                 entries += [_entry(file.name, i, e) for i, e in enumerate(body)]
+            elif key == "examples":
+                if not isinstance(body, dict):
+                    raise KnowledgeError(f"{file.name}: `examples` maps an entry id to its phrasings")
+                for entry_id, phrasings in body.items():
+                    extra_examples.setdefault(str(entry_id), []).extend(
+                        _strings(f"{file.name}: examples {entry_id}", phrasings)
+                    )
+                    extra_origin[str(entry_id)] = file.name
+            elif key == "handover_examples":
+                handover += _strings(f"{file.name}: handover_examples", body)
             elif key in _FRAME_KEYS:
                 if key in frames:
                     raise KnowledgeError(f"{file.name}: `{key}` is already defined in another file")
                 frames[key] = body
             else:
-                raise KnowledgeError(f"{file.name}: unknown key {key!r} (entries, out_of_scope, markers)")
+                raise KnowledgeError(
+                    f"{file.name}: unknown key {key!r} "
+                    "(entries, examples, handover_examples, out_of_scope, markers)"
+                )
     seen: dict[str, str] = {}
     for e in entries:
         if e.id in seen:
@@ -234,6 +251,13 @@ def _load(path: Path) -> Knowledge:
         for other in e.supersedes:
             if other not in seen:
                 raise KnowledgeError(f"{e.file}: {e.id}: supersedes unknown entry {other!r}")
+    for entry_id, origin in extra_origin.items():
+        if entry_id not in seen:
+            raise KnowledgeError(f"{origin}: examples for unknown entry {entry_id!r}")
+    entries = [
+        replace(e, examples=e.examples + tuple(extra_examples[e.id])) if e.id in extra_examples else e
+        for e in entries
+    ]
     for key in _FRAME_KEYS:
         if key not in frames:
             raise KnowledgeError(f"{path}: no file defines `{key}`")
@@ -247,6 +271,7 @@ def _load(path: Path) -> Knowledge:
             "art50": _weights("markers art50", markers["art50"]),
             "art51": _weights("markers art51", markers["art51"]),
         },
+        handover_examples=tuple(handover),
     )
 
 

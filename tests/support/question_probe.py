@@ -35,6 +35,24 @@ BLIND10_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind10.ya
 BLIND11_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind11.yaml"
 
 
+# The seen tables: written blind once, then tuned on. Never-tuned tables (never_tuned_*.yaml) are not here.
+SEEN_FILES = (
+    Path(__file__).parent.parent / "handlers" / "questions_cases.yaml",
+    PROBE_FILE,
+    BLIND_FILE,
+    BLIND2_FILE,
+    BLIND3_FILE,
+    BLIND4_FILE,
+    BLIND5_FILE,
+    BLIND6_FILE,
+    BLIND7_FILE,
+    BLIND8_FILE,
+    BLIND9_FILE,
+    BLIND10_FILE,
+    BLIND11_FILE,
+)
+
+
 def load_probe(path: Path = PROBE_FILE) -> list[dict[str, Any]]:
     cases: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return cases

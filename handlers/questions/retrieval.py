@@ -1,0 +1,85 @@
+"""The second vote: lexical retrieval (BM25, rank-bm25) over the entries' example phrasings.
+
+The cue score says which entry's concepts a question names; this vote says which entry's known phrasings it
+resembles. Both texts go through the same normalisation (accents, SMS spellings, typos, stems), function
+words dropped. An entry's vote is its best example's score; hand-over examples (questions whose right answer
+is a hand-over) vote for `HANDOVER`. The vote never answers alone: it offers readings when the cues abstain
+(« Vouliez-vous dire … »), and rescues a cue reading it agrees with by a clear margin (RESCUE_MARGIN).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rank_bm25 import BM25Okapi
+
+from handlers.questions.detect import question_words
+from handlers.questions.knowledge import load_knowledge
+from handlers.questions.normalize import normalize
+from handlers.questions.topics import ordinary
+from rules.parameters import Parameters
+
+HANDOVER = "_handover"
+
+# Words that say nothing of the subject (BM25 would weigh them by rarity among the examples).
+_FUNCTION_TEXT = """
+    le la les l de des du d un une et ou a au aux en c est ce ca cela il elle on nous vous je j pour par
+    sur dans se s n ne y t qu que qui quoi mon ma mes notre nos votre vos leur leurs son sa ses me m
+    bonjour merci svp cordialement madame monsieur bien alors donc
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+
+
+@dataclass(frozen=True)
+class Vote:
+    ranked: tuple[tuple[str, float], ...]  # (entry id or HANDOVER, score), best first
+
+    @property
+    def best(self) -> str | None:
+        return self.ranked[0][0] if self.ranked else None
+
+    def margin(self) -> float:
+        """How far the best is ahead of the runner-up, as a share of the best (0 = tied, 1 = alone)."""
+        if not self.ranked or self.ranked[0][1] <= 0:
+            return 0.0
+        second = self.ranked[1][1] if len(self.ranked) > 1 else 0.0
+        return (self.ranked[0][1] - second) / self.ranked[0][1]
+
+
+def terms(tokens: tuple[str, ...]) -> list[str]:
+    return [t for t in tokens if t not in _FUNCTION_WORDS and not t.startswith("[")]
+
+
+@lru_cache(maxsize=4)
+def _index(params: Parameters) -> tuple[BM25Okapi, tuple[str, ...]]:
+    words, everyday = question_words(params), ordinary()
+    labels: list[str] = []
+    docs: list[list[str]] = []
+    knowledge = load_knowledge()
+    phrasings = [(e.id, x) for e in knowledge.entries for x in e.examples]
+    phrasings += [(HANDOVER, x) for x in knowledge.handover_examples]
+    for label, text in phrasings:
+        doc = terms(normalize(text, words, everyday).tokens)
+        if doc:
+            labels.append(label)
+            docs.append(doc)
+    return BM25Okapi(docs), tuple(labels)
+
+
+def vote(tokens: tuple[str, ...], params: Parameters, family_of: dict[str, str] | None = None) -> Vote:
+    """Each entry's best example score for the question's tokens, best first."""
+    index, labels = _index(params)
+    query = terms(tokens)
+    if not query:
+        return Vote(())
+    scores = index.get_scores(query)
+    best: dict[str, float] = {}
+    for label, value in zip(labels, scores, strict=True):
+        if value > best.get(label, 0.0):
+            best[label] = float(value)
+    return Vote(tuple(sorted(best.items(), key=lambda item: -item[1])))
+
+
+def preload(params: Parameters) -> None:
+    _index(params)
