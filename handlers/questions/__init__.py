@@ -24,6 +24,7 @@ from handlers.questions.detect import Analysis, analyse
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, redact_identifiers
+from handlers.questions.topics import compiled_human_request, score
 from handlers.reply import Action, ReasonLine, Reply, Status
 from rules.parameters import LegalFact, Param, Parameters, load_parameters
 
@@ -72,6 +73,9 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
     }
     if not question.strip():
         return _handover(analysis, data, masked, "handover.empty")
+    if score(compiled_human_request(), analysis.normalized.tokens)[0] >= HUMAN_REQUEST:
+        data["human_requested"] = True
+        return _handover(analysis, data, masked, "handover.human_requested")
     if analysis.own_data:
         return _handover(analysis, data, masked, "handover.own_data")
     if asks_participant_count(analysis.normalized.text):
@@ -216,7 +220,8 @@ def _topics(reply: Reply) -> list[str]:
 # ahead of the runner-up by RESCUE_MARGIN (a share of its score), scored by its own cues at least
 # RESCUE_CUE_FLOOR and ranked first by them. Switched on only where a never-tuned set shows no more wrong
 # answers with it than without (README, « Measured »).
-RESCUE = False
+RESCUE = True
+HUMAN_REQUEST = 2.0  # the weight of « échanger avec un agent » cues (rules/data/knowledge/frames.yaml)
 RESCUE_MARGIN = 0.3
 RESCUE_CUE_FLOOR = 1.0
 # Readings offered (« Vouliez-vous dire … ») when nothing is answered: the cues' best guesses, then the

@@ -7,6 +7,7 @@ here holds an amount, a date or a sentence: values come from `Parameters`, words
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from typing import Any
 from handlers.questions import premise
 from handlers.questions.detect import Analysis
 from handlers.questions.knowledge import Entry, Step, load_knowledge, resolve
-from handlers.questions.normalize import NUMBER_WORDS
+from handlers.questions.normalize import NUMBER_WORDS, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
 from handlers.questions.topics import GLOSSARY
 from handlers.reply import Action, ReasonLine
@@ -972,9 +973,40 @@ def compose(c: Composition, entry_id: str) -> None:
         return
     for step in answer.says:
         _declared(c, entry_id, step)
+    if answer.commands:
+        _commands(c, answer.commands)
     if answer.open_point:
         c.say("open_point")
         c.needs_human = True
+
+
+def _commands(c: Composition, names: tuple[str, ...]) -> None:
+    """The commands that do what was asked, as `aide` shows them, and who may run each (the registry)."""
+    # The registry fills as handlers.commands is imported; the bot has done so, a bare answerer may not have.
+    importlib.import_module("handlers.commands")
+    from handlers.registry import registry
+
+    for name in names:
+        verb, _, sub = name.partition(" ")
+        spec = registry.get(verb, sub or None)
+        if spec is None:
+            continue
+        usage = text(spec.usage) if has_text(spec.usage) else spec.name
+        summary = text(spec.help) if has_text(spec.help) else ""
+        roles = sorted(role.value for role in spec.roles) if spec.roles is not None else []
+        c.body.append(t("bot.command", usage=usage, summary=summary, roles=roles))
+    c.body.append(t("bot.aide"))
+
+
+def _bot_rights(c: Composition) -> None:
+    """« forfaits me répond que je n'ai pas les droits »: who may run the commands the question names."""
+    importlib.import_module("handlers.commands")
+    from handlers.registry import registry
+
+    tokens = set(c.analysis.normalized.tokens)
+    named = [v for v in registry.verbs() if {v, stem(v)} & tokens and v not in ("question", "aide")]
+    c.body.append(t("bot.rights"))
+    _commands(c, (*named[:2], "membre modifier"))
 
 
 @cache
@@ -988,6 +1020,7 @@ def entry(entry_id: str) -> Entry:
 
 # The entries that compute keep code: rules/data/knowledge names them by `answer.composer`.
 COMPOSERS: dict[str, Composer] = {
+    "bot_rights": _bot_rights,
     "calendar": _calendar,
     "applications_national": _applications_national,
     "amounts": _amounts,

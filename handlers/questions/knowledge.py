@@ -77,6 +77,9 @@ class Answer:
     composer: str | None = None
     states: tuple[str, ...] = ()
     open_point: bool = False  # the answer ends with "point ouvert" and asks a person to confirm
+    # Questions about the bot itself: the commands whose usage, help and roles (from the command registry,
+    # the same as `aide`) answer it, so that the answer follows the commands when they change.
+    commands: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,12 +103,13 @@ class Knowledge:
     out_of_scope: dict[str, float]
     markers: dict[Family, dict[str, float]]
     handover_examples: tuple[str, ...] = ()  # phrasings whose right answer is a hand-over
+    human_request: dict[str, float] | None = None  # « échanger avec un agent »: the writer wants a person
 
 
 _ENTRY_KEYS = {"id", "family", "intents", "supersedes", "cues", "against", "examples", "answer", "premise"}
 PREMISE_KINDS = ("amount", "years", "count", "year", "payee")
-_ANSWER_KEYS = {"says", "composer", "states", "open_point"}
-_FRAME_KEYS = {"out_of_scope", "markers"}
+_ANSWER_KEYS = {"says", "composer", "states", "open_point", "commands"}
+_FRAME_KEYS = {"out_of_scope", "markers", "human_request"}
 
 
 def _weights(where: str, raw: Any) -> dict[str, float]:
@@ -153,12 +157,19 @@ def _answer(where: str, raw: Any) -> Answer:
     composer = raw.get("composer")
     if composer is not None and not isinstance(composer, str):
         raise KnowledgeError(f"{where}: `composer` must be a name")
-    if not says and composer is None:
-        raise KnowledgeError(f"{where}: the answer declares nothing (give `says` or `composer`)")
+    commands = _strings(f"{where} commands", raw.get("commands"))
+    if not says and composer is None and not commands:
+        raise KnowledgeError(f"{where}: the answer declares nothing (give `says`, `commands` or `composer`)")
     steps = tuple(_step(f"{where} says[{i}]", s) for i, s in enumerate(says))
     states = _strings(f"{where} states", raw.get("states"))
     states += tuple(s.cite for s in steps if s.cite and s.cite not in states)
-    return Answer(says=steps, composer=composer, states=states, open_point=bool(raw.get("open_point")))
+    return Answer(
+        says=steps,
+        composer=composer,
+        states=states,
+        open_point=bool(raw.get("open_point")),
+        commands=commands,
+    )
 
 
 def _entry(file: str, index: int, raw: Any) -> Entry:
@@ -272,6 +283,7 @@ def _load(path: Path) -> Knowledge:
             "art51": _weights("markers art51", markers["art51"]),
         },
         handover_examples=tuple(handover),
+        human_request=_weights("human_request", frames["human_request"]),
     )
 
 
@@ -372,11 +384,21 @@ def expanded(params: Parameters | None = None) -> dict[str, tuple[dict[str, floa
 _DEADLINE_REF = re.compile(r"^(deadline|deadlines)\.[a-z0-9_:]+$")
 
 
-def check(knowledge: Knowledge, params: Parameters, composers: set[str], has_text: Any) -> None:
+def check(
+    knowledge: Knowledge,
+    params: Parameters,
+    composers: set[str],
+    has_text: Any,
+    commands: set[str] | None = None,
+) -> None:
     """Every reference of every entry names something: states and cites in the parameters, composers in
-    code, sentence templates in templates/. Raises KnowledgeError naming the entry."""
+    code, sentence templates in templates/, commands in the registry (`commands`: their names, when given).
+    Raises KnowledgeError naming the entry."""
     for e in knowledge.entries:
         where = f"{e.file}: {e.id}"
+        for name in e.answer.commands:
+            if commands is not None and name not in commands:
+                raise KnowledgeError(f"{where}: no command {name!r} in the registry (handlers/commands)")
         for spec in [*e.cues, *(e.against or {})]:
             expand(spec, params, where)
         if e.answer.composer is not None and e.answer.composer not in composers:

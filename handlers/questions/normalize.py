@@ -119,6 +119,17 @@ ABBREVIATIONS: dict[str, str] = {
     "souscut": "sous cutane",
     "pb": "probleme",
     "diff": "difference",
+    "eval": "evaluation",
+    "evals": "evaluation",
+    "gvt": "gouvernement",
+    "gouv": "gouvernement",
+    "asso": "association",
+    # Drug names shortened in speech (« pembro », « nivo »): a drug, whatever its full name.
+    "pembro": "medicament",
+    "nivo": "medicament",
+    "atezo": "medicament",
+    "durva": "medicament",
+    "trastu": "medicament",
     "ch": "etablissement",
     "chs": "etablissement",
     "pbm": "probleme",
@@ -182,6 +193,13 @@ ABBREVIATIONS: dict[str, str] = {
 }
 # Synonym families fold onto the lexicons' word through the same table (questions and cues alike).
 ABBREVIATIONS.update(SYNONYMS)
+
+# International nonproprietary names end in stems that say the drug's class (WHO INN stems: -mab, -tinib,
+# -platin, -taxel, -rubicin, -citabine…). Bounded, anchored: linear in the token.
+_DRUG_NAME = re.compile(
+    r"^[a-z]{3,24}(?:mab|tinib|ciclib|zomib|parib|lisib|platine|platin|taxel|rubicine|citabine|fosfamide"
+    r"|mustine|trexate|poside|tecan|mycine|rafenib|degib|lutamide|citidine|cytidine)$"
+)
 
 # Several-word spellings with one meaning, replaced on the folded text before tokenisation: "quand même" is
 # not "when", a "centre hospitalier" is an establishment like any other.
@@ -358,6 +376,10 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
         if re.fullmatch(r"\d+eme", token):
             token = {"1eme": "premier", "2eme": "deuxieme", "3eme": "troisieme"}.get(token, token)
         expanded = ABBREVIATIONS.get(token, token)
+        if expanded == token and _DRUG_NAME.match(token):
+            expanded = (
+                "medicament"  # an international drug name (« pembrolizumab ») names a drug, not a subject
+            )
         for word in expanded.split():
             if word in NUMBER_WORDS and word not in ("un", "une"):
                 tokens.append(str(NUMBER_WORDS[word]))

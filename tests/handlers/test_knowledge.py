@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import handlers.commands  # noqa: F401  (fills the command registry)
 from handlers.questions import answer_question
 from handlers.questions.answer import COMPOSERS
 from handlers.questions.knowledge import (
@@ -20,6 +21,7 @@ from handlers.questions.knowledge import (
     load_knowledge,
 )
 from handlers.questions.topics import compiled_topics
+from handlers.registry import registry
 from rules.parameters import load_parameters
 from templates import has_text
 from tests.support.question_probe import DEFAULT_NOW
@@ -28,7 +30,7 @@ from tests.support.question_probe import DEFAULT_NOW
 def test_packaged_knowledge_names_only_what_exists() -> None:
     knowledge = load_knowledge()
     assert len(knowledge.entries) >= 60
-    check(knowledge, load_parameters(), set(COMPOSERS), has_text)
+    check(knowledge, load_parameters(), set(COMPOSERS), has_text, {spec.name for spec in registry.all()})
 
 
 def test_no_legal_value_is_typed_as_a_cue() -> None:
@@ -84,3 +86,17 @@ def test_a_declared_answer_cites_its_sources() -> None:
     reply = answer_question("le forfait mensuel c'est combien ?", DEFAULT_NOW)
     assert any("120,00" in line for line in reply.body)
     assert reply.reasons and all(r.source is not None for r in reply.reasons)
+
+
+def test_questions_about_the_bot_are_answered_from_the_command_registry() -> None:
+    reply = answer_question(
+        "/expe50 forfaits me répond que j'ai pas les droits, je suis en saisie ??", DEFAULT_NOW
+    )
+    said = "\n".join(reply.body)
+    spec = registry.get("forfaits", None)
+    assert spec is not None and spec.roles is not None
+    assert all(role.value in said for role in spec.roles)
+    reply = answer_question("comment corriger une erreur de saisie ?", DEFAULT_NOW)
+    assert reply.data["topics"] == ["bot_correct"]
+    assert any("/expe50 modifier" in line for line in reply.body)
+    assert any("/expe50 annuler" in line for line in reply.body)

@@ -33,6 +33,8 @@ BLIND8_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind8.yaml
 BLIND9_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind9.yaml"
 BLIND10_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind10.yaml"
 BLIND11_FILE = Path(__file__).parent.parent / "handlers" / "questions_blind11.yaml"
+# Written blind by a colleague who never read the answerer; measured once, then tuned on (now seen).
+NEVER_TUNED_A_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_A.yaml"
 
 
 # The seen tables: written blind once, then tuned on. Never-tuned tables (never_tuned_*.yaml) are not here.
@@ -50,6 +52,7 @@ SEEN_FILES = (
     BLIND9_FILE,
     BLIND10_FILE,
     BLIND11_FILE,
+    NEVER_TUNED_A_FILE,
 )
 
 
