@@ -325,6 +325,20 @@ def may_change(inv: Invocation, ctx: Context, entry: Entry) -> bool:
     )
 
 
+def active_entry(inv: Invocation, ctx: Context, usage: tuple[str, str | None], denied: str) -> Entry:
+    """The active entry `référence` names, which this member may change (cancel or correct)."""
+    reference = inv.args["référence"].strip().upper()
+    entry = ctx.repo.entry(reference)
+    if entry is None:
+        raise UserError("commands.annuler.unknown", usage=usage, reference=reference)
+    if not may_change(inv, ctx, entry):
+        raise PermissionDenied(denied, reference=reference)
+    if not entry.active:
+        assert entry.cancelled is not None
+        raise UserError("commands.annuler.already", reference=reference, date=date_fr(entry.cancelled.at))
+    return entry
+
+
 @command(
     "annuler",
     roles=WRITERS,
@@ -333,16 +347,8 @@ def may_change(inv: Invocation, ctx: Context, entry: Entry) -> bool:
     aliases=("annulation", "cancel"),
 )
 def cancel(inv: Invocation, ctx: Context) -> Reply:
-    usage = ("annuler", None)
-    reference = inv.args["référence"].strip().upper()
-    entry = ctx.repo.entry(reference)
-    if entry is None:
-        raise UserError("commands.annuler.unknown", usage=usage, reference=reference)
-    if not may_change(inv, ctx, entry):
-        raise PermissionDenied("commands.annuler.denied", reference=reference)
-    if not entry.active:
-        assert entry.cancelled is not None
-        raise UserError("commands.annuler.already", reference=reference, date=date_fr(entry.cancelled.at))
+    entry = active_entry(inv, ctx, ("annuler", None), "commands.annuler.denied")
+    reference = entry.reference
     if entry.kind is EntryKind.REFERRAL:
         patient = ctx.repo.patient(entry.site, entry.patient)
         others = [r for r in patient.referrals if r.active and r.reference != reference] if patient else []

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from handlers.commands.care import may_change
+from handlers.commands.care import active_entry
 from handlers.context import Context, Invocation
-from handlers.errors import PermissionDenied, UserError
+from handlers.errors import UserError
 from handlers.explain import reason_text
 from handlers.referral_check import blocking, referral_decision
 from handlers.registry import WRITERS, Kind, Param, command
@@ -147,15 +147,8 @@ def correct(inv: Invocation, ctx: Context) -> Reply:
     from handlers.dispatch import dispatch_words  # the dispatcher imports every command module
 
     usage = ("modifier", None)
-    reference = inv.args["référence"].strip().upper()
-    entry = ctx.repo.entry(reference)
-    if entry is None:
-        raise UserError("commands.annuler.unknown", usage=usage, reference=reference)
-    if not may_change(inv, ctx, entry):
-        raise PermissionDenied("commands.modifier.denied", reference=reference)
-    if not entry.active:
-        assert entry.cancelled is not None
-        raise UserError("commands.annuler.already", reference=reference, date=date_fr(entry.cancelled.at))
+    entry = active_entry(inv, ctx, usage, "commands.modifier.denied")
+    reference = entry.reference
     allowed = EDITABLE[entry.kind]
     changes = {key.lower(): value for key, value in inv.extra.items()}
     unknown = [key for key in changes if key not in allowed]
