@@ -175,6 +175,10 @@ class App:
             self.slack = start_slack(self.settings.slack, HandlersBackend(self.ctx), clock=self.settings.now)
             where = "Socket Mode" if self.slack.url is None else f"HTTP {self.slack.url}"
             self._started("slack", self.slack.stop, where)
+            if self.settings.mail is not None and self.settings.mail.ars_channel:
+                from bot.slack.channel_check import check_agents_channel
+
+                check_agents_channel(self.slack.app.client, self.settings.mail.ars_channel)
         mail = self.settings.mail
         if mail is not None and mail.imap is not None:
             self.watcher = self._start_watcher()

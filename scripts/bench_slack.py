@@ -150,6 +150,26 @@ def p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(len(ordered) * q) - 1))]
 
 
+def burst(to_bot: SlackSender, api: FakeSlackAPI, count: int) -> tuple[float, float]:
+    """`count` slash commands at once (a team's morning): the slowest acknowledgement and the time until
+    every answer was posted, in ms."""
+    acks: list[float] = []
+    began = time.perf_counter()
+
+    def send(n: int) -> None:
+        answer = to_bot.slash("echeances", MEMBER, response_name=f"burst{n}")
+        assert answer.status == 200, answer.status
+        acks.append(answer.elapsed * 1000)
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    last = max(api.wait_for_response(f"burst{n}", timeout=30)[0].at for n in range(count))
+    return max(acks), (last - began) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -157,6 +177,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=500, help="slash commands sent to each app")
     parser.add_argument("--administrations", type=int, default=100_000)
     parser.add_argument("--dir", type=Path, default=None, help="where to build (default: a temp dir)")
+    parser.add_argument("--runs", type=int, default=3, help="rounds of requests; the median round is kept")
     parser.add_argument("--serve-bare", type=int, default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.ERROR)
@@ -196,19 +217,23 @@ def main() -> None:
         opened = time.perf_counter() - began
         to_bare = SlackSender(wait_open(bare_port), SECRET, api.root + "/response/")
         try:
-            ack_ms: list[float] = []
-            bot_ms: dict[str, list[float]] = {}
-            bare_ms: list[float] = []
-            for n, text in enumerate(commands(args.requests)):
-                began = time.perf_counter()
-                answer = to_bot.slash(text, MEMBER, response_name=f"bench{n}")
-                assert (answer.status, answer.body) == (200, ""), answer.status
-                ack_ms.append(answer.elapsed * 1000)
-                [posted] = api.wait_for_response(f"bench{n}", timeout=30)
-                bot_ms.setdefault(text.split()[0], []).append((posted.at - began) * 1000)
-                answer = to_bare.slash(text, MEMBER)
-                assert answer.status == 200, answer.status
-                bare_ms.append(answer.elapsed * 1000)
+            rounds = []
+            for run in range(args.runs):
+                ack_ms: list[float] = []
+                bot_ms: dict[str, list[float]] = {}
+                bare_ms: list[float] = []
+                for n, text in enumerate(commands(args.requests)):
+                    began = time.perf_counter()
+                    answer = to_bot.slash(text, MEMBER, response_name=f"bench{run}.{n}")
+                    assert (answer.status, answer.body) == (200, ""), answer.status
+                    ack_ms.append(answer.elapsed * 1000)
+                    [posted] = api.wait_for_response(f"bench{run}.{n}", timeout=30)
+                    bot_ms.setdefault(text.split()[0], []).append((posted.at - began) * 1000)
+                    answer = to_bare.slash(text, MEMBER)
+                    assert answer.status == 200, answer.status
+                    bare_ms.append(answer.elapsed * 1000)
+                rounds.append((ack_ms, bot_ms, bare_ms))
+            burst_ack, burst_all = burst(to_bot, api, 40)
             working = sum("Je traite" in str(c.params.get("text")) for c in api.calls_to("response_url"))
         finally:
             for process in (bot, bare):
@@ -218,6 +243,12 @@ def main() -> None:
         repo = Repository.open(path)
         administrations = sum(len(repo.entries(site, EntryKind.ADMINISTRATION)) for site in SITES)
         repo.close()
+    # The round whose p99 ratio is the median of the rounds (the machine is shared and noisy).
+    ratios = sorted(
+        (p(ack, 0.99) / p(bare, 0.99), p(ack, 0.5) / p(bare, 0.5), index)
+        for index, (ack, _, bare) in enumerate(rounds)
+    )
+    ack_ms, bot_ms, bare_ms = rounds[ratios[len(ratios) // 2][2]]
     every = [value for values in bot_ms.values() for value in values]
     print(
         f"database: {administrations:,} administrations, 10 sites (built in {built:.1f} s; "
@@ -235,8 +266,22 @@ def main() -> None:
             f"{label:44} {len(values):5d} {statistics.median(values):8.2f} {p(values, 0.95):8.2f} "
             f"{p(values, 0.99):8.2f} {max(values):8.2f}"
         )
-    ratio = p(ack_ms, 0.99) / p(bare_ms, 0.99)
-    print(f"\nbot round-trip p99 / bare p99 = {ratio:.2f} (target <= 1.5): {'OK' if ratio <= 1.5 else 'NO'}")
+    print(
+        "\nper round, bot / bare: "
+        + "; ".join(f"p50 {r50:.2f}, p99 {r99:.2f}" for r99, r50, _ in sorted(ratios, key=lambda r: r[2]))
+    )
+    p99s = sorted(r[0] for r in ratios)
+    p50s = sorted(r[1] for r in ratios)
+    ratio, ratio50 = p99s[len(p99s) // 2], p50s[len(p50s) // 2]
+    verdict = "OK" if ratio <= 1.5 and ratio50 <= 1.5 else "NO"
+    print(
+        f"median of {len(ratios)} rounds: bot ack p50 / bare p50 = {ratio50:.2f}, "
+        f"p99 / bare p99 = {ratio:.2f} (target <= 1.5 each): {verdict}"
+    )
+    print(
+        f"burst of 40 simultaneous commands: slowest acknowledgement {burst_ack:.0f} ms (Slack's limit 3,000), "
+        f"all 40 answered after {burst_all:.0f} ms"
+    )
     answer_ratio = p(every, 0.99) / p(bare_ms, 0.99)
     print(f"bot time-to-answer p99 / bare round-trip p99 = {answer_ratio:.2f}")
     print(f"'working' notes (an answer later than the {ACK_BUDGET} s budget): {working}")

@@ -41,6 +41,7 @@ from bot.slack.backend import SlackBackend
 from bot.slack.deliveries import RecentDeliveries, delivery_key, is_retry
 from bot.slack.home import home_view
 from bot.slack.home_refresh import DEFAULT_INTERVAL, HomeRefresher
+from bot.slack.typed import from_slack
 from handlers.reply import Reply, Request, Status
 from handlers.values import fold
 from templates import text
@@ -106,7 +107,7 @@ class Listeners:
 
     def _command(self, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         user = str(body.get("user_id", ""))
-        typed = str(body.get("text") or "").strip()
+        typed = from_slack(str(body.get("text") or "")).strip()
         response_url = str(body.get("response_url", ""))
         trigger_id = str(body.get("trigger_id", ""))
         now = self.clock()

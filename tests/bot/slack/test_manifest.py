@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from bot.slack.channel_check import check_agents_channel
 from bot.slack.listeners import COMMAND
 from bot.slack.settings import EVENTS_PATH
 from handlers.reply import Reply, Status
@@ -27,6 +28,7 @@ SCOPE_OF = {
     "views.open": None,
     "views.publish": None,
     "auth.test": None,
+    "conversations.info": "channels:read",  # (groups:read for a private channel)
 }
 
 
@@ -40,6 +42,7 @@ def test_the_manifest_declares_the_command_app_home_interactivity_and_socket_mod
     [command] = app["features"]["slash_commands"]
     assert command["command"] == COMMAND
     assert command["url"].endswith(EVENTS_PATH)
+    assert command["should_escape"] is True  # mentions arrive as <@U…|name>: bot/slack/typed.py
     assert app["features"]["app_home"]["home_tab_enabled"] is True
     assert app["settings"]["interactivity"]["is_enabled"] is True
     assert app["settings"]["interactivity"]["request_url"].endswith(EVENTS_PATH)
@@ -57,6 +60,7 @@ def test_every_web_api_method_the_bot_calls_is_covered_by_a_scope(rig: SlackRig,
     rig.send.block_action(MEMBER, "expe50.run.home", "bilan", container="view")
     rig.api.wait_for("files.completeUploadExternal")
     rig.api.wait_for("views.publish")
+    check_agents_channel(rig.channel.app.client, "C0AGENTS")
     called = {call.method for call in rig.api.calls if _is_web_api(call)}
     granted = set(manifest()["oauth_config"]["scopes"]["bot"])
     assert called <= set(SCOPE_OF), f"add the scope of {called - set(SCOPE_OF)} to SCOPE_OF"
