@@ -279,7 +279,7 @@ def main() -> None:
         f"p99 / bare p99 = {ratio:.2f} (target <= 1.5 each): {verdict}"
     )
     print(
-        f"burst of 40 simultaneous commands: slowest acknowledgement {burst_ack:.0f} ms (Slack's limit 3,000), "
+        f"burst of 40 simultaneous commands: slowest ack {burst_ack:.0f} ms (Slack's limit 3,000), "
         f"all 40 answered after {burst_all:.0f} ms"
     )
     answer_ratio = p(every, 0.99) / p(bare_ms, 0.99)
