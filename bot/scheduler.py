@@ -226,6 +226,15 @@ def slack_payload(message: Outgoing) -> dict[str, Any]:
     return {"key": message.key, "messages": split_messages(escape_text(message.subject), sections, steps)}
 
 
+def failure_code(error: Exception) -> str:
+    """Slack's error code of a failed Web API call (`not_in_channel`, `invalid_blocks`…), else the type."""
+    response = getattr(error, "response", None)
+    try:
+        return str(response["error"]) if response is not None else type(error).__name__
+    except (KeyError, TypeError):
+        return type(error).__name__
+
+
 # ---- the service -----------------------------------------------------------------------------------------
 
 
@@ -400,8 +409,14 @@ class ScheduleService:
                         notifier.channel,
                         " (late)" if message.late else "",
                     )
-            except Exception:  # one recipient's failure must not stop the others; the next round retries it
-                log.exception("scheduler: %s could not be handed to %s", message.key, notifier.channel)
+            except Exception as error:  # one failure must not stop the others; the next round retries it
+                # Slack's error code (or the exception's type), never the message: it may quote the payload.
+                log.error(
+                    "scheduler: %s could not be handed to %s: %s",
+                    message.key,
+                    notifier.channel,
+                    failure_code(error),
+                )
 
     # -- APScheduler --
 

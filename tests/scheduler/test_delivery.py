@@ -4,13 +4,16 @@ to an aiosmtpd server on loopback, and never twice across restarts, crashes and 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Iterator
 from email.message import EmailMessage
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
+from slack_sdk.errors import SlackApiError
 
 from tests.scheduler.fakes import paris
 from tests.scheduler.world import Clock, FakeSlack, World, fill
@@ -215,3 +218,23 @@ def test_the_weekly_digest_reaches_the_ars_agent_as_text_and_html(
     world.clock.now = paris("2027-08-03T11:00")
     again = world.reopen().run_digest()
     assert again is not None and again.delivered == []
+
+
+def test_a_slack_dm_refused_by_slack_is_logged_with_its_error_without_a_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "expe50.db"
+    fill(path)
+
+    class Refusing(FakeSlack):
+        def chat_postMessage(self, **kwargs: Any) -> Any:
+            raise SlackApiError("refused", {"ok": False, "error": "not_in_channel"})
+
+    w = World(path, Clock(paris("2027-08-02T09:00")), None, slack=Refusing())
+    service = w.open()
+    with caplog.at_level(logging.ERROR, logger="bot.scheduler"):
+        service.run_reminders()
+    failed = [r for r in caplog.records if "could not be handed to slack" in r.getMessage()]
+    assert failed and all(r.getMessage().endswith(": not_in_channel") for r in failed)
+    assert all(r.exc_info is None for r in failed)  # no traceback in the operator's log
+    w.close()
