@@ -31,6 +31,7 @@ from bot.render.slack_blocks import escape, escape_text, split_messages, text_se
 from bot.render.slack_split import next_steps
 from bot.schedule_messages import Outgoing, deadline_message, digest_message, entry_message
 from bot.setting import Setting, parse_text
+from bot.slack_errors import slack_error_code
 from handlers.digest import Digest, DigestSettings, ForfaitsOf, WaitingQuestion, plan_digests
 from handlers.mail_status import MailFailure
 from handlers.reminders import (
@@ -226,15 +227,6 @@ def slack_payload(message: Outgoing) -> dict[str, Any]:
     return {"key": message.key, "messages": split_messages(escape_text(message.subject), sections, steps)}
 
 
-def failure_code(error: Exception) -> str:
-    """Slack's error code of a failed Web API call (`not_in_channel`, `invalid_blocks`…), else the type."""
-    response = getattr(error, "response", None)
-    try:
-        return str(response["error"]) if response is not None else type(error).__name__
-    except (KeyError, TypeError):
-        return type(error).__name__
-
-
 # ---- the service -----------------------------------------------------------------------------------------
 
 
@@ -415,7 +407,7 @@ class ScheduleService:
                     "scheduler: %s could not be handed to %s: %s",
                     message.key,
                     notifier.channel,
-                    failure_code(error),
+                    slack_error_code(error),
                 )
 
     # -- APScheduler --

@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from bot.slack_errors import slack_error_code
+
 log = logging.getLogger("expe50.slack")
 
 
@@ -19,7 +21,7 @@ def check_agents_channel(client: Any, channel: str) -> bool:
         name = str(bot.get("user") or name)
         info = client.conversations_info(channel=channel)
     except Exception as error:
-        code = _error_code(error)
+        code = slack_error_code(error)
         if code == "channel_not_found":
             log.error(
                 "EXPE50_ARS_CHANNEL=%s: Slack knows no such channel, or it is private and the bot is not"
@@ -51,11 +53,3 @@ def check_agents_channel(client: Any, channel: str) -> bool:
         return False
     log.info("ARS agents' channel %s: the bot is a member and may post there", label)
     return True
-
-
-def _error_code(error: Exception) -> str:
-    response = getattr(error, "response", None)
-    try:
-        return str(response["error"]) if response is not None else type(error).__name__
-    except (KeyError, TypeError):
-        return type(error).__name__

@@ -42,6 +42,7 @@ from bot.slack.deliveries import RecentDeliveries, delivery_key, is_retry
 from bot.slack.home import home_view
 from bot.slack.home_refresh import DEFAULT_INTERVAL, HomeRefresher
 from bot.slack.typed import from_slack
+from bot.slack_errors import slack_error_code
 from handlers.reply import Reply, Request, Status
 from handlers.values import fold
 from templates import text
@@ -481,7 +482,7 @@ def _slack_call(method: str, call: Callable[..., Any], **arguments: Any) -> Any:
     try:
         return call(**arguments)
     except Exception as error:
-        log.warning("Slack %s failed: %s", method, _slack_error(error))
+        log.warning("Slack %s failed: %s", method, slack_error_code(error))
         return None
 
 
@@ -512,16 +513,6 @@ def _dedup_middleware(recent: RecentDeliveries, backend: SlackBackend) -> Callab
 
 def _error_text(reply: Reply) -> str:
     return " ".join([reply.title, *reply.body])[:2000]
-
-
-def _slack_error(error: Exception) -> str:
-    response = getattr(error, "response", None)
-    if response is not None:
-        try:
-            return str(response["error"])
-        except (KeyError, TypeError):
-            pass
-    return type(error).__name__
 
 
 def _payload_type(body: dict[str, Any]) -> str:
