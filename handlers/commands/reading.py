@@ -12,7 +12,7 @@ from handlers.context import Context, Invocation
 from handlers.explain import reason_lines
 from handlers.referral_check import referral_decision
 from handlers.registry import READERS, WRITERS, Kind, Param, command
-from handlers.reply import Fact, Reply, Status
+from handlers.reply import Action, Fact, Reply, Status
 from handlers.scope import sites_for_read
 from handlers.tables import Sheet, TableFile
 from rules.forfaits import (
@@ -156,7 +156,7 @@ def _period(value: int | Month | None, today: date) -> tuple[Month, Month, str]:
     "forfaits",
     roles=READERS,
     positionals=[Param("période", Kind.YEAR_OR_MONTH)],
-    options=[Param("site", Kind.FINESS)],
+    options=[Param("site", Kind.FINESS), Param("tableau", Kind.YES_NO)],
     aliases=("forfait",),
 )
 def forfaits(inv: Invocation, ctx: Context) -> Reply:
@@ -182,17 +182,11 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
                 for reason in line.reasons:
                     applied.setdefault((reason.rule, reason.outcome.value), reason)
         paying = [line for line in statement.lines if line.amount > 0]
-        table.extend(
-            [
-                site.finess,
-                site.name,
-                ln.patient,
-                ln.month,
-                text(f"commands.forfaits.kind.{ln.kind}"),
-                ln.amount,
-            ]
-            for ln in paying
-        )
+        if wants_table(inv):
+            kinds = {kind: text(f"commands.forfaits.kind.{kind}") for kind in {ln.kind for ln in paying}}
+            table.extend(
+                [site.finess, site.name, ln.patient, ln.month, kinds[ln.kind], ln.amount] for ln in paying
+            )
         body.append(
             text(
                 "commands.forfaits.site",
@@ -259,13 +253,17 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
             }
         )
     files: list[TableFile] = []
-    if shown > MAX_LINES and attaches(inv):
+    actions = []
+    if wants_table(inv):
         from handlers.report_tables import forfaits_sheet
 
         files.append(
             table_file(f"forfaits-{_period_code(first, last)}.xlsx", forfaits_sheet(label, table, grand))
         )
-        body.append(text("commands.forfaits.more_attached", count=shown - MAX_LINES))
+        body.append(text("commands.forfaits.table_attached", count=len(table)))
+    elif shown > MAX_LINES and attaches(inv):
+        body.append(text("commands.forfaits.more_on_demand", count=shown - MAX_LINES))
+        actions.append(table_action(inv, "forfaits"))
     elif shown > MAX_LINES:
         body.append(text("commands.forfaits.more", count=shown - MAX_LINES))
     if not shown:
@@ -283,6 +281,7 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
             Fact(text("commands.label.sites"), str(len(sites))),
         ],
         reasons=reason_lines(applied.values()),
+        actions=actions,
         data={
             "period": label,
             "total": str(grand),
@@ -296,7 +295,7 @@ def forfaits(inv: Invocation, ctx: Context) -> Reply:
 @command(
     "patients",
     roles=WRITERS | {Role.ARS},
-    options=[Param("site", Kind.FINESS)],
+    options=[Param("site", Kind.FINESS), Param("tableau", Kind.YES_NO)],
     aliases=("patient",),
 )
 def patients(inv: Invocation, ctx: Context) -> Reply:
@@ -335,8 +334,9 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
                     "last_reference": reference,
                 }
             )
-            shown_last = str(last) if last else None
-            table.append([site.finess, patient.code, first, shown_last, ", ".join(map(str, missing))])
+            if wants_table(inv):
+                shown_last = str(last) if last else None
+                table.append([site.finess, patient.code, first, shown_last, ", ".join(map(str, missing))])
             if len(site_lines) >= MAX_LINES:
                 left_out += 1
             else:
@@ -360,11 +360,15 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
     if not rows:
         body.append(text("commands.patients.none"))
     files: list[TableFile] = []
-    if left_out and attaches(inv):
+    actions = []
+    if wants_table(inv):
         from handlers.report_tables import patients_sheet
 
         files.append(table_file(f"patients-{today.isoformat()}.xlsx", patients_sheet(table)))
-        body.append(text("commands.patients.more_attached", count=left_out))
+        body.append(text("commands.patients.table_attached", count=len(table)))
+    elif left_out and attaches(inv):
+        body.append(text("commands.patients.more_on_demand", count=left_out))
+        actions.append(table_action(inv, "patients"))
     elif left_out:
         body.append(text("commands.patients.more", count=left_out))
     return Reply(
@@ -372,6 +376,7 @@ def patients(inv: Invocation, ctx: Context) -> Reply:
         text("commands.patients.title"),
         body=body,
         facts=[Fact(text("commands.patients.in_care"), str(len(rows)))],
+        actions=actions,
         data={"patients": rows, **({"files": [file_data(f) for f in files]} if files else {})},
         attachments=files,
     )
@@ -386,6 +391,20 @@ def attaches(inv: Invocation) -> bool:
 def table_file(filename: str, sheet: Sheet) -> TableFile:
     """A full table attached to the answer, typed (the channel writes the XLSX: bot/export.py)."""
     return TableFile(filename, sheet.title, (sheet,))
+
+
+def wants_table(inv: Invocation) -> bool:
+    """`tableau=oui`: the full table as an XLSX. Only on demand: writing ten thousand rows takes seconds,
+    far too long to pay on every long answer."""
+    return bool(inv.args.get("tableau")) and attaches(inv)
+
+
+def table_action(inv: Invocation, verb: str) -> Action:
+    """The next step of a long answer: the same command with `tableau=oui`."""
+    period = inv.args.get("période")
+    site = inv.args.get("site")
+    words = [verb, *([str(period)] if period is not None else []), *([f"site={site}"] if site else [])]
+    return Action(text("commands.table.button"), " ".join([*words, "tableau=oui"]))
 
 
 def file_data(attachment: TableFile) -> dict[str, str]:

@@ -68,7 +68,12 @@ def test_region_wide_forfaits_for_an_ars_agent_shows_every_site_and_the_region_t
     for site in SITES:
         assert f"({site})" in dump, site  # one line per site, none lost
     assert "<!channel>" not in dump and "&lt;!channel&gt;" in dump  # site names escaped, fallback too
-    assert "fichier XLSX" in dump  # it says where the rest is
+    assert "Tableau complet (XLSX)" in dump  # it says where the rest is: a button, the table on demand
+    [actions] = [b for b in message["blocks"] if b["type"] == "actions"]
+    [button] = [e for e in actions["elements"] if e["value"].endswith("tableau=oui")]
+    assert button["value"] == "forfaits 2025 tableau=oui"
+    assert rig.api.calls_to("upload") == []  # nothing heavy unless asked
+    assert rig.send.block_action(ARS, button["action_id"], button["value"]).status == 200
     [upload] = rig.api.wait_for("upload")
     sheet = load_workbook(io.BytesIO(upload.body)).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
