@@ -343,7 +343,7 @@ class Listeners:
                 where = str(found["file"]["url_private_download"])
             data = import_form.download(where, str(client.token or ""))
         except Exception as error:  # any Slack or network failure: the member is told, nothing imported
-            log.warning("import: the file could not be fetched from Slack: %s", _slack_error(error))
+            log.warning("import: the file could not be fetched from Slack: %s", slack_error_code(error))
             self._deliver([simple_message(text("imports.slack.download_failed"))], user, client, url)
             return
         reply = self.backend.import_file(user, name, data, job["mode"], self.clock())
