@@ -317,7 +317,9 @@ def compute_forfaits(
         else:
             slot[1] |= state
 
-    years = {index // 12 for per_month in months.values() for index in per_month}
+    # The distinct month indices first (a C-level union), then their years: not one step per line.
+    indices: set[int] = set().union(*months.values()) if months else set()
+    years = {index // 12 for index in indices}
     caps = dict(tariffs or {})
     if hdj_tariff is not None and had_tariff is not None:
         for year in years:
@@ -512,7 +514,8 @@ class _Builder:
         append = lines.append
         # Locals and tuple.__new__ keep the per-line cost low: a statement may hold ~100,000 lines.
         new, line = tuple.__new__, ForfaitLine
-        end_index, amounts = self.end_index, self.amounts
+        end_index, amounts_of = self.end_index, self.amounts
+        amounts: dict[int, _Amounts] = {}
         no_administration, flags = self.no_administration, self.flags
         month_cache: dict[int, Month] = {}
         for key in sorted(months):
@@ -537,7 +540,9 @@ class _Builder:
                     continue
                 if index == end_index:
                     extra = (self.end_month, *extra)
-                paid = amounts(index)
+                paid = amounts.get(index)
+                if paid is None:
+                    paid = amounts[index] = amounts_of(index)
                 if not included:
                     included = True
                     while pending and pending[0] <= index:
