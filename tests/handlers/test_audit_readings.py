@@ -100,6 +100,13 @@ def test_item5_tariffs_are_entered_audited_applied_and_every_forfaits_output_say
     assert after.data["total"] == "400.00"  # inclusion min(320, 3 × 100) + 100
     assert "Plafond HDJ − HAD 2025 vérifié" in _said(after) and "arrêté tarifaire 2025" in _said(after)
     assert after.data["sites"][1]["cap_checked"] == {"2025": True}
+    from store import audit as audit_journal
+
+    logged = [
+        e for e in audit_journal.read(convo.repo.database.audit_path) if e.get("action") == "site.tariffs"
+    ]
+    assert len(logged) == 1 and logged[0]["detail"]["source"] == "arrêté tarifaire 2025"
+    assert logged[0]["detail"]["hdj"] == "400.00" and logged[0]["actor"] == "U0COORD"
     convo.reopen()  # the tariffs survive a restart
     assert convo.ask("forfaits 2025").data["total"] == "400.00"
 
