@@ -51,7 +51,11 @@ def main(
 ) -> int:
     out = stdout or sys.stdout
     err = stderr or sys.stderr
-    words = list(sys.argv[1:] if argv is None else argv)
+    # The edge for argv: a byte read under LC_ALL=C is a lone surrogate, which neither JSON-over-the-socket
+    # nor the store can encode; text_edge reads it back as UTF-8 or U+FFFD (dispatch does the rest).
+    from handlers.text_edge import no_surrogates
+
+    words = [no_surrogates(word) for word in (sys.argv[1:] if argv is None else argv)]
     try:
         # Forwarded as typed when a bot runs (it parses the line, in argparse's words when malformed);
         # building the parser here would cost more than the whole round trip.

@@ -26,7 +26,6 @@ from html.parser import HTMLParser
 from handlers import health_data, text_edge
 from handlers.mail_guard import reply_address
 from handlers.questions.extract import extract_question
-from handlers.questions.normalize import redact_identifiers
 
 MAX_BODY_CHARS = 20_000  # more text than any question: the rest is history or noise
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -292,8 +291,9 @@ def parse(raw: bytes, max_bytes: int = 1_000_000) -> IncomingMail:
     ids = _message_ids(lookup.get("message-id"))
     message_id = ids[0] if ids else header_hash_id(raw)
     references = _message_ids(lookup.get("references")) or _message_ids(lookup.get("in-reply-to"))
-    subject, subject_redacted = redact_identifiers(raw_subject)
-    body, body_redacted = redact_identifiers(written)
+    # Nothing found: nothing to mask (the screen and the mask read alike). Found: both are dropped.
+    subject, body = raw_subject, written
+    subject_redacted = body_redacted = finding is not None
     if finding is not None:
         body = ""
         subject = ""  # echoed in the refusal's « Re: » and stored with a failure: dropped, not masked

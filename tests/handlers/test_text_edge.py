@@ -73,3 +73,38 @@ def test_dispatch_answers_odd_input_without_internal_error(tmp_path: Path, line:
     convo.push(line)
     reply = convo.pop()
     assert reply.data.get("error") != "internal" and "interne" not in reply.title
+
+
+def test_a_question_being_understood_does_not_hold_the_store_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from handlers.commands import question as question_command
+    from handlers.dispatch import dispatch
+    from handlers.reply import Reply, Request, Status
+
+    convo = Conversation.start(tmp_path, setup=True)
+    understanding, release = threading.Event(), threading.Event()
+
+    def slow_answer(text: str, now: object, params: object) -> Reply:
+        understanding.set()
+        assert release.wait(10)
+        return Reply(Status.UNKNOWN, "?", needs_human=True)
+
+    monkeypatch.setattr(question_command, "_answerer", lambda: slow_answer)
+    asking = threading.Thread(
+        target=lambda: dispatch(Request(None, "question forfait ?", "console", convo.now), convo.ctx)
+    )
+    asking.start()
+    assert understanding.wait(10)
+    # Meanwhile another channel writes: it must not wait for the question.
+    done = threading.Event()
+    writer = threading.Thread(
+        target=lambda: (convo.ask("etablissement cible 760780239 2026=40"), done.set()),
+    )
+    writer.start()
+    assert done.wait(10), "the write waited for the question"
+    release.set()
+    asking.join(10)
+    writer.join(10)
