@@ -217,7 +217,7 @@ def test_a_count_of_participants_is_never_answered_with_a_rule(question: str) ->
     assert "Au plus 10" not in "\n".join(reply.body)
 
 
-# Round 8 (everyday blind set questions_blind11.yaml): the mechanisms, on sentences other than the table's.
+# The mechanisms behind the everyday blind set (questions_blind11.yaml), on sentences other than the table's.
 @pytest.mark.parametrize(
     "question",
     [
@@ -225,33 +225,33 @@ def test_a_count_of_participants_is_never_answered_with_a_rule(question: str) ->
         "nombre d'etablissements conventionnes avec une HAD en Occitanie ?",
     ],
 )
-def test_round8_count_of_signatories_is_handed_over(question: str) -> None:
-    reply = answer_question(question, _ROUND8_NOW)
+def test_a_count_of_signatories_is_handed_over(question: str) -> None:
+    reply = answer_question(question, _EVERYDAY_NOW)
     assert reply.status is Status.UNKNOWN and reply.needs_human
     assert "pas limité" not in " ".join(reply.body)
 
 
-def test_round8_patient_cap_is_not_the_establishment_cap() -> None:
-    reply = answer_question("il y a un maximum de patients par etablissement ?", _ROUND8_NOW)
+def test_a_patient_cap_is_not_the_establishment_cap() -> None:
+    reply = answer_question("il y a un maximum de patients par etablissement ?", _EVERYDAY_NOW)
     said = " ".join(reply.body)
     assert reply.status is Status.UNKNOWN and reply.needs_human
     assert "aucun nombre maximal de patients" in said
     # The establishment cap is still the cap's own answer.
-    cap = answer_question("combien d'etablissements au maximum par region ?", _ROUND8_NOW)
+    cap = answer_question("combien d'etablissements au maximum par region ?", _EVERYDAY_NOW)
     assert cap.status is Status.OK and "10 établissements" in " ".join(cap.body)
 
 
-def test_round8_had_paid_too_asks_who_is_paid() -> None:
-    reply = answer_question("l'HAD percoit aussi le forfait ou pas ?", _ROUND8_NOW)
+def test_asking_whether_the_had_is_paid_too_says_who_is_paid() -> None:
+    reply = answer_question("l'HAD percoit aussi le forfait ou pas ?", _EVERYDAY_NOW)
     assert reply.status is Status.OK
     assert "jamais à la structure d'HAD" in " ".join(reply.body)
 
 
-def test_round8_nir_key_is_explained_never_asked_for() -> None:
-    said = " ".join(answer_question("calcul de la cle nir ?", _ROUND8_NOW).body)
+def test_the_nir_key_is_explained_never_asked_for() -> None:
+    said = " ".join(answer_question("calcul de la cle nir ?", _EVERYDAY_NOW).body)
     assert "97" in said and "ne m'envoyez jamais de NIR" in said
-    plain = " ".join(answer_question("faut-il donner le NIR ?", _ROUND8_NOW).body)
+    plain = " ".join(answer_question("faut-il donner le NIR ?", _EVERYDAY_NOW).body)
     assert "97" not in plain
 
 
-_ROUND8_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+_EVERYDAY_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))

@@ -1,5 +1,6 @@
-"""The probe set (questions_probe.yaml): realistic questions never used to write the lexicons' first version;
-every one must get its expected status, say what it must and never what it must not."""
+"""The seen question tables: the probe set (questions_probe.yaml), the blind rounds and the never-tuned sets
+once measured. Every question must get its expected status, say what it must and never what it must not; a
+question still missed carries its verdict (`known:`), so that fixing it — or making it wrong — shows here."""
 
 from __future__ import annotations
 
@@ -27,10 +28,10 @@ from tests.support.question_probe import (
 
 PROBE = load_probe()
 # Written blind (before the code was changed for them), then fixed: kept so that the fixes stay.
-BLIND = [c for f in (BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE) for c in load_probe(f)]
-# Round 5 keeps its measured misses visible: a case marked `known: handed_over | incomplete` must stay exactly
-# that (fixing it, or worse making it wrong, shows here and the table is updated).
-BLIND_ROUND5 = [
+FIXED_BLIND = [c for f in (BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE) for c in load_probe(f)]
+# Tables that keep their measured misses visible: a case marked `known: handed_over | incomplete | mismatch`
+# must stay exactly that (fixing it, or worse making it wrong, shows here and the table is updated).
+WITH_KNOWN_MISSES = [
     c
     for f in (
         BLIND5_FILE,
@@ -51,21 +52,21 @@ def _case_id(case: dict[str, Any]) -> str:
 
 
 @pytest.mark.parametrize("case", PROBE, ids=[_case_id(c) for c in PROBE])
-def test_probe_question(case: dict[str, Any]) -> None:
+def test_a_probe_question_is_answered_as_expected(case: dict[str, Any]) -> None:
     verdict = judge(case)
     said = "\n".join(verdict.reply.body)
     assert verdict.kind == "correct", f"{verdict.kind}: {'; '.join(verdict.problems)}\n{said}"
 
 
-@pytest.mark.parametrize("case", BLIND, ids=[_case_id(c) for c in BLIND])
-def test_blind_question(case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("case", FIXED_BLIND, ids=[_case_id(c) for c in FIXED_BLIND])
+def test_a_fixed_blind_question_stays_answered(case: dict[str, Any]) -> None:
     verdict = judge(case)
     said = "\n".join(verdict.reply.body)
     assert verdict.kind == "correct", f"{verdict.kind}: {'; '.join(verdict.problems)}\n{said}"
 
 
-@pytest.mark.parametrize("case", BLIND_ROUND5, ids=[_case_id(c) for c in BLIND_ROUND5])
-def test_blind_round5_question(case: dict[str, Any]) -> None:
+@pytest.mark.parametrize("case", WITH_KNOWN_MISSES, ids=[_case_id(c) for c in WITH_KNOWN_MISSES])
+def test_a_seen_question_gets_its_measured_verdict(case: dict[str, Any]) -> None:
     verdict = judge(case)
     said = "\n".join(verdict.reply.body)
     expected = case.get("known", "correct")
@@ -87,7 +88,7 @@ def test_probe_is_broad() -> None:
 def test_answers_in_the_probe_cite_sources() -> None:
     """Every probe question answered with rules cites at least one source (acronyms, the NIR warning and an
     ARS mailbox, which are vocabulary, the bot's own privacy rule and region data, excepted)."""
-    for case in PROBE + BLIND:
+    for case in PROBE + FIXED_BLIND:
         reply = judge(case).reply
         if reply.status == Status.UNKNOWN or reply.data["topics"] in (
             ["glossary"],
