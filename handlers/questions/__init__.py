@@ -43,6 +43,8 @@ def preload() -> None:
     answer_question(
         "combien touche-t-on si le patient encaissait un truc ?", datetime(2026, 1, 5, tzinfo=PARIS)
     )
+    # Questions about the bot read the command registry, filled by importing the commands (~0.5 s once).
+    answer_question("comment corriger une erreur de saisie ?", datetime(2026, 1, 5, tzinfo=PARIS))
 
 
 def answer_question(text: str, now: datetime, params: Parameters | None = None) -> Reply:
@@ -54,12 +56,10 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     masked = redact_identifiers(text)[1]
     parts = split_questions(question)
     if len(parts) >= 2:
-        whole = _answer_one(question, masked, now, params)
         replies = [_answer_one(part, False, now, params) for part in parts]
-        combined = _combine(question, parts, replies, whole, masked)
+        combined = _combine(question, parts, replies, masked)
         if combined is not None:
             return combined
-        return whole
     return _answer_one(question, masked, now, params)
 
 
@@ -145,17 +145,16 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
     )
 
 
-def _combine(
-    question: str, parts: list[str], replies: list[Reply], whole: Reply, masked: bool
-) -> Reply | None:
-    """One reply for a message of several questions, or None when answering it whole is as good: every part
-    answered by the whole's own topics, or no part understood alone (the parts may need each other)."""
+def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool) -> Reply | None:
+    """One reply for a message of several questions, or None when the message is better answered whole: no
+    part understood alone, a part not understood alone (« … ? par mail ? » refines another: the parts need
+    each other), or every part asking the same thing."""
     answered = [r for r in replies if r.status != Status.UNKNOWN]
     if not answered:
         return None
     not_understood = [r for r in replies if r.status == Status.UNKNOWN and "out_of_scope" not in r.data]
-    if not_understood and whole.status != Status.UNKNOWN:
-        return None  # « … ? par mail ? »: a part not understood alone refines another; the whole answers it
+    if not_understood:
+        return None
     parts_topics = [set(_topics(r)) for r in answered]
     if len(answered) == len(replies) and all(t == parts_topics[0] for t in parts_topics):
         return None  # the parts ask the same thing: one answer
