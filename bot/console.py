@@ -43,6 +43,7 @@ def run_console(
     out.write(greeting(str(settings.db_path), empty=ctx.repo.is_empty(), demo=is_demo(ctx)) + "\n")
     out.flush()
     prompt = text("console.prompt") + " "  # text() trims; the prompt ends with a space
+    choices: list[str] = []  # the commands of the readings the last reply offered
     while True:
         try:
             if interactive:
@@ -64,7 +65,12 @@ def run_console(
             continue
         if fold(command) in QUIT_WORDS:
             break
+        # « Vouliez-vous dire : 1. … 2. … »: a bare number picks that reading of the last reply.
+        if command.isdigit() and 1 <= int(command) <= len(choices):
+            command = choices[int(command) - 1]
         reply = dispatch(Request(ctx.operator_id, command, "console", settings.now()), ctx)
+        found = reply.data.get("choices")
+        choices = [str(c["command"]) for c in found if isinstance(c, dict)] if isinstance(found, list) else []
         out.write(render_text(reply) + "\n")
         out.flush()
     out.write(text("console.bye") + "\n")

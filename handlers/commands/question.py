@@ -46,6 +46,10 @@ def question(inv: Invocation, ctx: Context) -> Reply:
     if answer is None:
         return Reply(Status.UNKNOWN, text("commands.question.unavailable"), needs_human=True)
     reply = answer(asked, inv.request.now, ctx.params)
+    if reply.data.get("choices") and inv.request.channel in HANDOVER_DOORS:
+        # Close readings are offered first (a button, or the number at the console); the last choice, or
+        # saying so, hands over. Nothing is handed over yet.
+        return replace(reply, needs_human=False)
     if reply.needs_human and inv.request.channel in HANDOVER_DOORS:
         return _hand_over(reply, inv, ctx, asked)
     return reply

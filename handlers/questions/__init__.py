@@ -319,9 +319,32 @@ def _handover(
         actions = [Action(label=f"forfaits {y}", command=f"forfaits {y}") for y in years[:1]]
         actions += [Action(label="forfaits", command="forfaits"), Action(label="bilan", command="bilan")]
     if analysis.suggestions and key == "handover.not_understood":
-        labels = [label(s) for s in analysis.suggestions]
-        body.append(t("handover.suggestions", items=labels))
-        actions = [Action(label=lab, command=f"question {lab}") for lab in labels]
+        # « Vouliez-vous dire … »: the close readings, numbered, then « none: a person »; channel-neutral
+        # (`data["choices"]`, one action each: Slack shows buttons, the console takes the number).
+        choices: list[dict[str, str | None]] = [
+            {"entry": s, "label": label(s), "command": f"question {label(s)}"} for s in analysis.suggestions
+        ]
+        asked = " ".join(analysis.question.split())
+        choices.append(
+            {
+                "entry": None,
+                "label": t("choices.none"),
+                "command": f"question {t('choices.none_command')} {asked}",
+            }
+        )
+        body.append(t("choices.intro"))
+        body.extend(t("choices.item", number=i, label=c["label"]) for i, c in enumerate(choices, 1))
+        body.append(t("choices.pick", last=len(choices)))
+        data["choices"] = choices
+        actions = [Action(label=str(c["label"]), command=str(c["command"])) for c in choices]
+        return Reply(
+            status=Status.UNKNOWN,
+            title=t("title.choices"),
+            body=body,
+            actions=actions,
+            needs_human=True,
+            data=data,
+        )
     body.append(t("handover.to_agent"))
     return Reply(
         status=Status.UNKNOWN,
