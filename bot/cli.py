@@ -6,6 +6,8 @@
     expe50 report|statement|export-log …     exports (bot/cli_report.py)
     expe50 reminders|digest [--at] [--send]  the scheduler's messages (bot/cli_schedule.py)
     expe50 status                            the running bot's health (bot/cli_status.py)
+    expe50 import FICHIER [--site] [--dry-run] [--partiel] | --modele F.xlsx   (bot/cli_import.py)
+    expe50 backup DEST | restore SRC [--force] | repair [--oui]   keeping the data safe (bot/cli_safety.py)
     expe50 --db data/demo.json demo          load a fictitious region into a database apart, then the console
     --db PATH (or EXPE50_DB) chooses the database file (default data/expe50.json)
 

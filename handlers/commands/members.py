@@ -19,6 +19,7 @@ from store.records import Member, Role
 from templates import text
 
 ROLES = tuple(role.value for role in Role)
+NO_ROLE = "aucun"
 _SCOPE_OPTIONS = (
     Param("site", Kind.FINESS),
     Param("region", Kind.TEXT),
@@ -118,7 +119,7 @@ def add_member(inv: Invocation, ctx: Context) -> Reply:
     roles=ADMINS,
     writes=True,
     positionals=[Param("membre", Kind.MEMBER, required=True)],
-    options=[Param("role", Kind.CHOICE, choices=ROLES), *_SCOPE_OPTIONS],
+    options=[Param("role", Kind.CHOICE, choices=(*ROLES, NO_ROLE)), *_SCOPE_OPTIONS],
 )
 def change_member(inv: Invocation, ctx: Context) -> Reply:
     usage = ("membre", "modifier")
@@ -126,6 +127,8 @@ def change_member(inv: Invocation, ctx: Context) -> Reply:
     previous = ctx.repo.member(member_id) or ctx.repo.member_by_email(member_id)
     if previous is None:
         raise UserError("commands.membre.unknown", usage=usage, member=member_id)
+    if fold(inv.args.get("role", "")) == NO_ROLE:
+        return remove_member(inv, ctx)  # « role=aucun » is how people first try to revoke
     if not any(name in inv.args for name in ("role", "site", "region", "email")):
         raise UserError("commands.membre.modifier.nothing", usage=usage)
     role = Role(fold(inv.args["role"])) if "role" in inv.args else previous.role

@@ -92,3 +92,28 @@ def test_setup_listings_show_sites_hads_and_conventions_by_scope(convo: Conversa
     assert conventions.data["conventions"] == [{"site": SITE, "had": "760024042", "signed_on": "2025-03-01"}]
     assert convo.ask("conventions site=760000196", as_="U0SAISIE").status is Status.DENIED
     assert convo.ask("hads", as_="U0STRANGER").status is Status.DENIED
+
+
+def test_a_revoked_member_loses_app_home_reminders_and_digests(convo: Conversation) -> None:
+    from datetime import datetime
+
+    from handlers.digest import plan_digests
+    from handlers.home import home_summary
+    from handlers.reminders import plan_reminders
+    from tests.support.conversation import PARIS
+
+    assert convo.ask("rappels oui", as_="agent@ars.sante.fr").ok
+    at = datetime(2026, 1, 5, 9, 0, tzinfo=PARIS)
+    deadlines = convo.ctx.params.all_deadlines()
+
+    def reached() -> tuple[str, set[str], set[str]]:
+        home = home_summary(convo.ctx, "agent@ars.sante.fr", at).audience
+        plan = plan_reminders(at, deadlines, convo.repo, lambda key: False)
+        digests = plan_digests(at, convo.repo, lambda key: False, deadlines, [])
+        return home, {r.member.member_id for r in plan.deadlines}, {d.member.member_id for d in digests}
+
+    home, reminded, digested = reached()
+    assert home != "unknown" and "agent@ars.sante.fr" in digested
+    assert convo.ask("membre modifier agent@ars.sante.fr role=aucun").ok  # the same as membre retirer
+    home, reminded, digested = reached()
+    assert home == "unknown" and "agent@ars.sante.fr" not in reminded | digested
