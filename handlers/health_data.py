@@ -19,7 +19,6 @@ the date/name patterns have no nested repetition.
 
 from __future__ import annotations
 
-import bisect
 import itertools
 import re
 import unicodedata
@@ -128,15 +127,18 @@ def _runs(text: str) -> list[_Run]:
     return runs
 
 
-def _inner(bounds: tuple[int, ...], start: int, end: int) -> list[int]:
-    """The written group boundaries between start and end, relative to start (bisect: linear overall)."""
-    first = bisect.bisect_left(bounds, start)
-    last = bisect.bisect_right(bounds, end, first, min(len(bounds), first + 9))
-    return [b - start for b in bounds[first:last]]
+def _written(following: dict[int, int], start: int, groups: tuple[int, ...]) -> bool:
+    """Whether the written groups from `start` have exactly these lengths (`following`: bound -> next)."""
+    at = start
+    for length in groups:
+        if following.get(at) != at + length:
+            return False
+        at += length
+    return True
 
 
-_ONE_BLOCK_13, _VITALE_13 = [0, 13], [0, 1, 3, 5, 7, 10, 13]
-_ONE_BLOCK_15, _VITALE_15 = [0, 15], [0, 1, 3, 5, 7, 10, 13, 15]
+_ONE_BLOCK_13, _VITALE_13 = (13,), (1, 2, 2, 2, 3, 3)
+_ONE_BLOCK_15, _VITALE_15 = (15,), (1, 2, 2, 2, 3, 3, 2)
 
 
 def _nir_in(run: _Run) -> bool:
@@ -144,6 +146,7 @@ def _nir_in(run: _Run) -> bool:
     if len(chars) < 13:
         return False
     starts = set(bounds)
+    following = dict(itertools.pairwise(bounds))
     for left, right in itertools.pairwise(bounds):
         # One written block of 16 to 20 digits (a NIR glued to a few more, as in a made-up id): any window
         # with the shape and a right key. Longer blocks are not read (a random one would match by chance).
@@ -159,7 +162,8 @@ def _nir_in(run: _Run) -> bool:
             if _shape(window) and (
                 nir_key_ok(window[:13], window[13:])
                 # A wrong key in one block or in the carte Vitale grouping: a mistyped NIR, written as one.
-                or _inner(bounds, start, end) in (_ONE_BLOCK_15, _VITALE_15)
+                or _written(following, start, _ONE_BLOCK_15)
+                or _written(following, start, _VITALE_15)
             ):
                 return True
         end = start + 13
@@ -167,8 +171,8 @@ def _nir_in(run: _Run) -> bool:
         if (
             end <= len(chars)
             and end in starts
+            and (_written(following, start, _ONE_BLOCK_13) or _written(following, start, _VITALE_13))
             and _shape(chars[start:end])
-            and _inner(bounds, start, end) in (_ONE_BLOCK_13, _VITALE_13)
         ):
             return True
     return False

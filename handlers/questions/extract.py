@@ -164,7 +164,9 @@ def _forwarded(body: str) -> str:
 
 
 # A question ends on "?"; a question mark inside brackets or quotes is an aside, not a new question.
-_QUESTION_END = re.compile(r"[^?]*\?+")
+# Anchored at the start or right after a "?": the same matches, but a text without "?" is no longer scanned to
+# its end from each of its characters (quadratic).
+_QUESTION_END = re.compile(r"(?:^|(?<=\?))[^?]*\?+")
 MIN_PART_WORDS = 3
 MAX_PARTS = 4
 

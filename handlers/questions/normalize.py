@@ -269,6 +269,8 @@ def fold(raw: str) -> str:
 
 def fold_chars(raw: str) -> str:
     """Like `fold`, but one character out for each character in, so positions map back to the original."""
+    if raw.isascii():  # the same result without a per-character loop (NFKD leaves ASCII as it is)
+        return raw.lower().replace("`", "'")
     out = []
     for ch in raw:
         base = unicodedata.normalize("NFKD", ch)[:1] or ch

@@ -73,9 +73,13 @@ def find_regions(tokens: tuple[str, ...], params: Parameters) -> tuple[str, ...]
     used: set[int] = set()
     for words, key in _region_forms(params):
         n = len(words)
+        first = words[0]
         for start in range(len(tokens) - n + 1):
+            # The cheap test first: building the span for every position made a long question slow.
+            if tokens[start] != first or tokens[start : start + n] != words:
+                continue
             span = set(range(start, start + n))
-            if span & used or tokens[start : start + n] != words:
+            if span & used:
                 continue
             if n == 1 and words[0] in _AMBIGUOUS_REGION_WORDS:
                 before = tokens[start - 1] if start else ""
