@@ -167,8 +167,9 @@ class AgentsDesk:
         message = text(
             "handover.answer_dm",
             reference=handover.reference,
-            question=handover.question[:1500].replace("\n", "\n> "),
-            answer=answer,
+            # Both are people's text: escaped, so neither pings (`<!channel>`) nor forges a link.
+            question=_escape(handover.question[:1500]).replace("\n", "\n> "),
+            answer=_escape(answer),
         )
         ledger = ScheduleLedger(self.mailbox.database)
         key = slack_answer_key(handover.reference)

@@ -101,3 +101,20 @@ def test_when_nobody_can_receive_hand_overs_the_reply_promises_nothing_and_says_
 def test_without_any_desk_no_promise_either(convo: Conversation) -> None:
     reply = convo.ask(UNSETTLED, as_="U0SAISIE", channel="slack")
     assert reply.data["handover"] is None and "transmise" not in str(reply_messages(reply))
+
+
+def test_hand_over_texts_reach_slack_escaped(convo: Conversation) -> None:
+    """Neither the asker's question nor the agent's answer can ping a channel or forge a link; the alert's
+    own `<votre réponse>` shows as typed."""
+    alerts: list[str] = []
+    dms: list[tuple[str, str]] = []
+    _desk(convo, alerts, dms)
+    reply = convo.ask("question Quelle météo <!channel> à Rouen demain ?", as_="U0SAISIE", channel="slack")
+    reference = reply.data["handover"]
+    [alert] = alerts
+    assert "<!channel>" not in alert and "&lt;!channel&gt;" in alert
+    assert "<votre réponse>" not in alert and "&lt;votre réponse&gt;" in alert
+    answer = f"repondre {reference} Voir <https://evil.example|ici> & <!here>"
+    assert convo.ask(answer, as_="agent@ars.sante.fr", channel="slack").ok
+    [(_, message)] = dms
+    assert "<!here>" not in message and "<https://evil" not in message and "&amp;" in message

@@ -291,3 +291,10 @@ def test_a_members_write_republishes_their_app_home_and_a_read_does_not(world: W
     assert again.at - first.at >= 0.15
     assert "320,00 €" not in blocks_text(first.params["view"])
     assert "320,00 €" in blocks_text(again.params["view"])  # November's inclusion forfait, now due
+
+
+def test_aide_syntax_reaches_slack_escaped_in_the_blocks_and_the_notification_text(world: World) -> None:
+    message = world.rig.ask("aide", SAISIE)
+    assert "&lt;" in message["text"] and "<" not in message["text"]  # `<patient>` is shown, not a link
+    sections = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section" and "text" in b]
+    assert all("<" not in s for s in sections) and any("&lt;" in s for s in sections)
