@@ -110,8 +110,8 @@ def _commands(tally: Tally, work: Path, rng: random.Random, count: int) -> None:
         print(f"  stall {label}: {seconds * 1000:.1f} ms ({reply.title[:50]})")
     for stall in STALLS.values():
         started = time.perf_counter()
-        answer_question(stall[:20_000], NOW)
-        tally.time("20 kB to the question answerer", time.perf_counter() - started)
+        answer_question(stall[:2_000], NOW)
+        tally.time("stall inputs, 2,000 characters, to the question answerer", time.perf_counter() - started)
     convo.ctx.repo.close()
 
 
@@ -228,12 +228,10 @@ def _mail(tally: Tally, work: Path, rng: random.Random, count: int) -> None:
         sender="ARS Expé 50 <ars@test.local>",
         daily_limit=100_000,
     )
-    raws = []
     for index in range(count):
         item = hostile.any_input(rng, long_size=20_000)
         tally.needles.update(item.needles)
         raw = hostile.email(item, rng, index)
-        raws.append(raw)
         started = time.perf_counter()
         result = processor.process(raw, NOW)
         tally.time("mail processing", time.perf_counter() - started)
@@ -241,15 +239,18 @@ def _mail(tally: Tally, work: Path, rng: random.Random, count: int) -> None:
             tally.internal.append(f"mail: {item.text[:80]!r} -> {result.outcome}")
         if item.identifier and result.outcome not in ("refused", "ignored"):
             tally.missed.append(f"mail: {item.text[:80]!r} -> {result.outcome}")
-    poison = raws[0].split(b"\r\nSubject: ", 1)
-    poisoned = (
-        poison[0]
-        + b"\r\nSubject: =?utf-7?q?Question_forfait_+2AA-?="
-        + b"\r\n"
-        + poison[1].split(b"\r\n", 1)[1]
+    for index, stall in enumerate(STALLS.values()):
+        raw = hostile.email(hostile.Hostile(stall[:20_000], "long"), rng, 500_000 + index)
+        started = time.perf_counter()
+        processor.process(raw, NOW)
+        tally.time("stall inputs (mail, 20 kB bodies)", time.perf_counter() - started)
+    question = hostile.Hostile("Quel montant pour le mois d'inclusion ?", "odd")
+    poisoned = hostile.email(question, rng, 999_998).replace(
+        b"Subject: Question forfait", b"Subject: =?utf-7?q?Question_forfait_+2AA-?="
     )
-    print(f"  poison email: {processor.process(poisoned.replace(b'<fuzz0@', b'<poison@'), NOW).outcome}")
-    normal = hostile.email(hostile.Hostile("Quel montant pour le mois d'inclusion ?", "odd"), rng, 999_999)
+    outcome = processor.process(poisoned, NOW).outcome
+    print(f"  poison email (UTF-7 subject decoding to a lone surrogate): {outcome}")
+    normal = hostile.email(question, rng, 999_999)
     print(f"  the normal question after it: {processor.process(normal, NOW).outcome}")
     while worker.run_once():
         pass

@@ -125,14 +125,16 @@ def _strip_greeting(line: str) -> str:
     return line[first.end() if first else offset :]
 
 
+_MAX_TRAILING_THANKS = 5  # « Merci. Cordialement. Bonne journée. » — no one writes more; a wall of them stays
+
+
 def _strip_trailing_thanks(body: str) -> str:
-    previous = None
-    while previous != body:
-        previous = body
-        folded = fold(body)
-        match = _TRAILING_THANKS_RE.search(folded)
-        if match and match.start() > 0:
-            body = body[: match.start()].rstrip()
+    # Bounded: each round folds and searches the whole text, so « merci » × 3,000 was quadratic (3.7 s).
+    for _ in range(_MAX_TRAILING_THANKS):
+        match = _TRAILING_THANKS_RE.search(fold(body))
+        if not match or match.start() == 0:
+            break
+        body = body[: match.start()].rstrip()
     return body
 
 
