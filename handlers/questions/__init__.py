@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 
 from handlers.questions import frequency, lemmas, premise, retrieval
 from handlers.questions.answer import Composition, asks_participant_count, compose, entry, label, t
-from handlers.questions.detect import Analysis, analyse
+from handlers.questions.detect import MAX_TOPICS, Analysis, analyse
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, redact_identifiers
-from handlers.questions.topics import compiled_human_request, score
+from handlers.questions.topics import compiled_human_request, compiled_slots, score
 from handlers.reply import Action, ReasonLine, Reply, Status
 from rules.parameters import LegalFact, Param, Parameters, load_parameters
 
@@ -85,6 +85,8 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
     if analysis.out_of_scope:
         data["out_of_scope"] = list(analysis.out_of_scope)
         return _handover(analysis, data, masked, "handover.out_of_scope")
+    analysis = _address_the_asked_point(analysis)
+    data["topics"] = list(analysis.topics)
     chosen = _chosen_by_label(question, analysis)
     if chosen is not None:
         analysis = replace(analysis, topics=(chosen,), suggestions=())
@@ -226,6 +228,8 @@ RESCUE_CUE_FLOOR = 1.0
 # Readings offered (« Vouliez-vous dire … ») when nothing is answered: the cues' best guesses, then the
 # entries whose examples come within CHOICE_SHARE of the best one; at most MAX_CHOICES.
 CHOICE_SHARE = 0.75
+# An entry that addresses the asked point replaces one that does not when its own cues scored this much.
+SLOT_FLOOR = 1.0
 MAX_CHOICES = 3
 
 
@@ -255,6 +259,25 @@ def _choices(analysis: Analysis, vote: retrieval.Vote) -> list[str]:
             if _family_ok(analysis, entry_id) and entry_id not in choices:
                 choices.append(entry_id)
     return choices[:MAX_CHOICES]
+
+
+def _address_the_asked_point(analysis: Analysis) -> Analysis:
+    """Asked about the cap (or who is paid), the answer must state it: the entry that does, when its own cues
+    scored, answers first."""
+    if not analysis.topics:
+        return analysis
+    tokens = analysis.normalized.tokens
+    for slot, cues in compiled_slots().items():
+        if score(cues, tokens)[0] <= 0:
+            continue
+        if any(slot in entry(t).addresses for t in analysis.topics):
+            continue
+        ranked = sorted(analysis.scores.items(), key=lambda item: -item[1])
+        serving = [t for t, v in ranked if slot in entry(t).addresses and v >= RESCUE_CUE_FLOOR]
+        if serving and analysis.scores[serving[0]] >= SLOT_FLOOR:
+            # The asked point first; the other readings stay (a message may ask more than the point).
+            return replace(analysis, topics=(serving[0], *analysis.topics)[:MAX_TOPICS])
+    return analysis
 
 
 @cache

@@ -95,6 +95,7 @@ class Entry:
     examples: tuple[str, ...] = ()
     # (kind, reference): the value a yes/no question may state and be checked against (premise.py)
     premise: tuple[tuple[str, str], ...] = ()
+    addresses: tuple[str, ...] = ()  # the asked points (slots in frames.yaml) its answer states
 
 
 @dataclass(frozen=True)
@@ -104,12 +105,17 @@ class Knowledge:
     markers: dict[Family, dict[str, float]]
     handover_examples: tuple[str, ...] = ()  # phrasings whose right answer is a hand-over
     human_request: dict[str, float] | None = None  # « échanger avec un agent »: the writer wants a person
+    # The points a question may ask (cap, who is paid): an entry that does not address the asked point
+    # (`addresses`) does not answer it.
+    slots: dict[str, dict[str, float]] | None = None
 
 
-_ENTRY_KEYS = {"id", "family", "intents", "supersedes", "cues", "against", "examples", "answer", "premise"}
+_ENTRY_KEYS = {
+    "id", "family", "intents", "supersedes", "cues", "against", "examples", "answer", "premise", "addresses",
+}  # fmt: skip
 PREMISE_KINDS = ("amount", "years", "count", "year", "payee")
 _ANSWER_KEYS = {"says", "composer", "states", "open_point", "commands"}
-_FRAME_KEYS = {"out_of_scope", "markers", "human_request"}
+_FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots"}
 
 
 def _weights(where: str, raw: Any) -> dict[str, float]:
@@ -210,6 +216,7 @@ def _entry(file: str, index: int, raw: Any) -> Entry:
         examples=_strings(f"{where} examples", raw.get("examples")),
         answer=_answer(where, raw["answer"]),
         premise=tuple((str(k), v) for k, v in premise.items()),
+        addresses=_strings(f"{where} addresses", raw.get("addresses")),
     )
 
 
@@ -284,7 +291,21 @@ def _load(path: Path) -> Knowledge:
         },
         handover_examples=tuple(handover),
         human_request=_weights("human_request", frames["human_request"]),
+        slots=_slots(frames["slots"], {e.id: e for e in entries}),
     )
+
+
+def _slots(raw: Any, entries: dict[str, Entry]) -> dict[str, dict[str, float]]:
+    if not isinstance(raw, dict):
+        raise KnowledgeError("slots: expected a mapping of slot -> cues")
+    slots = {str(k): _weights(f"slots {k}", v) for k, v in raw.items()}
+    for e in entries.values():
+        wrong = [a for a in e.addresses if a not in slots]
+        if wrong:
+            raise KnowledgeError(
+                f"{e.file}: {e.id}: addresses unknown slot(s) {wrong}; known: {sorted(slots)}"
+            )
+    return slots
 
 
 @cache

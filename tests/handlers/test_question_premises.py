@@ -52,3 +52,11 @@ def test_reading_the_stated_value() -> None:
     assert stated("years", ("dure", "5", "an")) and not stated("years", ("dure", "5", "mois"))
     assert asks_yes_or_no(("c", "est", "la", "had", "qui", "touche"))
     assert not asks_yes_or_no(("qui", "touche", "le", "forfait"))
+
+
+def test_asked_about_the_cap_the_answer_states_the_cap_first() -> None:
+    reply = answer_question("quel est le montant maximum du forfait d'inclusion ?", DEFAULT_NOW)
+    assert reply.data["topics"][0] == "forfait_cap_inclusion"
+    assert "360,00 €" in reply.body[0]
+    monthly = answer_question("le montant max du forfait mensuel ?", DEFAULT_NOW)
+    assert monthly.data["topics"][0] == "forfait_cap_monthly"
