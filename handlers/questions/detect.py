@@ -147,7 +147,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
             # A question that mixes the two frames gets told that they are distinct, first.
             scores["art51_difference"] = max(scores.values(), default=0.0) + 1.0
 
-    oos_score, oos_hits = _out_of_scope(tokens, scores, hits)
+    oos_score, oos_hits = _out_of_scope(focus_tokens, scores, hits)
     names = _proper_names(_focus(question))
     # An acronym we do not know ("un GCS peut-il candidater ?") names a subject as surely as a long word.
     acronyms = {fold_word for fold_word in _acronyms(_focus(question)) if fold_word not in vocab}
