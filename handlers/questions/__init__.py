@@ -24,7 +24,7 @@ from handlers.questions.detect import MAX_TOPICS, Analysis, analyse
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, redact_identifiers
-from handlers.questions.topics import compiled_human_request, compiled_slots, score
+from handlers.questions.topics import compiled_human_request, compiled_own_case, compiled_slots, score
 from handlers.reply import Action, ReasonLine, Reply, Status
 from rules.parameters import LegalFact, Param, Parameters, load_parameters
 
@@ -127,6 +127,10 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
     if set(composition.unanswered) == set(analysis.topics) and not composition.reasons:
         return _handover(analysis, data, masked, None, composition)
 
+    if score(compiled_own_case(), analysis.normalized.tokens)[0] >= HUMAN_REQUEST:
+        composition.body.append(t("handover.own_case"))
+        composition.needs_human = True
+        data["own_case"] = True
     if composition.inference:
         composition.body.append(t("inference_note"))
     if composition.needs_human:

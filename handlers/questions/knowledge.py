@@ -108,6 +108,8 @@ class Knowledge:
     # The points a question may ask (cap, who is paid): an entry that does not address the asked point
     # (`addresses`) does not answer it.
     slots: dict[str, dict[str, float]] | None = None
+    # « on n'a toujours rien reçu »: the asker's own case, which no rule settles: the rule, and a person
+    own_case: dict[str, float] | None = None
 
 
 _ENTRY_KEYS = {
@@ -115,7 +117,7 @@ _ENTRY_KEYS = {
 }  # fmt: skip
 PREMISE_KINDS = ("amount", "years", "count", "year", "payee")
 _ANSWER_KEYS = {"says", "composer", "states", "open_point", "commands"}
-_FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots"}
+_FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots", "own_case"}
 
 
 def _weights(where: str, raw: Any) -> dict[str, float]:
@@ -292,6 +294,7 @@ def _load(path: Path) -> Knowledge:
         handover_examples=tuple(handover),
         human_request=_weights("human_request", frames["human_request"]),
         slots=_slots(frames["slots"], {e.id: e for e in entries}),
+        own_case=_weights("own_case", frames["own_case"]),
     )
 
 

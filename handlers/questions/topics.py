@@ -193,6 +193,11 @@ def compiled_human_request() -> tuple[Cue, ...]:
 
 
 @cache
+def compiled_own_case() -> tuple[Cue, ...]:
+    return compile_cues(load_knowledge().own_case or {})
+
+
+@cache
 def compiled_slots() -> dict[str, tuple[Cue, ...]]:
     return {slot: compile_cues(cues) for slot, cues in (load_knowledge().slots or {}).items()}
 
@@ -236,7 +241,7 @@ def vocabulary() -> frozenset[str]:
     words: set[str] = set(NEUTRAL_WORDS) | {stem(w) for w in NEUTRAL_WORDS}
     groups: list[Iterable[Cue]] = [*compiled_topics().values(), compiled_out_of_scope()]
     groups += [compiled_markers("art50"), compiled_markers("art51"), *compiled_intents().values()]
-    groups += [compiled_human_request(), *compiled_slots().values()]
+    groups += [compiled_human_request(), compiled_own_case(), *compiled_slots().values()]
     for cues in groups:
         for cue in cues:
             words.update(w for w in cue.words if not w.endswith("*") and not w.isdigit())
