@@ -267,7 +267,9 @@ def _rows(sheets: list[Sheet], outcome: Outcome) -> tuple[list[_Row], list[Probl
             continue
         for line, cells in sheet.rows:
             values = {n: c for n, c in zip(names, cells, strict=False) if n and c}
-            all_cells = " ".join(c for c in cells if c)  # no double spaces: the edge takes its fast path
+            # One cell a line: digits of neighbouring cells (a date, a count, a FINESS) never glue into a NIR,
+            # while a name and a birth date in two cells are still seen together.
+            all_cells = "\n".join(c for c in cells if c)
             kind = fixed or _row_kind(values.get("type", ""))
             row = _Row(sheet.name, line, kind or "", values, all_cells, columns)
             outcome.rows += 1

@@ -239,3 +239,23 @@ def test_the_command_line_reports_in_french_with_exit_codes(tmp_path: Path) -> N
     assert again.returncode == 1 and "existe déjà" in again.stdout
     for out in (dry, done, missing, template, again):
         assert "Traceback" not in out.stdout + out.stderr
+
+
+def test_digits_of_neighbouring_cells_never_read_as_a_social_security_number(tmp_path: Path) -> None:
+    # A month cell, a count and a FINESS side by side once read as a NIR when the row was one line.
+    book = Workbook()
+    referrals = book.active
+    assert referrals is not None
+    referrals.title = "Adressages"
+    referrals.append(
+        ["Patient", "Date", "FINESS HAD", "Commune INSEE", "Moins de 3 ans", "FINESS établissement"]
+    )
+    referrals.append(["P1-00065", datetime(2026, 7, 3), HAD, "76540", "non", SITES[1]])
+    administrations = book.create_sheet("Administrations")
+    administrations.append(["Patient", "Date", "Mois", "Nombre", "Traitement", "FINESS établissement"])
+    administrations.append(["P1-00065", None, datetime(2026, 8, 1), 3, "injectable", SITES[1]])
+    path = tmp_path / "mois.xlsx"
+    book.save(path)
+    convo = region(tmp_path, "db")
+    status, data = run_import(convo, path)
+    assert status is Status.OK and data["added"] == 2, data["text"]
