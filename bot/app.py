@@ -164,6 +164,9 @@ class App:
             raise
 
     def _start_all(self) -> None:
+        from bot.control.server import check_path
+
+        check_path(socket_path_of(self.settings))  # a bot that could not serve its socket starts nothing
         threading.Thread(target=_warm_up, args=(self.ctx,), name="expe50-warm-up", daemon=True).start()
         if self.worker is not None:
             self.worker.start()

@@ -135,16 +135,22 @@ def _error_response(key: str) -> dict[str, Any]:
     return {"v": VERSION, "code": 2, "stdout": "", "stderr": text(key) + "\n"}
 
 
-def _bind(path: Path) -> socket.socket:
+def check_path(path: Path) -> bool:
+    """Raise ControlPathError when no socket can be made at `path`; True when a stale one is there. Called
+    before any service starts, so that a bot that cannot open its socket starts nothing."""
     if len(os.fsencode(path)) > MAX_PATH:
         raise ControlPathError(f"{path}: path too long for a Unix socket ({MAX_PATH} bytes at most)")
     try:
         mode = path.lstat().st_mode
     except FileNotFoundError:
-        pass
-    else:
-        if not stat.S_ISSOCK(mode):
-            raise ControlPathError(f"{path} exists and is not a socket")
+        return False
+    if not stat.S_ISSOCK(mode):
+        raise ControlPathError(f"{path} exists and is not a socket")
+    return True
+
+
+def _bind(path: Path) -> socket.socket:
+    if check_path(path):
         log.info("control: replacing the stale socket %s (left by a bot that stopped without cleaning)", path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     if len(os.fsencode(temporary)) > MAX_PATH:

@@ -11,6 +11,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -203,3 +204,63 @@ def test_killing_the_bot_leaves_a_consistent_database_the_next_command_opens(tmp
     listed = expe50("cmd", "--json", "etablissements", cwd=tmp_path, db=db)
     assert listed.returncode in (0, 1) and "Traceback" not in listed.stderr
     assert ("CH Kill" in listed.stdout) == (added.returncode == 0)
+
+
+def test_killing_the_bot_in_the_middle_of_a_command_says_so_and_leaves_the_database_whole(
+    tmp_path: Path,
+) -> None:
+    from store import schema
+    from store.engine import Database
+    from tests.scheduler.world import fill
+
+    db = tmp_path / "expe50.json"
+    fill(db)
+    # An SMTP server that accepts the connection and never greets: `reminders --send` waits for its mail.
+    blackhole = socket.socket()
+    blackhole.bind(("127.0.0.1", 0))
+    blackhole.listen(8)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXPE50_", "SLACK_", "IMAP_", "SMTP_"))}
+    env.update({
+        "PYTHONPATH": str(ROOT), **_env(db), "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(blackhole.getsockname()[1]), "SMTP_SECURITY": "none", "MAIL_FROM": "ARS <a@ars.fr>",
+    })  # fmt: skip
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "run", "--service"], cwd=tmp_path, env=env,
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not socket_path(db).exists():
+            assert bot.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        client = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "reminders", "--at", "2027-08-02T09:00", "--send"],
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        time.sleep(3)  # the bot has queued the messages and waits for the SMTP server
+        assert client.poll() is None
+        bot.kill()
+        out, err = client.communicate(timeout=30)
+    finally:
+        bot.kill()
+        bot.wait(10)
+        blackhole.close()
+    assert client.returncode == 2 and out == ""
+    assert "Le bot s'est arrêté pendant la commande" in err and "Traceback" not in err
+    database = Database.open(db, schema_version=schema.SCHEMA_VERSION)  # opens: consistent, lock released
+    try:
+        states = {doc["state"] for doc in database.table(schema.OUTBOX).all()}
+        assert states and "sent" not in states  # queued durably, never marked sent
+    finally:
+        database.close()
+
+
+def test_a_socket_path_too_long_stops_start_up_with_a_french_message(tmp_path: Path) -> None:
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    started = expe50("run", "--service", cwd=tmp_path, db=deep / "expe50.json")
+    assert (
+        started.returncode == 2
+        and "prise de contrôle" in started.stderr
+        and "Traceback" not in started.stderr
+    )
