@@ -264,3 +264,24 @@ def test_a_socket_path_too_long_stops_start_up_with_a_french_message(tmp_path: P
         and "prise de contrôle" in started.stderr
         and "Traceback" not in started.stderr
     )
+
+
+def test_the_client_imports_nothing_heavy_before_the_bot_answers(bot: App, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXPE50_", "SLACK_", "IMAP_", "SMTP_"))}
+    env.update({"PYTHONPATH": str(ROOT), **_env(bot.settings.db_path)})
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "bot.cli", "cmd", "aide"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0 and "Aide" in done.stdout
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines() if "|" in line}
+    assert not imported & {
+        "handlers",
+        "store",
+        "rules",
+        "templates",
+        "slack_bolt",
+        "jinja2",
+        "yaml",
+        "tinydb",
+    }
