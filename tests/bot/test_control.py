@@ -237,7 +237,11 @@ def test_killing_the_bot_in_the_middle_of_a_command_says_so_and_leaves_the_datab
             [sys.executable, "-m", "bot.cli", "reminders", "--at", "2027-08-02T09:00", "--send"],
             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
-        time.sleep(3)  # the bot has queued the messages and waits for the SMTP server
+        # The outbox worker is stuck on the silent server (the start-up catch-up's digest, then the command's
+        # reminders queue behind it), and the client, connected, waits for its answer: the bot is mid-command.
+        blackhole.settimeout(90)
+        greeting_never_sent, _ = blackhole.accept()
+        time.sleep(3)
         assert client.poll() is None
         bot.kill()
         out, err = client.communicate(timeout=30)
@@ -245,6 +249,8 @@ def test_killing_the_bot_in_the_middle_of_a_command_says_so_and_leaves_the_datab
         bot.kill()
         bot.wait(10)
         blackhole.close()
+        if "greeting_never_sent" in locals():
+            greeting_never_sent.close()
     assert client.returncode == 2 and out == ""
     assert "Le bot s'est arrêté pendant la commande" in err and "Traceback" not in err
     database = Database.open(db, schema_version=schema.SCHEMA_VERSION)  # opens: consistent, lock released
