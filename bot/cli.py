@@ -54,10 +54,13 @@ def main(
     out = stdout or sys.stdout
     err = stderr or sys.stderr
     # The edge for argv: a byte read under LC_ALL=C is a lone surrogate, which neither JSON-over-the-socket
-    # nor the store can encode; text_edge reads it back as UTF-8 or U+FFFD (dispatch does the rest).
-    from handlers.text_edge import no_surrogates
+    # nor the store can encode; text_edge reads it back as UTF-8 or U+FFFD (dispatch does the rest). Loaded
+    # only when needed: the forwarding client must stay light.
+    words = list(sys.argv[1:] if argv is None else argv)
+    if not all(_encodable(word) for word in words):
+        from handlers.text_edge import no_surrogates
 
-    words = [no_surrogates(word) for word in (sys.argv[1:] if argv is None else argv)]
+        words = [no_surrogates(word) for word in words]
     try:
         # Forwarded as typed when a bot runs (it parses the line, in argparse's words when malformed);
         # building the parser here would cost more than the whole round trip.
@@ -71,6 +74,14 @@ def main(
     except BrokenPipeError:
         # The reader went away (e.g. `expe50 cmd … | head`): nothing more to say.
         return EXIT_OK
+
+
+def _encodable(word: str) -> bool:
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _through_bot(words: list[str], db: str | None, out: TextIO, err: TextIO) -> int | None:
