@@ -3,6 +3,7 @@ parameters, and every reference naming something."""
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 from decimal import Decimal
 from pathlib import Path
@@ -100,3 +101,15 @@ def test_questions_about_the_bot_are_answered_from_the_command_registry() -> Non
     assert reply.data["topics"] == ["bot_correct"]
     assert any("/expe50 modifier" in line for line in reply.body)
     assert any("/expe50 annuler" in line for line in reply.body)
+
+
+def test_the_export_answer_names_a_real_subcommand_and_its_options() -> None:
+    # The answer names an `expe50` subcommand (the server's CLI, outside the command registry): keep it true.
+    from bot.cli_args import SUBCOMMANDS
+
+    said = " ".join(answer_question("comment exporter le journal de la région en csv ?", DEFAULT_NOW).body)
+    assert "expe50 export-log --region" in said and "--out" in said
+    export = next(s for s in SUBCOMMANDS if s.name == "export-log")
+    parser = argparse.ArgumentParser()
+    export.arguments(parser)
+    assert {"--region", "--out"} <= set(parser._option_string_actions)
