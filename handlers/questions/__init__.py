@@ -15,18 +15,25 @@ import re
 from dataclasses import replace
 from datetime import datetime
 from functools import cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.questions import frequency, lemmas, premise, retrieval
-from handlers.questions.answer import Composition, asks_participant_count, compose, entry, label, t
+from handlers.questions.answer import (
+    Composition,
+    asks_participant_count,
+    compose,
+    entry,
+    label,
+    source_of,
+    t,
+)
 from handlers.questions.detect import MAX_TOPICS, Analysis, analyse
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, redact_identifiers
 from handlers.questions.topics import compiled_human_request, compiled_own_case, compiled_slots, score
 from handlers.reply import Action, ReasonLine, Reply, Status
-from rules.parameters import LegalFact, Param, Parameters, load_parameters
+from rules.parameters import Parameters, load_parameters
 
 __all__ = ["analyse", "answer_question", "extract_question", "preload", "split_questions"]
 
@@ -112,7 +119,7 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
     if checked is not None:
         # The verdict first, citing the parameter; then the entry's answer, which explains it.
         verdict = "yes" if checked.holds else "no"
-        source = _premise_source(checked.reference, params)
+        source = source_of(params, checked.reference)
         composition.say(
             f"premise.{checked.kind}.{verdict}", source, actual=checked.actual, stated=checked.stated
         )
@@ -314,18 +321,6 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     return premise.check(chosen + others, analysis.normalized.tokens, params)
 
 
-def _premise_source(reference: str, params: Parameters) -> Param[Any] | LegalFact | None:
-    kind, _, name = reference.partition(".")
-    if kind == "param":
-        found = getattr(params, name, None)
-        return found if isinstance(found, Param) else None
-    if kind == "fact":
-        return params.facts.get(name)
-    if kind == "derived":
-        return params.inclusion_cap_factor
-    return None
-
-
 def _handover(
     analysis: Analysis,
     data: dict[str, object],
@@ -364,18 +359,11 @@ def _handover(
         body.append(t("choices.pick", last=len(choices)))
         data["choices"] = choices
         actions = [Action(label=str(c["label"]), command=str(c["command"])) for c in choices]
-        return Reply(
-            status=Status.UNKNOWN,
-            title=t("title.choices"),
-            body=body,
-            actions=actions,
-            needs_human=True,
-            data=data,
-        )
-    body.append(t("handover.to_agent"))
+    else:
+        body.append(t("handover.to_agent"))
     return Reply(
         status=Status.UNKNOWN,
-        title=t("title.unknown"),
+        title=t("title.choices" if "choices" in data else "title.unknown"),
         body=body,
         actions=actions,
         needs_human=True,

@@ -932,15 +932,18 @@ def _applications_national(c: Composition) -> None:
 # ---------------------------------------------------------------------------------------- declared answers
 
 
-def _source(c: Composition, reference: str) -> Sourced | None:
+def source_of(params: Parameters, reference: str) -> Sourced | None:
+    """The parameter, fact or deadline a reference cites (`derived.inclusion_cap` cites its factor)."""
     kind, _, name = reference.partition(".")
     if kind == "param":
-        found = getattr(c.params, name, None)
+        found = getattr(params, name, None)
         return found if isinstance(found, Param) else None
     if kind == "fact":
-        return c.fact(name)
+        return params.facts.get(name)
     if kind == "deadline":
-        return c.deadline(name)
+        return params.deadline(name)
+    if kind == "derived":
+        return params.inclusion_cap_factor
     return None
 
 
@@ -948,7 +951,7 @@ def _declared(c: Composition, entry_id: str, step: Step) -> None:
     if step.unknown:
         c.unknown(entry_id, step.text)
         return
-    source = _source(c, step.cite) if step.cite else None
+    source = source_of(c.params, step.cite) if step.cite else None
     if step.cite and source is None:
         return  # the data does not hold this fact: the sentence is left out
     values: dict[str, Any] = {}

@@ -9,42 +9,14 @@ from typing import Any
 import pytest
 
 from handlers.reply import Status
-from tests.support.question_probe import (
-    BLIND2_FILE,
-    BLIND3_FILE,
-    BLIND4_FILE,
-    BLIND5_FILE,
-    BLIND6_FILE,
-    BLIND7_FILE,
-    BLIND8_FILE,
-    BLIND9_FILE,
-    BLIND10_FILE,
-    BLIND11_FILE,
-    BLIND_FILE,
-    NEVER_TUNED_A_FILE,
-    judge,
-    load_probe,
-)
+from tests.support.question_probe import FIXED_BLIND_FILES, KNOWN_MISSES_FILES, judge, load_probe
 
 PROBE = load_probe()
 # Written blind (before the code was changed for them), then fixed: kept so that the fixes stay.
-FIXED_BLIND = [c for f in (BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE) for c in load_probe(f)]
+FIXED_BLIND = [c for f in FIXED_BLIND_FILES for c in load_probe(f)]
 # Tables that keep their measured misses visible: a case marked `known: handed_over | incomplete | mismatch`
 # must stay exactly that (fixing it, or worse making it wrong, shows here and the table is updated).
-WITH_KNOWN_MISSES = [
-    c
-    for f in (
-        BLIND5_FILE,
-        BLIND6_FILE,
-        BLIND7_FILE,
-        BLIND8_FILE,
-        BLIND9_FILE,
-        BLIND10_FILE,
-        BLIND11_FILE,
-        NEVER_TUNED_A_FILE,
-    )
-    for c in load_probe(f)
-]
+WITH_KNOWN_MISSES = [c for f in KNOWN_MISSES_FILES for c in load_probe(f)]
 
 
 def _case_id(case: dict[str, Any]) -> str:
