@@ -44,6 +44,16 @@ def _why_not_paid(ctx: Context, entry: Entry) -> list[str]:
             return [text("commands.historique.not_paid.pending", facts=facts)]
     if entry.kind is EntryKind.ADMINISTRATION and entry.oral:
         return [text("commands.historique.not_paid.oral")]
+    if entry.kind is EntryKind.ADMINISTRATION:
+        # An administration earns nothing unless an earlier referral of the patient is eligible.
+        verdicts = {
+            referral_decision(ctx, r).value
+            for r in ctx.repo.patient_entries(entry.site, entry.patient, EntryKind.REFERRAL)
+            if r.on <= entry.on or (entry.whole_month and Month.of(r.on) == Month.of(entry.on))
+        }
+        if Verdict.YES not in verdicts:
+            key = "referral_pending" if Verdict.UNDETERMINED in verdicts else "referral_not_paid"
+            return [text(f"commands.historique.not_paid.{key}")]
     return []
 
 

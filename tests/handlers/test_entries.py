@@ -87,3 +87,17 @@ def test_a_refused_correction_changes_nothing(convo: Conversation) -> None:
     assert convo.repo.entry(old) is not None and convo.repo.entry(old).active  # type: ignore[union-attr]
     convo.reopen()
     assert convo.repo.entry(old).active  # type: ignore[union-attr]
+
+
+def test_history_says_why_an_administration_after_an_unpaid_referral_earns_nothing(
+    convo: Conversation,
+) -> None:
+    # The Havre site has no convention with the paediatric HAD: its referral is not paid.
+    assert convo.ask("adressage P-9 2025-09-10 had=760024059 site=760000196 commune=76540").ok
+    assert convo.ask("administration P-9 2025-09-20 site=760000196").ok
+    rows = convo.ask("historique P-9 site=760000196").data["entries"]
+    assert rows[0]["not_paid"] and rows[1]["not_paid"] == [
+        "l'adressage de ce patient n'ouvre pas droit au forfait (voir la ligne de l'adressage)"
+    ]
+    paid = convo.ask("historique P-1", as_="U0COORD").data["entries"]
+    assert all(not r["not_paid"] for r in paid)
