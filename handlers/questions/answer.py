@@ -276,6 +276,12 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     start, end = c.params.experiment_start.value.year, c.params.experiment_end.value.year
     if any(t.isdigit() and len(t) == 4 and not start <= int(t) < end for t in tokens):
         return False
+    # More months than the experiment lasts cannot be one patient's care: the number read was something
+    # else (an amount, "mois 1 : 320", or months summed over several patients, "180 mois-patients").
+    first_day, last_day = c.params.experiment_start.value, c.params.experiment_end.value
+    span = (last_day.year - first_day.year) * 12 + last_day.month - first_day.month + 1
+    if s.month_count is not None and s.month_count > span:
+        return False
     # "deux patients de janvier à mars": the total is per patient; a sum for several is not what we compute.
     return not any(
         NUMBER_WORDS.get(t, int(t) if t.isdigit() else 0) >= 2 and nxt in _PATIENT_WORDS
@@ -283,7 +289,10 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     )
 
 
-_PATIENT_WORDS = frozenset({"patient", "patiente", "malade", "personne", "cas", "dossier"})
+_PATIENT_WORDS = frozenset(
+    {"patient", "patients", "patiente", "patientes", "malade", "malades", "personne", "personnes", "cas",
+     "dossier", "dossiers", "inclusion", "inclusions", "adressage", "adressages"}
+)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------------------------- patients

@@ -183,6 +183,11 @@ def test_an_unknown_noun_still_counts_but_an_unknown_verb_form_does_not() -> Non
         "combien pour un patient suivi de novembre 2024 à janvier 2025 ?",
         "deux patients suivis de janvier à mars, combien au total ?",
         "3 patients pendant 4 mois chacun, combien ?",
+        # More months than the experiment lasts (an amount read as a count; months summed over patients);
+        # inclusions counted as patients (found on never-tuned set B; these phrasings are not B's).
+        "mois 1 : 320, mois 2 : 120 = 440 € c'est juste ?",
+        "un patient suivi 48 mois a domicile, combien ?",
+        "12 inclusions et 60 mois avec administration cette annee, combien ?",
     ],
 )
 def test_a_half_read_total_is_never_given(question: str) -> None:
