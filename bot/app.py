@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Settings
 from bot.desk import AgentsDesk
+from handlers import faults
 from handlers.context import Context
 from rules.parameters import load_parameters
 from store.mailbox import Mailbox
@@ -253,8 +254,8 @@ class App:
             name, stop = self._stops.pop()
             try:
                 stop()
-            except Exception:
-                log.exception("%s did not stop cleanly", name)
+            except Exception as error:
+                log.error("%s did not stop cleanly: %s", name, faults.where(error))
             else:
                 log.info("stopped %s", name)
 
@@ -340,8 +341,8 @@ def _warm_up(ctx: Context) -> None:
         with ctx.lock:
             warm_up(ctx)
         preload()  # outside the store lock: it touches no data
-    except Exception:
-        log.exception("warm-up failed (reads and questions will load on demand)")
+    except Exception as error:
+        log.error("warm-up failed (reads and questions will load on demand): %s", faults.where(error))
 
 
 def _wait_for_signal(stop: threading.Event) -> None:

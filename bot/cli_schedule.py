@@ -30,6 +30,7 @@ from bot.scheduler import (
     SlackPoster,
 )
 from bot.session import Session
+from handlers import faults
 from handlers.context import Context
 from handlers.digest import WaitingQuestion
 from handlers.mail_status import MailFailure, read_failures, read_waiting
@@ -62,8 +63,10 @@ def _completeness(ctx: Context) -> Any:
             return None
         try:
             found = report_completeness(ctx.repo, site, kind, now.astimezone(PARIS).date(), ctx.params)
-        except Exception:  # readiness is a help, never a reason not to remind
-            log.exception("scheduler: report completeness of %s unavailable", site.finess)
+        except Exception as error:  # readiness is a help, never a reason not to remind
+            log.error(
+                "scheduler: report completeness of %s unavailable: %s", site.finess, faults.where(error)
+            )
             return None
         return [m.label for m in found.missing]
 
@@ -80,8 +83,8 @@ def _forfaits(ctx: Context) -> Any:
     def total(site: Any, year: int, day: Any) -> Any:
         try:
             return forfaits_due_until(ctx, site, year, day)
-        except Exception:  # a gap in the rules' covered period must not block the digest
-            log.exception("scheduler: forfaits of %s unavailable", site.finess)
+        except Exception as error:  # a gap in the rules' covered period must not block the digest
+            log.error("scheduler: forfaits of %s unavailable: %s", site.finess, faults.where(error))
             return None
 
     return total

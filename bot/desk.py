@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.render.email import agent_reply, bodies, build_reply
+from handlers import faults
 from handlers.errors import UserError
 from handlers.mail_message import thread_message_id
 from handlers.reply import Request
@@ -111,8 +112,8 @@ class AgentsDesk:
             return
         try:
             self.alert(message)
-        except Exception:
-            log.exception("could not alert the agents' channel")
+        except Exception as error:
+            log.error("could not alert the agents' channel: %s", faults.where(error))
 
     def _asker(self, request: Request) -> str | None:
         member = None

@@ -32,6 +32,7 @@ from bot.render.slack_split import next_steps
 from bot.schedule_messages import Outgoing, deadline_message, digest_message, entry_message
 from bot.setting import Setting, parse_text
 from bot.slack_errors import slack_error_code
+from handlers import faults
 from handlers.digest import Digest, DigestSettings, ForfaitsOf, WaitingQuestion, plan_digests
 from handlers.mail_status import MailFailure
 from handlers.reminders import (
@@ -459,8 +460,10 @@ def forfaits_from_lines(lines_of: Callable[[str], Sequence[Any]]) -> ForfaitsOf:
     def total(site: Any, year: int, until: date) -> Decimal | None:
         try:
             lines = lines_of(site.finess)
-        except Exception:  # a gap in the rules' covered period must not block the digest: shown as unknown
-            log.exception("scheduler: forfaits of %s could not be computed", site.finess)
+        except (
+            Exception
+        ) as error:  # a gap in the rules' covered period must not block the digest: shown as unknown
+            log.error("scheduler: forfaits of %s could not be computed: %s", site.finess, faults.where(error))
             return None
         return sum(
             (

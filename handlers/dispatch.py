@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
-import traceback
 from contextlib import nullcontext
 
 import handlers.commands  # noqa: F401  (registers every command)
@@ -115,9 +114,7 @@ def _dispatch(request: Request, ctx: Context, reg: Registry, words_given: list[s
         )
     except Exception as error:
         # The message of an exception may quote user input: log its type and where it happened only.
-        frames = traceback.extract_tb(error.__traceback__)[-4:]
-        where = " <- ".join(f"{f.filename}:{f.lineno} in {f.name}" for f in reversed(frames))
-        log.error("internal error in %s: %s at %s", verb, type(error).__name__, where)
+        log.error("internal error in %s: %s", verb, faults.where(error))
         return Reply(
             Status.ERROR, text("commands.error.internal"), body=[text("commands.error.internal_body")]
         )

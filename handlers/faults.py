@@ -8,6 +8,7 @@ as a traceback: the CLI, the runtime's start-up, the reply to a command whose wr
 from __future__ import annotations
 
 import errno as errnos
+import traceback
 from pathlib import Path
 
 from store.errors import WriteFailed
@@ -41,3 +42,11 @@ def describe(error: OSError | WriteFailed, fallback_path: Path | str) -> str:
     if kind is None:
         return text("fault.other", path=where, problem=errnos.errorcode.get(code or -1, "erreur système"))
     return text(f"fault.{kind}", path=where)
+
+
+def where(error: BaseException) -> str:
+    """An unexpected error for the log: its type and the last frames, never its message (an exception's
+    message may quote user input, and a multi-line traceback is not what an operator should read)."""
+    frames = traceback.extract_tb(error.__traceback__)[-4:]
+    place = " <- ".join(f"{f.filename}:{f.lineno} in {f.name}" for f in reversed(frames))
+    return f"{type(error).__name__} at {place or '?'}"

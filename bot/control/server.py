@@ -29,6 +29,7 @@ from bot.control.protocol import (
     receive_message,
     send_message,
 )
+from handlers import faults
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -76,10 +77,10 @@ class ControlServer:
                 conn, _ = self._sock.accept()
             except TimeoutError:
                 continue
-            except OSError:
+            except OSError as error:
                 if self._stop.is_set():
                     return
-                log.exception("control: accept failed")
+                log.error("control: accept failed: %s", faults.where(error))
                 continue
             threading.Thread(
                 target=self._serve, args=(conn,), name="expe50-control-client", daemon=True
@@ -110,8 +111,8 @@ class ControlServer:
 
         try:
             code, out, err = run_forwarded(self.app, argv, cwd)
-        except Exception:
-            log.exception("control: command %s failed", argv[:1])
+        except Exception as error:
+            log.error("control: command %s failed: %s", argv[:1], faults.where(error))
             return _error_response("control.internal")
         if len(out) + len(err) > MAX_RESPONSE // 2:  # (UTF-8 may double it)
             return _error_response("control.too_large")

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from bot.mail.smtp import SendError, Transport
+from handlers import faults
 from store.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -87,8 +88,8 @@ class OutboxWorker:
             self._wake.clear()
             try:
                 self.run_once()
-            except Exception:  # the worker must outlive any bug in one round
-                log.exception("outbox: round failed")
+            except Exception as error:  # the worker must outlive any bug in one round
+                log.error("outbox: round failed: %s", faults.where(error))
             self._wake.wait(self._delay())
         self.transport.close()
 

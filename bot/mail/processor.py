@@ -21,7 +21,7 @@ from typing import Any
 from bot.export import file_bytes
 from bot.render.email import bodies, build_reply, refusal_reply
 from bot.render.slack import escape
-from handlers import health_data, mail_guard, mail_reply
+from handlers import faults, health_data, mail_guard, mail_reply
 from handlers.mail_message import IncomingMail, header_hash_id, parse, variant_key
 from handlers.reply import Reply
 from store.mailbox import Mailbox
@@ -81,12 +81,12 @@ class MailProcessor:
             return result
         except Exception as error:  # bad input or a bug must never stop the watcher
             reason = f"{type(error).__name__}"
-            log.exception("mail: could not process %s", message_id)
+            log.error("mail: could not process %s: %s", message_id, faults.where(error))
             try:
                 sender, subject = _recognisable(mail)
                 failure = self.mailbox.record_failure(message_id, reason, now, sender=sender, subject=subject)
-            except Exception:
-                log.exception("mail: could not record the failure of %s", message_id)
+            except Exception as error:
+                log.error("mail: could not record the failure of %s: %s", message_id, faults.where(error))
                 return Processed(message_id, "retry", reason)
             if failure.final:
                 self._notify(text("mail.failure.slack", reason=reason))
@@ -193,8 +193,8 @@ class MailProcessor:
             return
         try:
             self.notify(message)
-        except Exception:
-            log.exception("mail: could not notify the agents")
+        except Exception as error:
+            log.error("mail: could not notify the agents: %s", faults.where(error))
 
 
 def _recognisable(mail: IncomingMail | None) -> tuple[str | None, str]:

@@ -112,6 +112,16 @@ class MailBot:
             time.sleep(0.05)
         raise AssertionError(f"{message_id} not processed within {timeout} s")
 
+    def wait_notified(self, count: int, timeout: float = 10.0) -> list[str]:
+        """The agents' alerts go out after the durable write that marks the message processed (a lost post
+        still leaves the digest): wait for them rather than expect them with the outcome."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if len(self.notified) >= count:
+                return self.notified
+            time.sleep(0.05)
+        raise AssertionError(f"{count} alert(s) expected within {timeout} s, got {len(self.notified)}")
+
 
 def question(
     body: str,

@@ -105,7 +105,8 @@ def test_out_of_scope_question_goes_to_agents_and_repondre_answers(
     assert outcome["outcome"] == "handed_over"
     [handover] = bot.mailbox.open_handovers()
     assert handover.question == "Quelle est la météo à Rouen ?"
-    assert len(bot.notified) == 1 and handover.reference in bot.notified[0]
+    [alert] = bot.wait_notified(1)
+    assert handover.reference in alert
     assert smtp_server.messages == []  # no invented answer
     reply = agent_command(bot, f"repondre {handover.reference.lower()} Nous n'avons pas cette information.")
     assert reply.ok and reply.reference == handover.reference
