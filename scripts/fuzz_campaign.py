@@ -154,26 +154,11 @@ def _console(tally: Tally, work: Path, rng: random.Random, count: int) -> None:
 
     (work / "console").mkdir()
     convo = Conversation.start(work / "console", setup=True)
-    lines = []
-    for _ in range(count):
-        item = hostile.any_input(rng, long_size=5_000)
-        tally.needles.update(item.needles)
-        raw = item.text.replace("\n", " ").encode("utf-8", "surrogatepass")
-        lines.append(raw + rng.choice([b"", b"\xff", b"\xc3", b"\xed\xa0\x80"]))
-    stdin = io.TextIOWrapper(
-        io.BytesIO(b"\n".join(lines) + b"\n"), encoding="utf-8", errors="surrogateescape"
-    )
+    stdin = hostile.console_stdin(rng, count, tally.needles)
     out = io.StringIO()
-
-    class Settings:
-        db_path = work / "console" / "db.json"
-
-        @staticmethod
-        def now() -> datetime:
-            return NOW
-
+    settings = hostile.ConsoleSettings(work / "console" / "db.json", NOW)
     started = time.perf_counter()
-    run_console(convo.ctx, Settings(), stdin=stdin, stdout=out)  # type: ignore[arg-type]
+    run_console(convo.ctx, settings, stdin=stdin, stdout=out)  # type: ignore[arg-type]
     tally.inputs["console (bytes under LC_ALL=C)"] += count
     tally.latency["console (bytes under LC_ALL=C)"].append((time.perf_counter() - started) / max(count, 1))
     transcript = out.getvalue()

@@ -120,27 +120,11 @@ def test_the_console_reading_bytes_under_lc_all_c(tmp_path: Path, logs: list[str
 
     rng = random.Random(SEED + 2)
     convo = Conversation.start(tmp_path, setup=True)
-    lines: list[bytes] = []
     needles: set[str] = set()
-    for _ in range(400):
-        item = hostile.any_input(rng, long_size=5_000)
-        needles.update(item.needles)
-        raw = item.text.replace("\n", " ").encode("utf-8", "surrogatepass")
-        lines.append(raw + rng.choice([b"", b"\xff", b"\xc3", b"\xed\xa0\x80"]))
-    # What Python gives a program whose stdin is read under LC_ALL=C (UTF-8 mode, surrogateescape).
-    stdin = io.TextIOWrapper(
-        io.BytesIO(b"\n".join(lines) + b"\n"), encoding="utf-8", errors="surrogateescape"
-    )
+    stdin = hostile.console_stdin(rng, 400, needles)
     out = io.StringIO()
-
-    class Settings:
-        db_path = tmp_path / "db.json"
-
-        @staticmethod
-        def now() -> datetime:
-            return NOW
-
-    assert run_console(convo.ctx, Settings(), stdin=stdin, stdout=out) == 0  # type: ignore[arg-type]
+    settings = hostile.ConsoleSettings(tmp_path / "db.json", NOW)
+    assert run_console(convo.ctx, settings, stdin=stdin, stdout=out) == 0  # type: ignore[arg-type]
     transcript = out.getvalue()
     assert INTERNAL not in transcript
     (tmp_path / "transcript.txt").write_text(transcript.encode("utf-8", "replace").decode("utf-8"), "utf-8")

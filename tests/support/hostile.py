@@ -7,9 +7,12 @@ which must never be found in anything the bot writes, and whether it must be ref
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 
 VERBS = (
     "aide", "adressage", "administration", "fin", "annuler", "patients", "forfaits", "bilan", "echeances",
@@ -183,3 +186,27 @@ def email(hostile: Hostile, rng: random.Random, index: int) -> bytes:
         "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
     )
     return head.encode("utf-8") + body.encode("utf-8", "replace") + b"\r\n"
+
+
+def console_stdin(rng: random.Random, count: int, needles: set[str]) -> io.TextIOWrapper:
+    """`count` hostile lines as the console reads them under LC_ALL=C: bytes (undecodable ones appended at
+    random) decoded as UTF-8 with surrogateescape, as Python does for stdin in that locale. The NIR digits
+    that went in are added to `needles`."""
+    lines: list[bytes] = []
+    for _ in range(count):
+        item = any_input(rng, long_size=5_000)
+        needles.update(item.needles)
+        raw = item.text.replace("\n", " ").encode("utf-8", "surrogatepass")
+        lines.append(raw + rng.choice([b"", b"\xff", b"\xc3", b"\xed\xa0\x80"]))
+    return io.TextIOWrapper(io.BytesIO(b"\n".join(lines) + b"\n"), encoding="utf-8", errors="surrogateescape")
+
+
+@dataclass(frozen=True)
+class ConsoleSettings:
+    """What `run_console` reads of the settings: the database path (for the greeting) and the clock."""
+
+    db_path: Path
+    at: datetime
+
+    def now(self) -> datetime:
+        return self.at
