@@ -23,6 +23,7 @@ from bot.cli import main
 from bot.config import load_settings
 from bot.control.protocol import receive_message, send_message, socket_path
 from tests.bot.test_cli import NOW, ROOT
+from tests.support.bot_process import start_bot
 
 
 def _env(db: Path) -> dict[str, str]:
@@ -224,15 +225,8 @@ def test_killing_the_bot_in_the_middle_of_a_command_says_so_and_leaves_the_datab
         "PYTHONPATH": str(ROOT), **_env(db), "SMTP_HOST": "127.0.0.1",
         "SMTP_PORT": str(blackhole.getsockname()[1]), "SMTP_SECURITY": "none", "MAIL_FROM": "ARS <a@ars.fr>",
     })  # fmt: skip
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--service"], cwd=tmp_path, env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    bot = start_bot(db, tmp_path, env, "--service")
     try:
-        deadline = time.monotonic() + 60
-        while not socket_path(db).exists():
-            assert bot.poll() is None and time.monotonic() < deadline
-            time.sleep(0.1)
         client = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "reminders", "--at", "2027-08-02T09:00", "--send"],
             cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

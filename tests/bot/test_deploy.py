@@ -9,13 +9,13 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from bot.control.protocol import socket_path
 from tests.bot.test_cli import NOW, ROOT
+from tests.support.bot_process import clean_env, start_bot
 
 UNIT = ROOT / "deploy" / "expe50.service"
 
@@ -49,18 +49,9 @@ def test_systemd_analyze_verifies_the_unit_without_a_warning(tmp_path: Path) -> 
 
 def test_run_as_a_service_logs_each_start_answers_status_and_stops_on_sigterm(tmp_path: Path) -> None:
     db = tmp_path / "expe50.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXPE50_", "SLACK_", "IMAP_", "SMTP_"))}
-    env.update({"PYTHONPATH": str(ROOT), "EXPE50_DB": str(db), "EXPE50_NOW": NOW})
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run", "--service"], cwd=tmp_path, env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    env = clean_env(EXPE50_DB=str(db), EXPE50_NOW=NOW)
+    bot = start_bot(db, tmp_path, env, "--service", output=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 60
-        while not socket_path(db).exists():
-            assert bot.poll() is None, bot.communicate()
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
         status = subprocess.run(
             [sys.executable, "-m", "bot.cli", "status"], cwd=tmp_path, env=env, capture_output=True,
             text=True, timeout=60,
@@ -93,15 +84,8 @@ def test_status_says_what_is_down_and_exits_1(tmp_path: Path) -> None:
         "IMAP_SSL": "false", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(free_port()), "SMTP_SECURITY": "none",
         "MAIL_FROM": "ARS <expe50@ars.example.org>",
     })  # fmt: skip
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"], cwd=tmp_path, env=env,
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    bot = start_bot(db, tmp_path, env)
     try:
-        deadline = time.monotonic() + 60
-        while not socket_path(db).exists():
-            assert bot.poll() is None and time.monotonic() < deadline
-            time.sleep(0.1)
         status = subprocess.run(
             [sys.executable, "-m", "bot.cli", "status", "--json"], cwd=tmp_path, env=env,
             capture_output=True, text=True, timeout=60,
