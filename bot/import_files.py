@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -101,20 +100,24 @@ def _read_csv(data: bytes, path: Path) -> list[Sheet]:
 
 
 def _read_xlsx(data: bytes, path: Path) -> list[Sheet]:
-    from openpyxl import load_workbook
+    # calamine (Rust) rather than openpyxl for reading: the same cells ten times faster, which is most of an
+    # XLSX import's reading time at 100,000 rows (openpyxl still writes the template and the exports).
+    from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except (CalamineError, ValueError, OSError):
         raise UserError("imports.error.xlsx_broken", path=path.name) from None
     sheets: list[Sheet] = []
     try:
-        for sheet in book.worksheets:
-            if sheet_kind(sheet.title) is None and _is_readme(sheet.title):
+        for title in book.sheet_names:
+            if sheet_kind(title) is None and _is_readme(title):
                 continue
+            # skip_empty_area=False: the grid starts at A1, so a row's index is its number in the file.
+            grid = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
             headers: list[str] | None = None
             rows: list[tuple[int, list[str]]] = []
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            for number, values in enumerate(grid, start=1):
                 if not any(v is not None and str(v).strip() for v in values):
                     continue
                 cells = [_cell(v) for v in values]
@@ -125,9 +128,9 @@ def _read_xlsx(data: bytes, path: Path) -> list[Sheet]:
                 if len(rows) > MAX_ROWS:
                     break
             if headers is not None:
-                sheets.append(Sheet(sheet.title, headers, rows))
-    finally:
-        book.close()
+                sheets.append(Sheet(title, headers, rows))
+    except CalamineError:
+        raise UserError("imports.error.xlsx_broken", path=path.name) from None
     return sheets
 
 
