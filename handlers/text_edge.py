@@ -78,8 +78,8 @@ def _char(ch: str, multiline: bool) -> str:
 def clean(text: str, *, multiline: bool = False) -> str:
     """The normalised text (see the module doc); idempotent. Without `multiline` the result is one line."""
     text = unicodedata.normalize("NFKC", no_surrogates(text))
-    # Printable text (str.isprintable: no Cc, Cf, Zs but the ASCII space, Zl or Zp) holds nothing the loop below
-    # would change, accented or not: only double spaces are left to fold.
+    # Printable text (str.isprintable: no Cc, Cf, Zs but the ASCII space, Zl or Zp) holds nothing the loop
+    # below would change, accented or not: only double spaces are left to fold.
     if not text.isprintable() or "  " in text:
         if multiline:
             text = text.replace("\r\n", "\n")
