@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+from zoneinfo import ZoneInfo
 
 from bot.config import Settings
 from store import schema
 from store.backup import BackupError, BackupInfo, restore_backup, write_backup
 from store.errors import DatabaseLocked
 from store.repair import check_free, diagnose, repair_audit
-from templates import date_fr, number, text
+from templates import date_fr, datetime_fr, number, text
 
 if TYPE_CHECKING:
     from bot.session import Session
@@ -83,12 +85,24 @@ def run_restore(args: argparse.Namespace, settings: Settings, stdin: TextIO | No
             "safety.restore_done",
             src=src,
             db=target,
-            created=info.created_at[:16].replace("T", " "),
+            created=_created_fr(info.created_at),
             figures=figures(info.tables),
         )
         + "\n"
     )
     return EXIT_OK
+
+
+def _created_fr(stamp: str) -> str:
+    """The backup's time as users read times ('1er décembre 2026 à 05:10', Paris); the manifest's text as it
+    is when it is not a time (a manifest written by hand)."""
+    try:
+        created = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:40]
+    if created.tzinfo is not None:
+        created = created.astimezone(ZoneInfo("Europe/Paris"))
+    return datetime_fr(created)
 
 
 def run_repair(args: argparse.Namespace, settings: Settings, stdin: TextIO | None, out: TextIO) -> int:

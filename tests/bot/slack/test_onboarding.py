@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -121,6 +122,7 @@ def test_correct_back_up_while_running_restore_elsewhere_and_repair_a_deleted_au
     restored.parent.mkdir()
     code, out, err = cli("--db", str(restored), "restore", str(tmp_path / "sauvegarde.tar.gz"))
     assert code == 0 and "restaurée" in out, out + err
+    assert re.search(r"\(du \d+(er)? [a-zéû]+ \d{4} à \d\d:\d\d\)", out), out  # a time as users read one
     code, out, err = cli("--db", str(restored), "cmd", "--json", f"forfaits site={SITES[0]}")
     assert code == 0 and json.loads(out)["data"] == forfaits
     code, out, err = cli("--db", str(restored), "restore", str(tmp_path / "sauvegarde.tar.gz"))
