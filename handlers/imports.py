@@ -207,6 +207,9 @@ def _words(row: _Row, default_site: str | None) -> list[str]:
     when = values.get("date", "")
     if row.kind == "administration" and values.get("mois") and not when:
         when = _month(values["mois"])
+    elif row.kind == "administration" and _FR_MONTH.match(when):
+        # A month in the date column ("10/2025" with a count), as the typed command takes a month there too.
+        when = _month(when)
     else:
         when = _day(when)
     words = [row.kind, values.get("patient", "").strip(), when]

@@ -204,6 +204,21 @@ def test_french_spreadsheet_habits_are_read(tmp_path: Path) -> None:
     assert problem["column"] == "FINESS" and "060780239" in problem["what"]
 
 
+def test_a_month_in_the_date_column_with_a_count_is_a_whole_month_entry(tmp_path: Path) -> None:
+    # As typed (`administration P-7 2025-10 nombre=2`), a month may stand where the day goes.
+    path = tmp_path / "mois.csv"
+    path.write_bytes(
+        "Type;Patient;Date;FINESS HAD;Commune INSEE;Moins de 3 ans;Nombre\n"
+        f"adressage;P-7;10/09/2025;{HAD};76540;non;\n"
+        "administration;P-7;10/2025;;;;2\n".encode("cp1252")
+    )
+    convo = region(tmp_path, "db")
+    status, data = run_import(convo, path, default_site=SITES[0])
+    assert status is Status.OK, data["text"]
+    history = convo.ask(f"historique P-7 site={SITES[0]}")
+    assert "octobre 2025" in "\n".join(history.body) and "2 administrations" in "\n".join(history.body)
+
+
 def expe50(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EXPE50_", "SLACK_", "IMAP_", "SMTP_"))}
     env.update({"EXPE50_NOW": "2026-12-01T10:00", "PYTHONPATH": str(ROOT), "EXPE50_DB": str(cwd / "b.json")})
