@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from handlers.imports import import_sheets, report
 from handlers.reply import Status
 from rules.month import Month
 from store.records import EntryKind
+from tests.support.bot_process import clean_env, run_cli
 from tests.support.conversation import PARIS, Conversation
 from tests.support.history import Row, generate, write_csv, write_xlsx
 
@@ -220,16 +219,8 @@ def test_a_month_in_the_date_column_with_a_count_is_a_whole_month_entry(tmp_path
 
 
 def expe50(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXPE50_", "SLACK_", "IMAP_", "SMTP_"))}
-    env.update({"EXPE50_NOW": "2026-12-01T10:00", "PYTHONPATH": str(ROOT), "EXPE50_DB": str(cwd / "b.json")})
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    env = clean_env(EXPE50_NOW="2026-12-01T10:00", EXPE50_DB=str(cwd / "b.json"))
+    return run_cli(env, cwd, *args)
 
 
 def test_the_command_line_reports_in_french_with_exit_codes(tmp_path: Path) -> None:

@@ -7,11 +7,9 @@ answering."""
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,10 +18,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from bot.control.protocol import socket_path
 from tests.bot.slack.conftest import BOT_TOKEN, SIGNING_SECRET
-from tests.bot.test_cli import ROOT
 from tests.mail.harness import deliver, question
+from tests.support.bot_process import clean_env, run_cli, start_bot
 from tests.support.conversation import SETUP
 from tests.support.dovecot import ImapAccount, free_port
 from tests.support.slack_api import FakeSlackAPI, fake_slack_api
@@ -38,9 +35,8 @@ ASKED = "Quel montant pour le mois d'inclusion ?"
 
 
 def _env(tmp: Path, account: ImapAccount, smtp: SmtpServer, slack: FakeSlackAPI, port: int) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("EXPE50_", "SLACK_", "IMAP_", "SMTP_"))}
+    env = clean_env()
     env.update({
-        "PYTHONPATH": str(ROOT),
         "EXPE50_DB": str(tmp / "data" / "expe50.json"),
         "EXPE50_NOW": "2025-11-20T10:00",
         "IMAP_HOST": account.host, "IMAP_PORT": str(account.port), "IMAP_USER": account.user,
@@ -57,17 +53,8 @@ def _env(tmp: Path, account: ImapAccount, smtp: SmtpServer, slack: FakeSlackAPI,
 @contextmanager
 def running_bot(env: dict[str, str], cwd: Path) -> Iterator[subprocess.Popen[str]]:
     log = open(cwd / f"bot-{time.monotonic_ns()}.log", "w")  # noqa: SIM115  (closed below)
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "run"], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-        stdout=log, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+    bot = start_bot(Path(env["EXPE50_DB"]), cwd, env, output=log)
     try:
-        sock = socket_path(Path(env["EXPE50_DB"]))
-        deadline = time.monotonic() + 60
-        while not sock.exists():
-            assert bot.poll() is None, Path(log.name).read_text()
-            assert time.monotonic() < deadline, "the bot did not open its socket"
-            time.sleep(0.1)
         yield bot
     finally:
         bot.send_signal(signal.SIGTERM)
@@ -77,14 +64,7 @@ def running_bot(env: dict[str, str], cwd: Path) -> Iterator[subprocess.Popen[str
 
 
 def expe50(env: dict[str, str], cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return run_cli(env, cwd, *args)
 
 
 def ok(done: subprocess.CompletedProcess[str]) -> str:

@@ -5,7 +5,6 @@ nothing and duplicate nothing, malformed mail is survived."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,14 +24,6 @@ from tests.support.dovecot import Dovecot, ImapAccount
 from tests.support.smtp import SmtpServer
 
 pytestmark = pytest.mark.timeout(60)
-
-
-@pytest.fixture
-def bot(tmp_path: Path, imap_account: ImapAccount, smtp_server: SmtpServer) -> Iterator[MailBot]:
-    mailbot = MailBot(tmp_path / "db.json", imap_account, smtp_server).start()
-    assert mailbot.watcher.synced.wait(10)
-    yield mailbot
-    mailbot.stop()
 
 
 def test_question_gets_one_threaded_reply(

@@ -5,7 +5,6 @@ digest that keeps a reused Message-ID from hiding a different message."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,14 +22,6 @@ def _with_key(body: str) -> str:
 
 
 NIR = _with_key("2690613123456")
-
-
-@pytest.fixture
-def bot(tmp_path: Path, imap_account: ImapAccount, smtp_server: SmtpServer) -> Iterator[MailBot]:
-    mailbot = MailBot(tmp_path / "db.json", imap_account, smtp_server).start()
-    assert mailbot.watcher.synced.wait(10)
-    yield mailbot
-    mailbot.stop()
 
 
 def _raw_subject(subject_header: str, body: str, message_id: str) -> bytes:

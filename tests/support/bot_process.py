@@ -47,3 +47,13 @@ def start_bot(
             raise AssertionError(f"no control socket within {timeout} s")
         time.sleep(0.1)
     return bot
+
+
+def run_cli(
+    env: dict[str, str], cwd: Path, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """`expe50 ARGS` as a separate process (through the running bot's socket when one serves the database)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args], cwd=cwd, env=env, capture_output=True, text=True,
+        timeout=timeout,
+    )  # fmt: skip
