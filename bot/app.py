@@ -242,6 +242,8 @@ class App:
             notify=self.desk.notify if self.desk.alert is not None else None,
             on_enqueue=self.worker.wake,
             lock=ctx.lock,
+            choice_days=mail.choice_days,
+            can_hand_over=self.desk.can_receive,
         )
         watcher = MailWatcher(mail.imap, processor, self.desk.mailbox, self.settings.now)
         watcher.start()

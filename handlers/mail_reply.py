@@ -17,7 +17,7 @@ from handlers.questions.normalize import fold
 from handlers.reply import Reply, Status
 from handlers.text_edge import QUESTION_MAX
 
-Action = Literal["answer", "handover", "refuse"]
+Action = Literal["answer", "choose", "handover", "refuse"]
 
 # "agent", "un humain", "parler à quelqu'un": the writer wants a person, whatever the rules could say.
 _HUMAN_RE = re.compile(
@@ -30,7 +30,14 @@ MAX_REFERENCES = 20  # a long thread keeps its root and the latest ids (RFC 5322
 class MailPlan:
     action: Action
     reason: str  # template id under mail.reason.* (why a human or a refusal), "answered" for an answer
-    reply: Reply | None = None  # the rules' reply, for "answer" (and kept for context on a hand-over)
+    reply: Reply | None = (
+        None  # the rules' reply, for "answer"/"choose" (and kept for context on a hand-over)
+    )
+
+
+def asks_for_person(text: str) -> bool:
+    """« agent », « je voudrais parler à un humain »: the writer wants a person."""
+    return _HUMAN_RE.search(fold(text)) is not None
 
 
 def plan(mail: IncomingMail, answer: Callable[[str], Reply]) -> MailPlan:
@@ -42,9 +49,12 @@ def plan(mail: IncomingMail, answer: Callable[[str], Reply]) -> MailPlan:
     if len(question) > QUESTION_MAX:
         # More than a question: a person reads it (the answerer is never run on an unbounded text).
         return MailPlan("handover", "too_long")
-    if _HUMAN_RE.search(fold(question)):
+    if asks_for_person(question):
         return MailPlan("handover", "human_requested")
     reply = answer(question)
+    if reply.data.get("choices") and reply.status is Status.UNKNOWN:
+        # Close readings: offered numbered (the asker replies with a number), handed over only when none fits.
+        return MailPlan("choose", "choices", reply)
     if reply.needs_human or reply.status is Status.UNKNOWN:
         reason = (
             "out_of_scope"
@@ -63,7 +73,7 @@ def reply_subject(subject: str, default: str) -> str:
     if not clean:
         return f"Re: {default}"
     if re.match(r"^\s*re\s*:", clean, re.IGNORECASE):
-        return "Re: " + re.sub(r"^\s*re\s*:\s*", "", clean, flags=re.IGNORECASE)
+        return "Re: " + re.sub(r"^(?:\s*re\s*:\s*)+", "", clean, flags=re.IGNORECASE)
     return f"Re: {clean}"
 
 

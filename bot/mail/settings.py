@@ -1,5 +1,6 @@
 """The mailbox and mailer settings, parsed together (a section of bot.config): IMAP_*, SMTP_* (with
-SMTP_CA_FILE), MAIL_FROM, EXPE50_ARS_CHANNEL, MAIL_DAILY_REPLY_LIMIT, MAIL_MAX_BYTES.
+SMTP_CA_FILE), MAIL_FROM, EXPE50_ARS_CHANNEL, MAIL_DAILY_REPLY_LIMIT, MAIL_MAX_BYTES,
+MAIL_CHOICE_DAYS.
 
 SMTP alone (with MAIL_FROM) enables the outbox worker — the scheduler's reminders and digests need it; IMAP
 on top enables the ARS mailbox watcher, which needs SMTP to answer. A half-configured mailbox is a start-up
@@ -106,6 +107,13 @@ SETTINGS = (
         "Boîte aux lettres : taille lue au plus par message (les pièces jointes sont ignorées)",
         example="1000000",
     ),
+    Setting(
+        "MAIL_CHOICE_DAYS",
+        parse_int,
+        14,
+        "Boîte aux lettres : jours pendant lesquels on peut répondre par un numéro à « Vouliez-vous dire »",
+        example="14",
+    ),
 )
 
 
@@ -117,6 +125,7 @@ class MailSettings:
     ars_channel: str | None = None
     daily_limit: int = 3
     max_bytes: int = 1_000_000
+    choice_days: int = 14
 
 
 def _value(env: Mapping[str, str], setting: Setting) -> object:
@@ -179,6 +188,9 @@ def mail_settings_from_env(env: Mapping[str, str]) -> MailSettings | None:
         raise ValueError("MAIL_DAILY_REPLY_LIMIT : un nombre positif ou nul est attendu")
     if max_bytes < 10_000:
         raise ValueError("MAIL_MAX_BYTES : au moins 10000 octets")
+    choice_days = cast(int, values["MAIL_CHOICE_DAYS"])
+    if not 1 <= choice_days <= 365:
+        raise ValueError("MAIL_CHOICE_DAYS : un nombre de jours entre 1 et 365 est attendu")
     return MailSettings(
         smtp=smtp,
         mail_from=mail_from,
@@ -186,4 +198,5 @@ def mail_settings_from_env(env: Mapping[str, str]) -> MailSettings | None:
         ars_channel=cast(str | None, values["EXPE50_ARS_CHANNEL"]) or None,
         daily_limit=limit,
         max_bytes=max_bytes,
+        choice_days=choice_days,
     )

@@ -66,6 +66,8 @@ class MailBot:
         daily_limit: int = 3,
         timing: WatchTiming = FAST,
         imap_port: int | None = None,  # where the watcher connects (a proxy), when not the account's port
+        now: Callable[[], datetime] = clock,  # the bot's clock (a test may move it days ahead)
+        can_hand_over: Callable[[], bool] = lambda: True,
     ) -> None:
         self.account = account
         self.db = Database.open(db_path, schema_version=schema.SCHEMA_VERSION)
@@ -74,7 +76,7 @@ class MailBot:
         self.worker = OutboxWorker(
             self.outbox,
             SmtpTransport(SmtpSettings(smtp.host, smtp.port, "none", timeout=5)),
-            clock,
+            now,
             poll_seconds=0.5,
         )
         self.notified: list[str] = []
@@ -86,11 +88,12 @@ class MailBot:
             daily_limit=daily_limit,
             notify=notify or self.notified.append,
             on_enqueue=self.worker.wake,
+            can_hand_over=can_hand_over,
         )
         self.desk = AgentsDesk(self.mailbox, self.outbox, self.processor.sender, self.worker.wake)
         port = imap_port or account.port
         settings = ImapSettings(account.host, port, account.user, account.password, ssl=False)
-        self.watcher = MailWatcher(settings, self.processor, self.mailbox, clock, timing=timing)
+        self.watcher = MailWatcher(settings, self.processor, self.mailbox, now, timing=timing)
 
     def start(self, *, worker: bool = True) -> MailBot:
         self.watcher.start()
