@@ -27,11 +27,12 @@ from handlers.questions.answer import (
     source_of,
     t,
 )
+from handlers.questions.asked import asked_points
 from handlers.questions.detect import MAX_TOPICS, Analysis, analyse
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, redact_identifiers
-from handlers.questions.topics import compiled_human_request, compiled_own_case, compiled_slots, score
+from handlers.questions.topics import compiled_human_request, compiled_own_case, score
 from handlers.reply import Action, ReasonLine, Reply, Status
 from rules.parameters import Parameters, load_parameters
 
@@ -92,8 +93,16 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
     if analysis.out_of_scope:
         data["out_of_scope"] = list(analysis.out_of_scope)
         return _handover(analysis, data, masked, "handover.out_of_scope")
-    analysis = _address_the_asked_point(analysis)
+    analysis, unstated = _address_the_asked_point(analysis)
     data["topics"] = list(analysis.topics)
+    if unstated is not None:
+        # No entry that scored states what is asked (a phone number, a decision to come, an act for the
+        # asker): what is known nearby is not an answer. Entries that state it are offered; none: a person.
+        data["asked_point"] = unstated
+        if analysis.suggestions:
+            data["suggestions"] = list(analysis.suggestions)
+            return _handover(analysis, data, masked, "handover.not_understood")
+        return _handover(analysis, data, masked, f"asked_point.{unstated}")
     chosen = _chosen_by_label(question, analysis)
     if chosen is not None:
         analysis = replace(analysis, topics=(chosen,), suggestions=())
@@ -103,6 +112,12 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
         rescued = _rescue(analysis, vote) if RESCUE else None
         if rescued is None:
             choices = _choices(analysis, vote)
+            # Readings that do not state the asked point are not offered either; none left: a person.
+            points = asked_points(analysis.normalized.tokens)
+            choices = [c for c in choices if all(_states(c, point, analysis) for point in points)]
+            if points and not choices:
+                data["asked_point"] = points[0]
+                return _handover(analysis, data, masked, f"asked_point.{points[0]}")
             data["suggestions"] = choices
             data["vote"] = [[k, round(v, 2)] for k, v in vote.ranked[:3]]
             analysis = replace(analysis, suggestions=tuple(choices))
@@ -272,23 +287,33 @@ def _choices(analysis: Analysis, vote: retrieval.Vote) -> list[str]:
     return choices[:MAX_CHOICES]
 
 
-def _address_the_asked_point(analysis: Analysis) -> Analysis:
-    """Asked about the cap (or who is paid), the answer must state it: the entry that does, when its own cues
-    scored, answers first."""
+def _address_the_asked_point(analysis: Analysis) -> tuple[Analysis, str | None]:
+    """Asked about the cap, a phone number, a future decision…, the answer must state it: the entry that
+    does, when its own cues scored, answers first. When no entry that scored states the asked point, the
+    neighbours are not an answer: the entries that state it are offered (« Vouliez-vous dire »), or, when
+    none does, the question is handed over naming what is not in the data (the point is returned)."""
     if not analysis.topics:
-        return analysis
-    tokens = analysis.normalized.tokens
-    for slot, cues in compiled_slots().items():
-        if score(cues, tokens)[0] <= 0:
-            continue
-        if any(slot in entry(t).addresses for t in analysis.topics):
+        return analysis, None
+    for slot in asked_points(analysis.normalized.tokens):
+        if any(_states(t, slot, analysis) for t in analysis.topics):
             continue
         ranked = sorted(analysis.scores.items(), key=lambda item: -item[1])
-        serving = [t for t, v in ranked if slot in entry(t).addresses and v >= RESCUE_CUE_FLOOR]
+        serving = [t for t, v in ranked if _states(t, slot, analysis) and v >= RESCUE_CUE_FLOOR]
         if serving and analysis.scores[serving[0]] >= SLOT_FLOOR:
             # The asked point first; the other readings stay (a message may ask more than the point).
-            return replace(analysis, topics=(serving[0], *analysis.topics)[:MAX_TOPICS])
-    return analysis
+            return replace(analysis, topics=(serving[0], *analysis.topics)[:MAX_TOPICS]), None
+        offered = tuple(t for t, v in ranked if _states(t, slot, analysis) and v > 0)[:MAX_CHOICES]
+        return replace(analysis, topics=(), suggestions=offered), slot
+    return analysis, None
+
+
+def _states(entry_id: str, slot: str, analysis: Analysis) -> bool:
+    """Whether the entry's answer states the asked point for this question (knowledge.py `addresses`)."""
+    found = entry(entry_id)
+    if slot not in found.addresses:
+        return False
+    needs = {need for point, need in found.address_needs if point == slot}
+    return "region" not in needs or bool(analysis.slots.regions)
 
 
 @cache

@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from handlers.questions import premise
+from handlers.questions.asked import unasked_context
 from handlers.questions.detect import Analysis
 from handlers.questions.knowledge import Entry, Step, load_knowledge, resolve
 from handlers.questions.normalize import NUMBER_WORDS, stem
@@ -55,7 +56,12 @@ class Composition:
 
     # -- saying things -------------------------------------------------------------------------------------
     def say(self, key: str, source: Sourced | None = None, **values: Any) -> None:
-        """Add the paragraph `key` filled with `values`; cite `source` (a parameter, fact or deadline)."""
+        """Add the paragraph `key` filled with `values`; cite `source` (a parameter, fact or deadline). A
+        context fact the question does not ask about is not said (asked.py)."""
+        if isinstance(source, LegalFact) and unasked_context(
+            source.key, self.analysis.normalized.tokens, self.params
+        ):
+            return
         sentence = t(key, **values)
         self.body.append(sentence)
         if source is not None:

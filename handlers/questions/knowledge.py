@@ -96,6 +96,9 @@ class Entry:
     # (kind, reference): the value a yes/no question may state and be checked against (premise.py)
     premise: tuple[tuple[str, str], ...] = ()
     addresses: tuple[str, ...] = ()  # the asked points (slots in frames.yaml) its answer states
+    # (slot, reading): a point stated only when the question gives that reading (`{contact_detail: region}`:
+    # the contact entry gives a way to reach an ARS only for a region named).
+    address_needs: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -105,11 +108,15 @@ class Knowledge:
     markers: dict[Family, dict[str, float]]
     handover_examples: tuple[str, ...] = ()  # phrasings whose right answer is a hand-over
     human_request: dict[str, float] | None = None  # « échanger avec un agent »: the writer wants a person
-    # The points a question may ask (cap, who is paid): an entry that does not address the asked point
+    # The points a question may ask (cap, who is paid, a phone number, an action for the asker...): each is
+    # one or more groups of cues that must all match; an entry that does not address the asked point
     # (`addresses`) does not answer it.
-    slots: dict[str, dict[str, float]] | None = None
+    slots: dict[str, tuple[dict[str, float], ...]] | None = None
     # « on n'a toujours rien reçu »: the asker's own case, which no rule settles: the rule, and a person
     own_case: dict[str, float] | None = None
+    # Facts kept as context (what was asked for, not what was decided: Unicancer's 115 € per session): said
+    # only when the question asks about them, by these cues (placeholders allowed).
+    context_facts: dict[str, dict[str, float]] | None = None
 
 
 _ENTRY_KEYS = {
@@ -117,7 +124,7 @@ _ENTRY_KEYS = {
 }  # fmt: skip
 PREMISE_KINDS = ("amount", "years", "count", "year", "payee")
 _ANSWER_KEYS = {"says", "composer", "states", "open_point", "commands"}
-_FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots", "own_case"}
+_FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots", "own_case", "context_facts"}
 
 
 def _weights(where: str, raw: Any) -> dict[str, float]:
@@ -218,8 +225,37 @@ def _entry(file: str, index: int, raw: Any) -> Entry:
         examples=_strings(f"{where} examples", raw.get("examples")),
         answer=_answer(where, raw["answer"]),
         premise=tuple((str(k), v) for k, v in premise.items()),
-        addresses=_strings(f"{where} addresses", raw.get("addresses")),
+        **_addresses(where, raw.get("addresses")),
     )
+
+
+# What a qualified `addresses` item may require of the question (handlers/questions/__init__.py reads it).
+ADDRESS_NEEDS = ("region",)
+
+
+def _addresses(where: str, raw: Any) -> dict[str, Any]:
+    """`addresses: [cap, {contact_detail: region}]`: the slots the answer states, some only when the question
+    gives a reading (a region named)."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, list):
+        raise KnowledgeError(f"{where}: `addresses` must be a list of slots")
+    slots: list[str] = []
+    needs: list[tuple[str, str]] = []
+    for item in raw:
+        if isinstance(item, str):
+            slots.append(item)
+        elif isinstance(item, dict) and len(item) == 1:
+            ((slot, need),) = item.items()
+            if need not in ADDRESS_NEEDS:
+                raise KnowledgeError(
+                    f"{where}: addresses {slot}: unknown need {need!r}; known: {ADDRESS_NEEDS}"
+                )
+            slots.append(str(slot))
+            needs.append((str(slot), str(need)))
+        else:
+            raise KnowledgeError(f"{where}: an `addresses` item is a slot or {{slot: need}}, got {item!r}")
+    return {"addresses": tuple(slots), "address_needs": tuple(needs)}
 
 
 def _load(path: Path) -> Knowledge:
@@ -281,6 +317,7 @@ def _load(path: Path) -> Knowledge:
     for key in _FRAME_KEYS:
         if key not in frames:
             raise KnowledgeError(f"{path}: no file defines `{key}`")
+    entries = [_derived_addresses(e) for e in entries]
     markers = frames["markers"]
     if not isinstance(markers, dict) or set(markers) != {"art50", "art51"}:
         raise KnowledgeError(f"{path}: `markers` needs exactly art50 and art51")
@@ -295,13 +332,44 @@ def _load(path: Path) -> Knowledge:
         human_request=_weights("human_request", frames["human_request"]),
         slots=_slots(frames["slots"], {e.id: e for e in entries}),
         own_case=_weights("own_case", frames["own_case"]),
+        context_facts=_context_facts(frames["context_facts"]),
     )
 
 
-def _slots(raw: Any, entries: dict[str, Entry]) -> dict[str, dict[str, float]]:
+def _context_facts(raw: Any) -> dict[str, dict[str, float]]:
+    if not isinstance(raw, dict):
+        raise KnowledgeError("context_facts: expected a mapping of fact key -> cues that ask about it")
+    return {str(k): _weights(f"context_facts {k}", v) for k, v in raw.items()}
+
+
+def _slot(name: str, raw: Any) -> tuple[dict[str, float], ...]:
+    """A slot's cues: a mapping (one group: any cue asks the point) or `{all: [group, group, ...]}` (the
+    point is asked only when every group has a cue in the question: « tu peux » + « me renvoyer »)."""
+    if isinstance(raw, dict) and set(raw) == {"all"}:
+        groups = raw["all"]
+        if not isinstance(groups, list) or len(groups) < 2:
+            raise KnowledgeError(f"slots {name}: `all` needs a list of at least two cue groups")
+        return tuple(_weights(f"slots {name} all[{i}]", g) for i, g in enumerate(groups))
+    return (_weights(f"slots {name}", raw),)
+
+
+# Derived `addresses`: an entry answered from the command registry tells how to do a thing oneself, which
+# answers a request to do it for the asker (« tu peux annuler ma saisie ? »).
+COMMANDS_ADDRESS = "action_request"
+
+
+def _derived_addresses(e: Entry) -> Entry:
+    if e.answer.commands and COMMANDS_ADDRESS not in e.addresses:
+        return replace(e, addresses=(*e.addresses, COMMANDS_ADDRESS))
+    return e
+
+
+def _slots(raw: Any, entries: dict[str, Entry]) -> dict[str, tuple[dict[str, float], ...]]:
     if not isinstance(raw, dict):
         raise KnowledgeError("slots: expected a mapping of slot -> cues")
-    slots = {str(k): _weights(f"slots {k}", v) for k, v in raw.items()}
+    slots = {str(k): _slot(str(k), v) for k, v in raw.items()}
+    if COMMANDS_ADDRESS not in slots:
+        raise KnowledgeError(f"slots: `{COMMANDS_ADDRESS}` is needed (the bot's entries address it)")
     for e in entries.values():
         wrong = [a for a in e.addresses if a not in slots]
         if wrong:
@@ -327,7 +395,10 @@ _PLACEHOLDER = re.compile(r"\{([a-z0-9_.]+)\}")
 
 
 def _plain(value: Any) -> str:
-    """A value as a cue says it: 320 (not 320.00), 5 fevrier 2028."""
+    """A value as a cue says it: 320 (not 320.00), 5 fevrier 2028; a fact's amount kept as text ("115.00")
+    too."""
+    if isinstance(value, str) and re.fullmatch(r"\d{1,9}(?:\.\d{1,2})?", value):
+        value = Decimal(value)
     if isinstance(value, Decimal):
         return str(int(value)) if value == value.to_integral() else str(value)
     if isinstance(value, date):
@@ -418,6 +489,15 @@ def check(
     """Every reference of every entry names something: states and cites in the parameters, composers in
     code, sentence templates in templates/, commands in the registry (`commands`: their names, when given).
     Raises KnowledgeError naming the entry."""
+    for key, cues in (knowledge.context_facts or {}).items():
+        if key not in params.facts:
+            raise KnowledgeError(f"frames.yaml: context_facts {key!r} names no fact of rules/data/facts.yaml")
+        for spec in cues:
+            expand(spec, params, f"frames.yaml: context_facts {key}")
+    for slot in knowledge.slots or {}:
+        # An asked point no entry states is handed over saying so.
+        if not has_text(f"questions.asked_point.{slot}"):
+            raise KnowledgeError(f"frames.yaml: slot {slot!r} has no template questions.asked_point.{slot}")
     for e in knowledge.entries:
         where = f"{e.file}: {e.id}"
         for name in e.answer.commands:

@@ -198,8 +198,12 @@ def compiled_own_case() -> tuple[Cue, ...]:
 
 
 @cache
-def compiled_slots() -> dict[str, tuple[Cue, ...]]:
-    return {slot: compile_cues(cues) for slot, cues in (load_knowledge().slots or {}).items()}
+def compiled_slots() -> dict[str, tuple[tuple[Cue, ...], ...]]:
+    """Each asked point's cue groups (frames.yaml `slots`): the point is asked when every group matches."""
+    return {
+        slot: tuple(compile_cues(group) for group in groups)
+        for slot, groups in (load_knowledge().slots or {}).items()
+    }
 
 
 @cache
@@ -241,7 +245,8 @@ def vocabulary() -> frozenset[str]:
     words: set[str] = set(NEUTRAL_WORDS) | {stem(w) for w in NEUTRAL_WORDS}
     groups: list[Iterable[Cue]] = [*compiled_topics().values(), compiled_out_of_scope()]
     groups += [compiled_markers("art50"), compiled_markers("art51"), *compiled_intents().values()]
-    groups += [compiled_human_request(), compiled_own_case(), *compiled_slots().values()]
+    groups += [compiled_human_request(), compiled_own_case()]
+    groups += [group for slot in compiled_slots().values() for group in slot]
     for cues in groups:
         for cue in cues:
             words.update(w for w in cue.words if not w.endswith("*") and not w.isdigit())

@@ -1,0 +1,153 @@
+"""The asked point: a question asking for something no entry states (a phone number, an act for the asker, a
+decision to come, another tariff's amount...) is not answered with a neighbouring entry; context facts are
+said only when asked about (handlers/questions/asked.py, rules/data/knowledge/frames.yaml `slots`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from handlers.questions import analyse, answer_question
+from handlers.questions.asked import asked_points
+from handlers.questions.knowledge import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
+from handlers.reply import Status
+from rules.parameters import load_parameters
+from tests.support.question_probe import DEFAULT_NOW
+
+
+def _points(question: str) -> tuple[str, ...]:
+    return asked_points(analyse(question, load_parameters()).normalized.tokens)
+
+
+@pytest.mark.parametrize(
+    ("question", "point"),
+    [
+        ("Quel est le numéro de téléphone de la DGOS ?", "contact_detail"),
+        ("adresse postale de l'ARS ?", "contact_detail"),
+        ("tu peux me renvoyer le CPOM de notre etablissement stp", "action_request"),
+        ("pourriez-vous nous transmettre le modèle de rapport", "action_request"),
+        ("vous pouvez modifier notre convention svp", "action_request"),
+        ("l'ARS prévoit-elle un nouvel AMI ?", "future_decision"),
+        ("va-t-il y avoir une deuxième vague de candidatures ?", "future_decision"),
+        ("tarif GHS HDJ chimio 2026 c combien ?", "tariff_amount"),
+        ("les résultats seront-ils rendus publics ?", "publicity"),
+        ("l'ARS peut retirer un etablissement de l'expe en cours de route ?", "removal"),
+        ("on pourrait basculer notre expe 50 en article 51 ?", "frame_switch"),
+        ("quel est le plafond du forfait d'inclusion ?", "cap"),
+    ],
+)
+def test_the_asked_point_is_read_from_the_data(question: str, point: str) -> None:
+    assert point in _points(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Asking to be told is not asking for an act; a rule about sending is not a request to send.
+        "Pourriez-vous m'indiquer les dates des rapports ?",
+        "quand devons-nous transmettre le rapport ?",
+        # « exclu » of a treatment or a category is not the removal of an establishment.
+        "c'est quoi la categorie e et pourquoi elle est exclue ?",
+        "les chimios en gelules c'est exclu ?",
+        # A tariff named without asking its amount.
+        "notre ecart tarif HDJ - tarif HAD est de 150 €, donc on touche 150 par mois ?",
+        # An establishment « public » is a category, not publicity.
+        "un etablissement public de sante peut candidater ?",
+    ],
+)
+def test_ordinary_questions_ask_no_special_point(question: str) -> None:
+    assert _points(question) == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("Quel est le numéro de téléphone de la DGOS ?", "aucun numéro de téléphone"),
+        ("tu peux me renvoyer le CPOM de notre etablissement stp", "ni envoyer un document"),
+        (
+            "Notre directeur souhaiterait savoir si l'ARS prévoit de relancer un AMI en 2027 pour intégrer de nouveaux établissements.",
+            "décision à venir",
+        ),
+        ("c'est combien le tarif HAD pour une chimio a domicile ?", "ne figurent pas dans mes données"),
+        ("les resultats de l'evaluation seront publics ?", "rendu public"),
+        ("l'ARS peut retirer un etablissement de l'expe en cours de route ?", "retrait"),
+        ("on pourrait basculer notre expe 50 en article 51 pour la faire durer 5 ans ?", "cadre juridique"),
+    ],
+)
+def test_a_point_no_entry_states_is_handed_over_not_answered_by_a_neighbour(question: str, said: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+    assert any(said in line for line in reply.body), reply.body
+    assert reply.data["asked_point"]
+    assert not reply.reasons  # nothing stated from a neighbouring entry
+
+
+def test_an_entry_states_a_point_only_with_the_reading_it_needs() -> None:
+    # The contact entry holds each ARS's mailbox: a phone asked for a named region gets that mailbox.
+    reply = answer_question("je voudrais le numero de telephone de l'ARS normandie", DEFAULT_NOW)
+    assert reply.status != Status.UNKNOWN
+    assert any("ars-normandie" in line for line in reply.body)
+
+
+def test_a_request_to_act_is_answered_by_the_bot_entries_that_tell_how() -> None:
+    # The bot's entries (answered from the command registry) address `action_request` (derived).
+    bot_entries = [e for e in load_knowledge().entries if e.answer.commands]
+    assert bot_entries and all("action_request" in e.addresses for e in bot_entries)
+
+
+def test_a_context_amount_is_said_only_when_asked() -> None:
+    unasked = answer_question(
+        "2 administrations dans le meme mois (J1 J15) = 2 forfaits mensuels ?", DEFAULT_NOW
+    )
+    assert not any("115" in line for line in unasked.body)
+    assert any("120,00" in line for line in unasked.body)
+    asked = answer_question("Unicancer demandait combien par seance deja ?", DEFAULT_NOW)
+    assert any("115,00" in line for line in asked.body)
+    by_value = answer_question("on avait demande 115 euros par seance non ?", DEFAULT_NOW)
+    assert any("115,00" in line for line in by_value.body)
+
+
+def _frames_with(tmp_path: Path, old: str, new: str) -> Path:
+    for source in KNOWLEDGE_DIR.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        if source.name == "frames.yaml":
+            assert old in text
+            text = text.replace(old, new)
+        (tmp_path / source.name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            "  action_request:\n    all:\n",
+            "  action_request:\n    all: []\n  unused:\n    all:\n",
+            "at least two",
+        ),
+        ("  action_request:\n", "  request_to_act:\n", "action_request"),
+        (
+            '  requested_per_session:\n    "unicancer"',
+            '  requested_per_session: unicancer\n  other:\n    "unicancer"',
+            "context_facts requested_per_session",
+        ),
+    ],
+)
+def test_the_asked_points_load_strictly(tmp_path: Path, old: str, new: str, message: str) -> None:
+    with pytest.raises(KnowledgeError, match=message):
+        load_knowledge(_frames_with(tmp_path, old, new))
+
+
+def test_a_qualified_address_needs_a_known_reading(tmp_path: Path) -> None:
+    for source in KNOWLEDGE_DIR.glob("*.yaml"):
+        text = source.read_text(encoding="utf-8")
+        if source.name == "reports.yaml":
+            text = text.replace(
+                "addresses: [{contact_detail: region}]", "addresses: [{contact_detail: weather}]"
+            )
+        (tmp_path / source.name).write_text(text, encoding="utf-8")
+    with pytest.raises(
+        KnowledgeError, match=r"reports\.yaml: contact: addresses contact_detail: unknown need"
+    ):
+        load_knowledge(tmp_path)
