@@ -66,8 +66,8 @@ def test_ordinary_questions_ask_no_special_point(question: str) -> None:
         ("Quel est le numéro de téléphone de la DGOS ?", "aucun numéro de téléphone"),
         ("tu peux me renvoyer le CPOM de notre etablissement stp", "ni envoyer un document"),
         (
-            "Notre directeur souhaiterait savoir si l'ARS prévoit de relancer un AMI en 2027 pour intégrer de "
-            "nouveaux établissements.",
+            "Notre directeur souhaiterait savoir si l'ARS prévoit de relancer un AMI en 2027 pour intégrer "
+            "de nouveaux établissements.",
             "décision à venir",
         ),
         ("c'est combien le tarif HAD pour une chimio a domicile ?", "ne figurent pas dans mes données"),
