@@ -19,6 +19,8 @@ from store.records import Member
 from templates import (
     date_fr,
     datetime_fr,
+    due_fr,
+    due_on_fr,
     has_text,
     money,
     month_fr,
@@ -115,8 +117,14 @@ def deadline_message(item: DeadlineReminder) -> Outgoing:
         else text("reminders.when.days", days=days)
     )
     subject_key = "reminders.subject.deadline_late" if late else "reminders.subject.deadline"
-    subject = text(subject_key, what=what(deadline), due=date_fr(deadline.due))
-    paragraphs = [f"{weekday_fr(deadline.due).capitalize()} {date_fr(deadline.due)} — {when}"]
+    subject = text(subject_key, what=what(deadline), due=due_on_fr(deadline.due, deadline.precision))
+    # A deadline given as a month reads « En octobre 2025 »: no weekday and no day the texts do not give.
+    due_line = (
+        due_on_fr(deadline.due, deadline.precision).capitalize()
+        if deadline.precision == "month"
+        else f"{weekday_fr(deadline.due).capitalize()} {date_fr(deadline.due)}"
+    )
+    paragraphs = [f"{due_line} — {when}"]
     if occ.moved and not late:
         paragraphs.append(text("reminders.when.moved", nominal=date_fr(occ.nominal), day=date_fr(occ.day)))
     if late:
@@ -259,7 +267,7 @@ def digest_message(digest: Digest, region_name: str | None = None) -> Outgoing:
         "deadlines": [
             text(
                 "reminders.digest.deadline_line",
-                due=date_fr(c.deadline.due),
+                due=due_fr(c.deadline.due, c.deadline.precision),
                 what=what(c.deadline),
                 left=text("reminders.days_left", days=c.days_left),
             )

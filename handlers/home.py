@@ -31,6 +31,7 @@ class Deadline:
     label: str  # French, from the parameters (e.g. "Rapport de suivi n° 1")
     due: date
     days_left: int
+    precision: str = "day"  # "month": the texts give the month only (rules.parameters.Deadline.precision)
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,7 @@ def _next_deadline(ctx: Context, site: Site, today: date) -> Deadline | None:
     if not ahead:
         return None
     soonest = ahead[0]
-    return Deadline(deadline_label(ctx, soonest), soonest.due, days_left(soonest, today))
+    return Deadline(deadline_label(ctx, soonest), soonest.due, days_left(soonest, today), soonest.precision)
 
 
 def deadline_label(ctx: Context, deadline: ParamDeadline) -> str:

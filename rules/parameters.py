@@ -26,7 +26,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -43,6 +43,7 @@ DATA_DIR = Path(__file__).parent / "data"
 DeadlineKind = Literal[
     "application", "initial_report", "followup_report", "experiment_end", "parliament_report", "other"
 ]
+DatePrecision = Literal["day", "month"]
 _DEADLINE_KINDS: frozenset[str] = frozenset(
     ("application", "initial_report", "followup_report", "experiment_end", "parliament_report", "other")
 )
@@ -125,6 +126,9 @@ class Deadline:
     # the yearly referral targets it states.
     report: str | None = None
     targets: tuple[int, ...] = ()
+    # "day" when the text gives the day; "month" when it only says « en octobre »: `due` is then the month's
+    # last day (what the countdowns use), and users read « octobre 2025 », never a day the texts do not give.
+    precision: DatePrecision = "day"
 
 
 RECIPIENTS: frozenset[str] = frozenset({"ars", "dgos"})
@@ -427,7 +431,17 @@ class _Reader:
             where,
             raw,
             ("key", "kind", "due", "source", "confidence"),
-            ("covers", "inclusive", "effective", "note", "label", "recipients", "report", "targets"),
+            (
+                "covers",
+                "inclusive",
+                "effective",
+                "note",
+                "label",
+                "recipients",
+                "report",
+                "targets",
+                "precision",
+            ),
         )
         kind = _as_str(f"{where}.kind", m["kind"])
         if kind not in _DEADLINE_KINDS:
@@ -445,10 +459,16 @@ class _Reader:
         if not isinstance(recipients_raw, list) or any(r not in RECIPIENTS for r in recipients_raw):
             raise ParameterError(f"{where}.recipients: expected a list of {', '.join(sorted(RECIPIENTS))}")
         self.optional_date(f"{where}.effective", m.get("effective"))
+        due = self.dated(f"{where}.due", m["due"])
+        precision = m.get("precision", "day")
+        if precision not in ("day", "month"):
+            raise ParameterError(f"{where}.precision: expected day or month")
+        if precision == "month" and (due + timedelta(days=1)).month == due.month:
+            raise ParameterError(f"{where}.due: a deadline given as a month is due on the month's last day")
         return Deadline(
             key=_as_str(f"{where}.key", m["key"]),
             kind=cast(DeadlineKind, kind),
-            due=self.dated(f"{where}.due", m["due"]),
+            due=due,
             region=region,
             covers=covers,
             source=self.source(f"{where}.source", m["source"]),
@@ -459,6 +479,7 @@ class _Reader:
             recipients=tuple(recipients_raw),
             report=self.optional_str(f"{where}.report", m.get("report")),
             targets=tuple(_as_int(f"{where}.targets", y) for y in targets_raw),
+            precision=cast(DatePrecision, precision),
         )
 
     def region(self, slug: str, raw: Any) -> Region:

@@ -50,6 +50,17 @@ def month_fr(value: Month) -> str:
     return f"{MONTHS_FR[value.month - 1]} {value.year}"
 
 
+def due_fr(value: date, precision: str = "day") -> str:
+    """A deadline's date as users read it: '1er septembre 2027', or 'octobre 2025' when the texts give only
+    the month (« en octobre de l'année d'entrée »): a day they do not give is never printed."""
+    return f"{MONTHS_FR[value.month - 1]} {value.year}" if precision == "month" else date_fr(value)
+
+
+def due_on_fr(value: date, precision: str = "day") -> str:
+    """'le 1er septembre 2027' / 'en octobre 2025'."""
+    return f"en {due_fr(value, precision)}" if precision == "month" else f"le {date_fr(value)}"
+
+
 def money(value: Decimal | int) -> str:
     """'320,00 €', '1 280,00 €': French decimal comma, space as thousands separator."""
     amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -81,6 +92,8 @@ FILTERS: dict[str, Any] = {
     "datetime_fr": datetime_fr,
     "weekday_fr": weekday_fr,
     "month_fr": month_fr,
+    "due_fr": due_fr,
+    "due_on_fr": due_on_fr,
     "money": money,
     "number": number,
     "plural": plural,

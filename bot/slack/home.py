@@ -12,7 +12,7 @@ from typing import Any
 from bot.render.slack import FORM_ACTION, RUN_ACTION, escape, mrkdwn, plain
 from handlers.home import Home, SiteSummary
 from rules.month import Month
-from templates import date_fr, money, month_fr, number, render, text
+from templates import date_fr, due_fr, money, month_fr, number, render, text
 
 MAX_HOME_BLOCKS = 100
 BLOCKS_PER_SITE = 3  # heading, fields, divider
@@ -56,7 +56,7 @@ def _site(site: SiteSummary, home: Home) -> list[dict[str, Any]]:
         deadline = text(
             "slack.home.deadline_value",
             label=site.next_deadline.label,
-            date=date_fr(site.next_deadline.due),
+            date=due_fr(site.next_deadline.due, site.next_deadline.precision),
             days=days,
         )
     else:

@@ -9,7 +9,7 @@ from handlers.reply import ReasonLine, Reply, Status
 from rules.calendar import days_left, recently_passed, upcoming
 from rules.parameters import Deadline
 from rules.template_keys import deadline_kind_key
-from templates import date_fr, has_text, text
+from templates import due_fr, has_text, text
 
 RECENT_DAYS = 60
 
@@ -62,7 +62,7 @@ def deadlines(inv: Invocation, ctx: Context) -> Reply:
                 text(
                     "commands.echeances.line_ahead",
                     label=_label(d, names),
-                    date=date_fr(d.due),
+                    date=due_fr(d.due, d.precision),
                     days=days_left(d, today),
                 )
             )
@@ -75,7 +75,7 @@ def deadlines(inv: Invocation, ctx: Context) -> Reply:
                 text(
                     "commands.echeances.line_behind",
                     label=_label(d, names),
-                    date=date_fr(d.due),
+                    date=due_fr(d.due, d.precision),
                     days=-days_left(d, today),
                 )
             )

@@ -97,10 +97,18 @@ class Composition:
         281 jours', from today's date."""
         left = days_left(deadline, self.today)
         if is_past(deadline, self.today):
-            return t("when.past", due=deadline.due, inclusive=deadline.inclusive)
+            return t(
+                "when.past", due=deadline.due, inclusive=deadline.inclusive, precision=deadline.precision
+            )
         if left == 0:
-            return t("when.today", due=deadline.due)
-        return t("when.future", due=deadline.due, days=left, inclusive=deadline.inclusive)
+            return t("when.today", due=deadline.due, precision=deadline.precision)
+        return t(
+            "when.future",
+            due=deadline.due,
+            days=left,
+            inclusive=deadline.inclusive,
+            precision=deadline.precision,
+        )
 
     def deadline(self, key: str) -> Deadline | None:
         return self.params.deadline(key)

@@ -50,4 +50,4 @@ def test_two_answered_questions_keep_their_order_and_both_answers() -> None:
     )
     said = plain("\n".join(reply.body))
     assert reply.status == Status.OK
-    assert said.index("320,00") < said.index("31 octobre 2025")
+    assert said.index("320,00") < said.index("en octobre 2025")

@@ -319,3 +319,30 @@ def test_the_facts_the_question_answerer_needs_are_data() -> None:
     assert params.fact("art51_committee_delay_months").value == {"default": 3, "with_has_opinion": 4}
     with pytest.raises(KeyError):
         params.fact("weather")
+
+
+def test_a_deadline_the_texts_give_as_a_month_is_read_as_that_month() -> None:
+    """« en octobre de l'année d'entrée »: the countdown runs to the month's last day, but no day the texts do
+    not give is ever printed (the answer and the reminders read « octobre 2025 »)."""
+    from templates import due_fr, due_on_fr
+
+    initial = load_parameters().deadline("report:initial:2025")
+    assert initial is not None and initial.precision == "month"
+    assert due_fr(initial.due, initial.precision) == "octobre 2025"
+    assert due_on_fr(initial.due, initial.precision) == "en octobre 2025"
+    followup = load_parameters().deadline("report:followup:2026")
+    assert followup is not None and due_on_fr(followup.due, followup.precision) == "le 1er septembre 2026"
+
+
+def test_a_month_deadline_must_fall_on_the_months_last_day(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+
+    def change(d: Any) -> None:
+        d["deadlines"][2]["due"] = date(2025, 10, 15)
+
+    _edit(folder, "calendar.yaml", change)
+    with pytest.raises(ParameterError, match=r"month's last day"):
+        load_parameters(folder)
+    _edit(folder, "calendar.yaml", lambda d: d["deadlines"][2].update(precision="week"))
+    with pytest.raises(ParameterError, match=r"precision: expected day or month"):
+        load_parameters(folder)
