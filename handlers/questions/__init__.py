@@ -65,6 +65,11 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     parts = split_questions(question)
     if len(parts) >= 2:
         replies = [_answer_one(part, False, now, params) for part in parts]
+        # A part read in another frame than the whole message lost its subject on the way (« article 51 : qui
+        # donne l'avis, et en combien de temps ? »: alone, « en combien de temps ? » is about article 50).
+        whole = analyse(question, params).family
+        if any(r.data.get("family", whole) != whole for r in replies if r.status != Status.UNKNOWN):
+            return _answer_one(question, masked, now, params)
         combined = _combine(question, parts, replies, masked)
         if combined is not None:
             return combined

@@ -171,6 +171,23 @@ def _forwarded(body: str) -> str:
 _QUESTION_END = re.compile(r"(?:^|(?<=\?))[^?]*\?+")
 MIN_PART_WORDS = 3
 MAX_PARTS = 4
+MIN_CLAUSE_WORDS = 4
+# A clause that asks something itself: an interrogative, an inversion (« est-il », « peut-on »), « c'est »…
+_ASKS = re.compile(
+    r"\b(?:quel(?:le)?s?|quand|combien|comment|pourquoi|qui|o[uù]|quoi|est-ce|faut-il|peut-on|doit-on)\b"
+    r"|\w-(?:t-)?(?:il|elle|ils|elles|on|je|nous|vous)\b|\b(?:c'est|c est|ca|ça|y a|il y a)\b",
+    re.IGNORECASE,
+)
+# Inside one question sentence, a comma or « et » followed by an interrogative opens another question:
+# « Quelle est la durée maximale, quel est le délai du comité technique, et que vaut le silence de la HAS ? ».
+# Only unambiguous openers: « qui » and « où » also start relative clauses, a bare « que » a subordinate one.
+_CLAUSE_SPLIT = re.compile(
+    r"(?:\s*[,;]\s*(?:et\s+|mais\s+|puis\s+)?|\s+et\s+)"
+    r"(?=(?:(?:a|à|de|pour|dans|sur|en|par|avant|après|apres)\s+)?"
+    r"(?:quel(?:le)?s?|quand|combien|comment|pourquoi|est-ce\s+que|"
+    r"que\s+(?:vaut|valent|faut-il|doit-on|devient|deviennent|se\s+passe))\b)",
+    re.IGNORECASE,
+)
 
 
 def split_questions(question: str) -> list[str]:
@@ -179,7 +196,7 @@ def split_questions(question: str) -> list[str]:
     thing (or when a part would be too short to stand alone)."""
     text = " ".join(question.split())
     asked = [m.group(0).strip() for m in _QUESTION_END.finditer(text)]
-    asked = [a for a in asked if a.strip("? ")]
+    asked = [clause for a in asked for clause in _clauses(a) if clause.strip("? ")]
     if len(asked) < 2 or len(asked) > MAX_PARTS:
         return [question]
     # Statements before the first question are context for all; a statement between questions opens the next.
@@ -194,3 +211,27 @@ def split_questions(question: str) -> list[str]:
     if any(len(re.findall(r"\w+", p)) - len(re.findall(r"\w+", context)) < MIN_PART_WORDS for p in parts):
         return [question]
     return parts
+
+
+def _clauses(asked: str) -> list[str]:
+    """One question sentence cut where another interrogative clause begins (linear: one regex pass). The
+    statements before it stay with the first clause, which `split_questions` makes the context of all."""
+    sentences = [x for x in re.split(r"(?<=[.!])\s+", asked) if x.strip()]
+    *lead, last = sentences or [asked]
+    pieces = [p.strip() for p in _CLAUSE_SPLIT.split(last) if p.strip()]
+    if len(pieces) >= 2 and not _ASKS.search(pieces[0]):
+        # « pour un projet art 51, en combien de temps … ? »: what comes before the first interrogative is the
+        # subject of the question, not a question of its own.
+        return [asked]
+    # A bare « …, avant quelle date ? » refines the clause before it; it names no subject of its own.
+    merged: list[str] = []
+    for piece in pieces:
+        if merged and len(re.findall(r"\w+", piece)) < MIN_CLAUSE_WORDS:
+            merged[-1] = f"{merged[-1]}, {piece}"
+        else:
+            merged.append(piece)
+    pieces = merged
+    if len(pieces) < 2:
+        return [asked]
+    pieces = [p if p.endswith("?") else p + " ?" for p in pieces]
+    return [" ".join([*lead, pieces[0]]), *pieces[1:]]

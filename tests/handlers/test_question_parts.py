@@ -51,3 +51,44 @@ def test_two_answered_questions_keep_their_order_and_both_answers() -> None:
     said = plain("\n".join(reply.body))
     assert reply.status == Status.OK
     assert said.index("320,00") < said.index("en octobre 2025")
+
+
+def test_questions_joined_by_commas_in_one_sentence_are_parts() -> None:
+    parts = split_questions(
+        "Un porteur me sollicite pour un projet article 51. Quelle est la durée maximale d'une telle "
+        "expérimentation, quel est le délai de réponse du comité technique, et que vaut le silence de la "
+        "HAS ?"
+    )
+    assert len(parts) == 3
+    # The statement before the questions stays the context of each part: « article 51 » is not lost.
+    assert all("article 51" in p for p in parts)
+
+
+def test_a_clause_that_asks_nothing_or_names_no_subject_stays_with_its_question() -> None:
+    # The subject before the interrogative is not a question of its own.
+    assert (
+        len(
+            split_questions(
+                "pour un projet art 51, en combien de temps le comite technique doit il repondre ?"
+            )
+        )
+        == 1
+    )
+    assert len(split_questions("De janvier à avril, avec février sans injection, combien au total ?")) == 1
+    # « avant quelle date ? » refines the clause before it.
+    assert len(split_questions("qui remet le rapport final au Parlement, avant quelle date ?")) == 1
+    # « qui » and « où » open relative clauses too: never a cut there.
+    assert len(split_questions("les patients qui ont une chimio orale et qui sont en HAD, ca compte ?")) == 1
+
+
+def test_a_part_read_in_another_frame_keeps_the_message_whole() -> None:
+    reply = answer_question(
+        "article 51 : qui donne l'avis sur un projet et en combien de temps ?", DEFAULT_NOW
+    )
+    assert reply.data["family"] == "art51"
+
+
+def test_a_message_of_too_many_clauses_is_kept_whole() -> None:
+    # One regex pass without nested repetition (linear); more than MAX_PARTS questions are answered whole.
+    hostile = "quel est le montant, " * 20_000 + "?"
+    assert split_questions(hostile) == [hostile]
