@@ -113,6 +113,14 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
         analysis = replace(analysis, topics=(chosen,), suggestions=())
         data["topics"] = [chosen]
     if not analysis.topics:
+        checked_by = _premise_reading(analysis, params)
+        if checked_by is not None:
+            # « l'expé finit en 2029 non ? »: a yes/no question stating the very value the best reading
+            # holds (a year, an amount, a count) is about that value: checked, not handed over.
+            analysis = replace(analysis, topics=(checked_by,), suggestions=())
+            data["topics"] = [checked_by]
+            data["rescued_by"] = "premise"
+    if not analysis.topics:
         vote = retrieval.vote(analysis.normalized.tokens, params)
         rescued = _rescue(analysis, vote) if RESCUE else None
         if rescued is None:
@@ -337,6 +345,22 @@ def _chosen_by_label(question: str, analysis: Analysis) -> str | None:
 # Scored this much, an entry not chosen may still check the value a yes/no question states (« l'art 51 c'est
 # 3 ans max comme l'art 50 ? »: the difference is answered, and the duration checked).
 PREMISE_FLOOR = 1.0
+PREMISE_DOMINANCE = 1.5
+
+
+def _premise_reading(analysis: Analysis, params: Parameters) -> str | None:
+    """The best-scoring reading, when the cues abstained only for want of score and the question states
+    one value of the kind that reading checks (kept narrow: the best reading only, above PREMISE_FLOOR and
+    at least twice the runner-up, every word understood)."""
+    ranked = sorted(analysis.scores.items(), key=lambda item: -item[1])
+    if not ranked or analysis.unknown_words:
+        return None
+    best, value = ranked[0]
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if value < PREMISE_FLOOR or value < PREMISE_DOMINANCE * second:
+        return None
+    found = premise.check([entry(best)], analysis.normalized.tokens, params)
+    return best if found is not None else None
 
 
 def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:

@@ -60,3 +60,15 @@ def test_asked_about_the_cap_the_answer_states_the_cap_first() -> None:
     assert "360,00 €" in reply.body[0]
     monthly = answer_question("le montant max du forfait mensuel ?", DEFAULT_NOW)
     assert monthly.data["topics"][0] == "forfait_cap_monthly"
+
+
+def test_a_stated_value_decides_a_reading_the_cues_left_short() -> None:
+    """« finit » alone scores too little to answer; the year the question puts to the test says what it is
+    about. Only the best reading is checked, and only when every word is understood."""
+    reply = answer_question("l'expe finit en 2029 non ?", DEFAULT_NOW)
+    assert reply.data["topics"] == ["dates_end"] and reply.data.get("rescued_by") == "premise"
+    assert plain(reply.body[0]).startswith("non : en 2028, pas en 2029")
+    # No value put to the test: the cues' abstention stands.
+    assert (
+        answer_question("l'expe finit quand ? on sait pas trop", DEFAULT_NOW).data.get("rescued_by") is None
+    )
