@@ -70,6 +70,8 @@ _ADJECTIVES = """
     actuel actuelle officiel officielle habituel habituelle normal normale
     chacun chacune tel telle tels telles quelconque quelque quelques demi demie moitie
     supplementaire supplementaires
+    suffisant suffisante suffisants suffisantes insuffisant insuffisante valable valables
+    conforme conformes indispensable indispensables compatible compatibles
     special speciale speciaux specifique specifiques particulier particuliere
     final finale definitif definitive ultime voisin voisine voisins voisines
     correspondant correspondante correspondants correspondantes relatif relative
