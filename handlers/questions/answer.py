@@ -12,17 +12,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
 from handlers.questions import premise
 from handlers.questions.asked import unasked_context
 from handlers.questions.detect import Analysis
-from handlers.questions.knowledge import Entry, Step, load_knowledge, resolve
+from handlers.questions.knowledge import Condition, Entry, Step, expand, load_knowledge, resolve
 from handlers.questions.normalize import NUMBER_WORDS, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
-from handlers.questions.topics import GLOSSARY
+from handlers.questions.topics import GLOSSARY, Cue, compile_cues, matches
 from handlers.reply import Action, ReasonLine
 from rules.calendar import days_left, is_past, next_report
 from rules.month import Month
@@ -125,69 +125,6 @@ Composer = Callable[[Composition], None]
 
 
 # ---------------------------------------------------------------------------------------------- the fee
-
-
-def _amounts(c: Composition) -> None:
-    p = c.params
-    c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
-    c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
-    recipient = c.fact("fee_recipient")
-    if recipient and "forfait_recipient" not in c.analysis.topics:
-        c.say("forfait.recipient", recipient)
-
-
-def _per_session(c: Composition) -> None:
-    p = c.params
-    c.say("forfait.per_month_not_session", p.monthly_amount, amount=p.monthly_amount.value,
-          inclusion=p.inclusion_amount.value)  # fmt: skip
-    asked = c.fact("requested_per_session")
-    if asked:
-        c.say("forfait.requested_per_session", asked, amount=asked.value)
-
-
-def _recipient(c: Composition) -> None:
-    for key in ("fee_recipient", "had_billing"):
-        fact = c.fact(key)
-        if fact:
-            c.say(f"forfait.{key}", fact)
-    text_ = c.analysis.normalized.text
-    if c.has("reverser", "partage", "partager", "repartition") or "une part" in text_ or "part du" in text_:
-        c.unknown("forfait_recipient", "forfait.sharing_unknown")
-
-
-def _cap_inclusion(c: Composition) -> None:
-    p = c.params
-    factor = p.inclusion_cap_factor.value
-    cap = p.monthly_amount.value * factor
-    # The answer opens on the asked point: « peut-il dépasser … ? » is answered no, « y a-t-il un plafond ? »
-    # yes; an open question (« quel est le plafond ? ») gets the rule alone.
-    lead = ""
-    if c.verdict_given:
-        lead = ""
-    elif c.has("depasser", "depasse", "superieur", "exceder", "excede"):
-        lead = "Non"
-    elif c.has("plafond", "plafonne", "limite", "maximum") and premise.asks_yes_or_no(
-        c.analysis.normalized.tokens
-    ):
-        lead = "Oui"
-    c.say("forfait.cap_inclusion", p.inclusion_cap_factor, factor=factor, monthly=p.monthly_amount.value,
-          cap=cap, inclusion=p.inclusion_amount.value, holds=p.inclusion_amount.value <= cap,
-          lead=lead)  # fmt: skip
-
-
-def _funding(c: Composition) -> None:
-    p = c.params
-    c.say("forfait.funding", p.funding, funding=p.funding.value)
-    c.say("forfait.payment_year", p.payment_year_offset, offset=p.payment_year_offset.value)
-    conditional = c.fact("payment_conditional_on_reports")
-    if conditional:
-        c.say("forfait.payment_conditional", conditional)
-    # "Is it the CPAM that pays?": we know the dotation and who receives it, not the paying body.
-    if c.has("cpam", "caisse") or "assurance maladie" in c.analysis.normalized.text:
-        recipient = c.fact("fee_recipient")
-        if recipient:
-            c.say("forfait.fee_recipient", recipient)
-        c.unknown("forfait_funding", "forfait.payer_unknown")
 
 
 def _payment(c: Composition) -> None:
@@ -310,57 +247,6 @@ _PATIENT_WORDS = frozenset(
 
 
 # ---------------------------------------------------------------------------------------------- patients
-
-# Treatments whose status the rules do not name: the general rule is given, the case goes to a person.
-_UNNAMED_TREATMENTS = (
-    "hormonotherapie", "therapie ciblee", "anticorps", "radiotherapie", "biotherapie", "bisphosphonate",
-    "transfusion", "antalgique", "soins de support", "nutrition", "therapie cellulaire", "car t",
-    "hydratation", "antibiotique",
-)  # fmt: skip
-
-
-def _scope(c: Composition) -> None:
-    covered = c.fact("treatments_covered")
-    if covered:
-        c.say("treatment.covered", covered, items=covered.value)
-    oral = c.fact("oral_excluded")
-    if oral:
-        c.say("treatment.oral_excluded", oral)
-    text_ = c.analysis.normalized.text
-    named = [name for name in _UNNAMED_TREATMENTS if name in text_]
-    if named:
-        c.unknown("treatment_scope", "treatment.unnamed", items=named)
-
-
-def _referral_date(c: Composition) -> None:
-    fact = c.fact("referral_after_selection")
-    publication = c.fact("selection_publication")
-    if fact:
-        c.say("patient.referral_after_selection", fact)
-    if publication:
-        c.say("selection.publication", publication, month=_month_of(publication.value))
-
-
-def _after_end(c: Composition) -> None:
-    end = c.deadline("experiment:end")
-    if end:
-        c.say("dates.end", end, when=c.when(end))
-    rule = c.fact("end_month_rule")
-    if rule:
-        last = c.params.experiment_end.value
-        c.say("patient.end_month_rule", rule, month=Month.of(last), end=last)
-    if c.has("prolongation", "prolonge", "perennisation", "generalisation", "generalise"):
-        c.unknown("patient_after_end", "patient.extension_unknown")
-
-
-def _had_area(c: Composition) -> None:
-    zone = c.fact("had_zone_may_differ")
-    if zone and c.has("implantation", "meme", "distinct", "distincte", "different", "differente", "autre",
-                      "departement", "region", "territoire", "loin"):  # fmt: skip
-        c.say("had.zone_may_differ", zone)
-    fact = c.fact("had_area")
-    if fact:
-        c.say("had.area", fact)
 
 
 def _children(c: Composition) -> None:
@@ -632,39 +518,6 @@ def _asks_participant_count(tokens: tuple[str, ...]) -> bool:
 # ---------------------------------------------------------------------------------------------- eligibility
 
 
-def _eligibility(c: Composition) -> None:
-    compose(c, "eligibility_authorisation")
-    compose(c, "eligibility_categories")
-    _convention(c)
-    authorisations = c.fact("authorisations")
-    if authorisations:
-        c.say("eligibility.project_commitment", authorisations)
-    p = c.params
-    c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
-
-
-def _convention(c: Composition) -> None:
-    fact = c.fact("association")
-    if fact:
-        c.say("eligibility.association", fact, convention=fact.value["convention"],
-              protocol=fact.value["same_legal_entity"])  # fmt: skip
-    change = c.fact("significant_change_notice_months")
-    if change and c.analysis.topics and c.analysis.topics[0] == "eligibility_convention":
-        c.say("eligibility.change_notice", change, months=change.value)
-
-
-def _multisite(c: Composition) -> None:
-    fact = c.fact("multi_site")
-    if fact:
-        c.say("eligibility.multi_site", fact)
-    if c.has("ajouter", "integrer", "nouveau", "nouvel", "supplementaire"):
-        # Adding a site to a running participation: the texts we hold do not say how.
-        c.unknown("multisite", "unknown.generic")
-
-
-# ---------------------------------------------------------------------------------------------- reports
-
-
 def _report_line(c: Composition, d: Deadline) -> None:
     kind = "initial" if d.kind == "initial_report" else "followup"
     c.say(f"reports.{kind}", d, when=c.when(d), covers=list(d.covers))
@@ -807,7 +660,7 @@ def _overview(c: Composition) -> None:
     c.say("overview.principle", p.experiment_duration_years)
     c.say("dates.span", p.experiment_duration_years, years=p.experiment_duration_years.value,
           start=p.experiment_start.value, end=p.experiment_end.value)  # fmt: skip
-    _amounts(c)
+    compose(c, "forfait_amounts")
     oral = c.fact("oral_excluded")
     if oral:
         c.say("treatment.oral_excluded", oral)
@@ -882,45 +735,6 @@ def _glossary(c: Composition) -> None:
         c.body.append(t(f"glossary.{word}"))
 
 
-# ---------------------------------------------------------------------------------------------- article 51
-
-
-def _art51_definition(c: Composition) -> None:
-    basis = c.fact("art51_legal_basis")
-    if basis:
-        c.say("art51.definition", basis, basis=basis.value)
-    _art51_promoters(c)
-    compose(c, "art51_duration")
-    distinct = c.fact("art51_distinct_from_art50")
-    if distinct:
-        c.say("art51.distinct", distinct)
-
-
-def _art51_difference(c: Composition) -> None:
-    basis = c.fact("art51_legal_basis")
-    if basis:
-        c.say("art51.definition", basis, basis=basis.value)
-    distinct = c.fact("art51_distinct_from_art50")
-    if distinct:
-        c.say("art51.distinct", distinct)
-    p = c.params
-    c.say("art51.art50_summary", p.experiment_duration_years, start=p.experiment_start.value,
-          end=p.experiment_end.value)  # fmt: skip
-    if c.has("finance", "financement", "financer", "fiss", "fir", "mig", "fond", "budget"):
-        c.say("forfait.funding", p.funding, funding=p.funding.value)
-
-
-def _art51_promoters(c: Composition) -> None:
-    fact = c.fact("art51_promoters")
-    if fact:
-        c.say("art51.promoters", fact)
-    routing = c.fact("art51_routing")
-    if routing:
-        c.say(
-            "art51.routing", routing, regional=routing.value["regional"], national=routing.value["national"]
-        )
-
-
 def _calendar(c: Composition) -> None:
     _start(c)
     to_dgos = c.deadline("selection:list_to_dgos")
@@ -970,24 +784,104 @@ def source_of(params: Parameters, reference: str) -> Sourced | None:
     return None
 
 
+def holds(c: Composition, cond: Condition) -> bool:
+    """Whether a step's condition holds for this question, today and this answer (knowledge.Condition)."""
+    test = cond.test
+    if test == "all":
+        return all(holds(c, part) for part in cond.parts)
+    if test == "any":
+        return any(holds(c, part) for part in cond.parts)
+    if test == "not":
+        return not holds(c, cond.parts[0])
+    if test == "asks":
+        return bool(_asked(c, cond.words))
+    if test == "slot":
+        s = c.analysis.slots
+        named = {"region": bool(s.regions), "month": bool(s.months) or s.month_range is not None,
+                 "age": s.age_years is not None or s.age_months is not None}  # fmt: skip
+        return named[cond.name]
+    if test == "region":
+        return cond.name in c.analysis.slots.regions
+    if test in ("past", "upcoming"):
+        d = c.deadline(cond.name.removeprefix("deadline."))
+        return d is not None and is_past(d, c.today) == (test == "past")
+    if test == "topic":
+        return cond.name in c.analysis.topics
+    if test == "first_topic":
+        return c.analysis.topics[:1] == (cond.name,)
+    if test == "yesno":
+        return premise.asks_yes_or_no(c.analysis.normalized.tokens)
+    if test == "intent":
+        return cond.name in c.analysis.intents
+    if test == "known":
+        return c.fact(cond.name.removeprefix("fact.")) is not None
+    raise ValueError(f"unknown condition {test!r}")  # the loader refuses it first
+
+
+@lru_cache(maxsize=512)
+def _compiled_asks(words: tuple[str, ...], params: Parameters) -> tuple[tuple[str, tuple[Cue, ...]], ...]:
+    return tuple((w, compile_cues({expand(w, params): 1.0})) for w in words)
+
+
+def _asked(c: Composition, words: tuple[str, ...]) -> list[str]:
+    """The cue words/phrases of `words` (as written in the data) that the question names."""
+    tokens = c.analysis.normalized.tokens
+    present = frozenset(tokens)
+    return [
+        w for w, cues in _compiled_asks(words, c.params) if any(matches(q, tokens, present) for q in cues)
+    ]
+
+
+def _value(c: Composition, step: Step, ref: str) -> Any:
+    """A step's slot value: a reference (with `|month`), `asked`, or a literal. KeyError when it names
+    nothing in the data."""
+    if ref == "asked" and step.when is not None:
+        return _asked(c, step.when.words)
+    reference, bar, _ = ref.partition("|")
+    if not reference.startswith(("param.", "fact.", "derived.")):
+        return ref
+    value = resolve(reference, c.params)
+    if bar:  # |month: the month of a date or of an 'AAAA-MM…' text
+        return Month.of(value) if isinstance(value, date) else _month_of(value)
+    return value
+
+
 def _declared(c: Composition, entry_id: str, step: Step) -> None:
+    if step.when is not None and not holds(c, step.when):
+        return
+    if step.entry is not None:
+        compose(c, step.entry)
+        return
+    values: dict[str, Any] = {}
+    for name, ref in step.values:
+        try:
+            values[name] = _value(c, step, ref)
+        except KeyError:
+            return  # the data does not hold this value: the sentence is left out
+    if step.lead and not c.verdict_given:  # a premise verdict already opens the answer (premise.py)
+        lead = next((ld.say for ld in step.lead if holds(c, ld.when)), None)
+        values["lead"] = t(f"lead.{lead}") if lead else ""
+    elif step.lead:
+        values["lead"] = ""
     if step.unknown:
-        c.unknown(entry_id, step.text)
+        c.unknown(entry_id, step.text, **values)
+        return
+    if step.cite and step.cite.startswith("deadlines."):
+        found = c.deadlines_of(step.cite.removeprefix("deadlines."))
+        if step.pick == "first":
+            found = found[:1]
+        elif step.pick == "last":
+            found = found[-1:]
+        for d in found:
+            c.say(step.text, d, **{"when": c.when(d), "covers": list(d.covers), "due": d.due, **values})
         return
     source = source_of(c.params, step.cite) if step.cite else None
     if step.cite and source is None:
         return  # the data does not hold this fact: the sentence is left out
-    values: dict[str, Any] = {}
-    for name, ref in step.values:
-        if ref.startswith(("param.", "fact.", "derived.")):
-            try:
-                values[name] = resolve(ref, c.params)
-            except KeyError:
-                return
-        else:
-            values[name] = ref
     if isinstance(source, Deadline):
         values.setdefault("when", c.when(source))
+        values.setdefault("due", source.due)
+        values.setdefault("past", is_past(source, c.today))
     c.say(step.text, source, **values)
 
 
@@ -1049,17 +943,8 @@ COMPOSERS: dict[str, Composer] = {
     "bot_rights": _bot_rights,
     "calendar": _calendar,
     "applications_national": _applications_national,
-    "amounts": _amounts,
-    "per_session": _per_session,
-    "recipient": _recipient,
-    "cap_inclusion": _cap_inclusion,
-    "funding": _funding,
     "payment": _payment,
     "compute": _compute,
-    "scope": _scope,
-    "referral_date": _referral_date,
-    "after_end": _after_end,
-    "had_area": _had_area,
     "children": _children,
     "start": _start,
     "deadline": _deadline,
@@ -1070,9 +955,6 @@ COMPOSERS: dict[str, Composer] = {
     "selection_calendar": _selection_calendar,
     "selection_criteria": _selection_criteria,
     "max_per_region": _max_per_region,
-    "eligibility": _eligibility,
-    "convention": _convention,
-    "multisite": _multisite,
     "reports_overview": _reports_overview,
     "reports_initial": _reports_initial,
     "reports_followup": _reports_followup,
@@ -1084,9 +966,6 @@ COMPOSERS: dict[str, Composer] = {
     "identifiers": _identifiers,
     "contact": _contact,
     "glossary": _glossary,
-    "art51_definition": _art51_definition,
-    "art51_difference": _art51_difference,
-    "art51_promoters": _art51_promoters,
 }
 
 

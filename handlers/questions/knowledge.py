@@ -16,8 +16,9 @@ An entry is what one kind of question is about and how it is answered:
       answer:
         says:                        # declared answer: sentences (templates) and the source each one cites
           - {text: forfait.monthly, cite: param.monthly_amount, amount: param.monthly_amount}
-        # or, for an entry that computes (totals, days left): the code composer, and what it states
+        # or, for an entry that computes (totals, days left): the code composer, why, and what it states
         composer: compute
+        why: the total of the months the question describes
         states: [param.inclusion_amount, param.monthly_amount]
 
 Placeholders in cues: `{param.<name>}` (a parameter's value: an amount as "320", a count, a date as
@@ -60,15 +61,59 @@ class KnowledgeError(ValueError):
     """A knowledge file is wrong; the message names the file, the entry and the way out."""
 
 
+# The closed set of tests a step's `when:` may use (see Condition).
+SLOT_TESTS = ("region", "month", "age")
+_LEAF_TESTS = {
+    "asks", "slot", "region", "past", "upcoming", "topic", "first_topic", "yesno", "intent", "known",
+}  # fmt: skip
+_JOIN_TESTS = {"not", "any", "all"}
+
+
+@dataclass(frozen=True)
+class Condition:
+    """When a step is said, as data: one test of the question, today or the answer being built.
+
+    - `asks: [words]`: the question names any of these cue words/phrases (cue syntax, normalised like cues:
+      a phrase is consecutive tokens, `a & b` all words anywhere, `pediatri*` a prefix)
+    - `slot: region|month|age`: the question names a region / a month / an age
+    - `region: <key>`: the question names this region (rules/data regions)
+    - `past: deadline.<key>` / `upcoming: deadline.<key>`: that deadline is past / not past today
+    - `topic: <entry>`: that entry is among the answered topics; `first_topic: <entry>`: it is the first one
+    - `yesno: true`: the question asks yes or no (premise.asks_yes_or_no)
+    - `intent: <intent>`: the question has that angle (date, who, ...)
+    - `known: fact.<key>`: the data holds that fact
+    - `not: <condition>`, `any: [conditions]`, `all: [conditions]`; a mapping of several tests is `all`.
+    """
+
+    test: str
+    words: tuple[str, ...] = ()  # asks
+    name: str = ""  # the slot, region, deadline, entry, intent or fact tested
+    parts: tuple[Condition, ...] = ()  # not / any / all
+
+
+@dataclass(frozen=True)
+class Lead:
+    """« Oui » / « Non » opening a step's sentence when `when` holds (templates questions.lead.<say>)."""
+
+    when: Condition
+    say: Literal["yes", "no"]
+
+
 @dataclass(frozen=True)
 class Step:
     """One declared sentence: a template key, the source it cites (left out when the data lacks it), and its
-    slot values as references (`param.x`, `fact.y.z`) or literals."""
+    slot values as references (`param.x`, `fact.y.z`, `fact.y|month`), literals, or `asked` (the words of
+    the step's `when: {asks: ...}` the question names). `cite: deadlines.<kind>` says the sentence once per
+    deadline of that kind (`pick: first|last` keeps one). `{entry: id}` says another entry's answer."""
 
     text: str
     cite: str | None
     values: tuple[tuple[str, str], ...]
     unknown: bool = False  # `{unknown: key}`: a part the texts do not settle, said and handed to a person
+    when: Condition | None = None  # the step is said only when this holds
+    lead: tuple[Lead, ...] = ()  # the first lead whose condition holds opens the sentence (value `lead`)
+    entry: str | None = None  # `{entry: id}`: that entry's answer, here
+    pick: Literal["first", "last"] | None = None
 
 
 @dataclass(frozen=True)
@@ -123,7 +168,7 @@ _ENTRY_KEYS = {
     "id", "family", "intents", "supersedes", "cues", "against", "examples", "answer", "premise", "addresses",
 }  # fmt: skip
 PREMISE_KINDS = ("amount", "years", "count", "year", "payee")
-_ANSWER_KEYS = {"says", "composer", "states", "open_point", "commands"}
+_ANSWER_KEYS = {"says", "composer", "why", "states", "open_point", "commands"}
 _FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots", "own_case", "context_facts"}
 
 
@@ -148,16 +193,136 @@ def _strings(where: str, raw: Any) -> tuple[str, ...]:
     return tuple(raw)
 
 
+def _words(where: str, raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not raw:
+        raise KnowledgeError(f"{where}: `asks` needs a non-empty list of cue words or phrases")
+    if not all(isinstance(w, str) and w.strip() and w.strip("*& ") for w in raw):
+        raise KnowledgeError(f"{where}: `asks` holds an empty or non-text cue: {raw!r}")
+    return tuple(raw)
+
+
+def _name(where: str, test: str, raw: Any) -> str:
+    if not isinstance(raw, str) or not raw.strip():
+        raise KnowledgeError(f"{where}: `{test}` needs a name, got {raw!r}")
+    return raw
+
+
+def condition(where: str, raw: Any) -> Condition:
+    """A `when:` condition, strictly: an unknown test, an empty cue list or a wrong value is refused."""
+    if not isinstance(raw, dict) or not raw:
+        raise KnowledgeError(f"{where}: `when` must be a mapping of tests ({{asks: [...]}}, {{not: ...}})")
+    parts: list[Condition] = []
+    for test, value in raw.items():
+        here = f"{where} when.{test}"
+        if test not in _LEAF_TESTS | _JOIN_TESTS:
+            known = ", ".join(sorted(_LEAF_TESTS | _JOIN_TESTS))
+            raise KnowledgeError(f"{where}: unknown condition {test!r} in `when`; known: {known}")
+        if test == "not":
+            parts.append(Condition("not", parts=(condition(here, value),)))
+        elif test in ("any", "all"):
+            if not isinstance(value, list) or not value:
+                raise KnowledgeError(f"{here}: `{test}` needs a non-empty list of conditions")
+            parts.append(
+                Condition(test, parts=tuple(condition(f"{here}[{i}]", v) for i, v in enumerate(value)))
+            )
+        elif test == "asks":
+            parts.append(Condition("asks", words=_words(here, value)))
+        elif test == "yesno":
+            if value is not True:
+                raise KnowledgeError(f"{here}: `yesno` takes `true` (use `not:` for the opposite)")
+            parts.append(Condition("yesno"))
+        elif test == "slot":
+            if value not in SLOT_TESTS:
+                raise KnowledgeError(f"{here}: unknown slot {value!r}; known: {', '.join(SLOT_TESTS)}")
+            parts.append(Condition("slot", name=value))
+        elif test == "intent":
+            if value not in INTENTS:
+                raise KnowledgeError(f"{here}: unknown intent {value!r}; known: {', '.join(INTENTS)}")
+            parts.append(Condition("intent", name=value))
+        elif test in ("past", "upcoming"):
+            name = _name(here, test, value)
+            if not name.startswith("deadline."):
+                raise KnowledgeError(f"{here}: `{test}` names a deadline (deadline.<key>), got {name!r}")
+            parts.append(Condition(test, name=name))
+        elif test == "known":
+            name = _name(here, test, value)
+            if not name.startswith("fact."):
+                raise KnowledgeError(f"{here}: `known` names a fact (fact.<key>), got {name!r}")
+            parts.append(Condition(test, name=name))
+        else:  # region, topic, first_topic: checked against the regions / the entries once all are read
+            parts.append(Condition(test, name=_name(here, test, value)))
+    return parts[0] if len(parts) == 1 else Condition("all", parts=tuple(parts))
+
+
+def conditions(cond: Condition) -> list[Condition]:
+    """`cond` and every condition inside it."""
+    return [cond, *(c for part in cond.parts for c in conditions(part))]
+
+
+_STEP_KEYS = {"text", "cite", "when", "lead", "pick", "unknown", "entry"}
+_VALUE_TRANSFORMS = ("month",)
+
+
+def _lead(where: str, raw: Any) -> tuple[Lead, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise KnowledgeError(f"{where}: `lead` is a list of {{when: ..., say: yes|no}}")
+    leads: list[Lead] = []
+    for i, item in enumerate(raw):
+        here = f"{where} lead[{i}]"
+        # YAML reads a bare yes / no as a boolean: both spellings are taken.
+        say = (
+            {True: "yes", False: "no", "yes": "yes", "no": "no"}.get(item.get("say"))
+            if isinstance(item, dict)
+            else None
+        )
+        if not isinstance(item, dict) or set(item) != {"when", "say"} or say is None:
+            raise KnowledgeError(f"{here}: a lead is {{when: <condition>, say: yes|no}}")
+        leads.append(Lead(when=condition(here, item["when"]), say=cast(Literal["yes", "no"], say)))
+    return tuple(leads)
+
+
 def _step(where: str, raw: Any) -> Step:
-    if isinstance(raw, dict) and set(raw) == {"unknown"} and isinstance(raw["unknown"], str):
-        return Step(text=raw["unknown"], cite=None, values=(), unknown=True)
-    if not isinstance(raw, dict) or not isinstance(raw.get("text"), str):
-        raise KnowledgeError(f"{where}: a step is a mapping with at least `text: <template key>`")
+    if not isinstance(raw, dict):
+        raise KnowledgeError(f"{where}: a step is a mapping (text:, unknown: or entry:)")
+    when = condition(where, raw["when"]) if "when" in raw else None
+    kinds = [k for k in ("text", "unknown", "entry") if k in raw]
+    if len(kinds) != 1 or not isinstance(raw[kinds[0]], str) or not raw[kinds[0]].strip():
+        raise KnowledgeError(
+            f"{where}: a step has exactly one of `text: <template key>`, `unknown: <template key>`, "
+            "`entry: <id>`"
+        )
+    kind = kinds[0]
+    if kind == "entry":
+        extra = set(raw) - {"entry", "when"}
+        if extra:
+            raise KnowledgeError(
+                f"{where}: an `entry:` step takes only `when`, not {', '.join(sorted(extra))}"
+            )
+        return Step(text="", cite=None, values=(), when=when, entry=raw["entry"])
     cite = raw.get("cite")
-    if cite is not None and not isinstance(cite, str):
-        raise KnowledgeError(f"{where}: `cite` must name a parameter, fact or deadline")
-    values = tuple((str(k), str(v)) for k, v in raw.items() if k not in ("text", "cite"))
-    return Step(text=raw["text"], cite=cite, values=values)
+    if cite is not None and (not isinstance(cite, str) or kind == "unknown"):
+        raise KnowledgeError(f"{where}: `cite` must name a parameter, fact or deadline (not on `unknown`)")
+    pick = raw.get("pick")
+    if pick is not None and (pick not in ("first", "last") or not str(cite).startswith("deadlines.")):
+        raise KnowledgeError(f"{where}: `pick` is first or last, with `cite: deadlines.<kind>`")
+    values = tuple((str(k), str(v)) for k, v in raw.items() if k not in _STEP_KEYS)
+    for name, ref in values:
+        _, bar, transform = ref.partition("|")
+        if bar and transform not in _VALUE_TRANSFORMS:
+            raise KnowledgeError(f"{where}: value {name}: unknown transform |{transform}; known: |month")
+        if ref == "asked" and (when is None or when.test != "asks"):
+            raise KnowledgeError(f"{where}: value {name}: `asked` needs the step's `when: {{asks: [...]}}`")
+    return Step(
+        text=raw[kind],
+        cite=cite,
+        values=values,
+        unknown=kind == "unknown",
+        when=when,
+        lead=_lead(where, raw["lead"]) if "lead" in raw else (),
+        pick=pick,
+    )
 
 
 def _answer(where: str, raw: Any) -> Answer:
@@ -172,12 +337,19 @@ def _answer(where: str, raw: Any) -> Answer:
     composer = raw.get("composer")
     if composer is not None and not isinstance(composer, str):
         raise KnowledgeError(f"{where}: `composer` must be a name")
+    why = raw.get("why")
+    if why is not None and (composer is None or not isinstance(why, str) or not why.strip()):
+        # Code is kept only for what computes: the entry says what, so that a choice of sentences that could
+        # be data (`when:`) does not slip back into Python.
+        raise KnowledgeError(f"{where}: an answer naming a `composer` says `why` it computes (and only then)")
+    if composer is not None and says:
+        raise KnowledgeError(f"{where}: an answer is either `says` or a `composer`, not both")
     commands = _strings(f"{where} commands", raw.get("commands"))
     if not says and composer is None and not commands:
         raise KnowledgeError(f"{where}: the answer declares nothing (give `says`, `commands` or `composer`)")
     steps = tuple(_step(f"{where} says[{i}]", s) for i, s in enumerate(says))
     states = _strings(f"{where} states", raw.get("states"))
-    states += tuple(s.cite for s in steps if s.cite and s.cite not in states)
+    states += tuple(dict.fromkeys(s.cite for s in steps if s.cite and s.cite not in states))
     return Answer(
         says=steps,
         composer=composer,
@@ -307,6 +479,8 @@ def _load(path: Path) -> Knowledge:
         for other in e.supersedes:
             if other not in seen:
                 raise KnowledgeError(f"{e.file}: {e.id}: supersedes unknown entry {other!r}")
+        _check_steps(e, seen)
+    _check_includes({e.id: e for e in entries})
     for entry_id, origin in extra_origin.items():
         if entry_id not in seen:
             raise KnowledgeError(f"{origin}: examples for unknown entry {entry_id!r}")
@@ -334,6 +508,36 @@ def _load(path: Path) -> Knowledge:
         own_case=_weights("own_case", frames["own_case"]),
         context_facts=_context_facts(frames["context_facts"]),
     )
+
+
+def _check_steps(e: Entry, ids: dict[str, str]) -> None:
+    """Every entry a step or condition names exists."""
+    for i, step in enumerate(e.answer.says):
+        where = f"{e.file}: {e.id} says[{i}]"
+        if step.entry is not None and step.entry not in ids:
+            raise KnowledgeError(f"{where}: `entry` names unknown entry {step.entry!r}")
+        if step.entry == e.id:
+            raise KnowledgeError(f"{where}: an entry cannot say itself")
+        tests = [c for top in [step.when, *(lead.when for lead in step.lead)] if top for c in conditions(top)]
+        for cond in tests:
+            if cond.test in ("topic", "first_topic") and cond.name not in ids:
+                raise KnowledgeError(f"{where}: `{cond.test}` names unknown entry {cond.name!r}")
+
+
+def _check_includes(entries: dict[str, Entry]) -> None:
+    """No entry says itself through others (`entry:` steps form no cycle)."""
+
+    def walk(entry_id: str, path: tuple[str, ...]) -> None:
+        for step in entries[entry_id].answer.says:
+            if step.entry is None:
+                continue
+            if step.entry in path:
+                cycle = " -> ".join((*path, step.entry))
+                raise KnowledgeError(f"{entries[path[0]].file}: {path[0]}: `entry:` steps loop ({cycle})")
+            walk(step.entry, (*path, step.entry))
+
+    for entry_id in entries:
+        walk(entry_id, (entry_id,))
 
 
 def _context_facts(raw: Any) -> dict[str, dict[str, float]]:
@@ -420,8 +624,8 @@ def _date_part(day: date, part: str) -> str:
 
 
 def resolve(reference: str, params: Parameters) -> Any:
-    """The value a reference names: param.<name>[.<date part>], fact.<key>[.<field>], derived.<name>.
-    KeyError when it names nothing."""
+    """The value a reference names: param.<name>[.<date part>], fact.<key>[.<field>[.<field>]],
+    derived.inclusion_cap / derived.inclusion_within_cap. KeyError when it names nothing."""
     kind, _, rest = reference.partition(".")
     name, _, part = rest.partition(".")
     if kind == "param":
@@ -438,13 +642,18 @@ def resolve(reference: str, params: Parameters) -> Any:
         fact = params.facts.get(name)
         if fact is None:
             raise KeyError(reference)
-        if part:
-            if not isinstance(fact.value, dict) or part not in fact.value:
+        value = fact.value
+        for field in part.split(".") if part else ():  # fact.nir_key.corsica.2A: a nested field
+            if not isinstance(value, dict) or field not in value:
                 raise KeyError(reference)
-            return fact.value[part]
-        return fact.value
+            value = value[field]
+        return value
     if kind == "derived" and name == "inclusion_cap" and not part:
         return params.monthly_amount.value * params.inclusion_cap_factor.value
+    if kind == "derived" and name == "inclusion_within_cap" and not part:
+        return (
+            params.inclusion_amount.value <= params.monthly_amount.value * params.inclusion_cap_factor.value
+        )
     raise KeyError(reference)
 
 
@@ -509,9 +718,26 @@ def check(
             raise KnowledgeError(f"{where}: no composer {e.answer.composer!r} (handlers/questions/answer.py)")
         refs = list(e.answer.states) + [ref for _, ref in e.premise]
         for step in e.answer.says:
-            if not has_text(f"questions.{step.text}"):
+            if step.entry is None and not has_text(f"questions.{step.text}"):
                 raise KnowledgeError(f"{where}: no template questions.{step.text} in templates/")
-            refs += [v for _, v in step.values if v.startswith(("param.", "fact.", "derived."))]
+            refs += [
+                v.partition("|")[0] for _, v in step.values if v.startswith(("param.", "fact.", "derived."))
+            ]
+            for lead in step.lead:
+                if not has_text(f"questions.lead.{lead.say}"):
+                    raise KnowledgeError(f"{where}: no template questions.lead.{lead.say} in templates/")
+            if step.cite and step.cite.startswith("deadlines."):
+                kind = step.cite.removeprefix("deadlines.")
+                if not any(d.kind == kind for d in params.deadlines()):
+                    raise KnowledgeError(f"{where}: {step.cite!r} names no kind of deadline of rules/data")
+            elif step.cite and step.cite.startswith("deadline."):
+                if params.deadline(step.cite.removeprefix("deadline.")) is None:
+                    raise KnowledgeError(f"{where}: {step.cite!r} names no deadline of rules/data")
+            elif step.cite:
+                refs.append(step.cite)
+            tests = [c for top in [step.when, *(ld.when for ld in step.lead)] if top for c in conditions(top)]
+            for cond in tests:
+                _check_condition(where, cond, params)
         for ref in refs:
             if _DEADLINE_REF.match(ref):
                 continue
@@ -519,3 +745,19 @@ def check(
                 resolve(ref, params)
             except KeyError:
                 raise KnowledgeError(f"{where}: {ref!r} names no parameter of rules/data") from None
+
+
+def _check_condition(where: str, cond: Condition, params: Parameters) -> None:
+    """A condition's names exist in rules/data: regions, deadlines, facts; its cues' placeholders expand."""
+    if cond.test == "region" and cond.name not in params.regions:
+        known = ", ".join(sorted(params.regions))
+        raise KnowledgeError(f"{where}: `region` names unknown region {cond.name!r}; known: {known}")
+    if cond.test in ("past", "upcoming") and params.deadline(cond.name.removeprefix("deadline.")) is None:
+        raise KnowledgeError(f"{where}: `{cond.test}` names no deadline of rules/data: {cond.name!r}")
+    if cond.test == "known":
+        try:
+            resolve(cond.name, params)
+        except KeyError:
+            raise KnowledgeError(f"{where}: `known` names no fact of rules/data: {cond.name!r}") from None
+    for spec in cond.words:
+        expand(spec, params, where)

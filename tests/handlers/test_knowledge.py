@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 
 import handlers.commands  # noqa: F401  (fills the command registry)
 from handlers.questions import answer_question
-from handlers.questions.answer import COMPOSERS
+from handlers.questions.answer import COMPOSERS, Composition, holds
+from handlers.questions.detect import analyse
 from handlers.questions.knowledge import (
     KNOWLEDGE_DIR,
     KnowledgeError,
     check,
+    condition,
     expand,
     expanded,
     load_knowledge,
@@ -25,7 +29,7 @@ from handlers.questions.topics import compiled_topics
 from handlers.registry import registry
 from rules.parameters import load_parameters
 from templates import has_text
-from tests.support.question_probe import DEFAULT_NOW
+from tests.support.question_probe import DEFAULT_NOW, PARIS
 
 
 def test_packaged_knowledge_names_only_what_exists() -> None:
@@ -68,12 +72,21 @@ def _write(tmp_path: Path, body: str) -> Path:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("entries:\n  - cues: {a: 1}\n    answer: {composer: x}\n", "needs an `id`"),
-        ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x}\n    colour: red\n", "colour"),
-        ("entries:\n  - id: a\n    cues: {a: high}\n    answer: {composer: x}\n", "needs a number"),
+        ("entries:\n  - cues: {a: 1}\n    answer: {composer: x, why: y}\n", "needs an `id`"),
+        (
+            "entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x, why: y}\n    colour: red\n",
+            "colour",
+        ),
+        ("entries:\n  - id: a\n    cues: {a: high}\n    answer: {composer: x, why: y}\n", "needs a number"),
         ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {}\n", "declares nothing"),
-        ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x}\n    intents: [why]\n", "intent"),
-        ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x}\n    supersedes: [zz]\n", "zz"),
+        (
+            "entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x, why: y}\n    intents: [why]\n",
+            "intent",
+        ),
+        (
+            "entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x, why: y}\n    supersedes: [z]\n",
+            "z",
+        ),
         ("entries: [\n", "cannot read"),
     ],
 )
@@ -81,6 +94,44 @@ def test_strict_loading_names_the_file_and_the_fault(tmp_path: Path, body: str, 
     with pytest.raises(KnowledgeError, match=message) as caught:
         load_knowledge(_write(tmp_path, body))
     assert "extra.yaml" in str(caught.value)
+
+
+_ONE_STEP = "entries:\n  - id: a\n    cues: {a: 1}\n    answer:\n      says:\n        - "
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        # The condition language of declared steps: a closed set of tests, strictly checked.
+        ("{text: t, when: {sounds_like: [x]}}", "unknown condition 'sounds_like'"),
+        ("{text: t, when: {asks: []}}", "non-empty list"),
+        ("{text: t, when: {asks: ['  ']}}", "empty or non-text cue"),
+        ("{text: t, when: {not: {asks: [x], colour: red}}}", "unknown condition 'colour'"),
+        ("{text: t, when: {any: []}}", "non-empty list of conditions"),
+        ("{text: t, when: {slot: weather}}", "unknown slot 'weather'"),
+        ("{text: t, when: {intent: why}}", "unknown intent 'why'"),
+        ("{text: t, when: {yesno: false}}", "takes `true`"),
+        ("{text: t, when: {past: experiment:end}}", "names a deadline"),
+        ("{text: t, when: {known: param.funding}}", "names a fact"),
+        ("{text: t, when: {topic: nowhere}}", "unknown entry 'nowhere'"),
+        ("{text: t, lead: [{when: {first_topic: zz}, say: yes}]}", "unknown entry 'zz'"),
+        ("{text: t, lead: [{when: {yesno: true}, say: maybe}]}", "say: yes|no"),
+        # Steps: one kind each, entries that exist and do not loop, known value forms.
+        ("{entry: nowhere}", "unknown entry 'nowhere'"),
+        ("{entry: a}", "cannot say itself"),
+        ("{entry: b}\n  - id: b\n    cues: {b: 1}\n    answer: {says: [{entry: a}]}", "loop"),
+        ("{entry: b, text: t}", "exactly one of"),
+        ("{text: t, v: fact.x|upper}", "unknown transform"),
+        ("{text: t, v: asked}", "`asked` needs"),
+        ("{text: t, cite: fact.x, pick: first}", "`pick`"),
+        ("{text: t}\n      composer: x\n      why: y", "not both"),
+        ("{text: t}\n      why: y", "says `why`"),
+    ],
+)
+def test_a_wrong_step_is_refused_naming_the_file_and_entry(tmp_path: Path, step: str, message: str) -> None:
+    with pytest.raises(KnowledgeError, match=message) as caught:
+        load_knowledge(_write(tmp_path, _ONE_STEP + step + "\n"))
+    assert "extra.yaml: a" in str(caught.value)
 
 
 def test_a_declared_answer_cites_its_sources() -> None:
@@ -113,3 +164,83 @@ def test_the_export_answer_names_a_real_subcommand_and_its_options() -> None:
     parser = argparse.ArgumentParser()
     export.arguments(parser)
     assert {"--region", "--out"} <= set(parser._option_string_actions)
+
+
+@pytest.mark.parametrize(
+    ("step", "message"),
+    [
+        ("{text: open_point, when: {region: atlantide}}", "unknown region 'atlantide'"),
+        ("{text: open_point, when: {past: deadline.nothing:here}}", "no deadline"),
+        ("{text: open_point, when: {known: fact.nothing_here}}", "no fact"),
+        ("{text: open_point, when: {asks: ['{param.nothing}']}}", "param.nothing"),
+        ("{text: open_point, cite: deadlines.nothing_kind}", "no kind of deadline"),
+        ("{text: open_point, cite: deadline.nothing:here}", "no deadline"),
+        ("{text: open_point, v: fact.nothing_here|month}", "names no parameter"),
+        ("{text: no.such.sentence, when: {yesno: true}}", "no template"),
+    ],
+)
+def test_a_condition_naming_nothing_in_the_data_is_refused(tmp_path: Path, step: str, message: str) -> None:
+    knowledge = load_knowledge(_write(tmp_path, _ONE_STEP + step + "\n"))
+    with pytest.raises(KnowledgeError, match=message) as caught:
+        check(knowledge, load_parameters(), set(COMPOSERS), has_text)
+    assert "extra.yaml: a" in str(caught.value)
+
+
+def _holds(question: str, when: str, now: datetime = DEFAULT_NOW) -> bool:
+    params = load_parameters()
+    c = Composition(params=params, today=now.date(), analysis=analyse(question, params))
+    return holds(c, condition("test", yaml.safe_load(when)))
+
+
+def test_each_condition_tests_what_it_says() -> None:
+    # asks: cue syntax, normalised like the cues (accents, plurals, phrases, prefixes, `a & b`)
+    assert _holds("Est-ce la CPAM qui paie ?", "{asks: [cpam, caisse]}")
+    assert _holds("c'est l'Assurance Maladie qui verse ?", "{asks: [assurance maladie]}")
+    assert not _holds("la maladie est prise en charge par l'assurance ?", "{asks: [assurance maladie]}")
+    assert _holds("une pénalité contraignante ?", "{asks: ['contraign*']}")
+    assert _holds("faut-il reverser une partie ?", "{asks: ['une part*']}")
+    assert _holds("le forfait et la HAD", "{asks: ['had & forfait']}")
+    # slots, region, intent, yes/no, a fact held
+    assert _holds("la date limite en Normandie ?", "{slot: region}")
+    assert _holds("la date limite en Normandie ?", "{region: normandie}")
+    assert not _holds("la date limite ?", "{slot: region}")
+    assert _holds("quand envoyer le rapport ?", "{intent: date}")
+    assert _holds("y a-t-il un plafond ?", "{yesno: true}")
+    assert not _holds("quel est le plafond ?", "{yesno: true}")
+    assert _holds("x", "{known: fact.fee_recipient}")
+    assert not _holds("x", "{known: fact.not_held_anywhere}")
+    # deadlines against today
+    early, late = datetime(2025, 1, 2, tzinfo=PARIS), datetime(2028, 6, 1, tzinfo=PARIS)
+    assert _holds("x", "{upcoming: deadline.experiment:end}", early)
+    assert not _holds("x", "{past: deadline.experiment:end}", early)
+    assert _holds("x", "{past: deadline.experiment:end}", late)
+    # the answered topics
+    assert _holds("qui touche le forfait ?", "{topic: forfait_recipient}")
+    assert _holds("qui touche le forfait ?", "{first_topic: forfait_recipient}")
+    assert not _holds("qui touche le forfait ?", "{topic: forfait_compute}")
+    # joins: not, any, all, and several tests in one mapping (all)
+    assert _holds("la CPAM ?", "{not: {asks: [caisse]}}")
+    assert _holds("la CPAM ?", "{any: [{asks: [caisse]}, {asks: [cpam]}]}")
+    assert not _holds("la CPAM ?", "{all: [{asks: [caisse]}, {asks: [cpam]}]}")
+    assert not _holds("la CPAM ?", "{asks: [cpam], slot: region}")
+
+
+def test_declared_choices_shape_the_answer() -> None:
+    # lead: « Oui » / « Non » first, by the asked point
+    said = answer_question("le forfait d'inclusion peut-il dépasser un plafond ?", DEFAULT_NOW).body
+    assert said[0].startswith("Non : ")
+    said = answer_question("y a-t-il un plafond au forfait d'inclusion ?", DEFAULT_NOW).body
+    assert said[0].startswith("Oui : ")
+    said = answer_question("quel est le plafond du forfait d'inclusion ?", DEFAULT_NOW).body
+    assert said[0].startswith("Le forfait d'inclusion ne peut pas dépasser")
+    # unknown: the part the texts do not settle is said and handed to a person, the rest answered
+    reply = answer_question("le forfait est-il payé par la CPAM ?", DEFAULT_NOW)
+    assert reply.needs_human and reply.data.get("unanswered") == ["forfait_funding"]
+    assert not answer_question("qui finance le forfait ?", DEFAULT_NOW).needs_human
+    # `asked`: the words of the condition the question names
+    said = answer_question("l'hormonothérapie est-elle couverte ?", DEFAULT_NOW).body
+    assert any("(hormonotherapie)" in line for line in said)
+    # entry: another entry's answer inside this one
+    said = answer_question("c'est quoi l'article 51 ?", DEFAULT_NOW).body
+    duration = answer_question("l'article 51 ça dure combien de temps ?", DEFAULT_NOW).body
+    assert duration[0] in said
