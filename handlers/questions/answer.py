@@ -269,15 +269,6 @@ def _children(c: Composition) -> None:
 # ---------------------------------------------------------------------------------------------- calendar
 
 
-def _start(c: Composition) -> None:
-    start = c.deadline("experiment:start")
-    if start:
-        c.say("dates.start", start, when=c.when(start))
-    publication = c.fact("selection_publication")
-    if publication:
-        c.say("selection.publication", publication, month=_month_of(publication.value))
-
-
 def _ami_published(c: Composition, regions: list[Any]) -> bool:
     """'Quand a été publié l'AMI ?': the region's own publication date when we hold it."""
     if not c.has("publie", "publication", "lance", "lancement", "ouverture", "ouvert", "paru", "sorti"):
@@ -375,102 +366,7 @@ def _application_rules(c: Composition) -> None:
         c.say("application.calls_closed")
 
 
-def _application_contents(c: Composition) -> None:
-    association = c.fact("association")
-    platform = c.fact("application_platform")
-    authorisations = c.fact("authorisations")
-    contents = c.fact("application_file_contents")
-    if contents:
-        c.say("application.file_contents", contents, items=contents.value)
-    elif authorisations:
-        c.say("application.contents", authorisations)
-    if association and not contents:
-        c.say("eligibility.association", association, convention=association.value["convention"],
-              protocol=association.value["same_legal_entity"])  # fmt: skip
-    if platform:
-        c.say("application.complete_signed", platform)
-    if not contents:
-        c.unknown("application_contents", "application.contents_detail_unknown")
-
-
-def _selection_calendar(c: Composition) -> None:
-    # "Qui valide la liste ?" asks who decides (said first); "qui a été retenu ?" asks for names we lack.
-    decider = c.fact("selection_list_by_ministers")
-    asks_decider = (
-        c.has(
-            "valide",
-            "valider",
-            "validation",
-            "decide",
-            "fixe",
-            "signe",
-            "approuve",
-            "arrete",
-            "choisit",
-            "choisir",
-        )
-        or "qui selectionne" in c.analysis.normalized.text
-    )
-    if decider and asks_decider and c.has("qui", "liste"):
-        c.say(
-            "selection.decided_by",
-            decider,
-            decides=decider.value["decides"],
-            proposes=decider.value["proposes"],
-        )
-    committee = c.deadline("selection_committee:normandie")
-    if committee and (not c.analysis.slots.regions or "normandie" in c.analysis.slots.regions):
-        c.say("selection.committee_normandie", committee, due=committee.due, past=is_past(committee, c.today))
-    to_dgos = c.deadline("selection:list_to_dgos")
-    if to_dgos:
-        c.say("selection.list_to_dgos", to_dgos, when=c.when(to_dgos))
-    publication = c.fact("selection_publication")
-    if publication:
-        c.say("selection.publication", publication, month=_month_of(publication.value))
-    asks_when = "date" in c.analysis.intents and not c.has("qui", "nom")
-    if c.has("quel", "qui", "liste", "nom", "laureat") and not asks_when and not asks_decider:
-        c.unknown("selection_calendar", "selection.names_not_held")
-
-
-def _selection_criteria(c: Composition) -> None:
-    criteria = c.fact("selection_criteria")
-    if criteria:
-        c.say("selection.criteria", criteria, items=criteria.value)
-    p = c.params
-    c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
-
-
-_BINDING_STEMS = (
-    "contraign", "opposab", "obligatoir", "penalit", "sanction", "atteint", "modifi", "change",
-    "revis", "ajust", "revoir",
-)  # fmt: skip
-
-
-def _referral_target(c: Composition) -> None:
-    fact = c.fact("referral_target_set_by_establishment")
-    if fact is None:
-        c.unknown("referral_target", "unknown.generic")
-        return
-    c.say("target.rule", fact)
-    if any(tok.startswith(_BINDING_STEMS) for tok in c.analysis.normalized.tokens):
-        c.unknown("referral_target", "target.binding_unknown")
-    if c.has("retenu", "selectionne", "selection", "candidat", "candidater", "candidature", "eligible"):
-        # A minimum to be selected is another question: the call's own criteria, which we do not hold in full.
-        c.unknown("referral_target", "target.selection_unknown")
-
-
-def _max_per_region(c: Composition) -> None:
-    p = c.params
-    if _asks_participant_count(c.analysis.normalized.tokens):
-        # Safety: "nous sommes combien dans l'expé ?" asks how many take part; the cap of 10 is no answer.
-        c.unknown("max_per_region", "selection.count_not_held", count=p.max_sites_per_region.value)
-        return
-    if _PATIENT_CAP_RE.search(c.analysis.normalized.text):
-        # Safety: "un nombre max de patients à inclure ?" is not the cap of establishments; the rules we hold
-        # set no patient cap, but that silence is no rule either: say so and hand over.
-        c.unknown("max_per_region", "selection.patient_cap_not_held", count=p.max_sites_per_region.value)
-        return
-    c.say("selection.max_per_region", p.max_sites_per_region, count=p.max_sites_per_region.value)
+# ------------------------------------------------ counts no rule holds (the `counts:` condition, the guard)
 
 
 # "un nombre max de patients à inclure ?", "un maximum de patients par établissement ?": the counted thing is
@@ -515,7 +411,7 @@ def _asks_participant_count(tokens: tuple[str, ...]) -> bool:
     return asks_number and not (_CAP_WORDS & set(tokens)) and bool(_COUNT_VERBS & set(tokens))
 
 
-# ---------------------------------------------------------------------------------------------- eligibility
+# ---------------------------------------------------------------------------------------------- reports
 
 
 def _report_line(c: Composition, d: Deadline) -> None:
@@ -533,30 +429,6 @@ def _recipients(c: Composition, initial: bool, followup: bool) -> None:
         c.say("reports.initial_recipients", fact, items=fact.value)
     if followup and (fact := c.fact("evaluation_data_to_ars")):
         c.say("reports.followup_recipient", fact, recipient=fact.value)
-
-
-def _reports_overview(c: Composition) -> None:
-    if _asks_recipient(c):
-        _recipients(c, initial=True, followup=True)
-    for d in c.deadlines_of("initial_report") + c.deadlines_of("followup_report"):
-        _report_line(c, d)
-    _next_report(c, quiet_if_none=False)
-    conditional = c.fact("payment_conditional_on_reports")
-    if conditional:
-        c.say("forfait.payment_conditional", conditional)
-
-
-def _reports_initial(c: Composition) -> None:
-    if _asks_recipient(c):
-        _recipients(c, initial=True, followup=False)
-    for d in c.deadlines_of("initial_report"):
-        _report_line(c, d)
-    if "reports_contents" not in c.analysis.topics and c.analysis.scores.get("reports_contents", 0) >= 2:
-        _reports_contents(c)
-    if c.has("premier") and not c.has("initial"):
-        # "le premier rapport" may mean the first follow-up report: give it too.
-        for d in c.deadlines_of("followup_report")[:1]:
-            _report_line(c, d)
 
 
 _COVERING_WORDS = frozenset({"de", "d", "activite", "pour", "sur", "couvrant", "annee", "anne", "concernant"})
@@ -643,29 +515,6 @@ def _reports_contents(c: Composition) -> None:
         c.say("reports.followup_contents", fact, items=fact.value)
 
 
-def _evaluation(c: Composition) -> None:
-    measures = c.fact("evaluation_measures")
-    if measures:
-        c.say("evaluation.measures", measures, items=measures.value)
-    times = c.fact("evaluation_report_times")
-    if times:
-        c.say("evaluation.report_times", times)
-    for d in c.deadlines_of("initial_report") + c.deadlines_of("followup_report"):
-        _report_line(c, d)
-    compose(c, "reports_parliament")
-
-
-def _overview(c: Composition) -> None:
-    p = c.params
-    c.say("overview.principle", p.experiment_duration_years)
-    c.say("dates.span", p.experiment_duration_years, years=p.experiment_duration_years.value,
-          start=p.experiment_start.value, end=p.experiment_end.value)  # fmt: skip
-    compose(c, "forfait_amounts")
-    oral = c.fact("oral_excluded")
-    if oral:
-        c.say("treatment.oral_excluded", oral)
-
-
 def _legal_texts(c: Composition) -> None:
     p = c.params
     sources: dict[str, Source] = {}
@@ -675,36 +524,12 @@ def _legal_texts(c: Composition) -> None:
     for entry in entries:
         if entry.confidence != Confidence.INFERENCE:
             sources.setdefault(entry.source.text, entry.source)
-    if c.has("montant", "forfait", "320", "120", "euro"):
+    amounts = (expand("{param.inclusion_amount}", p), expand("{param.monthly_amount}", p))
+    if c.has("montant", "forfait", "euro", *amounts):
         c.say("legal.amounts_text", p.inclusion_amount, text=p.inclusion_amount.source.cite())
     c.body.append(t("legal.texts", items=sorted(sources)))
     for source in sources.values():
         c.reasons.append(ReasonLine(t("legal.cited", text=source.cite()), source, Confidence.TEXT, "info"))
-
-
-def _identifiers(c: Composition) -> None:
-    asked_nir = c.has("nir", "secu", "insee") or "securite sociale" in c.analysis.normalized.text
-    if asked_nir:
-        c.say("identifiers.nir")
-        nir_key = c.fact("nir_key")
-        if nir_key and c.has("cle", "calcul", "calculer", "calcule", "controle"):
-            v = nir_key.value
-            c.say("identifiers.nir_key", nir_key, digits=v["digits"], key_digits=v["key_digits"],
-                  modulus=v["modulus"], a=v["corsica"]["2A"], b=v["corsica"]["2B"])  # fmt: skip
-    if c.has("finess") or not asked_nir:
-        fmt = c.fact("finess_format")
-        if fmt:
-            v = fmt.value
-            c.say("identifiers.finess_format", fmt, length=v["length"], corsica=v["corsica"],
-                  department_digits=v["department_digits"], overseas=v["overseas_prefix"])  # fmt: skip
-        key = c.fact("finess_check_key")
-        if key and c.has("cle", "luhn", "controle", "verifier", "verifie", "valide", "calcul", "calculer"):
-            c.say("identifiers.finess_key", key)
-        fact = c.fact("multi_site")
-        if fact and c.has("site", "candidature", "candidat", "rapport", "multisite"):
-            c.say("eligibility.multi_site", fact)
-        if not fmt:
-            c.unknown("identifiers", "identifiers.finess_format_unknown")
 
 
 def _contact(c: Composition) -> None:
@@ -733,37 +558,6 @@ def _glossary(c: Composition) -> None:
         return
     for word in known:
         c.body.append(t(f"glossary.{word}"))
-
-
-def _calendar(c: Composition) -> None:
-    _start(c)
-    to_dgos = c.deadline("selection:list_to_dgos")
-    if to_dgos:
-        c.say("selection.list_to_dgos", to_dgos, when=c.when(to_dgos))
-    for d in c.deadlines_of("initial_report") + c.deadlines_of("followup_report"):
-        _report_line(c, d)
-    end = c.deadline("experiment:end")
-    if end:
-        c.say("dates.end", end, when=c.when(end))
-    _next_report(c, quiet_if_none=True)
-
-
-def _applications_national(c: Composition) -> None:
-    if c.analysis.slots.regions and _asks_participant_count(c.analysis.normalized.tokens):
-        # "combien d'établissements participent en Occitanie ?": a regional count we do not hold; the national
-        # number of applications would answer another question.
-        p = c.params
-        c.unknown("applications_national", "selection.count_not_held", count=p.max_sites_per_region.value)
-        return
-    fact = c.fact("national_applications")
-    if fact is None:
-        c.unknown("applications_national", "unknown.generic")
-        return
-    c.say("selection.national_applications", fact, applications=fact.value["applications"],
-          clcc=fact.value["clcc"])  # fmt: skip
-    if c.has("retenu", "selectionne", "laureat", "participent", "participe"):
-        # How many were retained nationally is another figure, which we do not hold.
-        c.unknown("applications_national", "selection.national_selected_unknown")
 
 
 # ---------------------------------------------------------------------------------------- declared answers
@@ -803,8 +597,11 @@ def holds(c: Composition, cond: Condition) -> bool:
     if test == "region":
         return cond.name in c.analysis.slots.regions
     if test in ("past", "upcoming"):
-        d = c.deadline(cond.name.removeprefix("deadline."))
-        return d is not None and is_past(d, c.today) == (test == "past")
+        kind, _, key = cond.name.partition(".")
+        found = c.deadlines_of(key) if kind == "deadlines" else [d for d in [c.deadline(key)] if d]
+        if test == "past":
+            return bool(found) and all(is_past(d, c.today) for d in found)
+        return any(not is_past(d, c.today) for d in found)
     if test == "topic":
         return cond.name in c.analysis.topics
     if test == "first_topic":
@@ -815,6 +612,12 @@ def holds(c: Composition, cond: Condition) -> bool:
         return cond.name in c.analysis.intents
     if test == "known":
         return c.fact(cond.name.removeprefix("fact.")) is not None
+    if test == "counts":
+        if cond.name == "participants":
+            return _asks_participant_count(c.analysis.normalized.tokens)
+        return _PATIENT_CAP_RE.search(c.analysis.normalized.text) is not None
+    if test == "scored":
+        return c.analysis.scores.get(cond.name, 0) >= cond.minimum
     raise ValueError(f"unknown condition {test!r}")  # the loader refuses it first
 
 
@@ -941,29 +744,16 @@ def entry(entry_id: str) -> Entry:
 # The entries that compute keep code: rules/data/knowledge names them by `answer.composer`.
 COMPOSERS: dict[str, Composer] = {
     "bot_rights": _bot_rights,
-    "calendar": _calendar,
-    "applications_national": _applications_national,
     "payment": _payment,
     "compute": _compute,
     "children": _children,
-    "start": _start,
     "deadline": _deadline,
     "still_open": _still_open,
-    "referral_target": _referral_target,
     "application_rules": _application_rules,
-    "application_contents": _application_contents,
-    "selection_calendar": _selection_calendar,
-    "selection_criteria": _selection_criteria,
-    "max_per_region": _max_per_region,
-    "reports_overview": _reports_overview,
-    "reports_initial": _reports_initial,
     "reports_followup": _reports_followup,
     "reports_next": _reports_next,
     "reports_contents": _reports_contents,
-    "evaluation": _evaluation,
-    "overview": _overview,
     "legal_texts": _legal_texts,
-    "identifiers": _identifiers,
     "contact": _contact,
     "glossary": _glossary,
 }

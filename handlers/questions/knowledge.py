@@ -63,8 +63,10 @@ class KnowledgeError(ValueError):
 
 # The closed set of tests a step's `when:` may use (see Condition).
 SLOT_TESTS = ("region", "month", "age")
+COUNT_TESTS = ("participants", "patients")
 _LEAF_TESTS = {
     "asks", "slot", "region", "past", "upcoming", "topic", "first_topic", "yesno", "intent", "known",
+    "counts", "scored",
 }  # fmt: skip
 _JOIN_TESTS = {"not", "any", "all"}
 
@@ -77,17 +79,23 @@ class Condition:
       a phrase is consecutive tokens, `a & b` all words anywhere, `pediatri*` a prefix)
     - `slot: region|month|age`: the question names a region / a month / an age
     - `region: <key>`: the question names this region (rules/data regions)
-    - `past: deadline.<key>` / `upcoming: deadline.<key>`: that deadline is past / not past today
+    - `past: deadline.<key>` / `upcoming: deadline.<key>`: that deadline is past / not past today;
+      `past: deadlines.<kind>`: every deadline of that kind is past, `upcoming: deadlines.<kind>`: one is not
     - `topic: <entry>`: that entry is among the answered topics; `first_topic: <entry>`: it is the first one
     - `yesno: true`: the question asks yes or no (premise.asks_yes_or_no)
     - `intent: <intent>`: the question has that angle (date, who, ...)
     - `known: fact.<key>`: the data holds that fact
+    - `counts: participants`: the question asks how many take part (a count no rule holds);
+      `counts: patients`: it asks for a number or cap of patients, not of establishments
+    - `scored: {<entry>: <minimum>}`: the question's cues score that entry at least so much (a second point
+      asked in passing, short of being answered on its own)
     - `not: <condition>`, `any: [conditions]`, `all: [conditions]`; a mapping of several tests is `all`.
     """
 
     test: str
     words: tuple[str, ...] = ()  # asks
-    name: str = ""  # the slot, region, deadline, entry, intent or fact tested
+    name: str = ""  # the slot, region, deadline, entry, intent, fact or count tested
+    minimum: float = 0.0  # scored
     parts: tuple[Condition, ...] = ()  # not / any / all
 
 
@@ -243,9 +251,23 @@ def condition(where: str, raw: Any) -> Condition:
             parts.append(Condition("intent", name=value))
         elif test in ("past", "upcoming"):
             name = _name(here, test, value)
-            if not name.startswith("deadline."):
-                raise KnowledgeError(f"{here}: `{test}` names a deadline (deadline.<key>), got {name!r}")
+            if not name.startswith(("deadline.", "deadlines.")):
+                raise KnowledgeError(
+                    f"{here}: `{test}` names a deadline (deadline.<key> or deadlines.<kind>), got {name!r}"
+                )
             parts.append(Condition(test, name=name))
+        elif test == "counts":
+            if value not in COUNT_TESTS:
+                raise KnowledgeError(f"{here}: unknown count {value!r}; known: {', '.join(COUNT_TESTS)}")
+            parts.append(Condition("counts", name=value))
+        elif test == "scored":
+            ok = isinstance(value, dict) and len(value) == 1
+            minimum = next(iter(value.values())) if ok else None
+            if not ok or isinstance(minimum, bool) or not isinstance(minimum, int | float):
+                raise KnowledgeError(f"{here}: `scored` is {{<entry>: <minimum score>}}, got {value!r}")
+            parts.append(
+                Condition("scored", name=_name(here, test, next(iter(value))), minimum=float(minimum))
+            )
         elif test == "known":
             name = _name(here, test, value)
             if not name.startswith("fact."):
@@ -338,7 +360,9 @@ def _answer(where: str, raw: Any) -> Answer:
     if composer is not None and not isinstance(composer, str):
         raise KnowledgeError(f"{where}: `composer` must be a name")
     why = raw.get("why")
-    if why is not None and (composer is None or not isinstance(why, str) or not why.strip()):
+    if (composer is None) != (why is None) or (
+        why is not None and not (isinstance(why, str) and why.strip())
+    ):
         # Code is kept only for what computes: the entry says what, so that a choice of sentences that could
         # be data (`when:`) does not slip back into Python.
         raise KnowledgeError(f"{where}: an answer naming a `composer` says `why` it computes (and only then)")
@@ -520,7 +544,7 @@ def _check_steps(e: Entry, ids: dict[str, str]) -> None:
             raise KnowledgeError(f"{where}: an entry cannot say itself")
         tests = [c for top in [step.when, *(lead.when for lead in step.lead)] if top for c in conditions(top)]
         for cond in tests:
-            if cond.test in ("topic", "first_topic") and cond.name not in ids:
+            if cond.test in ("topic", "first_topic", "scored") and cond.name not in ids:
                 raise KnowledgeError(f"{where}: `{cond.test}` names unknown entry {cond.name!r}")
 
 
@@ -752,8 +776,15 @@ def _check_condition(where: str, cond: Condition, params: Parameters) -> None:
     if cond.test == "region" and cond.name not in params.regions:
         known = ", ".join(sorted(params.regions))
         raise KnowledgeError(f"{where}: `region` names unknown region {cond.name!r}; known: {known}")
-    if cond.test in ("past", "upcoming") and params.deadline(cond.name.removeprefix("deadline.")) is None:
-        raise KnowledgeError(f"{where}: `{cond.test}` names no deadline of rules/data: {cond.name!r}")
+    if cond.test in ("past", "upcoming"):
+        kind, _, key = cond.name.partition(".")
+        found = (
+            params.deadline(key) is not None
+            if kind == "deadline"
+            else any(d.kind == key for d in params.deadlines())
+        )
+        if not found:
+            raise KnowledgeError(f"{where}: `{cond.test}` names no deadline of rules/data: {cond.name!r}")
     if cond.test == "known":
         try:
             resolve(cond.name, params)

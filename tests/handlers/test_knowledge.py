@@ -88,6 +88,8 @@ def _write(tmp_path: Path, body: str) -> Path:
             "z",
         ),
         ("entries: [\n", "cannot read"),
+        # Code is kept only for an entry that computes, and it says why.
+        ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x}\n", "says `why`"),
     ],
 )
 def test_strict_loading_names_the_file_and_the_fault(tmp_path: Path, body: str, message: str) -> None:
@@ -116,6 +118,9 @@ _ONE_STEP = "entries:\n  - id: a\n    cues: {a: 1}\n    answer:\n      says:\n  
         ("{text: t, when: {topic: nowhere}}", "unknown entry 'nowhere'"),
         ("{text: t, lead: [{when: {first_topic: zz}, say: yes}]}", "unknown entry 'zz'"),
         ("{text: t, lead: [{when: {yesno: true}, say: maybe}]}", "say: yes|no"),
+        ("{text: t, when: {counts: dogs}}", "unknown count 'dogs'"),
+        ("{text: t, when: {scored: {nowhere: 2}}}", "unknown entry 'nowhere'"),
+        ("{text: t, when: {scored: {a: high}}}", "`scored` is"),
         # Steps: one kind each, entries that exist and do not loop, known value forms.
         ("{entry: nowhere}", "unknown entry 'nowhere'"),
         ("{entry: a}", "cannot say itself"),
@@ -214,6 +219,17 @@ def test_each_condition_tests_what_it_says() -> None:
     assert _holds("x", "{upcoming: deadline.experiment:end}", early)
     assert not _holds("x", "{past: deadline.experiment:end}", early)
     assert _holds("x", "{past: deadline.experiment:end}", late)
+    assert _holds("x", "{upcoming: deadlines.followup_report}", early)
+    assert not _holds("x", "{upcoming: deadlines.followup_report}", late)
+    assert _holds("x", "{past: deadlines.initial_report}", late)
+    # counts no rule holds: participants, patients (not establishments)
+    assert _holds("nous sommes combien dans l'expérimentation ?", "{counts: participants}")
+    assert not _holds("combien d'établissements au maximum par région ?", "{counts: participants}")
+    assert _holds("un nombre max de patients à inclure ?", "{counts: patients}")
+    assert not _holds("un nombre max d'établissements ?", "{counts: patients}")
+    # a point asked in passing: the entry's cue score
+    assert _holds("le rapport initial, il doit contenir quoi ?", "{scored: {reports_contents: 2}}")
+    assert not _holds("quand envoyer le rapport initial ?", "{scored: {reports_contents: 2}}")
     # the answered topics
     assert _holds("qui touche le forfait ?", "{topic: forfait_recipient}")
     assert _holds("qui touche le forfait ?", "{first_topic: forfait_recipient}")
