@@ -1,0 +1,45 @@
+"""Questions about where the asker's own file stands, clinical calls, and acts asked of the bot: no rule
+settles them, so no neighbouring rule answers them (frames.yaml `slots`: own_standing, clinical_decision,
+action_request, contact_detail, future_decision)."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.questions import answer_question
+from handlers.reply import Status
+from tests.support.question_probe import DEFAULT_NOW
+
+
+@pytest.mark.parametrize(
+    ("question", "point"),
+    [
+        (
+            "Pourriez-vous me dire si notre établissement figure dans la liste des établissements retenus ?",
+            "own_standing",
+        ),
+        (
+            "Nous portons un projet en article 51. A-t-il des chances d'être retenu par le comité technique ?",
+            "own_standing",
+        ),
+        ("Quel est le montant exact qui nous sera notifié en MIG au titre de 2025 ?", "own_standing"),
+        ("l'onco dit que c pas pertinent de passer ce patient en HAD, on fait quoi ?", "clinical_decision"),
+        ("tu peux envoyer notre rapport initial a l'ARS stp ?", "action_request"),
+        ("c qui le referent a la DGOS ? t'as son tel ?", "contact_detail"),
+    ],
+)
+def test_a_question_no_rule_settles_is_handed_over_naming_why(question: str, point: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+    assert reply.data.get("asked_point") == point
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Notre établissement vient d'être retenu. Quand devons-nous transmettre le rapport initial ?",
+        "combien d'etablissements peuvent etre retenus dans notre region",
+    ],
+)
+def test_a_statement_of_standing_is_context_not_the_question(question: str) -> None:
+    assert answer_question(question, DEFAULT_NOW).status != Status.UNKNOWN
