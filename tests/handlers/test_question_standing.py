@@ -19,7 +19,7 @@ from tests.support.question_probe import DEFAULT_NOW
             "own_standing",
         ),
         (
-            "Nous portons un projet en article 51. A-t-il des chances d'être retenu par le comité technique ?",
+            "Nous portons un projet en article 51. A-t-il des chances d'être retenu par le comité ?",
             "own_standing",
         ),
         ("Quel est le montant exact qui nous sera notifié en MIG au titre de 2025 ?", "own_standing"),
