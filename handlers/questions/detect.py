@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from handlers.questions import lemmas
@@ -88,6 +89,7 @@ _COMPARED_51 = re.compile(
 )
 
 
+@lru_cache(maxsize=8)
 def question_words(params: Parameters) -> frozenset[str]:
     """The words a question is normalised towards (lexicons, months, the regions' names)."""
     return frozenset(vocabulary() | set(MONTH_WORDS) | {"mar"} | _region_words(params))
@@ -523,11 +525,12 @@ def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found:
         scores["application_deadline"] += 0.8
 
 
-def _region_words(params: Parameters) -> set[str]:
+@lru_cache(maxsize=8)
+def _region_words(params: Parameters) -> frozenset[str]:
     from handlers.questions.normalize import fold, raw_tokens, stem
 
     words: set[str] = set()
     for region in params.regions.values():
         for name in (region.name, *region.aliases):
             words.update(stem(w) for w in raw_tokens(fold(name)))
-    return words
+    return frozenset(words)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from handlers.questions.normalize import NUMBER_WORDS, fold, raw_tokens, stem
@@ -56,7 +57,10 @@ def _small(token: str) -> bool:
     return token.isascii() and token.isdecimal() and len(token) <= 9
 
 
-def _region_forms(params: Parameters) -> list[tuple[tuple[str, ...], str]]:
+@lru_cache(maxsize=8)
+def _region_forms(params: Parameters) -> tuple[tuple[tuple[str, ...], str], ...]:
+    """The regions' names as token sequences, longest first: once per parameter set (it was ~5 ms a
+    question, paid again for each part of a message)."""
     forms: list[tuple[tuple[str, ...], str]] = []
     for region in params.regions.values():
         for name in (region.name, *region.aliases, region.key.replace("-", " ")):
@@ -65,7 +69,7 @@ def _region_forms(params: Parameters) -> list[tuple[tuple[str, ...], str]]:
                 forms.append((words, region.key))
     # Longest forms first so that "hauts de france" wins over "france"-like fragments.
     forms.sort(key=lambda item: -len(item[0]))
-    return forms
+    return tuple(forms)
 
 
 def find_regions(tokens: tuple[str, ...], params: Parameters) -> tuple[str, ...]:
