@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import handlers.questions as questions
 from handlers.reply import Status
-from tests.support.question_probe import judge, load_probe, summary
+from tests.support.question_probe import judge, load_probe, one_click, summary
 
 
 def main() -> None:
@@ -51,8 +51,10 @@ def main() -> None:
         f"(confident {confident}); ms per answer p50 {statistics.median(times):.1f}, p99 {p99:.1f}, "
         f"max {max(times):.1f}"
     )
+    clicks = sum(one_click(case, v) for case, v in zip(cases, verdicts, strict=True))
     print(
-        f"correct {counts['correct']}, handed over although answerable {counts['handed_over']}, "
+        f"correct {counts['correct']}, handed over although answerable {counts['handed_over']} "
+        f"(of which {clicks} one click away: a reading offered answers it), "
         f"wrong {counts['wrong']}, incomplete {counts['incomplete']}, other status {counts['mismatch']}"
     )
     for case, verdict in zip(cases, verdicts, strict=True):

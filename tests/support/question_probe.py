@@ -163,5 +163,19 @@ def judge(case: dict[str, Any]) -> Verdict:
     return Verdict("mismatch", tuple(problems), reply)
 
 
+def one_click(case: dict[str, Any], verdict: Verdict) -> bool:
+    """A needless hand-over that offered « Vouliez-vous dire … »: whether one of the readings, picked as a user
+    picks it (its label sent back, as the Slack button and the numbered reply do), gets a correct answer."""
+    if verdict.kind != "handed_over":
+        return False
+    for choice in verdict.reply.data.get("choices", []):
+        if choice.get("entry") is None:
+            continue
+        picked = str(choice["command"]).removeprefix("question ")
+        if judge({**case, "q": picked}).kind == "correct":
+            return True
+    return False
+
+
 def summary(verdicts: list[Verdict]) -> Counter[str]:
     return Counter(v.kind for v in verdicts)
