@@ -164,8 +164,9 @@ def judge(case: dict[str, Any]) -> Verdict:
 
 
 def one_click(case: dict[str, Any], verdict: Verdict) -> bool:
-    """A needless hand-over that offered « Vouliez-vous dire … »: whether one of the readings, picked as a user
-    picks it (its label sent back, as the Slack button and the numbered reply do), gets a correct answer."""
+    """A needless hand-over that offered « Vouliez-vous dire … »: whether one of the readings, picked as a
+    user picks it (its label sent back, as the Slack button and the numbered reply do), gets a correct
+    answer."""
     if verdict.kind != "handed_over":
         return False
     for choice in verdict.reply.data.get("choices", []):
