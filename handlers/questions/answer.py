@@ -22,7 +22,7 @@ from handlers.questions.detect import Analysis
 from handlers.questions.knowledge import Condition, Entry, Step, expand, load_knowledge, resolve
 from handlers.questions.normalize import NUMBER_WORDS, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
-from handlers.questions.topics import GLOSSARY, Cue, compile_cues, matches
+from handlers.questions.topics import GLOSSARY_TOKENS, Cue, compile_cues, matches
 from handlers.reply import Action, ReasonLine
 from rules.calendar import days_left, is_past, next_report
 from rules.month import Month
@@ -552,7 +552,7 @@ def _contact(c: Composition) -> None:
 
 def _glossary(c: Composition) -> None:
     tokens = set(c.analysis.normalized.tokens)
-    known = [word for word in GLOSSARY if word in tokens]
+    known = [word for token, word in GLOSSARY_TOKENS.items() if token in tokens]
     if not known:
         c.unknown("glossary", "unknown.generic")
         return

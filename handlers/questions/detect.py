@@ -16,7 +16,7 @@ from handlers.questions import lemmas
 from handlers.questions.normalize import Normalized, normalize
 from handlers.questions.slots import MONTH_WORDS, Slots, find_slots
 from handlers.questions.topics import (
-    GLOSSARY,
+    GLOSSARY_TOKENS,
     TOPIC_BY_ID,
     Cue,
     Family,
@@ -458,12 +458,12 @@ def _glossary_bonus(
 ) -> None:
     """'c'est quoi un CPOM', 'TMSC = ?', 'ça veut dire quoi HAD': an acronym we explain, asked alone or with
     a definition cue, is a glossary question first."""
-    named = set(t for t in tokens if t in GLOSSARY)
+    named = set(t for t in tokens if t in GLOSSARY_TOKENS)
     if not 1 <= len(named) <= 2:
         return
     # Only the words of a definition question may surround the acronym ("c'est quoi un CPOM ?"): any other
     # word ("le forfait, c'est pour l'HAD ou pour nous ?") makes it a question about something else.
-    content = [t for t in tokens if t not in _DEFINITION_WORDS and t not in GLOSSARY]
+    content = [t for t in tokens if t not in _DEFINITION_WORDS and t not in GLOSSARY_TOKENS]
     defining = score(compiled_definition_cues(), tokens)[0] > 0
     if not content and (defining or len(tokens) <= 2):
         scores["glossary"] = max(scores.values(), default=0.0) + 1.0

@@ -221,6 +221,9 @@ GLOSSARY = (
     "had", "hdj", "tmsc", "ars", "dgos", "mig", "fir", "fiss", "cpom", "finess", "ami", "smr", "mco", "nir",
     "espic", "clcc", "has", "lfss",
 )  # fmt: skip
+# The acronyms as the question's tokens read them: plurals are folded there ("dgos" -> "dgo"),
+# so matching the written forms missed four of them.
+GLOSSARY_TOKENS: dict[str, str] = {stem(word): word for word in GLOSSARY}
 
 _DEFINITION_CUES = (
     "c est quoi", "veut dire", "signifie", "definition", "qu est ce", "signification", "quoi",

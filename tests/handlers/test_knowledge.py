@@ -25,10 +25,10 @@ from handlers.questions.knowledge import (
     expanded,
     load_knowledge,
 )
-from handlers.questions.topics import compiled_topics
+from handlers.questions.topics import GLOSSARY, compiled_topics
 from handlers.registry import registry
 from rules.parameters import load_parameters
-from templates import has_text
+from templates import has_text, text
 from tests.support.question_probe import DEFAULT_NOW, PARIS
 
 
@@ -260,3 +260,14 @@ def test_declared_choices_shape_the_answer() -> None:
     said = answer_question("c'est quoi l'article 51 ?", DEFAULT_NOW).body
     duration = answer_question("l'article 51 ça dure combien de temps ?", DEFAULT_NOW).body
     assert duration[0] in said
+
+
+def test_every_acronym_of_the_glossary_is_explained_when_asked() -> None:
+    # The question's tokens fold plurals ("DGOS" -> "dgo", "LFSS" -> "lfs"): each acronym is still found.
+    for word in GLOSSARY:
+        reply = answer_question(f"que veut dire {word.upper()} ?", DEFAULT_NOW)
+        said = " ".join(reply.body)
+        # (« FISS » alone is read as article 51's funding, whose answer explains it.)
+        assert reply.ok and not reply.needs_human, word
+        assert text(f"questions.glossary.{word}") in reply.body or word.upper() in said, word
+    assert answer_question("c'est quoi la DGOS ?", DEFAULT_NOW).data["topics"] == ["glossary"]
