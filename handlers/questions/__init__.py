@@ -34,7 +34,9 @@ from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, redact_identifiers
 from handlers.questions.topics import compiled_human_request, compiled_own_case, score
 from handlers.reply import Action, ReasonLine, Reply, Status
+from rules.drugs import load_drugs
 from rules.parameters import Parameters, load_parameters
+from rules.reasons import Confidence
 
 __all__ = ["analyse", "answer_question", "extract_question", "preload", "split_questions"]
 
@@ -157,6 +159,7 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
             topics.append(checked.entry)
     for topic in topics:
         compose(composition, topic)
+    _say_drugs_read(composition)
     if masked:
         composition.body.insert(0, t("privacy.nir_masked"))
     if set(composition.unanswered) == set(analysis.topics) and not composition.reasons:
@@ -184,6 +187,21 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
         needs_human=composition.needs_human,
         data=data,
     )
+
+
+def _say_drugs_read(composition: Composition) -> None:
+    """A drug named is read from the project's drug list (rules/data/drugs), general knowledge rather than a
+    legal text: the answer says how it was read, citing the list with its confidence."""
+    said = premise.said_routes(composition.analysis.normalized.own_tokens)
+    for name in composition.analysis.normalized.drugs:
+        drug = load_drugs().by_name[name]
+        if drug.in_scope in said or (drug.in_scope is None and said):
+            continue  # the question says the route itself (« capecitabine en comprimés »): nothing read
+        sentence = t("drugs.read", name=name, route=t(f"drugs.route.{drug.route}"))
+        composition.body.append(sentence)
+        composition.reasons.append(ReasonLine(sentence, drug.source, drug.confidence, "info"))
+        if drug.confidence == Confidence.INFERENCE:
+            composition.inference = True
 
 
 def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool) -> Reply | None:
@@ -372,7 +390,10 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     ]
     # A year is checked only against a chosen entry: years are named in many questions for other reasons.
     others = [e for e in others if all(kind != "year" for kind, _ in e.premise)]
-    return premise.check(chosen + others, analysis.normalized.tokens, params)
+    drugs = load_drugs().by_name
+    scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
+    norm = analysis.normalized
+    return premise.check(chosen + others, norm.tokens, params, scopes, norm.own_tokens)
 
 
 def _handover(

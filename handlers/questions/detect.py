@@ -169,6 +169,10 @@ def analyse(question: str, params: Parameters) -> Analysis:
 
     # Forms of common verbs ("encaissera", "alloué") say what is done, not what about (lemmas.py).
     unknown = tuple(t for t in unknown if t in acronyms or not lemmas.everyday_form(t))
+    # An aside in brackets (« (Tecartus) », « (chgt de DIM) ») adds detail to a question already asked: a
+    # word we cannot place there (a drug's brand name not in our list) does not sink it.
+    aside = _aside_words(_focus(question), vocab, everyday)
+    unknown = tuple(t for t in unknown if t not in aside)
     if family == "art50":
         _glossary_bonus(scores, tokens, vocab)
     own_data = _asks_own_data(norm.text)
@@ -367,6 +371,17 @@ def _complete_intents(
             if own >= COMPLETION_FLOOR:
                 chosen.append(topic_id)
             break
+
+
+_ASIDE = re.compile(r"\(([^()]{1,80})\)")
+
+
+def _aside_words(text: str, vocab: frozenset[str], everyday: frozenset[str]) -> frozenset[str]:
+    """The normalised words written inside brackets (bounded: at most 80 characters each, linear)."""
+    words: set[str] = set()
+    for match in _ASIDE.finditer(text):
+        words.update(normalize(match.group(1), vocab, everyday).tokens)
+    return frozenset(words)
 
 
 def _acronyms(text: str) -> set[str]:

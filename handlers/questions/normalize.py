@@ -19,6 +19,7 @@ from handlers import health_data
 from handlers.questions import lemmas
 from handlers.questions.synonyms import WORDS as SYNONYMS
 from handlers.questions.synonyms import rewrite_phrases
+from rules.drugs import load_drugs
 
 # Anything that reads as a NIR is hidden before any other processing, so that no later step (logs, echoes,
 # data) can ever hold it; the one screen is handlers.health_data (normalised text, every spelling).
@@ -124,12 +125,7 @@ ABBREVIATIONS: dict[str, str] = {
     "gvt": "gouvernement",
     "gouv": "gouvernement",
     "asso": "association",
-    # Drug names shortened in speech (« pembro », « nivo »): a drug, whatever its full name.
-    "pembro": "medicament",
-    "nivo": "medicament",
-    "atezo": "medicament",
-    "durva": "medicament",
-    "trastu": "medicament",
+    # Drug names (« pembro », « Keytruda », « capecitabine ») are data: rules/data/drugs (see normalize()).
     "ch": "etablissement",
     "chs": "etablissement",
     "pbm": "probleme",
@@ -244,6 +240,9 @@ class Normalized:
     text: str
     redacted: bool
     corrections: tuple[tuple[str, str], ...] = ()
+    drugs: tuple[str, ...] = ()  # the drugs of rules/data/drugs named (their list names), in order
+    # The tokens without the words a drug name was read as: what the question says itself (« en IV »).
+    own_tokens: tuple[str, ...] = ()
 
 
 def redact_identifiers(raw: str) -> tuple[str, bool]:
@@ -369,6 +368,7 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
     vocab = frozenset(vocabulary)
     tokens: list[str] = []
     corrections: list[tuple[str, str]] = []
+    drugs: list[str] = []
     words = raw_tokens(_phrases(fold(cleaned)))
     for index, token in enumerate(words):
         # "sept, oct et déc": "sept" next to another month is September, not the number 7.
@@ -377,6 +377,14 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
         # "1eme" / "2eme" produced above become words; "inclu" etc. expand.
         if re.fullmatch(r"\d+eme", token):
             token = {"1eme": "premier", "2eme": "deuxieme", "3eme": "troisieme"}.get(token, token)
+        drug = load_drugs().by_name.get(token)
+        if drug is not None:
+            # A drug of the list reads as its route (« capecitabine » -> « medicament oral »): the treatment
+            # entries know those words; which drug was read is kept for the answer to say it.
+            if drug.name not in drugs:
+                drugs.append(drug.name)
+            tokens.extend(load_drugs().route_words[drug.route].split())
+            continue
         expanded = ABBREVIATIONS.get(token, token)
         if expanded == token and _DRUG_NAME.match(token):
             expanded = (
@@ -414,7 +422,12 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
                     word = fixed
             tokens.append(word)
     tokens = _spoken_forms(tokens)
-    return Normalized(tuple(tokens), " ".join(tokens), redacted, tuple(corrections))
+    own: tuple[str, ...] = tuple(tokens)
+    if drugs:
+        # Read again without the drug names: rare (a drug named), and it keeps the loop above simple.
+        names = load_drugs().by_name
+        own = normalize(" ".join(w for w in words if w not in names), vocab, ordinary).tokens
+    return Normalized(tuple(tokens), " ".join(tokens), redacted, tuple(corrections), tuple(drugs), tuple(own))
 
 
 _MONTH_TOKENS = frozenset((

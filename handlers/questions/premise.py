@@ -8,7 +8,10 @@ value is compared with the parameter and the verdict opens the answer, citing th
 - `years`: a duration in years (« 5 ans »);
 - `count`: a number of establishments or sites (« 10 établissements max »);
 - `year`: a year (« ça finit en 2027 ? »);
-- `payee`: who is paid (« c'est la HAD qui touche le forfait ? »): the reference names the fact.
+- `payee`: who is paid (« c'est la HAD qui touche le forfait ? »): the reference names the fact;
+- `route`: a drug of rules/data/drugs named (« capecitabine … ça ouvre le forfait ? »): in scope when every
+  route read is non-oral, out when every one is oral (the drugs' routes and the routes the question states
+  itself); two routes, a mixed drug with no route said, or a question asking whether it is excluded: none.
 """
 
 from __future__ import annotations
@@ -16,9 +19,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from handlers.questions.knowledge import Entry, resolve
+from handlers.questions.topics import Cue, compile_cues, score
+from rules.drugs import load_drugs
 from rules.parameters import Parameters
 
 # A question with one of these words asks for the value rather than stating it.
@@ -192,19 +198,54 @@ def asks_yes_or_no(tokens: tuple[str, ...]) -> bool:
     return not (_OPEN_WORDS & words)
 
 
-def check(entries: list[Entry], tokens: tuple[str, ...], params: Parameters) -> Premise | None:
-    """The first entry (best first) whose declared value the question states, compared with it."""
+# « c'est exclu ? » asks the opposite way: a yes would mean out of scope. Such questions get no route verdict.
+_NEGATIVE = re.compile(r"\b(?:exclu|exclure|exclus|hors|interdit|refuse)\b|(?<!\bou )\bpas\b")
+
+
+@cache
+def _stated_routes() -> dict[bool, tuple[Cue, ...]]:
+    drugs = load_drugs()
+    return {scope: compile_cues(dict.fromkeys(words, 1.0)) for scope, words in drugs.stated.items()}
+
+
+def said_routes(own_tokens: tuple[str, ...]) -> set[bool]:
+    """The scopes the question's own words state (« en IV »: True; « per os »: False), drug names aside."""
+    return {scope for scope, cues in _stated_routes().items() if score(cues, own_tokens)[0] > 0}
+
+
+def routes(own_tokens: tuple[str, ...], drug_scopes: tuple[bool | None, ...]) -> list[bool]:
+    """The scopes (True: non-oral, in scope) a question naming drugs states: the drugs' own routes and those
+    it says itself; empty without a drug, or when it asks whether something is excluded."""
+    if not drug_scopes or _NEGATIVE.search(" ".join(own_tokens)):
+        return []
+    found = {s for s in drug_scopes if s is not None} | said_routes(own_tokens)
+    return sorted(found)
+
+
+def check(
+    entries: list[Entry],
+    tokens: tuple[str, ...],
+    params: Parameters,
+    drug_scopes: tuple[bool | None, ...] = (),
+    own_tokens: tuple[str, ...] | None = None,
+) -> Premise | None:
+    """The first entry (best first) whose declared value the question states, compared with it;
+    `drug_scopes`: the scope of each drug of rules/data/drugs the question names (None: mixed route), and
+    `own_tokens` the question's words without them."""
     if not asks_yes_or_no(tokens):
         return None
+    said = tokens if own_tokens is None else own_tokens
     for entry in entries:
         for kind, reference in entry.premise:
-            values = stated(kind, tokens)
+            values = routes(said, drug_scopes) if kind == "route" else stated(kind, tokens)
             if len(values) != 1:
                 continue
             try:
                 actual = resolve(reference, params)
             except KeyError:
                 continue
+            if kind == "route":
+                return Premise(entry.id, kind, bool(values[0]), values[0], actual, reference)
             if kind == "payee":
                 holds = values[0] == "establishment"
                 return Premise(entry.id, kind, holds, values[0], actual, reference)
