@@ -172,6 +172,14 @@ _QUESTION_END = re.compile(r"(?:^|(?<=\?))[^?]*\?+")
 MIN_PART_WORDS = 3
 MAX_PARTS = 4
 MIN_CLAUSE_WORDS = 4
+# A later question that is only a preposition and an interrogative (« Sur combien d'années ? », « Pour quelle
+# date ? ») names no subject of its own: at most this many words.
+MAX_ELLIPTIC_WORDS = 5
+_ELLIPTIC = re.compile(
+    r"^\W*(?:et\s+)?(?:sur|pour|en|dans|pendant|depuis|jusqu\W*[aà]|[aà]\s+partir\s+de|avant|apr[eè]s)"
+    r"\s+(?:combien|quels?|quelles?|quand)\b",
+    re.IGNORECASE,
+)
 # A clause that asks something itself: an interrogative, an inversion (« est-il », « peut-on »), « c'est »…
 _ASKS = re.compile(
     r"\b(?:quel(?:le)?s?|quand|combien|comment|pourquoi|qui|o[uù]|quoi|est-ce|faut-il|peut-on|doit-on)\b"
@@ -210,7 +218,15 @@ def split_questions(question: str) -> list[str]:
         parts.append(" ".join(x for x in (context, *(lead if parts else []), ask) if x))
     if any(len(re.findall(r"\w+", p)) - len(re.findall(r"\w+", context)) < MIN_PART_WORDS for p in parts):
         return [question]
-    return parts
+    # « … un objectif annuel ? Sur combien d'années ? »: a question naming nothing but what it asks refines
+    # the one before it (answered alone, it would be read about the experiment itself).
+    glued: list[str] = []
+    for part, chunk in zip(parts, asked, strict=True):
+        if glued and _ELLIPTIC.match(chunk) and len(re.findall(r"\w+", chunk)) <= MAX_ELLIPTIC_WORDS:
+            glued[-1] = f"{glued[-1]} {chunk}"
+        else:
+            glued.append(part)
+    return glued if len(glued) >= 2 else [question]
 
 
 def _clauses(asked: str) -> list[str]:

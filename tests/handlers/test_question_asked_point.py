@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handlers.questions import analyse, answer_question
+from handlers.questions import analyse, answer_question, split_questions
 from handlers.questions.asked import asked_points
 from handlers.questions.knowledge import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from handlers.reply import Status
@@ -35,6 +35,8 @@ def _points(question: str) -> tuple[str, ...]:
         ("l'ARS peut retirer un etablissement de l'expe en cours de route ?", "removal"),
         ("on pourrait basculer notre expe 50 en article 51 ?", "frame_switch"),
         ("quel est le plafond du forfait d'inclusion ?", "cap"),
+        ("tu peux envoyer notre rapport initial a l'ARS stp ?", "action_request"),
+        ("c qui le referent a la DGOS ? t'as son tel ?", "contact_detail"),
     ],
 )
 def test_the_asked_point_is_read_from_the_data(question: str, point: str) -> None:
@@ -54,6 +56,11 @@ def test_the_asked_point_is_read_from_the_data(question: str, point: str) -> Non
         "notre ecart tarif HDJ - tarif HAD est de 150 €, donc on touche 150 par mois ?",
         # An establishment « public » is a category, not publicity.
         "un etablissement public de sante peut candidater ?",
+        # Asking how to send is not asking the bot to send; a list asked about is not a name looked up in it.
+        "pouvez-vous me dire quand envoyer notre rapport initial ?",
+        "la liste des etablissements retenus a ete publiee quand ?",
+        "quel est le montant exact du forfait mensuel ?",
+        "les forfaits 2025 nous seront versés quand ?",
     ],
 )
 def test_ordinary_questions_ask_no_special_point(question: str) -> None:
@@ -152,3 +159,16 @@ def test_a_qualified_address_needs_a_known_reading(tmp_path: Path) -> None:
         KnowledgeError, match=r"reports\.yaml: contact: addresses contact_detail: unknown need"
     ):
         load_knowledge(tmp_path)
+
+
+def test_a_question_naming_nothing_but_what_it_asks_refines_the_one_before() -> None:
+    # « Sur combien d'années ? » alone would be read about the experiment (its end date): it stays with the
+    # question it refines; a follow-up with a subject of its own is still a part.
+    message = "Dans le rapport initial, faut-il donner un objectif annuel d'adressage en HAD ? Sur combien d'années ?"
+    assert split_questions(message) == [message]
+    reply = answer_question(message, DEFAULT_NOW)
+    assert not any("2028" in line for line in reply.body)
+    assert split_questions("Quel est le montant ? Et quand faut-il envoyer le rapport ?") == [
+        "Quel est le montant ?",
+        "Et quand faut-il envoyer le rapport ?",
+    ]
