@@ -58,6 +58,7 @@ def test_the_asked_point_is_read_from_the_data(question: str, point: str) -> Non
         "un etablissement public de sante peut candidater ?",
         # Asking how to send is not asking the bot to send; a list asked about is not a name looked up in it.
         "pouvez-vous me dire quand envoyer notre rapport initial ?",
+        "je veux savoir si je peux envoyer notre rapport par mail",
         "la liste des etablissements retenus a ete publiee quand ?",
         "quel est le montant exact du forfait mensuel ?",
         "les forfaits 2025 nous seront versés quand ?",
@@ -164,7 +165,10 @@ def test_a_qualified_address_needs_a_known_reading(tmp_path: Path) -> None:
 def test_a_question_naming_nothing_but_what_it_asks_refines_the_one_before() -> None:
     # « Sur combien d'années ? » alone would be read about the experiment (its end date): it stays with the
     # question it refines; a follow-up with a subject of its own is still a part.
-    message = "Dans le rapport initial, faut-il donner un objectif annuel d'adressage en HAD ? Sur combien d'années ?"
+    message = (
+        "Dans le rapport initial, faut-il donner un objectif annuel d'adressage en HAD ? "
+        "Sur combien d'années ?"
+    )
     assert split_questions(message) == [message]
     reply = answer_question(message, DEFAULT_NOW)
     assert not any("2028" in line for line in reply.body)
