@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -16,11 +17,48 @@ from functools import lru_cache
 from handlers.errors import UserError
 from handlers.text_edge import ascii_digits
 from rules.month import Month
+from templates import text
 
 # [0-9], never \d: a digit of another script is no date, FINESS or INSEE code (the edge made fullwidth ones
 # ASCII already).
-_ISO_DATE = re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$")
-_FR_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+
+
+@dataclass(frozen=True)
+class Format:
+    """One way of writing a date or a month that the commands accept: how users read it (« AAAA-MM-JJ »), an
+    example, and the pattern the parser matches, whose groups hold the fields in the order `fields` names
+    (y, m, d)."""
+
+    pattern: str
+    example: str
+    regex: re.Pattern[str]
+    fields: str
+
+
+# The forms the commands accept, declared once: the parsers below match them, and every sentence that tells
+# them (error messages, `aide`, the answer to « quel format de date ? ») is written from them.
+DATE_FORMATS = (
+    Format("AAAA-MM-JJ", "2025-09-15", re.compile(r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})$"), "ymd"),
+    Format("JJ/MM/AAAA", "15/09/2025", re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$"), "dmy"),
+)
+MONTH_FORMATS = (Format("AAAA-MM", "2025-10", re.compile(r"^([0-9]{4})-([0-9]{2})$"), "ym"),)
+# Looks like a month (« 2025-9 »): refused with the month's message, not the date's.
+_MONTH_LIKE = re.compile(r"^[0-9]{4}-[0-9]{1,2}$")
+
+
+def formats_text(formats: tuple[Format, ...], examples: bool = True) -> str:
+    """« AAAA-MM-JJ (2025-09-15) ou JJ/MM/AAAA (15/09/2025) »: the accepted forms as a sentence says them."""
+    return text("commands.formats.list", formats=formats, examples=examples)
+
+
+def _fields(formats: tuple[Format, ...], raw: str) -> dict[str, int] | None:
+    for form in formats:
+        match = form.regex.match(raw)
+        if match:
+            return {field: int(value) for field, value in zip(form.fields, match.groups(), strict=True)}
+    return None
+
+
 _FINESS = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{7}$")
 _INSEE = re.compile(r"^(?:[0-9]{2}|2[AB])[0-9]{3}$")
 _YEAR = re.compile(r"^[0-9]{4}$")
@@ -37,33 +75,36 @@ def fold(text: str) -> str:
 
 
 def parse_date(raw: str, name: str = "date") -> date:
-    text = raw.strip()
-    match = _ISO_DATE.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _FR_DATE.match(text)
-        if not match:
-            raise UserError("commands.error.date_format", name=name, value=text)
-        day, month, year = (int(g) for g in match.groups())
+    typed = raw.strip()
+    found = _fields(DATE_FORMATS, typed)
+    if found is None:
+        raise UserError(
+            "commands.error.date_format", name=name, value=typed, formats=formats_text(DATE_FORMATS)
+        )
     try:
-        return date(year, month, day)
+        return date(found["y"], found["m"], found["d"])
     except ValueError:
-        raise UserError("commands.error.date_impossible", name=name, value=text) from None
+        raise UserError("commands.error.date_impossible", name=name, value=typed) from None
 
 
 def parse_month(raw: str, name: str = "mois") -> Month:
+    typed = raw.strip()
+    found = _fields(MONTH_FORMATS, typed)
     try:
-        return Month.parse(raw)
+        if found is None:
+            raise ValueError(typed)
+        return Month(found["y"], found["m"])
     except ValueError:
-        raise UserError("commands.error.month_format", name=name, value=raw.strip()) from None
+        raise UserError(
+            "commands.error.month_format", name=name, value=typed, formats=formats_text(MONTH_FORMATS)
+        ) from None
 
 
 def parse_date_or_month(raw: str, name: str = "date") -> date | Month:
-    text = raw.strip()
-    if re.match(r"^\d{4}-\d{1,2}$", text):
-        return parse_month(text, name)
-    return parse_date(text, name)
+    typed = raw.strip()
+    if _MONTH_LIKE.match(typed):
+        return parse_month(typed, name)
+    return parse_date(typed, name)
 
 
 def parse_year(raw: str, name: str = "année") -> int:
@@ -77,9 +118,9 @@ def parse_year_or_month(raw: str, name: str = "période") -> int | Month:
     text = raw.strip()
     if _YEAR.match(text):
         return int(text)
-    if re.match(r"^\d{4}-\d{1,2}$", text):
+    if _MONTH_LIKE.match(text):
         return parse_month(text, name)
-    raise UserError("commands.error.period_format", name=name, value=text)
+    raise UserError("commands.error.period_format", name=name, value=text, months=formats_text(MONTH_FORMATS))
 
 
 def parse_finess(raw: str, name: str = "FINESS") -> str:

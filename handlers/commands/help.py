@@ -6,7 +6,7 @@ from handlers.context import Context, Invocation
 from handlers.errors import UserError
 from handlers.registry import CommandSpec, command, registry
 from handlers.reply import Action, Fact, Reply, Status
-from handlers.values import fold
+from handlers.values import DATE_FORMATS, MONTH_FORMATS, fold, formats_text
 from templates import has_text, text
 
 # The order of the help: the table first; commands of other areas follow in registration order.
@@ -71,7 +71,13 @@ def aide(inv: Invocation, ctx: Context) -> Reply:
             body=body,
             data={"commands": [s.name for s in chosen], "known": [s.name for s in every]},
         )
-    body = [text("commands.aide.intro")]
+    body = [
+        text(
+            "commands.aide.intro",
+            dates=formats_text(DATE_FORMATS, examples=False),
+            months=formats_text(MONTH_FORMATS, examples=False),
+        )
+    ]
     body.extend(_line(spec) for spec in allowed)
     body.append(text("commands.aide.outro"))
     facts = [Fact(text("commands.aide.you_are"), _role(inv))]

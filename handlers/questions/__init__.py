@@ -291,13 +291,19 @@ MAX_CHOICES = 3
 
 
 def _family_ok(analysis: Analysis, entry_id: str) -> bool:
-    return entry_id != retrieval.HANDOVER and entry(entry_id).family == analysis.family
+    if entry_id == retrieval.HANDOVER:
+        return False
+    family = entry(entry_id).family
+    # The bot's entries only for a question about using the bot.
+    return family == analysis.family or (family == "bot" and analysis.about_bot)
 
 
 def _rescue(analysis: Analysis, vote: retrieval.Vote) -> str | None:
     best = vote.best
     if best is None or not _family_ok(analysis, best) or vote.margin() < RESCUE_MARGIN:
         return None
+    if analysis.about_bot and entry(best).family != "bot":
+        return None  # a question about using the bot is not answered by a legal entry alone
     if analysis.unknown_words and len(analysis.unknown_words) > 1:
         return None
     ranked = sorted(analysis.scores.items(), key=lambda item: -item[1])
@@ -390,6 +396,8 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     ]
     # A year is checked only against a chosen entry: years are named in many questions for other reasons.
     others = [e for e in others if all(kind != "year" for kind, _ in e.premise)]
+    if analysis.about_bot:
+        others = []  # a figure in a question about the bot (« 12/03/26 ça passe ? ») is no legal premise
     drugs = load_drugs().by_name
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
     norm = analysis.normalized

@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
+from handlers.errors import UserError
 from handlers.questions import premise
 from handlers.questions.asked import unasked_context
 from handlers.questions.detect import Analysis
@@ -23,7 +24,16 @@ from handlers.questions.knowledge import Condition, Entry, Step, expand, load_kn
 from handlers.questions.normalize import NUMBER_WORDS, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
 from handlers.questions.topics import GLOSSARY_TOKENS, Cue, compile_cues, matches
+from handlers.registry import CommandSpec, Kind
 from handlers.reply import Action, ReasonLine
+from handlers.values import (
+    DATE_FORMATS,
+    MONTH_FORMATS,
+    formats_text,
+    parse_date,
+    parse_date_or_month,
+    parse_month,
+)
 from rules.calendar import days_left, is_past, next_report
 from rules.month import Month
 from rules.parameters import Deadline, LegalFact, Param, Parameters
@@ -709,6 +719,7 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
     importlib.import_module("handlers.commands")
     from handlers.registry import registry
 
+    dated: list[CommandSpec] = []
     for name in names:
         verb, _, sub = name.partition(" ")
         spec = registry.get(verb, sub or None)
@@ -717,8 +728,51 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
         usage = text(spec.usage) if has_text(spec.usage) else spec.name
         summary = text(spec.help) if has_text(spec.help) else ""
         roles = sorted(role.value for role in spec.roles) if spec.roles is not None else []
-        c.body.append(t("bot.command", usage=usage, summary=summary, roles=roles))
-    c.body.append(t("bot.aide"))
+        line = t("bot.command", usage=usage, summary=summary, roles=roles)
+        if line in c.body:
+            continue  # two entries of one answer name the same command: it is said once
+        c.body.append(line)
+        detail = spec.help.removesuffix(".help") + ".detail"  # the examples `aide <commande>` shows
+        if len(names) == 1 and has_text(detail):
+            c.body.append(text(detail))
+        if any(p.kind in _DATED for p in (*spec.positionals, *spec.options)):
+            dated.append(spec)
+    if dated and (_DATE_WORDS & set(c.analysis.normalized.tokens) or _TYPED_DATE.search(c.analysis.question)):
+        _date_forms(c, dated)
+    aide = t("bot.aide")
+    if aide in c.body:
+        c.body.remove(aide)
+    c.body.append(aide)  # once, after every command named
+
+
+# Kinds of argument written as a date or a month (handlers/registry.py), and what reads them.
+_DATED = {Kind.DATE: parse_date, Kind.MONTH: parse_month, Kind.DATE_OR_MONTH: parse_date_or_month}
+# Asked about the form of a date: the accepted forms are said.
+_DATE_WORDS = frozenset({"date", "format", "mois", "jour", "ecrire", "syntaxe"})
+# « 12/03/26 », « 2026-3-12 », « 03/2026 »: a date or month as someone may type it in a question.
+_TYPED_DATE = re.compile(r"(?<![\w/.-])[0-9]{1,4}[/.-][0-9]{1,2}(?:[/.-][0-9]{1,4})?(?![\w/-]|\.[0-9])")
+
+
+def _date_forms(c: Composition, specs: list[CommandSpec]) -> None:
+    """The forms of a date and a month the commands accept (declared once beside the parsers), and whether a
+    date the question types is one: the command's own parser decides, and its own message says why not."""
+    kinds = {p.kind for spec in specs for p in (*spec.positionals, *spec.options) if p.kind in _DATED}
+    parse = _DATED[Kind.DATE_OR_MONTH if len(kinds) > 1 else kinds.pop()]
+    said: list[str] = []
+    refused_one = False
+    for typed in dict.fromkeys(_TYPED_DATE.findall(c.analysis.question)):
+        try:
+            parse(typed, "date")
+        except UserError as refused:
+            said.append(text(refused.key, **refused.params))  # it names the accepted forms
+            refused_one = True
+        else:
+            said.append(t("bot.date_accepted", value=typed))
+    if not refused_one:
+        said.insert(
+            0, t("bot.date_forms", dates=formats_text(DATE_FORMATS), months=formats_text(MONTH_FORMATS))
+        )
+    c.body.extend(said)
 
 
 def _bot_rights(c: Composition) -> None:
@@ -765,4 +819,9 @@ def _month_of(value: str) -> Month:
 
 def label(topic: str) -> str:
     key = f"questions.label.{topic}"
-    return text(key) if has_text(key) else topic
+    if has_text(key):
+        return text(key)
+    found = _entries().get(topic)
+    if found is not None and found.family == "bot" and len(found.answer.commands) == 1:
+        return t("bot.label", command=found.answer.commands[0])  # an entry generated from a command
+    return topic

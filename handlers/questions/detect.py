@@ -17,12 +17,14 @@ from handlers.questions.normalize import Normalized, normalize
 from handlers.questions.slots import MONTH_WORDS, Slots, find_slots
 from handlers.questions.topics import (
     GLOSSARY_TOKENS,
-    TOPIC_BY_ID,
+    NEUTRAL_WORDS,
     Cue,
     Family,
     Intent,
+    bot_words,
     compile_cues,
     compiled_against,
+    compiled_bot_usage,
     compiled_definition_cues,
     compiled_markers,
     compiled_out_of_scope,
@@ -32,6 +34,7 @@ from handlers.questions.topics import (
     ordinary,
     prefixes,
     score,
+    topic_by_id,
     vocabulary,
 )
 
@@ -71,6 +74,7 @@ class Analysis:
     slots: Slots
     confidence: float
     mixed_families: bool = False
+    about_bot: bool = False  # the question is about using the bot (the bot's entries were scored)
     own_data: bool = False  # asks about the establishment's own figures (data, not rules)
     notes: dict[str, object] = field(default_factory=dict)
 
@@ -119,14 +123,17 @@ def analyse(question: str, params: Parameters) -> Analysis:
     )
     mixed = family == "art51" and (mentions_50 or art50 >= 2.0)
 
+    # « dans le bot », « la commande … », « saisir »: a question about using the bot. Only then are the bot's
+    # entries (one per command) scored: a legal question is never captured by a command.
+    about_bot = family == "art50" and score(compiled_bot_usage(), tokens)[0] >= BOT_USAGE_FLOOR
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
     strong: set[str] = set()  # topics matched by at least one strong cue
     present = frozenset(tokens)
     against = compiled_against(params)
     for topic_id, cues in compiled_topics(params).items():
-        topic = TOPIC_BY_ID[topic_id]
-        if topic.family != family:
+        topic = topic_by_id()[topic_id]
+        if topic.family != family and not (topic.family == "bot" and about_bot):
             continue
         value, matched = score(cues, tokens)
         if value <= 0:
@@ -173,12 +180,28 @@ def analyse(question: str, params: Parameters) -> Analysis:
     # word we cannot place there (a drug's brand name not in our list) does not sink it.
     aside = _aside_words(_focus(question), vocab, everyday)
     unknown = tuple(t for t in unknown if t not in aside)
+    if about_bot:
+        # The words of the commands (« annulation », « tarifs ») are understood in a question about the bot.
+        known, stems = bot_words()
+        unknown = tuple(t for t in unknown if t not in known and not t.startswith(stems))
     if family == "art50":
         _glossary_bonus(scores, tokens, vocab)
     own_data = _asks_own_data(norm.text)
     ranked = sorted(scores.items(), key=lambda item: -item[1])
-    best = ranked[0][1] if ranked else 0.0
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if about_bot:
+        # The bot's entries are ranked first and decide alone whether the question is answered; a legal
+        # entry that scores as well may follow them (« le NIR dans la saisie ? »: the identifiers rule).
+        # A written how-to that scored (« corriger une saisie ») speaks before the command it names.
+        own = sorted(
+            ((k, v) for k, v in ranked if topic_by_id()[k].family == "bot"),
+            key=lambda item: (not (topic_by_id()[item[0]].written and item[1] >= ANSWER_THRESHOLD), -item[1]),
+        )
+        ranked = own + [(k, v) for k, v in ranked if (k, v) not in own]
+        best = max((v for _, v in own), default=0.0)
+        second = sorted((v for _, v in own), reverse=True)[1] if len(own) > 1 else 0.0
+    else:
+        best = ranked[0][1] if ranked else 0.0
+        second = ranked[1][1] if len(ranked) > 1 else 0.0
     extra_unknown = max(0, len(unknown) - _tolerated(len(focus_tokens)))
     needed = ANSWER_THRESHOLD + UNKNOWN_WORD_PENALTY * extra_unknown
     # A short question whose every word we understand, with one topic far ahead of any other, is answered
@@ -187,7 +210,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
     if (
         not unknown
         and ranked
-        and pointed <= set(TOPIC_BY_ID[ranked[0][0]].intents)
+        and pointed <= set(topic_by_id()[ranked[0][0]].intents)
         and ranked[0][0] in strong
         and best >= DOMINANT_FLOOR
         and best >= DOMINANCE * second
@@ -202,7 +225,7 @@ def analyse(question: str, params: Parameters) -> Analysis:
         and _verb_form(unknown[0])
         and ranked
         and ranked[0][0] in strong
-        and pointed <= set(TOPIC_BY_ID[ranked[0][0]].intents)
+        and pointed <= set(topic_by_id()[ranked[0][0]].intents)
         and best >= ANSWER_THRESHOLD + UNKNOWN_TOLERANCE_MARGIN
         and best >= DOMINANCE * second
     ):
@@ -210,17 +233,20 @@ def analyse(question: str, params: Parameters) -> Analysis:
     chosen: list[str] = []
     angles = pointed_angles(focus_tokens)
     if ranked and best >= needed and oos_score < 2.0 and not own_data:
-        for topic_id, value in ranked:
-            if value < max(ANSWER_THRESHOLD, SECONDARY_SHARE * best) or len(chosen) == MAX_TOPICS:
-                break
-            chosen.append(topic_id)
+        if about_bot:
+            chosen = _bot_readings(ranked, best, hits)
+        else:
+            for topic_id, value in ranked:
+                if value < max(ANSWER_THRESHOLD, SECONDARY_SHARE * best) or len(chosen) == MAX_TOPICS:
+                    break
+                chosen.append(topic_id)
         chosen = chosen or [ranked[0][0]]
         # A more specific topic that scored on its own beats the general one it refines, even when the
         # general one scored higher ("le forfait mensuel est versé à chaque injection ?").
         for topic_id, value in ranked:
             if topic_id in chosen or value < ANSWER_THRESHOLD or len(chosen) == MAX_TOPICS:
                 continue
-            if any(c in TOPIC_BY_ID[topic_id].supersedes for c in chosen):
+            if any(c in topic_by_id()[topic_id].supersedes for c in chosen):
                 chosen.append(topic_id)
         chosen = _drop_superseded(chosen, angles)
         _complete_intents(chosen, ranked, focus_tokens, found_intents, hits)
@@ -228,6 +254,8 @@ def analyse(question: str, params: Parameters) -> Analysis:
         _serve_angles(chosen, ranked, angles, hits)
     if chosen and _asks_what_topics_cannot_give(angles, chosen):
         chosen = []
+    if about_bot:
+        chosen = _bot_first(chosen)
     suggestions = tuple(t for t, v in ranked[:3] if v >= SUGGEST_THRESHOLD) if not chosen else ()
     confidence = 0.0 if not ranked else min(1.0, best / (needed + 2.0))
     if oos_score >= 2.0:
@@ -247,7 +275,51 @@ def analyse(question: str, params: Parameters) -> Analysis:
         slots=slots,
         confidence=round(confidence, 2),
         mixed_families=mixed,
+        about_bot=about_bot,
     )
+
+
+# What the `bot_usage` cues (rules/data/knowledge/frames.yaml) must reach for a question to be about using
+# the bot: « bot », « commande » alone; « saisir » alone; not « rappel » alone.
+BOT_USAGE_FLOOR = 2.0
+
+
+# A second command is named only when it scores nearly as well as the first (« annuler l'adressage »:
+# annuler, not adressage as well).
+BOT_SECONDARY_SHARE = 0.9
+
+
+def _bot_readings(ranked: list[tuple[str, float]], best: float, hits: dict[str, list[str]]) -> list[str]:
+    """The bot's entries that answer (`ranked` holds them first; `best` is the best of them), then a legal
+    entry only when it scores above them all on words of its own: it answers what the question's legal
+    words ask (« le NIR dans la saisie ? »: the identifiers rule), after the bot's answer. A legal entry
+    found by the very words that named the command (« ma cible d'adressages dans le bot »: the target's
+    rule) answers another question."""
+    chosen: list[str] = []
+    for topic_id, value in ranked:
+        if len(chosen) == MAX_TOPICS:
+            break
+        if topic_by_id()[topic_id].family == "bot":
+            if value >= max(ANSWER_THRESHOLD, BOT_SECONDARY_SHARE * best) or not chosen:
+                chosen.append(topic_id)
+        elif chosen and value >= max(ANSWER_THRESHOLD, best) and _own_words(topic_id, chosen, hits):
+            chosen.append(topic_id)
+    return chosen
+
+
+def _own_words(topic_id: str, chosen: list[str], hits: dict[str, list[str]]) -> bool:
+    """Whether `topic_id` matched a word that no chosen entry matched (everyday words aside)."""
+    taken = {w for t in chosen for cue in hits.get(t, []) for w in cue.split()}
+    stems = tuple(w[:-1] for w in taken if w.endswith("*"))
+    own = {w for cue in hits.get(topic_id, []) for w in cue.split()} - taken - NEUTRAL_WORDS
+    return any(not w.startswith(stems) for w in own) if stems else bool(own)
+
+
+def _bot_first(chosen: list[str]) -> list[str]:
+    """A question about using the bot is answered by the bot's entries, first; a legal entry may follow one
+    (« le NIR dans la saisie ? »: the identifiers rule), never answer it alone."""
+    bot = [t for t in chosen if topic_by_id()[t].family == "bot"]
+    return [*bot, *(t for t in chosen if t not in bot)] if bot else []
 
 
 # Pointed questions: "à qui ?", "quelle année ?", "que se passe-t-il si ... ?". The angle a question takes
@@ -285,7 +357,7 @@ def pointed_angles(tokens: tuple[str, ...]) -> frozenset[Intent]:
 
 
 def _serves(topic_id: str, angle: Intent) -> bool:
-    return angle in TOPIC_BY_ID[topic_id].intents
+    return angle in topic_by_id()[topic_id].intents
 
 
 def _drop_superseded(chosen: list[str], angles: frozenset[Intent]) -> list[str]:
@@ -294,7 +366,7 @@ def _drop_superseded(chosen: list[str], angles: frozenset[Intent]) -> list[str]:
     années ?" keeps the initial report, which answers the year, next to its contents)."""
     kept: list[str] = []
     for topic_id in chosen:
-        by = [t for t in chosen if topic_id in TOPIC_BY_ID[t].supersedes]
+        by = [t for t in chosen if topic_id in topic_by_id()[t].supersedes]
         needed_for = [a for a in angles if _serves(topic_id, a) and not any(_serves(t, a) for t in by)]
         if not by or needed_for:
             kept.append(topic_id)
@@ -361,10 +433,10 @@ def _complete_intents(
     if "et" not in tokens or len(chosen) >= MAX_TOPICS:
         return
     for intent in ("amount", "date", "who", "count"):
-        if intent not in found or any(intent in TOPIC_BY_ID[t].intents for t in chosen):
+        if intent not in found or any(intent in topic_by_id()[t].intents for t in chosen):
             continue
         for topic_id, value in ranked:
-            topic = TOPIC_BY_ID[topic_id]
+            topic = topic_by_id()[topic_id]
             own = value - (INTENT_BONUS if found & set(topic.intents) else 0.0)
             if topic_id in chosen or intent not in topic.intents or not hits.get(topic_id):
                 continue

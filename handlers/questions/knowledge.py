@@ -27,12 +27,13 @@ Placeholders in cues: `{param.<name>}` (a parameter's value: an amount as "320",
 or `fact.<key>[.<field>]` is that value; a step citing a fact the data does not hold is left out.
 
 Strict loading: an unknown key, a missing id, a duplicate id, a weight that is not a number, a placeholder or
-a state naming nothing in the parameters, a composer that does not exist: `KnowledgeError` naming the file
-and the entry.
+a state naming nothing in the parameters, a composer that does not exist, a command (`answer.commands`) the
+registry does not hold: `KnowledgeError` naming the file and the entry.
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, replace
 from datetime import date
@@ -44,10 +45,12 @@ from typing import Any, Literal, cast
 import yaml
 
 from rules.parameters import DATA_DIR, Parameters, load_parameters
+from templates import has_text, text
 
 KNOWLEDGE_DIR = DATA_DIR / "knowledge"
 
-Family = Literal["art50", "art51"]
+# `bot`: questions about using the bot; scored only when the question is about it (`bot_usage`, detect.py).
+Family = Literal["art50", "art51", "bot"]
 Intent = Literal["amount", "date", "who", "count", "how", "yesno", "what", "whatif"]
 INTENTS: tuple[Intent, ...] = ("amount", "date", "who", "count", "how", "yesno", "what", "whatif")
 
@@ -170,6 +173,9 @@ class Knowledge:
     # Facts kept as context (what was asked for, not what was decided: Unicancer's 115 € per session): said
     # only when the question asks about them, by these cues (placeholders allowed).
     context_facts: dict[str, dict[str, float]] | None = None
+    # « dans le bot », « la commande », « saisir »: the question is about using the bot (entries of the `bot`
+    # family, among them one per command of the registry, are scored only then)
+    bot_usage: dict[str, float] | None = None
 
 
 _ENTRY_KEYS = {
@@ -177,7 +183,7 @@ _ENTRY_KEYS = {
 }  # fmt: skip
 PREMISE_KINDS = ("amount", "years", "count", "year", "payee", "route")
 _ANSWER_KEYS = {"says", "composer", "why", "states", "open_point", "commands"}
-_FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots", "own_case", "context_facts"}
+_FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots", "own_case", "context_facts", "bot_usage"}
 
 
 def _weights(where: str, raw: Any) -> dict[str, float]:
@@ -392,8 +398,8 @@ def _entry(file: str, index: int, raw: Any) -> Entry:
     if unknown:
         raise KnowledgeError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}")
     family = raw.get("family", "art50")
-    if family not in ("art50", "art51"):
-        raise KnowledgeError(f"{where}: family must be art50 or art51, got {family!r}")
+    if family not in ("art50", "art51", "bot"):
+        raise KnowledgeError(f"{where}: family must be art50, art51 or bot, got {family!r}")
     intents = _strings(f"{where} intents", raw.get("intents"))
     wrong = [i for i in intents if i not in INTENTS]
     if wrong:
@@ -531,6 +537,7 @@ def _load(path: Path) -> Knowledge:
         slots=_slots(frames["slots"], {e.id: e for e in entries}),
         own_case=_weights("own_case", frames["own_case"]),
         context_facts=_context_facts(frames["context_facts"]),
+        bot_usage=_weights("bot_usage", frames["bot_usage"]),
     )
 
 
@@ -609,11 +616,48 @@ def _slots(raw: Any, entries: dict[str, Entry]) -> dict[str, tuple[dict[str, flo
 
 @cache
 def _default() -> Knowledge:
-    return _load(KNOWLEDGE_DIR)
+    # The bot's own entries come from the command registry, filled as handlers.commands is imported (the bot
+    # has done so; a bare answerer may not have). Loaded on the first question, never at import time: the
+    # commands import the answerer.
+    importlib.import_module("handlers.commands")
+    from handlers.questions.command_entries import command_entries
+    from handlers.questions.topics import NEUTRAL_WORDS
+    from handlers.registry import registry
+
+    def say(key: str) -> str | None:
+        return text(key) if has_text(key) else None
+
+    specs = registry.all()
+    written = _load(KNOWLEDGE_DIR)
+    # The words that alone say a question is about the bot (« bot », « commande »: 3.0 in frames.yaml).
+    usage = written.bot_usage or {}
+    generic = frozenset(cue for cue, weight in usage.items() if weight >= 3.0 and " " not in cue)
+    generated = command_entries(specs, say, NEUTRAL_WORDS, generic)
+    return with_commands(written, generated, {spec.name for spec in specs})
+
+
+def with_commands(written: Knowledge, generated: tuple[Entry, ...], commands: set[str]) -> Knowledge:
+    """The written entries and those generated from the registry; every command an answer names must be in
+    the registry (`commands`: their names): a renamed command fails loudly here, not silently later."""
+    ids = {e.id: e.file for e in written.entries}
+    for e in generated:
+        if e.id in ids:
+            raise KnowledgeError(
+                f"{ids[e.id]}: entry {e.id!r} is the generated entry of a command; rename it"
+            )
+    for e in written.entries:
+        wrong = [name for name in e.answer.commands if name not in commands]
+        if wrong:
+            raise KnowledgeError(
+                f"{e.file}: {e.id}: no command {', '.join(map(repr, wrong))} in the registry "
+                "(handlers/commands; `aide` lists them)"
+            )
+    return replace(written, entries=written.entries + generated)
 
 
 def load_knowledge(path: Path | None = None) -> Knowledge:
-    """The entries from `path` (a directory of *.yaml); the packaged rules/data/knowledge/ when None."""
+    """The entries from `path` (a directory of *.yaml); the packaged rules/data/knowledge/ when None, with
+    one entry per command of the registry (command_entries.py)."""
     return _default() if path is None else _load(Path(path))
 
 

@@ -25,6 +25,15 @@ from rules.drugs import load_drugs
 # data) can ever hold it; the one screen is handlers.health_data (normalised text, every spelling).
 NIR_PLACEHOLDER = health_data.NIR_MASK
 
+# Words that say nothing of the subject: the retrieval vote (BM25 would weigh them by rarity among the
+# examples) and the cues generated from the commands' help leave them out.
+_FUNCTION_TEXT = """
+    le la les l de des du d un une et ou a au aux en c est ce ca cela il elle on nous vous je j pour par
+    sur dans se s n ne y t qu que qui quoi mon ma mes notre nos votre vos leur leurs son sa ses me m
+    bonjour merci svp cordialement madame monsieur bien alors donc
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
+
 # Abbreviations and spoken forms, after accents are removed and text lowercased; values may be several words.
 ABBREVIATIONS: dict[str, str] = {
     "chimio": "chimiotherapie",

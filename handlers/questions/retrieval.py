@@ -17,19 +17,11 @@ from rank_bm25 import BM25Okapi
 
 from handlers.questions.detect import question_words
 from handlers.questions.knowledge import load_knowledge
-from handlers.questions.normalize import normalize
+from handlers.questions.normalize import FUNCTION_WORDS, normalize
 from handlers.questions.topics import ordinary
 from rules.parameters import Parameters
 
 HANDOVER = "_handover"
-
-# Words that say nothing of the subject (BM25 would weigh them by rarity among the examples).
-_FUNCTION_TEXT = """
-    le la les l de des du d un une et ou a au aux en c est ce ca cela il elle on nous vous je j pour par
-    sur dans se s n ne y t qu que qui quoi mon ma mes notre nos votre vos leur leurs son sa ses me m
-    bonjour merci svp cordialement madame monsieur bien alors donc
-"""
-_FUNCTION_WORDS = frozenset(_FUNCTION_TEXT.split())
 
 
 @dataclass(frozen=True)
@@ -49,7 +41,7 @@ class Vote:
 
 
 def terms(tokens: tuple[str, ...]) -> list[str]:
-    return [t for t in tokens if t not in _FUNCTION_WORDS and not t.startswith("[")]
+    return [t for t in tokens if t not in FUNCTION_WORDS and not t.startswith("[")]
 
 
 @lru_cache(maxsize=4)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from handlers.questions.command_entries import FILE as GENERATED
 from handlers.questions.knowledge import Family, Intent, expanded, load_knowledge
 from handlers.questions.normalize import fold, raw_tokens, stem
 from handlers.questions.ordinary import ORDINARY_WORDS
@@ -38,12 +39,19 @@ class Topic:
     supersedes: tuple[str, ...] = ()
     # Cues that pull away from this topic (subtracted).
     against: dict[str, float] = field(default_factory=dict)
+    # Written in rules/data/knowledge (not generated from a command of the registry).
+    written: bool = True
 
 
-TOPICS: tuple[Topic, ...] = tuple(
-    Topic(e.id, e.cues, e.family, e.intents, e.supersedes, e.against or {}) for e in load_knowledge().entries
-)
-TOPIC_BY_ID: dict[str, Topic] = {topic.id: topic for topic in TOPICS}
+@cache
+def topic_by_id() -> dict[str, Topic]:
+    """Every entry's scoring view, by id. Built on first use, not at import: the entries include one per
+    command of the registry, and the commands import the answerer."""
+    return {
+        e.id: Topic(e.id, e.cues, e.family, e.intents, e.supersedes, e.against or {}, e.file != GENERATED)
+        for e in load_knowledge().entries
+    }
+
 
 # Intent cues: a small bonus for topics that answer this kind of question.
 INTENT_CUES: dict[Intent, tuple[str, ...]] = {
@@ -207,6 +215,11 @@ def compiled_slots() -> dict[str, tuple[tuple[Cue, ...], ...]]:
 
 
 @cache
+def compiled_bot_usage() -> tuple[Cue, ...]:
+    return compile_cues(load_knowledge().bot_usage or {})
+
+
+@cache
 def compiled_markers(family: Family) -> tuple[Cue, ...]:
     return compile_cues(load_knowledge().markers[family])
 
@@ -246,10 +259,14 @@ def ordinary() -> frozenset[str]:
 def vocabulary() -> frozenset[str]:
     """Every word the lexicons know (stemmed): targets of typo correction, and what counts as understood."""
     words: set[str] = set(NEUTRAL_WORDS) | {stem(w) for w in NEUTRAL_WORDS}
-    groups: list[Iterable[Cue]] = [*compiled_topics().values(), compiled_out_of_scope()]
+    # The commands' words (« modèle », « tarifs ») are not targets for every question: a legal question
+    # holding one stays as unsure as before. A question about the bot understands them (bot_words).
+    own = [cues for key, cues in compiled_topics().items() if topic_by_id()[key].family != "bot"]
+    groups: list[Iterable[Cue]] = [*own, compiled_out_of_scope()]
     groups += [compiled_markers("art50"), compiled_markers("art51"), *compiled_intents().values()]
     groups += [compiled_human_request(), compiled_own_case()]
     groups += [group for slot in compiled_slots().values() for group in slot]
+    groups += [compiled_bot_usage()]
     for cues in groups:
         for cue in cues:
             words.update(w for w in cue.words if not w.endswith("*") and not w.isdigit())
@@ -257,9 +274,22 @@ def vocabulary() -> frozenset[str]:
 
 
 @cache
+def bot_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The words and prefixes of the bot's entries (one per command): understood in a question about the
+    bot."""
+    cues = [
+        cue for key, found in compiled_topics().items() if topic_by_id()[key].family == "bot" for cue in found
+    ]
+    words = frozenset(w for cue in cues for w in cue.words if not w.endswith("*"))
+    return words, tuple(sorted({w[:-1] for cue in cues for w in cue.words if w.endswith("*")}))
+
+
+@cache
 def prefixes() -> tuple[str, ...]:
     """The stems of starred cues ("pediatri*"): a word starting so is understood."""
-    groups: list[Iterable[Cue]] = [*compiled_topics().values(), compiled_out_of_scope()]
+    # The commands' derived-form prefixes (« admin* ») are left out: too short to vouch for a legal word.
+    own = [cues for key, cues in compiled_topics().items() if topic_by_id()[key].family != "bot"]
+    groups: list[Iterable[Cue]] = [*own, compiled_out_of_scope()]
     found = {w[:-1] for cues in groups for cue in cues for w in cue.words if w.endswith("*") and len(w) > 4}
     return tuple(sorted(found))
 

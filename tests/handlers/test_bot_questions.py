@@ -1,0 +1,175 @@
+"""Questions about using the bot are answered from the command registry: each command yields its own entry
+at load time, a question about the bot is never answered by a legal entry alone, a legal question is never
+captured by a command, and the forms of a date come from the one place the parsers read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import handlers.commands  # noqa: F401  (fills the command registry)
+from handlers.errors import UserError
+from handlers.questions import answer_question
+from handlers.questions.answer import entry
+from handlers.questions.command_entries import entry_id
+from handlers.questions.knowledge import KnowledgeError, load_knowledge, with_commands
+from handlers.questions.normalize import fold, stem
+from handlers.registry import registry
+from handlers.reply import Reply, Status
+from handlers.values import DATE_FORMATS, MONTH_FORMATS, parse_date, parse_month
+from rules.month import Month
+from tests.support.question_probe import DEFAULT_NOW, SEEN_FILES, load_probe
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _ask(question: str) -> Reply:
+    return answer_question(question, DEFAULT_NOW)
+
+
+def _said(reply: Reply) -> str:
+    return "\n".join(reply.body)
+
+
+def _topics(reply: Reply) -> list[str]:
+    found = reply.data.get("topics", [])
+    return [str(t) for t in found] if isinstance(found, list) else []
+
+
+def test_every_command_of_the_registry_has_its_own_entry() -> None:
+    ids = {e.id for e in load_knowledge().entries}
+    for spec in registry.all():
+        if spec.verb.startswith("_"):
+            continue
+        generated = entry(entry_id(spec))
+        assert entry_id(spec) in ids
+        assert generated.family == "bot"
+        assert generated.answer.commands == (spec.name,)
+        assert any(cue.startswith(stem(fold(spec.verb))[:5]) for cue in generated.cues), spec.name
+
+
+@pytest.mark.parametrize(
+    ("question", "command"),
+    [
+        ("je veux annuler l'adressage A-7K3QX que j'ai saisi par erreur", "annuler <reference>"),
+        ("qui peut annuler une saisie faite par une collegue ? moi je suis coordinatrice du site", "annuler"),
+        ("format de date pour la commande administration ? 12/03/26 ca passe ?", "administration <patient>"),
+        (
+            "Bonjour,\nJe suis agent à l'ARS Normandie. Comment répondre aux questions que le bot nous a "
+            "transférées ?\nCordialement",
+            "repondre <reference>",
+        ),
+        ("ou je vois les prochaines dates limites dans le bot ?", "echeances"),
+        ("le bot peut me dire si un patient est eligible avant que je l'adresse ?", "eligibilite patient"),
+        ("comment on rentre notre cible d'adressages 2027 dans le bot ?", "etablissement cible"),
+    ],
+)
+def test_a_question_about_the_bot_is_answered_with_its_command(question: str, command: str) -> None:
+    reply = _ask(question)
+    assert reply.status in (Status.OK, Status.WARNING), _said(reply)
+    assert entry(_topics(reply)[0]).family == "bot"
+    assert command in _said(reply).replace("é", "e"), _said(reply)
+
+
+def test_a_rights_answer_names_the_roles_of_the_registry() -> None:
+    for verb in ("forfaits", "repondre", "membres"):
+        reply = _ask(f"qui a le droit de lancer la commande {verb} dans le bot ?")
+        spec = registry.get(verb, None)
+        assert spec is not None and spec.roles is not None
+        said = _said(reply)
+        line = next(x for x in reply.body if f"/expe50 {verb}" in x)
+        assert all(role.value in line for role in spec.roles), said
+        others = {"saisie", "coordination", "ars", "admin"} - {role.value for role in spec.roles}
+        assert not any(f" {role}" in line.split("rôles :")[1] for role in others), said
+
+
+def test_a_legal_question_is_not_captured_by_a_command() -> None:
+    for question in (
+        "l'adressage doit-il être fait avant le 5 février 2028 ?",
+        "combien pour une administration a domicile en mars ?",
+        "quelles sont les prochaines echeances des rapports ?",
+        "qui peut adresser un patient en HAD ?",
+    ):
+        reply = _ask(question)
+        assert not any(entry(t).family == "bot" for t in _topics(reply)), (question, _topics(reply))
+
+
+def _about_the_bot(case: dict[str, Any]) -> bool:
+    source = str(case.get("source", ""))
+    return source.startswith(("README", "bot usage"))
+
+
+def test_on_every_seen_table_bot_and_legal_questions_stay_apart() -> None:
+    """A question about using the bot is never answered by a legal entry first; a legal question never gets
+    a command's entry."""
+    cases = [c for f in SEEN_FILES for c in load_probe(f)]
+    bot_cases = [c for c in cases if _about_the_bot(c)]
+    assert len(bot_cases) >= 6
+    for case in cases:
+        topics = _topics(answer_question(str(case["q"]), DEFAULT_NOW))
+        families = [entry(t).family for t in topics]
+        if _about_the_bot(case):
+            assert not families or families[0] == "bot", (case["q"], topics)
+        else:
+            assert "bot" not in families, (case["q"], topics)
+
+
+def test_a_command_named_by_a_written_entry_must_exist() -> None:
+    written = load_knowledge()
+    with pytest.raises(KnowledgeError, match=r"bot\.yaml: bot_correct: no command 'annuler'"):
+        with_commands(written, (), {spec.name for spec in registry.all()} - {"annuler"})
+
+
+def test_a_new_or_renamed_command_is_understood_with_no_data_change() -> None:
+    """A command registered under a new verb (its usage and help given by the command itself) is answered in
+    a fresh process: no knowledge file names it."""
+    script = textwrap.dedent(
+        """
+        from datetime import datetime
+        import handlers.commands
+        from handlers.registry import command, EVERYONE
+        from handlers.questions import answer_question
+
+        @command("calendrier-regional", roles=EVERYONE, usage="commands.echeances.usage",
+                 help="commands.echeances.help")
+        def renamed(inv, ctx):
+            raise AssertionError("not run")
+
+        asked = "comment voir le calendrier regional dans le bot ?"
+        reply = answer_question(asked, datetime(2026, 11, 24, 10))
+        print(reply.status.value, reply.data["topics"])
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert "cmd_calendrier_regional" in done.stdout, done.stdout
+
+
+# ----------------------------------------------------------------------------- the forms of a date, once
+
+
+def test_every_declared_form_is_what_the_parsers_accept() -> None:
+    for form in DATE_FORMATS:
+        assert parse_date(form.example) == date(2025, 9, 15)
+    for form in MONTH_FORMATS:
+        assert parse_month(form.example) == Month(2025, 10)
+    with pytest.raises(UserError) as refused:
+        parse_date("12/03/26")
+    assert all(form.pattern in str(refused.value.params["formats"]) for form in DATE_FORMATS)
+
+
+def test_the_answer_says_the_declared_forms_and_checks_a_typed_date_with_the_parser() -> None:
+    said = _said(_ask("quel format de date pour la commande administration dans le bot ?"))
+    assert all(f.pattern in said and f.example in said for f in (*DATE_FORMATS, *MONTH_FORMATS)), said
+    refused = _said(_ask("format de date pour la commande administration ? 12/03/26 ca passe ?"))
+    assert "« 12/03/26 » n'est pas une date" in refused
+    accepted = _said(_ask("pour la commande administration dans le bot, 12/03/2026 ca passe ?"))
+    assert "« 12/03/2026 » est une forme acceptée" in accepted
