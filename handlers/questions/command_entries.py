@@ -41,7 +41,10 @@ TEXT_WEIGHT = 1.2  # a word of the help or the usage
 NAMED_WEIGHT = 3.0
 # A word and its derived forms share their first PREFIX letters (annul-er / annul-ation).
 PREFIX = 5
-FILE = "(registre des commandes)"  # where a generated entry comes from, in messages about it
+FILE = "(registre des commandes)"
+# The asked point a command's answer states (frames.yaml `slots`): asked to act (« je veux annuler
+# l'adressage A-7K3QX »), the bot tells the command that does it, which the asker runs.
+ADDRESSES = ("action_request",)  # where a generated entry comes from, in messages about it
 
 
 def entry_id(spec: CommandSpec) -> str:
@@ -143,6 +146,7 @@ def command_entries(
                 cues=cues,
                 examples=examples,
                 answer=Answer(commands=(spec.name,)),
+                addresses=ADDRESSES,
             )
         )
     return tuple(entries)

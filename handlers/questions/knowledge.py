@@ -645,6 +645,12 @@ def with_commands(written: Knowledge, generated: tuple[Entry, ...], commands: se
             raise KnowledgeError(
                 f"{ids[e.id]}: entry {e.id!r} is the generated entry of a command; rename it"
             )
+        wrong_slots = [a for a in e.addresses if a not in (written.slots or {})]
+        if wrong_slots:
+            raise KnowledgeError(
+                f"{e.file}: {e.id}: addresses unknown slot(s) {wrong_slots} "
+                "(frames.yaml `slots`; handlers/questions/command_entries.py ADDRESSES)"
+            )
     for e in written.entries:
         wrong = [name for name in e.answer.commands if name not in commands]
         if wrong:
