@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from handlers.questions.knowledge import Answer, Entry
-from handlers.questions.normalize import FUNCTION_WORDS, fold, raw_tokens, stem
+from handlers.questions.normalize import FUNCTION_WORDS, fold, normalize
 
 if TYPE_CHECKING:
     from handlers.registry import CommandSpec
@@ -52,15 +52,15 @@ def entry_id(spec: CommandSpec) -> str:
     return "cmd_" + re.sub(r"[^a-z0-9]+", "_", fold(spec.name)).strip("_")
 
 
-def _words(text: str, everyday: frozenset[str] = frozenset()) -> list[str]:
-    """The meaningful words of a text: folded, stemmed, without function words, `everyday` words, figures
-    and placeholders' punctuation (« <FINESS géo> » gives « finess », « geo »)."""
+def _words(text: str, everyday: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """The meaningful words of a text, normalised as a question is (folded, abbreviations and synonyms,
+    plurals: « payées » and « rémunéré » both give « paye »), without function words, `everyday` words,
+    figures and placeholders' punctuation (« <FINESS géo> » gives « fine », « geo »)."""
     out: list[str] = []
-    for token in raw_tokens(fold(text)):
-        word = stem(token)
+    for word in normalize(text).tokens:
         if len(word) < 3 or any(c.isdigit() for c in word) or word in FUNCTION_WORDS:
             continue
-        if token not in everyday and word not in everyday:
+        if word not in everyday:
             out.append(word)
     return list(dict.fromkeys(out))
 
@@ -103,10 +103,11 @@ def command_entries(
     generic: frozenset[str] = frozenset(),
 ) -> tuple[Entry, ...]:
     """One entry per command of the registry (`say(key)` gives a template's text, None when there is none;
-    `everyday`: the words that name nothing; `generic`: the words that name the bot itself, « bot »,
-    « commande », which say that a question is about the bot, not which command). Internal commands (a verb
-    starting with `_`) are left out, as `aide` leaves them out."""
-    everyday = everyday | generic
+    `everyday`: the words that name nothing; `generic`: the words that say a question is about using the
+    bot, « bot », « commande », « saisir », not which command). Internal commands (a verb starting with `_`)
+    are left out, as `aide` leaves them out."""
+    common = {w for cue in generic for w in _words(cue)}
+    everyday = everyday | common
     chosen = [s for s in specs if not s.verb.startswith("_")]
     # The registry maps an alias to the verb: it names every sub-command of that verb.
     aliases: dict[str, list[str]] = {}
@@ -117,15 +118,19 @@ def command_entries(
     helps: dict[str, str] = {}
     for spec in chosen:
         key = entry_id(spec)
-        # The verb and sub-command always count, as words of the name unless they are everyday words
-        # (« patients », « aide »: in most questions): those weigh as words of the help. An alias counts as
-        # any word (« aidez-moi »: not « moi »).
-        called = _words(f"{spec.verb} {spec.sub or ''}")
-        names[key] = [w for w in called if w not in everyday] + _words(" ".join(aliases[spec.verb]), everyday)
+        # The verb counts as the command's name unless it is an everyday word (« patients », « aide »: in most
+        # questions), and so does the sub-command unless it is also a generic act of using the bot (« rapport
+        # saisir »: « saisir » does not name it); those weigh as words of the help. An alias counts as any
+        # word (« aidez-moi »: not « moi »).
+        verb = _words(spec.verb)
+        sub = _words(spec.sub or "")
+        called = [*verb, *sub]
+        weak = {w for w in verb if w in everyday - common} | {w for w in sub if w in everyday}
+        names[key] = [w for w in called if w not in weak] + _words(" ".join(aliases[spec.verb]), everyday)
         help_text, usage = say(spec.help) or "", say(spec.usage) or spec.name
         helps[key] = help_text
         # Everyday words (« peut », « tout », « oui ») say nothing of what a command does.
-        texts[key] = [w for w in called if w in everyday] + _words(f"{help_text} {usage}", everyday)
+        texts[key] = [w for w in called if w in weak] + _words(f"{help_text} {usage}", everyday)
     name_idf = _idf([_prefixed(words) for words in names.values()])
     text_idf = _idf([_prefixed(names[k] + texts[k]) for k in names])
 

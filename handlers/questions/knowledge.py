@@ -629,9 +629,10 @@ def _default() -> Knowledge:
 
     specs = registry.all()
     written = _load(KNOWLEDGE_DIR)
-    # The words that alone say a question is about the bot (« bot », « commande »: 3.0 in frames.yaml).
+    # The words that say a question is about using the bot (« bot », « commande », « saisir »), not which
+    # command: frames.yaml `bot_usage`, single words.
     usage = written.bot_usage or {}
-    generic = frozenset(cue for cue, weight in usage.items() if weight >= 3.0 and " " not in cue)
+    generic = frozenset(cue.rstrip("*") for cue in usage if " " not in cue and "&" not in cue)
     generated = command_entries(specs, say, NEUTRAL_WORDS, generic)
     return with_commands(written, generated, {spec.name for spec in specs})
 
