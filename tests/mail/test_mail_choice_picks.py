@@ -220,3 +220,47 @@ def test_over_the_daily_cap_a_pick_goes_to_the_agents_with_the_original_question
     [handover] = processor.mailbox.open_handovers()
     assert handover.question.startswith("Y a-t-il un plafond ?")
     assert processor.outbox.get(reply_key("<p1@x>")) is None  # no automatic reply over the cap
+
+
+def _client_reply(message_id: str, plain_body: str | None, html_body: str | None) -> bytes:
+    message = EmailMessage()
+    message["From"] = "Dr Martin <martin@ch-rouen.fr>"
+    message["To"] = SENDER
+    message["Subject"] = "RE: Question forfait"
+    message["Message-ID"] = message_id
+    message["In-Reply-To"] = offer_id()  # no References: some clients send only this
+    if plain_body is not None:
+        message.set_content(plain_body)
+    if html_body is not None:
+        if plain_body is None:
+            message.set_content(html_body, subtype="html")
+        else:
+            message.add_alternative(html_body, subtype="html")
+    return message.as_bytes()
+
+
+@pytest.mark.parametrize(
+    ("plain_body", "html_body"),
+    [
+        # Outlook: the number on top, then its « De : … Envoyé : … » block and our whole offer.
+        (
+            "2\r\n\r\nDe : ARS <ars@test.local>\r\nEnvoyé : lundi 2 mars 2026 10:00\r\nÀ : Martin\r\n"
+            "Objet : Re: Question forfait\r\n\r\nVouliez-vous dire :\r\n1. Plafond du forfait mensuel\r\n",
+            None,
+        ),
+        # An HTML-only client: the offer quoted in a gmail_quote block.
+        (
+            None,
+            '<div dir="ltr">2</div><div class="gmail_quote"><div>Le lun. 2 mars 2026, ARS a écrit :</div>'
+            "<blockquote>1. Plafond du forfait mensuel<br>3. Aucune</blockquote></div>",
+        ),
+    ],
+)
+def test_a_pick_is_read_from_the_shapes_mail_clients_send(
+    db: Database, plain_body: str | None, html_body: str | None
+) -> None:
+    processor = _processor(db)
+    processor.process(question("Y a-t-il un plafond ?"), NOW)
+    result = processor.process(_client_reply("<c1@x>", plain_body, html_body), NOW)
+    assert (result.outcome, result.reason) == ("answered", "choice")
+    assert "Réponse pour Plafond du forfait d'inclusion" in sent_text(processor.outbox, "<c1@x>")
