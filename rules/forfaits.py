@@ -329,6 +329,14 @@ def compute_forfaits(
     return builder.statement(months, pairs_info, unchecked, not caps)
 
 
+def month_amounts(params: Parameters, month: Month) -> tuple[Decimal, Decimal]:
+    """The inclusion and monthly forfaits a care month pays (the amounts in force on its last day, the
+    inclusion capped at its factor of the monthly one), before any HDJ − HAD cap: for counts stated without
+    the months (« 25 inclusions et 180 mois-patients »)."""
+    paid = _builder(params, ()).amounts(month.year * 12 + month.month - 1)
+    return paid.inclusion, paid.monthly
+
+
 def cap_unchecked(params: Parameters, years: Iterable[int]) -> Reason:
     """The note that the HDJ − HAD cap of these care years could not be checked (no tariffs entered)."""
     rule = params.monthly_cap_rule

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from handlers.questions import frequency, lemmas, premise, retrieval
+from handlers.questions import frequency, lemmas, premise, retrieval, timeline
 from handlers.questions.answer import (
     Composition,
     asks_participant_count,
@@ -91,7 +91,10 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
     if score(compiled_human_request(), analysis.normalized.tokens)[0] >= HUMAN_REQUEST:
         data["human_requested"] = True
         return _handover(analysis, data, masked, "handover.human_requested")
-    if analysis.own_data:
+    # The day that decides what is past is the day in Paris, whatever zone `now` was given in.
+    today = now.astimezone(PARIS).date() if now.tzinfo else now.date()
+    analysis = _timeline_first(analysis, today)
+    if analysis.own_data and analysis.topics != ("forfait_compute",):
         return _handover(analysis, data, masked, "handover.own_data")
     if asks_participant_count(analysis.normalized.text):
         # Safety: "combien de CHU participent ?" is a count we do not hold; no rule (the cap, the categories)
@@ -141,8 +144,6 @@ def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) 
         data["topics"] = [rescued]
         data["rescued_by"] = "examples"
 
-    # The day that decides what is past is the day in Paris, whatever zone `now` was given in.
-    today = now.astimezone(PARIS).date() if now.tzinfo else now.date()
     composition = Composition(params=params, today=today, analysis=analysis)
     topics = list(analysis.topics)
     checked = _premise(analysis, params)
@@ -351,6 +352,22 @@ def _states(entry_id: str, slot: str, analysis: Analysis) -> bool:
         return False
     needs = {need for point, need in found.address_needs if point == slot}
     return "region" not in needs or bool(analysis.slots.regions)
+
+
+_ASKS_AMOUNT = re.compile(
+    r"\b(?:combien|cb|total|montant|calcul\w*|somme|touche\w*|represente\w*|forfaits?|ca fait|c est bon|"
+    r"correct|juste|exact)\b"
+)
+
+
+def _timeline_first(analysis: Analysis, today: date) -> Analysis:
+    """A question that asks an amount and describes months of care the timeline reader takes whole is a
+    computation, whatever entry its words also call up (« 1re perfusion le 28/02 … forfaits ? »)."""
+    if not _ASKS_AMOUNT.search(analysis.normalized.text):
+        return analysis
+    if timeline.read(analysis.question, today) is None:
+        return analysis
+    return replace(analysis, topics=("forfait_compute",), suggestions=())
 
 
 @cache

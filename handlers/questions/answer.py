@@ -12,12 +12,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any
 
 from handlers.errors import UserError
-from handlers.questions import premise
+from handlers.questions import premise, timeline, totals
 from handlers.questions.asked import unasked_context
 from handlers.questions.detect import Analysis
 from handlers.questions.knowledge import Condition, Entry, Step, expand, load_knowledge, resolve
@@ -161,6 +162,10 @@ def _payment(c: Composition) -> None:
 
 
 def _compute(c: Composition) -> None:
+    reading = timeline.read(c.analysis.question, c.today)
+    if reading is not None:
+        _compute_reading(c, reading)
+        return
     p, s = c.params, c.analysis.slots
     months: int | None = s.month_count
     if months is None and s.month_range is not None:
@@ -216,12 +221,74 @@ def _compute(c: Composition) -> None:
         c.say("forfait.first_month_rule", rule)
 
 
+def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
+    """A timeline read whole (timeline.py): restate it, then the total the rules give; a stated sum is
+    checked first (« Non : … »)."""
+    p = c.params
+    if not reading.groups:
+        counts = totals.compute_counts(reading, p, c.today)
+        _check_stated(c, reading, counts.total)
+        c.say("compute.counts", p.monthly_amount, inclusions=counts.inclusions, months=counts.patient_months,
+              inclusion=counts.inclusion, monthly=counts.monthly, total=counts.total,
+              year=reading.counts_year)  # fmt: skip
+        c.cite(p.inclusion_amount, t("forfait.inclusion", amount=p.inclusion_amount.value))
+        return
+    placed = totals.place(reading, p)
+    result = totals.compute(placed, p) if placed is not None else "outside"
+    if isinstance(result, str):
+        c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
+        c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
+        c.say(f"compute.unsure_{result}", p.experiment_end, end=p.experiment_end.value,
+              selection=totals.selection_month(p))  # fmt: skip
+        c.needs_human = True
+        return
+    _check_stated(c, reading, result.total)
+    several = len(result.groups) > 1
+    for number, group in enumerate(result.groups, 1):
+        g = group.group
+        c.say("compute.reading", count=g.count, runs=_runs(g.months), empty=_runs(g.empty),
+              dated=reading.dated, included_before=g.included_before, number=number if several else None,
+              ordinal=len(g.months) if reading.ordinal and not g.empty else None)  # fmt: skip
+        c.say("compute.reading_total", p.monthly_amount, count=g.count, inclusion=group.inclusion,
+              paid=group.paid_months, monthly=group.monthly, per_patient=group.per_patient,
+              total=group.total)  # fmt: skip
+        if group.after_end:
+            end = p.experiment_end
+            c.say("compute.after_end", end, end=end.value, runs=_runs(group.after_end))
+    if several:
+        c.say("compute.reading_sum", total=result.total)
+    for year in reading.by_year:
+        c.say("compute.by_year", year=year, amount=result.by_year.get(year, 0))
+    if any(g.inclusion for g in result.groups):
+        c.cite(p.inclusion_amount, t("forfait.inclusion", amount=p.inclusion_amount.value))
+    c.say("compute.reading_assumption")
+    rule = c.fact("first_month_rule")
+    if rule:
+        c.say("forfait.first_month_rule", rule)
+
+
+def _check_stated(c: Composition, reading: timeline.Reading, total: Decimal) -> None:
+    if reading.stated_total is not None:
+        c.say("compute.check", holds=reading.stated_total == total, total=total, stated=reading.stated_total)
+
+
+def _runs(months: tuple[Month, ...]) -> list[tuple[Month, Month]]:
+    """Consecutive months as (first, last) runs, for « de mars à juillet 2026, septembre 2026 »."""
+    runs: list[tuple[Month, Month]] = []
+    for month in months:
+        if runs and runs[-1][1].next() == month:
+            runs[-1] = (runs[-1][0], month)
+        else:
+            runs.append((month, month))
+    return runs
+
+
 def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     """A total is given only when every word that could change it was read: no negation ("sans", "sauf",
     "ni") left unaccounted for, and no month inferred as empty when the question also names its empty
     months or says "chaque mois" (then an unnamed month may well have had one)."""
     s, tokens = c.analysis.slots, c.analysis.normalized.tokens
-    if unread_negations(tokens, s):
+    if unread_negations(tokens, s) or timeline.unmodelled_event(c.analysis.question):
         return False
     every_month = "chaque" in tokens or ("tous" in tokens and "mois" in tokens)
     if unnamed_gaps and (s.empty_months or every_month):

@@ -175,17 +175,15 @@ def test_an_unknown_noun_still_counts_but_an_unknown_verb_form_does_not() -> Non
     [
         # A negation the month readers cannot place: no total, the rule and a person instead.
         "de janvier à avril, mais pas de séance un des mois, combien au total ?",
-        # "chaque mois ... sauf octobre": the unnamed November may have had one; no guessed gap.
-        "entrée le 1er septembre, injections chaque mois jusqu'à décembre, sauf en octobre : total ?",
         # A second span not read; months outside the experiment; several patients (found probing, not blind).
         "de janvier à mars puis de mai à juin, combien ?",
         "de décembre 2027 à mars 2028, injections chaque mois, combien ?",
         "combien pour un patient suivi de novembre 2024 à janvier 2025 ?",
         "deux patients suivis de janvier à mars, combien au total ?",
         "3 patients pendant 4 mois chacun, combien ?",
-        # More months than the experiment lasts (an amount read as a count; months summed over patients);
-        # inclusions counted as patients (found on never-tuned set B; these phrasings are not B's).
-        "mois 1 : 320, mois 2 : 120 = 440 € c'est juste ?",
+        # More months than the experiment lasts (months summed over patients); inclusions counted as
+        # patients (found on never-tuned set B; these phrasings are not B's). « mois 1 : 320 … = 440 € » and
+        # « chaque mois jusqu'à décembre, sauf en octobre » are now read whole (test_question_timeline.py).
         "un patient suivi 48 mois a domicile, combien ?",
         "12 inclusions et 60 mois avec administration cette annee, combien ?",
     ],

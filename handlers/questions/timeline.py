@@ -1,0 +1,909 @@
+"""Read a question that describes a patient's months of home care into a timeline, or say it cannot.
+
+« inclus en novembre 2025, injections de décembre 2025 à février 2026 », « janv, fév, mars, pause, juin »,
+« une injection chaque mois sauf en août, jusqu'à fin novembre », « 5/01, 16/02, 30/03 », « 10 patients …
+chacun », « 25 inclusions et 180 mois-patients », « mois 1 : 320, mois 2 : 120 = 700 € » all become one
+`Reading`: groups of identical patients with the months that had a home administration, the months said to
+have none, counts of inclusions and patient-months, and a total the user states to be checked.
+
+The safety rule of the answerer lives here: every month, number, year, date and negation of the question must
+be accounted for by one of the rules below, and nothing may contradict itself; otherwise `read` returns None
+and no total is given (a person checks). A wrong total is worse than none.
+
+Pure and linear: one tokenising pass, then passes over the tokens that look at a bounded window each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
+
+from handlers.questions.normalize import NUMBER_WORDS, fold
+from rules.month import Month, months_between
+
+MONTH_NAMES: dict[str, int] = {
+    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "avril": 4, "avr": 4,
+    "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9,
+    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+}  # fmt: skip
+
+# "sept" is also the number seven: « sept patients », « sept mois ».
+_SEVEN_BEFORE = frozenset(
+    {
+        "patient",
+        "patients",
+        "patiente",
+        "patientes",
+        "mois",
+        "semaines",
+        "semaine",
+        "injections",
+        "administrations",
+        "inclusions",
+        "jours",
+        "nouveaux",
+        "fois",
+    }
+)
+
+_TOKEN_RE = re.compile(
+    r"(?P<date>(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/]))"
+    r"|(?P<id>[a-z]+-?\d[a-z0-9]*)"
+    r"|(?P<num>\d+)(?P<suffix>[a-z]+)?"
+    r"|(?P<word>[a-z]+)"
+    r"|(?P<punct>[,;.:=()€+?!\-])"
+)
+_ORDINAL_SUFFIXES = frozenset({"er", "ere", "re", "e", "eme", "nd", "nde"})
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
+
+# Words that make a month an inclusion (the month of the first home administration), or a referral day.
+_INCLUSION = frozenset(
+    {
+        "inclus",
+        "incluse",
+        "inclu",
+        "inclue",
+        "inclusion",
+        "inclusions",
+        "premiere",
+        "premier",
+        "debut",
+        "demarrage",
+        "commence",
+        "entree",
+    }
+)
+_REFERRAL = frozenset({"adresse", "adressee", "adresses", "adressees", "adressage", "oriente", "orientee"})
+_ADMIN = frozenset(
+    {
+        "injection",
+        "injections",
+        "inj",
+        "perfusion",
+        "perfusions",
+        "perf",
+        "perfs",
+        "admin",
+        "admins",
+        "administration",
+        "administrations",
+        "administre",
+        "administree",
+        "seance",
+        "seances",
+        "cure",
+        "cures",
+        "chimio",
+        "immuno",
+        "passage",
+        "passages",
+        "fois",
+        "dose",
+        "doses",
+        "reprise",
+        "reprend",
+        "reprennent",
+    }
+)
+_NEGATIONS = frozenset(
+    {
+        "sans",
+        "aucun",
+        "aucune",
+        "rien",
+        "pas",
+        "jamais",
+        "ni",
+        "sauf",
+        "hors",
+        "excepte",
+        "pause",
+        "non",
+        "manque",
+        "interrompu",
+        "interruption",
+        "arret",
+        "suspendu",
+    }
+)
+# Events the reader does not model: a total with them would be a guess (end of care, a new referral, a stay
+# in hospital, an oral drug, a death).
+_DISRUPTIVE = frozenset(
+    {
+        "sorti",
+        "sortie",
+        "sortis",
+        "deces",
+        "decede",
+        "decedee",
+        "hospitalise",
+        "hospitalisee",
+        "hospitalisation",
+        "readresse",
+        "readresser",
+        "revient",
+        "oral",
+        "orale",
+        "os",
+        "comprime",
+        "comprimes",
+        "hdj",
+        "hopital",
+        "transfere",
+        "transferee",
+        "arrete",
+        "stoppe",
+        "interrompue",
+        "jours",
+        "jour",
+        "re",
+        "demi",
+        "prorata",
+    }
+)
+_PATIENTS = frozenset(
+    {
+        "patient",
+        "patients",
+        "patiente",
+        "patientes",
+        "malade",
+        "malades",
+        "personnes",
+        "dossiers",
+        "pts",
+        "pt",
+    }
+)
+_LIST_GLUE = frozenset({",", "et", "ni", "ou", "en", "le", "la", "+", "puis"})
+_HARD_STOP = frozenset({".", ";", "?", "!", "(", ")"})
+_SPLIT_BY_YEAR = frozenset({"separement", "annee", "annees", "an", "chaque"})
+_TOTAL_WORDS = frozenset({"total", "soit", "fait", "trouve", "calcule", "arrive", "somme"})
+_EVERY_UNITS = frozenset({"mois", "semaine", "semaines"})
+_MAX_LABELLED = 20  # patients told one by one in a question; more is a table, not a question
+
+
+@dataclass(frozen=True)
+class Group:
+    """`count` patients with the same care: the months with a home administration (in order), the first
+    administration's day and the referral's day when stated, the months said to have none."""
+
+    count: int
+    months: tuple[Month, ...]
+    empty: tuple[Month, ...] = ()
+    first_day: date | None = None
+    referral: date | None = None
+    included_before: bool = False  # the inclusion month came before these months (« en mois suivant »)
+    days: tuple[date, ...] = ()  # every administration day stated
+
+
+@dataclass(frozen=True)
+class Reading:
+    groups: tuple[Group, ...] = ()
+    inclusions: int | None = None  # « 25 inclusions »
+    patient_months: int | None = None  # « 180 mois-patients » (months after the inclusion month)
+    counts_year: int | None = None  # the year those counts are about (« bilan 2026 »)
+    stated_total: Decimal | None = None  # « = 700 € », to be checked
+    by_year: tuple[int, ...] = ()  # years asked separately (« pour 2025 et pour 2026 séparément »)
+    dated: bool = True  # the question named years (else the months were placed around today)
+    ordinal: bool = False  # months told by their rank (« mois 1 : 320, mois 2 : 120 »)
+
+
+@dataclass
+class _Item:
+    kind: str  # "month" | "num" | "ord" | "year" | "word" | "punct" | "id"
+    text: str
+    value: int = 0
+    month: int = 0
+    year: int | None = None
+    day: int | None = None
+    significant: bool = False
+    used: bool = False
+    at: int = 0  # position among the merged items
+
+
+def unmodelled_event(text: str) -> bool:
+    """Whether the question tells an event no month count models (an end of care, a new referral, a stay in
+    hospital, an oral drug): no total may be given from a count of its months either."""
+    return any(it.kind == "word" and it.text in _DISRUPTIVE for it in _tokens(text))
+
+
+# ------------------------------------------------------------------------------------------ tokens
+
+
+def _tokens(text: str) -> list[_Item]:
+    folded = fold(text).translate(_DASHES)
+    out: list[_Item] = []
+    for m in _TOKEN_RE.finditer(folded):
+        if m.group("date"):
+            day, month = int(m.group("d")), int(m.group("m"))
+            raw_year = m.group("y")
+            year = None if raw_year is None else int(raw_year) + (2000 if len(raw_year) == 2 else 0)
+            if 1 <= day <= 31 and 1 <= month <= 12:
+                out.append(_Item("month", m.group(), month=month, year=year, day=day, significant=True))
+            else:
+                out.append(_Item("num", m.group(), value=-1, significant=True))
+        elif m.group("id"):
+            out.append(_Item("id", m.group()))
+        elif m.group("num"):
+            digits, suffix = m.group("num"), m.group("suffix")
+            value = int(digits) if len(digits) <= 9 else -1
+            if suffix in _ORDINAL_SUFFIXES:
+                out.append(_Item("ord", m.group(), value=value, significant=True))
+                continue
+            if 2000 <= value <= 2099:
+                out.append(_Item("year", digits, value=value, significant=True))
+            else:
+                out.append(_Item("num", digits, value=value, significant=True))
+            if suffix:
+                out.append(_word(suffix))
+        elif m.group("word"):
+            out.append(_word(m.group()))
+        else:
+            out.append(_Item("punct", m.group()))
+    return out
+
+
+def _word(text: str) -> _Item:
+    if text in NUMBER_WORDS and text not in {"un", "une", "sept"}:
+        return _Item("num", text, value=NUMBER_WORDS[text], significant=True)
+    return _Item(
+        "word", text, significant=text in _NEGATIONS or text in _DISRUPTIVE or text in {"un", "une", "sept"}
+    )
+
+
+def _merge_months(items: list[_Item], today: date) -> list[_Item]:
+    """Month names become month items (with the day before them and the year after them); « ce mois-ci » is
+    today's month."""
+    out: list[_Item] = []
+    i, n = 0, len(items)
+    while i < n:
+        item = items[i]
+        nxt = items[i + 1] if i + 1 < n else None
+        if item.kind == "word" and item.text in MONTH_NAMES:
+            if item.text == "sept" and nxt is not None and nxt.text in _SEVEN_BEFORE:
+                out.append(_Item("num", "sept", value=7, significant=True))
+                i += 1
+                continue
+            month = _Item("month", item.text, month=MONTH_NAMES[item.text], significant=True)
+            # « le 12 mars », « 1er mars »: the day before the month name.
+            if out and out[-1].kind in {"num", "ord"} and 1 <= out[-1].value <= 31 and out[-1].text != "un":
+                month.day = out.pop().value
+            if nxt is not None and nxt.kind == "year":
+                month.year = nxt.value
+                i += 1
+            out.append(month)
+        elif item.kind == "month" and item.year is None and nxt is not None and nxt.kind == "year":
+            item.year = nxt.value
+            out.append(item)
+            i += 1
+        elif (
+            item.text == "ce"
+            and nxt is not None
+            and nxt.text == "mois"
+            and i + 3 < n
+            and items[i + 2].text == "-"
+            and items[i + 3].text == "ci"
+        ):
+            out.append(_Item("month", "ce mois-ci", month=today.month, year=today.year, significant=True))
+            i += 4
+            continue
+        else:
+            out.append(item)
+        i += 1
+    return out
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+
+@dataclass
+class _Segment:
+    """A month, or a range of months, in a list; `kind`: admin | empty | inclusion | referral | until."""
+
+    first: _Item
+    last: _Item | None = None
+    kind: str = "admin"
+    after_comma: bool = False  # joined to the list's month before by a comma (« juin, juillet rien »)
+
+
+@dataclass
+class _State:
+    items: list[_Item]
+    segments: list[_Segment] = field(default_factory=list)
+    every_month: bool = False
+    weeks: int | None = None
+    patients: int | None = None
+    inclusions: int | None = None
+    patient_months: int | None = None
+    included_before: bool = False
+    stated: list[Decimal] = field(default_factory=list)
+    ordinal_months: dict[int, Decimal | None] = field(default_factory=dict)
+    pauses: list[tuple[_Item, _Item]] = field(default_factory=list)  # the months around each « pause »
+    labels: list[int] = field(default_factory=list)  # item index of each « patient A », « patient B »
+    split_asked: bool = False
+    both: int | None = None  # « le total des deux »: the number of labelled patients
+    stops: bool = False  # « puis plus rien », « rien après »: the care stops after the months told
+
+
+def _text(items: list[_Item], i: int) -> str:
+    return items[i].text if 0 <= i < len(items) else ""
+
+
+def _use(items: list[_Item], *indices: int) -> None:
+    for i in indices:
+        if 0 <= i < len(items):
+            items[i].used = True
+
+
+def _phrases(s: _State) -> None:
+    """Phrases that hold a number or a negation: cadences, counts of patients, amounts, qualifiers."""
+    items = s.items
+    for i, item in enumerate(items):
+        t = item.text
+        nxt, nxt2 = _text(items, i + 1), _text(items, i + 2)
+        # Cadences: « chaque mois », « tous les mois », « par mois », « toutes les 3 semaines », « tous les 15
+        # jours », « sans interruption ».
+        if t in {"chaque", "tous", "toutes", "par"}:
+            unit_at = i + 2 if nxt == "les" else i + 1
+            unit = _text(items, unit_at)
+            count_item = items[unit_at] if unit_at < len(items) and items[unit_at].kind == "num" else None
+            if count_item is not None:
+                unit = _text(items, unit_at + 1)
+                if unit in {"semaines", "semaine"} and 1 <= count_item.value <= 4:
+                    s.every_month = True
+                    _use(items, unit_at, unit_at + 1)
+                elif unit in {"semaines", "semaine"} and 5 <= count_item.value <= 26:
+                    s.weeks = count_item.value
+                    _use(items, unit_at, unit_at + 1)
+                elif unit == "jours" and 1 <= count_item.value <= 28:
+                    s.every_month = True
+                    _use(items, unit_at, unit_at + 1)
+            elif unit in _EVERY_UNITS and (t != "par" or unit == "mois"):
+                s.every_month = True
+        elif t == "sans" and nxt in {"interruption", "arret", "discontinuer", "exception", "pause", "trou"}:
+            s.every_month = True
+            _use(items, i, i + 1)
+        elif t == "mensuellement":
+            s.every_month = True
+        elif item.kind == "num" and item.value >= 1:
+            _numbered(s, i)
+        elif t in {"un", "une"}:
+            # « une injection », « au moins une administration »: an administration, not a count of months.
+            if (
+                nxt in _ADMIN
+                or nxt in {"seule", "fois"}
+                or (nxt == "administration")
+                or (_text(items, i - 2) == "au" and _text(items, i - 1) == "moins")
+            ):
+                item.used = True
+            elif nxt in _PATIENTS or nxt in {"inclusion", "adressage"}:
+                s.patients = s.patients or 1
+                item.used = True
+        elif t in {"aucune", "pas", "sans"} and (
+            (nxt in {"nouvelle", "nouvel"} and nxt2 in {"inclusion", "inclusions"})
+            or (nxt in {"d", "de"} and nxt2 in {"inclusion", "inclusions"})
+            or nxt in {"inclusion", "inclusions"}
+        ):
+            s.included_before = True
+            _use(items, i)
+        elif t == "hors" and nxt == "mois" and nxt2 in {"d", "de"} and _text(items, i + 3) == "inclusion":
+            _use(items, i)  # « 180 mois-patients (hors mois d'inclusion) »
+        elif t == "mois" and nxt in {"suivant", "suivants"} and s.patients is not None:
+            s.included_before = True
+        elif t == "mois" and items[i - 1 if i else 0].text != "-" and i + 1 < len(items):
+            _ordinal_month(s, i)
+        elif t in {"rien", "plus"} and nxt in {"apres", "ensuite", "rien", "depuis"}:
+            _use(items, i, i + 1)  # « rien après », « puis plus rien »: the care stops
+            s.stops = True
+        elif t in {"separement", "chaque"} or (t == "par" and nxt in {"an", "annee"}):
+            s.split_asked = True
+        elif t in {"patient", "patiente", "pt"} and _label(items, i + 1):
+            s.labels.append(i)
+            _use(items, i + 1)
+
+
+def _label(items: list[_Item], i: int) -> bool:
+    """« patient A », « patient B », « P-0020 »: a patient named by a letter, a number or a code."""
+    if i >= len(items):
+        return False
+    item = items[i]
+    if item.kind == "id":
+        return True
+    if item.kind == "word" and len(item.text) == 1 and item.text not in {"a", "y", "l", "d", "c"}:
+        return True
+    return item.kind == "word" and item.text == "a" and _text(items, i + 1) in {",", ":", "inclus", "incluse"}
+
+
+def _numbered(s: _State, i: int) -> None:
+    items = s.items
+    item = items[i]
+    nxt, nxt2 = _text(items, i + 1), _text(items, i + 2)
+    if nxt in {"nouveaux", "nouvelles", "nouvelle", "nouveau", "autres"} and nxt2:
+        nxt, nxt2 = nxt2, _text(items, i + 3)
+    if (
+        (nxt == "mois" and nxt2 == "-" and _text(items, i + 3) in {"patient", "patients"})
+        or (nxt == "mois" and nxt2 in {"patient", "patients"})
+        or (nxt in _PATIENTS and nxt2 == "-" and _text(items, i + 3) == "mois")
+    ):
+        s.patient_months = item.value
+        item.used = True
+    elif nxt in _PATIENTS:
+        s.patients = item.value
+        item.used = True
+    elif nxt in {"inclusion", "inclusions", "adressages"}:
+        s.inclusions = item.value
+        item.used = True
+    elif nxt in _ADMIN or (nxt == "en" and items[i + 2 if i + 2 < len(items) else i].kind == "month"):
+        item.used = True  # « 1 injection », « 2 en avril »: administrations, not months
+    elif _text(items, i - 1) == "moins" and _text(items, i - 2) == "au":
+        item.used = True
+    elif _text(items, i - 1) in {"des", "les", "aux"} and (
+        nxt in {"?", ".", ",", ":", ""} or nxt in _PATIENTS
+    ):
+        s.both = item.value  # « total des deux ? »
+        item.used = True
+    elif nxt in {"€", "euro", "euros"} or _text(items, i - 1) == "=":
+        _amount(s, i)
+
+
+def _amount(s: _State, i: int) -> None:
+    """A sum the user states (« = 700 € », « total 700 € », « ça fait 700 € ? »); amounts listed per month are
+    terms, read by _ordinal_month."""
+    items = s.items
+    before = {_text(items, i - k) for k in (1, 2, 3)}
+    after = {_text(items, i + k) for k in (1, 2, 3)}
+    if _text(items, i + 1) not in {"€", "euro", "euros", "?", ".", "!", ",", ""}:
+        return  # « = 3 forfaits »: a count, not a sum
+    if "=" in before or before & _TOTAL_WORDS or ({"au", "total"} <= after) or ({"en", "tout"} <= after):
+        s.stated.append(Decimal(items[i].value))
+        items[i].used = True
+
+
+def _ordinal_month(s: _State, i: int) -> None:
+    """« mois 1 : 320, mois 2 : 120 »: months counted from the first, with the amount the user put on each."""
+    items = s.items
+    number = items[i + 1]
+    if number.kind != "num" or not 1 <= number.value <= 36:
+        return
+    j = i + 2
+    while j < len(items) and items[j].text in {":", "=", "-"}:
+        j += 1
+    amount: Decimal | None = None
+    if j < len(items) and items[j].kind == "num" and items[j].value >= 0:
+        amount = Decimal(items[j].value)
+        items[j].used = True
+        if _text(items, j + 1) in {"€", "euro", "euros"}:
+            items[j + 1].used = True
+    number.used = True
+    if number.value in s.ordinal_months:
+        s.stated.append(Decimal(-1))  # « mois 1 » told twice: the reading contradicts itself
+    s.ordinal_months[number.value] = amount
+
+
+def _lists(s: _State) -> None:
+    """Group the months into lists and ranges and give each list its kind from the words around it."""
+    items = s.items
+    n = len(items)
+    lists: list[tuple[list[_Segment], int, int]] = []  # segments, first item index, last item index
+    current: list[_Segment] = []
+    start = last_month = -1
+    i = 0
+    while i < n:
+        item = items[i]
+        if item.kind != "month":
+            i += 1
+            continue
+        # A range: « de mars à juin », « entre mars et juin », « mars-juin », « février à avril 2026 ».
+        j = i + 1
+        joined = False
+        while j < n and j <= i + 4 and items[j].text in {"a", "au", "-", "jusqu", "et", "fin", "en"}:
+            joined = joined or items[j].text in {"a", "au", "-", "jusqu"}
+            j += 1
+        is_range = (
+            j < n
+            and items[j].kind == "month"
+            and (joined or (_text(items, i - 1) == "entre" and _text(items, i + 1) == "et"))
+        )
+        segment = _Segment(item, items[j] if is_range else None)
+        between = range(last_month + 1, i)
+        if current and i - last_month <= 6 and all(items[k].text in _LIST_GLUE | {"pause"} for k in between):
+            # « janv, fév, mars, pause, juin »: the months between the two around « pause » had none.
+            for k in between:
+                if items[k].text == "pause":
+                    items[k].used = True
+                    s.pauses.append((items[last_month], item))
+            segment.after_comma = any(items[k].text == "," for k in between)
+            current.append(segment)
+        else:
+            if current:
+                lists.append((current, start, last_month))
+            current, start = [segment], i
+        last_month = j if is_range else i
+        i = last_month + 1
+    if current:
+        lists.append((current, start, last_month))
+    previous_end = -1
+    for index, (segments, first, last) in enumerate(lists):
+        next_start = lists[index + 1][1] if index + 1 < len(lists) else n
+        kind, tail_empty = _kind(s, first, last, previous_end, next_start)
+        # « inclus en juin, juillet rien »: a negation after the list takes the months after its last comma.
+        tail = (
+            max((p for p, seg in enumerate(segments) if seg.after_comma), default=0) if tail_empty else None
+        )
+        for position, segment in enumerate(segments):
+            if tail is not None and position >= tail:
+                segment.kind = "empty"
+                continue
+            # « 1re perfusion le 28/02, puis le 02/03 … »: only the list's first month is the inclusion.
+            segment.kind = "admin" if kind == "inclusion" and position else kind
+            if kind == "until" and (len(segments) > 1 or segment.last is not None):
+                segment.kind = "admin"
+        s.segments.extend(segments)
+        if kind == "empty" or tail is not None:
+            for k in range(first, last + 1):
+                if items[k].text == "ni":
+                    items[k].used = True
+        previous_end = last
+
+
+_AFTER_MONTH = frozenset({":", ",", "est", "a", "ete", "il", "y", "-"})
+_LEADS_ON = frozenset({"en", "de", "d", "du", "au", "pour"})
+
+
+def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) -> tuple[str, bool]:
+    """The kind the words before the list give it, and whether a negation right after it empties its tail."""
+    items = s.items
+    kind = "admin"
+    # Before the list, back to the previous list or a full stop: its negation, inclusion or referral word.
+    k = first - 1
+    seen_admin = False
+    while k > previous_end and k >= first - 8 and items[k].text not in _HARD_STOP:
+        w = items[k].text
+        if w in _NEGATIONS and not items[k].used:
+            items[k].used = True
+            return "empty", False
+        if w in _ADMIN:
+            seen_admin = True
+        if w in {"jusqu", "jusque"} and k >= first - 3:
+            kind = "until"
+        if kind == "admin" and w in _INCLUSION:
+            kind = "inclusion"
+        if kind == "admin" and w in _REFERRAL and not seen_admin:
+            kind = "referral"
+        if items[k].kind == "ord" and items[k].value == 1:
+            items[k].used = True
+            kind = "inclusion" if kind == "admin" else kind
+        k -= 1
+    # After the list: « juillet rien », « novembre sans », « octobre est sans perf », « mai : aucune »; not
+    # « décembre sans injection en novembre » (the negation leads on to the next month).
+    k = last + 1
+    while k < next_start and k <= last + 3 and items[k].text in _AFTER_MONTH:
+        k += 1
+    if k < next_start and items[k].text in {"rien", "sans", "pas", "aucun", "aucune"} and not items[k].used:
+        leads_on = next_start <= k + 5 and any(items[j].text in _LEADS_ON for j in range(k + 1, next_start))
+        if not leads_on:
+            items[k].used = True
+            return kind, True
+    return kind, False
+
+
+# ------------------------------------------------------------------------------------------ years
+
+
+def _place_years(segments: list[_Segment], context_year: int | None, today: date) -> bool:
+    """Give each month without a year the year that keeps the months in the order they are told; the months
+    said to have none are placed inside the span of the others. Returns whether any year was stated."""
+    points = [it for seg in segments for it in (seg.first, seg.last) if it is not None]
+    dated = any(it.year is not None for it in points) or context_year is not None
+    positive = [
+        it for seg in segments if seg.kind != "empty" for it in (seg.first, seg.last) if it is not None
+    ]
+    negative = [
+        it for seg in segments if seg.kind == "empty" for it in (seg.first, seg.last) if it is not None
+    ]
+    anchor = next((it for it in positive if it.year is not None), None)
+    if anchor is None and context_year is None and negative:
+        anchor = next((it for it in negative if it.year is not None), None)
+    if anchor is None:
+        base = context_year if context_year is not None else today.year
+        if positive:
+            positive[0].year = base
+        elif negative:
+            negative[0].year = base
+    # Forward from each known year, backward before the first one.
+    known = [i for i, it in enumerate(positive) if it.year is not None]
+    if known:
+        first_known = known[0]
+        for i in range(first_known - 1, -1, -1):
+            later = positive[i + 1]
+            assert later.year is not None
+            positive[i].year = later.year if positive[i].month <= later.month else later.year - 1
+        placed = {it.month: it.year or 0 for it in positive[: first_known + 1]}
+        for i in range(first_known + 1, len(positive)):
+            if positive[i].year is None:
+                before = positive[i - 1]
+                assert before.year is not None
+                again = placed.get(positive[i].month)
+                if (
+                    again is not None
+                    and 0 <= (before.year - again) * 12 + before.month - positive[i].month < 12
+                ):
+                    # « de février à avril 2026 (la toute première en février) »: February told again.
+                    positive[i].year = again
+                else:
+                    positive[i].year = before.year if positive[i].month >= before.month else before.year + 1
+            placed[positive[i].month] = positive[i].year or 0
+    span = [Month(it.year, it.month) for it in positive if it.year is not None]
+    for it in negative:
+        if it.year is not None:
+            continue
+        if span:
+            lo = min(span)
+            it.year = lo.year if it.month >= lo.month else lo.year + 1
+        else:
+            it.year = context_year if context_year is not None else today.year
+    return dated
+
+
+# ------------------------------------------------------------------------------------------ the reading
+
+
+def read(text: str, today: date) -> Reading | None:
+    """The timeline the question describes, or None when any of its months, numbers, dates or negations is
+    not accounted for (then no total may be given)."""
+    items = _merge_months(_tokens(text), today)
+    for position, it in enumerate(items):
+        it.at = position
+    state = _State(items)
+    _phrases(state)
+    _lists(state)
+    years = [i for i, it in enumerate(items) if it.kind == "year"]
+    first_month = next((i for i, it in enumerate(items) if it.kind == "month"), len(items))
+    context_year: int | None = None
+    asked_years: list[int] = []
+    for i in years:
+        if i < first_month and context_year is None:
+            context_year = items[i].value
+        else:
+            asked_years.append(items[i].value)
+        items[i].used = True
+    if state.ordinal_months and any(seg for seg in state.segments):
+        return None
+    if state.inclusions is not None and state.segments:
+        # « 3 inclusions en mars »: three patients included that month.
+        if state.patients is not None:
+            return None
+        state.patients, state.inclusions = state.inclusions, None
+    if any(it.significant and not it.used and it.kind != "month" for it in items):
+        return None
+    if len(state.stated) > 1:
+        return None
+    stated = state.stated[0] if state.stated else None
+    if state.ordinal_months:
+        return _ordinal_reading(state, stated, today)
+    if not state.segments:
+        if state.inclusions is None and state.patient_months is None:
+            return None
+        if len(asked_years) > 1:
+            return None
+        year = context_year if context_year is not None else (asked_years[0] if asked_years else None)
+        return Reading(
+            inclusions=state.inclusions or 0,
+            patient_months=state.patient_months or 0,
+            counts_year=year,
+            stated_total=stated,
+            dated=year is not None,
+        )
+    if state.inclusions is not None or state.patient_months is not None:
+        return None
+    # Months with no word of care around them (« le rapport de septembre 2027 ») are not a timeline.
+    if not any(it.text in _ADMIN or it.text in _INCLUSION or it.kind == "ord" for it in items):
+        return None
+    found = _groups(state, context_year, today)
+    if found is None:
+        return None
+    groups, dated = found
+    if (
+        len(groups) == 1
+        and groups[0].count == 1
+        and len(groups[0].months) == 1
+        and not (state.stops or stated is not None or groups[0].included_before)
+    ):
+        # One month of one patient is a question about that month (« 2 perfs en novembre ? »), not a total.
+        return None
+    split = sorted(set(asked_years)) if (len(set(asked_years)) > 1 or state.split_asked) else []
+    if (
+        asked_years
+        and not split
+        and not all(y in {m.year for g in groups for m in g.months} for y in asked_years)
+    ):
+        return None
+    return Reading(groups=groups, stated_total=stated, by_year=tuple(split), dated=dated)
+
+
+def _ordinal_reading(s: _State, stated: Decimal | None, today: date) -> Reading | None:
+    """« mois 1 : 320, mois 2 : 120, mois 3 : 0 »: consecutive months from the first (placed in today's
+    year: only their number matters); a month the user puts at 0 had no administration."""
+    numbers = sorted(s.ordinal_months)
+    if numbers[0] != 1 or numbers != list(range(1, numbers[-1] + 1)):
+        return None
+    first = Month(today.year, today.month)
+    months = months_between(first, _shift(first, numbers[-1] - 1))
+    with_one = tuple(m for k, m in zip(numbers, months, strict=True) if s.ordinal_months[k] != 0)
+    empty = tuple(m for k, m in zip(numbers, months, strict=True) if s.ordinal_months[k] == 0)
+    if not with_one or with_one[0] != months[0]:
+        return None
+    group = Group(count=s.patients or 1, months=with_one, empty=empty)
+    return Reading(groups=(group,), stated_total=stated, dated=False, ordinal=True)
+
+
+def _shift(month: Month, by: int) -> Month:
+    index = month.year * 12 + month.month - 1 + by
+    return Month(index // 12, index % 12 + 1)
+
+
+def _month(item: _Item) -> Month:
+    assert item.year is not None
+    return Month(item.year, item.month)
+
+
+def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Group, ...], bool] | None:
+    """One group per labelled patient (« patient A … ; patient B … »), else one group for the question; the
+    years of each group are placed on their own. Also says whether any year was stated."""
+    if len(s.labels) > _MAX_LABELLED:
+        return None
+    if len(s.labels) < 2:
+        if s.both is not None:
+            return None
+        dated = _place_years(s.segments, context_year, today)
+        group = _group(s, s.segments, s.patients or 1)
+        return None if group is None else ((group,), dated)
+    if s.patients is not None or s.labels[0] > s.segments[0].first.at:
+        return None
+    if s.both is not None and s.both != len(s.labels):
+        return None
+    bounds = [*s.labels, len(s.items)]
+    groups: list[Group] = []
+    dated = False
+    # The segments are in text order: one walk hands each label its own.
+    position = 0
+    for lo, hi in pairwise(bounds):
+        segments: list[_Segment] = []
+        while position < len(s.segments) and s.segments[position].first.at < hi:
+            if s.segments[position].first.at >= lo:
+                segments.append(s.segments[position])
+            position += 1
+        year = next((g.months[0].year for g in groups), context_year)
+        dated = _place_years(segments, year, today) or dated
+        group = _group(s, segments, 1)
+        if group is None:
+            return None
+        groups.append(group)
+    return tuple(groups), dated
+
+
+def _group(s: _State, segments: list[_Segment], count: int) -> Group | None:
+    named: set[Month] = set()  # months named one by one as having an administration
+    ranged: set[Month] = set()  # months inside a range (« de mars à juin »), less those said without
+    days: list[date] = []
+    empty: set[Month] = set()
+    until: Month | None = None
+    inclusion: Month | None = None
+    referral: date | None = None
+    for seg in segments:
+        first = _month(seg.first)
+        last = _month(seg.last) if seg.last is not None else first
+        if last < first:
+            return None
+        if seg.kind == "empty":
+            empty.update(months_between(first, last))
+            continue
+        if seg.kind == "until":
+            if until is not None:
+                return None
+            until = first
+            continue
+        if seg.kind == "referral":
+            if seg.last is not None or referral is not None:
+                return None
+            referral = first.first_day() if seg.first.day is None else _day(first, seg.first.day)
+            if referral is None:
+                return None
+            continue
+        if seg.kind == "inclusion":
+            if inclusion is not None and inclusion != first:
+                return None
+            inclusion = first
+        if seg.last is None:
+            named.add(first)
+        else:
+            ranged.update(months_between(first, last))
+        for it in (seg.first, seg.last):
+            if it is not None and it.day is not None:
+                day = _day(_month(it), it.day)
+                if day is None:
+                    return None
+                days.append(day)
+    ends = {seg.first.at for seg in segments} | {seg.last.at for seg in segments if seg.last}
+    for before, after in s.pauses:
+        if before.at in ends:
+            gap = months_between(_month(before), _month(after))[1:-1]
+            if len(gap) > 36:
+                return None
+            empty.update(gap)
+    admin = named | ranged
+    if not admin or named & empty:
+        return None
+    start, end = min(admin), max(admin)
+    if inclusion is not None and inclusion != start:
+        return None
+    if until is not None:
+        if until < end:
+            return None
+        end = until
+    with_one = admin - empty
+    if s.weeks is not None and len(days) < 2:
+        # « toutes les 6 semaines à partir du 5 janvier, jusqu'à fin juin »: every N weeks from the first day.
+        if len(days) != 1 or until is None:
+            return None
+        step, day = timedelta(weeks=s.weeks), days[0]
+        while day <= end.last_day():
+            with_one.add(Month.of(day))
+            day += step
+    elif s.every_month:
+        if end == start:
+            return None  # « chaque mois » and no last month: which months is not said
+        with_one = set(months_between(start, end)) - empty
+    else:
+        if until is not None and len(days) < 2:
+            return None  # « injections jusqu'en juin » without a cadence or dates: which months had one?
+        # Months between those named, not named: taken as without administration, unless the question also
+        # names its empty months (then an unnamed month may well have had one).
+        gaps = [m for m in months_between(start, max(admin)) if m not in with_one and m not in empty]
+        if gaps and empty and not s.pauses:
+            return None
+    if not with_one:
+        return None
+    months = tuple(sorted(with_one))
+    first_day = min(days) if days and Month.of(min(days)) == months[0] else None
+    if referral is not None and (Month.of(referral) > months[0] or (first_day and referral > first_day)):
+        return None
+    return Group(
+        count=count,
+        months=months,
+        empty=tuple(sorted(empty)),
+        first_day=first_day,
+        referral=referral,
+        included_before=s.included_before,
+        days=tuple(sorted(days)),
+    )
+
+
+def _day(month: Month, day: int) -> date | None:
+    if not 1 <= day <= month.last_day().day:
+        return None
+    return date(month.year, month.month, day)

@@ -1,0 +1,187 @@
+"""The timeline reader (handlers/questions/timeline.py) and the totals the rules give for it."""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.questions import answer_question
+from handlers.questions.timeline import Reading, read
+from handlers.questions.totals import compute, compute_counts, place
+from rules.month import Month
+from rules.parameters import load_parameters
+
+TODAY = date(2026, 11, 24)
+NOW = datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def months(reading: Reading | None) -> list[str]:
+    assert reading is not None
+    return [str(m) for g in reading.groups for m in g.months]
+
+
+def total(text: str) -> Decimal:
+    reading = read(text, TODAY)
+    assert reading is not None, text
+    params = load_parameters()
+    if not reading.groups:
+        return compute_counts(reading, params, TODAY).total
+    placed = place(reading, params)
+    assert placed is not None
+    result = compute(placed, params)
+    assert not isinstance(result, str), result
+    return result.total
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("inclus en novembre 2025, injections de decembre 2025 a fevrier 2026 : combien ?", "680"),
+        (
+            "inclusion en mars 2026 puis une injection chaque mois sauf en aout, jusqu'a fin novembre : combien ?",  # noqa: E501
+            "1160",
+        ),
+        ("patient inclu en juin 2026, juillet rien, aout rien, sept 1 injection. ca fait cb ?", "440"),
+        ("patient inclus en janvier 2027, injection tous les mois jusqu'a decembre 2027", "1640"),
+        (
+            "10 patients inclus en octobre 2026, chacun avec une injection a domicile en novembre et en decembre 2026",  # noqa: E501
+            "5600",
+        ),
+        (
+            "ce mois-ci 12 patients en mois suivant (aucune nouvelle inclusion), chacun avec au moins une injection",  # noqa: E501
+            "1440",
+        ),
+        (
+            "25 inclusions et 180 mois-patients avec au moins une administration (hors mois d'inclusion)",
+            "29600",
+        ),
+        ("mois 1 : 320, mois 2 : 120, mois 3 : 120, mois 4 : 120 = 700 € c'est bon ?", "680"),
+        (
+            "P-0020 : 1re perfusion a domicile le 28/02/2026, puis le 02/03, le 30/03 et le 27/04. forfaits ?",  # noqa: E501
+            "560",
+        ),
+        (
+            "immuno toutes les 6 semaines a dom a partir du 5 janvier 2026 (5/01, 16/02, 30/03, 11/05, 22/06) : "  # noqa: E501
+            "total jusqu'a fin juin ?",
+            "800",
+        ),
+        ("immuno toutes les 6 semaines a dom a partir du 5 janvier 2026 : total jusqu'a fin juin ?", "800"),
+        (
+            "patiente adressée le 3 mars 2026, première administration à domicile le 12 mars, puis des administrations "  # noqa: E501
+            "en avril, en juin, en septembre et en octobre (rien en mai, juillet ni août). Total ?",
+            "800",
+        ),
+        ("injections : janv, fév, mars, pause, juin. combien ?", "680"),
+        ("entrée le 1er septembre, injections chaque mois jusqu'à décembre, sauf en octobre : total ?", "560"),
+        ("inclus en mars, une injection chaque mois jusqu'à décembre : total ?", "1400"),
+        (
+            "patient A inclus en mai 2026 puis injections juin et juillet ; patient B inclus en juillet 2026, "  # noqa: E501
+            "rien apres. total des deux ?",
+            "880",
+        ),
+        ("patient inclus en decembre 2027, chimio a dom en janvier 2028 puis en mars et avril 2028", "440"),
+        (
+            "P-0107 : 1re chimio a dom le 12 janvier 2026, puis fevrier et mars, rien en avril, reprise en mai. total ?",  # noqa: E501
+            "680",
+        ),
+    ],
+)
+def test_totals_from_many_ways_of_telling_the_months(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+def test_the_reading_keeps_years_in_the_order_told() -> None:
+    reading = read("inclus en novembre 2025, injections de decembre a fevrier : combien ?", TODAY)
+    assert months(reading) == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    # A month told again in brackets is the same month, not the next year's.
+    reading = read(
+        "admin a domicile de fevrier a avril 2026 (la toute premiere en fevrier) puis juillet", TODAY
+    )
+    assert months(reading) == ["2026-02", "2026-03", "2026-04", "2026-07"]
+
+
+def test_years_asked_separately_are_kept() -> None:
+    reading = read(
+        "inclus en novembre 2025, injections de decembre 2025 a fevrier 2026 : pour 2025 et 2026 ?", TODAY
+    )
+    assert reading is not None and reading.by_year == (2025, 2026)
+    params = load_parameters()
+    result = compute(reading, params)
+    assert not isinstance(result, str)
+    assert result.by_year == {2025: Decimal("440.00"), 2026: Decimal("240.00")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "combien de patients avons-nous adressés en octobre ?",  # a count we do not hold, not a total
+        "si le rapport de septembre 2027 part en retard, on perd les forfaits ?",  # no care told
+        "on touche koi si le patient a 2 perfs en novembre",  # one month: a question about that month
+        "3 injections en octobre = 3 forfaits ?",  # « = 3 forfaits » is not a sum in euros
+        "patient sorti d'HAD en mars, re-adresse en septembre : combien ?",  # an end of care, a new referral
+        "inclus en mars, injections jusqu'en juin : combien ?",  # no cadence: which months had one?
+        "inclus en mars, injections en avril et juin, rien en juillet : combien ?",  # May unnamed, July named
+        "inclus en mars, injection chaque mois : combien ?",  # no last month
+        "inclus en mars 2026, injections en avril, 30 jours plus tard : combien ?",  # a number not read
+        "inclus en mars, perfusion en hdj en avril et a domicile en mai : total ?",  # a month not at home
+        "injections de janvier a mars puis pas d'injection : combien ?",  # a negation that names no month
+    ],
+)
+def test_no_reading_when_something_is_not_accounted_for(text: str) -> None:
+    assert read(text, TODAY) is None
+
+
+def test_months_before_the_selection_or_in_the_last_month_are_handed_over() -> None:
+    params = load_parameters()
+    before = read("inclus en mars 2025, injections en avril et mai 2025 : combien ?", TODAY)
+    assert before is not None and compute(before, params) == "before_selection"
+    last = read("inclus en decembre 2027, injections en janvier et fevrier 2028 : combien ?", TODAY)
+    assert last is not None and compute(last, params) == "end_month"
+
+
+def test_undated_months_are_placed_inside_the_experiment() -> None:
+    params = load_parameters()
+    reading = read(
+        "inclus en novembre, injections en decembre, janvier et fevrier : combien ?", date(2027, 12, 1)
+    )
+    placed = place(reading, params) if reading else None
+    assert placed is not None
+    assert max(m for g in placed.groups for m in g.months) <= Month(2028, 1)
+
+
+def test_the_answer_restates_and_checks_a_stated_sum() -> None:
+    reply = answer_question("mois 1 : 320, mois 2 : 120, mois 3 : 120, mois 4 : 120 = 700 € c'est bon ?", NOW)
+    assert reply.body[0] == "Non : le total est de 680,00 €, pas 700,00 €."
+    assert any(line.startswith("J'ai compris") for line in reply.body)
+    assert not reply.needs_human
+    reply = answer_question("mois 1 : 320, mois 2 : 120 = 440 € c'est bon ?", NOW)
+    assert reply.body[0] == "Oui : le total est bien de 440,00 €."
+
+
+def test_a_computation_asked_in_other_words_is_computed() -> None:
+    reply = answer_question("on a inclus 7 nouveaux patients en septembre 2026, ca represente combien ?", NOW)
+    assert reply.data["topics"] == ["forfait_compute"]
+    assert any("2 240,00 €" in line for line in reply.body)
+
+
+def test_a_month_after_the_end_is_said_to_earn_nothing() -> None:
+    reply = answer_question(
+        "patient inclus en decembre 2027, chimio a dom en janvier 2028 puis en mars 2028 : total ?", NOW
+    )
+    text = "\n".join(reply.body)
+    assert "440,00 €" in text and "5 février 2028" in text
+
+
+def test_linear_on_a_large_hostile_input() -> None:
+    # 100 KB of month words, numbers and negations: read in one pass (a quadratic reader takes minutes here).
+    chunk = "janvier 2026, fevrier rien, 3 mars, sauf avril, de mai a juin, 12/07, pause, "
+    text = chunk * (100_000 // len(chunk))
+    started = time.perf_counter()
+    read(text, TODAY)
+    read("mois 1 : 320, " * 7000, TODAY)
+    read("decembre " * 12_000, TODAY)
+    assert time.perf_counter() - started < 20
