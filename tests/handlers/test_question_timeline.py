@@ -76,7 +76,10 @@ def total(text: str) -> Decimal:
             "800",
         ),
         ("injections : janv, fév, mars, pause, juin. combien ?", "680"),
-        ("entrée le 1er septembre, injections chaque mois jusqu'à décembre, sauf en octobre : total ?", "560"),  # noqa: E501
+        (
+            "entrée le 1er septembre, injections chaque mois jusqu'à décembre, sauf en octobre : total ?",
+            "560",
+        ),
         ("inclus en mars, une injection chaque mois jusqu'à décembre : total ?", "1400"),
         (
             "patient A inclus en mai 2026 puis injections juin et juillet ; patient B inclus en juillet 2026, "  # noqa: E501
