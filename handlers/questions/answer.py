@@ -248,7 +248,7 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
         g = group.group
         c.say("compute.reading", count=g.count, runs=_runs(g.months), empty=_runs(g.empty),
               dated=reading.dated, included_before=g.included_before, number=number if several else None,
-              ordinal=len(g.months) if reading.ordinal and not g.empty else None)  # fmt: skip
+              ordinal=_ranks(g) if reading.ordinal else None)  # fmt: skip
         c.say("compute.reading_total", p.monthly_amount, count=g.count, inclusion=group.inclusion,
               paid=group.paid_months, monthly=group.monthly, per_patient=group.per_patient,
               total=group.total)  # fmt: skip
@@ -270,6 +270,16 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
 def _check_stated(c: Composition, reading: timeline.Reading, total: Decimal) -> None:
     if reading.stated_total is not None:
         c.say("compute.check", holds=reading.stated_total == total, total=total, stated=reading.stated_total)
+
+
+def _ranks(group: timeline.Group) -> tuple[list[int], list[int]]:
+    """« mois 1 : 320, mois 2 : 0, mois 3 : 120 »: the ranks with and without an administration."""
+    first = group.months[0]
+
+    def rank(m: Month) -> int:
+        return (m.year - first.year) * 12 + m.month - first.month + 1
+
+    return [rank(m) for m in group.months], [rank(m) for m in group.empty]
 
 
 def _runs(months: tuple[Month, ...]) -> list[tuple[Month, Month]]:

@@ -270,9 +270,9 @@ def _tokens(text: str) -> list[_Item]:
 def _word(text: str) -> _Item:
     if text in NUMBER_WORDS and text not in {"un", "une", "sept"}:
         return _Item("num", text, value=NUMBER_WORDS[text], significant=True)
-    return _Item(
-        "word", text, significant=text in _NEGATIONS or text in _DISRUPTIVE or text in {"un", "une", "sept"}
-    )
+    # « juin oui » answers a month back: no rule reads it, so a question holding it gets no total.
+    significant = text in _NEGATIONS or text in _DISRUPTIVE or text in {"un", "une", "sept", "oui"}
+    return _Item("word", text, significant=significant)
 
 
 def _merge_months(items: list[_Item], today: date) -> list[_Item]:
@@ -478,7 +478,11 @@ def _amount(s: _State, i: int) -> None:
     after = {_text(items, i + k) for k in (1, 2, 3)}
     if _text(items, i + 1) not in {"€", "euro", "euros", "?", ".", "!", ",", ""}:
         return  # « = 3 forfaits »: a count, not a sum
-    if "=" in before or before & _TOTAL_WORDS or ({"au", "total"} <= after) or ({"en", "tout"} <= after):
+    checked = {_text(items, i + k) for k in (2, 3, 4)} & {"bon", "juste", "correct", "exact"}
+    if checked and _text(items, i + 1) in {"€", "euro", "euros"}:
+        s.stated.append(Decimal(items[i].value))  # « 680 € c'est juste ? »
+        items[i].used = True
+    elif "=" in before or before & _TOTAL_WORDS or ({"au", "total"} <= after) or ({"en", "tout"} <= after):
         s.stated.append(Decimal(items[i].value))
         items[i].used = True
 

@@ -188,3 +188,15 @@ def test_linear_on_a_large_hostile_input() -> None:
     read("mois 1 : 320, " * 7000, TODAY)
     read("decembre " * 12_000, TODAY)
     assert time.perf_counter() - started < 20
+
+
+def test_a_sum_to_check_and_ranked_months() -> None:
+    reply = answer_question("inclus en mars 2026, injections en avril et mai, 680 € c'est juste ?", NOW)
+    assert reply.body[0] == "Non : le total est de 560,00 €, pas 680,00 €."
+    reply = answer_question("mois 1 : 320, mois 2 : 0, mois 3 : 120 = 440 € ?", NOW)
+    assert reply.body[0] == "Oui : le total est bien de 440,00 €."
+    assert "les mois 1, 3 (aucune le mois 2)" in reply.body[1]
+
+
+def test_a_word_no_rule_reads_stops_the_reading() -> None:
+    assert read("inclus en mars 2026, injection en avril, pas en mai, juin oui : combien ?", TODAY) is None
