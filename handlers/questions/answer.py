@@ -544,6 +544,8 @@ def _reports_followup(c: Composition) -> None:
     if _asks_recipient(c):
         _recipients(c, initial=False, followup=True)
     followups = c.deadlines_of("followup_report")
+    # The years the reports are due ("le rapport 2027"), from the data: a typed year would go stale.
+    first_due, last_due = (str(followups[0].due.year), str(followups[-1].due.year)) if followups else ("", "")
     covered = _covered_year(c)
     due = [d for d in followups if (d.due.month, d.due.year) in _named_month_years(c)]
     if due:
@@ -552,9 +554,9 @@ def _reports_followup(c: Composition) -> None:
     elif covered is not None and any(covered in d.covers for d in followups):
         # "le rapport d'activité de 2026": the report covering 2026, not the one due in 2026.
         followups = [d for d in followups if covered in d.covers]
-    elif c.has("deuxieme", "dernier", "2027") and not c.has("premier"):
+    elif c.has("deuxieme", "dernier", last_due) and not c.has("premier"):
         followups = followups[-1:]
-    elif c.has("premier", "2026") and not c.has("deuxieme", "dernier"):
+    elif c.has("premier", first_due) and not c.has("deuxieme", "dernier"):
         followups = followups[:1]
     for d in followups:
         _report_line(c, d)
@@ -567,18 +569,14 @@ def _reports_followup(c: Composition) -> None:
         c.say("reports.per_site", fact)
 
 
-def _next_report(c: Composition, quiet_if_none: bool = False) -> None:
+def _reports_next(c: Composition) -> None:
+    """The next report still due today (an entry that wants it only while one is due says so by `when`)."""
     nxt = next_report(c.params, c.today)
     if nxt is None:
-        if not quiet_if_none:
-            c.body.append(t("reports.none_left"))
+        c.body.append(t("reports.none_left"))
         return
     kind = "initial" if nxt.kind == "initial_report" else "followup"
     c.say("reports.next", nxt, kind=kind, when=c.when(nxt), covers=list(nxt.covers))
-
-
-def _reports_next(c: Composition) -> None:
-    _next_report(c)
 
 
 def _reports_contents(c: Composition) -> None:

@@ -131,6 +131,7 @@ class Step:
 class Answer:
     says: tuple[Step, ...] = ()
     composer: str | None = None
+    why: str | None = None  # what a composer computes (required with `composer`: code is kept only for that)
     states: tuple[str, ...] = ()
     open_point: bool = False  # the answer ends with "point ouvert" and asks a person to confirm
     # Questions about the bot itself: the commands whose usage, help and roles (from the command registry,
@@ -383,6 +384,7 @@ def _answer(where: str, raw: Any) -> Answer:
     return Answer(
         says=steps,
         composer=composer,
+        why=why,
         states=states,
         open_point=bool(raw.get("open_point")),
         commands=commands,

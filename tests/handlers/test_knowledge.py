@@ -38,6 +38,13 @@ def test_packaged_knowledge_names_only_what_exists() -> None:
     check(knowledge, load_parameters(), set(COMPOSERS), has_text, {spec.name for spec in registry.all()})
 
 
+def test_code_is_kept_only_for_the_entries_that_name_it() -> None:
+    # A composer no entry names is dead code; an entry naming one says why it computes (the loader checks).
+    named = {e.answer.composer for e in load_knowledge().entries if e.answer.composer}
+    assert named == set(COMPOSERS)
+    assert all(e.answer.why for e in load_knowledge().entries if e.answer.composer)
+
+
 def test_no_legal_value_is_typed_as_a_cue() -> None:
     params = load_parameters()
     typed = {"320", "120", "360", "5 fevrier 2028", "fevrier 2028"}
