@@ -191,9 +191,20 @@ _CLEFT = re.compile(
 _ALTERNATIVE = re.compile(r"\b\d+(?: euros?| ans?)? (?:ou|ou bien|voire) \d+\b")
 
 
+# « qui » asks who only first, after a preposition or « est » (« à qui ? », « c'est qui ? »); after a noun it
+# is a relative (« y a que les perf IV qui comptent ? » still asks yes or no).
+_WHO_BEFORE = frozenset(
+    {"a", "par", "de", "d", "pour", "avec", "aupres", "chez", "sur", "vers", "est", "et", "ou"}
+)
+
+
+def _relative_who(tokens: tuple[str, ...]) -> bool:
+    return all(i > 0 and tokens[i - 1] not in _WHO_BEFORE for i, tok in enumerate(tokens) if tok == "qui")
+
+
 def asks_yes_or_no(tokens: tuple[str, ...]) -> bool:
     words = set(tokens)
-    if "qui" in words and _CLEFT.search(" ".join(tokens)):
+    if "qui" in words and (_CLEFT.search(" ".join(tokens)) or _relative_who(tokens)):
         words.discard("qui")
     return not (_OPEN_WORDS & words)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.questions import answer_question
+from handlers.questions import analyse, answer_question
 from handlers.questions.premise import asks_yes_or_no, stated
+from rules.parameters import load_parameters
 from tests.support.question_probe import DEFAULT_NOW, plain
 
 
@@ -72,3 +73,17 @@ def test_a_stated_value_decides_a_reading_the_cues_left_short() -> None:
     assert (
         answer_question("l'expe finit quand ? on sait pas trop", DEFAULT_NOW).data.get("rescued_by") is None
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "yes_or_no"),
+    [
+        ("y a que les perf IV qui comptent ?", True),
+        ("le forfait est verse a qui ?", False),
+        ("qui touche le forfait ?", False),
+        ("c'est qui le referent ?", False),
+    ],
+)
+def test_who_asks_only_first_or_after_a_preposition(question: str, yes_or_no: bool) -> None:
+    tokens = analyse(question, load_parameters()).normalized.tokens
+    assert asks_yes_or_no(tokens) is yes_or_no

@@ -69,6 +69,9 @@ def test_a_drug_name_is_a_known_word_read_as_its_route() -> None:
          "Oui", "injectable"),
         ("trastuzumab SC a domicile, oui ou non pour l'expe ?", "Oui", "injectable"),
         ("methotrexate SC a dom c'est eligible ?", "Oui", "injectable"),
+        # « qui » after a noun is a relative: the question still asks yes or no.
+        ("herceptin sc (trastuzumab sous cut) c eligible ou y a que les perf IV qui comptent ?", "Oui",
+         "injectable"),
     ],
 )  # fmt: skip
 def test_a_named_drug_gets_the_rule_of_its_route(question: str, verdict: str, route: str) -> None:
