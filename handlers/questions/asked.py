@@ -9,19 +9,27 @@ is a neighbour, not an answer. The points and their cues are data (rules/data/kn
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from handlers.questions.knowledge import expand, load_knowledge
 from handlers.questions.topics import Cue, compile_cues, compiled_slots, score
 from rules.parameters import Parameters
 
 
+@cache
+def _unless() -> dict[str, tuple[Cue, ...]]:
+    return {slot: compile_cues(cues) for slot, cues in (load_knowledge().slot_unless or {}).items()}
+
+
 def asked_points(tokens: Sequence[str]) -> tuple[str, ...]:
-    """The points the question asks (in the order of frames.yaml): those whose every cue group matches."""
+    """The points the question asks (in the order of frames.yaml): those whose every cue group matches and
+    none of whose `unless` cues does."""
+    vetoes = _unless()
     return tuple(
         slot
         for slot, groups in compiled_slots().items()
         if all(score(group, tokens)[0] > 0 for group in groups)
+        and not (slot in vetoes and score(vetoes[slot], tokens)[0] > 0)
     )
 
 

@@ -169,6 +169,7 @@ class Knowledge:
     # one or more groups of cues that must all match; an entry that does not address the asked point
     # (`addresses`) does not answer it.
     slots: dict[str, tuple[dict[str, float], ...]] | None = None
+    slot_unless: dict[str, dict[str, float]] | None = None  # cues that veto a slot (`unless`)
     # « on n'a toujours rien reçu »: the asker's own case, which no rule settles: the rule, and a person
     own_case: dict[str, float] | None = None
     # Facts kept as context (what was asked for, not what was decided: Unicancer's 115 € per session): said
@@ -537,6 +538,7 @@ def _load(path: Path) -> Knowledge:
         handover_examples=tuple(handover),
         human_request=_weights("human_request", frames["human_request"]),
         slots=_slots(frames["slots"], {e.id: e for e in entries}),
+        slot_unless=_slot_unless(frames["slots"]),
         own_case=_weights("own_case", frames["own_case"]),
         context_facts=_context_facts(frames["context_facts"]),
         bot_usage=_weights("bot_usage", frames["bot_usage"]),
@@ -579,10 +581,23 @@ def _context_facts(raw: Any) -> dict[str, dict[str, float]]:
     return {str(k): _weights(f"context_facts {k}", v) for k, v in raw.items()}
 
 
+def _slot_unless(raw: Any) -> dict[str, dict[str, float]]:
+    """The `unless` cues of each slot that has some: the question names the point's words but states the
+    value instead of asking it (« si notre tarif HDJ c'est 420 € … le plafond ? »)."""
+    if not isinstance(raw, dict):
+        return {}
+    return {
+        str(k): _weights(f"slots {k} unless", v["unless"])
+        for k, v in raw.items()
+        if isinstance(v, dict) and "unless" in v and "all" in v
+    }
+
+
 def _slot(name: str, raw: Any) -> tuple[dict[str, float], ...]:
-    """A slot's cues: a mapping (one group: any cue asks the point) or `{all: [group, group, ...]}` (the
-    point is asked only when every group has a cue in the question: « tu peux » + « me renvoyer »)."""
-    if isinstance(raw, dict) and set(raw) == {"all"}:
+    """A slot's cues: a mapping (one group: any cue asks the point) or `{all: [group, group, ...], unless:
+    {cues}?}` (the point is asked only when every group has a cue in the question: « tu peux » + « me
+    renvoyer », and no `unless` cue is there)."""
+    if isinstance(raw, dict) and set(raw) in ({"all"}, {"all", "unless"}):
         groups = raw["all"]
         if not isinstance(groups, list) or len(groups) < 2:
             raise KnowledgeError(f"slots {name}: `all` needs a list of at least two cue groups")

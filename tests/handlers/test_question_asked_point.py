@@ -68,6 +68,14 @@ def test_ordinary_questions_ask_no_special_point(question: str) -> None:
     assert _points(question) == ()
 
 
+def test_a_value_stated_is_not_the_point_asked() -> None:
+    # Tariffs stated, the cap asked (`unless` in the tariff_amount slot).
+    question = (
+        "si notre tarif HDJ c 420 € et le tarif HAD 330 €, le forfait mensuel il est plafonné a combien ?"
+    )
+    assert _points(question) == ("cap",)
+
+
 @pytest.mark.parametrize(
     ("question", "said"),
     [
