@@ -300,7 +300,10 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     s, tokens = c.analysis.slots, c.analysis.normalized.tokens
     if unread_negations(tokens, s) or timeline.unmodelled_event(c.analysis.question):
         return False
-    every_month = "chaque" in tokens or ("tous" in tokens and "mois" in tokens)
+    if "0" in tokens:
+        return False  # « 0 en mars »: a month without, told as a number the slot readers do not take
+    text_ = c.analysis.normalized.text
+    every_month = "chaque" in tokens or ("tous" in tokens and "mois" in tokens) or "par mois" in text_
     if unnamed_gaps and (s.empty_months or every_month):
         return False
     # A month named outside the span read ("de janvier à mars puis de mai à juin") was not counted.

@@ -162,6 +162,11 @@ _DISRUPTIVE = frozenset(
         "re",
         "demi",
         "prorata",
+        "change",
+        "changement",
+        "mutation",
+        "demenage",
+        "demenagement",
     }
 )
 _PATIENTS = frozenset(
@@ -296,6 +301,24 @@ def _merge_months(items: list[_Item], today: date) -> list[_Item]:
                 month.year = nxt.value
                 i += 1
             out.append(month)
+        elif (
+            item.kind == "num"
+            and item.value == 0
+            and nxt is not None
+            and (nxt.text in _ADMIN or nxt.text == "en")
+        ):
+            # « 0 en mars », « 0 admin en novembre »: none that month.
+            out.append(_Item("word", "aucune", significant=True))
+        elif (
+            item.kind == "num"
+            and 24 <= item.value <= 29
+            and out
+            and out[-1].kind == "month"
+            and out[-1].year is None
+            and out[-1].day is None
+            and (nxt is None or (nxt.text not in _ADMIN and nxt.text not in _PATIENTS))
+        ):
+            out[-1].year = 2000 + item.value  # « fév 26 »
         elif item.kind == "month" and item.year is None and nxt is not None and nxt.kind == "year":
             item.year = nxt.value
             out.append(item)
@@ -389,11 +412,20 @@ def _phrases(s: _State) -> None:
             _use(items, i, i + 1)
         elif t == "mensuellement":
             s.every_month = True
+        elif (
+            item.kind == "num" and nxt in {"x", "fois"} and (nxt2 == "mois" or _text(items, i + 3) == "mois")
+        ):
+            if item.value >= 1 and nxt2 in {"mois", "par"}:
+                s.every_month = True  # « 1x/mois », « 2 fois par mois »
+                item.used = True
         elif item.kind == "num" and item.value >= 1:
             _numbered(s, i)
         elif t in {"un", "une"}:
             # « une injection », « au moins une administration »: an administration, not a count of months.
-            if (
+            if nxt == "par" and nxt2 == "mois":
+                s.every_month = True  # « puis une par mois »
+                item.used = True
+            elif (
                 nxt in _ADMIN
                 or nxt in {"seule", "fois"}
                 or (nxt == "administration")
@@ -602,6 +634,22 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
             items[k].used = True
             kind = "inclusion" if kind == "admin" else kind
         k -= 1
+    if _text(items, first - 1) == "pour":
+        return "asked", False  # « combien pour décembre ? »: the month asked about, not a month of care
+    care = seen_admin or any(
+        items[j].text in _INCLUSION
+        or items[j].text in {"puis", "ensuite"}
+        or items[j].kind == "ord"
+        or (items[j].kind == "num" and items[j].used and _text(items, j + 1) == "en")  # « 2 en février »
+        for j in range(max(previous_end + 1, first - 8), first)
+    )
+    care = care or any(items[j].text in _ADMIN for j in range(last + 1, min(len(items), last + 4)))
+    care = care or all(
+        items[j].kind != "month" or items[j].day is not None or items[j].text == "ce mois-ci"
+        for j in range(first, last + 1)
+    )
+    if kind == "admin" and not care:
+        kind = "unknown"  # « la HAD a changé en avril »: a month told for another reason
     # After the list: « juillet rien », « novembre sans », « octobre est sans perf », « mai : aucune »; not
     # « décembre sans injection en novembre » (the negation leads on to the next month).
     k = last + 1
@@ -822,6 +870,8 @@ def _group(s: _State, segments: list[_Segment], count: int) -> Group | None:
         first = _month(seg.first)
         last = _month(seg.last) if seg.last is not None else first
         if last < first:
+            return None
+        if seg.kind in {"asked", "unknown"}:
             return None
         if seg.kind == "empty":
             empty.update(months_between(first, last))

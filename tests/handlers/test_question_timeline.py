@@ -200,3 +200,27 @@ def test_a_sum_to_check_and_ranked_months() -> None:
 
 def test_a_word_no_rule_reads_stops_the_reading() -> None:
     assert read("inclus en mars 2026, injection en avril, pas en mai, juin oui : combien ?", TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("la patiente a eu 3 injections en janvier, 2 en février et 0 en mars : total des forfaits ?", "440"),
+        ("une patiente a eu sa première injection à domicile le 15 septembre 2026, puis une par mois jusqu'en "  # noqa: E501
+         "janvier 2027. Quel montant ?", "800"),
+        ("injections 1x/mois de mars à août 2026 = 920 € ?", "920"),
+    ],
+)  # fmt: skip
+def test_more_ways_of_telling(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on a 5 patients en cours, chacun une injection par mois depuis septembre, combien pour décembre ?",
+        "de janvier à juin 2026, injections chaque mois, inclus en janvier, mais la HAD a changé en avril : total ?",  # noqa: E501
+    ],
+)
+def test_a_month_asked_about_or_told_for_another_reason_is_not_read(text: str) -> None:
+    assert read(text, TODAY) is None
