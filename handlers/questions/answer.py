@@ -509,18 +509,6 @@ def _report_line(c: Composition, d: Deadline) -> None:
     c.say(f"reports.{kind}", d, when=c.when(d), covers=list(d.covers))
 
 
-def _asks_recipient(c: Composition) -> bool:
-    text = c.analysis.normalized.text
-    return c.has("qui", "destinataire") or " a l ars" in text or "aupres de" in text
-
-
-def _recipients(c: Composition, initial: bool, followup: bool) -> None:
-    if initial and (fact := c.fact("initial_report_recipients")):
-        c.say("reports.initial_recipients", fact, items=fact.value)
-    if followup and (fact := c.fact("evaluation_data_to_ars")):
-        c.say("reports.followup_recipient", fact, recipient=fact.value)
-
-
 _COVERING_WORDS = frozenset({"de", "d", "activite", "pour", "sur", "couvrant", "annee", "anne", "concernant"})
 
 
@@ -544,8 +532,6 @@ def _named_month_years(c: Composition) -> set[tuple[int, int]]:
 
 
 def _reports_followup(c: Composition) -> None:
-    if _asks_recipient(c):
-        _recipients(c, initial=False, followup=True)
     followups = c.deadlines_of("followup_report")
     # The years the reports are due ("le rapport 2027"), from the data: a typed year would go stale.
     first_due, last_due = (str(followups[0].due.year), str(followups[-1].due.year)) if followups else ("", "")
@@ -622,8 +608,6 @@ def _legal_texts(c: Composition) -> None:
 
 def _contact(c: Composition) -> None:
     regions = [c.params.regions[k] for k in c.analysis.slots.regions]
-    if c.has("telephone"):
-        c.body.append(t("contact.no_phone"))
     if not regions:
         regions = [r for r in c.params.regions.values() if r.contact]
         for region in regions:
@@ -779,11 +763,11 @@ def _declared(c: Composition, entry_id: str, step: Step) -> None:
 def compose(c: Composition, entry_id: str) -> None:
     """Answer one knowledge entry: its declared sentences, or the code of an entry that computes."""
     answer = entry(entry_id).answer
-    if answer.composer is not None:
-        COMPOSERS[answer.composer](c)
-        return
     for step in answer.says:
         _declared(c, entry_id, step)
+    if answer.composer is not None:
+        COMPOSERS[answer.composer](c)  # after its declared steps: the code keeps only what computes
+        return
     if answer.commands:
         _commands(c, answer.commands)
     if answer.open_point:

@@ -17,6 +17,7 @@ An entry is what one kind of question is about and how it is answered:
         says:                        # declared answer: sentences (templates) and the source each one cites
           - {text: forfait.monthly, cite: param.monthly_amount, amount: param.monthly_amount}
         # or, for an entry that computes (totals, days left): the code composer, why, and what it states
+        # (steps declared with it are said first: the composer keeps only what computes)
         composer: compute
         why: the total of the months the question describes
         states: [param.inclusion_amount, param.monthly_amount]
@@ -374,8 +375,6 @@ def _answer(where: str, raw: Any) -> Answer:
         # Code is kept only for what computes: the entry says what, so that a choice of sentences that could
         # be data (`when:`) does not slip back into Python.
         raise KnowledgeError(f"{where}: an answer naming a `composer` says `why` it computes (and only then)")
-    if composer is not None and says:
-        raise KnowledgeError(f"{where}: an answer is either `says` or a `composer`, not both")
     commands = _strings(f"{where} commands", raw.get("commands"))
     if not says and composer is None and not commands:
         raise KnowledgeError(f"{where}: the answer declares nothing (give `says`, `commands` or `composer`)")

@@ -136,7 +136,6 @@ _ONE_STEP = "entries:\n  - id: a\n    cues: {a: 1}\n    answer:\n      says:\n  
         ("{text: t, v: fact.x|upper}", "unknown transform"),
         ("{text: t, v: asked}", "`asked` needs"),
         ("{text: t, cite: fact.x, pick: first}", "`pick`"),
-        ("{text: t}\n      composer: x\n      why: y", "not both"),
         ("{text: t}\n      why: y", "says `why`"),
     ],
 )
