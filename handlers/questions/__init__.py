@@ -66,10 +66,13 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     masked = redact_identifiers(text)[1]
     parts = split_questions(question)
     if len(parts) >= 2:
-        replies = [_answer_one(part, False, now, params) for part in parts]
+        analysed = analyse(question, params)
+        # A message about using the bot keeps each of its parts about it (« le bot dit non rémunéré :
+        # pourquoi ? Par ailleurs, comment déclarer la fin de prise en charge ? »: a command too).
+        replies = [_answer_one(part, False, now, params, analysed.about_bot) for part in parts]
         # A part read in another frame than the whole message lost its subject on the way (« article 51 : qui
         # donne l'avis, et en combien de temps ? »: alone, « en combien de temps ? » is about article 50).
-        whole = analyse(question, params).family
+        whole = analysed.family
         if any(r.data.get("family", whole) != whole for r in replies if r.status != Status.UNKNOWN):
             return _answer_one(question, masked, now, params)
         combined = _combine(question, parts, replies, masked)
@@ -78,8 +81,10 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     return _answer_one(question, masked, now, params)
 
 
-def _answer_one(question: str, masked: bool, now: datetime, params: Parameters) -> Reply:
-    analysis = analyse(question, params)
+def _answer_one(
+    question: str, masked: bool, now: datetime, params: Parameters, in_bot_message: bool = False
+) -> Reply:
+    analysis = analyse(question, params, in_bot_message)
     data: dict[str, object] = {
         "topics": list(analysis.topics),
         "confidence": analysis.confidence,
@@ -235,7 +240,8 @@ def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool
         seen.update(new)
         topics += new
         body.append(t("split.part", question=_asked(part)))
-        body.extend(reply.body)
+        # A sentence two parts share (« aide <commande> … ») is said once.
+        body.extend(line for line in reply.body if line not in body)
         reasons.extend(r for r in reply.reasons if r not in reasons)
         actions.extend(a for a in reply.actions if a not in actions)
     for part in handed:

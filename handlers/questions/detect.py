@@ -99,7 +99,8 @@ def question_words(params: Parameters) -> frozenset[str]:
     return frozenset(vocabulary() | set(MONTH_WORDS) | {"mar"} | _region_words(params))
 
 
-def analyse(question: str, params: Parameters) -> Analysis:
+def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> Analysis:
+    """What `question` is about. `in_bot_message`: it is a part of a message about using the bot."""
     vocab = question_words(params)
     # A proper name ("le CH de Lisieux") is never bent into a lexicon word ("lieu").
     everyday = ordinary() | frozenset(_proper_names(_focus(question)))
@@ -125,7 +126,9 @@ def analyse(question: str, params: Parameters) -> Analysis:
 
     # « dans le bot », « la commande … », « saisir »: a question about using the bot. Only then are the bot's
     # entries (one per command) scored: a legal question is never captured by a command.
-    about_bot = family == "art50" and score(compiled_bot_usage(), tokens)[0] >= BOT_USAGE_FLOOR
+    about_bot = family == "art50" and (
+        in_bot_message or score(compiled_bot_usage(), tokens)[0] >= BOT_USAGE_FLOOR
+    )
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
     strong: set[str] = set()  # topics matched by at least one strong cue
