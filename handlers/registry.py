@@ -80,6 +80,9 @@ class CommandSpec:
     help: str = ""
     aliases: tuple[str, ...] = ()
     order: int = 0
+    # Who, among the roles, may act on a given entry (template key; annuler, modifier: its author, the site's
+    # coordination, an admin): the refusal and the bot's answer about the command both say it from here.
+    scope: str = ""
 
     @property
     def name(self) -> str:
@@ -146,6 +149,7 @@ def command(
     usage: str | None = None,
     help: str | None = None,
     aliases: Iterable[str] = (),
+    scope: str = "",
     target: Registry | None = None,
 ) -> Callable[[Handler], Handler]:
     """Register the decorated function as the handler of `/expe50 <verb> [<sub>] …`."""
@@ -169,6 +173,7 @@ def command(
                 help=help or f"{prefix}.help",
                 aliases=tuple(aliases),
                 order=len(reg.all()),
+                scope=scope,
             )
         )
         return handler

@@ -325,6 +325,10 @@ def may_change(inv: Invocation, ctx: Context, entry: Entry) -> bool:
     )
 
 
+# Who may cancel or correct a given entry (may_change), said by the refusal and by the bot's answers.
+ENTRY_OWNERS = "commands.entry_owners"
+
+
 def active_entry(inv: Invocation, ctx: Context, usage: tuple[str, str | None], denied: str) -> Entry:
     """The active entry `référence` names, which this member may change (cancel or correct)."""
     reference = inv.args["référence"].strip().upper()
@@ -332,7 +336,7 @@ def active_entry(inv: Invocation, ctx: Context, usage: tuple[str, str | None], d
     if entry is None:
         raise UserError("commands.annuler.unknown", usage=usage, reference=reference)
     if not may_change(inv, ctx, entry):
-        raise PermissionDenied(denied, reference=reference)
+        raise PermissionDenied(denied, reference=reference, owners=text(ENTRY_OWNERS))
     if not entry.active:
         assert entry.cancelled is not None
         raise UserError("commands.annuler.already", reference=reference, date=date_fr(entry.cancelled.at))
@@ -345,6 +349,7 @@ def active_entry(inv: Invocation, ctx: Context, usage: tuple[str, str | None], d
     writes=True,
     positionals=[Param("référence", Kind.TEXT, required=True)],
     aliases=("annulation", "cancel"),
+    scope=ENTRY_OWNERS,
 )
 def cancel(inv: Invocation, ctx: Context) -> Reply:
     entry = active_entry(inv, ctx, ("annuler", None), "commands.annuler.denied")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from handlers.commands.care import active_entry
+from handlers.commands.care import ENTRY_OWNERS, active_entry
 from handlers.context import Context, Invocation
 from handlers.errors import UserError
 from handlers.explain import reason_text
@@ -152,6 +152,7 @@ class _Refused(Exception):
     positionals=[Param("référence", Kind.TEXT, required=True)],
     free_options=True,
     aliases=("corriger",),
+    scope=ENTRY_OWNERS,
 )
 def correct(inv: Invocation, ctx: Context) -> Reply:
     from handlers.dispatch import dispatch_words  # the dispatcher imports every command module

@@ -794,6 +794,9 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
         if line in c.body:
             continue  # two entries of one answer name the same command: it is said once
         c.body.append(line)
+        scope = t("bot.scope", owners=text(spec.scope)) if spec.scope and has_text(spec.scope) else None
+        if scope is not None and scope not in c.body:
+            c.body.append(scope)  # who, among the roles, may act on a given entry
         detail = spec.help.removesuffix(".help") + ".detail"  # the examples `aide <commande>` shows
         if len(names) == 1 and has_text(detail):
             c.body.append(text(detail))

@@ -24,6 +24,7 @@ from handlers.registry import registry
 from handlers.reply import Reply, Status
 from handlers.values import DATE_FORMATS, MONTH_FORMATS, parse_date, parse_month
 from rules.month import Month
+from templates import text
 from tests.support.question_probe import DEFAULT_NOW, SEEN_FILES, load_probe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +88,19 @@ def test_a_rights_answer_names_the_roles_of_the_registry() -> None:
         assert all(role.value in line for role in spec.roles), said
         others = {"saisie", "coordination", "ars", "admin"} - {role.value for role in spec.roles}
         assert not any(f" {role}" in line.split("rôles :")[1] for role in others), said
+
+
+def test_who_may_act_on_a_given_entry_is_said_from_the_registry() -> None:
+    """annuler and modifier are open to the writers, but on a given entry only to its author, the site's
+    coordination and an admin: the registry's `scope` says it, in the answer and in the refusal alike."""
+    spec = registry.get("annuler", None)
+    assert spec is not None and spec.scope
+    owners = text(spec.scope)
+    said = _said(
+        _ask("qui peut annuler une saisie faite par une collegue ? moi je suis coordinatrice du site")
+    )
+    assert said.count(owners) == 1, said
+    assert owners in text("commands.annuler.denied", reference="M-7K3FQ", owners=owners)
 
 
 def test_a_legal_question_is_not_captured_by_a_command() -> None:
