@@ -4,7 +4,8 @@
 
 A question of a seen table becomes an example of the entry that answers it, when the answer is judged correct
 and comes from one entry alone; a question whose right answer is a hand-over (out of scope, data we do not
-hold) becomes a hand-over example. The never-tuned tables (tests/handlers/never_tuned_*.yaml) are never read.
+hold) becomes a hand-over example. Only the seen tables are read: a set not yet measured never is. A command's
+entry (generated from the registry) keeps the examples its help gives.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import yaml
 
-from handlers.questions.knowledge import KNOWLEDGE_DIR
+from handlers.questions.command_entries import FILE as COMMANDS_FILE
+from handlers.questions.knowledge import KNOWLEDGE_DIR, load_knowledge
 from handlers.reply import Status
 from tests.support.question_probe import SEEN_FILES, expected_statuses, judge, load_probe
 
@@ -35,6 +37,7 @@ def _one_line(text: str) -> str:
 def main() -> None:
     examples: dict[str, list[str]] = {}
     handover: list[str] = []
+    generated = {e.id for e in load_knowledge().entries if e.file == COMMANDS_FILE}
     for path in SEEN_FILES:
         for case in load_probe(path):
             verdict = judge(case)
@@ -47,6 +50,8 @@ def main() -> None:
             topics = verdict.reply.data.get("topics")
             if verdict.reply.status == Status.UNKNOWN or not isinstance(topics, list) or len(topics) != 1:
                 continue
+            if str(topics[0]) in generated:
+                continue  # a command's entry takes its examples from the registry's help, not from data
             examples.setdefault(str(topics[0]), []).append(question)
     by_entry = {k: sorted(set(v)) for k, v in sorted(examples.items())}
     doc = {"examples": by_entry, "handover_examples": sorted(set(handover))}

@@ -40,6 +40,10 @@ def test_a_fixed_blind_question_stays_answered(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", WITH_KNOWN_MISSES, ids=[_case_id(c) for c in WITH_KNOWN_MISSES])
 def test_a_seen_question_gets_its_measured_verdict(case: dict[str, Any]) -> None:
+    if "open_wrong" in case:
+        # Still answered wrong when the table became seen: listed (and counted by the probe script), never
+        # pinned as an expectation.
+        pytest.skip(f"open: answered wrong — {case['open_wrong']}")
     verdict = judge(case)
     said = "\n".join(verdict.reply.body)
     expected = case.get("known", "correct")

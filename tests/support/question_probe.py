@@ -41,6 +41,10 @@ NEVER_TUNED_A_FILE = Path(__file__).parent.parent / "handlers" / "questions_neve
 # The seen tables (tuned on). Never-tuned tables stay out until measured. The first blind rounds were fixed
 # entirely; the later ones keep their measured misses visible (`known:`).
 FIXED_BLIND_FILES = (BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE)
+# Measured once while never tuned (B, C: last round; F: written blind this round as a dev table), then seen.
+NEVER_TUNED_B_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_B.yaml"
+NEVER_TUNED_C_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_C.yaml"
+DEV_F_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_F.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -50,6 +54,9 @@ KNOWN_MISSES_FILES = (
     BLIND10_FILE,
     BLIND11_FILE,
     NEVER_TUNED_A_FILE,
+    NEVER_TUNED_B_FILE,
+    NEVER_TUNED_C_FILE,
+    DEV_F_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
