@@ -288,7 +288,9 @@ def test_a_members_write_republishes_their_app_home_and_a_read_does_not(world: W
         },
     )
     [first, again] = world.rig.api.wait_for("views.publish", 2)
-    assert again.at - first.at >= 0.15
+    # The interval between the two is the throttle's, checked on a fake clock (test_home_refresh.py): measured
+    # here in wall-clock time it flaked on a loaded machine (0.148 s), the first publication being slower.
+    assert again.at > first.at
     assert "320,00 €" not in blocks_text(first.params["view"])
     assert "320,00 €" in blocks_text(again.params["view"])  # November's inclusion forfait, now due
 
