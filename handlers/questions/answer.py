@@ -302,6 +302,11 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
         return False
     if "0" in tokens:
         return False  # « 0 en mars »: a month without, told as a number the slot readers do not take
+    # A drug read as oral (« en mars que du xeloda »: the drug list reads it « médicament oral »), or two
+    # patients each told with their inclusion (« Mme L. incluse en mai … et M. R. inclus en juillet »): not
+    # one patient's count of months.
+    if "oral" in tokens or sum(t in _INCLUDED_WORDS for t in tokens) >= 2:
+        return False
     text_ = c.analysis.normalized.text
     every_month = "chaque" in tokens or ("tous" in tokens and "mois" in tokens) or "par mois" in text_
     if unnamed_gaps and (s.empty_months or every_month):
@@ -330,6 +335,7 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     )
 
 
+_INCLUDED_WORDS = frozenset({"inclus", "incluse", "incluses", "inclure", "inclu", "inclue", "inclues"})
 _PATIENT_WORDS = frozenset(
     {"patient", "patients", "patiente", "patientes", "malade", "malades", "personne", "personnes", "cas",
      "dossier", "dossiers", "inclusion", "inclusions", "adressage", "adressages"}
@@ -374,7 +380,8 @@ def _ami_published(c: Composition, regions: list[Any]) -> bool:
 
 def _deadline(c: Composition) -> None:
     regions = [c.params.regions[k] for k in c.analysis.slots.regions]
-    if regions and _ami_published(c, regions):
+    # « publié quand ? et jusqu'à quand pouvait-on déposer ? »: the publication, then the deadline too.
+    if regions and _ami_published(c, regions) and not c.has("deposer", "depot", "limite", "cloture", "jusqu"):
         return
     if regions:
         for region in regions:
