@@ -494,6 +494,9 @@ _PARTICIPANT_COUNT_RE = re.compile(
     r"|\b(?:combien|nombre) de (?:patient|malade)s?\b[\w ]{0,30}?\b(?:sont|ont ete|ete|deja)"
     r" (?:inclus|inclure|adresse|adresser|suivi|suivre|traite|traiter|pris)\b"
     r"|\b(?:nous somme|nous sommes|on est) combien\b"
+    # « combien d'établissements ont (finalement) été retenus en Normandie ? »: the outcome, not the cap.
+    r"|\b(?:combien|nombre) d (?:etablissement|chu|clcc|hopita\w*|clinique|structure|centre|site|candidat)s?\b"
+    r"[\w ]{0,30}?\b(?:ont|sont) (?:finalement |deja |au final )?(?:ete )?(?:retenu|selectionne|choisi)"
 )
 
 
