@@ -171,6 +171,11 @@ def _answer_one(
     if set(composition.unanswered) == set(analysis.topics) and not composition.reasons:
         return _handover(analysis, data, masked, None, composition)
 
+    if "forfait_compute" not in topics and _asks_total_for_several(analysis.normalized.text):
+        # « 14 nouveaux patients : le montant total ? » answered by the amounts alone: the rule is said, the
+        # total (which no entry but the computation gives) is left to a person, never implied.
+        composition.say("compute.unsure_total")
+        composition.needs_human = True
     if score(compiled_own_case(), analysis.normalized.tokens)[0] >= HUMAN_REQUEST:
         composition.body.append(t("handover.own_case"))
         composition.needs_human = True
@@ -364,6 +369,17 @@ _ASKS_AMOUNT = re.compile(
     r"\b(?:combien|cb|total|montant|calcul\w*|somme|touche\w*|represente\w*|forfaits?|ca fait|c est bon|"
     r"correct|juste|exact|ca donne|en euros?|rapporte\w*|percoi\w*|percevoir|percevr\w*)\b"
 )
+
+
+_SEVERAL_PATIENTS = re.compile(
+    r"\b(?:[2-9]|[1-9]\d+) (?:nouveaux |nouveau |nouvelles |nouvelle |autres )?"
+    r"(?:patient|malade|inclusion)s?\b"
+)
+
+
+def _asks_total_for_several(text: str) -> bool:
+    asks_total = re.search(r"\b(?:total|au total|en tout)\b", text) is not None
+    return asks_total and _SEVERAL_PATIENTS.search(text) is not None
 
 
 def _timeline_first(analysis: Analysis, today: date) -> Analysis:

@@ -495,7 +495,8 @@ _PARTICIPANT_COUNT_RE = re.compile(
     r" (?:inclus|inclure|adresse|adresser|suivi|suivre|traite|traiter|pris)\b"
     r"|\b(?:nous somme|nous sommes|on est) combien\b"
     # « combien d'établissements ont (finalement) été retenus en Normandie ? »: the outcome, not the cap.
-    r"|\b(?:combien|nombre) d (?:etablissement|chu|clcc|hopita\w*|clinique|structure|centre|site|candidat)s?\b"
+    r"|\b(?:combien|nombre) d (?:etablissement|chu|clcc|hopita\w*|clinique|structure|centre|site"
+    r"|candidat)s?\b"
     r"[\w ]{0,30}?\b(?:ont|sont) (?:finalement |deja |au final )?(?:ete )?(?:retenu|selectionne|choisi)"
 )
 

@@ -45,6 +45,8 @@ FIXED_BLIND_FILES = (BLIND_FILE, BLIND2_FILE, BLIND3_FILE, BLIND4_FILE)
 NEVER_TUNED_B_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_B.yaml"
 NEVER_TUNED_C_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_C.yaml"
 DEV_F_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_F.yaml"
+NEVER_TUNED_D_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_D.yaml"
+NEVER_TUNED_E_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_E.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -57,6 +59,8 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_B_FILE,
     NEVER_TUNED_C_FILE,
     DEV_F_FILE,
+    NEVER_TUNED_D_FILE,
+    NEVER_TUNED_E_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
