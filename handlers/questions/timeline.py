@@ -22,7 +22,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from handlers.questions.normalize import NUMBER_WORDS, fold
-from rules.drugs import Drug, load_drugs
+from rules.drugs import load_drugs
 from rules.month import Month, months_between
 
 MONTH_NAMES: dict[str, int] = {
@@ -234,17 +234,14 @@ class _Item:
 def unmodelled_event(text: str) -> bool:
     """Whether the question tells an event no month count models (an end of care, a new referral, a stay in
     hospital, an oral drug): no total may be given from a count of its months either."""
-    drugs = load_drugs().by_name
-    return any(
-        it.kind == "word" and (it.text in _DISRUPTIVE or _oral_drug(drugs.get(it.text)))
-        for it in _tokens(text)
-    )
+    return any(it.kind == "word" and _disruptive(it.text) for it in _tokens(text))
 
 
-def _oral_drug(drug: Drug | None) -> bool:
-    """« déc que du xeloda »: a drug the list reads as taken by mouth is an oral month, which the months'
-    count does not model (the list is data, rules/data/drugs)."""
-    return drug is not None and drug.route == "oral"
+def _disruptive(word: str) -> bool:
+    """An event no month count models; « déc que du xeloda »: a drug the list reads as taken by mouth is an
+    oral month too (the list is data, rules/data/drugs)."""
+    drug = load_drugs().by_name.get(word)
+    return word in _DISRUPTIVE or (drug is not None and drug.route == "oral")
 
 
 # ------------------------------------------------------------------------------------------ tokens
@@ -287,12 +284,7 @@ def _word(text: str) -> _Item:
     if text in NUMBER_WORDS and text not in {"un", "une", "sept"}:
         return _Item("num", text, value=NUMBER_WORDS[text], significant=True)
     # « juin oui » answers a month back: no rule reads it, so a question holding it gets no total.
-    significant = (
-        text in _NEGATIONS
-        or text in _DISRUPTIVE
-        or text in {"un", "une", "sept", "oui"}
-        or _oral_drug(load_drugs().by_name.get(text))
-    )
+    significant = text in _NEGATIONS or _disruptive(text) or text in {"un", "une", "sept", "oui"}
     return _Item("word", text, significant=significant)
 
 
