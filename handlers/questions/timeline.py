@@ -189,6 +189,8 @@ _HARD_STOP = frozenset({".", ";", "?", "!", "(", ")"})
 _SPLIT_BY_YEAR = frozenset({"separement", "annee", "annees", "an", "chaque"})
 _TOTAL_WORDS = frozenset({"total", "soit", "fait", "trouve", "calcule", "arrive", "somme"})
 _EVERY_UNITS = frozenset({"mois", "semaine", "semaines"})
+_SPAN_TAIL = frozenset({"d", "consecutifs", "pleins", "sans", "de", "d'affilee", ")", "en", "au"})
+_TITLES = frozenset({"mme", "mr", "madame", "monsieur", "mlle", "mademoiselle"})
 _MAX_LABELLED = 20  # patients told one by one in a question; more is a table, not a question
 
 
@@ -235,6 +237,12 @@ def unmodelled_event(text: str) -> bool:
     """Whether the question tells an event no month count models (an end of care, a new referral, a stay in
     hospital, an oral drug): no total may be given from a count of its months either."""
     return any(it.kind == "word" and _disruptive(it.text) for it in _tokens(text))
+
+
+def _care(word: str) -> bool:
+    """A word of home care: « perf », « injection », or a drug the list reads as injected (« keytruda »)."""
+    drug = load_drugs().by_name.get(word)
+    return word in _ADMIN or (drug is not None and drug.route != "oral")
 
 
 def _disruptive(word: str) -> bool:
@@ -366,6 +374,7 @@ class _State:
     items: list[_Item]
     segments: list[_Segment] = field(default_factory=list)
     every_month: bool = False
+    cadences: list[int] = field(default_factory=list)  # item index of each cadence (« chaque mois »)
     weeks: int | None = None
     patients: int | None = None
     inclusions: int | None = None
@@ -378,6 +387,8 @@ class _State:
     split_asked: bool = False
     both: int | None = None  # « le total des deux »: the number of labelled patients
     stops: bool = False  # « puis plus rien », « rien après »: the care stops after the months told
+    span: int | None = None  # « 12 mois d'affilée »: how many months the care lasts, as told
+    articles: list[int] = field(default_factory=list)  # item index of each « un patient », « une patiente »
 
 
 def _text(items: list[_Item], i: int) -> str:
@@ -405,33 +416,34 @@ def _phrases(s: _State) -> None:
             if count_item is not None:
                 unit = _text(items, unit_at + 1)
                 if unit in {"semaines", "semaine"} and 1 <= count_item.value <= 4:
-                    s.every_month = True
+                    _every(s, i)
                     _use(items, unit_at, unit_at + 1)
                 elif unit in {"semaines", "semaine"} and 5 <= count_item.value <= 26:
                     s.weeks = count_item.value
+                    s.cadences.append(i)
                     _use(items, unit_at, unit_at + 1)
                 elif unit == "jours" and 1 <= count_item.value <= 28:
-                    s.every_month = True
+                    _every(s, i)
                     _use(items, unit_at, unit_at + 1)
             elif unit in _EVERY_UNITS and (t != "par" or unit == "mois"):
-                s.every_month = True
+                _every(s, i)
         elif t == "sans" and nxt in {"interruption", "arret", "discontinuer", "exception", "pause", "trou"}:
-            s.every_month = True
+            _every(s, i)
             _use(items, i, i + 1)
         elif t == "mensuellement":
-            s.every_month = True
+            _every(s, i)
         elif (
             item.kind == "num" and nxt in {"x", "fois"} and (nxt2 == "mois" or _text(items, i + 3) == "mois")
         ):
             if item.value >= 1 and nxt2 in {"mois", "par"}:
-                s.every_month = True  # « 1x/mois », « 2 fois par mois »
+                _every(s, i)  # « 1x/mois », « 2 fois par mois »
                 item.used = True
         elif item.kind == "num" and item.value >= 1:
             _numbered(s, i)
         elif t in {"un", "une"}:
             # « une injection », « au moins une administration »: an administration, not a count of months.
             if nxt == "par" and nxt2 == "mois":
-                s.every_month = True  # « puis une par mois »
+                _every(s, i)  # « puis une par mois »
                 item.used = True
             elif (
                 nxt in _ADMIN
@@ -443,6 +455,8 @@ def _phrases(s: _State) -> None:
             elif nxt in _PATIENTS or nxt in {"inclusion", "adressage"}:
                 s.patients = s.patients or 1
                 item.used = True
+                if nxt in _PATIENTS:
+                    s.articles.append(i)
         elif t in {"aucune", "pas", "sans"} and (
             (nxt in {"nouvelle", "nouvel"} and nxt2 in {"inclusion", "inclusions"})
             or (nxt in {"d", "de"} and nxt2 in {"inclusion", "inclusions"})
@@ -464,6 +478,15 @@ def _phrases(s: _State) -> None:
         elif t in {"patient", "patiente", "pt"} and _label(items, i + 1):
             s.labels.append(i)
             _use(items, i + 1)
+        elif t in _TITLES and i + 1 < len(items) and (items[i + 1].kind == "id" or len(nxt) == 1):
+            # « mme A », « mr B »: a title before a letter is always a patient's label, « a » included.
+            s.labels.append(i)
+            _use(items, i + 1)
+
+
+def _every(s: _State, i: int) -> None:
+    s.every_month = True
+    s.cadences.append(i)
 
 
 def _label(items: list[_Item], i: int) -> bool:
@@ -493,6 +516,10 @@ def _numbered(s: _State, i: int) -> None:
         item.used = True
     elif nxt in _PATIENTS:
         s.patients = item.value
+        item.used = True
+    elif nxt == "mois" and 1 <= item.value <= 36 and nxt2 in _SPAN_TAIL:
+        # « (12 mois d'affilée) »: the span of months told, checked against the months read.
+        s.span = item.value
         item.used = True
     elif nxt in {"inclusion", "inclusions", "adressages"}:
         s.inclusions = item.value
@@ -630,7 +657,7 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
         if w in _NEGATIONS and not items[k].used:
             items[k].used = True
             return "empty", False
-        if w in _ADMIN:
+        if _care(w):
             seen_admin = True
         if w in {"jusqu", "jusque"} and k >= first - 3:
             kind = "until"
@@ -651,7 +678,7 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
         or (items[j].kind == "num" and items[j].used and _text(items, j + 1) == "en")  # « 2 en février »
         for j in range(max(previous_end + 1, first - 8), first)
     )
-    care = care or any(items[j].text in _ADMIN for j in range(last + 1, min(len(items), last + 4)))
+    care = care or any(_care(items[j].text) for j in range(last + 1, min(len(items), last + 4)))
     care = care or all(
         items[j].kind != "month" or items[j].day is not None or items[j].text == "ce mois-ci"
         for j in range(first, last + 1)
@@ -781,12 +808,16 @@ def read(text: str, today: date) -> Reading | None:
     if state.inclusions is not None or state.patient_months is not None:
         return None
     # Months with no word of care around them (« le rapport de septembre 2027 ») are not a timeline.
-    if not any(it.text in _ADMIN or it.text in _INCLUSION or it.kind == "ord" for it in items):
+    if not any(_care(it.text) or it.text in _INCLUSION or it.kind == "ord" for it in items):
         return None
     found = _groups(state, context_year, today)
     if found is None:
         return None
     groups, dated = found
+    if state.span is not None and (
+        len(groups) != 1 or len(months_between(groups[0].months[0], groups[0].months[-1])) != state.span
+    ):
+        return None  # « janv à déc (10 mois) »: the count told and the months read disagree
     if (
         len(groups) == 1
         and groups[0].count == 1
@@ -834,6 +865,9 @@ def _month(item: _Item) -> Month:
 def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Group, ...], bool] | None:
     """One group per labelled patient (« patient A … ; patient B … »), else one group for the question; the
     years of each group are placed on their own. Also says whether any year was stated."""
+    if len(s.labels) < 2 and len(s.articles) >= 2 and s.patients == 1 and not s.both:
+        # « un patient adressé en juin …, et une patiente adressée en octobre … »: each one is a patient.
+        s.labels, s.patients = s.articles, None
     if len(s.labels) > _MAX_LABELLED:
         return None
     if len(s.labels) < 2:
@@ -842,7 +876,8 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
         dated = _place_years(s.segments, context_year, today)
         group = _group(s, s.segments, s.patients or 1)
         return None if group is None else ((group,), dated)
-    if s.patients is not None or s.labels[0] > s.segments[0].first.at:
+    # « 2 patients : mme A …, mr B … » agrees with its labels; any other count does not.
+    if (s.patients is not None and s.patients != len(s.labels)) or s.labels[0] > s.segments[0].first.at:
         return None
     if s.both is not None and s.both != len(s.labels):
         return None
@@ -859,14 +894,20 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
             position += 1
         year = next((g.months[0].year for g in groups), context_year)
         dated = _place_years(segments, year, today) or dated
-        group = _group(s, segments, 1)
+        # A cadence holds for the patient it is told of: « A chaque mois jusqu'en juin, B en mai et juillet ».
+        told = [c for c in s.cadences if lo <= c < hi]
+        if s.cadences and not told and lo == bounds[0] and min(s.cadences) < lo:
+            return None  # a cadence told before every patient: whose is it?
+        group = _group(s, segments, 1, cadence=bool(told))
         if group is None:
             return None
         groups.append(group)
     return tuple(groups), dated
 
 
-def _group(s: _State, segments: list[_Segment], count: int) -> Group | None:
+def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None = None) -> Group | None:
+    every_month = s.every_month if cadence is None else cadence and s.every_month
+    weeks = s.weeks if cadence is None or cadence else None
     named: set[Month] = set()  # months named one by one as having an administration
     ranged: set[Month] = set()  # months inside a range (« de mars à juin »), less those said without
     days: list[date] = []
@@ -918,6 +959,10 @@ def _group(s: _State, segments: list[_Segment], count: int) -> Group | None:
                 return None
             empty.update(gap)
     admin = named | ranged
+    if not admin and every_month and until is not None and referral is not None:
+        # « adressé le 2 juin, des administrations chaque mois jusqu'en décembre »: from the referral's month
+        # (the reading line says so).
+        admin = {Month.of(referral)}
     if not admin or named & empty:
         return None
     start, end = min(admin), max(admin)
@@ -928,15 +973,15 @@ def _group(s: _State, segments: list[_Segment], count: int) -> Group | None:
             return None
         end = until
     with_one = admin - empty
-    if s.weeks is not None and len(days) < 2:
+    if weeks is not None and len(days) < 2:
         # « toutes les 6 semaines à partir du 5 janvier, jusqu'à fin juin »: every N weeks from the first day.
         if len(days) != 1 or until is None:
             return None
-        step, day = timedelta(weeks=s.weeks), days[0]
+        step, day = timedelta(weeks=weeks), days[0]
         while day <= end.last_day():
             with_one.add(Month.of(day))
             day += step
-    elif s.every_month:
+    elif every_month:
         if end == start:
             return None  # « chaque mois » and no last month: which months is not said
         with_one = set(months_between(start, end)) - empty

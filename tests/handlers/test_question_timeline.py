@@ -132,6 +132,10 @@ def test_years_asked_separately_are_kept() -> None:
         "inclus en mars 2026, injections en avril, 30 jours plus tard : combien ?",  # a number not read
         "inclus en mars, perfusion en hdj en avril et a domicile en mai : total ?",  # a month not at home
         "injections de janvier a mars puis pas d'injection : combien ?",  # a negation that names no month
+        "keytruda tous les mois de janv a dec 2026 (10 mois d'affilee) : cb ?",  # the span told disagrees
+        "3 patients : mme A perfs janv fev, mr B perfs mars avril : total ?",  # three said, two told
+        # « chaque mois » told before both patients: whose cadence is it?
+        "chaque mois : patient A inclus en janvier jusqu'en mars, patient B en fevrier et avril : total ?",
     ],
 )
 def test_no_reading_when_something_is_not_accounted_for(text: str) -> None:
@@ -224,3 +228,36 @@ def test_more_ways_of_telling(text: str, expected: str) -> None:
 )
 def test_a_month_asked_about_or_told_for_another_reason_is_not_read(text: str) -> None:
     assert read(text, TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Patients named by a title and a letter (« mme A », « mr B »), the count agreeing with them.
+        (
+            "2 patients : mme A perfs a dom janv fev mars avril 2026, mr B 1ere perf le 20 mars puis avril",
+            "1120",
+        ),
+        # A drug given by injection is a word of care; the span told in brackets agrees with the months.
+        ("un pt sous keytruda a dom tous les mois de janv a dec 2026 (12 mois d'affilee) : cb ?", "1640"),
+        # Two patients each opened by an article; the cadence belongs to the first only.
+        (
+            "un patient adresse le 2 juin 2026 avec des administrations chaque mois jusqu'a decembre 2026, "
+            "et une patiente adressee en octobre 2026 avec des administrations en octobre et en decembre "
+            "seulement : total ?",
+            "1480",
+        ),
+    ],
+)
+def test_patients_told_by_title_or_article_and_a_span_told(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+def test_months_after_the_end_are_named_not_priced_at_zero() -> None:
+    reply = answer_question(
+        "patiente incluse en novembre 2027, administrations en decembre 2027, janvier 2028 et mars 2028 : "
+        "total ?",
+        NOW,
+    )
+    text = "\n".join(reply.body)
+    assert "560,00 €" in text and "(mars 2028 : non comptés)" in text and " 0 €" not in text
