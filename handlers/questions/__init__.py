@@ -28,7 +28,7 @@ from handlers.questions.answer import (
     t,
 )
 from handlers.questions.asked import asked_points
-from handlers.questions.detect import MAX_TOPICS, Analysis, analyse
+from handlers.questions.detect import MAX_TOPICS, Analysis, analyse, focus
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, redact_identifiers
@@ -371,6 +371,8 @@ _ASKS_AMOUNT = re.compile(
 )
 
 
+_ASKS_WHEN = re.compile(r"\b(?:quand|(?:en |a |pour )?quelle (?:annee|date)|quel delai|a partir de quand)\b")
+
 _SEVERAL_PATIENTS = re.compile(
     r"\b(?:[2-9]|[1-9]\d+) (?:nouveaux |nouveau |nouvelles |nouvelle |autres )?"
     r"(?:patient|malade|inclusion)s?\b"
@@ -387,6 +389,8 @@ def _timeline_first(analysis: Analysis, today: date) -> Analysis:
     computation, whatever entry its words also call up (« 1re perfusion le 28/02 … forfaits ? »)."""
     if not _ASKS_AMOUNT.search(analysis.normalized.text):
         return analysis
+    if _ASKS_WHEN.search(fold(focus(analysis.question))):
+        return analysis  # « … en quelle année ce montant sera-t-il versé ? »: a date about the amount
     if timeline.read(analysis.question, today) is None:
         return analysis
     return replace(analysis, topics=("forfait_compute",), suggestions=())

@@ -74,6 +74,8 @@ class Composition:
         ):
             return
         sentence = t(key, **values)
+        if sentence in self.body:
+            return  # two entries that state the same fact (the arrêté's month) say it once
         self.body.append(sentence)
         if source is not None:
             self.cite(source, sentence)

@@ -79,10 +79,25 @@ class Analysis:
     notes: dict[str, object] = field(default_factory=dict)
 
 
-def _focus(text: str) -> str:
+def focus(text: str) -> str:
     """The sentences that ask something: those with a '?', or with an interrogative word; else all."""
     sentences = [s for s in re.split(r"(?<=[.?!])\s+|\n+", text) if s.strip()]
     asked = [s for s in sentences if "?" in s]
+    return " ".join(asked) if asked else text
+
+
+# A sentence without « ? » that still reports a question (« un établissement nous demande quel montant il a
+# touché. Pouvez-vous vérifier ? »).
+_REPORTED_QUESTION = re.compile(
+    r"\b(?:quel(?:le)?s?|combien|comment|pourquoi|savoir|demand\w*|v[ée]rifi\w*|confirm\w*|si)\b",
+    re.IGNORECASE,
+)
+
+
+def _asked_or_reported(text: str) -> str:
+    """The sentences that ask or report a question; the statements that tell a case are context."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+|\n+", text) if s.strip()]
+    asked = [s for s in sentences if "?" in s or _REPORTED_QUESTION.search(s)]
     return " ".join(asked) if asked else text
 
 
@@ -103,10 +118,10 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
     """What `question` is about. `in_bot_message`: it is a part of a message about using the bot."""
     vocab = question_words(params)
     # A proper name ("le CH de Lisieux") is never bent into a lexicon word ("lieu").
-    everyday = ordinary() | frozenset(_proper_names(_focus(question)))
+    everyday = ordinary() | frozenset(_proper_names(focus(question)))
     norm = normalize(question, vocab, everyday)
     tokens = norm.tokens
-    focus_tokens = normalize(_focus(question), vocab, everyday).tokens
+    focus_tokens = normalize(focus(question), vocab, everyday).tokens
     slots = find_slots(tokens, params)
     found_intents = frozenset(intents(tokens))
 
@@ -160,9 +175,9 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
             scores["art51_difference"] = max(scores.values(), default=0.0) + 1.0
 
     oos_score, oos_hits = _out_of_scope(focus_tokens, scores, hits)
-    names = _proper_names(_focus(question))
+    names = _proper_names(focus(question))
     # An acronym we do not know ("un GCS peut-il candidater ?") names a subject as surely as a long word.
-    acronyms = {fold_word for fold_word in _acronyms(_focus(question)) if fold_word not in vocab}
+    acronyms = {fold_word for fold_word in _acronyms(focus(question)) if fold_word not in vocab}
     unknown = tuple(
         dict.fromkeys(
             t
@@ -181,7 +196,7 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
     unknown = tuple(t for t in unknown if t in acronyms or not lemmas.everyday_form(t))
     # An aside in brackets (« (Tecartus) », « (chgt de DIM) ») adds detail to a question already asked: a
     # word we cannot place there (a drug's brand name not in our list) does not sink it.
-    aside = _aside_words(_focus(question), vocab, everyday)
+    aside = _aside_words(focus(question), vocab, everyday)
     unknown = tuple(t for t in unknown if t not in aside)
     if about_bot:
         # The words of the commands (« annulation », « tarifs ») are understood in a question about the bot.
@@ -189,7 +204,9 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
         unknown = tuple(t for t in unknown if t not in known and not t.startswith(stems))
     if family == "art50":
         _glossary_bonus(scores, tokens, vocab)
-    own_data = _asks_own_data(norm.text)
+    # Only what is asked: « un patient a été adressé en mai 2025. Ouvre-t-il droit … ? » tells a case
+    # (context) and asks a rule; « avons-nous été retenus ? » asks data.
+    own_data = _asks_own_data(normalize(_asked_or_reported(question), vocab, everyday).text)
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     if about_bot:
         # The bot's entries are ranked first and decide alone whether the question is answered; a legal

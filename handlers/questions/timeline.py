@@ -255,8 +255,12 @@ def _disruptive(word: str) -> bool:
 # ------------------------------------------------------------------------------------------ tokens
 
 
+# « 1) Quel est le total ? 2) Quand est-il versé ? »: the numbers of a list of questions count nothing.
+_LIST_MARKER = re.compile(r"(?:^|(?<=[.?!:;\n]))\s*(?:\d{1,2}|[a-d])\)\s")
+
+
 def _tokens(text: str) -> list[_Item]:
-    folded = fold(text).translate(_DASHES)
+    folded = _LIST_MARKER.sub(" ", fold(text).translate(_DASHES))
     out: list[_Item] = []
     for m in _TOKEN_RE.finditer(folded):
         if m.group("date"):

@@ -1,0 +1,52 @@
+"""A case told in statements is the context of the question asked, not the question: it neither makes the
+question one about the asker's own data nor breaks a computation split over numbered questions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from handlers.questions import answer_question
+from handlers.reply import Status
+
+NOW = datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_a_case_told_as_context_gets_the_rule() -> None:
+    reply = answer_question(
+        "Un patient de notre établissement a été adressé en HAD en mai 2025, avant la publication de "
+        "l'arrêté listant les établissements retenus. Ouvre-t-il droit au forfait d'inclusion ?",
+        NOW,
+    )
+    assert reply.status != Status.UNKNOWN
+    assert reply.data["topics"] == ["patient_referral_date"]
+
+
+def test_a_data_question_reported_in_a_statement_is_still_handed_over() -> None:
+    reply = answer_question(
+        "Bonjour, un établissement nous demande quel montant il a touché en 2025 au titre de "
+        "l'expérimentation. Pouvez-vous vérifier ?",
+        NOW,
+    )
+    assert reply.status == Status.UNKNOWN
+
+
+def test_numbered_questions_share_the_months_told_before_them() -> None:
+    reply = answer_question(
+        "Bonjour,\nNous avons inclus 10 patients en novembre 2025 ; tous ont eu au moins une administration "
+        "à domicile en novembre et en décembre 2025.\n1) Quel est le montant total dû au titre de 2025 ?\n"
+        "2) En quelle année ce montant sera-t-il versé ?\nCordialement",
+        NOW,
+    )
+    text = "\n".join(reply.body)
+    assert "4 400,00 €" in text  # the total, read with the list's « 1) » left aside
+    assert "2026" in text  # the second question (when it is paid) keeps its own answer
+
+
+def test_a_fact_two_entries_state_is_said_once() -> None:
+    reply = answer_question(
+        "on a adresse un patient en HAD en mai 2025, avant l'arrete de selection. on peut le declarer pour "
+        "le forfait ?",
+        NOW,
+    )
+    assert len(reply.body) == len(set(reply.body))
