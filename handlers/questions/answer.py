@@ -198,7 +198,8 @@ def _compute(c: Composition) -> None:
         c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
         c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
         c.ask("ask.months")
-        if months is not None and months >= 1:
+        told = bool(s.months) or s.month_range is not None or re.search(r"\d{1,2}/\d{1,2}", c.analysis.question)
+        if (months is not None and months >= 1) or told:
             # Safety: a total from a half-read question is worse than none; a person checks the months.
             c.say("compute.unsure")
             c.needs_human = True
@@ -330,6 +331,14 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     span = (last_day.year - first_day.year) * 12 + last_day.month - first_day.month + 1
     if s.month_count is not None and s.month_count > span:
         return False
+    # « 1re inj le 14/11/2025 puis 1/mois jusqu'à juin 2026 »: an end month with a cadence is the timeline
+    # reader's (it declined); the count of named months would miss the months up to it.
+    if any(t in {"jusqu", "jusque", "jusqua"} for t in tokens):
+        return False
+    # « P1 … P2 … », « chacun 4 mois »: several patients told one by one or at once.
+    ids = {t for t in tokens if re.fullmatch(r"p-?\d+[a-z0-9-]*", t)}
+    if len(ids) >= 2 or any(t in {"chacun", "chacune"} for t in tokens):
+        return False
     # "deux patients de janvier à mars": the total is per patient; a sum for several is not what we compute.
     return not any(
         NUMBER_WORDS.get(t, int(t) if t.isdigit() else 0) >= 2 and nxt in _PATIENT_WORDS
@@ -340,7 +349,7 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
 _INCLUDED_WORDS = frozenset({"inclus", "incluse", "incluses", "inclure", "inclu", "inclue", "inclues"})
 _PATIENT_WORDS = frozenset(
     {"patient", "patients", "patiente", "patientes", "malade", "malades", "personne", "personnes", "cas",
-     "dossier", "dossiers", "inclusion", "inclusions", "adressage", "adressages"}
+     "dossier", "dossiers", "inclusion", "inclusions", "adressage", "adressages", "pt", "pts"}
 )  # fmt: skip
 
 

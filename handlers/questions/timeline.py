@@ -168,6 +168,15 @@ _DISRUPTIVE = frozenset(
         "mutation",
         "demenage",
         "demenagement",
+        # A month to come is not a month of care yet (« prochaine le 3/12 »).
+        "prochaine",
+        "prochain",
+        "prevue",
+        "prevu",
+        "prevues",
+        "prevus",
+        "planifiee",
+        "programmee",
     }
 )
 _PATIENTS = frozenset(
@@ -259,8 +268,12 @@ def _disruptive(word: str) -> bool:
 _LIST_MARKER = re.compile(r"(?:^|(?<=[.?!:;\n]))\s*(?:\d{1,2}|[a-d])\)\s")
 
 
+# « 1/mois », « 2 / mois »: a cadence, as « par mois ».
+_PER_MONTH = re.compile(r"\b[1-4]\s*/\s*mois\b")
+
+
 def _tokens(text: str) -> list[_Item]:
-    folded = _LIST_MARKER.sub(" ", fold(text).translate(_DASHES))
+    folded = _PER_MONTH.sub(" par mois ", _LIST_MARKER.sub(" ", fold(text).translate(_DASHES)))
     out: list[_Item] = []
     for m in _TOKEN_RE.finditer(folded):
         if m.group("date"):
@@ -605,7 +618,17 @@ def _lists(s: _State) -> None:
         )
         segment = _Segment(item, items[j] if is_range else None)
         between = range(last_month + 1, i)
-        if current and i - last_month <= 6 and all(items[k].text in _LIST_GLUE | {"pause"} for k in between):
+        # « mai, pause en juin »: the pause names this month (a list of its own, emptied by _kind); « mars,
+        # pause, juin »: the pause is the months between.
+        names_month = any(
+            items[k].text == "pause" and _text(items, k + 1) in _LEADS_ON | {"pendant"} for k in between
+        )
+        if (
+            current
+            and i - last_month <= 6
+            and not names_month
+            and all(items[k].text in _LIST_GLUE | {"pause"} for k in between)
+        ):
             # « janv, fév, mars, pause, juin »: the months between the two around « pause » had none.
             for k in between:
                 if items[k].text == "pause":
