@@ -198,8 +198,9 @@ def _compute(c: Composition) -> None:
         c.say("forfait.inclusion", p.inclusion_amount, amount=p.inclusion_amount.value)
         c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
         c.ask("ask.months")
-        told = bool(s.months) or s.month_range is not None or re.search(r"\d{1,2}/\d{1,2}", c.analysis.question)
-        if (months is not None and months >= 1) or told:
+        # Months told but not read (a name, a range, a date) need a person as much as a half-read count.
+        told = bool(s.months) or s.month_range is not None
+        if (months is not None and months >= 1) or told or re.search(r"\d{1,2}/\d{1,2}", c.analysis.question):
             # Safety: a total from a half-read question is worse than none; a person checks the months.
             c.say("compute.unsure")
             c.needs_human = True

@@ -37,6 +37,9 @@ def _points(question: str) -> tuple[str, ...]:
         ("quel est le plafond du forfait d'inclusion ?", "cap"),
         ("tu peux envoyer notre rapport initial a l'ARS stp ?", "action_request"),
         ("c qui le referent a la DGOS ? t'as son tel ?", "contact_detail"),
+        ("on peut reverser une partie du forfait a l'HAD via la convention ?", "arrangement"),
+        ("la pharma peut retroceder l'opdivo a l'HAD ?", "arrangement"),
+        ("l'expe va etre generalisee apres 2028 ?", "future_decision"),
     ],
 )
 def test_the_asked_point_is_read_from_the_data(question: str, point: str) -> None:
@@ -184,3 +187,18 @@ def test_a_question_naming_nothing_but_what_it_asks_refines_the_one_before() -> 
         "Quel est le montant ?",
         "Et quand faut-il envoyer le rapport ?",
     ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # No entry addresses a decision to come or an arrangement between partners: a person answers.
+        "y aura t il une prolongation de l'expe apres 2028 ?",
+        "une nouvelle vague de sélection est-elle prévue en 2027 ?",
+        "on peut reverser une partie du forfait a l'HAD via la convention ? genre 50/50",
+        "la pharma peut retroceder l'opdivo a l'HAD ou c'est l'HAD qui commande direct ?",
+    ],
+)
+def test_a_point_no_entry_addresses_is_handed_over(question: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
