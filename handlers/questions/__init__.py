@@ -17,7 +17,7 @@ from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from handlers.questions import frequency, lemmas, premise, retrieval, timeline
+from handlers.questions import coverage, frequency, lemmas, premise, retrieval, timeline
 from handlers.questions.answer import (
     Composition,
     asks_participant_count,
@@ -28,11 +28,11 @@ from handlers.questions.answer import (
     t,
 )
 from handlers.questions.asked import asked_points
-from handlers.questions.detect import MAX_TOPICS, Analysis, analyse, focus
+from handlers.questions.detect import MAX_TOPICS, Analysis, analyse, focus, proper_names, question_words
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
-from handlers.questions.normalize import fold, redact_identifiers
-from handlers.questions.topics import compiled_human_request, compiled_own_case, score
+from handlers.questions.normalize import fold, normalize, redact_identifiers
+from handlers.questions.topics import compiled_human_request, compiled_own_case, ordinary, score
 from handlers.reply import Action, ReasonLine, Reply, Status
 from rules.drugs import load_drugs
 from rules.parameters import Parameters, load_parameters
@@ -48,6 +48,7 @@ def preload() -> None:
     lemmas.preload()
     frequency.preload()
     retrieval.preload(load_parameters())
+    coverage.preload(load_parameters())
     # One warm-up answer compiles the cue tables, the lemma index and the templates (~0.1 s otherwise paid by
     # the first user). A fixed day: nothing here depends on today.
     answer_question(
@@ -148,6 +149,15 @@ def _answer_one(
         analysis = replace(analysis, topics=(rescued,), suggestions=())
         data["topics"] = [rescued]
         data["rescued_by"] = "examples"
+
+    foreign = _foreign_words(analysis, params)
+    if len(foreign) >= coverage.UNCOVERED_LIMIT:
+        # The entries chosen know none of the words that make this case particular (coverage.py): they would
+        # answer a neighbouring question. Their readings are offered; a person answers the case.
+        data["uncovered"] = foreign
+        data["suggestions"] = list(analysis.topics)
+        analysis = replace(analysis, suggestions=analysis.topics, topics=())
+        return _handover(analysis, data, masked, "handover.beyond_entries")
 
     composition = Composition(params=params, today=today, analysis=analysis)
     topics = list(analysis.topics)
@@ -379,6 +389,17 @@ _SEVERAL_PATIENTS = re.compile(
 )
 
 
+def _foreign_words(analysis: Analysis, params: Parameters) -> list[str]:
+    """The asked sentences' specific words that the chosen entries do not know; a computation read by the
+    timeline and a question about the bot are judged by their own readers."""
+    if not analysis.topics or analysis.topics == ("forfait_compute",) or analysis.about_bot:
+        return []
+    asked = focus(analysis.question)
+    names = proper_names(asked)
+    tokens = normalize(asked, question_words(params), ordinary() | frozenset(names)).tokens
+    return coverage.uncovered(tokens, list(analysis.topics), names, params)
+
+
 def _asks_total_for_several(text: str) -> bool:
     asks_total = re.search(r"\b(?:total|au total|en tout)\b", text) is not None
     return asks_total and _SEVERAL_PATIENTS.search(text) is not None
@@ -466,7 +487,7 @@ def _handover(
         years = [t for t in analysis.normalized.tokens if t.isdigit() and len(t) == 4]
         actions = [Action(label=f"forfaits {y}", command=f"forfaits {y}") for y in years[:1]]
         actions += [Action(label="forfaits", command="forfaits"), Action(label="bilan", command="bilan")]
-    if analysis.suggestions and key == "handover.not_understood":
+    if analysis.suggestions and key in {"handover.not_understood", "handover.beyond_entries"}:
         # « Vouliez-vous dire … »: the close readings, numbered, then « none: a person »; channel-neutral
         # (`data["choices"]`, one action each: Slack shows buttons, the console takes the number).
         choices: list[dict[str, str | None]] = [

@@ -118,7 +118,7 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
     """What `question` is about. `in_bot_message`: it is a part of a message about using the bot."""
     vocab = question_words(params)
     # A proper name ("le CH de Lisieux") is never bent into a lexicon word ("lieu").
-    everyday = ordinary() | frozenset(_proper_names(focus(question)))
+    everyday = ordinary() | frozenset(proper_names(focus(question)))
     norm = normalize(question, vocab, everyday)
     tokens = norm.tokens
     focus_tokens = normalize(focus(question), vocab, everyday).tokens
@@ -175,7 +175,7 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
             scores["art51_difference"] = max(scores.values(), default=0.0) + 1.0
 
     oos_score, oos_hits = _out_of_scope(focus_tokens, scores, hits)
-    names = _proper_names(focus(question))
+    names = proper_names(focus(question))
     # An acronym we do not know ("un GCS peut-il candidater ?") names a subject as surely as a long word.
     acronyms = {fold_word for fold_word in _acronyms(focus(question)) if fold_word not in vocab}
     unknown = tuple(
@@ -485,7 +485,7 @@ def _acronyms(text: str) -> set[str]:
     return {w.lower() for w in words if w.isupper() and 2 <= len(w) <= 5}
 
 
-def _proper_names(text: str) -> set[str]:
+def proper_names(text: str) -> set[str]:
     """Capitalised words (people, towns, establishments): unknown to us but not a sign of a misunderstood
     question. Not applied to a message typed in capitals."""
     words = re.findall(r"[^\W\d_][\w'’-]*", text)
