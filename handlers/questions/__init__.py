@@ -32,7 +32,7 @@ from handlers.questions.detect import MAX_TOPICS, Analysis, analyse, focus, prop
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, normalize, redact_identifiers
-from handlers.questions.topics import compiled_human_request, compiled_own_case, ordinary, score
+from handlers.questions.topics import compiled_human_request, compiled_own_case, ordinary, score, topic_by_id
 from handlers.reply import Action, ReasonLine, Reply, Status
 from rules.drugs import load_drugs
 from rules.parameters import Parameters, load_parameters
@@ -381,6 +381,7 @@ _ASKS_AMOUNT = re.compile(
 )
 
 
+_ASKS_SUM = re.compile(r"\b(?:combien|total|au total|montant total|ca fait|somme|on en est a)\b")
 _ASKS_WHEN = re.compile(r"\b(?:quand|(?:en |a |pour )?quelle (?:annee|date)|quel delai|a partir de quand)\b")
 
 _SEVERAL_PATIENTS = re.compile(
@@ -413,6 +414,17 @@ def _timeline_first(analysis: Analysis, today: date) -> Analysis:
     if _ASKS_WHEN.search(fold(focus(analysis.question))):
         return analysis  # « … en quelle année ce montant sera-t-il versé ? »: a date about the amount
     if timeline.read(analysis.question, today) is None:
+        # (An entry that rules the computation out — a referral before the selection — keeps the question.)
+        rules_out = any("forfait_compute" in topic_by_id()[t].supersedes for t in analysis.topics)
+        if (
+            not rules_out
+            and _ASKS_SUM.search(analysis.normalized.text)
+            and timeline.months_told(analysis.question, today) >= 2
+        ):
+            # A sum asked over months the reader could not take whole (« …, prochaine le 3/12 : on en est à
+            # combien ? »): still a computation — the count path decides, or a person — never the entry on
+            # empty months or on sessions that its words also call up.
+            return replace(analysis, topics=("forfait_compute",), suggestions=())
         return analysis
     return replace(analysis, topics=("forfait_compute",), suggestions=())
 

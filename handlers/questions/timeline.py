@@ -786,6 +786,11 @@ def _place_years(segments: list[_Segment], context_year: int | None, today: date
 # ------------------------------------------------------------------------------------------ the reading
 
 
+def months_told(text: str, today: date) -> int:
+    """How many months or dates the question names (read or not)."""
+    return sum(1 for it in _merge_months(_tokens(text), today) if it.kind == "month")
+
+
 def read(text: str, today: date) -> Reading | None:
     """The timeline the question describes, or None when any of its months, numbers, dates or negations is
     not accounted for (then no total may be given)."""

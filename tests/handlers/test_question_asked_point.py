@@ -197,8 +197,20 @@ def test_a_question_naming_nothing_but_what_it_asks_refines_the_one_before() -> 
         "une nouvelle vague de sélection est-elle prévue en 2027 ?",
         "on peut reverser une partie du forfait a l'HAD via la convention ? genre 50/50",
         "la pharma peut retroceder l'opdivo a l'HAD ou c'est l'HAD qui commande direct ?",
+        # The asker's own file or payment, and a tool's account: not rules.
+        "notre dossier est passé en comité ? tjr pas de reponse",
+        "Pouvez-vous vérifier si le versement a bien été effectué pour notre établissement ?",
+        "c quoi mon login piramig ? le mien marche plus depuis hier",
     ],
 )
 def test_a_point_no_entry_addresses_is_handed_over(question: str) -> None:
     reply = answer_question(question, DEFAULT_NOW)
     assert reply.status == Status.UNKNOWN and reply.needs_human
+
+
+def test_a_finance_notification_is_no_question_about_the_bot() -> None:
+    analysis = analyse(
+        "Notre notification de dotation ne semble pas comporter les forfaits de 2025 : est-ce normal ?",
+        load_parameters(),
+    )
+    assert not analysis.about_bot

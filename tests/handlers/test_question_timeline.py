@@ -261,3 +261,23 @@ def test_months_after_the_end_are_named_not_priced_at_zero() -> None:
     )
     text = "\n".join(reply.body)
     assert "560,00 €" in text and "(mars 2028 : non comptés)" in text and " 0 €" not in text
+
+
+def test_a_sum_over_months_the_reader_refuses_is_still_a_computation() -> None:
+    # « prochaine le 3/12 »: a month to come; no entry on empty months or sessions answers in its place.
+    reply = answer_question(
+        "P-3321 adressee le 2/09/2026, inj a dom 28/09, 19/10, rien en nov, prochaine le 3/12. "
+        "on en est a cb ?",
+        NOW,
+    )
+    assert reply.data["topics"] == ["forfait_compute"]
+    assert reply.needs_human
+
+
+def test_a_pause_names_its_month_and_a_cadence_per_month() -> None:
+    assert total(
+        "inj a dom en mars avril mai 2026, pause en juin, reprise juillet + aout : total ?"
+    ) == Decimal("800")
+    assert total("1ere inj a dom le 14/11/2025 puis 1/mois jusqu'a juin 2026 inclus, total ?") == Decimal(
+        "1160"
+    )
