@@ -256,6 +256,9 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
         c.say("compute.reading_total", p.monthly_amount, count=g.count, inclusion=group.inclusion,
               paid=group.paid_months, monthly=group.monthly, per_patient=group.per_patient,
               total=group.total)  # fmt: skip
+        if group.open_month is not None:
+            c.say("compute.open_month", p.experiment_end, end=p.experiment_end.value, month=group.open_month,
+                  monthly=group.monthly)  # fmt: skip
         if group.after_end:
             end = p.experiment_end
             c.say("compute.after_end", end, end=end.value, runs=_runs(group.after_end))

@@ -35,6 +35,9 @@ class GroupTotal:
     per_patient: Decimal
     after_end: tuple[Month, ...]  # months with an administration after the end of the experiment
     by_year: dict[int, Decimal]  # per patient, by care year
+    # The month the experiment ends in, told without its day (« chaque mois jusqu'en mars 2028 »): left out of
+    # the total and named, since an administration that month counts only up to the end day.
+    open_month: Month | None = None
 
     @property
     def total(self) -> Decimal:
@@ -102,10 +105,16 @@ def compute(reading: Reading, params: Parameters) -> Totals | str:
         if group.months[0] < earliest:
             return "before_selection"
         dated_days = {Month.of(d) for d in group.days}
+        open_month: Month | None = None
         if end_month in group.months and end_month not in dated_days:
-            return "end_month"  # February 2028 counts only up to the 5th: which day is not said
+            # February 2028 counts only up to the 5th and which day is not said: without the inclusion month
+            # at stake, the total is given without it and the month is named; else no total.
+            if group.months[0] == end_month or group.days:
+                return "end_month"
+            open_month = end_month
+        counted = replace(group, months=tuple(m for m in group.months if m != open_month))
         try:
-            results.append(_group_total(group, params))
+            results.append(replace(_group_total(counted, params), group=group, open_month=open_month))
         except OutsideCoveredPeriod:
             return "outside"
     by_year: dict[int, Decimal] = {}

@@ -177,7 +177,7 @@ def test_an_unknown_noun_still_counts_but_an_unknown_verb_form_does_not() -> Non
         "de janvier à avril, mais pas de séance un des mois, combien au total ?",
         # A second span not read; months outside the experiment; several patients (found probing, not blind).
         "de janvier à mars puis de mai à juin, combien ?",
-        "de décembre 2027 à mars 2028, injections chaque mois, combien ?",
+        "de novembre 2024 à janvier 2025, injections chaque mois, combien ?",
         "combien pour un patient suivi de novembre 2024 à janvier 2025 ?",
         "deux patients suivis de janvier à mars, combien au total ?",
         "3 patients pendant 4 mois chacun, combien ?",
