@@ -409,7 +409,8 @@ def _asks_total_for_several(text: str) -> bool:
 def _timeline_first(analysis: Analysis, today: date) -> Analysis:
     """A question that asks an amount and describes months of care the timeline reader takes whole is a
     computation, whatever entry its words also call up (« 1re perfusion le 28/02 … forfaits ? »)."""
-    if not _ASKS_AMOUNT.search(analysis.normalized.text):
+    # « … = ? »: a sum asked as an equation.
+    if not _ASKS_AMOUNT.search(analysis.normalized.text) and not re.search(r"=\s*\?", analysis.question):
         return analysis
     if _ASKS_WHEN.search(fold(focus(analysis.question))):
         return analysis  # « … en quelle année ce montant sera-t-il versé ? »: a date about the amount

@@ -51,14 +51,18 @@ _SEVEN_BEFORE = frozenset(
 )
 
 _TOKEN_RE = re.compile(
-    r"(?P<date>(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/]))"
-    r"|(?P<id>[a-z]+-?\d[a-z0-9]*)"
+    # « 2026-01 », « 2026-01-15 »: an ISO month (or day), read as the month it names.
+    r"(?P<iso>(?<![\d-])(?P<iy>20\d\d)-(?P<im>0[1-9]|1[0-2])(?:-(?P<id_>0[1-9]|[12]\d|3[01]))?(?![\d-]))"
+    r"|(?P<date>(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/]))"
+    # « P-0101 », « P-R1 », « P-2026-014 »: a code (a patient's), one token whatever its dashes.
+    r"|(?P<id>[a-z]+-?(?:[a-z]{1,2})?\d[a-z0-9]*(?:-\d+)*)"
     r"|(?P<num>\d+)(?P<suffix>[a-z]+)?"
     r"|(?P<word>[a-z]+)"
     r"|(?P<punct>[,;.:=()€+?!\-])"
 )
 _ORDINAL_SUFFIXES = frozenset({"er", "ere", "re", "e", "eme", "nd", "nde"})
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212"})
+# « sept→dec »: an arrow joins a range as a dash does.
+_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212\u2192"})
 
 # Words that make a month an inclusion (the month of the first home administration), or a referral day.
 _INCLUSION = frozenset(
@@ -197,8 +201,10 @@ _LIST_GLUE = frozenset({",", "et", "ni", "ou", "en", "le", "la", "+", "puis"})
 _HARD_STOP = frozenset({".", ";", "?", "!", "(", ")"})
 _SPLIT_BY_YEAR = frozenset({"separement", "annee", "annees", "an", "chaque"})
 _TOTAL_WORDS = frozenset({"total", "soit", "fait", "trouve", "calcule", "arrive", "somme"})
-_EVERY_UNITS = frozenset({"mois", "semaine", "semaines"})
+_WEEKS = frozenset({"semaine", "semaines", "sem", "sems"})
+_EVERY_UNITS = frozenset({"mois"}) | _WEEKS
 _SPAN_TAIL = frozenset({"d", "consecutifs", "pleins", "sans", "de", "d'affilee", ")", "en", "au"})
+_IN_A_ROW = frozenset({"affilee", "consecutifs", "consecutives", "suite", "pleins"})
 _TITLES = frozenset({"mme", "mr", "madame", "monsieur", "mlle", "mademoiselle"})
 _MAX_LABELLED = 20  # patients told one by one in a question; more is a table, not a question
 
@@ -248,6 +254,21 @@ def unmodelled_event(text: str) -> bool:
     return any(it.kind == "word" and _disruptive(it.text) for it in _tokens(text))
 
 
+_ORAL = frozenset({"oral", "orale", "oraux", "os", "comprime", "comprimes", "gelule", "gelules"})
+_RESTRICTIVE = frozenset({"que", "seulement", "uniquement"})
+_BEFORE_ORAL = frozenset(
+    {",", "il", "elle", "n", "ne", "a", "recu", "pris", "eu", "domicile", "dom", "son", "sa", "ses"}
+)
+_BEFORE_ORAL |= frozenset({"de", "d", "l", "du", "des", "le", "la", "les", "en", "y", "traitement", "chimio"})
+_AROUND_ORAL = frozenset({"(", ")", "per", "voie", "par", "seul", "seule", "seulement", "uniquement"})
+
+
+def _oral(word: str) -> bool:
+    """A word of treatment taken by mouth: « oral », « comprimés », a drug the list reads as oral."""
+    drug = load_drugs().by_name.get(word)
+    return word in _ORAL or (drug is not None and drug.route == "oral")
+
+
 def _care(word: str) -> bool:
     """A word of home care: « perf », « injection », or a drug the list reads as injected (« keytruda »)."""
     drug = load_drugs().by_name.get(word)
@@ -259,6 +280,85 @@ def _disruptive(word: str) -> bool:
     oral month too (the list is data, rules/data/drugs)."""
     drug = load_drugs().by_name.get(word)
     return word in _DISRUPTIVE or (drug is not None and drug.route == "oral")
+
+
+_HOSPITAL = frozenset({"hospitalise", "hospitalisee", "hospitalisation", "hospit"})
+_REASON_FILLER = frozenset(
+    {",", "(", ":", "-", "il", "elle", "etait", "a", "ete", "car", "pour", "en", "cause", "d", "une"}
+)
+_TO_COME = frozenset(
+    {"prochaine", "prochain", "prevue", "prevu", "prevues", "prevus", "planifiee", "programmee"}
+)
+_BEFORE_DATE = frozenset(
+    {"le", "pour", "au", "en", "debut", "mi", "fin", "injection", "perf", "administration"}
+)
+
+
+def _asides(s: _State) -> None:
+    """Two asides that change no month read: a stay in hospital told as the reason of a month already said to
+    be without (« sauf avril, il était hospitalisé », « aucune en mars (hospitalisation) »); and a day told as
+    to come (« prochaine le 3/12 », « une administration prévue le 3 février 2028 »), which is not care yet:
+    its month is left out. Anything else about a hospital stay stays unread (no total)."""
+    items = s.items
+    empty_at = {it.at for seg in s.segments if seg.kind == "empty" for it in (seg.first, seg.last) if it}
+    by_first = {seg.first.at: seg for seg in s.segments if seg.last is None}
+    to_drop: set[int] = set()
+    for i, item in enumerate(items):
+        if item.text in _HOSPITAL and not item.used:
+            k = i - 1
+            while k >= 0 and k >= i - 6 and items[k].text in _REASON_FILLER:
+                k -= 1
+            after = _text(items, i + 1)
+            if k in empty_at and after in {")", ",", ";", ".", ""}:
+                item.used = True
+        elif item.text in _TO_COME and not item.used:
+            k = i + 1
+            while k < len(items) and k <= i + 3 and items[k].text in _BEFORE_DATE:
+                k += 1
+            segment = by_first.get(k)
+            if segment is not None and items[k].day is not None and segment.kind in {"admin", "unknown"}:
+                item.used = True
+                to_drop.add(k)
+    if to_drop:
+        s.segments = [seg for seg in s.segments if seg.first.at not in to_drop]
+
+
+def _oral_months(s: _State) -> None:
+    """« juin que de l'oral (ibrance) », « en avril, il n'a reçu que son Lonsurf (comprimés) »: a month told
+    with only a drug taken by mouth had no home administration that counts (oral TMSC are outside the
+    experiment): its segment is emptied and the oral words are read. Only when the drug is plainly confined
+    to that one month: a restrictive « que » between them, nothing but filler words, and nothing after the
+    oral words but more of them up to the end of the clause; any other oral word stays unread (no total)."""
+    items = s.items
+    by_first = {seg.first.at: seg for seg in s.segments if seg.last is None}
+    n = len(items)
+    i = 0
+    while i < n:
+        if not (items[i].kind == "word" and _oral(items[i].text)):
+            i += 1
+            continue
+        # The oral words of this clause: « lonsurf ( comprimes ) ».
+        j = i
+        while j + 1 < n and (_oral(items[j + 1].text) or items[j + 1].text in _AROUND_ORAL | {"/"}):
+            j += 1
+        end_ok = j + 1 >= n or items[j + 1].text in {",", ";", ".", "?", "!", "-"}
+        k = i - 1
+        restricted = False
+        while (
+            k >= 0
+            and k >= i - 12
+            and items[k].kind == "word"
+            and (items[k].text in _BEFORE_ORAL | _RESTRICTIVE | _AROUND_ORAL)
+        ):
+            restricted = restricted or items[k].text in _RESTRICTIVE
+            k -= 1
+        if k >= 0 and items[k].text == ",":
+            k -= 1  # « en avril, il n'a reçu que … »
+        segment = by_first.get(k)
+        if end_ok and restricted and segment is not None and segment.kind in {"admin", "unknown"}:
+            segment.kind = "empty"
+            _use(items, *range(k + 1, j + 1))
+        i = j + 1
 
 
 # ------------------------------------------------------------------------------------------ tokens
@@ -276,7 +376,15 @@ def _tokens(text: str) -> list[_Item]:
     folded = _PER_MONTH.sub(" par mois ", _LIST_MARKER.sub(" ", fold(text).translate(_DASHES)))
     out: list[_Item] = []
     for m in _TOKEN_RE.finditer(folded):
-        if m.group("date"):
+        if m.group("iso"):
+            iso_day = None if m.group("id_") is None else int(m.group("id_"))
+            out.append(
+                _Item(
+                    "month", m.group(), month=int(m.group("im")), year=int(m.group("iy")), day=iso_day,
+                    significant=True,
+                )
+            )  # fmt: skip
+        elif m.group("date"):
             day, month = int(m.group("d")), int(m.group("m"))
             raw_year = m.group("y")
             year = None if raw_year is None else int(raw_year) + (2000 if len(raw_year) == 2 else 0)
@@ -406,6 +514,8 @@ class _State:
     stops: bool = False  # « puis plus rien », « rien après »: the care stops after the months told
     span: int | None = None  # « 12 mois d'affilée »: how many months the care lasts, as told
     articles: list[int] = field(default_factory=list)  # item index of each « un patient », « une patiente »
+    in_a_row: bool = False  # the span is told as consecutive months (« d'affilée », « consécutifs »)
+    after_inclusion: bool = False  # the span follows the inclusion month (« inclusion + 11 mois »)
 
 
 def _text(items: list[_Item], i: int) -> str:
@@ -426,16 +536,16 @@ def _phrases(s: _State) -> None:
         nxt, nxt2 = _text(items, i + 1), _text(items, i + 2)
         # Cadences: « chaque mois », « tous les mois », « par mois », « toutes les 3 semaines », « tous les 15
         # jours », « sans interruption ».
-        if t in {"chaque", "tous", "toutes", "par"}:
+        if t in {"chaque", "tous", "toutes", "ttes", "ts", "par"}:
             unit_at = i + 2 if nxt == "les" else i + 1
             unit = _text(items, unit_at)
             count_item = items[unit_at] if unit_at < len(items) and items[unit_at].kind == "num" else None
             if count_item is not None:
                 unit = _text(items, unit_at + 1)
-                if unit in {"semaines", "semaine"} and 1 <= count_item.value <= 4:
+                if unit in _WEEKS and 1 <= count_item.value <= 4:
                     _every(s, i)
                     _use(items, unit_at, unit_at + 1)
-                elif unit in {"semaines", "semaine"} and 5 <= count_item.value <= 26:
+                elif unit in _WEEKS and 5 <= count_item.value <= 26:
                     s.weeks = count_item.value
                     s.cadences.append(i)
                     _use(items, unit_at, unit_at + 1)
@@ -499,6 +609,9 @@ def _phrases(s: _State) -> None:
             # « mme A », « mr B »: a title before a letter is always a patient's label, « a » included.
             s.labels.append(i)
             _use(items, i + 1)
+        elif item.kind == "id" and not item.used and (t.startswith("p") or nxt == ":"):
+            # « - P-0101 : … », « P1 … P2 … »: a patient's code opens what is told of that patient.
+            s.labels.append(i)
 
 
 def _every(s: _State, i: int) -> None:
@@ -538,6 +651,9 @@ def _numbered(s: _State, i: int) -> None:
         # « (12 mois d'affilée) »: the span of months told, checked against the months read.
         s.span = item.value
         item.used = True
+        s.in_a_row = any(_text(items, i + k) in _IN_A_ROW for k in range(2, 6))
+        # « inclusion + 11 mois d'affilée »: the months told come after the inclusion month.
+        s.after_inclusion = _text(items, i - 1) in {"+", "puis"} and _text(items, i - 2) in _INCLUSION
     elif nxt in {"inclusion", "inclusions", "adressages"}:
         s.inclusions = item.value
         item.used = True
@@ -670,6 +786,7 @@ def _lists(s: _State) -> None:
 
 _AFTER_MONTH = frozenset({":", ",", "est", "a", "ete", "il", "y", "-"})
 _LEADS_ON = frozenset({"en", "de", "d", "du", "au", "pour"})
+_AFTER_LABEL = frozenset({":", "seulement", "uniquement", "en", "aussi", "a", "dom", "domicile"})
 
 
 def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) -> tuple[str, bool]:
@@ -699,13 +816,19 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
     if _text(items, first - 1) == "pour":
         return "asked", False  # « combien pour décembre ? »: the month asked about, not a month of care
     care = seen_admin or any(
-        items[j].text in _INCLUSION
+        j in s.cadences  # « ttes les 3 sem … depuis le 8/01 »: a cadence of care leads to the months
+        or items[j].text in _INCLUSION
         or items[j].text in {"puis", "ensuite"}
         or items[j].kind == "ord"
         or (items[j].kind == "num" and items[j].used and _text(items, j + 1) == "en")  # « 2 en février »
         for j in range(max(previous_end + 1, first - 8), first)
     )
     care = care or any(_care(items[j].text) for j in range(last + 1, min(len(items), last + 4)))
+    # « P2 seulement oct et nov »: months told right after a patient's code are that patient's months of care.
+    k = first - 1
+    while k > previous_end and k >= first - 4 and items[k].text in _AFTER_LABEL:
+        k -= 1
+    care = care or (k > previous_end and k in s.labels and items[k].kind == "id")
     care = care or all(
         items[j].kind != "month" or items[j].day is not None or items[j].text == "ce mois-ci"
         for j in range(first, last + 1)
@@ -800,6 +923,8 @@ def read(text: str, today: date) -> Reading | None:
     state = _State(items)
     _phrases(state)
     _lists(state)
+    _oral_months(state)
+    _asides(state)
     years = [i for i, it in enumerate(items) if it.kind == "year"]
     first_month = next((i for i, it in enumerate(items) if it.kind == "month"), len(items))
     context_year: int | None = None
@@ -824,6 +949,8 @@ def read(text: str, today: date) -> Reading | None:
     stated = state.stated[0] if state.stated else None
     if state.ordinal_months:
         return _ordinal_reading(state, stated, today)
+    if not state.segments and state.span is not None:
+        return _span_reading(state, stated, context_year, asked_years, today)
     if not state.segments:
         if state.inclusions is None and state.patient_months is None:
             return None
@@ -882,6 +1009,27 @@ def _ordinal_reading(s: _State, stated: Decimal | None, today: date) -> Reading 
         return None
     group = Group(count=s.patients or 1, months=with_one, empty=empty)
     return Reading(groups=(group,), stated_total=stated, dated=False, ordinal=True)
+
+
+def _span_reading(
+    s: _State, stated: Decimal | None, context_year: int | None, asked_years: list[int], today: date
+) -> Reading | None:
+    """« inclusion + 11 mois d'affilée avec perf », « 12 pts, chacun 4 mois d'inj d'affilée »: consecutive
+    months of care without their names, each with an administration. Only their number matters: they are
+    placed from January of the year told (else around today, moved into the experiment by `place`) and
+    restated by their rank. Only when told as consecutive months of care, with nothing else to read."""
+    if s.span is None or not s.in_a_row or s.inclusions is not None or s.patient_months is not None:
+        return None
+    if s.labels or s.both is not None or len(asked_years) + (context_year is not None) > 1:
+        return None
+    if not any(_care(it.text) for it in s.items):
+        return None
+    count = s.span + (1 if s.after_inclusion else 0)
+    year = context_year if context_year is not None else (asked_years[0] if asked_years else None)
+    first = Month(year, 1) if year is not None else Month(today.year, today.month)
+    months = months_between(first, _shift(first, count - 1))
+    group = Group(count=s.patients or 1, months=tuple(months))
+    return Reading(groups=(group,), stated_total=stated, dated=year is not None, ordinal=True)
 
 
 def _shift(month: Month, by: int) -> Month:
@@ -947,13 +1095,18 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
     until: Month | None = None
     inclusion: Month | None = None
     referral: date | None = None
+    asked: list[tuple[Month, Month]] = []
     for seg in segments:
         first = _month(seg.first)
         last = _month(seg.last) if seg.last is not None else first
         if last < first:
             return None
-        if seg.kind in {"asked", "unknown"}:
+        if seg.kind == "unknown":
             return None
+        if seg.kind == "asked":
+            # « quel montant pour mars à juin ? »: the months asked about; they must hold every month read.
+            asked.append((first, last))
+            continue
         if seg.kind == "empty":
             empty.update(months_between(first, last))
             continue
@@ -1027,6 +1180,10 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
             return None
     if not with_one:
         return None
+    if asked:
+        lo, hi = max(a for a, _ in asked), min(b for _, b in asked)  # inside every span asked
+        if not all(lo <= m <= hi for m in with_one | empty):
+            return None
     months = tuple(sorted(with_one))
     first_day = min(days) if days and Month.of(min(days)) == months[0] else None
     if referral is not None and (Month.of(referral) > months[0] or (first_day and referral > first_day)):

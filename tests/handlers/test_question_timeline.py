@@ -146,7 +146,7 @@ def test_months_before_the_selection_or_in_the_last_month_are_handed_over() -> N
     params = load_parameters()
     before = read("inclus en mars 2025, injections en avril et mai 2025 : combien ?", TODAY)
     assert before is not None and compute(before, params) == "before_selection"
-    last = read("inclus en decembre 2027, injections en janvier et fevrier 2028 : combien ?", TODAY)
+    last = read("inclus en fevrier 2028, injections en fevrier 2028 et mars 2028 : combien ?", TODAY)
     assert last is not None and compute(last, params) == "end_month"
 
 
@@ -191,6 +191,11 @@ def test_linear_on_a_large_hostile_input() -> None:
     read(text, TODAY)
     read("mois 1 : 320, " * 7000, TODAY)
     read("decembre " * 12_000, TODAY)
+    read(
+        "P1 juin que de l'oral (ibrance), prochaine le 3/12 (hospitalisation), pour mars a juin, " * 1500,
+        TODAY,
+    )
+    read("inclusion + 11 mois d'affilee, 2026-01, sept→dec, P-R1 : " * 2500, TODAY)
     assert time.perf_counter() - started < 20
 
 
@@ -264,10 +269,10 @@ def test_months_after_the_end_are_named_not_priced_at_zero() -> None:
 
 
 def test_a_sum_over_months_the_reader_refuses_is_still_a_computation() -> None:
-    # « prochaine le 3/12 »: a month to come; no entry on empty months or sessions answers in its place.
+    # « sorti … ré-adressé »: an event the reader does not model; no entry on empty months answers instead.
     reply = answer_question(
-        "P-3321 adressee le 2/09/2026, inj a dom 28/09, 19/10, rien en nov, prochaine le 3/12. "
-        "on en est a cb ?",
+        "P-3321 adressee le 2/09/2026, inj a dom 28/09, 19/10, rien en nov, sorti puis re-adresse en "
+        "decembre. on en est a cb ?",
         NOW,
     )
     assert reply.data["topics"] == ["forfait_compute"]
@@ -280,4 +285,92 @@ def test_a_pause_names_its_month_and_a_cadence_per_month() -> None:
     ) == Decimal("800")
     assert total("1ere inj a dom le 14/11/2025 puis 1/mois jusqu'a juin 2026 inclus, total ?") == Decimal(
         "1160"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # An oral drug plainly confined to one month: that month had no administration that counts.
+        (
+            "pte adressee fin avril, 1ere perf a dom le 6 mai, juin que de l'oral (ibrance), perf en juillet",
+            "440",
+        ),
+        (
+            "première injection le 10 mars 2026 ; en avril, il n'a reçu à domicile que son Lonsurf "
+            "(comprimés) ; "
+            "injections de nouveau le 5 mai et le 2 juin. Quel montant total pour mars à juin ?",
+            "560",
+        ),
+        ("inclusion oct 2025 (perf le 14/10), nov perf, dec que du xeloda, janv 2026 perf -> cb ?", "560"),
+        # Consecutive months of care told by their number only.
+        ("inclusion + 11 mois d'affilée avec perf = ?", "1640"),
+        ("12 pts adressés en 2026, chacun 4 mois d'inj d'affilée, ca fait cb ?", "8160"),
+        # Patients told by their codes, one after the other.
+        ("2 pts : P1 inj a dom sept→dec 2025, P2 seulement oct et nov 2025. total pr les 2 ?", "1120"),
+        (
+            "Patients 2025 :\n- P-0101 : première administration à domicile le 7 octobre, puis "
+            "administrations en novembre et en décembre ;\n- P-0102 : première administration le 4 novembre, "
+            "puis le 9 décembre",
+            "1000",
+        ),
+        # ISO months, an arrow, a cadence abbreviated, a hospital stay told as the reason of a month without.
+        ("inj a dom en 2026-01, 2026-02, 2026-04, 2026-05 (rien en mars) → cb ?", "680"),
+        ("keytruda ttes les 3 sem a dom depuis le 8/01/2026 jusqu'a fin juin, cb ?", "920"),
+        (
+            "pt inclus en fevrier 2026, perf a dom tous les mois jusqu'a juillet (sauf avril, il etait "
+            "hospitalisé)",
+            "800",
+        ),
+        # A day told as to come is not care yet.
+        (
+            "adressee le 2/09/2026, inj a dom 28/09, 19/10, rien en nov (neutropenie), prochaine le 3/12. "
+            "cb ?",
+            "440",
+        ),
+    ],
+)
+def test_oral_months_spans_codes_and_other_forms(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The oral drug is not confined to one month, or care is told beside it: no reading.
+        "jan perf, fev perf et du xeloda, mars perf, cb ?",
+        "jan perf, fev que du xeloda puis une perf, mars perf, cb ?",
+        "jan perf, fev xeloda, mars perf, cb ?",
+        # A span not told as consecutive, or with something unread.
+        "perf pendant 6 mois, cb ?",
+        "perf 6 mois d'affilée sauf 1, cb ?",
+        # A hospital stay that is not the reason of a month already said to be without.
+        "perf en janvier, février (hospitalisé en février), mars, cb ?",
+        # A month asked about that does not hold every month read.
+        "perf en mars, avril et mai, combien pour juin ?",
+    ],
+)
+def test_oral_and_span_readings_stay_narrow(text: str) -> None:
+    assert read(text, TODAY) is None
+
+
+def test_care_past_the_end_counts_up_to_it_and_names_the_rest() -> None:
+    params = load_parameters()
+    reading = read(
+        "inclus en octobre 2027, une administration chaque mois jusqu'en mars 2028, combien ?", TODAY
+    )
+    assert reading is not None
+    result = compute(reading, params)
+    assert not isinstance(result, str)
+    assert result.total == Decimal(680)  # October 320 + November, December, January 3 × 120
+    assert result.groups[0].open_month == Month(2028, 2)
+    assert result.groups[0].after_end == (Month(2028, 3),)
+    now = datetime(2027, 12, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    said = "\n".join(
+        answer_question(
+            "inclus en octobre 2027, une administration chaque mois jusqu'en mars 2028, combien ?", now
+        ).body
+    )
+    assert (
+        "680,00 €" in said and "Février 2028 n'est pas compté" in said and "mars 2028 : non comptés" in said
     )

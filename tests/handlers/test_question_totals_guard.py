@@ -20,8 +20,9 @@ from tests.support.question_probe import DEFAULT_NOW, amounts_in, plain
         "juillet seulement). ca fait combien pour le seul mois de juillet ?",
         "pt sous chimio inj en fev 2027, en mars que du xeloda (capecitabine) a la maison, reprise inj en "
         "avril. cb on touche pr fev-mars-avril ?",
-        # Found by the never-tuned set G (after its one measurement): an oral drug named inside a month list.
-        "inclusion oct 2025 (perf le 14/10), nov perf, dec que du xeloda, janv 2026 perf -> cb ?",
+        # An oral drug that is not plainly confined to one month (« que du xeloda » of a month confined to it
+        # is read as a month without: test_question_timeline.py).
+        "inclusion oct 2025 (perf le 14/10), nov perf et du xeloda, dec aussi, janv 2026 perf -> cb ?",
     ],
 )
 def test_no_total_is_stated_that_was_not_computed(question: str) -> None:
