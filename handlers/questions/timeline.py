@@ -600,6 +600,16 @@ def _phrases(s: _State) -> None:
         elif t in {"rien", "plus"} and nxt in {"apres", "ensuite", "rien", "depuis"}:
             _use(items, i, i + 1)  # « rien après », « puis plus rien »: the care stops
             s.stops = True
+        elif (
+            t in {"arret", "fin"}
+            and nxt in {"du", "de"}
+            and nxt2 in {"traitement", "ttt"}
+            and _text(items, i + 3) in {";", ".", ",", "!", ""}
+        ):
+            _use(items, i)  # « puis arrêt du traitement. »: the care stops after the months told
+            s.stops = True
+        elif t in {"article", "art"} and items[i + 1 if i + 1 < len(items) else i].kind == "num":
+            _use(items, i + 1)  # « l'article 50 »: a law's article, not a count
         elif t in {"separement", "chaque"} or (t == "par" and nxt in {"an", "annee"}):
             s.split_asked = True
         elif t in {"patient", "patiente", "pt"} and _label(items, i + 1):

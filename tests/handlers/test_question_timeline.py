@@ -322,6 +322,18 @@ def test_a_pause_names_its_month_and_a_cadence_per_month() -> None:
             "hospitalisé)",
             "800",
         ),
+        # Patients listed by code in a letter, each with its dates; « l'article 50 »; « puis arrêt du
+        # traitement » after the last month told.
+        (
+            "Médecin DIM, retenu dans l'expérimentation article 50 :\n- P-2026-014 : adressé le 12/01/2026, "
+            "administrations les 20/01, 10/02, 03/03, 24/03 et 14/04 ;\n"
+            "- P-2026-027 : adressé le 02/02/2026, "
+            "administrations le 16/02, aucune en mars (hospitalisation), puis 06/04, 27/04 et 18/05 ;\n"
+            "- P-2026-031 : adressé le 25/03/2026, une seule administration le 30/03 "
+            "puis arrêt du traitement.\n"
+            "Le total ?",
+            "1560",
+        ),
         # A day told as to come is not care yet.
         (
             "adressee le 2/09/2026, inj a dom 28/09, 19/10, rien en nov (neutropenie), prochaine le 3/12. "
