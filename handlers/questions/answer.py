@@ -148,6 +148,10 @@ def _payment(c: Composition) -> None:
     if conditional and about_reports:
         # "What if the report is late / not sent?": the condition is the answer, said first.
         c.say("forfait.payment_conditional", conditional)
+        if c.has("retard", "tard") or "hors delai" in c.analysis.normalized.text:
+            # What a late report costs (a deduction, a delay, the year lost) is not in the texts: said, and a
+            # person confirms.
+            c.unknown("forfait_payment", "forfait.late_report_unknown")
     first, last = p.experiment_start.value.year, p.experiment_end.value.year
     years = sorted(
         {int(tok) for tok in c.analysis.normalized.tokens if tok.isdigit() and first <= int(tok) <= last}
