@@ -90,6 +90,16 @@ def common_verb(word: str) -> bool:
     return frequency.zipf(base) >= COMMON_VERB_ZIPF
 
 
+def verb_form(word: str) -> bool:
+    """ "trompe" (« trompé » folded), "coupe": a form of a verb the dictionary knows, even where folding made
+    it collide with a noun that is its own lemma (« trompe », the noun, won over « trompé »). Such a word is
+    written as meant: never a typo to correct into a lexicon word (« trompé » was bent into « trop »)."""
+    base = lemma(word)
+    if base is not None and base != word:
+        return False  # the dictionary reads it as a form of another lemma: the callers' lemma path decides
+    return word.endswith("e") and lemma(word + "r") is not None
+
+
 def everyday_form(word: str) -> bool:
     """A word that says what is done rather than what it is about: a form of a common verb. (An adverb rule on
     "-ment" was tried and dropped: simplemma does not tell "versement" or "document" from "librement".)"""

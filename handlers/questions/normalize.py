@@ -424,6 +424,11 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
                     # "générera" is a form of a common verb, not a typo for "général".
                     tokens.append(word)
                     continue
+                if fixed is None and lemmas.verb_form(unstemmed):
+                    # « trompé » folds to « trompe »: a real word, not a typo for « trop »; still unknown to
+                    # a question that does not know it.
+                    tokens.append(word)
+                    continue
                 if fixed is None and word not in ordinary and unstemmed not in ordinary:
                     fixed = _closest(word, vocab)
                 if fixed is not None:
