@@ -79,6 +79,9 @@ _META_SENTENCE_RE = re.compile(
 )
 
 
+_INVOCATION_RE = re.compile(r"\A\s*/?expe50\s+question\b[\s:]*", re.IGNORECASE)
+
+
 def extract_question(text: str) -> str:
     """The question part of a message, with greetings, closings and signatures removed and anything that
     looks like a NIR masked. Returns the message itself (stripped) when nothing can be told apart."""
@@ -105,6 +108,9 @@ def extract_question(text: str) -> str:
         body = body[: inline.start()].rstrip()
     body = _strip_trailing_thanks(body)
     body = _forwarded(body)
+    # « /expe50 question … » is how the question was sent (the `question` command), not what it asks: kept, it
+    # named that command in a question about using the bot.
+    body = _INVOCATION_RE.sub("", body, count=1)
     # Greeting-only or thanks-only messages leave nothing: give back the original (masked) text.
     return re.sub(r"[ \t]+", " ", re.sub(r"\n{3,}", "\n\n", body)).strip() or cleaned.strip()
 
