@@ -52,7 +52,7 @@ def entry_id(spec: CommandSpec) -> str:
     return "cmd_" + re.sub(r"[^a-z0-9]+", "_", fold(spec.name)).strip("_")
 
 
-def _words(text: str, everyday: frozenset[str] | set[str] = frozenset()) -> list[str]:
+def words_of(text: str, everyday: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """The meaningful words of a text, normalised as a question is (folded, abbreviations and synonyms,
     plurals: « payées » and « rémunéré » both give « paye »), without function words, `everyday` words,
     figures and placeholders' punctuation (« <FINESS géo> » gives « fine », « geo »)."""
@@ -63,6 +63,23 @@ def _words(text: str, everyday: frozenset[str] | set[str] = frozenset()) -> list
         if word not in everyday:
             out.append(word)
     return list(dict.fromkeys(out))
+
+
+def naming_words(specs: Iterable[CommandSpec]) -> tuple[frozenset[str], frozenset[str]]:
+    """The words a user names a command by: its verb, sub-command and aliases (« rappels », « membre
+    retirer », « courriels »), and the keys of its yes/no switches (« tableau=oui »: « en tableau »). Both as
+    a question is normalised. The switches' keys are often everyday words (« tableau »): kept apart, so that
+    the caller may take them although it leaves out everyday words."""
+    from handlers.registry import Kind
+
+    names: set[str] = set()
+    switches: set[str] = set()
+    for spec in specs:
+        if spec.verb.startswith("_"):
+            continue
+        names.update(words_of(" ".join((spec.verb, spec.sub or "", *spec.aliases))))
+        switches.update(w for p in spec.options if p.kind == Kind.YES_NO for w in words_of(p.name))
+    return frozenset(names), frozenset(switches)
 
 
 def _prefixed(words: list[str]) -> set[str]:
@@ -106,7 +123,7 @@ def command_entries(
     `everyday`: the words that name nothing; `generic`: the words that say a question is about using the
     bot, « bot », « commande », « saisir », not which command). Internal commands (a verb starting with `_`)
     are left out, as `aide` leaves them out."""
-    common = {w for cue in generic for w in _words(cue)}
+    common = {w for cue in generic for w in words_of(cue)}
     everyday = everyday | common
     chosen = [s for s in specs if not s.verb.startswith("_")]
     # The registry maps an alias to the verb: it names every sub-command of that verb.
@@ -122,15 +139,15 @@ def command_entries(
         # questions), and so does the sub-command unless it is also a generic act of using the bot (« rapport
         # saisir »: « saisir » does not name it); those weigh as words of the help. An alias counts as any
         # word (« aidez-moi »: not « moi »).
-        verb = _words(spec.verb)
-        sub = _words(spec.sub or "")
+        verb = words_of(spec.verb)
+        sub = words_of(spec.sub or "")
         called = [*verb, *sub]
         weak = {w for w in verb if w in everyday - common} | {w for w in sub if w in everyday}
-        names[key] = [w for w in called if w not in weak] + _words(" ".join(aliases[spec.verb]), everyday)
+        names[key] = [w for w in called if w not in weak] + words_of(" ".join(aliases[spec.verb]), everyday)
         help_text, usage = say(spec.help) or "", say(spec.usage) or spec.name
         helps[key] = help_text
         # Everyday words (« peut », « tout », « oui ») say nothing of what a command does.
-        texts[key] = [w for w in called if w in weak] + _words(f"{help_text} {usage}", everyday)
+        texts[key] = [w for w in called if w in weak] + words_of(f"{help_text} {usage}", everyday)
     name_idf = _idf([_prefixed(words) for words in names.values()])
     text_idf = _idf([_prefixed(names[k] + texts[k]) for k in names])
 
@@ -139,7 +156,7 @@ def command_entries(
         key = entry_id(spec)
         cues = _cues(names[key], texts[key], name_idf, text_idf)
         called = [spec.name] if spec.sub else [spec.verb, *aliases[spec.verb]]
-        for name in (n for n in called if _words(n)):
+        for name in (n for n in called if words_of(n)):
             cues[f"commande {name}"] = cues[f"expe50 {name}"] = NAMED_WEIGHT
         examples = tuple(x for x in (helps[key], " ".join((spec.name, *spec.aliases))) if x)
         entries.append(

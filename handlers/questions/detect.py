@@ -21,10 +21,12 @@ from handlers.questions.topics import (
     Cue,
     Family,
     Intent,
+    bot_usage_score,
     bot_words,
+    command_namings,
+    command_words,
     compile_cues,
     compiled_against,
-    compiled_bot_usage,
     compiled_definition_cues,
     compiled_markers,
     compiled_out_of_scope,
@@ -119,9 +121,12 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
     vocab = question_words(params)
     # A proper name ("le CH de Lisieux") is never bent into a lexicon word ("lieu").
     everyday = ordinary() | frozenset(proper_names(focus(question)))
-    norm = normalize(question, vocab, everyday)
+    # A word naming a command (« courriels ») is never bent into a lexicon word (« courrier »): it is read as
+    # written, and still unknown to a legal question (it is not added to `everyday`).
+    kept = everyday | command_words()
+    norm = normalize(question, vocab, kept)
     tokens = norm.tokens
-    focus_tokens = normalize(focus(question), vocab, everyday).tokens
+    focus_tokens = normalize(focus(question), vocab, kept).tokens
     slots = find_slots(tokens, params)
     found_intents = frozenset(intents(tokens))
 
@@ -141,9 +146,8 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
 
     # « dans le bot », « la commande … », « saisir »: a question about using the bot. Only then are the bot's
     # entries (one per command) scored: a legal question is never captured by a command.
-    about_bot = family == "art50" and (
-        in_bot_message or score(compiled_bot_usage(), tokens)[0] >= BOT_USAGE_FLOOR
-    )
+    usage = bot_usage_score(tokens)
+    about_bot = family == "art50" and (in_bot_message or usage >= BOT_USAGE_FLOOR)
     scores: dict[str, float] = {}
     hits: dict[str, list[str]] = {}
     strong: set[str] = set()  # topics matched by at least one strong cue
@@ -165,6 +169,13 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
         scores[topic_id] = value
         hits[topic_id] = matched
     _slot_bonuses(scores, slots, family, found_intents)
+    if about_bot:
+        # A word that names a command and nothing legal (« stop les rappels », « en tableau ») names that
+        # command, even when it is an everyday word its entry weighs as a word of the help.
+        for word in set(tokens):
+            for topic_id in command_namings().get(word, ()):
+                if topic_id in scores:
+                    scores[topic_id] += NAMING_BONUS
     if family == "art51":
         # Naming article 51 is itself a question about it: the definition is the floor answer.
         # (only when no more precise article 51 topic is found).
@@ -302,6 +313,9 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
 # What the `bot_usage` cues (rules/data/knowledge/frames.yaml) must reach for a question to be about using
 # the bot: « bot », « commande » alone; « saisir » alone; not « rappel » alone.
 BOT_USAGE_FLOOR = 2.0
+# What a word naming a command (topics.command_namings) adds to that command's entry in a question about the
+# bot.
+NAMING_BONUS = 1.0
 
 
 # A second command is named only when it scores nearly as well as the first (« annuler l'adressage »:

@@ -128,7 +128,7 @@ _NEUTRAL_TEXT = """
     oncologie traitement experimentation dispositif forfait mois annee an ans jour semaine date cela ca
     possible possibilite droit ouvrir ouvre donner donne prevoir prevu fonctionne marche applique
     appliquer valable vaut concerne concernant cadre niveau regle regles rappel rappeler coup rapide
-    petite petit docteur dr pr professeur cadre sante direction directeur directrice medecin infirmier
+    petite petit docteur dr pr professeur cadre sante direction directeur directrice daf medecin infirmier
     infirmiere ide ars region cher chere collegue collegues tout monde premier deuxieme troisieme
     dernier derniere savoir sais sait connaitre connait vouloir veux veut voulons voulez desole excuse
     excusez pardon euh ok accord s il vous te stp s il plait merci beaucoup retour reponse repondre rep
@@ -214,9 +214,78 @@ def compiled_slots() -> dict[str, tuple[tuple[Cue, ...], ...]]:
     }
 
 
+# What the words naming a command (« rappels », « membre », « tableau=oui ») add to the `bot_usage` score, at
+# most: half the floor (detect.py BOT_USAGE_FLOOR). Naming a command is not enough (« pour rappel, … », « un
+# établissement membre peut-il se retirer ? »): with a written cue (« stop », « couper », « sortir »), the
+# question is about the bot.
+COMMAND_NAME_USAGE = 1.0
+
+
+def bot_usage_score(tokens: Sequence[str]) -> float:
+    """How surely the question is about using the bot: the written `bot_usage` cues, and at most
+    COMMAND_NAME_USAGE for the words naming a command."""
+    named = min(COMMAND_NAME_USAGE, score(_command_name_cues(), tokens)[0])
+    return score(_written_bot_usage(), tokens)[0] + named
+
+
 @cache
-def compiled_bot_usage() -> tuple[Cue, ...]:
+def _written_bot_usage() -> tuple[Cue, ...]:
+    """The `bot_usage` cues of frames.yaml."""
     return compile_cues(load_knowledge().bot_usage or {})
+
+
+@cache
+def _command_name_cues() -> tuple[Cue, ...]:
+    """The words that name a command of the registry and no legal entry (generated: a new or renamed command
+    is understood with no data change)."""
+    from handlers.questions.command_entries import naming_words
+    from handlers.registry import registry
+
+    # A word a legal entry uses (« forfaits », « adressage », « rapport ») names its subject, not a command.
+    legal = _legal_words()
+    # A written single-word cue already counts (« annuler », « saisir »).
+    generic = {cue.words[0] for cue in _written_bot_usage() if len(cue.words) == 1}
+    names, switches = naming_words(registry.all())
+    words = (names - ordinary()) | switches
+    chosen = sorted(w for w in words - legal - generic if len(w) >= 4)
+    return tuple(Cue((w,), False, COMMAND_NAME_USAGE) for w in chosen)
+
+
+@cache
+def _legal_words() -> frozenset[str]:
+    """The words of the legal entries, the out-of-scope cues and the frames' markers."""
+    legal: set[str] = set()
+    for key, cues in compiled_topics().items():
+        if topic_by_id()[key].family != "bot":
+            legal.update(w for cue in cues for w in cue.words)
+    for cue in (*compiled_out_of_scope(), *compiled_markers("art50"), *compiled_markers("art51")):
+        legal.update(cue.words)
+    return frozenset(legal)
+
+
+@cache
+def command_words() -> frozenset[str]:
+    """The generated `bot_usage` words: they name a command of the registry and no legal entry."""
+    return frozenset(cue.words[0] for cue in _command_name_cues())
+
+
+@cache
+def command_namings() -> dict[str, tuple[str, ...]]:
+    """Each generated `bot_usage` word (« rappel », « tableau ») -> the ids of the entries of the commands it
+    names."""
+    from handlers.questions.command_entries import entry_id, naming_words
+    from handlers.registry import registry
+
+    named: dict[str, list[str]] = {}
+    for spec in registry.all():
+        if spec.verb.startswith("_"):
+            continue
+        names, switches = naming_words([spec])
+        # An everyday word (« question », « répondre », « ajouter ») is in too many questions about the bot
+        # to name a command (« le bot m'a répondu à côté »): only the generated `bot_usage` words do.
+        for word in (names | switches) & command_words():
+            named.setdefault(word, []).append(entry_id(spec))
+    return {word: tuple(ids) for word, ids in named.items()}
 
 
 @cache
@@ -266,7 +335,8 @@ def vocabulary() -> frozenset[str]:
     groups += [compiled_markers("art50"), compiled_markers("art51"), *compiled_intents().values()]
     groups += [compiled_human_request(), compiled_own_case()]
     groups += [group for slot in compiled_slots().values() for group in slot]
-    groups += [compiled_bot_usage()]
+    # The written cues only: a word naming a command stays unknown to a legal question (bot_words).
+    groups += [_written_bot_usage()]
     for cues in groups:
         for cue in cues:
             words.update(w for w in cue.words if not w.endswith("*") and not w.isdigit())

@@ -18,12 +18,16 @@ from handlers.errors import UserError
 from handlers.questions import answer_question
 from handlers.questions.answer import entry
 from handlers.questions.command_entries import entry_id
+from handlers.questions.detect import question_words
+from handlers.questions.extract import extract_question
 from handlers.questions.knowledge import KnowledgeError, load_knowledge, with_commands
-from handlers.questions.normalize import fold, stem
+from handlers.questions.normalize import fold, normalize, stem
+from handlers.questions.topics import command_namings, command_words, ordinary
 from handlers.registry import registry
 from handlers.reply import Reply, Status
 from handlers.values import DATE_FORMATS, MONTH_FORMATS, parse_date, parse_month
 from rules.month import Month
+from rules.parameters import load_parameters
 from templates import text
 from tests.support.question_probe import DEFAULT_NOW, SEEN_FILES, load_probe
 
@@ -189,3 +193,98 @@ def test_the_answer_says_the_declared_forms_and_checks_a_typed_date_with_the_par
     assert "« 12/03/26 » n'est pas une date" in refused
     accepted = _said(_ask("pour la commande administration dans le bot, 12/03/2026 ca passe ?"))
     assert "« 12/03/2026 » est une forme acceptée" in accepted
+
+
+# ------------------------------------------------------------- words that name a command, from the registry
+
+
+def test_the_words_naming_a_command_come_from_the_registry_and_leave_out_legal_words() -> None:
+    words = command_words()
+    # Verbs, aliases and yes/no switches of the registry that no legal entry uses.
+    assert {"rappel", "courriel", "membre", "retirer", "tableau", "historique"} <= words
+    # A command named by a legal word (« forfaits », « rapport », « adressage ») is not named by it here.
+    assert not words & {"forfait", "rapport", "adressage", "echeance", "convention"}
+    assert command_namings()["tableau"] == ("cmd_forfaits", "cmd_patients")
+
+
+@pytest.mark.parametrize(
+    ("question", "command"),
+    [
+        ("stop les rappels svp, trop c'est trop", "rappels oui|non"),
+        ("comment couper les rappels ? ca me spamme", "rappels oui|non"),
+        ("je voudrais sortir la liste des patients en tableau", "patients [site=FINESS] [tableau=oui]"),
+        (
+            "on peut sortir les forfaits de l'annee en tableau ?",
+            "forfaits [AAAA|AAAA-MM] [site=FINESS] [tableau=oui]",
+        ),
+        ("comment voir les courriels en attente depuis le bot ?", "/expe50 courriels"),
+    ],
+)
+def test_a_command_named_with_an_act_on_the_bot_is_answered_with_it(question: str, command: str) -> None:
+    reply = _ask(question)
+    assert reply.status in (Status.OK, Status.WARNING), _said(reply)
+    assert entry(_topics(reply)[0]).family == "bot"
+    assert command in _said(reply), _said(reply)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "pour rappel, le forfait d'inclusion est bien de 320 € ?",
+        "un établissement membre peut-il se retirer avant la fin ?",
+        "stop, je ne comprends plus : le forfait mensuel est dû même sans injection ?",
+    ],
+)
+def test_naming_a_command_alone_does_not_make_a_legal_question_about_the_bot(question: str) -> None:
+    reply = _ask(question)
+    assert not any(entry(t).family == "bot" for t in _topics(reply)), (question, _topics(reply))
+
+
+def test_a_question_mixing_a_rule_and_the_bot_keeps_the_rule() -> None:
+    reply = _ask("combien touche-t-on par mois de forfait, et comment sortir les forfaits en tableau ?")
+    topics = _topics(reply)
+    assert "cmd_forfaits" in topics and "forfait_monthly" in topics, topics
+    assert "120,00 €" in _said(reply)
+
+
+def test_the_question_command_invoking_a_question_does_not_name_it() -> None:
+    """« /expe50 question … » is how the question was sent: not a question about the `question` command."""
+    reply = _ask("/expe50 question stop les rappels svp")
+    assert _topics(reply) == ["cmd_rappels"], _topics(reply)
+    assert extract_question("/expe50 question quel est le montant ?") == "quel est le montant ?"
+
+
+def test_a_folded_participle_is_not_bent_into_another_word() -> None:
+    """« trompé » folds to « trompe » (a noun of the dictionary): it was corrected into « trop »."""
+    vocab = question_words(load_parameters())
+    assert "trompe" in normalize("je me suis trompé de patient", vocab).tokens
+    assert "trop" not in normalize("je me suis trompé de patient", vocab).tokens
+    said = _said(_ask("jme suis trompé de patient sur une administration, comment je l'annule ?"))
+    assert "/expe50 annuler" in said and "/expe50 modifier" in said, said
+    # Still a word a legal question does not know: not made understood.
+    legal = _ask("3 inclusions ce mois-ci, le virement tombe en fin de mois ?")
+    assert legal.status == Status.UNKNOWN, _said(legal)
+
+
+def test_a_word_naming_a_command_is_not_bent_into_a_legal_word() -> None:
+    vocab = question_words(load_parameters())
+    kept = ordinary() | command_words()
+    assert "courriel" in normalize("les questions reçues par courriel", vocab, kept).tokens
+
+
+def test_a_member_leaving_is_removed_with_its_command_not_read_as_an_establishment_withdrawn() -> None:
+    reply = _ask("Notre IDE quitte l'établissement vendredi. Comment lui retirer l'accès au bot ?")
+    assert reply.status in (Status.OK, Status.WARNING), _said(reply)
+    assert "/expe50 membre retirer" in _said(reply)
+    withdrawn = _ask("l'ARS peut-elle retirer notre établissement de l'expérimentation ?")
+    assert withdrawn.status == Status.UNKNOWN
+
+
+def test_the_nir_in_the_bot_is_answered_no_with_the_patient_code() -> None:
+    reply = _ask(
+        "pouvons-nous saisir le numéro de sécurité sociale des patients dans le bot au lieu d'un code ?"
+    )
+    assert reply.status in (Status.OK, Status.WARNING), _said(reply)
+    assert _topics(reply)[0] == "bot_patient_code"
+    assert _said(reply).startswith("Non")
+    assert "/expe50 adressage <patient>" in _said(reply)
