@@ -475,6 +475,11 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     others = [e for e in others if all(kind != "year" for kind, _ in e.premise)]
     if analysis.about_bot:
         others = []  # a figure in a question about the bot (« 12/03/26 ça passe ? ») is no legal premise
+    # A cap checks a stated value only when the cap is asked: « le forfait d'inclusion est de 360 € ? » states
+    # the amount (320 €), and 360 € being the cap makes it no less wrong.
+    if "cap" not in asked_points(analysis.normalized.tokens):
+        chosen = [e for e in chosen if "cap" not in e.addresses]
+        others = [e for e in others if "cap" not in e.addresses]
     drugs = load_drugs().by_name
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
     norm = analysis.normalized

@@ -364,6 +364,11 @@ _PATIENT_WORDS = frozenset(
 # ---------------------------------------------------------------------------------------------- patients
 
 
+_LACKS_MENTION = re.compile(
+    r"\b(?:pas|sans|aucune|ni|plus)(?: \w+){0,2} mention\b|\bmention\b(?: \w+){0,3} (?:pas|manque|absente)\b"
+)
+
+
 def _children(c: Composition) -> None:
     fact = c.fact("under3_mention")
     if fact is None:
@@ -375,6 +380,9 @@ def _children(c: Composition) -> None:
     )
     if age_months is None:
         c.say("had.under3", fact, mention=fact.value)
+    elif age_months < 36 and _LACKS_MENTION.search(c.analysis.normalized.text):
+        # « l'HAD du secteur n'a pas la mention, on peut quand même ? »: the condition is not met.
+        c.say("had.under3_no", fact, mention=fact.value)
     elif age_months < 36:
         c.say("had.under3_yes", fact, mention=fact.value)
     else:

@@ -254,7 +254,7 @@ def _hospitalised_through(tokens: tuple[str, ...], i: int) -> bool:
     return "hospitalise" in tokens[max(0, i - 8) : i] and "tout" in tokens[max(0, i - 5) : i]
 
 
-_PERSONS = frozenset({"patient", "patiente", "malade", "personne"})
+_PERSONS = frozenset({"patient", "patiente", "malade", "personne", "pt", "petit", "petite"})
 
 
 def _person_of(tokens: tuple[str, ...], index: int) -> bool:

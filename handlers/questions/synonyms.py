@@ -36,6 +36,9 @@ WORDS: dict[str, str] = {
     "mensualite": "mensuel", "mensualites": "mensuel",
     "francilien": "ile de france", "franciliens": "ile de france", "francilienne": "ile de france",
     "franciliennes": "ile de france",
+    # a child, told familiarly; paediatrics, clipped
+    "gamin": "enfant", "gamine": "enfant", "gamins": "enfant", "gamines": "enfant", "gosse": "enfant",
+    "gosses": "enfant", "mome": "enfant", "momes": "enfant", "pedia": "pediatrie", "pedo": "pediatrie",
     # cumulating two forfaits
     "cumule": "cumul", "cumuler": "cumul", "cumulable": "cumul", "cumulables": "cumul", "cumulent": "cumul",
 }  # fmt: skip
