@@ -106,7 +106,12 @@ def _answer_one(
         # Safety: "combien de CHU participent ?" is a count we do not hold; no rule (the cap, the categories)
         # answers it.
         return _handover(analysis, data, masked, "handover.participant_count")
-    if analysis.out_of_scope:
+    read_whole = (
+        analysis.topics == ("forfait_compute",) and timeline.read(analysis.question, today) is not None
+    )
+    if analysis.out_of_scope and not read_whole:
+        # (A timeline read whole has accounted for every word that changes the total: « sauf août (vacances) »
+        # tells why a month had none, it asks nothing beyond the rules.)
         data["out_of_scope"] = list(analysis.out_of_scope)
         return _handover(analysis, data, masked, "handover.out_of_scope")
     analysis, unstated = _address_the_asked_point(analysis)

@@ -172,6 +172,15 @@ _DISRUPTIVE = frozenset(
         "mutation",
         "demenage",
         "demenagement",
+        # Care that is no systemic drug, or whose status the rules do not name: its months earn nothing sure.
+        "radiotherapie",
+        "radiotherapies",
+        "radio",
+        "curietherapie",
+        "chirurgie",
+        "hormonotherapie",
+        "transfusion",
+        "transfusions",
         # A month to come is not a month of care yet (« prochaine le 3/12 »).
         "prochaine",
         "prochain",

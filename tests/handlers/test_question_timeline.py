@@ -386,3 +386,15 @@ def test_care_past_the_end_counts_up_to_it_and_names_the_rest() -> None:
     assert (
         "680,00 €" in said and "Février 2028 n'est pas compté" in said and "mars 2028 : non comptés" in said
     )
+
+
+def test_a_reason_told_for_a_month_without_is_not_out_of_scope() -> None:
+    reply = answer_question(
+        "pt sous darzalex SC de fev a sept 2026 sauf aout (vacances du pt chez sa fille), cb ?", NOW
+    )
+    assert any("1 040,00 €" in line for line in reply.body)
+
+
+def test_care_that_is_no_systemic_drug_gets_no_total() -> None:
+    reply = answer_question("radiothérapie de mars à juin 2026, combien ?", NOW)
+    assert reply.needs_human and not any("680,00 €" in line for line in reply.body)
