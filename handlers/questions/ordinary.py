@@ -66,7 +66,7 @@ _ADJECTIVES = """
     nouveau nouvelle nouveaux premier premiere dernier derniere prochain prochaine precedent precedente
     grand grande petit petite gros grosse long longue court courte
     possible impossible necessaire obligatoire exact exacte correct correcte bon bonne mauvais
-    concerne concernee concernes concernees prevu prevue prevus prevues exige exigee
+    concerne concernee concernes concernees prevu prevue prevus prevues exige exigee cense censee censes
     actuel actuelle officiel officielle habituel habituelle normal normale
     chacun chacune tel telle tels telles quelconque quelque quelques demi demie moitie
     supplementaire supplementaires
@@ -83,6 +83,7 @@ _GENERIC_NOUNS = """
     personne gens equipe collegue collegues service services structure structures
     fil idee avis retour reponse question doute souci rien moyen volume forme attribution
     chiffre chiffres caractere caracteres lettre lettres sms texto
+    bord memoire pile
     """
 
 ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())
