@@ -156,13 +156,55 @@ def _numbers(tokens: tuple[str, ...]) -> list[tuple[int, int, Decimal]]:
     return found
 
 
+_SUBJECT_GLUE = frozenset(
+    {
+        "peut",
+        "peuvent",
+        "doit",
+        "doivent",
+        "va",
+        "vont",
+        "pourra",
+        "pourrait",
+        "elle",
+        "il",
+        "t",
+        "aussi",
+        "bien",
+    }
+)
+
+
+def _payees(tokens: tuple[str, ...]) -> list[str]:
+    """Who the question says is paid: the subject of a pay verb (« c'est l'HAD qui touche », « l'HAD
+    perçoit »), or its beneficiary (« versé à la HAD »); « on touche ? » asks whether, not who. An HAD
+    named for another reason (« HAD pas conventionnée …, on touche quand même ? ») states no payee."""
+    found: set[str] = set()
+    for v, token in enumerate(tokens):
+        if token not in _PAY_VERBS:
+            continue
+        before = tokens[max(0, v - 4) : v]
+        if before[-1:] in (("on",), ("nous",)) or tokens[v + 1 : v + 3] == ("t", "on"):
+            continue  # « on touche quand même ? » asks whether, in the case told, not who is paid
+        # « la HAD peut-elle facturer », « l'HAD va toucher »: the subject before a modal and its pronoun.
+        k = v - 1
+        while k >= 0 and v - k <= 4 and tokens[k] in _SUBJECT_GLUE:
+            k -= 1
+        if k >= 0 and tokens[k] in _PAYEES:
+            found.add(_PAYEES[tokens[k]])
+        elif k >= 1 and tokens[k] == "qui" and tokens[k - 1] in _PAYEES:
+            found.add(_PAYEES[tokens[k - 1]])
+        after = tokens[v + 1 : v + 4]
+        if after[:1] in (("a",), ("au",), ("aux",)) and any(t in _PAYEES for t in after):
+            found.add(next(_PAYEES[t] for t in after if t in _PAYEES))
+    return sorted(found)
+
+
 def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     """The values of `kind` the question states."""
     out: list[Any] = []
     if kind == "payee":
-        if not _PAY_VERBS & set(tokens):
-            return []
-        return sorted({_PAYEES[t] for t in tokens if t in _PAYEES})
+        return _payees(tokens)
     if _ALTERNATIVE.search(" ".join(tokens)):
         return []  # « 150 ou 120 € ? » offers two values: no single one is put to the test
     for first, index, value in _numbers(tokens):

@@ -51,3 +51,27 @@ def test_a_child_s_age_and_the_mention(question: str, opening: str) -> None:
 def test_two_frames_asked_as_the_same_get_no() -> None:
     assert _first("art 51 c pareil que l'expe 50 ?").startswith("Non, ce n'est pas le même dispositif")
     assert _first("quelle différence entre l'art 51 et l'art 50 ?").startswith("L'article 51")
+
+
+def test_an_had_outside_its_area_gets_no() -> None:
+    question = (
+        "le pt habite a 40 km, c pas le secteur de notre HAD partenaire mais elle veut bien y aller, ok ?"
+    )
+    assert _first(question).startswith("Non : c'est le domicile")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["c'est la HAD qui touche le forfait ?", "le forfait est versé à l'HAD ?", "l'HAD perçoit les 320 € ?"],
+)
+def test_the_had_said_to_be_paid_gets_no(question: str) -> None:
+    assert _first(question).startswith("Non : c'est l'établissement")
+
+
+def test_an_had_named_for_another_reason_states_no_payee() -> None:
+    reply = answer_question(
+        "HAD pas conventionnée avec nous mais c la seule qui couvre la commune du pt, on touche qd meme ?",
+        NOW,
+    )
+    assert not reply.body[0].startswith(("Oui", "Non"))
+    assert reply.data["topics"][0] == "eligibility_convention"  # type: ignore[index]
