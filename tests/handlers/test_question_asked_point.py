@@ -201,6 +201,10 @@ def test_a_question_naming_nothing_but_what_it_asks_refines_the_one_before() -> 
         "notre dossier est passé en comité ? tjr pas de reponse",
         "Pouvez-vous vérifier si le versement a bien été effectué pour notre établissement ?",
         "c quoi mon login piramig ? le mien marche plus depuis hier",
+        # A change to what the selection fixed, a lapse put right afterwards: not the case the rules state.
+        "Nous avons été retenus pour deux sites : pouvons-nous ajouter un troisième site ouvert en 2026 ?",
+        "Une clinique de catégorie e pourrait-elle participer à travers notre GCS de moyens ?",
+        "Notre convention avec l'HAD est arrivée à échéance : pouvons-nous régulariser a posteriori ?",
     ],
 )
 def test_a_point_no_entry_addresses_is_handed_over(question: str) -> None:
