@@ -47,6 +47,9 @@ NEVER_TUNED_C_FILE = Path(__file__).parent.parent / "handlers" / "questions_neve
 DEV_F_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_F.yaml"
 NEVER_TUNED_D_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_D.yaml"
 NEVER_TUNED_E_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_E.yaml"
+# Written blind as dev tables in the round after G, measured once, then tuned on.
+DEV_H1_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_H1.yaml"
+DEV_H2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_H2.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -61,6 +64,8 @@ KNOWN_MISSES_FILES = (
     DEV_F_FILE,
     NEVER_TUNED_D_FILE,
     NEVER_TUNED_E_FILE,
+    DEV_H1_FILE,
+    DEV_H2_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
