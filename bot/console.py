@@ -66,7 +66,8 @@ def run_console(
         if fold(command) in QUIT_WORDS:
             break
         # « Vouliez-vous dire : 1. … 2. … »: a bare number picks that reading of the last reply.
-        if command.isdigit() and 1 <= int(command) <= len(choices):
+        # (At most three digits: a 5,000-digit line is no choice, and int() would refuse it.)
+        if command.isdigit() and len(command) <= 3 and 1 <= int(command) <= len(choices):
             command = choices[int(command) - 1]
         reply = dispatch(Request(ctx.operator_id, command, "console", settings.now()), ctx)
         found = reply.data.get("choices")

@@ -132,6 +132,20 @@ def test_the_console_reading_bytes_under_lc_all_c(tmp_path: Path, logs: list[str
     assert _scan(tmp_path, needles, logs) == []
 
 
+def test_the_console_takes_a_bare_number_of_any_length(tmp_path: Path) -> None:
+    """A bare number picks a reading; 5,000 digits (past int()'s limit) are a line like any other (found by
+    the fuzz campaign, seed 31)."""
+    from bot.console import run_console
+
+    convo = Conversation.start(tmp_path, setup=True)
+    stdin = io.StringIO("9" * 5_000 + "\n" + "1" + "\n")
+    out = io.StringIO()
+    settings = hostile.ConsoleSettings(tmp_path / "db.json", NOW)
+    assert run_console(convo.ctx, settings, stdin=stdin, stdout=out) == 0  # type: ignore[arg-type]
+    assert INTERNAL not in out.getvalue() and "Traceback" not in out.getvalue()
+    convo.ctx.repo.close()
+
+
 def test_the_mail_door(tmp_path: Path, logs: list[str]) -> None:
     from handlers.questions import answer_question
     from store import schema
