@@ -21,10 +21,8 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from handlers.questions import lemmas
-from handlers.questions.detect import question_words
 from handlers.questions.knowledge import load_knowledge
-from handlers.questions.normalize import normalize
-from handlers.questions.retrieval import terms
+from handlers.questions.retrieval import example_terms, terms
 from handlers.questions.topics import ordinary
 from rules.parameters import Parameters
 
@@ -38,16 +36,15 @@ _WRITTEN_BY_NORMALISER = frozenset({"medicament", "injectable", "oral", "docteur
 
 @lru_cache(maxsize=4)
 def _vocabularies(params: Parameters) -> tuple[dict[str, frozenset[str]], Counter[str]]:
-    words, everyday = question_words(params), ordinary()
-    vocab: dict[str, frozenset[str]] = {}
+    found: dict[str, set[str]] = {e.id: set() for e in load_knowledge().entries}
+    for label, doc in example_terms(params):
+        if label in found:
+            found[label].update(doc)
     for e in load_knowledge().entries:
-        found: set[str] = set()
-        for example in e.examples:
-            found.update(terms(normalize(example, words, everyday).tokens))
         for cue in e.cues:
             for part in cue.split("&"):
-                found.update(part.strip().replace("*", "").split())
-        vocab[e.id] = frozenset(found)
+                found[e.id].update(part.strip().replace("*", "").split())
+    vocab = {entry_id: frozenset(words) for entry_id, words in found.items()}
     spread = Counter(w for v in vocab.values() for w in v)
     return vocab, spread
 

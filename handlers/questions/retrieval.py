@@ -45,19 +45,21 @@ def terms(tokens: tuple[str, ...]) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def _index(params: Parameters) -> tuple[BM25Okapi, tuple[str, ...]]:
+def example_terms(params: Parameters) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each example phrasing as (entry id or HANDOVER, its normalised terms), normalised once for the vote and
+    for the coverage check (coverage.py)."""
     words, everyday = question_words(params), ordinary()
-    labels: list[str] = []
-    docs: list[list[str]] = []
     knowledge = load_knowledge()
     phrasings = [(e.id, x) for e in knowledge.entries for x in e.examples]
     phrasings += [(HANDOVER, x) for x in knowledge.handover_examples]
-    for label, text in phrasings:
-        doc = terms(normalize(text, words, everyday).tokens)
-        if doc:
-            labels.append(label)
-            docs.append(doc)
-    return BM25Okapi(docs), tuple(labels)
+    found = ((label, tuple(terms(normalize(text, words, everyday).tokens))) for label, text in phrasings)
+    return tuple((label, doc) for label, doc in found if doc)
+
+
+@lru_cache(maxsize=4)
+def _index(params: Parameters) -> tuple[BM25Okapi, tuple[str, ...]]:
+    examples = example_terms(params)
+    return BM25Okapi([list(doc) for _, doc in examples]), tuple(label for label, _ in examples)
 
 
 def vote(tokens: tuple[str, ...], params: Parameters, family_of: dict[str, str] | None = None) -> Vote:

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from itertools import pairwise
 
 from handlers.questions.normalize import NUMBER_WORDS, fold
@@ -934,6 +935,7 @@ def months_told(text: str, today: date) -> int:
     return sum(1 for it in _merge_months(_tokens(text), today) if it.kind == "month")
 
 
+@lru_cache(maxsize=64)
 def read(text: str, today: date) -> Reading | None:
     """The timeline the question describes, or None when any of its months, numbers, dates or negations is
     not accounted for (then no total may be given)."""
