@@ -114,7 +114,11 @@ def _answer_one(
         # tells why a month had none, it asks nothing beyond the rules.)
         data["out_of_scope"] = list(analysis.out_of_scope)
         return _handover(analysis, data, masked, "handover.out_of_scope")
-    analysis, unstated = _address_the_asked_point(analysis)
+    addressed, unstated = _address_the_asked_point(analysis)
+    if unstated is not None and read_whole:
+        unstated = None  # the months read whole are the answer (« sauf août, chez sa fille »: why, not what)
+    else:
+        analysis = addressed
     data["topics"] = list(analysis.topics)
     if unstated is not None:
         # No entry that scored states what is asked (a phone number, a decision to come, an act for the

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from handlers import health_data
-from handlers.questions import lemmas
+from handlers.questions import frequency, lemmas
 from handlers.questions.synonyms import WORDS as SYNONYMS
 from handlers.questions.synonyms import rewrite_phrases
 from rules.drugs import load_drugs
@@ -238,6 +238,8 @@ NUMBER_WORDS: dict[str, int] = {
 
 # Short tokens that must never be "corrected" into something else (acronyms, function words, numbers).
 _PROTECTED_SHORT = 3
+# Zipf frequency (wordfreq) from which a word is taken as written, never corrected into a lexicon word.
+REAL_WORD_ZIPF = 3.0
 
 
 @dataclass(frozen=True)
@@ -328,6 +330,17 @@ def _closest(token: str, vocabulary: frozenset[str]) -> str | None:
     candidates = [word for word in vocabulary if abs(len(word) - len(token)) <= 2 and word[:1] == token[:1]]
     found = difflib.get_close_matches(token, candidates, n=1, cutoff=cutoff)
     return found[0] if found else None
+
+
+def _may_correct(unstemmed: str, word: str, fixed: str) -> bool:
+    """A common French word is no typo: « phase » is not « pause », « fille » not « file », « transmission »
+    not « transfusion ». It is only taken for another form of itself (« saisi » for « saisir », « normand »
+    for « normandy »): the lexicon word extends it, or shares its lemma."""
+    if frequency.zipf(unstemmed) < REAL_WORD_ZIPF:
+        return True
+    if fixed.startswith(word[:-1]):
+        return True
+    return lemmas.lemma(unstemmed) in (fixed, lemmas.lemma(fixed)) and lemmas.lemma(unstemmed) is not None
 
 
 # Conjugated forms users write ("touchons", "percevez", "adressent") mapped to the forms the lexicons use.
@@ -431,6 +444,8 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
                     continue
                 if fixed is None and word not in ordinary and unstemmed not in ordinary:
                     fixed = _closest(word, vocab)
+                    if fixed is not None and not _may_correct(unstemmed, word, fixed):
+                        fixed = None
                 if fixed is not None:
                     corrections.append((word, fixed))
                     word = fixed

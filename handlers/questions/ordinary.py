@@ -53,7 +53,7 @@ _ADVERBS = """
     obligatoirement forcement necessairement separement ensemble seulement uniquement simplement exactement
     precisement vraiment reellement concretement rapidement directement finalement actuellement
     egalement aussi encore toujours jamais deja bientot ensuite enfin puis apres avant pendant durant
-    combien comment pourquoi quand ou ici la labas ailleurs partout surtout notamment environ presque
+    parmi combien comment pourquoi quand ou ici la labas ailleurs partout surtout notamment environ presque
     plutot assez trop tres bien mal mieux vite tard tot souvent parfois rarement
     librement individuellement globalement personnellement officiellement effectivement eventuellement
     automatiquement systematiquement obligatoire facultatif facultative optionnel
@@ -83,7 +83,7 @@ _GENERIC_NOUNS = """
     personne gens equipe collegue collegues service services structure structures
     fil idee avis retour reponse question doute souci rien moyen volume forme attribution
     chiffre chiffres caractere caracteres lettre lettres sms texto
-    bord memoire pile
+    bord memoire pile cellule
     """
 
 ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())

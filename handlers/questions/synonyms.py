@@ -28,6 +28,7 @@ WORDS: dict[str, str] = {
     "prennent": "prendre", "prenons": "prendre", "prenez": "prendre",
     "envoie": "envoyer", "envoient": "envoyer", "envoies": "envoyer", "enverra": "envoyer",
     "enverrons": "envoyer", "transmet": "transmettre", "transmettent": "transmettre",
+    "transmission": "envoi", "transmissions": "envoi",
     "obtient": "toucher", "obtiennent": "toucher", "obtiendra": "toucher", "obtiendrons": "toucher",
     # paying an establishment: remunerate / valorise are the same act as "payer" here
     "remunere": "paye", "remuneree": "paye", "remunerer": "payer", "remunerons": "paye",

@@ -25,7 +25,7 @@ NOW = datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
         "même HAD : qui touche l'inclusion ?",
         # Revising a target set in the initial report.
         "Nous avions fixé dans le rapport initial une cible de 40 adressages par an et nous en faisons 15 : "
-        "pouvons-nous revoir la cible à la baisse, et avec quelle incidence ?",
+        "pouvons-nous revoir la cible à la baisse, et avec quelle conséquence ?",
     ],
 )
 def test_a_case_beyond_the_entries_is_offered_not_answered(question: str) -> None:

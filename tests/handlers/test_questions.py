@@ -166,8 +166,11 @@ def test_an_unknown_noun_still_counts_but_an_unknown_verb_form_does_not() -> Non
     params = load_parameters()
     verb = analyse("le forfait s'applique aux patients qui prennent des comprimés ?", params)
     assert verb.topics and verb.topics[0] == "treatment_oral"
-    noun = analyse("les patients en essai clinique sont-ils concernés ?", params)
+    noun = analyse("les patients en dialyse sont-ils concernés ?", params)
     assert not noun.topics
+    # A drug under trial is named by the data as a case the rules do not settle: handed over all the same.
+    trial = answer_question("les patients en essai clinique sont-ils concernés ?", DEFAULT_NOW)
+    assert trial.status == Status.UNKNOWN and trial.data.get("asked_point") == "unsettled_case"
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,25 @@ def test_normalize_corrects_typos_and_verb_forms(typed: str, fixed: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("typed", "not_into"),
+    [
+        ("phase", "pause"),
+        ("fille", "file"),
+        ("transmission", "transfusion"),
+        ("direct", "dire"),
+        ("parmi", "paris"),
+    ],
+)
+def test_a_common_french_word_is_not_taken_for_a_typo(typed: str, not_into: str) -> None:
+    """« essai de phase II » is no « pause » (a month without care to the timeline reader)."""
+    assert not_into not in normalize(f"essai {typed}", vocabulary()).tokens
+
+
+def test_a_common_word_still_folds_onto_its_own_lexicon_form() -> None:
+    assert "saisir" in normalize("déjà saisi", vocabulary()).tokens
+
+
+@pytest.mark.parametrize(
     ("message", "question"),
     [
         (
