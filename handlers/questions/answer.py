@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from functools import cache, lru_cache
@@ -20,9 +20,9 @@ from typing import Any
 from handlers.errors import UserError
 from handlers.questions import premise, timeline, totals
 from handlers.questions.asked import unasked_context
-from handlers.questions.detect import Analysis
+from handlers.questions.detect import Analysis, question_words, sentences
 from handlers.questions.knowledge import Condition, Entry, Step, expand, load_knowledge, resolve
-from handlers.questions.normalize import NUMBER_WORDS, stem
+from handlers.questions.normalize import NUMBER_WORDS, normalize, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
 from handlers.questions.topics import GLOSSARY_TOKENS, Cue, compile_cues, matches
 from handlers.registry import CommandSpec, Kind
@@ -759,6 +759,29 @@ def _value(c: Composition, step: Step, ref: str) -> Any:
     return value
 
 
+def _lead(c: Composition, step: Step) -> str | None:
+    """The first lead whose condition holds for the message, or else for one of its questions alone: « c'est
+    quoi la différence ? on doit passer par le comité technique nous aussi ? » asks « oui ou non » in its
+    second question, though the whole message is no yes/no question."""
+    found = next((ld.say for ld in step.lead if holds(c, ld.when)), None)
+    if found is not None:
+        return found
+    asked = [s for s in sentences(c.analysis.question) if "?" in s]
+    if len(asked) < 2:
+        return None
+    for sentence in asked:
+        alone = replace(c, analysis=replace(c.analysis, normalized=normalize(sentence, _words(c.params))))
+        found = next((ld.say for ld in step.lead if holds(alone, ld.when)), None)
+        if found is not None:
+            return found
+    return None
+
+
+@lru_cache(maxsize=4)
+def _words(params: Parameters) -> frozenset[str]:
+    return question_words(params)
+
+
 def _declared(c: Composition, entry_id: str, step: Step) -> None:
     if step.when is not None and not holds(c, step.when):
         return
@@ -772,7 +795,7 @@ def _declared(c: Composition, entry_id: str, step: Step) -> None:
         except KeyError:
             return  # the data does not hold this value: the sentence is left out
     if step.lead and not c.verdict_given:  # a premise verdict already opens the answer (premise.py)
-        lead = next((ld.say for ld in step.lead if holds(c, ld.when)), None)
+        lead = _lead(c, step)
         values["lead"] = t(f"lead.{lead}") if lead else ""
     elif step.lead:
         values["lead"] = ""

@@ -81,14 +81,14 @@ class Analysis:
     notes: dict[str, object] = field(default_factory=dict)
 
 
-def _sentences(text: str) -> list[str]:
+def sentences(text: str) -> list[str]:
     return [s for s in re.split(r"(?<=[.?!])\s+|\n+", text) if s.strip()]
 
 
 def focus(text: str) -> str:
     """The sentences that ask something: those with a '?', or with an interrogative word; else all."""
-    sentences = _sentences(text)
-    asked = [s for s in sentences if "?" in s]
+    parts = sentences(text)
+    asked = [s for s in parts if "?" in s]
     return " ".join(asked) if asked else text
 
 
@@ -102,8 +102,8 @@ _REPORTED_QUESTION = re.compile(
 
 def _asked_or_reported(text: str) -> str:
     """The sentences that ask or report a question; the statements that tell a case are context."""
-    sentences = _sentences(text)
-    asked = [s for s in sentences if "?" in s or _REPORTED_QUESTION.search(s)]
+    parts = sentences(text)
+    asked = [s for s in parts if "?" in s or _REPORTED_QUESTION.search(s)]
     return " ".join(asked) if asked else text
 
 

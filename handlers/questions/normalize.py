@@ -338,8 +338,8 @@ def _may_correct(unstemmed: str, word: str, fixed: str) -> bool:
     for « normandy »): the lexicon word extends it, or shares its lemma."""
     if frequency.zipf(unstemmed) < REAL_WORD_ZIPF:
         return True
-    if fixed.startswith(word[:-1]):
-        return True
+    if fixed.startswith(word[:-1]) and len(fixed) - len(word) <= 2:
+        return True  # (« exclus » is not « exclusif »)
     return lemmas.lemma(unstemmed) in (fixed, lemmas.lemma(fixed)) and lemmas.lemma(unstemmed) is not None
 
 
