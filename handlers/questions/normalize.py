@@ -293,9 +293,11 @@ def fold_chars(raw: str) -> str:
 def raw_tokens(folded: str) -> list[str]:
     # "L.162-31-1" stays one token ("l.162-31-1" -> "l162-31-1"); "d'HAD" splits into "d", "had".
     folded = re.sub(r"\b([lrd])\.\s?(\d)", r"\1\2", folded)
-    folded = re.sub(r"(\d)\s?€", r"\1 euro", folded)
+    folded = re.sub(r"(\d)\s?(?:€|balles?\b)", r"\1 euro", folded)  # « 100 balles »: slang for euros
     # "3x le mensuel": a multiplication written with an x.
     folded = re.sub(r"\b(\d+)\s?x\b", r"\1 fois", folded)
+    # « 150e l'inclusion » is 150 euros: no rank here runs to three digits.
+    folded = re.sub(r"(?<!\d)(\d{3,4})\s?e\b", r"\1 euro", folded)
     # (?<!\d): tried from the start of a digit run only; from each of its digits it was quadratic.
     folded = re.sub(r"(?<!\d)(\d+)\s?(?:er|ere|eme|e|nd|nde)\b", r"\1eme", folded)
     # A digit run longer than any figure a question holds is noise; left whole, int() would refuse it

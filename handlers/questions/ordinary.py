@@ -46,6 +46,7 @@ _VERBS = """
     valoir vaut
     valider valide validee validation requerir requis requise rater rate loupe louper
     exister existe existent
+    produire produit produite produits produisons tomber tombe tombent diffuser destine destinee destines
     permettre permet
     """
 
@@ -75,6 +76,8 @@ _ADJECTIVES = """
     special speciale speciaux specifique specifiques particulier particuliere
     final finale definitif definitive ultime voisin voisine voisins voisines
     correspondant correspondante correspondants correspondantes relatif relative
+    maximal maximale minimal minimale automatique automatiques competent competente competents competentes
+    bloquant bloquante
     """
 
 _GENERIC_NOUNS = """
@@ -83,7 +86,7 @@ _GENERIC_NOUNS = """
     personne gens equipe collegue collegues service services structure structures
     fil idee avis retour reponse question doute souci rien moyen volume forme attribution
     chiffre chiffres caractere caracteres lettre lettres sms texto
-    bord memoire pile cellule
+    bord memoire pile cellule perspective diffusion lendemain veille chef pole boite
     """
 
 ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())

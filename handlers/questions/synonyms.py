@@ -29,6 +29,8 @@ WORDS: dict[str, str] = {
     "envoie": "envoyer", "envoient": "envoyer", "envoies": "envoyer", "enverra": "envoyer",
     "enverrons": "envoyer", "transmet": "transmettre", "transmettent": "transmettre",
     "transmission": "envoi", "transmissions": "envoi",
+    # a payment made by bank transfer
+    "virement": "versement", "virements": "versement",
     "obtient": "toucher", "obtiennent": "toucher", "obtiendra": "toucher", "obtiendrons": "toucher",
     # paying an establishment: remunerate / valorise are the same act as "payer" here
     "remunere": "paye", "remuneree": "paye", "remunerer": "payer", "remunerons": "paye",

@@ -261,9 +261,6 @@ def test_a_folded_participle_is_not_bent_into_another_word() -> None:
     assert "trop" not in normalize("je me suis trompé de patient", vocab).tokens
     said = _said(_ask("jme suis trompé de patient sur une administration, comment je l'annule ?"))
     assert "/expe50 annuler" in said and "/expe50 modifier" in said, said
-    # Still a word a legal question does not know: not made understood.
-    legal = _ask("3 inclusions ce mois-ci, le virement tombe en fin de mois ?")
-    assert legal.status == Status.UNKNOWN, _said(legal)
 
 
 def test_a_word_naming_a_command_is_not_bent_into_a_legal_word() -> None:

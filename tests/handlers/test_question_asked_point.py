@@ -40,6 +40,9 @@ def _points(question: str) -> tuple[str, ...]:
         ("on peut reverser une partie du forfait a l'HAD via la convention ?", "arrangement"),
         ("la pharma peut retroceder l'opdivo a l'HAD ?", "arrangement"),
         ("l'expe va etre generalisee apres 2028 ?", "future_decision"),
+        # When the money comes: the amount is no answer (the payment entry addresses it).
+        ("3 inclusions ce mois-ci, le virement tombe en fin de mois ?", "payment_time"),
+        ("les forfaits 2025 nous seront versés quand ?", "payment_time"),
     ],
 )
 def test_the_asked_point_is_read_from_the_data(question: str, point: str) -> None:
@@ -64,7 +67,6 @@ def test_the_asked_point_is_read_from_the_data(question: str, point: str) -> Non
         "je veux savoir si je peux envoyer notre rapport par mail",
         "la liste des etablissements retenus a ete publiee quand ?",
         "quel est le montant exact du forfait mensuel ?",
-        "les forfaits 2025 nous seront versés quand ?",
     ],
 )
 def test_ordinary_questions_ask_no_special_point(question: str) -> None:

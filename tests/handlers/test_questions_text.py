@@ -90,6 +90,10 @@ def test_finess_and_dates_are_not_masked() -> None:
         ("forfait inclu", "forfait inclusion"),
         ("c koi", "c est quoi"),
         ("deux mois sans injection", "2 mois san injection"),
+        # Euros written the way people type them; a rank stays a rank.
+        ("c bien 150e l'inclusion", "c est bien 150 euro l inclusion"),
+        ("100 balles", "100 euro"),
+        ("le 2e rapport", "le deuxieme rapport"),
     ],
 )
 def test_normalize_canonical_forms(typed: str, expected: str) -> None:
