@@ -22,7 +22,7 @@ from handlers.questions import premise, timeline, totals
 from handlers.questions.asked import unasked_context
 from handlers.questions.detect import Analysis, question_words, sentences
 from handlers.questions.knowledge import Condition, Entry, Step, expand, load_knowledge, resolve
-from handlers.questions.normalize import NUMBER_WORDS, normalize, stem
+from handlers.questions.normalize import NUMBER_WORDS, fold, normalize, raw_tokens, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
 from handlers.questions.topics import GLOSSARY_TOKENS, Cue, compile_cues, matches
 from handlers.registry import CommandSpec, Kind
@@ -344,7 +344,8 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     if any(t in {"jusqu", "jusque", "jusqua"} for t in tokens):
         return False
     # « P1 … P2 … », « chacun 4 mois »: several patients told one by one or at once.
-    ids = {t for t in tokens if re.fullmatch(r"p-?\d+[a-z0-9-]*", t)}
+    # (Read on the words as written: the normalised tokens read a code as « patient ».)
+    ids = {t for t in raw_tokens(fold(c.analysis.question)) if re.fullmatch(r"p-?\d+[a-z0-9-]*", t)}
     if len(ids) >= 2 or any(t in {"chacun", "chacune"} for t in tokens):
         return False
     # "deux patients de janvier à mars": the total is per patient; a sum for several is not what we compute.

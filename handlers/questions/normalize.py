@@ -162,6 +162,16 @@ ABBREVIATIONS: dict[str, str] = {
     "tte": "toute",
     "dc": "donc",
     "jsp": "je ne sais pas",
+    "jpeux": "je peux",
+    "jpeu": "je peux",
+    "jveux": "je veux",
+    "jdois": "je dois",
+    "jsuis": "je suis",
+    "chui": "je suis",
+    "jme": "je me",
+    "jai": "j ai",
+    "jfais": "je fais",
+    "jfai": "je fais",
     "msg": "message",
     "oki": "ok",
     "vs": "versus",
@@ -235,6 +245,10 @@ NUMBER_WORDS: dict[str, int] = {
     "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
     "seize": 16, "vingt": 20, "trente": 30,
 }  # fmt: skip
+
+# A pseudonymous patient code as sites write them (« P-00412 », « P-PED-004 »; patient_codes.py): letters, a
+# dash, digits. Law references (« r6123-87 ») glue letters to digits and are not codes.
+_PATIENT_CODE = re.compile(r"[a-z]{1,4}(?:-[a-z]{1,4})?-\d{1,8}(?:-\d{1,8})*")
 
 # Short tokens that must never be "corrected" into something else (acronyms, function words, numbers).
 _PROTECTED_SHORT = 3
@@ -410,6 +424,8 @@ def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str]
             tokens.extend(load_drugs().route_words[drug.route].split())
             continue
         expanded = ABBREVIATIONS.get(token, token)
+        if _PATIENT_CODE.fullmatch(token):
+            expanded = "patient"  # « P-00412 » names a patient, nothing the question is about
         if expanded == token and _DRUG_NAME.match(token):
             expanded = (
                 "medicament"  # an international drug name (« pembrolizumab ») names a drug, not a subject

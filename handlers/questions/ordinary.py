@@ -77,7 +77,7 @@ _ADJECTIVES = """
     final finale definitif definitive ultime voisin voisine voisins voisines
     correspondant correspondante correspondants correspondantes relatif relative
     maximal maximale minimal minimale automatique automatiques competent competente competents competentes
-    bloquant bloquante
+    bloquant bloquante spam spamme spamment spammer
     """
 
 _GENERIC_NOUNS = """

@@ -250,7 +250,7 @@ def test_a_question_mixing_a_rule_and_the_bot_keeps_the_rule() -> None:
 def test_the_question_command_invoking_a_question_does_not_name_it() -> None:
     """« /expe50 question … » is how the question was sent: not a question about the `question` command."""
     reply = _ask("/expe50 question stop les rappels svp")
-    assert _topics(reply) == ["cmd_rappels"], _topics(reply)
+    assert "cmd_question" not in _topics(reply) and "/expe50 rappels non" in _said(reply), _topics(reply)
     assert extract_question("/expe50 question quel est le montant ?") == "quel est le montant ?"
 
 
@@ -285,3 +285,22 @@ def test_the_nir_in_the_bot_is_answered_no_with_the_patient_code() -> None:
     assert _topics(reply)[0] == "bot_patient_code"
     assert _said(reply).startswith("Non")
     assert "/expe50 adressage <patient>" in _said(reply)
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        # Asked to stop them: the command that does, whole.
+        ("trop de rappels d'échéance, comment j'arrête ça ?", "/expe50 rappels non"),
+        # A spreadsheet named in a question about the bot is the export, not a software question.
+        ("comment j'exporte les forfaits en excel pour la compta ?", "tableau"),
+        # A patient code is a patient, not a word to place.
+        (
+            "j'ai saisi deux fois la même administration pour P-00731, comment en annuler une ?",
+            "/expe50 annuler",
+        ),
+    ],
+)
+def test_everyday_ways_of_asking_about_the_bot(question: str, said: str) -> None:
+    reply = _ask(question)
+    assert reply.status != Status.UNKNOWN and said in _said(reply), _said(reply)

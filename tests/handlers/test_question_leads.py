@@ -31,6 +31,7 @@ def _opening(question: str) -> str:
         ("les CHU sont-ils exclus de l'expérimentation ?", "Non :"),
         ("avec l'ancienne autorisation de chimiothérapie, on peut candidater ?", "Oui :"),
         ("nous sommes une HAD, pouvons-nous être candidats ?", "Non :"),
+        ("jpeux noter le numéro de sécu dans l'adressage ?", "Non :"),
         # The yes/no question is the second of two.
         (
             "c'est quoi la différence avec l'article 51 ? faut-il aussi passer par le comité technique ?",
