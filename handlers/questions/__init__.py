@@ -32,6 +32,7 @@ from handlers.questions.detect import MAX_TOPICS, Analysis, analyse, focus, prop
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, normalize, redact_identifiers
+from handlers.questions.tariffs import stated_tariffs
 from handlers.questions.topics import compiled_human_request, compiled_own_case, ordinary, score, topic_by_id
 from handlers.reply import Action, ReasonLine, Reply, Status
 from rules.drugs import load_drugs
@@ -100,6 +101,11 @@ def _answer_one(
     # The day that decides what is past is the day in Paris, whatever zone `now` was given in.
     today = now.astimezone(PARIS).date() if now.tzinfo else now.date()
     analysis = _timeline_first(analysis, today)
+    if stated_tariffs(analysis.normalized.tokens) and "forfait_cap_monthly" not in analysis.topics:
+        # « tarif HDJ 410 et HAD 330, le mensuel reste à 120 ? »: two tariffs stated are the cap's
+        # computation, whatever entry the words also call up (the HAD tariff, the monthly amount).
+        topics = ("forfait_cap_monthly", *(t for t in analysis.topics if t != "had_tariff"))
+        analysis = replace(analysis, topics=topics[:MAX_TOPICS], suggestions=())
     if analysis.own_data and analysis.topics != ("forfait_compute",):
         return _handover(analysis, data, masked, "handover.own_data")
     if asks_participant_count(analysis.normalized.text):
@@ -117,6 +123,8 @@ def _answer_one(
     addressed, unstated = _address_the_asked_point(analysis)
     if unstated is not None and read_whole:
         unstated = None  # the months read whole are the answer (« sauf août, chez sa fille »: why, not what)
+    elif unstated == "tariff_amount" and stated_tariffs(analysis.normalized.tokens):
+        unstated = None  # the tariffs are stated, not asked: the cap applied to them is the answer
     else:
         analysis = addressed
     data["topics"] = list(analysis.topics)

@@ -24,6 +24,7 @@ from handlers.questions.detect import Analysis, question_words, sentences
 from handlers.questions.knowledge import Condition, Entry, Step, expand, load_knowledge, resolve
 from handlers.questions.normalize import NUMBER_WORDS, fold, normalize, raw_tokens, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
+from handlers.questions.tariffs import stated_tariffs
 from handlers.questions.topics import GLOSSARY_TOKENS, Cue, compile_cues, matches
 from handlers.registry import CommandSpec, Kind
 from handlers.reply import Action, ReasonLine
@@ -360,6 +361,29 @@ _PATIENT_WORDS = frozenset(
     {"patient", "patients", "patiente", "patientes", "malade", "malades", "personne", "personnes", "cas",
      "dossier", "dossiers", "inclusion", "inclusions", "adressage", "adressages", "pt", "pts"}
 )  # fmt: skip
+
+
+def _cap_monthly(c: Composition) -> None:
+    """The cap applied to the tariffs the question states (tariffs.py): one line per site, or the gap it
+    states; none stated, the rule alone, and that we do not hold the tariffs."""
+    rule, monthly = c.params.monthly_cap_rule, c.params.monthly_amount.value
+    found = stated_tariffs(c.analysis.normalized.tokens)
+    if not found:
+        c.say("forfait.tariffs_not_held")
+        return
+    for tariffs in found:
+        c.say(
+            "forfait.cap_monthly_computed",
+            rule,
+            hdj=tariffs.hdj,
+            had=tariffs.had,
+            gap=tariffs.gap,
+            monthly=monthly,
+            capped=tariffs.gap < monthly,
+        )
+        if tariffs.gap <= 0:
+            # A tariff at home no cheaper than in hospital: the texts do not say what is then paid.
+            c.unknown("forfait_cap_monthly", "forfait.cap_no_gap")
 
 
 # ---------------------------------------------------------------------------------------------- patients
@@ -928,6 +952,7 @@ COMPOSERS: dict[str, Composer] = {
     "payment": _payment,
     "compute": _compute,
     "children": _children,
+    "cap_monthly": _cap_monthly,
     "deadline": _deadline,
     "still_open": _still_open,
     "application_rules": _application_rules,

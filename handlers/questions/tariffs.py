@@ -1,0 +1,69 @@
+"""The tariffs a question states, for the monthly forfait's cap (the HDJ TMSC tariff minus the HAD tariff).
+
+« tarif HDJ 410 et HAD 330 chez nous, le mensuel reste à 120 ? », « site A : tarif HDJ 520 €, tarif HAD
+370 € ; site B : … », « l'écart entre le tarif HDJ et le tarif HAD serait d'environ 95 € »: each amount is read
+as the tariff last named before it (or as the gap when « écart » / « différence » was named), in one pass over
+the tokens. Only a complete pair, or a stated gap, is returned: a lone tariff says nothing about the cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+_GAP_WORDS = frozenset({"ecart", "difference", "differentiel", "delta"})
+_LABELS = {"hdj": "hdj", "had": "had"}
+# A number followed by these counts something else (« 3 patients », « 2 mois »), and years are dates.
+_COUNTED = frozenset({"mois", "patient", "jour", "semaine", "an", "annee", "fois", "site", "seance", "cure"})
+_MAX_TARIFF = 100_000
+
+
+@dataclass(frozen=True)
+class Tariffs:
+    """One site's tariffs (both known), or a gap stated as such (hdj and had None)."""
+
+    gap: Decimal
+    hdj: Decimal | None = None
+    had: Decimal | None = None
+
+
+def _amount(tokens: tuple[str, ...], i: int) -> Decimal | None:
+    token = tokens[i]
+    if not token.isdigit() or len(token) > 6:
+        return None
+    value = int(token)
+    following = tokens[i + 1] if i + 1 < len(tokens) else ""
+    if (
+        following in _COUNTED
+        or (2020 <= value <= 2035 and following != "euro")
+        or not 0 < value < _MAX_TARIFF
+    ):
+        return None
+    return Decimal(value)
+
+
+def stated_tariffs(tokens: tuple[str, ...]) -> list[Tariffs]:
+    """The tariff pairs (or stated gaps) of a question's normalised tokens, in order; linear in the tokens."""
+    found: list[Tariffs] = []
+    pending: str | None = None  # the tariff (or gap) named last, waiting for its amount
+    pair: dict[str, Decimal] = {}
+    for i, token in enumerate(tokens):
+        if token in _GAP_WORDS:
+            pending = "gap"
+            continue
+        if token in _LABELS and pending != "gap":
+            pending = _LABELS[token]
+            continue
+        value = _amount(tokens, i) if pending is not None else None
+        if value is None or pending is None:
+            continue
+        if pending == "gap":
+            found.append(Tariffs(gap=value))
+            pair = {}
+        elif pending not in pair:
+            pair[pending] = value
+            if len(pair) == 2:
+                found.append(Tariffs(gap=pair["hdj"] - pair["had"], hdj=pair["hdj"], had=pair["had"]))
+                pair = {}
+        pending = None
+    return found

@@ -1,0 +1,53 @@
+"""The monthly forfait's cap applied to the tariffs a question states (handlers/questions/tariffs.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.questions import answer_question
+from handlers.questions.normalize import normalize
+from handlers.questions.tariffs import Tariffs, stated_tariffs
+from handlers.reply import Status
+
+NOW = datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def _read(text: str) -> list[Tariffs]:
+    return stated_tariffs(normalize(text).tokens)
+
+
+def test_pairs_gaps_and_lone_tariffs() -> None:
+    assert _read("HAD à 330 et HDJ à 410 ?") == [Tariffs(Decimal(80), Decimal(410), Decimal(330))]
+    assert _read("un écart de 95 € en 2026 entre HDJ et HAD") == [Tariffs(Decimal(95))]
+    two = _read("site A : HDJ 520 €, HAD 370 € ; site B : HDJ 480 €, HAD 410 €")
+    assert [t.gap for t in two] == [Decimal(150), Decimal(70)]
+    # One tariff says nothing about the cap; counts and years are no tariffs.
+    assert _read("le tarif HAD est de 330 €, le mensuel 120 € ?") == []
+    assert _read("HDJ en 2026 pour 3 patients, HAD 2 mois") == []
+
+
+def test_the_reader_is_linear_and_bounded() -> None:
+    assert _read("hdj had " * 5000 + "999999999 euro") == []
+    assert len(_read("hdj 400 had 300 " * 2000)) == 2000
+
+
+@pytest.mark.parametrize(
+    ("question", "said"),
+    [
+        ("chez nous HDJ 415 € et HAD 340 €, on touche bien 120 par mois ?", "plafonné à 75,00 €"),
+        ("HDJ 600, HAD 350 : le mensuel est réduit ?", "reste entier"),
+        ("écart HDJ-HAD de 60 € chez nous, le forfait mensuel ça donne quoi ?", "plafonné à 60,00 €"),
+    ],
+)
+def test_the_cap_is_applied_to_the_stated_tariffs(question: str, said: str) -> None:
+    reply = answer_question(question, NOW)
+    assert reply.status != Status.UNKNOWN and any(said in line for line in reply.body), reply.body
+
+
+def test_a_tariff_at_home_dearer_than_in_hospital_is_for_a_person() -> None:
+    reply = answer_question("tarif HDJ 300, tarif HAD 350 : combien pour le mensuel ?", NOW)
+    assert reply.needs_human and any("n'est pas inférieur" in line for line in reply.body)
