@@ -1,9 +1,9 @@
 """The tariffs a question states, for the monthly forfait's cap (the HDJ TMSC tariff minus the HAD tariff).
 
 « tarif HDJ 410 et HAD 330 chez nous, le mensuel reste à 120 ? », « site A : tarif HDJ 520 €, tarif HAD
-370 € ; site B : … », « l'écart entre le tarif HDJ et le tarif HAD serait d'environ 95 € »: each amount is read
-as the tariff last named before it (or as the gap when « écart » / « différence » was named), in one pass over
-the tokens. Only a complete pair, or a stated gap, is returned: a lone tariff says nothing about the cap.
+370 € ; site B : … », « l'écart entre le tarif HDJ et le tarif HAD serait d'environ 95 € »: each amount is
+read as the tariff last named before it (or as the gap when « écart » / « différence » was named), in one pass
+over the tokens. Only a complete pair, or a stated gap, is returned: a lone tariff says nothing about the cap.
 """
 
 from __future__ import annotations
