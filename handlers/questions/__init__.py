@@ -104,8 +104,8 @@ def _answer_one(
     if stated_tariffs(analysis.normalized.tokens) and "forfait_cap_monthly" not in analysis.topics:
         # « tarif HDJ 410 et HAD 330, le mensuel reste à 120 ? »: two tariffs stated are the cap's
         # computation, whatever entry the words also call up (the HAD tariff, the monthly amount).
-        topics = ("forfait_cap_monthly", *(t for t in analysis.topics if t != "had_tariff"))
-        analysis = replace(analysis, topics=topics[:MAX_TOPICS], suggestions=())
+        capped = ("forfait_cap_monthly", *(t for t in analysis.topics if t != "had_tariff"))
+        analysis = replace(analysis, topics=capped[:MAX_TOPICS], suggestions=())
     if analysis.own_data and analysis.topics != ("forfait_compute",):
         return _handover(analysis, data, masked, "handover.own_data")
     if asks_participant_count(analysis.normalized.text):
