@@ -648,7 +648,18 @@ def _label(items: list[_Item], i: int) -> bool:
         return True
     if item.kind == "word" and len(item.text) == 1 and item.text not in {"a", "y", "l", "d", "c"}:
         return True
-    return item.kind == "word" and item.text == "a" and _text(items, i + 1) in {",", ":", "inclus", "incluse"}
+    if (
+        item.kind == "word"
+        and item.text == "c"
+        and _text(items, i + 1) not in {"est", "etait", "koi", "quoi"}
+    ):
+        return True  # « patient C seulement déc », not « c'est »
+    # « patient A, … », « patient A à domicile … » (« à » folds to « a »), « patient A en octobre »
+    return (
+        item.kind == "word"
+        and item.text == "a"
+        and _text(items, i + 1) in {",", ":", "inclus", "incluse", "a", "en"}
+    )
 
 
 def _numbered(s: _State, i: int) -> None:
@@ -807,7 +818,7 @@ def _lists(s: _State) -> None:
 
 _AFTER_MONTH = frozenset({":", ",", "est", "a", "ete", "il", "y", "-"})
 _LEADS_ON = frozenset({"en", "de", "d", "du", "au", "pour"})
-_AFTER_LABEL = frozenset({":", "seulement", "uniquement", "en", "aussi", "a", "dom", "domicile"})
+_AFTER_LABEL = frozenset({":", "seulement", "uniquement", "en", "aussi", "a", "dom", "domicile", "de", "du"})
 
 
 def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) -> tuple[str, bool]:
@@ -849,7 +860,10 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
     k = first - 1
     while k > previous_end and k >= first - 4 and items[k].text in _AFTER_LABEL:
         k -= 1
-    care = care or (k > previous_end and k in s.labels and items[k].kind == "id")
+    if k - 1 > previous_end and k - 1 in s.labels and items[k].used:
+        k -= 1  # « patient B nov et déc »: the label's letter, then its word
+    # (« P3 : de mai à août », « patient A à domicile oct, nov » as much as « P2 oct et nov »)
+    care = care or (k > previous_end and k in s.labels)
     care = care or all(
         items[j].kind != "month" or items[j].day is not None or items[j].text == "ce mois-ci"
         for j in range(first, last + 1)

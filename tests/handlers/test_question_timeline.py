@@ -252,6 +252,18 @@ def test_a_month_asked_about_or_told_for_another_reason_is_not_read(text: str) -
             "seulement : total ?",
             "1480",
         ),
+        # Months right after a patient's label are that patient's care, whatever sits between (« : de »,
+        # « à domicile »); « patient A à … » and « patient C seulement … » are labels.
+        (
+            "3 pts en 2026, perfs : patient A a domicile mars, avril ; patient B avril ; "
+            "patient C seulement mai",
+            "1080",
+        ),
+        (
+            "- P7 : perfusions à domicile de mars à mai 2026 ; "
+            "- P8 : de avril à juin 2026, sauf mai : total ?",
+            "1000",
+        ),
     ],
 )
 def test_patients_told_by_title_or_article_and_a_span_told(text: str, expected: str) -> None:
