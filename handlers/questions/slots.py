@@ -186,7 +186,10 @@ _NONE_AFTER = frozenset({"san", "sans", "pas", "aucun", "aucune", "rien"})
 _COPULA = frozenset({"est", "etait", "a", "ete", "fut", "reste"})
 # Words that say a month had no administration, or leave one out; a total is computed only when each of them
 # was read as a month without (Slots.unread_negations counts the others).
-NEGATION_WORDS = _NONE_WORDS | {"non", "manque", "interrompu", "interruption", "arret", "pause", "suspendu"}
+NEGATION_WORDS = _NONE_WORDS | {
+    "non", "manque", "interrompu", "interruption", "arret", "pause", "suspendu", "stop", "stoppe",
+    "interrompue",
+}  # fmt: skip
 # "sans interruption", "sans arrêt": every month had one.
 _ALL_MONTHS_AFTER_SANS = frozenset({"interruption", "arret", "discontinuer", "exception", "pause", "trou"})
 

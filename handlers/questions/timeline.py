@@ -88,6 +88,11 @@ _ADMIN = frozenset(
         "injection",
         "injections",
         "inj",
+        # « traitée à la maison de février à septembre »
+        "traite",
+        "traitee",
+        "traites",
+        "traitees",
         "perfusion",
         "perfusions",
         "perf",
@@ -110,6 +115,7 @@ _ADMIN = frozenset(
         "dose",
         "doses",
         "reprise",
+        "repris",
         "reprend",
         "reprennent",
     }
@@ -133,6 +139,7 @@ _NEGATIONS = frozenset(
         "interruption",
         "arret",
         "suspendu",
+        "stop",  # « stop mai et juin (neutropénie) »
     }
 )
 # Events the reader does not model: a total with them would be a guess (end of care, a new referral, a stay
@@ -192,6 +199,9 @@ _DISRUPTIVE = frozenset(
         "planifiee",
         "programmee",
     }
+)
+_PAYEE_VERBS = frozenset(
+    {"touche", "toucher", "percoit", "percevoir", "percevra", "recoit", "encaisse", "facture"}
 )
 _PATIENTS = frozenset(
     {
@@ -270,6 +280,7 @@ _BEFORE_ORAL = frozenset(
     {",", "il", "elle", "n", "ne", "a", "recu", "pris", "eu", "domicile", "dom", "son", "sa", "ses"}
 )
 _BEFORE_ORAL |= frozenset({"de", "d", "l", "du", "des", "le", "la", "les", "en", "y", "traitement", "chimio"})
+_BEFORE_ORAL |= frozenset({"rien"})  # « juillet rien que du xeloda per os »
 _AROUND_ORAL = frozenset({"(", ")", "per", "voie", "par", "seul", "seule", "seulement", "uniquement"})
 
 
@@ -365,7 +376,7 @@ def _oral_months(s: _State) -> None:
         if k >= 0 and items[k].text == ",":
             k -= 1  # « en avril, il n'a reçu que … »
         segment = by_first.get(k)
-        if end_ok and restricted and segment is not None and segment.kind in {"admin", "unknown"}:
+        if end_ok and restricted and segment is not None and segment.kind in {"admin", "unknown", "empty"}:
             segment.kind = "empty"
             _use(items, *range(k + 1, j + 1))
         i = j + 1
@@ -375,7 +386,8 @@ def _oral_months(s: _State) -> None:
 
 
 # « 1) Quel est le total ? 2) Quand est-il versé ? »: the numbers of a list of questions count nothing.
-_LIST_MARKER = re.compile(r"(?:^|(?<=[.?!:;\n]))\s*(?:\d{1,2}|[a-d])\)\s")
+# « 1. Quel montant … » at the start of a line: a numbered question too.
+_LIST_MARKER = re.compile(r"(?:^|(?<=[.?!:;\n]))\s*(?:\d{1,2}|[a-d])\)\s|(?:^|(?<=\n))\s*\d{1,2}\.\s")
 
 
 # « 1/mois », « 2 / mois »: a cadence, as « par mois ».
@@ -575,6 +587,9 @@ def _phrases(s: _State) -> None:
             if item.value >= 1 and nxt2 in {"mois", "par"}:
                 _every(s, i)  # « 1x/mois », « 2 fois par mois »
                 item.used = True
+        elif item.kind == "num" and item.value == 1 and nxt == "par" and nxt2 == "mois":
+            _every(s, i)  # « puis 1 par mois »
+            item.used = True
         elif item.kind == "num" and item.value >= 1:
             _numbered(s, i)
         elif t in {"un", "une"}:
@@ -584,7 +599,7 @@ def _phrases(s: _State) -> None:
                 item.used = True
             elif (
                 nxt in _ADMIN
-                or nxt in {"seule", "fois"}
+                or nxt in {"seule", "fois", "unique", "derniere", "premiere"}
                 or (nxt == "administration")
                 or (_text(items, i - 2) == "au" and _text(items, i - 1) == "moins")
             ):
@@ -618,6 +633,10 @@ def _phrases(s: _State) -> None:
         ):
             _use(items, i)  # « puis arrêt du traitement. »: the care stops after the months told
             s.stops = True
+        elif t in {"hopital", "etablissement"} and (
+            {_text(items, i - 1), _text(items, i - 2), nxt} & _PAYEE_VERBS
+        ):
+            item.used = True  # « combien touche l'hôpital »: who is paid, not a stay in hospital
         elif t in {"article", "art"} and items[i + 1 if i + 1 < len(items) else i].kind == "num":
             _use(items, i + 1)  # « l'article 50 »: a law's article, not a count
         elif t in {"separement", "chaque"} or (t == "par" and nxt in {"an", "annee"}):

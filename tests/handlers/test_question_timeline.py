@@ -218,6 +218,14 @@ def test_a_word_no_rule_reads_stops_the_reading() -> None:
         ("une patiente a eu sa première injection à domicile le 15 septembre 2026, puis une par mois jusqu'en "  # noqa: E501
          "janvier 2027. Quel montant ?", "800"),
         ("injections 1x/mois de mars à août 2026 = 920 € ?", "920"),
+        # « stop » empties the months after it; « 1 par mois »; « repris » is care again.
+        ("perfs a dom janv fev 2026, stop mars (toxicite), repris avril mai : cb ?", "680"),
+        ("1ere perf a domicile le 3/02/2027 puis 1 par mois jusqu'en mai 2027, combien ?", "680"),
+        # A month of nothing but an oral drug, told « rien que … per os ».
+        ("perf a dom en mars et avril 2026, mai rien que de la capecitabine per os, juin perf : total ?",
+         "560"),
+        # Who is paid is no stay in hospital; « traitée à la maison » is care.
+        ("combien touche l'hôpital pour une patiente traitée à la maison de mars à mai 2026 ?", "560"),
     ],
 )  # fmt: skip
 def test_more_ways_of_telling(text: str, expected: str) -> None:
