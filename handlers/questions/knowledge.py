@@ -588,14 +588,16 @@ def _slot_unless(raw: Any) -> dict[str, dict[str, float]]:
     return {
         str(k): _weights(f"slots {k} unless", v["unless"])
         for k, v in raw.items()
-        if isinstance(v, dict) and "unless" in v and "all" in v
+        if isinstance(v, dict) and "unless" in v and ("all" in v or "any" in v)
     }
 
 
 def _slot(name: str, raw: Any) -> tuple[dict[str, float], ...]:
-    """A slot's cues: a mapping (one group: any cue asks the point) or `{all: [group, group, ...], unless:
-    {cues}?}` (the point is asked only when every group has a cue in the question: « tu peux » + « me
-    renvoyer », and no `unless` cue is there)."""
+    """A slot's cues: a mapping (one group: any cue asks the point), `{any: {cues}, unless: {cues}}` (one
+    group with a veto) or `{all: [group, group, ...], unless: {cues}?}` (the point is asked only when every
+    group has a cue in the question: « tu peux » + « me renvoyer », and no `unless` cue is there)."""
+    if isinstance(raw, dict) and set(raw) == {"any", "unless"}:
+        return (_weights(f"slots {name} any", raw["any"]),)
     if isinstance(raw, dict) and set(raw) in ({"all"}, {"all", "unless"}):
         groups = raw["all"]
         if not isinstance(groups, list) or len(groups) < 2:

@@ -29,6 +29,8 @@ WORDS: dict[str, str] = {
     "envoie": "envoyer", "envoient": "envoyer", "envoies": "envoyer", "enverra": "envoyer",
     "enverrons": "envoyer", "transmet": "transmettre", "transmettent": "transmettre",
     "transmission": "envoi", "transmissions": "envoi",
+    # putting an entry right
+    "rectifier": "corriger", "rectifie": "corriger", "rectifiee": "corriger", "rectification": "correction",
     # a payment made by bank transfer
     "virement": "versement", "virements": "versement",
     "obtient": "toucher", "obtiennent": "toucher", "obtiendra": "toucher", "obtiendrons": "toucher",
@@ -59,6 +61,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # reports: a "compte rendu" or "bilan d'activité" is a report
         (r"\bcomptes?[\s-]+rendus?\b", " rapport "),
         (r"\bbilans?\s+d\s*'?\s*activites?\b", " rapport d activite "),
+        # « le bilan de suivi », « le bilan initial »: the evaluation reports (« bilan » alone is a command)
+        (r"\bbilans?\s+(de\s+suivi|initial|intermediaire|a\s+un\s+an)\b", r" rapport \1 "),
         # "qui a le droit de candidater" asks who may
         (r"\b(?:a|ont|avons|avez|ai|aurait|aurions|auraient)\s+le\s+droit\s+d\s*e?\s*'?", " peut "),
         # "c'est quoi les engagements quand on candidate": after another question word, "quand" + subject is

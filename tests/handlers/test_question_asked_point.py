@@ -42,6 +42,18 @@ def _points(question: str) -> tuple[str, ...]:
         ("l'expe va etre generalisee apres 2028 ?", "future_decision"),
         # When the money comes: the amount is no answer (the payment entry addresses it).
         ("3 inclusions ce mois-ci, le virement tombe en fin de mois ?", "payment_time"),
+        # Cases the steady rule does not settle: a drug under trial, a convention ended, money given back,
+        # more time, a merger; a new call to come; a tool's account.
+        ("un pt en essai de phase 3 sans AMM, l'HAD peut faire les perfs dans l'expé ?", "unsettled_case"),
+        (
+            "l'HAD résilie notre convention au 31/12, on fait quoi pour les patients en cours ?",
+            "unsettled_case",
+        ),
+        ("si on arrête l'expé en 2027, faut-il rembourser les forfaits ?", "unsettled_case"),
+        ("pouvons-nous obtenir un délai supplémentaire pour le rapport ?", "unsettled_case"),
+        ("notre GHT fusionne avec le CH voisin, on garde notre place ?", "unsettled_case"),
+        ("y aura-t-il un nouvel appel à candidatures en 2027 ?", "future_decision"),
+        ("vous pouvez me créer un accès à PIRAMIG ?", "tool_support"),
         ("les forfaits 2025 nous seront versés quand ?", "payment_time"),
     ],
 )
@@ -67,6 +79,9 @@ def test_the_asked_point_is_read_from_the_data(question: str, point: str) -> Non
         "je veux savoir si je peux envoyer notre rapport par mail",
         "la liste des etablissements retenus a ete publiee quand ?",
         "quel est le montant exact du forfait mensuel ?",
+        # Access to the bot is a member added, not a tool's account; a patient who moves is settled.
+        "comment ouvrir un accès au bot à une collègue ?",
+        "le patient déménage dans une autre commune, quelle HAD ?",
     ],
 )
 def test_ordinary_questions_ask_no_special_point(question: str) -> None:

@@ -165,6 +165,9 @@ def test_extract_reads_a_forwarded_question(message: str, question: str) -> None
         ("à quel moment sommes-nous payés", "quand"),
         ("jusqu'à quelle date", "jusqu a quand"),
         ("qui a le droit de candidater", "qui peut candidater"),
+        ("le bilan de suivi", "rapport de suivi"),
+        ("comment je rectifie la date", "corriger"),
+        ("le virement des forfaits", "versement"),
     ],
 )
 def test_synonym_families_fold_onto_the_lexicon_word(variant: str, canonical: str) -> None:
