@@ -1041,6 +1041,11 @@ def read(text: str, today: date) -> Reading | None:
         # One month of one patient is a question about that month (« 2 perfs en novembre ? »), not a total.
         return None
     split = sorted(set(asked_years)) if (len(set(asked_years)) > 1 or state.split_asked) else []
+    spanned = {m.year for g in groups for m in g.months}
+    if len(set(asked_years)) == 1 and len(spanned) > 1 and asked_years[0] in spanned:
+        split = [
+            asked_years[0]
+        ]  # « au titre de 2026 uniquement » of care from 2025 into 2026: that year's part
     if (
         asked_years
         and not split

@@ -118,6 +118,15 @@ def test_years_asked_separately_are_kept() -> None:
     assert result.by_year == {2025: Decimal("440.00"), 2026: Decimal("240.00")}
 
 
+def test_one_year_asked_of_care_over_two_gets_its_part() -> None:
+    reading = read(
+        "inclus en novembre 2025, perfs chaque mois jusqu'en mars 2026 : combien au titre de 2026 ?", TODAY
+    )
+    assert reading is not None and reading.by_year == (2026,)
+    result = compute(reading, load_parameters())
+    assert not isinstance(result, str) and result.by_year[2026] == Decimal("360.00")
+
+
 @pytest.mark.parametrize(
     "text",
     [
