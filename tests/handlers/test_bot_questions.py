@@ -4,6 +4,7 @@ captured by a command, and the forms of a date come from the one place the parse
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -120,7 +121,9 @@ def test_a_legal_question_is_not_captured_by_a_command() -> None:
 
 def _about_the_bot(case: dict[str, Any]) -> bool:
     source = str(case.get("source", ""))
-    return source.startswith(("README", "bot usage", "aide.txt"))
+    # (« je peux mettre le n° de sécu ds le bot ? » is labelled from the law, and names the bot all the same)
+    names_it = re.search(r"\b(?:le|du|au|ds le|dans le) bot\b", str(case["q"]), re.IGNORECASE) is not None
+    return source.startswith(("README", "bot usage", "aide.txt")) or names_it
 
 
 def test_on_every_seen_table_bot_and_legal_questions_stay_apart() -> None:

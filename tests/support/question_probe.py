@@ -50,6 +50,13 @@ NEVER_TUNED_E_FILE = Path(__file__).parent.parent / "handlers" / "questions_neve
 # Written blind as dev tables in the round after G, measured once, then tuned on.
 DEV_H1_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_H1.yaml"
 DEV_H2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_H2.yaml"
+# Measured once as never-tuned sets at the end of the round after H (H3, H4, S), and dev sets written blind in
+# the next (U1, U2, measured once): all tuned on since.
+NEVER_TUNED_H3_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_H3.yaml"
+NEVER_TUNED_H4_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_H4.yaml"
+NEVER_TUNED_S_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_S.yaml"
+DEV_U1_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_U1.yaml"
+DEV_U2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_U2.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -66,6 +73,11 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_E_FILE,
     DEV_H1_FILE,
     DEV_H2_FILE,
+    NEVER_TUNED_H3_FILE,
+    NEVER_TUNED_H4_FILE,
+    NEVER_TUNED_S_FILE,
+    DEV_U1_FILE,
+    DEV_U2_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
