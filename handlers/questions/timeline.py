@@ -217,7 +217,8 @@ _PATIENTS = frozenset(
         "pt",
     }
 )
-_LIST_GLUE = frozenset({",", "et", "ni", "ou", "en", "le", "la", "+", "puis"})
+# (« puis » is no glue: « rien en mars, puis 7/04 » starts care again; the month after it is read on its own)
+_LIST_GLUE = frozenset({",", "et", "ni", "ou", "en", "le", "la", "+"})
 _HARD_STOP = frozenset({".", ";", "?", "!", "(", ")"})
 _SPLIT_BY_YEAR = frozenset({"separement", "annee", "annees", "an", "chaque"})
 _TOTAL_WORDS = frozenset({"total", "soit", "fait", "trouve", "calcule", "arrive", "somme"})

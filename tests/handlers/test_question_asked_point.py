@@ -54,6 +54,10 @@ def _points(question: str) -> tuple[str, ...]:
         ("notre GHT fusionne avec le CH voisin, on garde notre place ?", "unsettled_case"),
         ("y aura-t-il un nouvel appel à candidatures en 2027 ?", "future_decision"),
         ("vous pouvez me créer un accès à PIRAMIG ?", "tool_support"),
+        (
+            "la première injection de Darzalex, à domicile ou en HDJ vu le risque de réaction ?",
+            "clinical_decision",
+        ),
         ("les forfaits 2025 nous seront versés quand ?", "payment_time"),
     ],
 )

@@ -233,6 +233,8 @@ def test_a_word_no_rule_reads_stops_the_reading() -> None:
         # A month of nothing but an oral drug, told « rien que … per os ».
         ("perf a dom en mars et avril 2026, mai rien que de la capecitabine per os, juin perf : total ?",
          "560"),
+        # « puis » after months without starts care again (« rien en mars, puis 7/04 »).
+        ("adressée le 5/01/2026, perfs a dom le 12/01 et le 9/02, rien en mars, puis 6/04 : cb ?", "560"),
         # Who is paid is no stay in hospital; « traitée à la maison » is care.
         ("combien touche l'hôpital pour une patiente traitée à la maison de mars à mai 2026 ?", "560"),
     ],

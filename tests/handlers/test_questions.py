@@ -261,3 +261,11 @@ def test_the_nir_key_is_explained_never_asked_for() -> None:
 
 
 _EVERYDAY_NOW = datetime(2026, 11, 24, 10, 0, tzinfo=ZoneInfo("Europe/Paris"))
+
+
+def test_the_deadlines_left_are_the_next_report_and_the_end() -> None:
+    reply = answer_question(
+        "d'ici la fin de l'expé, quelles échéances nous restent ?", datetime(2027, 6, 1, 9, tzinfo=PARIS)
+    )
+    said = " ".join(reply.body)
+    assert "1er septembre 2027" in said and "5 février 2028" in said, said
