@@ -310,6 +310,7 @@ def raw_tokens(folded: str) -> list[str]:
     folded = re.sub(r"(\d)\s?(?:€|balles?\b)", r"\1 euro", folded)  # « 100 balles »: slang for euros
     # "3x le mensuel": a multiplication written with an x.
     folded = re.sub(r"\b(\d+)\s?x\b", r"\1 fois", folded)
+    folded = re.sub(r"\b(\d{1,2})\s?x\s?(\d{2,4})\b", r"\1 fois \2", folded)  # « 3x320 »
     # « 150e l'inclusion » is 150 euros: no rank here runs to three digits.
     folded = re.sub(r"(?<!\d)(\d{3,4})\s?e\b", r"\1 euro", folded)
     # (?<!\d): tried from the start of a digit run only; from each of its digits it was quadratic.

@@ -77,7 +77,7 @@ _ADJECTIVES = """
     final finale definitif definitive ultime voisin voisine voisins voisines
     correspondant correspondante correspondants correspondantes relatif relative
     maximal maximale minimal minimale automatique automatiques competent competente competents competentes
-    bloquant bloquante spam spamme spamment spammer
+    bloquant bloquante spam spamme spamment spammer vrai vraie faux fausse jouable
     """
 
 _GENERIC_NOUNS = """
@@ -86,7 +86,7 @@ _GENERIC_NOUNS = """
     personne gens equipe collegue collegues service services structure structures
     fil idee avis retour reponse question doute souci rien moyen volume forme attribution
     chiffre chiffres caractere caracteres lettre lettres sms texto
-    bord memoire pile cellule perspective diffusion lendemain veille chef pole boite
+    bord memoire pile cellule perspective diffusion lendemain veille chef pole boite confirmation directoire
     """
 
 ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())

@@ -208,7 +208,10 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     if _ALTERNATIVE.search(" ".join(tokens)):
         return []  # « 150 ou 120 € ? » offers two values: no single one is put to the test
     for first, index, value in _numbers(tokens):
-        if not _predicate(tokens, first):
+        times = first >= 2 and tokens[first - 1] == "fois" and tokens[first - 2].isdigit()
+        if kind == "amount" and times:
+            value *= int(tokens[first - 2][:3])  # « 3x320 » (« 3 fois 320 ») states 960
+        if not _predicate(tokens, first - 2 if kind == "amount" and times else first):
             continue
         after = tokens[index + 1] if index + 1 < len(tokens) else ""
         before = tokens[first - 1] if first > 0 else ""

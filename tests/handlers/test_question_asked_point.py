@@ -86,6 +86,8 @@ def test_the_asked_point_is_read_from_the_data(question: str, point: str) -> Non
         # Access to the bot is a member added, not a tool's account; a patient who moves is settled.
         "comment ouvrir un accès au bot à une collègue ?",
         "le patient déménage dans une autre commune, quelle HAD ?",
+        # The asker planning is no decision to come.
+        "nous envisageons de candidater auprès de l'ARS Normandie : jusqu'à quand ?",
     ],
 )
 def test_ordinary_questions_ask_no_special_point(question: str) -> None:

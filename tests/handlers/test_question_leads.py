@@ -32,6 +32,9 @@ def _opening(question: str) -> str:
         ("avec l'ancienne autorisation de chimiothérapie, on peut candidater ?", "Oui :"),
         ("nous sommes une HAD, pouvons-nous être candidats ?", "Non :"),
         ("jpeux noter le numéro de sécu dans l'adressage ?", "Non :"),
+        ("notre HAD affirme qu'elle perçoit aussi le forfait d'inclusion, c'est vrai ?", "Non :"),
+        ("c bien 3x320 le plafond du forfait d'inclusion ?", "Non :"),
+        ("le plafond de l'inclusion c 3 x 120 ?", "Oui :"),
         # The yes/no question is the second of two.
         (
             "c'est quoi la différence avec l'article 51 ? faut-il aussi passer par le comité technique ?",
