@@ -307,3 +307,8 @@ def test_the_nir_in_the_bot_is_answered_no_with_the_patient_code() -> None:
 def test_everyday_ways_of_asking_about_the_bot(question: str, said: str) -> None:
     reply = _ask(question)
     assert reply.status != Status.UNKNOWN and said in _said(reply), _said(reply)
+
+
+def test_a_late_entry_asked_with_the_end_in_mind_says_the_end() -> None:
+    said = _said(_ask("on peut encore saisir des administrations ? l'expé est terminée ou pas ?"))
+    assert "/expe50 administration" in said and "5 février 2028" in said, said
