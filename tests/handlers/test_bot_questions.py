@@ -121,8 +121,11 @@ def test_a_legal_question_is_not_captured_by_a_command() -> None:
 
 def _about_the_bot(case: dict[str, Any]) -> bool:
     source = str(case.get("source", ""))
-    # (« je peux mettre le n° de sécu ds le bot ? » is labelled from the law, and names the bot all the same)
-    names_it = re.search(r"\b(?:le|du|au|ds le|dans le) bot\b", str(case["q"]), re.IGNORECASE) is not None
+    # (« je peux mettre le n° de sécu ds le bot ? », « on peut encore saisir des admin de mars 2028 ? » are
+    # labelled from the law, and name the bot, or entering data in it, all the same)
+    names_it = (
+        re.search(r"\b(?:(?:le|du|au|ds le|dans le) bot|saisir)\b", str(case["q"]), re.IGNORECASE) is not None
+    )
     return source.startswith(("README", "bot usage", "aide.txt")) or names_it
 
 
