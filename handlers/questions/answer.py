@@ -149,7 +149,15 @@ def _payment(c: Composition) -> None:
     if conditional and about_reports:
         # "What if the report is late / not sent?": the condition is the answer, said first.
         c.say("forfait.payment_conditional", conditional)
-        if c.has("retard", "tard") or "hors delai" in c.analysis.normalized.text:
+        late = (
+            "hors delai",
+            "pas ete transmis",
+            "pas ete envoye",
+            "pas transmis",
+            "pas envoye",
+            "envoi tardif",
+        )
+        if c.has("retard", "tard") or any(p in c.analysis.normalized.text for p in late):
             # What a late report costs (a deduction, a delay, the year lost) is not in the texts: said, and a
             # person confirms.
             c.unknown("forfait_payment", "forfait.late_report_unknown")
@@ -411,7 +419,9 @@ def _children(c: Composition) -> None:
     elif age_months < 36:
         c.say("had.under3_yes", fact, mention=fact.value)
     else:
-        c.say("had.under3_not_needed", fact, mention=fact.value)
+        # « enfant de 4 ans, HAD sans la mention, ça passe ? »: yes, the mention is for under 3 only.
+        lead = t("lead.yes") if premise.asks_yes_or_no(c.analysis.normalized.tokens) else ""
+        c.say("had.under3_not_needed", fact, mention=fact.value, lead=lead)
 
 
 # ---------------------------------------------------------------------------------------------- calendar

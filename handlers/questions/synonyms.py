@@ -58,6 +58,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bavant\s+quelle?\s+(?:date|jour)\b", " jusqu a quand "),
         (r"\bdepuis\s+quelle?\s+(?:date|jour)\b", " depuis quand "),
         (r"\ba\s+partir\s+de\s+quelle?\s+(?:date|jour)\b", " a partir de quand "),
+        # « une clinique relevant du e) de l'article L.162-22 »: the category of that letter
+        (r"\b(?:du|au|le|la|categorie)\s+([a-e])\s*\)", r" categorie \1 "),
         # reports: a "compte rendu" or "bilan d'activité" is a report
         (r"\bcomptes?[\s-]+rendus?\b", " rapport "),
         (r"\bbilans?\s+d\s*'?\s*activites?\b", " rapport d activite "),

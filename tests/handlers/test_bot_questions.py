@@ -300,6 +300,7 @@ def test_the_nir_in_the_bot_is_answered_no_with_the_patient_code() -> None:
         ("trop de rappels d'échéance, comment j'arrête ça ?", "/expe50 rappels non"),
         # A spreadsheet named in a question about the bot is the export, not a software question.
         ("comment j'exporte les forfaits en excel pour la compta ?", "tableau"),
+        ("supprimer un doublon ?", "/expe50 annuler"),
         # A patient code is a patient, not a word to place.
         (
             "j'ai saisi deux fois la même administration pour P-00731, comment en annuler une ?",

@@ -58,6 +58,10 @@ def _points(question: str) -> tuple[str, ...]:
             "la première injection de Darzalex, à domicile ou en HDJ vu le risque de réaction ?",
             "clinical_decision",
         ),
+        ("patient co-suivi par nous et le CH voisin, qui touche l'inclusion ?", "unsettled_case"),
+        ("nous ouvrons un nouveau site en 2027, peut-il entrer dans l'expé ?", "unsettled_case"),
+        ("notre CH a des sites dans 2 régions : à quelle ARS candidater ?", "unsettled_case"),
+        ("quelle formule pour le taux d'occupation de l'HDJ dans le rapport ?", "unsettled_case"),
         ("les forfaits 2025 nous seront versés quand ?", "payment_time"),
     ],
 )

@@ -35,6 +35,8 @@ def _opening(question: str) -> str:
         ("notre HAD affirme qu'elle perçoit aussi le forfait d'inclusion, c'est vrai ?", "Non :"),
         ("c bien 3x320 le plafond du forfait d'inclusion ?", "Non :"),
         ("le plafond de l'inclusion c 3 x 120 ?", "Oui :"),
+        ("enfant de 5 ans, notre HAD n'a pas la mention moins de 3 ans, ça passe ?", "Oui :"),
+        ("une clinique du e) de l'article L.162-22 peut candidater ?", "Non :"),
         # The yes/no question is the second of two.
         (
             "c'est quoi la différence avec l'article 51 ? faut-il aussi passer par le comité technique ?",

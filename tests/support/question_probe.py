@@ -57,6 +57,8 @@ NEVER_TUNED_H4_FILE = Path(__file__).parent.parent / "handlers" / "questions_nev
 NEVER_TUNED_S_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_S.yaml"
 DEV_U1_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_U1.yaml"
 DEV_U2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_U2.yaml"
+DEV_V1_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_V1.yaml"
+DEV_V2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_V2.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -78,6 +80,8 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_S_FILE,
     DEV_U1_FILE,
     DEV_U2_FILE,
+    DEV_V1_FILE,
+    DEV_V2_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
