@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 # Below this score nothing is answered; between it and CONFIDENT the best guesses are offered to a human.
 ANSWER_THRESHOLD = 2.0
+CONTEXT_AGAINST_SHARE = 0.5  # how much an `against` cue found only in the context sentences counts
 SUGGEST_THRESHOLD = 1.0
 INTENT_BONUS = 0.4
 # A secondary topic is answered too when it scores at least this share of the best one.
@@ -164,8 +165,11 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
         value, matched = score(cues, tokens)
         if value <= 0:
             continue
-        minus, _ = score(against[topic_id], tokens)
-        value -= minus
+        # A word against a topic counts fully in what is asked, half in the case told before it (« nous avons
+        # transmis le rapport initial. Quelle est notre prochaine échéance ? »).
+        asked_minus, _ = score(against[topic_id], focus_tokens)
+        whole_minus, _ = score(against[topic_id], tokens)
+        value -= asked_minus + CONTEXT_AGAINST_SHARE * max(0.0, whole_minus - asked_minus)
         if any(cue.weight >= STRONG_CUE and matches(cue, tokens, present) for cue in cues):
             strong.add(topic_id)
         if found_intents & set(topic.intents):

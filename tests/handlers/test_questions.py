@@ -269,3 +269,14 @@ def test_the_deadlines_left_are_the_next_report_and_the_end() -> None:
     )
     said = " ".join(reply.body)
     assert "1er septembre 2027" in said and "5 février 2028" in said, said
+
+
+def test_a_case_told_before_the_question_does_not_veto_what_is_asked() -> None:
+    """« premier », « initial » in the context sentences weigh half against the next-report reading: the
+    question asked after them is still about the next deadline."""
+    reply = answer_question(
+        "Nous avons envoyé le rapport initial puis le premier rapport de suivi. Quelle est notre prochaine "
+        "échéance ?",
+        DEFAULT_NOW,
+    )
+    assert "1er septembre 2027" in " ".join(reply.body), reply.body
