@@ -115,6 +115,9 @@ def _answer_one(
     read_whole = (
         analysis.topics == ("forfait_compute",) and timeline.read(analysis.question, today) is not None
     )
+    if read_whole and "payment_time" in asked_points(analysis.normalized.tokens):
+        # « combien pour 2026, et sur quel exercice ce sera versé ? »: the total, then the year it is paid.
+        analysis = replace(analysis, topics=("forfait_compute", "forfait_payment"))
     if analysis.out_of_scope and not read_whole:
         # (A timeline read whole has accounted for every word that changes the total: « sauf août (vacances) »
         # tells why a month had none, it asks nothing beyond the rules.)
@@ -394,12 +397,16 @@ def _states(entry_id: str, slot: str, analysis: Analysis) -> bool:
 
 _ASKS_AMOUNT = re.compile(
     r"\b(?:combien|cb|total|montant|calcul\w*|somme|touche\w*|represente\w*|forfaits?|ca fait|c est bon|"
-    r"correct|juste|exact|ca donne|en euros?|rapporte\w*|percoi\w*|percevoir|percevr\w*)\b"
+    r"correct|juste|exact|ca donne|en euros?|rapporte\w*|percoi\w*|percevoir|percevr\w*|chiffr\w*|"
+    r"quelle part)\b"
 )
 
 
 _ASKS_SUM = re.compile(r"\b(?:combien|total|au total|montant total|ca fait|somme|on en est a)\b")
-_ASKS_WHEN = re.compile(r"\b(?:quand|(?:en |a |pour )?quelle (?:annee|date)|quel delai|a partir de quand)\b")
+_ASKS_WHEN = re.compile(
+    r"\b(?:quand|(?:en |a |pour |sur )?quelle (?:annee|date)|(?:en |sur |a )?quel exercice|quel delai"
+    r"|a partir de quand)\b"
+)
 
 _SEVERAL_PATIENTS = re.compile(
     r"\b(?:[2-9]|[1-9]\d+) (?:nouveaux |nouveau |nouvelles |nouvelle |autres )?"

@@ -468,6 +468,11 @@ def _deadline(c: Composition) -> None:
     c.needs_human = True
 
 
+_TOO_LATE = re.compile(
+    r"\b(?:trop tard|en retard|hors delai|depasse|passee?|clos|close|cloture|ferme|fini)\b"
+)
+
+
 def _still_open(c: Composition) -> None:
     """'Can we still apply?': the deadlines with what is past; once all are past, the selection is done and
     whether a new call will come is not in our data, so a person answers that part."""
@@ -477,6 +482,18 @@ def _still_open(c: Composition) -> None:
             c.unknown("application_still_open", "application.no_data", region=region.name)
     candidates = named or list(c.params.regions.values())
     known = [(r, d) for r in candidates if (d := r.application()) is not None]
+    if len(named) == 1 and len(known) == 1 and premise.asks_yes_or_no(c.analysis.normalized.tokens):
+        # « on peut encore déposer ? » is answered « Non » when the region's deadline is past; « c'est déjà
+        # trop tard ? » asks it the other way round.
+        region, own = known[0]
+        past = is_past(own, c.today)
+        late = _TOO_LATE.search(c.analysis.normalized.text)
+        late_asked = late is not None
+        # « c'est pas trop tard ? »: a negative question; neither « oui » nor « non » would be clear.
+        negative = late is not None and "pas" in c.analysis.normalized.text[: late.start()].split()[-3:]
+        key = ("late" if past else "not_late") if late_asked else ("closed" if past else "open")
+        if not negative:
+            c.say(f"application.verdict.{key}", own, region=region.name)
     if known and not named and all(is_past(d, c.today) for _, d in known):
         # No region named and every call closed: the last deadline says it; four regional lines would not.
         last = max((d for _, d in known), key=lambda d: d.due)

@@ -69,3 +69,5 @@ def uncovered(tokens: tuple[str, ...], entries: list[str], names: set[str], para
 
 def preload(params: Parameters) -> None:
     _vocabularies(params)
+    # wordfreq loads its French list on the first lookup (~0.1 s): paid here, not by a user's question.
+    zipf_frequency("question", "fr")

@@ -79,6 +79,9 @@ _META_SENTENCE_RE = re.compile(
 )
 
 
+# An email's subject line pasted at the top (« Objet : forfait juillet à décembre », « TR: Fwd: … »).
+_SUBJECT_RE = re.compile(r"^\s*(?:objet|subject|sujet)\s*:")
+
 _INVOCATION_RE = re.compile(r"\A\s*/?expe50\s+question\b[\s:]*", re.IGNORECASE)
 
 
@@ -97,10 +100,13 @@ def extract_question(text: str) -> str:
             break
         if _FURNITURE_RE.search(folded):
             continue
-        if not any(k.strip() for k in kept):
+        if not any(k.strip() and not _SUBJECT_RE.match(fold(k)) for k in kept):
+            # (« Objet : … » then « Bonjour, »: the greeting after the subject line is a greeting too)
             line = _strip_greeting(line)
             if not line.strip():
                 continue
+        if not kept and _SUBJECT_RE.match(folded) and not re.search(r"[.?!:;]\s*$", line):
+            line = line.rstrip() + "."  # the subject is a sentence of its own, not the start of the body's
         kept.append(line)
     body = "\n".join(kept).strip()
     inline = _INLINE_CLOSING_RE.search(fold(body))

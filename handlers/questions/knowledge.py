@@ -184,7 +184,7 @@ class Knowledge:
 _ENTRY_KEYS = {
     "id", "family", "intents", "supersedes", "cues", "against", "examples", "answer", "premise", "addresses",
 }  # fmt: skip
-PREMISE_KINDS = ("amount", "years", "count", "year", "payee", "route")
+PREMISE_KINDS = ("amount", "years", "count", "year", "date", "payee", "route")
 _ANSWER_KEYS = {"says", "composer", "why", "states", "open_point", "commands"}
 _FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots", "own_case", "context_facts", "bot_usage"}
 

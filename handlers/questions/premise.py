@@ -8,6 +8,8 @@ value is compared with the parameter and the verdict opens the answer, citing th
 - `years`: a duration in years (« 5 ans »);
 - `count`: a number of establishments or sites (« 10 établissements max »);
 - `year`: a year (« ça finit en 2027 ? »);
+- `date`: a day or a month of a year (« elle s'arrête fin décembre 2027 ? », « démarrée le 5 février
+  2025 ? »), compared at the precision stated (« fin », « début », « mi » narrow a month);
 - `payee`: who is paid (« c'est la HAD qui touche le forfait ? »): the reference names the fact;
 - `route`: a drug of rules/data/drugs named (« capecitabine … ça ouvre le forfait ? »): in scope when every
   route read is non-oral, out when every one is oral (the drugs' routes and the routes the question states
@@ -18,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -200,11 +203,70 @@ def _payees(tokens: tuple[str, ...]) -> list[str]:
     return sorted(found)
 
 
+@dataclass(frozen=True)
+class StatedDate:
+    """A day (« le 5 février 2025 ») or a month (« fin décembre 2027 ») the question puts to the test."""
+
+    year: int
+    month: int
+    day: int | None = None
+    part: str | None = None  # « debut » | « mi » | « fin » of the month
+
+    def matches(self, actual: date) -> bool:
+        if (actual.year, actual.month) != (self.year, self.month):
+            return False
+        if self.day is not None:
+            return actual.day == self.day
+        return {"debut": actual.day <= 10, "mi": 10 <= actual.day <= 20, "fin": actual.day >= 20}.get(
+            self.part or "", True
+        )
+
+
+_DATE_PREDICATE = _PREDICATE_BEFORE | frozenset(
+    {"demarre", "demarree", "commence", "commencee", "debute", "arrete", "arretee", "finit", "fini", "finie",
+     "termine", "terminee", "cloture", "clos", "close", "lance", "lancee", "ouvert", "ouverte", "avant"}
+)  # fmt: skip
+_DATE_SKIPPED = frozenset({"le", "au", "du", "a", "en", "bien", "donc", "s", "partir", "compter", "courant"})
+_MONTH_PARTS = {"debut": "debut", "mi": "mi", "fin": "fin", "milieu": "mi"}
+
+
+def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
+    """Each « [le] [5|premier] février 2025 » / « fin décembre 2027 » told as what the subject is (a predicate
+    before it: « a démarré le … », « s'arrête fin … », « c'est le … »), not as context (« le décret est daté
+    du 5 février 2025 »)."""
+    from handlers.questions.timeline import MONTH_NAMES
+
+    found: list[StatedDate] = []
+    for i, tok in enumerate(tokens):
+        if not (tok.isdigit() and len(tok) == 4 and 2000 <= int(tok) <= 2100) or i == 0:
+            continue
+        month = MONTH_NAMES.get(tokens[i - 1])
+        if month is None:
+            continue
+        k = i - 2
+        day: int | None = None
+        if k >= 0 and (tokens[k] == "premier" or (tokens[k].isdigit() and 1 <= int(tokens[k]) <= 31)):
+            day = 1 if tokens[k] == "premier" else int(tokens[k])
+            k -= 1
+        part = _MONTH_PARTS.get(tokens[k]) if k >= 0 and day is None else None
+        if part is not None:
+            k -= 1
+        # The predicate: « fin » is one itself (« ça finit fin 2027 » aside); skipped words lead to the verb.
+        j = k
+        while j >= 0 and tokens[j] in _DATE_SKIPPED:
+            j -= 1
+        if part == "fin" or (j >= 0 and tokens[j] in _DATE_PREDICATE):
+            found.append(StatedDate(int(tok), month, day, part))
+    return found
+
+
 def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     """The values of `kind` the question states."""
     out: list[Any] = []
     if kind == "payee":
         return _payees(tokens)
+    if kind == "date":
+        return sorted(set(_dates(tokens)), key=lambda d: (d.year, d.month, d.day or 0))
     if _ALTERNATIVE.search(" ".join(tokens)):
         return []  # « 150 ou 120 € ? » offers two values: no single one is put to the test
     for first, index, value in _numbers(tokens):
@@ -247,10 +309,34 @@ def _relative_who(tokens: tuple[str, ...]) -> bool:
     return all(i > 0 and tokens[i - 1] not in _WHO_BEFORE for i, tok in enumerate(tokens) if tok == "qui")
 
 
+# « quand » opening a clause after another (« c'est l'HAD qui touche les 320 € quand on lui adresse un
+# patient ? ») says when the case happens; it asks when only first, after « c'est », « jusqu'à », « depuis »…,
+# or before « est-ce » and at the end (« on touche quand ? »).
+_WHEN_ASKS_AFTER = frozenset(
+    {"c", "est", "jusqu", "depuis", "partir", "de", "pour", "et", "mais", "alors", "ou"}
+)
+_CLAUSE_SUBJECTS = frozenset(
+    {"on", "nous", "il", "elle", "ils", "elles", "je", "j", "vous", "le", "la", "les", "l", "un", "une", "ce"}
+)
+
+
+def _subordinate_when(tokens: tuple[str, ...]) -> bool:
+    return all(
+        0 < i < len(tokens) - 1
+        and tokens[i - 1] not in _WHEN_ASKS_AFTER
+        and tokens[i + 1] in _CLAUSE_SUBJECTS
+        and tokens[i + 1 : i + 3] != ("est", "ce")
+        for i, tok in enumerate(tokens)
+        if tok == "quand"
+    )
+
+
 def asks_yes_or_no(tokens: tuple[str, ...]) -> bool:
     words = set(tokens)
     if "qui" in words and (_CLEFT.search(" ".join(tokens)) or _relative_who(tokens)):
         words.discard("qui")
+    if "quand" in words and _subordinate_when(tokens):
+        words.discard("quand")
     return not (_OPEN_WORDS & words)
 
 
@@ -305,6 +391,11 @@ def check(
             if kind == "payee":
                 holds = values[0] == "establishment"
                 return Premise(entry.id, kind, holds, values[0], actual, reference)
+            if kind == "date":
+                told = values[0]
+                if not isinstance(actual, date) or not isinstance(told, StatedDate):
+                    continue
+                return Premise(entry.id, kind, told.matches(actual), told, actual, reference)
             if kind == "year" and hasattr(actual, "year"):
                 actual = actual.year
             holds = Decimal(str(actual)) == values[0]

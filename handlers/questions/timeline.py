@@ -227,6 +227,10 @@ _EVERY_UNITS = frozenset({"mois"}) | _WEEKS
 _SPAN_TAIL = frozenset({"d", "consecutifs", "pleins", "sans", "de", "d'affilee", ")", "en", "au"})
 _IN_A_ROW = frozenset({"affilee", "consecutifs", "consecutives", "suite", "pleins"})
 _TITLES = frozenset({"mme", "mr", "madame", "monsieur", "mlle", "mademoiselle"})
+_TREATMENT = frozenset({"traitement", "ttt", "protocole"})
+_ASKING = frozenset({"combien", "total", "montant", "somme", "cb", "cmb"})
+# What leads from a count of administrations to its month: « une en décembre », « une le 18 janvier ».
+_COUNT_LEAD = frozenset({"en", "le", "au", "debut", "mi", "fin"})
 _MAX_LABELLED = 20  # patients told one by one in a question; more is a table, not a question
 
 
@@ -343,6 +347,43 @@ def _asides(s: _State) -> None:
                 to_drop.add(k)
     if to_drop:
         s.segments = [seg for seg in s.segments if seg.first.at not in to_drop]
+    _reason_asides(s)
+
+
+_HOSPITAL_SITE = _HOSPITAL | frozenset({"hdj", "hopital", "mco", "service", "clinique"})
+
+
+def _reason_asides(s: _State) -> None:
+    """A bracketed reason for a month said to have none (« sauf en juillet (vacances, cure décalée en HDJ) »,
+    « aucune en août (pause thérapeutique) », « (hospitalisé tout le mois de mars, donc rien) ») changes no
+    month read: its words are read. Only when the brackets hold no number and no other month, and any word of
+    care in them is care given elsewhere (a hospital word beside it): « (mais une injection le 20) » stays
+    unread."""
+    items = s.items
+    empty_last = {(seg.last or seg.first).at for seg in s.segments if seg.kind == "empty"}
+    empty_inside = {seg.first.at for seg in s.segments if seg.kind == "empty" and seg.last is None}
+    i = 0
+    while i < len(items):
+        if items[i].text != "(":
+            i += 1
+            continue
+        close = next((k for k in range(i + 1, min(len(items), i + 25)) if items[k].text in {")", "("}), None)
+        if close is None or items[close].text != ")":
+            i += 1
+            continue
+        inside = range(i + 1, close)
+        months = [k for k in inside if items[k].kind == "month"]
+        figures = [k for k in inside if items[k].kind in {"num", "year", "ord"}]
+        hospital = any(items[k].text in _HOSPITAL_SITE for k in inside)
+        care = any(_care(items[k].text) for k in inside)
+        after_empty = i - 1 in empty_last
+        # « (hospitalisé tout le mois de mars, donc rien) »: the month inside is the empty one.
+        holds_empty = len(months) == 1 and months[0] in empty_inside and hospital
+        if not figures and (not care or hospital) and ((after_empty and not months) or holds_empty):
+            for k in inside:
+                if items[k].kind != "month" and not _oral(items[k].text):
+                    items[k].used = True
+        i = close + 1
 
 
 def _oral_months(s: _State) -> None:
@@ -395,8 +436,15 @@ _LIST_MARKER = re.compile(r"(?:^|(?<=[.?!:;\n]))\s*(?:\d{1,2}|[a-d])\)\s|(?:^|(?
 _PER_MONTH = re.compile(r"\b[1-4]\s*/\s*mois\b")
 
 
+# « Objet : forfait juillet à décembre »: an email's subject line names what the body tells; read, its months
+# would be a second timeline.
+# (extract.py ends the subject line on a full stop: the analysed question is on one line)
+_SUBJECT_LINE = re.compile(r"\A\s*(?:objet|subject|sujet)\s*:[^\n.?!]*(?:[\n.?!]|\Z)")
+
+
 def _tokens(text: str) -> list[_Item]:
-    folded = _PER_MONTH.sub(" par mois ", _LIST_MARKER.sub(" ", fold(text).translate(_DASHES)))
+    folded = _SUBJECT_LINE.sub(" ", fold(text))
+    folded = _PER_MONTH.sub(" par mois ", _LIST_MARKER.sub(" ", folded.translate(_DASHES)))
     out: list[_Item] = []
     for m in _TOKEN_RE.finditer(folded):
         if m.group("iso"):
@@ -605,6 +653,17 @@ def _phrases(s: _State) -> None:
                 or (_text(items, i - 2) == "au" and _text(items, i - 1) == "moins")
             ):
                 item.used = True
+            elif t == "un" and nxt in _TREATMENT:
+                item.used = True  # « suit un protocole toutes les 3 semaines »: a treatment, not a count
+            elif (
+                t == "une"
+                and nxt in _COUNT_LEAD
+                and any(_text(items, k) != "autre" for k in (i - 1, i + 3))
+                and any(items[k].kind == "month" for k in range(i + 2, min(len(items), i + 4)))
+            ):
+                # « rien en novembre, une en décembre », « puis une le 18 janvier »: one administration that
+                # month (a count, « une » being an administration or an injection, not a patient).
+                item.used = True
             elif nxt in _PATIENTS or nxt in {"inclusion", "adressage"}:
                 s.patients = s.patients or 1
                 item.used = True
@@ -629,7 +688,7 @@ def _phrases(s: _State) -> None:
         elif (
             t in {"arret", "fin"}
             and nxt in {"du", "de"}
-            and nxt2 in {"traitement", "ttt"}
+            and nxt2 in _TREATMENT
             and _text(items, i + 3) in {";", ".", ",", "!", ""}
         ):
             _use(items, i)  # « puis arrêt du traitement. »: the care stops after the months told
@@ -836,7 +895,7 @@ def _lists(s: _State) -> None:
         previous_end = last
 
 
-_AFTER_MONTH = frozenset({":", ",", "est", "a", "ete", "il", "y", "-"})
+_AFTER_MONTH = frozenset({":", ",", "est", "a", "ete", "il", "y", "-", "donc"})
 _LEADS_ON = frozenset({"en", "de", "d", "du", "au", "pour"})
 _AFTER_LABEL = frozenset({":", "seulement", "uniquement", "en", "aussi", "a", "dom", "domicile", "de", "du"})
 
@@ -873,6 +932,7 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
         or items[j].text in {"puis", "ensuite"}
         or items[j].kind == "ord"
         or (items[j].kind == "num" and items[j].used and _text(items, j + 1) == "en")  # « 2 en février »
+        or (items[j].text == "une" and items[j].used and _text(items, j + 1) in _COUNT_LEAD)
         for j in range(max(previous_end + 1, first - 8), first)
     )
     care = care or any(_care(items[j].text) for j in range(last + 1, min(len(items), last + 4)))
@@ -888,6 +948,14 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
         items[j].kind != "month" or items[j].day is not None or items[j].text == "ce mois-ci"
         for j in range(first, last + 1)
     )
+    # « combien au total de juin à septembre ? »: months named by the question that asks the total, with no
+    # word of care, are the months asked about (they must hold every month read), not months of care.
+    asking = any(
+        items[j].text in _ASKING and items[j].kind == "word"
+        for j in range(max(previous_end + 1, first - 6), first)
+    )
+    if kind == "admin" and not care and asking:
+        return "asked", False
     if kind == "admin" and not care:
         kind = "unknown"  # « la HAD a changé en avril »: a month told for another reason
     # After the list: « juillet rien », « novembre sans », « octobre est sans perf », « mai : aucune »; not
@@ -1023,7 +1091,7 @@ def read(text: str, today: date) -> Reading | None:
     if state.inclusions is not None or state.patient_months is not None:
         return None
     # Months with no word of care around them (« le rapport de septembre 2027 ») are not a timeline.
-    if not any(_care(it.text) or it.text in _INCLUSION or it.kind == "ord" for it in items):
+    if not any(_care(it.text) or it.text in _INCLUSION | _TREATMENT or it.kind == "ord" for it in items):
         return None
     found = _groups(state, context_year, today)
     if found is None:

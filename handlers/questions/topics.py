@@ -146,6 +146,14 @@ class Cue:
     words: tuple[str, ...]
     anywhere: bool
     weight: float
+    # Derived once (matching runs for every cue of every entry on every question): the unstarred words, and
+    # the starred ones without their star.
+    plain: frozenset[str] = field(init=False, repr=False, compare=False)
+    starred: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "plain", frozenset(w for w in self.words if not w.endswith("*")))
+        object.__setattr__(self, "starred", tuple(w[:-1] for w in self.words if w.endswith("*")))
 
 
 def _normalise_words(text: str) -> tuple[str, ...]:
@@ -375,13 +383,32 @@ def matches(cue: Cue, tokens: Sequence[str], present: frozenset[str] | None = No
         return False
     present = frozenset(tokens) if present is None else present
     # Every plain (unstarred) word of the cue must occur somewhere: a cheap test that fails for most cues.
-    if any(not w.endswith("*") and w not in present for w in cue.words):
+    if not cue.plain <= present:
         return False
     if cue.anywhere:
-        return all(any(_token_matches(w, t) for t in tokens) for w in cue.words)
+        # (the plain words are present: only the starred ones are looked for, among the distinct tokens)
+        return all(any(t.startswith(stem) for t in present) for stem in cue.starred)
     n = len(cue.words)
+    if n == 1 and not cue.starred:
+        return True  # a single plain word, present
+    first = cue.words[0]
+    if not first.endswith("*"):
+        # A phrase is tried only where its first word stands (a long email has few such places).
+        at = -1
+        while True:
+            try:
+                at = tokens.index(first, at + 1)
+            except ValueError:
+                return False
+            if at + n <= len(tokens) and all(
+                _token_matches(w, tokens[at + i]) for i, w in enumerate(cue.words[1:], 1)
+            ):
+                return True
+    prefix = first[:-1]
     for start in range(len(tokens) - n + 1):
-        if all(_token_matches(w, tokens[start + i]) for i, w in enumerate(cue.words)):
+        if tokens[start].startswith(prefix) and all(
+            _token_matches(w, tokens[start + i]) for i, w in enumerate(cue.words[1:], 1)
+        ):
             return True
     return False
 

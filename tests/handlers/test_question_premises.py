@@ -26,6 +26,12 @@ from tests.support.question_probe import DEFAULT_NOW, plain
         ("c'est l'établissement qui touche le forfait ?", "oui : c'est l'etablissement"),
         ("Le forfait d'inclusion peut-il dépasser 3 fois le forfait mensuel ?", "non : le forfait"),
         ("y a-t-il un plafond pour le forfait d'inclusion ?", "oui : le forfait"),
+        # A day or a month put to the test, at the precision told.
+        ("l'expe elle s'arrete fin decembre 2027 c ca ?", "non : le 5 fevrier 2028"),
+        ("l'expérimentation finit début février 2028 ?", "oui : le 5 fevrier 2028"),
+        ("l'expérimentation a démarré le 5 février 2025 ?", "non : le 6 fevrier 2025"),
+        # « quand » opening a clause tells when the case happens; the question is still yes or no.
+        ("c bien l'HAD qui encaisse les 320 € qd on lui adresse un patient ?", "non : c'est l'etablissement"),
     ],
 )
 def test_the_verdict_opens_the_answer_and_cites_the_parameter(question: str, opening: str) -> None:
@@ -87,3 +93,39 @@ def test_a_stated_value_decides_a_reading_the_cues_left_short() -> None:
 def test_who_asks_only_first_or_after_a_preposition(question: str, yes_or_no: bool) -> None:
     tokens = analyse(question, load_parameters()).normalized.tokens
     assert asks_yes_or_no(tokens) is yes_or_no
+
+
+def test_a_date_told_as_context_is_not_put_to_the_test() -> None:
+    # « le décret est daté du 5 février 2025 »: what the decree says, not when the experiment started.
+    assert stated("date", ("le", "decret", "est", "date", "du", "5", "fevrier", "2025")) == []
+    assert not asks_yes_or_no(("l", "experimentation", "finit", "quand"))
+    assert not asks_yes_or_no(("quand", "est", "ce", "que", "l", "on", "touche"))
+
+
+@pytest.mark.parametrize(
+    ("question", "now", "opening"),
+    [
+        ("on est un CH normand, on peut encore deposer notre dossier AMI ?", "2025-05-20", "non : la date"),
+        ("on est un CH normand, on peut encore deposer notre dossier AMI ?", "2025-05-12", "oui : il est"),
+        ("on est ds le 92 (IDF), c deja trop tard pr candidater ?", "2025-05-20", "non : il est encore"),
+        ("Normandie, c'est trop tard pour candidater ?", "2025-06-20", "oui : la date limite"),
+    ],
+)
+def test_can_we_still_apply_is_answered_yes_or_no_from_the_region_s_deadline(
+    question: str, now: str, opening: str
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime.fromisoformat(now).replace(hour=10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question(question, at)
+    assert plain(reply.body[0]).startswith(opening), reply.body
+
+
+def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2025, 5, 12, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question("c'est pas trop tard pour deposer en normandie ?", at)
+    assert not plain(reply.body[0]).startswith(("oui", "non")), reply.body

@@ -435,3 +435,71 @@ def test_a_pause_right_before_a_range_empties_that_range() -> None:
     # « pause avril-mai »: the pause names the months after it (found on the sealed set, once measured).
     text = "admin a dom janv fev mars 2026, pause avril-mai (neutropenie), reprise juin juillet, total ?"
     assert total(text) == Decimal("800")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # « une » before a month is one administration that month, not a patient.
+        (
+            "première administration le 6 novembre 2026, puis une en décembre et une le 18 janvier 2027, "
+            "total ?",
+            "560",
+        ),
+        # The months the total is asked over are no months of care.
+        (
+            "1re admin à domicile en juin 2026, une en juillet, aucune en août, une en septembre. combien au "
+            "total de juin à septembre ?",
+            "560",
+        ),
+        # A bracketed reason for a month without changes nothing read.
+        (
+            "1re injection le 10 février 2026, traitée à domicile tous les mois de mars à septembre 2026, "
+            "sauf en juillet (vacances en famille, cure décalée en HDJ). combien ?",
+            "1040",
+        ),
+        (
+            "1re admin le 2 décembre 2025, puis le 20 janvier 2026, le 17 février (hospitalisé tout le "
+            "mois de mars, donc rien), et le 14 avril, total ?",
+            "680",
+        ),
+        # A protocol and its stop are told as a treatment, not as a count or an unread event.
+        (
+            "suit un protocole toutes les trois semaines : J1 le 5 janvier 2026, puis le 26 janvier, le 16 "
+            "février, le 9 mars et le 20 avril, puis arrêt du protocole. montant total ?",
+            "680",
+        ),
+    ],
+)
+def test_months_told_in_an_email_s_prose(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+def test_a_count_of_administrations_is_not_told_where_another_patient_is() -> None:
+    # « une en mars, l'autre en avril »: two patients, one each; no single patient's months.
+    assert read("deux patientes : une en mars, l'autre en avril 2026, combien ?", TODAY) is None
+
+
+def test_an_aside_that_tells_care_keeps_the_question_unread() -> None:
+    text = "injections de mars à juin 2026 sauf en mai (mais une injection le 20), total ?"
+    assert read(text, TODAY) is None
+
+
+def test_an_email_subject_line_is_not_a_second_timeline() -> None:
+    text = (
+        "Objet : forfait juillet à décembre\n\nBonjour,\n\nPatiente P-03014 : première cure à domicile le 7 "
+        "juillet 2026, puis une cure à domicile chaque mois jusqu'à décembre 2026 inclus.\nQuel est le total "
+        "des forfaits perçus sur 2026 ?\n\nBonne journée,\nÉquipe mobile"
+    )
+    said = "\n".join(answer_question(text, NOW).body)
+    assert "920,00 €" in said
+
+
+def test_the_year_of_payment_asked_beside_a_total_is_answered_too() -> None:
+    text = (
+        "Le patient P-00907 a eu sa première injection à domicile le 10 février 2026, puis tous les mois de "
+        "mars à septembre 2026, sauf en juillet. Combien l'établissement percevra-t-il pour ce patient sur "
+        "2026, et sur quel exercice ce sera versé ?"
+    )
+    said = "\n".join(answer_question(text, NOW).body)
+    assert "1 040,00 €" in said and "versés en 2027" in said

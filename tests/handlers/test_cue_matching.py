@@ -1,0 +1,30 @@
+"""Cue matching (handlers/questions/topics.py `matches`) keeps its meaning on its fast paths: checked against
+the plain definition on seeded random token lists."""
+
+from __future__ import annotations
+
+import random
+
+from handlers.questions.topics import Cue, matches
+
+
+def _reference(cue: Cue, tokens: list[str]) -> bool:
+    def one(pattern: str, token: str) -> bool:
+        return token.startswith(pattern[:-1]) if pattern.endswith("*") else token == pattern
+
+    if cue.anywhere:
+        return all(any(one(w, t) for t in tokens) for w in cue.words)
+    n = len(cue.words)
+    starts = range(len(tokens) - n + 1)
+    return any(all(one(w, tokens[s + i]) for i, w in enumerate(cue.words)) for s in starts)
+
+
+def test_matches_agrees_with_the_plain_definition() -> None:
+    rng = random.Random(50)
+    words = ["forfait", "forfaits", "had", "verse", "versement", "mois", "le", "la", "inclusion", "plafond"]
+    patterns = [*words, "vers*", "forfait*", "incl*", "m*"]
+    for _ in range(4000):
+        tokens = [rng.choice(words) for _ in range(rng.randint(0, 12))]
+        cue = Cue(tuple(rng.choice(patterns) for _ in range(rng.randint(1, 3))), rng.random() < 0.5, 1.0)
+        assert matches(cue, tokens) == _reference(cue, tokens), (cue, tokens)
+        assert matches(cue, tuple(tokens), frozenset(tokens)) == _reference(cue, tokens)
