@@ -577,6 +577,9 @@ def _asks_own_data(text: str) -> bool:
         first_person = match.group(0).startswith(("avons", "avon nous", "avez", "nous", "vous"))
         if match.group(0).endswith("etablissement") and _RECIPIENT_CHOICE_RE.search(text):
             continue
+        before = text[: match.start()]
+        if re.search(r"\bquand\b", before) and re.search(r"\bsi $", before):
+            continue  # « on saura quand si on est retenus ? »: when the answer comes, a date of the calendar
         if first_person or not _CASE_SUBJECT_RE.search(text[max(0, match.start() - 30) : match.start()]):
             return True
     return False

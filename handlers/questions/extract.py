@@ -82,7 +82,8 @@ _META_SENTENCE_RE = re.compile(
 # An email's subject line pasted at the top (« Objet : forfait juillet à décembre », « TR: Fwd: … »).
 _SUBJECT_RE = re.compile(r"^\s*(?:objet|subject|sujet)\s*:")
 
-_INVOCATION_RE = re.compile(r"\A\s*/?expe50\s+question\b[\s:]*", re.IGNORECASE)
+# (« /expe50 j'ai rentré deux fois … »: any text after the slash command that is no command is a question)
+_INVOCATION_RE = re.compile(r"\A\s*(?:/expe50\b(?:\s+question\b)?|expe50\s+question\b)[\s:]*", re.IGNORECASE)
 
 
 def extract_question(text: str) -> str:
@@ -214,7 +215,7 @@ def split_questions(question: str) -> list[str]:
     """The questions of a message, each with the statements that come before it (its context): « Quel est
     le montant ? Et quand faut-il envoyer le rapport ? » gives two parts. One part when the message asks one
     thing (or when a part would be too short to stand alone)."""
-    text = " ".join(question.split())
+    text = " ".join(_asked_items(question).split())
     asked = [m.group(0).strip() for m in _QUESTION_END.finditer(text)]
     asked = [clause for a in asked for clause in _clauses(a) if clause.strip("? ")]
     if len(asked) < 2 or len(asked) > MAX_PARTS:
@@ -239,6 +240,29 @@ def split_questions(question: str) -> list[str]:
         else:
             glued.append(part)
     return glued if len(glued) >= 2 else [question]
+
+
+# « Notre directeur demande :\n- combien d'établissements peuvent être retenus ;\n- sur quels critères … »: a
+# list of questions told as items, without their « ? ».
+# (no lazy group before a trailing run: linear on a line of « ;;;; »; the trailing marks are stripped after)
+_ITEM_RE = re.compile(r"^[ \t]*(?:[-•*–]|\d{1,2}[.)])[ \t]+([^\n]+)$", re.MULTILINE)
+_ITEM_ASKS = re.compile(
+    r"^(?:\w+\s+){0,3}?(?:quel(?:le)?s?|quand|combien|comment|pourquoi|qui|o[uù]|si)\b", re.I
+)
+
+
+def _asked_items(question: str) -> str:
+    """Each item of a list that asks (it opens on an interrogative word within its first words) ends on « ? »,
+    as a question written out would; only when two items at least ask."""
+    items = [m for m in _ITEM_RE.finditer(question) if "?" not in m.group(1) and _ITEM_ASKS.match(m.group(1))]
+    if len(items) < 2:
+        return question
+    out, at = [], 0
+    for m in items:
+        item_end = m.start(1) + len(m.group(1).rstrip(" \t;,.:"))
+        out += [question[at:item_end], " ?"]
+        at = m.end()
+    return "".join([*out, question[at:]])
 
 
 def _clauses(asked: str) -> list[str]:

@@ -180,6 +180,7 @@ ABBREVIATIONS: dict[str, str] = {
     "inj": "injection",
     "injs": "injection",
     "admin": "administration",
+    "admins": "administration",
     "modif": "modification",
     "modifs": "modification",
     "remu": "remuneration",

@@ -120,6 +120,10 @@ _PREDICATE_BEFORE = frozenset(
         "finit",
         "termine",
         "jusqu",
+        # « l'ARS peut prendre 12 établissements ? »: the count put to the test
+        "prendre",
+        "retenir",
+        "selectionner",
     ]
 )
 _SKIPPED_BEFORE = frozenset(

@@ -92,3 +92,18 @@ def test_a_message_of_too_many_clauses_is_kept_whole() -> None:
     # One regex pass without nested repetition (linear); more than MAX_PARTS questions are answered whole.
     hostile = "quel est le montant, " * 20_000 + "?"
     assert split_questions(hostile) == [hostile]
+
+
+def test_questions_listed_as_items_without_their_question_mark_are_parts() -> None:
+    message = (
+        "Nous avons reçu 14 dossiers recevables pour notre région. Notre directeur demande :\n"
+        "- combien d'établissements peuvent être retenus au maximum ;\n"
+        "- sur quels critères départager les candidats.\n"
+    )
+    assert len(split_questions(message)) == 2
+    said = plain("\n".join(answer_question(message, DEFAULT_NOW).body))
+    assert "10" in said and "occupation" in said
+    # Items that tell facts are no questions.
+    assert split_questions("Deux patients :\n- P-001 en mars ;\n- P-002 en avril.\nCombien ?") == [
+        "Deux patients :\n- P-001 en mars ;\n- P-002 en avril.\nCombien ?"
+    ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.questions import extract_question
+from handlers.questions import answer_question, extract_question
 from handlers.questions.normalize import normalize, redact_identifiers
 from handlers.questions.topics import vocabulary
+from tests.support.question_probe import DEFAULT_NOW
 
 EMAIL = """Bonjour Madame,
 
@@ -202,3 +203,28 @@ def test_only_common_verb_forms_count_as_everyday() -> None:
     assert lemmas.everyday_form("alloue")
     for word in ("transport", "logiciel", "dialyse", "moyenne", "telesurveillance"):
         assert not lemmas.everyday_form(word), word
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # The slash command without « question » is the question's invocation, not its subject.
+        (
+            "/expe50 on a un excel avec ttes les admins de 40 patients, faut tt retaper a la main ??",
+            "bot_import",
+        ),
+        # « admins » are administrations, « à la maison » is at home.
+        ("/expe50 question si on a encore des admins a dom en mars 2028 ca paie ?", "patient_after_end"),
+        (
+            "capecitabine prise a la maison pdt la pause de l'injectable, ca compte pr le mensuel ?",
+            "treatment_oral",
+        ),
+        # Money that « tombe » comes in.
+        ("les forfaits de l'activite 2026 ils tombent qd ?", "forfait_payment"),
+        # « on saura quand si on est retenus ? » asks a date of the calendar, not the asker's own file.
+        ("on saura qd si on est retenus ou pas ?", "selection_calendar"),
+    ],
+)
+def test_everyday_ways_of_saying_a_known_thing(question: str, topic: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert topic in reply.data["topics"], reply.data
