@@ -82,8 +82,13 @@ class Analysis:
     notes: dict[str, object] = field(default_factory=dict)
 
 
+# A sentence ends on its mark, on a blank line, or where a list item starts; a single line break inside a
+# sentence is an email's wrapping (« le transport en VSL est-il pris en\ncharge … ? » is one question).
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+|\n[ \t]*\n\s*|\n(?=[ \t]*(?:[-•*–]|\d{1,2}[.)])[ \t])")
+
+
 def sentences(text: str) -> list[str]:
-    return [s for s in re.split(r"(?<=[.?!])\s+|\n+", text) if s.strip()]
+    return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
 def focus(text: str) -> str:

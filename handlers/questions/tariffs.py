@@ -31,6 +31,10 @@ def _amount(tokens: tuple[str, ...], i: int) -> Decimal | None:
     token = tokens[i]
     if not token.isdigit() or len(token) > 6:
         return None
+    if i + 1 < len(tokens) and len(tokens[i + 1]) == 3 and tokens[i + 1].isdigit() and len(token) <= 3:
+        return None  # « 4 200 € »: the first group of a number written with a space; not an amount alone
+    if i > 0 and len(token) == 3 and tokens[i - 1].isdigit() and len(tokens[i - 1]) <= 3:
+        token = tokens[i - 1] + token  # … read as a whole at its last group
     value = int(token)
     following = tokens[i + 1] if i + 1 < len(tokens) else ""
     if (
@@ -42,8 +46,15 @@ def _amount(tokens: tuple[str, ...], i: int) -> Decimal | None:
     return Decimal(value)
 
 
+# « l'écart entre nos saisies (5 160 €) et le montant notifié (4 200 €) »: a gap between other amounts; a
+# tariff must be named for a gap or a pair to be tariffs.
+_TARIFF_WORDS = frozenset({"tarif", "hdj", "ghs"})
+
+
 def stated_tariffs(tokens: tuple[str, ...]) -> list[Tariffs]:
     """The tariff pairs (or stated gaps) of a question's normalised tokens, in order; linear in the tokens."""
+    if not _TARIFF_WORDS.intersection(tokens):
+        return []
     found: list[Tariffs] = []
     pending: str | None = None  # the tariff (or gap) named last, waiting for its amount
     pair: dict[str, Decimal] = {}

@@ -227,6 +227,9 @@ _EVERY_UNITS = frozenset({"mois"}) | _WEEKS
 _SPAN_TAIL = frozenset({"d", "consecutifs", "pleins", "sans", "de", "d'affilee", ")", "en", "au"})
 _IN_A_ROW = frozenset({"affilee", "consecutifs", "consecutives", "suite", "pleins"})
 _TITLES = frozenset({"mme", "mr", "madame", "monsieur", "mlle", "mademoiselle"})
+_SUM_WORDS = frozenset(
+    {"forfait", "forfaits", "montant", "total", "recette", "recettes", "activite", "exercice"}
+)
 _TREATMENT = frozenset({"traitement", "ttt", "protocole"})
 _ASKING = frozenset({"combien", "total", "montant", "somme", "cb", "cmb"})
 # What leads from a count of administrations to its month: « une en décembre », « une le 18 janvier ».
@@ -1053,8 +1056,12 @@ def read(text: str, today: date) -> Reading | None:
     first_month = next((i for i, it in enumerate(items) if it.kind == "month"), len(items))
     context_year: int | None = None
     asked_years: list[int] = []
+    months_dated = any(it.kind == "month" and it.year is not None for it in items)
     for i in years:
-        if i < first_month and context_year is None:
+        # « forfaits 2026 pr P-01020 : inclusion nov 2025, ensuite … janv à déc 2026 »: a year named by the
+        # sum asked, before months that carry their own years, is the year asked, not the months' context.
+        asked_first = months_dated and _text(items, i - 1) in _SUM_WORDS
+        if i < first_month and context_year is None and not asked_first:
             context_year = items[i].value
         else:
             asked_years.append(items[i].value)

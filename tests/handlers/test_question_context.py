@@ -50,3 +50,34 @@ def test_a_fact_two_entries_state_is_said_once() -> None:
         NOW,
     )
     assert len(reply.body) == len(set(reply.body))
+
+
+def test_a_question_wrapped_over_two_lines_of_an_email_is_one_question() -> None:
+    reply = answer_question(
+        "Objet : transport des patients HAD\n\nBonjour,\n\nLes patients suivis en HAD qui doivent revenir "
+        "au CH pour un bilan : le transport en VSL est-il pris en\ncharge dans le cadre de l'expérimentation "
+        "?",
+        NOW,
+    )
+    assert reply.status == Status.UNKNOWN and reply.data.get("out_of_scope")
+
+
+def test_the_year_a_sum_is_asked_for_is_not_the_months_context() -> None:
+    said = "\n".join(
+        answer_question(
+            "forfaits 2026 pr P-01020 : inclusion nov 2025, ensuite admin tt les mois de janv a dec 2026", NOW
+        ).body
+    )
+    assert "Pour les mois de 2026 : 1 440,00 €" in said
+
+
+def test_what_the_texts_leave_open_about_payment_and_the_last_month_goes_to_a_person() -> None:
+    at = datetime(2028, 1, 25, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question(
+        "dernière administration le 2 février 2028 : le forfait de février 2028 est dû en entier ou au "
+        "prorata ?",
+        at,
+    )
+    assert reply.needs_human and any("au prorata" in line for line in reply.body)
+    reply = answer_question("À quelle date précise la dotation 2026 sera-t-elle versée en 2027 ?", NOW)
+    assert reply.needs_human and any("versés en 2027" in line for line in reply.body)

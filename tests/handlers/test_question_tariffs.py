@@ -51,3 +51,14 @@ def test_the_cap_is_applied_to_the_stated_tariffs(question: str, said: str) -> N
 def test_a_tariff_at_home_dearer_than_in_hospital_is_for_a_person() -> None:
     reply = answer_question("tarif HDJ 300, tarif HAD 350 : combien pour le mensuel ?", NOW)
     assert reply.needs_human and any("n'est pas inférieur" in line for line in reply.body)
+
+
+def test_a_gap_between_other_amounts_is_no_tariff_gap() -> None:
+    # « 4 200 € » is one amount, and the gap is between a notified amount and the entries: no tariff named.
+    gap = (
+        "La notification fait apparaître 4 200 € alors que nos saisies donnent 5 160 €. D'où vient l'écart ?"
+    )
+    assert _read(gap) == []
+    assert _read("tarif HDJ 1 200 €, tarif HAD 900 €") == [Tariffs(Decimal(300), Decimal(1200), Decimal(900))]
+    reply = answer_question(gap, NOW)
+    assert reply.needs_human and "forfait_cap_monthly" not in reply.data.get("topics", [])
