@@ -115,6 +115,10 @@ _ADMIN = frozenset(
         "dose",
         "doses",
         "reprise",
+        # « il poursuit son traitement en HAD en mars et avril »
+        "traitement",
+        "poursuit",
+        "poursuite",
         "repris",
         "reprend",
         "reprennent",
@@ -350,7 +354,58 @@ def _asides(s: _State) -> None:
                 to_drop.add(k)
     if to_drop:
         s.segments = [seg for seg in s.segments if seg.first.at not in to_drop]
+    # « inclusion en février 2027 (1re administration à domicile) »: the inclusion month told again.
+    inclusions = {seg.first.at for seg in s.segments if seg.kind == "inclusion" and seg.last is None}
+    for i, item in enumerate(items):
+        if item.kind == "ord" and item.value == 1 and _text(items, i - 1) == "(" and i - 2 in inclusions:
+            item.used = True
     _reason_asides(s)
+    _oral_switch(s)
+
+
+_SWITCH = frozenset({"passage", "passe", "relais", "switch", "bascule"})
+
+
+def _oral_switch(s: _State) -> None:
+    """« janv fev mars puis passage à l'oral (capécitabine) avril mai juin »: the months told right after a
+    switch to a drug taken by mouth had no home administration that counts (oral TMSC are outside the
+    experiment); the list that follows the oral words is emptied and they are read. Only when the switch word
+    stands just before them and the next list starts right after them."""
+    items = s.items
+    by_first = {seg.first.at: seg for seg in s.segments}
+    for i, item in enumerate(items):
+        if not (item.kind == "word" and _oral(item.text) and not item.used):
+            continue
+        k = i - 1
+        while (
+            k >= 0
+            and k >= i - 4
+            and items[k].text in {"a", "l", "au", "vers", "le", "la", "un", "traitement"}
+        ):
+            k -= 1
+        if k < 0 or items[k].text not in _SWITCH:
+            continue
+        j = i
+        while j + 1 < len(items) and (_oral(items[j + 1].text) or items[j + 1].text in _AROUND_ORAL):
+            j += 1
+        if j + 1 not in by_first:
+            continue
+        segment = by_first[j + 1]
+        # The whole list after the switch: its segments are those that follow, joined by list glue.
+        for seg in s.segments:
+            if (
+                seg.first.at >= j + 1
+                and seg.kind in {"admin", "unknown"}
+                and _joined(items, j + 1, seg.first.at)
+            ):
+                seg.kind = "empty"
+        segment.kind = "empty"
+        _use(items, k, *range(i, j + 1))
+
+
+def _joined(items: list[_Item], start: int, at: int) -> bool:
+    """Whether the month at `at` is in the list of the month at `start` (only glue and months between)."""
+    return all(items[k].kind == "month" or items[k].text in _LIST_GLUE for k in range(start, at))
 
 
 _HOSPITAL_SITE = _HOSPITAL | frozenset({"hdj", "hopital", "mco", "service", "clinique"})
@@ -656,6 +711,8 @@ def _phrases(s: _State) -> None:
                 or (_text(items, i - 2) == "au" and _text(items, i - 1) == "moins")
             ):
                 item.used = True
+            elif t == "un" and nxt in {"forfait", "droit"}:
+                item.used = True  # « ouvre-t-il droit à un forfait ? »: the fee, not a count
             elif t == "un" and nxt in _TREATMENT:
                 item.used = True  # « suit un protocole toutes les 3 semaines »: a treatment, not a count
             elif (
@@ -688,6 +745,9 @@ def _phrases(s: _State) -> None:
         elif t in {"rien", "plus"} and nxt in {"apres", "ensuite", "rien", "depuis"}:
             _use(items, i, i + 1)  # « rien après », « puis plus rien »: the care stops
             s.stops = True
+        elif t in {"sortie", "sorti", "sortis"} and _ends_care(items, i):
+            _use(items, i)  # « …, une en mai, puis sortie d'HAD ; »: the care stops after the months told
+            s.stops = True
         elif (
             t in {"arret", "fin"}
             and nxt in {"du", "de"}
@@ -714,6 +774,20 @@ def _phrases(s: _State) -> None:
         elif item.kind == "id" and not item.used and (t.startswith("p") or nxt == ":"):
             # « - P-0101 : … », « P1 … P2 … »: a patient's code opens what is told of that patient.
             s.labels.append(i)
+
+
+_END_OF_PATIENT = frozenset({";", ".", "?", "!", "-", ""})
+
+
+def _ends_care(items: list[_Item], i: int) -> bool:
+    """« puis sortie d'HAD ; »: a leaving told last, after « puis » or a comma, with no month after it in the
+    clause (a leaving followed by a return is a new referral, which no count models)."""
+    if _text(items, i - 1) not in {"puis", ",", "et"}:
+        return False
+    k = i + 1
+    while k < len(items) and k <= i + 4 and items[k].text in {"d", "de", "l", "had", "du", "domicile", "a"}:
+        k += 1
+    return _text(items, k) in _END_OF_PATIENT or (k < len(items) and items[k].kind == "id")
 
 
 def _every(s: _State, i: int) -> None:
@@ -957,8 +1031,8 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
         items[j].text in _ASKING and items[j].kind == "word"
         for j in range(max(previous_end + 1, first - 6), first)
     )
-    if kind == "admin" and not care and asking:
-        return "asked", False
+    if kind == "admin" and not care and asking and last > first:
+        return "asked", False  # (a single month named so is read below: told again, or unread)
     if kind == "admin" and not care:
         kind = "unknown"  # « la HAD a changé en avril »: a month told for another reason
     # After the list: « juillet rien », « novembre sans », « octobre est sans perf », « mai : aucune »; not
@@ -1232,12 +1306,20 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
     inclusion: Month | None = None
     referral: date | None = None
     asked: list[tuple[Month, Month]] = []
+    told = {
+        _month(seg.first)
+        for seg in segments
+        if seg.kind in {"admin", "inclusion", "empty"} and seg.last is None and seg.first.year is not None
+    }
+    told_first = (Month(0, 1), Month(0, 1))
     for seg in segments:
         first = _month(seg.first)
         last = _month(seg.last) if seg.last is not None else first
         if last < first:
             return None
         if seg.kind == "unknown":
+            if seg.last is None and first in told and (first, first) != told_first:
+                continue  # « … en mars 2028. Le mois de mars 2028 ouvre-t-il droit ? »: a month told again
             return None
         if seg.kind == "asked":
             # « quel montant pour mars à juin ? »: the months asked about; they must hold every month read.
