@@ -527,8 +527,8 @@ def test_the_year_of_payment_asked_beside_a_total_is_answered_too() -> None:
             "920",
         ),
         (
-            "1re administration en novembre 2027, puis décembre 2027 ; encore une en janvier 2028. Quel total, "
-            "et le mois de janvier 2028 ouvre-t-il droit à un forfait ?",
+            "1re administration en novembre 2027, puis décembre 2027 ; encore une en janvier 2028. Quel "
+            "total, et le mois de janvier 2028 ouvre-t-il droit à un forfait ?",
             "560",
         ),
     ],
