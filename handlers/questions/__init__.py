@@ -144,7 +144,7 @@ def _answer_one(
         analysis = replace(analysis, topics=(chosen,), suggestions=())
         data["topics"] = [chosen]
     if not analysis.topics:
-        checked_by = _premise_reading(analysis, params)
+        checked_by = _premise_reading(analysis, params) or _sole_checker(analysis, params)
         if checked_by is not None:
             # « l'expé finit en 2029 non ? »: a yes/no question stating the very value the best reading
             # holds (a year, an amount, a count) is about that value: checked, not handed over.
@@ -488,6 +488,29 @@ def _premise_reading(analysis: Analysis, params: Parameters) -> str | None:
     return best if found is not None else None
 
 
+# Kinds of stated value that name their subject by themselves: « 5 ans » is a duration whatever else is said.
+# (An amount, a date or a year may be any of several things: the inclusion or the monthly fee, the start or
+# the end.)
+_SELF_NAMING_KINDS = ("years", "count")
+
+
+def _sole_checker(analysis: Analysis, params: Parameters) -> str | None:
+    """« c'est bien 5 ans comme les art 51 notre expé ? »: a yes/no question stating a duration (or a count)
+    that only one entry of its frame checks is about that entry, though no cue named it."""
+    if analysis.unknown_words or analysis.about_bot:
+        return None
+    tokens = analysis.normalized.tokens
+    for kind in _SELF_NAMING_KINDS:
+        checkers = [
+            e
+            for e in load_knowledge().entries
+            if e.family == analysis.family and any(k == kind for k, _ in e.premise)
+        ]
+        if len(checkers) == 1 and premise.check(checkers, tokens, params) is not None:
+            return checkers[0].id
+    return None
+
+
 def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     chosen = [entry(t) for t in analysis.topics]
     others = [
@@ -504,10 +527,29 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     if "cap" not in asked_points(analysis.normalized.tokens):
         chosen = [e for e in chosen if "cap" not in e.addresses]
         others = [e for e in others if "cap" not in e.addresses]
+    said_of = _article_said_of(analysis.normalized.tokens) if analysis.mixed_families else None
+    if said_of is not None:
+        # « l'expé art 50 dure 5 ans ? j'ai lu ça à propos des art 51 »: the value is said of article 50, the
+        # article named last before it; it is checked against that frame's entries only (their parameters).
+        own = [e for e in load_knowledge().entries if e.family == said_of and e.premise]
+        chosen = [e for e in chosen if e.family == said_of]
+        others = [e for e in others if e.family == said_of] + [e for e in own if e not in chosen + others]
     drugs = load_drugs().by_name
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
     norm = analysis.normalized
     return premise.check(chosen + others, norm.tokens, params, scopes, norm.own_tokens)
+
+
+def _article_said_of(tokens: tuple[str, ...]) -> str | None:
+    """The frame (« art50 » or « art51 ») named last before the first other number of a question that names
+    both: the one a stated value is said of; None when no article is named before a number."""
+    named: str | None = None
+    for i, token in enumerate(tokens):
+        if token in {"50", "51"} and i > 0 and tokens[i - 1] in {"article", "art"}:
+            named = f"art{token}"
+        elif token.isdigit():
+            return named
+    return None
 
 
 def _handover(

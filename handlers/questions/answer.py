@@ -147,8 +147,10 @@ def _payment(c: Composition) -> None:
     conditional = c.fact("payment_conditional_on_reports")
     about_reports = c.has("rapport")
     if conditional and about_reports:
-        # "What if the report is late / not sent?": the condition is the answer, said first.
-        c.say("forfait.payment_conditional", conditional)
+        # "What if the report is late / not sent?": the condition is the answer, said first (once: the « Non »
+        # of « sans rapport, on touche quand même ? » says it already).
+        if t("forfait.no_report_no_payment") not in c.body:
+            c.say("forfait.payment_conditional", conditional)
         late = (
             "hors delai",
             "pas ete transmis",
@@ -829,6 +831,19 @@ def _lead(c: Composition, step: Step) -> str | None:
     return None
 
 
+# Words that open a sentence in lower case after « Oui : » / « Non : » (a name keeps its capital).
+_LOWERED_OPENINGS = re.compile(
+    r"^(?:Le|La|Les|L'|L’|Un|Une|Il|Elle|Ils|Elles|Ce|Cette|C'est|C’est|Chaque|Tout|Toute|Aucun|Aucune|Pour|Si|"
+    r"Sans|Dans|En|On|Seul|Seule|Seuls|Seules|Peuvent|Peut)\b"
+)
+
+
+def _with_lead(lead: str, sentence: str) -> str:
+    if _LOWERED_OPENINGS.match(sentence):
+        sentence = sentence[0].lower() + sentence[1:]
+    return f"{lead} : {sentence}"
+
+
 @lru_cache(maxsize=4)
 def _words(params: Parameters) -> frozenset[str]:
     return question_words(params)
@@ -870,7 +885,12 @@ def _declared(c: Composition, entry_id: str, step: Step) -> None:
         values.setdefault("when", c.when(source))
         values.setdefault("due", source.due)
         values.setdefault("past", is_past(source, c.today))
+    said = len(c.body)
     c.say(step.text, source, **values)
+    lead_word = values.get("lead")
+    if lead_word and len(c.body) > said and not c.body[said].startswith(lead_word):
+        # A template that does not place the lead itself gets it in front: « Non : un établissement … ».
+        c.body[said] = _with_lead(lead_word, c.body[said])
 
 
 def compose(c: Composition, entry_id: str) -> None:

@@ -83,6 +83,11 @@ _META_SENTENCE_RE = re.compile(
 _SUBJECT_RE = re.compile(r"^\s*(?:objet|subject|sujet)\s*:")
 
 # (« /expe50 j'ai rentré deux fois … »: any text after the slash command that is no command is a question)
+# (extract_question ends the subject line on a full stop)
+_SUBJECT_SENTENCE = re.compile(r"\s*(?:objet|subject|sujet)\s*:[^.?!]*[.?!]\s*", re.IGNORECASE)
+
+_SEVERAL_SUBJECTS = re.compile(r"\s(?:et|/|-|–|&|\+)\s|,|;", re.IGNORECASE)
+
 _INVOCATION_RE = re.compile(r"\A\s*(?:/expe50\b(?:\s+question\b)?|expe50\s+question\b)[\s:]*", re.IGNORECASE)
 
 
@@ -216,6 +221,16 @@ def split_questions(question: str) -> list[str]:
     le montant ? Et quand faut-il envoyer le rapport ? » gives two parts. One part when the message asks one
     thing (or when a part would be too short to stand alone)."""
     text = " ".join(_asked_items(question).split())
+    # An email's subject line that names several subjects (« Objet : rapport initial et conditions de
+    # versement ») would pull each part towards all of them as its context; one subject (« Objet : saisies en
+    # retard ») is what every part is about, and stays.
+    subject = _SUBJECT_SENTENCE.match(text)
+    if (
+        subject is not None
+        and _SEVERAL_SUBJECTS.search(subject.group(0))
+        and len(list(_QUESTION_END.finditer(text[subject.end() :]))) >= 2
+    ):
+        text = text[subject.end() :]
     asked = [m.group(0).strip() for m in _QUESTION_END.finditer(text)]
     asked = [clause for a in asked for clause in _clauses(a) if clause.strip("? ")]
     if len(asked) < 2 or len(asked) > MAX_PARTS:

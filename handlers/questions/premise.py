@@ -11,9 +11,9 @@ value is compared with the parameter and the verdict opens the answer, citing th
 - `date`: a day or a month of a year (« elle s'arrête fin décembre 2027 ? », « démarrée le 5 février
   2025 ? »), compared at the precision stated (« fin », « début », « mi » narrow a month);
 - `payee`: who is paid (« c'est la HAD qui touche le forfait ? »): the reference names the fact;
-- `route`: a drug of rules/data/drugs named (« capecitabine … ça ouvre le forfait ? »): in scope when every
-  route read is non-oral, out when every one is oral (the drugs' routes and the routes the question states
-  itself); two routes, a mixed drug with no route said, or a question asking whether it is excluded: none.
+- `route`: a drug of rules/data/drugs named (« capecitabine … ça ouvre le forfait ? ») or a route said (« une
+  immunothérapie en sous-cutané compte ? »): in scope when every route read is non-oral, out when every one
+  is oral; two routes, a mixed drug with no route said, or a question asking whether it is excluded: none.
 """
 
 from __future__ import annotations
@@ -360,10 +360,12 @@ def said_routes(own_tokens: tuple[str, ...]) -> set[bool]:
 
 
 def routes(own_tokens: tuple[str, ...], drug_scopes: tuple[bool | None, ...]) -> list[bool]:
-    """The scopes (True: non-oral, in scope) a question naming drugs states: the drugs' own routes and those
-    it says itself; empty without a drug, or when it asks whether something is excluded."""
-    if not drug_scopes or _NEGATIVE.search(" ".join(own_tokens)):
+    """The scopes (True: non-oral, in scope) a question states: the routes of the drugs it names and those it
+    says itself (« en sous-cutané », « per os »); empty when it asks whether something is excluded."""
+    if _NEGATIVE.search(" ".join(own_tokens)):
         return []
+    # « une immunothérapie en sous-cutané administrée à domicile compte ? »: a route said with no drug named
+    # is put to the test as well.
     found = {s for s in drug_scopes if s is not None} | said_routes(own_tokens)
     return sorted(found)
 

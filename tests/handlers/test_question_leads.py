@@ -11,6 +11,7 @@ import pytest
 
 from handlers.questions import answer_question
 from handlers.reply import Status
+from tests.support.question_probe import plain
 
 NOW = datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
 
@@ -58,3 +59,41 @@ def test_a_settled_yes_no_question_opens_with_the_verdict(question: str, lead: s
 )
 def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
     assert not _opening(question).startswith(("Oui", "Non"))
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        # A lead placed in front of a sentence whose template does not place it (the first word lowered).
+        (
+            "Notre CHU a trois sites sous le même FINESS juridique. Devons-nous déposer trois candidatures ?",
+            "non : un",
+        ),
+        ("j'ai oublie de saisir les inj d'avril pr 3 patients, c trop tard ?", "non : une administration"),
+        ("on peut encore saisir les admins de mars ?", "oui : une administration"),
+        (
+            "Pouvons-nous candidater maintenant et transmettre la convention après la sélection ?",
+            "non : l'etablissement",
+        ),
+        (
+            "Notre HAD partenaire travaille aussi avec la clinique voisine, est-ce compatible ?",
+            "oui : une meme had",
+        ),
+        (
+            "si nous n'envoyons pas les rapports d'évaluation, touchons-nous quand même les forfaits ?",
+            "non : le",
+        ),
+        # A route said with no drug named; a value said of article 50 in a question naming article 51 too.
+        (
+            "une immunothérapie en sous-cutané administrée à domicile compte pour le forfait ?",
+            "oui : un traitement",
+        ),
+        ("l'expe art 50 dure 5 ans c ca ? j'ai lu ca qq part a propos des art 51", "non : 3 ans"),
+        ("c'est bien 5 ans comme les art 51 notre expe ?", "non : 3 ans"),
+    ],
+)
+def test_yes_or_no_opens_the_answer(question: str, opening: str) -> None:
+    reply = answer_question(question, NOW)
+    said = [plain(line) for line in reply.body]
+    assert any(line.startswith(opening) for line in said), said
+    assert len(said) == len(set(said))  # no sentence said twice
