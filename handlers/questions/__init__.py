@@ -17,6 +17,7 @@ from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
+import templates
 from handlers.questions import coverage, frequency, lemmas, premise, retrieval, timeline
 from handlers.questions.answer import (
     Composition,
@@ -27,6 +28,7 @@ from handlers.questions.answer import (
     source_of,
     t,
 )
+from handlers.questions.answer import preload as answer_preload
 from handlers.questions.asked import asked_points
 from handlers.questions.detect import MAX_TOPICS, Analysis, analyse, focus, proper_names, question_words
 from handlers.questions.extract import extract_question, split_questions
@@ -48,6 +50,8 @@ def preload() -> None:
     """Load the word lists (about 1 s, ~115 MB) now, so that no user's first question pays for it."""
     lemmas.preload()
     frequency.preload()
+    templates.preload("questions.")
+    answer_preload(load_parameters())
     retrieval.preload(load_parameters())
     coverage.preload(load_parameters())
     # One warm-up answer compiles the cue tables, the lemma index and the templates (~0.1 s otherwise paid by

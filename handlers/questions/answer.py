@@ -785,9 +785,28 @@ def holds(c: Composition, cond: Condition) -> bool:
     raise ValueError(f"unknown condition {test!r}")  # the loader refuses it first
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=4096)
 def _compiled_asks(words: tuple[str, ...], params: Parameters) -> tuple[tuple[str, tuple[Cue, ...]], ...]:
     return tuple((w, compile_cues({expand(w, params): 1.0})) for w in words)
+
+
+def preload(params: Parameters) -> None:
+    """Compile now the cue words of every step condition and lead of the knowledge (each is compiled on its
+    first use otherwise, paid by the first question that reaches it)."""
+
+    def walk(cond: Condition | None) -> None:
+        if cond is None:
+            return
+        if cond.test == "asks":
+            _compiled_asks(cond.words, params)
+        for part in cond.parts:
+            walk(part)
+
+    for found in load_knowledge().entries:
+        for step in found.answer.says:
+            walk(step.when)
+            for lead in step.lead:
+                walk(lead.when)
 
 
 def _asked(c: Composition, words: tuple[str, ...]) -> list[str]:

@@ -399,6 +399,23 @@ def _unknown_form(word: str, vocab: frozenset[str]) -> list[str] | None:
 
 
 def normalize(raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str] = frozenset()) -> Normalized:
+    """`_normalize`, remembered for the last texts: one message is normalised whole, by part, by its asked
+    sentences and again by the steps that read it; the same text is read once (the result is immutable)."""
+    if isinstance(vocabulary, (frozenset, tuple)):
+        return _normalize_cached(raw, vocabulary, ordinary)
+    return _normalize(raw, vocabulary, ordinary)
+
+
+@lru_cache(maxsize=256)
+def _normalize_cached(
+    raw: str, vocabulary: frozenset[str] | tuple[str, ...], ordinary: frozenset[str]
+) -> Normalized:
+    return _normalize(raw, vocabulary, ordinary)
+
+
+def _normalize(
+    raw: str, vocabulary: Iterable[str] = (), ordinary: frozenset[str] = frozenset()
+) -> Normalized:
     """Canonical tokens: accents removed, lowercased, abbreviations expanded, plurals folded, number words as
     digits, and typos corrected against `vocabulary` (stemmed words of the lexicons). Words of `ordinary`
     (everyday words) are still mapped to a lexicon verb form when they are one, but never "corrected"."""

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from rank_bm25 import BM25Okapi
 
 from handlers.questions.detect import question_words
@@ -62,6 +63,22 @@ def _index(params: Parameters) -> tuple[BM25Okapi, tuple[str, ...]]:
     return BM25Okapi([list(doc) for _, doc in examples]), tuple(label for label, _ in examples)
 
 
+@lru_cache(maxsize=4)
+def _postings(params: Parameters) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Each known term's BM25 score in every example that holds it (documents, scores), computed once with
+    BM25Okapi's own formula and figures: a question's vote is then a sum over its terms' short lists, not a
+    pass over every example per term (rank_bm25's get_scores, ~0.5 ms a term)."""
+    index, _ = _index(params)
+    postings: dict[str, tuple[list[int], list[float]]] = {}
+    for doc, (freqs, length) in enumerate(zip(index.doc_freqs, index.doc_len, strict=True)):
+        norm = index.k1 * (1 - index.b + index.b * length / index.avgdl)
+        for term, tf in freqs.items():
+            docs, values = postings.setdefault(term, ([], []))
+            docs.append(doc)
+            values.append(index.idf.get(term, 0.0) * tf * (index.k1 + 1) / (tf + norm))
+    return {t: (np.array(d, dtype=np.intp), np.array(v)) for t, (d, v) in postings.items()}
+
+
 def vote(tokens: tuple[str, ...], params: Parameters, family_of: dict[str, str] | None = None) -> Vote:
     """Each entry's best example score for the question's tokens, best first."""
     index, labels = _index(params)
@@ -73,7 +90,11 @@ def vote(tokens: tuple[str, ...], params: Parameters, family_of: dict[str, str] 
     known = Counter(term for term in query if term in index.idf)
     if not known:
         return Vote(())
-    scores = sum(count * index.get_scores([term]) for term, count in known.items())
+    postings = _postings(params)
+    scores = np.zeros(len(labels))
+    for term, count in known.items():
+        docs, values = postings[term]
+        scores[docs] += count * values
     best: dict[str, float] = {}
     for label, value in zip(labels, scores, strict=True):
         if value > best.get(label, 0.0):
@@ -83,3 +104,4 @@ def vote(tokens: tuple[str, ...], params: Parameters, family_of: dict[str, str] 
 
 def preload(params: Parameters) -> None:
     _index(params)
+    _postings(params)

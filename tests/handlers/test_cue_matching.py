@@ -28,3 +28,26 @@ def test_matches_agrees_with_the_plain_definition() -> None:
         cue = Cue(tuple(rng.choice(patterns) for _ in range(rng.randint(1, 3))), rng.random() < 0.5, 1.0)
         assert matches(cue, tokens) == _reference(cue, tokens), (cue, tokens)
         assert matches(cue, tuple(tokens), frozenset(tokens)) == _reference(cue, tokens)
+
+
+def test_the_retrieval_vote_sums_bm25_as_rank_bm25_does() -> None:
+    from collections import Counter
+
+    import numpy as np
+
+    from handlers.questions import retrieval
+    from rules.parameters import load_parameters
+
+    params = load_parameters()
+    index, labels = retrieval._index(params)
+    postings = retrieval._postings(params)
+    terms = sorted(index.idf)[:: max(1, len(index.idf) // 60)]
+    rng = random.Random(7)
+    for _ in range(30):
+        query = Counter(rng.choice(terms) for _ in range(rng.randint(1, 6)))
+        expected = sum(count * index.get_scores([term]) for term, count in query.items())
+        got = np.zeros(len(labels))
+        for term, count in query.items():
+            docs, values = postings[term]
+            got[docs] += count * values
+        assert np.allclose(expected, got)
