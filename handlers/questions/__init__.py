@@ -30,7 +30,14 @@ from handlers.questions.answer import (
 )
 from handlers.questions.answer import preload as answer_preload
 from handlers.questions.asked import asked_points
-from handlers.questions.detect import MAX_TOPICS, Analysis, analyse, focus, proper_names, question_words
+from handlers.questions.detect import (
+    MAX_TOPICS,
+    Analysis,
+    analyse,
+    focus,
+    proper_names,
+    question_words,
+)
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, normalize, redact_identifiers

@@ -601,7 +601,22 @@ def _report_line(c: Composition, d: Deadline) -> None:
     c.say(f"reports.{kind}", d, when=c.when(d), covers=list(d.covers))
 
 
-_COVERING_WORDS = frozenset({"de", "d", "activite", "pour", "sur", "couvrant", "annee", "anne", "concernant"})
+_COVERING_WORDS = frozenset(
+    {
+        "de",
+        "d",
+        "activite",
+        "pour",
+        "sur",
+        "couvrant",
+        "annee",
+        "anne",
+        "concernant",
+        "donne",
+        "donnee",
+        "chiffre",
+    }
+)
 
 
 def _covered_year(c: Composition) -> int | None:
@@ -629,6 +644,11 @@ def _reports_followup(c: Composition) -> None:
     first_due, last_due = (str(followups[0].due.year), str(followups[-1].due.year)) if followups else ("", "")
     covered = _covered_year(c)
     due = [d for d in followups if (d.due.month, d.due.year) in _named_month_years(c)]
+    right = [d for d in followups if covered is not None and covered in d.covers]
+    if due and right and not set(due) & set(right) and premise.asks_yes_or_no(c.analysis.normalized.tokens):
+        # « les données 2026 vont dans le rapport de sept 2026 ? »: no, in the one that covers 2026.
+        c.say("reports.covered_elsewhere", right[0], year=covered, due=right[0].due, asked=due[0].due)
+        due = right + due
     if due:
         # "le rapport attendu au 1er septembre 2027": the report due that month ("1er" is not "premier").
         followups = due

@@ -492,14 +492,14 @@ def _complete_intents(
             break
 
 
-_ASIDE = re.compile(r"\(([^()]{1,80})\)")
+_ASIDE = re.compile(r"\(([^()]{1,80})\)|\[([^\[\]]{1,80})\]")
 
 
 def _aside_words(text: str, vocab: frozenset[str], everyday: frozenset[str]) -> frozenset[str]:
     """The normalised words written inside brackets (bounded: at most 80 characters each, linear)."""
     words: set[str] = set()
     for match in _ASIDE.finditer(text):
-        words.update(normalize(match.group(1), vocab, everyday).tokens)
+        words.update(normalize(match.group(1) or match.group(2), vocab, everyday).tokens)
     return frozenset(words)
 
 

@@ -179,6 +179,9 @@ ABBREVIATIONS: dict[str, str] = {
     "perfs": "perfusion",
     "inj": "injection",
     "injs": "injection",
+    "qqch": "quelque chose",
+    "qqc": "quelque chose",
+    "qqn": "quelqu un",
     "admin": "administration",
     "admins": "administration",
     "modif": "modification",
@@ -504,7 +507,9 @@ _MONTH_TOKENS = frozenset((
 
 def _next_to_month(raw: list[str], index: int) -> bool:
     neighbours = raw[max(0, index - 2) : index] + raw[index + 1 : index + 3]
-    return any(t in _MONTH_TOKENS for t in neighbours)
+    # « le rapport de sept 2026 »: « sept » before a year is September too.
+    following = raw[index + 1] if index + 1 < len(raw) else ""
+    return any(t in _MONTH_TOKENS for t in neighbours) or (following.isdigit() and len(following) == 4)
 
 
 def _spoken_forms(tokens: list[str]) -> list[str]:

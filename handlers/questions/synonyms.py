@@ -60,6 +60,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\ba\s+partir\s+de\s+quelle?\s+(?:date|jour)\b", " a partir de quand "),
         # « une clinique relevant du e) de l'article L.162-22 »: the category of that letter
         (r"\b(?:du|au|le|la|categorie)\s+([a-e])\s*\)", r" categorie \1 "),
+        # « on a zappé octobre, c'est mort ? »: too late (a patient's death is told so: « il est mort »)
+        (r"\bc\s*(?:'?\s*est\s+)?mort\b", " c est trop tard "),
         # « à la maison » is at home, as the lexicons say it
         (r"\ba\s+la\s+maison\b", " a domicile "),
         # reports: a "compte rendu" or "bilan d'activité" is a report

@@ -228,3 +228,30 @@ def test_only_common_verb_forms_count_as_everyday() -> None:
 def test_everyday_ways_of_saying_a_known_thing(question: str, topic: str) -> None:
     reply = answer_question(question, DEFAULT_NOW)
     assert topic in reply.data["topics"], reply.data
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # « sept » before a year is September; « c'est mort ? » is « too late? »; words in square brackets are
+        # an aside; « qqch » is « quelque chose ».
+        ("les donnees 2026 elles vont ds le rapport de sept 2026 ?", "reports_followup"),
+        ("on a zappe de saisir octobre pr 2 patients et on est deja en decembre, c mort ?", "bot_late_entry"),
+        ("pr un petit de 2 ans et demi [neuroblastome] l'HAD doit avoir qqch de special ?", "children"),
+        ("l'interne peut saisir lui meme les adressages ds le bot ou faut passer par qqn ?", "bot_access"),
+    ],
+)
+def test_more_everyday_ways_of_saying_a_known_thing(question: str, topic: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert topic in reply.data["topics"], reply.data
+
+
+def test_a_report_asked_for_data_it_does_not_cover_gets_no() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 5, 19, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question("les donnees 2026 elles vont ds le rapport de sept 2026 ?", at)
+    assert reply.body[0].startswith(
+        "Non : les données de 2026 vont dans le rapport de suivi à envoyer le 1er septembre 2027"
+    )
