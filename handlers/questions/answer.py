@@ -442,8 +442,42 @@ def _ami_published(c: Composition, regions: list[Any]) -> bool:
     return said
 
 
+def _folded(name: str) -> str:
+    return re.escape(" ".join(fold(name).replace("-", " ").replace("'", " ").split()))
+
+
+def _deadline_verdict(c: Composition, named: list[Any]) -> None:
+    """A yes/no question about one named region's call opens on « Oui » / « Non »: the date it states checked
+    against the region's deadline (« la date limite est le 31 mai, comme pour l'IDF ? »), else whether it is
+    still open (« on peut encore déposer ? ») or already too late (« c'est déjà trop tard ? »)."""
+    # « la date limite est le 31 mai, comme pour l'Île-de-France ? »: the region compared with is not asked.
+    text = c.analysis.normalized.text
+    named = [
+        r
+        for r in named
+        if not re.search(rf"\bcomme (?:pour |en |dans |a )?(?:l |la |le |les )?{_folded(r.name)}\b", text)
+    ]
+    own = named[0].application() if len(named) == 1 else None
+    if own is None or not premise.asks_yes_or_no(c.analysis.normalized.tokens):
+        return
+    region = named[0]
+    told = premise.stated("date", c.analysis.normalized.tokens)
+    if len(told) == 1:
+        verdict = "yes" if told[0].matches(own.due) else "no"
+        c.say(f"application.verdict.date_{verdict}", own, region=region.name, due=own.due)
+        return
+    past = is_past(own, c.today)
+    late = _TOO_LATE.search(c.analysis.normalized.text)
+    # « c'est pas trop tard ? »: a negative question; neither « oui » nor « non » would be clear.
+    if late is not None and "pas" in c.analysis.normalized.text[: late.start()].split()[-3:]:
+        return
+    key = ("late" if past else "not_late") if late is not None else ("closed" if past else "open")
+    c.say(f"application.verdict.{key}", own, region=region.name)
+
+
 def _deadline(c: Composition) -> None:
     regions = [c.params.regions[k] for k in c.analysis.slots.regions]
+    _deadline_verdict(c, regions)
     # « publié quand ? et jusqu'à quand pouvait-on déposer ? »: the publication, then the deadline too.
     if regions and _ami_published(c, regions) and not c.has("deposer", "depot", "limite", "cloture", "jusqu"):
         return
@@ -484,18 +518,7 @@ def _still_open(c: Composition) -> None:
             c.unknown("application_still_open", "application.no_data", region=region.name)
     candidates = named or list(c.params.regions.values())
     known = [(r, d) for r in candidates if (d := r.application()) is not None]
-    if len(named) == 1 and len(known) == 1 and premise.asks_yes_or_no(c.analysis.normalized.tokens):
-        # « on peut encore déposer ? » is answered « Non » when the region's deadline is past; « c'est déjà
-        # trop tard ? » asks it the other way round.
-        region, own = known[0]
-        past = is_past(own, c.today)
-        late = _TOO_LATE.search(c.analysis.normalized.text)
-        late_asked = late is not None
-        # « c'est pas trop tard ? »: a negative question; neither « oui » nor « non » would be clear.
-        negative = late is not None and "pas" in c.analysis.normalized.text[: late.start()].split()[-3:]
-        key = ("late" if past else "not_late") if late_asked else ("closed" if past else "open")
-        if not negative:
-            c.say(f"application.verdict.{key}", own, region=region.name)
+    _deadline_verdict(c, named)
     if known and not named and all(is_past(d, c.today) for _, d in known):
         # No region named and every call closed: the last deadline says it; four regional lines would not.
         last = max((d for _, d in known), key=lambda d: d.due)

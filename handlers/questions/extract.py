@@ -86,7 +86,8 @@ _SUBJECT_RE = re.compile(r"^\s*(?:objet|subject|sujet)\s*:")
 # (extract_question ends the subject line on a full stop)
 _SUBJECT_SENTENCE = re.compile(r"\s*(?:objet|subject|sujet)\s*:[^.?!]*[.?!]\s*", re.IGNORECASE)
 
-_SEVERAL_SUBJECTS = re.compile(r"\s(?:et|/|-|–|&|\+)\s|,|;", re.IGNORECASE)
+# (a dash separates a subject from its detail: « Candidature d'une clinique – Hauts-de-France » is one)
+_SEVERAL_SUBJECTS = re.compile(r"\s(?:et|/|&|\+)\s|,|;", re.IGNORECASE)
 
 _INVOCATION_RE = re.compile(r"\A\s*(?:/expe50\b(?:\s+question\b)?|expe50\s+question\b)[\s:]*", re.IGNORECASE)
 

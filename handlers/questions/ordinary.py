@@ -78,6 +78,7 @@ _ADJECTIVES = """
     correspondant correspondante correspondants correspondantes relatif relative
     maximal maximale minimal minimale automatique automatiques competent competente competents competentes
     bloquant bloquante spam spamme spamment spammer vrai vraie faux fausse jouable
+    pret prete prets pretes quasi quasiment presque
     """
 
 _GENERIC_NOUNS = """
@@ -87,6 +88,7 @@ _GENERIC_NOUNS = """
     fil idee avis retour reponse question doute souci rien moyen volume forme attribution
     chiffre chiffres caractere caracteres lettre lettres sms texto
     bord memoire pile cellule perspective diffusion lendemain veille chef pole boite confirmation directoire
+    amont aval melange confusion erreur oubli
     """
 
 ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())

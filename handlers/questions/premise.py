@@ -122,6 +122,11 @@ _PREDICATE_BEFORE = frozenset(
         "jusqu",
         # « l'ARS peut prendre 12 établissements ? »: the count put to the test
         "prendre",
+        # « le forfait d'inclusion ça peut monter à 400 ? »
+        "monter",
+        "passer",
+        "augmenter",
+        "atteindre",
         "retenir",
         "selectionner",
     ]
@@ -211,13 +216,13 @@ def _payees(tokens: tuple[str, ...]) -> list[str]:
 class StatedDate:
     """A day (« le 5 février 2025 ») or a month (« fin décembre 2027 ») the question puts to the test."""
 
-    year: int
+    year: int | None  # None: « le 31 mai », the day of a year the question leaves to its context
     month: int
     day: int | None = None
     part: str | None = None  # « debut » | « mi » | « fin » of the month
 
     def matches(self, actual: date) -> bool:
-        if (actual.year, actual.month) != (self.year, self.month):
+        if actual.month != self.month or (self.year is not None and actual.year != self.year):
             return False
         if self.day is not None:
             return actual.day == self.day
@@ -242,16 +247,24 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
 
     found: list[StatedDate] = []
     for i, tok in enumerate(tokens):
-        if not (tok.isdigit() and len(tok) == 4 and 2000 <= int(tok) <= 2100) or i == 0:
+        year: int | None = None
+        if tok.isdigit() and len(tok) == 4 and 2000 <= int(tok) <= 2100 and i > 0:
+            year, month_at = int(tok), i - 1
+        elif tok in MONTH_NAMES and not (i + 1 < len(tokens) and tokens[i + 1].isdigit()):
+            month_at = i  # « le 31 mai »: a day without its year (its year is not put to the test)
+        else:
             continue
-        month = MONTH_NAMES.get(tokens[i - 1])
+        month = MONTH_NAMES.get(tokens[month_at])
         if month is None:
             continue
+        i = month_at + 1
         k = i - 2
         day: int | None = None
         if k >= 0 and (tokens[k] == "premier" or (tokens[k].isdigit() and 1 <= int(tokens[k]) <= 31)):
             day = 1 if tokens[k] == "premier" else int(tokens[k])
             k -= 1
+        if year is None and day is None:
+            continue  # a month alone (« en mai ») is no date put to the test
         part = _MONTH_PARTS.get(tokens[k]) if k >= 0 and day is None else None
         if part is not None:
             k -= 1
@@ -260,7 +273,7 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
         while j >= 0 and tokens[j] in _DATE_SKIPPED:
             j -= 1
         if part == "fin" or (j >= 0 and tokens[j] in _DATE_PREDICATE):
-            found.append(StatedDate(int(tok), month, day, part))
+            found.append(StatedDate(year, month, day, part))
     return found
 
 
@@ -270,7 +283,7 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     if kind == "payee":
         return _payees(tokens)
     if kind == "date":
-        return sorted(set(_dates(tokens)), key=lambda d: (d.year, d.month, d.day or 0))
+        return sorted(set(_dates(tokens)), key=lambda d: (d.year or 0, d.month, d.day or 0))
     if _ALTERNATIVE.search(" ".join(tokens)):
         return []  # « 150 ou 120 € ? » offers two values: no single one is put to the test
     for first, index, value in _numbers(tokens):
@@ -281,7 +294,7 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
             continue
         after = tokens[index + 1] if index + 1 < len(tokens) else ""
         before = tokens[first - 1] if first > 0 else ""
-        bare = after in ("", "par", "pour", "le", "la", "ou", "et") and 20 <= value < 1900
+        bare = after in ("", "par", "pour", "le", "la", "ou", "et", "si") and 20 <= value < 1900
         wanted = {
             "amount": after in _EURO_WORDS or bare,
             "years": after in _YEAR_WORDS,

@@ -129,3 +129,37 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
     at = datetime(2025, 5, 12, 10, tzinfo=ZoneInfo("Europe/Paris"))
     reply = answer_question("c'est pas trop tard pour deposer en normandie ?", at)
     assert not plain(reply.body[0]).startswith(("oui", "non")), reply.body
+
+
+@pytest.mark.parametrize(
+    ("question", "now", "opening"),
+    [
+        # A day told for one region's deadline (the region compared with is not the one asked about).
+        (
+            "En Normandie on se dit que la date limite est le 31 mai, comme pour l'Île-de-France. Pouvez-"
+            "vous confirmer ?",
+            "2025-05-12",
+            "non : la date limite de candidature (normandie) est le 16 mai 2025",
+        ),
+        ("en IDF la date limite c'est bien le 31 mai ?", "2025-05-12", "oui : la date limite"),
+        # « c jouable » this week: the question is whether the call is still open.
+        (
+            "on est en normandie, le dossier est quasi pret, c jouable de le deposer cette semaine ?",
+            "2025-05-19",
+            "non : la date limite",
+        ),
+        # « monter à 400 »: an amount put to the test.
+        (
+            "le forfait d'inclusion ca peut monter a 400 si on fait bcp de coordination en amont ?",
+            "2027-03-15",
+            "non : c'est 320,00 €",
+        ),
+    ],
+)
+def test_more_values_put_to_the_test(question: str, now: str, opening: str) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime.fromisoformat(now).replace(hour=10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question(question, at)
+    assert plain(reply.body[0]).startswith(opening), reply.body
