@@ -97,3 +97,14 @@ def test_yes_or_no_opens_the_answer(question: str, opening: str) -> None:
     said = [plain(line) for line in reply.body]
     assert any(line.startswith(opening) for line in said), said
     assert len(said) == len(set(said))  # no sentence said twice
+
+
+def test_a_report_sent_late_gets_no_bare_no() -> None:
+    # « Risquons-nous de perdre les forfaits ? » about a late report: « Non » would say there is no risk.
+    reply = answer_question(
+        "Nous n'avons pas pu transmettre le second rapport de suivi au 1er septembre, nous l'enverrons d'ici "
+        "trois semaines. Risquons-nous de perdre les forfaits 2026 ?",
+        NOW,
+    )
+    assert not any(plain(line).startswith("non") for line in reply.body), reply.body
+    assert reply.needs_human
