@@ -158,6 +158,10 @@ def _payment(c: Composition) -> None:
             "pas transmis",
             "pas envoye",
             "envoi tardif",
+            "pas pu transmettre",
+            "pas pu envoyer",
+            "pas pu etre transmis",
+            "pas pu etre envoye",
         )
         if c.has("retard", "tard") or any(p in c.analysis.normalized.text for p in late):
             # What a late report costs (a deduction, a delay, the year lost) is not in the texts: said, and a

@@ -19,6 +19,8 @@ WORDS: dict[str, str] = {
     "fermait": "cloture", "fermer": "cloture", "fermee": "cloture", "fermees": "cloture",
     "fermeture": "cloture", "fermera": "cloture", "fermaient": "cloture", "clore": "cloture",
     "clos": "cloture", "close": "cloture", "closes": "cloture",
+    # « c'est plié ? »: over
+    "plie": "fini", "pliee": "fini",
     # publishing a text or a list
     "parution": "publication", "parutions": "publication", "paru": "publie", "parue": "publie",
     "parus": "publie", "parues": "publie",

@@ -711,8 +711,8 @@ def _phrases(s: _State) -> None:
                 or (_text(items, i - 2) == "au" and _text(items, i - 1) == "moins")
             ):
                 item.used = True
-            elif t == "un" and nxt in {"forfait", "droit"}:
-                item.used = True  # « ouvre-t-il droit à un forfait ? »: the fee, not a count
+            elif t == "un" and nxt in {"forfait", "droit", "cas", "calcul", "montant", "exemple", "point"}:
+                item.used = True  # « ouvre-t-il droit à un forfait ? », « valider un cas »: no count
             elif t == "un" and nxt in _TREATMENT:
                 item.used = True  # « suit un protocole toutes les 3 semaines »: a treatment, not a count
             elif (
@@ -744,6 +744,9 @@ def _phrases(s: _State) -> None:
             _ordinal_month(s, i)
         elif t in {"rien", "plus"} and nxt in {"apres", "ensuite", "rien", "depuis"}:
             _use(items, i, i + 1)  # « rien après », « puis plus rien »: the care stops
+            s.stops = True
+        elif t in {"arret", "stop", "fin"} and _text(items, i - 1) == "(" and nxt == ")":
+            _use(items, i)  # « P-00602 début avril et c'est tout (arrêt) »: the care stops there
             s.stops = True
         elif t in {"sortie", "sorti", "sortis"} and _ends_care(items, i):
             _use(items, i)  # « …, une en mai, puis sortie d'HAD ; »: the care stops after the months told

@@ -255,3 +255,17 @@ def test_a_report_asked_for_data_it_does_not_cover_gets_no() -> None:
     assert reply.body[0].startswith(
         "Non : les données de 2026 vont dans le rapport de suivi à envoyer le 1er septembre 2027"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("c encore en cours l'expe ou c plie ?", "dates_end"),
+        ("les forfaits de l'activite 2025 on les touche en 2025 ou en 2026 ?", "forfait_payment"),
+        ("comment je rattrape une saisie ou j'ai mis avril au lieu de mai pr P-00127", "bot_correct"),
+        ("Et l'activité 2026, on la touchera quelle année ?", "forfait_payment"),
+    ],
+)
+def test_still_more_everyday_ways(question: str, topic: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert topic in reply.data["topics"], reply.data
