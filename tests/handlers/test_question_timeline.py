@@ -542,5 +542,5 @@ def test_a_leaving_followed_by_a_return_stays_unread() -> None:
 
 
 def test_a_stop_told_in_brackets_ends_that_patient_s_care() -> None:
-    text = "cb pr 3 patients: P-601 debut mars 26 puis avril mai ; P-602 debut avril et c tout (arret) ; P-603 mai"
+    text = "cb pr 3 pts: P-601 debut mars 26 puis avril mai ; P-602 debut avril et c tout (arret) ; P-603 mai"
     assert total(text) == Decimal("1200")  # 560 + 320 + 320
