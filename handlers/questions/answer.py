@@ -425,8 +425,12 @@ def _children(c: Composition) -> None:
     elif age_months < 36:
         c.say("had.under3_yes", fact, mention=fact.value)
     else:
-        # « enfant de 4 ans, HAD sans la mention, ça passe ? »: yes, the mention is for under 3 only.
-        lead = t("lead.yes") if premise.asks_yes_or_no(c.analysis.normalized.tokens) else ""
+        # « enfant de 4 ans, HAD sans la mention, ça passe ? »: yes, the mention is for under 3 only; « l'HAD
+        # doit-elle obligatoirement avoir la mention ? » asks the requirement: no.
+        lead = ""
+        if premise.asks_yes_or_no(c.analysis.normalized.tokens):
+            required = _ASKS_REQUIRED.search(c.analysis.normalized.text) is not None
+            lead = t("lead.no") if required else t("lead.yes")
         c.say("had.under3_not_needed", fact, mention=fact.value, lead=lead)
 
 
@@ -448,6 +452,11 @@ def _ami_published(c: Composition, regions: list[Any]) -> bool:
 
 def _folded(name: str) -> str:
     return re.escape(" ".join(fold(name).replace("-", " ").replace("'", " ").split()))
+
+
+_ASKS_REQUIRED = re.compile(
+    r"\b(?:doit|doivent|faut|obligatoire\w*|exige\w*|necessaire|imperati\w*|impose\w*)\b"
+)
 
 
 def _deadline_verdict(c: Composition, named: list[Any]) -> None:

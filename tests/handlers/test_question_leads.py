@@ -108,3 +108,14 @@ def test_a_report_sent_late_gets_no_bare_no() -> None:
     )
     assert not any(plain(line).startswith("non") for line in reply.body), reply.body
     assert reply.needs_human
+
+
+def test_asked_whether_the_mention_is_required_for_an_older_child_the_answer_is_no() -> None:
+    reply = answer_question(
+        "Pour nos patients de 4 à 6 ans, l'HAD doit-elle obligatoirement détenir la mention « enfants de "
+        "moins de trois ans » ?",
+        NOW,
+    )
+    assert plain(reply.body[0]).startswith("non : la mention"), reply.body
+    reply = answer_question("enfant de 4 ans, HAD sans la mention, ça passe ?", NOW)
+    assert plain(reply.body[0]).startswith("oui : la mention"), reply.body
