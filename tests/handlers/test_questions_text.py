@@ -269,3 +269,15 @@ def test_a_report_asked_for_data_it_does_not_cover_gets_no() -> None:
 def test_still_more_everyday_ways(question: str, topic: str) -> None:
     reply = answer_question(question, DEFAULT_NOW)
     assert topic in reply.data["topics"], reply.data
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "on a tt le suivi ds un fichier excel, on peut le balancer ds le bot direct ?",
+        "Nous avons un tableur avec tous les adressages depuis septembre : comment le charger dans le bot ?",
+    ],
+)
+def test_bringing_a_spreadsheet_into_the_bot_is_the_import(question: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert "bot_import" in reply.data["topics"], reply.data
