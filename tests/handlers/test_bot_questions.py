@@ -124,7 +124,8 @@ def _about_the_bot(case: dict[str, Any]) -> bool:
     # (« je peux mettre le n° de sécu ds le bot ? », « on peut encore saisir des admin de mars 2028 ? » are
     # labelled from the law, and name the bot, or entering data in it, all the same)
     names_it = (
-        re.search(r"\b(?:(?:le|du|au|ds le|dans le) bot|saisir)\b", str(case["q"]), re.IGNORECASE) is not None
+        re.search(r"\b(?:(?:le|du|au|ds le|dans le) bot|saisir|saisie)\b", str(case["q"]), re.IGNORECASE)
+        is not None
     )
     return source.startswith(("README", "bot usage", "aide.txt")) or names_it
 

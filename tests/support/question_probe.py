@@ -59,6 +59,11 @@ DEV_U1_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_U1.yaml
 DEV_U2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_U2.yaml"
 DEV_V1_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_V1.yaml"
 DEV_V2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_V2.yaml"
+# Four dev sets written blind in the next round, measured once each, then tuned on.
+DEV_W_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_W.yaml"
+DEV_X_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_X.yaml"
+DEV_Y_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_Y.yaml"
+DEV_Z_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_Z.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -82,6 +87,10 @@ KNOWN_MISSES_FILES = (
     DEV_U2_FILE,
     DEV_V1_FILE,
     DEV_V2_FILE,
+    DEV_W_FILE,
+    DEV_X_FILE,
+    DEV_Y_FILE,
+    DEV_Z_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
