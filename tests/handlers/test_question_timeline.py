@@ -469,6 +469,30 @@ def test_a_pause_right_before_a_range_empties_that_range() -> None:
             "février, le 9 mars et le 20 avril, puis arrêt du protocole. montant total ?",
             "680",
         ),
+        # How care stops or changes in the months told.
+        # A switch to a drug taken by mouth empties the months told after it.
+        (
+            "P-00777 : inj IV a dom janv fev mars 2026 puis passage a l'oral (capecitabine) avril mai juin, "
+            "total ?",
+            "560",
+        ),
+        # The care that ends after the months told (« puis sortie d'HAD ; »).
+        (
+            "première administration en janvier 2026, puis en février et mars, aucune en avril, une en mai, "
+            "puis sortie d'HAD ; combien ?",
+            "680",
+        ),
+        # The inclusion month told again in brackets; a month told again as the one asked about.
+        (
+            "inclusion en février 2027 (1re administration à domicile), puis administrations de mars à août "
+            "2027 sauf en juin (hospitalisation). Combien ?",
+            "920",
+        ),
+        (
+            "1re administration en novembre 2027, puis décembre 2027 ; encore une en janvier 2028. Quel "
+            "total, et le mois de janvier 2028 ouvre-t-il droit à un forfait ?",
+            "560",
+        ),
     ],
 )
 def test_months_told_in_an_email_s_prose(text: str, expected: str) -> None:
@@ -503,38 +527,6 @@ def test_the_year_of_payment_asked_beside_a_total_is_answered_too() -> None:
     )
     said = "\n".join(answer_question(text, NOW).body)
     assert "1 040,00 €" in said and "versés en 2027" in said
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        # A switch to a drug taken by mouth empties the months told after it.
-        (
-            "P-00777 : inj IV a dom janv fev mars 2026 puis passage a l'oral (capecitabine) avril mai juin, "
-            "total ?",
-            "560",
-        ),
-        # The care that ends after the months told (« puis sortie d'HAD ; »).
-        (
-            "première administration en janvier 2026, puis en février et mars, aucune en avril, une en mai, "
-            "puis sortie d'HAD ; combien ?",
-            "680",
-        ),
-        # The inclusion month told again in brackets; a month told again as the one asked about.
-        (
-            "inclusion en février 2027 (1re administration à domicile), puis administrations de mars à août "
-            "2027 sauf en juin (hospitalisation). Combien ?",
-            "920",
-        ),
-        (
-            "1re administration en novembre 2027, puis décembre 2027 ; encore une en janvier 2028. Quel "
-            "total, et le mois de janvier 2028 ouvre-t-il droit à un forfait ?",
-            "560",
-        ),
-    ],
-)
-def test_how_care_stops_or_changes_in_the_months_told(text: str, expected: str) -> None:
-    assert total(text) == Decimal(expected)
 
 
 def test_a_leaving_followed_by_a_return_stays_unread() -> None:

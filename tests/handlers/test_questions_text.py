@@ -223,25 +223,25 @@ def test_only_common_verb_forms_count_as_everyday() -> None:
         ("les forfaits de l'activite 2026 ils tombent qd ?", "forfait_payment"),
         # « on saura quand si on est retenus ? » asks a date of the calendar, not the asker's own file.
         ("on saura qd si on est retenus ou pas ?", "selection_calendar"),
-    ],
-)
-def test_everyday_ways_of_saying_a_known_thing(question: str, topic: str) -> None:
-    reply = answer_question(question, DEFAULT_NOW)
-    assert topic in reply.data["topics"], reply.data
-
-
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
         # « sept » before a year is September; « c'est mort ? » is « too late? »; words in square brackets are
         # an aside; « qqch » is « quelque chose ».
         ("les donnees 2026 elles vont ds le rapport de sept 2026 ?", "reports_followup"),
         ("on a zappe de saisir octobre pr 2 patients et on est deja en decembre, c mort ?", "bot_late_entry"),
         ("pr un petit de 2 ans et demi [neuroblastome] l'HAD doit avoir qqch de special ?", "children"),
         ("l'interne peut saisir lui meme les adressages ds le bot ou faut passer par qqn ?", "bot_access"),
+        ("c encore en cours l'expe ou c plie ?", "dates_end"),
+        ("les forfaits de l'activite 2025 on les touche en 2025 ou en 2026 ?", "forfait_payment"),
+        ("comment je rattrape une saisie ou j'ai mis avril au lieu de mai pr P-00127", "bot_correct"),
+        ("Et l'activité 2026, on la touchera quelle année ?", "forfait_payment"),
+        # A spreadsheet « balancé » or « chargé » into the bot is the import, not the export.
+        ("on a tt le suivi ds un fichier excel, on peut le balancer ds le bot direct ?", "bot_import"),
+        (
+            "Nous avons un tableur avec tous les adressages depuis juin : comment le charger dans le bot ?",
+            "bot_import",
+        ),
     ],
 )
-def test_more_everyday_ways_of_saying_a_known_thing(question: str, topic: str) -> None:
+def test_everyday_ways_of_saying_a_known_thing(question: str, topic: str) -> None:
     reply = answer_question(question, DEFAULT_NOW)
     assert topic in reply.data["topics"], reply.data
 
@@ -255,29 +255,3 @@ def test_a_report_asked_for_data_it_does_not_cover_gets_no() -> None:
     assert reply.body[0].startswith(
         "Non : les données de 2026 vont dans le rapport de suivi à envoyer le 1er septembre 2027"
     )
-
-
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
-        ("c encore en cours l'expe ou c plie ?", "dates_end"),
-        ("les forfaits de l'activite 2025 on les touche en 2025 ou en 2026 ?", "forfait_payment"),
-        ("comment je rattrape une saisie ou j'ai mis avril au lieu de mai pr P-00127", "bot_correct"),
-        ("Et l'activité 2026, on la touchera quelle année ?", "forfait_payment"),
-    ],
-)
-def test_still_more_everyday_ways(question: str, topic: str) -> None:
-    reply = answer_question(question, DEFAULT_NOW)
-    assert topic in reply.data["topics"], reply.data
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "on a tt le suivi ds un fichier excel, on peut le balancer ds le bot direct ?",
-        "Nous avons un tableur avec tous les adressages depuis septembre : comment le charger dans le bot ?",
-    ],
-)
-def test_bringing_a_spreadsheet_into_the_bot_is_the_import(question: str) -> None:
-    reply = answer_question(question, DEFAULT_NOW)
-    assert "bot_import" in reply.data["topics"], reply.data
