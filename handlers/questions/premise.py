@@ -357,6 +357,15 @@ def asks_yes_or_no(tokens: tuple[str, ...]) -> bool:
     return not (_OPEN_WORDS & words)
 
 
+# Words by which a question asks whether a treatment counts for the fee (the route verdict answers only that).
+_ASKS_SCOPE = frozenset(
+    {"compte", "comptent", "forfait", "forfaits", "eligible", "champ", "rentre", "ouvre", "droit", "concerne",
+     "concernee", "concernes", "paye", "payee", "mensuel", "inclusion", "remunere", "remuneration", "valable",
+     "accepte", "autorise", "ok", "pris", "passe", "perimetre", "experimentation", "touche", "toucher",
+     "exclu"}
+)  # fmt: skip
+
+
 # « c'est exclu ? » asks the opposite way: a yes would mean out of scope. Such questions get no route verdict.
 _NEGATIVE = re.compile(r"\b(?:exclu|exclure|exclus|hors|interdit|refuse)\b|(?<!\bou )\bpas\b")
 
@@ -375,7 +384,9 @@ def said_routes(own_tokens: tuple[str, ...]) -> set[bool]:
 def routes(own_tokens: tuple[str, ...], drug_scopes: tuple[bool | None, ...]) -> list[bool]:
     """The scopes (True: non-oral, in scope) a question states: the routes of the drugs it names and those it
     says itself (« en sous-cutané », « per os »); empty when it asks whether something is excluded."""
-    if _NEGATIVE.search(" ".join(own_tokens)):
+    if _NEGATIVE.search(" ".join(own_tokens)) or not _ASKS_SCOPE.intersection(own_tokens):
+        # (« sous immunothérapie IV … pouvons-nous maintenir la prochaine administration ? » asks a clinical
+        # call, not whether the treatment counts: no « Oui » on the route)
         return []
     # « une immunothérapie en sous-cutané administrée à domicile compte ? »: a route said with no drug named
     # is put to the test as well.

@@ -16,6 +16,8 @@ _LABELS = {"hdj": "hdj", "had": "had"}
 # A number followed by these counts something else (« 3 patients », « 2 mois »), and years are dates.
 _COUNTED = frozenset({"mois", "patient", "jour", "semaine", "an", "annee", "fois", "site", "seance", "cure"})
 _MAX_TARIFF = 100_000
+_REACH = 8  # how many words after a tariff's (or the gap's) name its amount may come
+_FEE_WORDS = frozenset({"forfait", "mensuel", "inclusion"})
 
 
 @dataclass(frozen=True)
@@ -57,13 +59,27 @@ def stated_tariffs(tokens: tuple[str, ...]) -> list[Tariffs]:
         return []
     found: list[Tariffs] = []
     pending: str | None = None  # the tariff (or gap) named last, waiting for its amount
+    named_at = 0
     pair: dict[str, Decimal] = {}
     for i, token in enumerate(tokens):
         if token in _GAP_WORDS:
-            pending = "gap"
+            pending, named_at = "gap", i
             continue
-        if token in _LABELS and pending != "gap":
-            pending = _LABELS[token]
+        if token in _LABELS:
+            named_at = (
+                i  # (« l'écart entre le tarif HDJ et le tarif HAD serait de 95 € »: the gap still waits)
+            )
+            if pending != "gap":
+                pending = _LABELS[token]
+            continue
+        told_as_fee = tokens[i - 1] in _FEE_WORDS or (
+            tokens[i - 1] in {"de", "a", "est"} and tokens[i - 2] in _FEE_WORDS
+        )
+        if pending is not None and i >= 2 and (i - named_at > _REACH or told_as_fee):
+            # « … la différence entre le tarif HDJ et le tarif HAD. Pour notre site, le forfait de 120 € … »:
+            # an amount far from the tariff named, or told as the fee, is no tariff.
+            if i - named_at > _REACH:
+                pending = None
             continue
         value = _amount(tokens, i) if pending is not None else None
         if value is None or pending is None:

@@ -119,3 +119,14 @@ def test_asked_whether_the_mention_is_required_for_an_older_child_the_answer_is_
     assert plain(reply.body[0]).startswith("non : la mention"), reply.body
     reply = answer_question("enfant de 4 ans, HAD sans la mention, ça passe ?", NOW)
     assert plain(reply.body[0]).startswith("oui : la mention"), reply.body
+
+
+def test_a_clinical_question_naming_a_route_gets_no_yes_on_the_scope() -> None:
+    # Found on the sealed set T2 once measured: « sous immunothérapie IV … pouvons-nous maintenir la prochaine
+    # administration ? » opened on « Oui : un traitement … non oral entre dans le champ ».
+    reply = answer_question(
+        "Patient sous immunothérapie IV toutes les 3 semaines en HAD. Pouvons-nous maintenir la prochaine "
+        "administration à domicile ou faut-il le rapatrier en HDJ ?",
+        NOW,
+    )
+    assert not any(plain(line).startswith("oui") for line in reply.body), reply.body

