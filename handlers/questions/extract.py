@@ -98,23 +98,28 @@ def extract_question(text: str) -> str:
     cleaned, _ = redact_identifiers(text)
     lines = [line.rstrip() for line in cleaned.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     kept: list[str] = []
+    # What has been kept so far, as two flags (a scan of `kept` per line made a long message quadratic).
+    written = body_seen = False
     for line in lines:
         folded = fold(line)
         if not folded.strip():
             kept.append("")
             continue
-        if kept and any(k.strip() for k in kept) and _CLOSING_RE.match(folded):
+        if written and _CLOSING_RE.match(folded):
             break
         if _FURNITURE_RE.search(folded):
             continue
-        if not any(k.strip() and not _SUBJECT_RE.match(fold(k)) for k in kept):
+        subject = _SUBJECT_RE.match(folded) is not None
+        if not body_seen:
             # (« Objet : … » then « Bonjour, »: the greeting after the subject line is a greeting too)
             line = _strip_greeting(line)
             if not line.strip():
                 continue
-        if not kept and _SUBJECT_RE.match(folded) and not re.search(r"[.?!:;]\s*$", line):
+        if not kept and subject and not re.search(r"[.?!:;]\s*$", line):
             line = line.rstrip() + "."  # the subject is a sentence of its own, not the start of the body's
         kept.append(line)
+        written = True
+        body_seen = body_seen or not subject
     body = "\n".join(kept).strip()
     inline = _INLINE_CLOSING_RE.search(fold(body))
     if inline:
