@@ -257,8 +257,7 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
         month = MONTH_NAMES.get(tokens[month_at])
         if month is None:
             continue
-        i = month_at + 1
-        k = i - 2
+        k = month_at - 1
         day: int | None = None
         if k >= 0 and (tokens[k] == "premier" or (tokens[k].isdigit() and 1 <= int(tokens[k]) <= 31)):
             day = 1 if tokens[k] == "premier" else int(tokens[k])

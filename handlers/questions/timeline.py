@@ -718,7 +718,7 @@ def _phrases(s: _State) -> None:
             elif (
                 t == "une"
                 and nxt in _COUNT_LEAD
-                and any(_text(items, k) != "autre" for k in (i - 1, i + 3))
+                and all(_text(items, k) != "autre" for k in (i - 1, i + 3))
                 and any(items[k].kind == "month" for k in range(i + 2, min(len(items), i + 4)))
             ):
                 # « rien en novembre, une en décembre », « puis une le 18 janvier »: one administration that
@@ -1314,14 +1314,13 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
         for seg in segments
         if seg.kind in {"admin", "inclusion", "empty"} and seg.last is None and seg.first.year is not None
     }
-    told_first = (Month(0, 1), Month(0, 1))
     for seg in segments:
         first = _month(seg.first)
         last = _month(seg.last) if seg.last is not None else first
         if last < first:
             return None
         if seg.kind == "unknown":
-            if seg.last is None and first in told and (first, first) != told_first:
+            if seg.last is None and first in told:
                 continue  # « … en mars 2028. Le mois de mars 2028 ouvre-t-il droit ? »: a month told again
             return None
         if seg.kind == "asked":
