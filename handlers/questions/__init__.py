@@ -542,9 +542,12 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     if said_of is not None:
         # « l'expé art 50 dure 5 ans ? j'ai lu ça à propos des art 51 »: the value is said of article 50, the
         # article named last before it; it is checked against that frame's entries only (their parameters).
-        own = [e for e in load_knowledge().entries if e.family == said_of and e.premise]
         chosen = [e for e in chosen if e.family == said_of]
-        others = [e for e in others if e.family == said_of] + [e for e in own if e not in chosen + others]
+        others = [e for e in others if e.family == said_of]
+        listed = chosen + others
+        others += [
+            e for e in load_knowledge().entries if e.family == said_of and e.premise and e not in listed
+        ]
     drugs = load_drugs().by_name
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
     norm = analysis.normalized

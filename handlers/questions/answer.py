@@ -67,14 +67,17 @@ class Composition:
     verdict_given: bool = False  # a yes/no verdict on the stated value already opens the answer (premise.py)
 
     # -- saying things -------------------------------------------------------------------------------------
-    def say(self, key: str, source: Sourced | None = None, **values: Any) -> None:
+    def say(self, key: str, source: Sourced | None = None, *, opening: str = "", **values: Any) -> None:
         """Add the paragraph `key` filled with `values`; cite `source` (a parameter, fact or deadline). A
-        context fact the question does not ask about is not said (asked.py)."""
+        context fact the question does not ask about is not said (asked.py). `opening` (« Oui », « Non »)
+        opens the sentence when its template does not place it itself."""
         if isinstance(source, LegalFact) and unasked_context(
             source.key, self.analysis.normalized.tokens, self.params
         ):
             return
         sentence = t(key, **values)
+        if opening and not sentence.startswith(opening):
+            sentence = _with_lead(opening, sentence)
         if sentence in self.body:
             return  # two entries that state the same fact (the arrêté's month) say it once
         self.body.append(sentence)
@@ -960,12 +963,9 @@ def _declared(c: Composition, entry_id: str, step: Step) -> None:
         values.setdefault("when", c.when(source))
         values.setdefault("due", source.due)
         values.setdefault("past", is_past(source, c.today))
-    said = len(c.body)
-    c.say(step.text, source, **values)
-    lead_word = values.get("lead")
-    if lead_word and len(c.body) > said and not c.body[said].startswith(lead_word):
-        # A template that does not place the lead itself gets it in front: « Non : un établissement … ».
-        c.body[said] = _with_lead(lead_word, c.body[said])
+    # A template that does not place the lead itself gets it in front (« Non : un établissement … »), in the
+    # sentence said and in the one cited alike.
+    c.say(step.text, source, opening=values.get("lead", ""), **values)
 
 
 def compose(c: Composition, entry_id: str) -> None:

@@ -130,3 +130,11 @@ def test_a_clinical_question_naming_a_route_gets_no_yes_on_the_scope() -> None:
         NOW,
     )
     assert not any(plain(line).startswith("oui") for line in reply.body), reply.body
+
+
+def test_a_lead_placed_in_front_is_in_the_cited_sentence_too() -> None:
+    reply = answer_question(
+        "Notre CHU a trois sites sous le même FINESS juridique. Devons-nous déposer trois candidatures ?", NOW
+    )
+    opening = next(line for line in reply.body if plain(line).startswith("non : un"))
+    assert opening in [r.text for r in reply.reasons]
