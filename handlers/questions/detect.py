@@ -577,13 +577,17 @@ _RECIPIENT_CHOICE_RE = re.compile(r"\b(?:et non|et pas|ou|plutot qu|pas) (?:a |p
 
 
 def _asks_own_data(text: str) -> bool:
+    # Where « quand » first stands, found once (a search of the text before each match was quadratic).
+    when = re.search(r"\bquand\b", text)
+    first_when = when.start() if when is not None else len(text)
     for match in _OWN_DATA_RE.finditer(text):
         # "combien de patients avons-nous déclarés": the asker's own verb, whatever the noun before it.
         first_person = match.group(0).startswith(("avons", "avon nous", "avez", "nous", "vous"))
         if match.group(0).endswith("etablissement") and _RECIPIENT_CHOICE_RE.search(text):
             continue
-        before = text[: match.start()]
-        if re.search(r"\bquand\b", before) and re.search(r"\bsi $", before):
+        if first_when < match.start() and re.search(
+            r"\bsi $", text[max(0, match.start() - 4) : match.start()]
+        ):
             continue  # « on saura quand si on est retenus ? »: when the answer comes, a date of the calendar
         if first_person or not _CASE_SUBJECT_RE.search(text[max(0, match.start() - 30) : match.start()]):
             return True
