@@ -226,6 +226,9 @@ def _answer_one(
     if composition.needs_human:
         composition.body.append(t("handover.partial"))
     status = Status.WARNING if (composition.inference or composition.needs_human) else Status.OK
+    if composition.open_point:
+        status = Status.UNKNOWN
+        data["open_point"] = True
     if composition.unanswered:
         data["unanswered"] = composition.unanswered
     if composition.asked:
@@ -260,10 +263,12 @@ def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool
     """One reply for a message of several questions, or None when the message is better answered whole: no
     part understood alone, a part not understood alone (« … ? par mail ? » refines another: the parts need
     each other), or every part asking the same thing."""
-    answered = [r for r in replies if r.status != Status.UNKNOWN]
+    # A part on an open point (RULES §4) is handed over with its working hypothesis: its text is kept.
+    answered = [r for r in replies if r.status != Status.UNKNOWN or "open_point" in r.data]
     if not answered:
         return None
-    not_understood = [r for r in replies if r.status == Status.UNKNOWN and "out_of_scope" not in r.data]
+    handed_whole = {"out_of_scope", "open_point"}  # parts handed over with something said
+    not_understood = [r for r in replies if r.status == Status.UNKNOWN and not handed_whole & set(r.data)]
     if not_understood:
         return None
     parts_topics = [set(_topics(r)) for r in answered]
@@ -277,7 +282,7 @@ def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool
     handed: list[str] = []
     topics: list[str] = []
     for part, reply in zip(parts, replies, strict=True):
-        if reply.status == Status.UNKNOWN:
+        if reply.status == Status.UNKNOWN and "open_point" not in reply.data:
             handed.append(_asked(part))
             continue
         new = [x for x in _topics(reply) if x not in seen]
@@ -294,6 +299,8 @@ def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool
         body.append(t("split.handed_over", question=part))
     needs_human = bool(handed) or any(r.needs_human for r in answered)
     status = Status.WARNING if needs_human or any(r.status == Status.WARNING for r in answered) else Status.OK
+    if all("open_point" in r.data for r in answered) and not handed:
+        status = Status.UNKNOWN  # every part turns on an open point: a hand-over, with the hypotheses
     if handed:
         body.append(t("handover.to_agent"))
     data: dict[str, object] = {

@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import Any
 
 from handlers.errors import UserError
-from handlers.questions import premise, timeline, totals
+from handlers.questions import open_points, premise, timeline, totals
 from handlers.questions.asked import unasked_context
 from handlers.questions.detect import Analysis, question_words, sentences
 from handlers.questions.knowledge import Condition, Entry, Step, expand, load_knowledge, resolve
@@ -65,6 +65,9 @@ class Composition:
     unanswered: list[str] = field(default_factory=list)  # topics we could not answer at all
     asked: str | None = None  # the question that would settle the answer, when there is one
     verdict_given: bool = False  # a yes/no verdict on the stated value already opens the answer (premise.py)
+    # The question turns on a point the texts leave open (RULES §4): the reply is a hand-over that carries the
+    # project's working hypothesis, never an answer (« the bot must not pretend to know »).
+    open_point: bool = False
 
     # -- saying things -------------------------------------------------------------------------------------
     def say(self, key: str, source: Sourced | None = None, *, opening: str = "", **values: Any) -> None:
@@ -946,6 +949,10 @@ def _declared(c: Composition, entry_id: str, step: Step) -> None:
         values["lead"] = ""
     if step.unknown:
         c.unknown(entry_id, step.text, **values)
+        if step.open and c.analysis.topics[:1] == (entry_id,):
+            # The very point asked (« à quel mois précis ? ») is one the texts leave open: the reply is a
+            # hand-over, with what is known.
+            c.open_point = True
         return
     if step.cite and step.cite.startswith("deadlines."):
         found = c.deadlines_of(step.cite.removeprefix("deadlines."))
@@ -978,9 +985,13 @@ def compose(c: Composition, entry_id: str) -> None:
         return
     if answer.commands:
         _commands(c, answer.commands)
-    if answer.open_point:
+    if answer.open_point is not None:
         c.say("open_point")
         c.needs_human = True
+        # Asked about (the first entry) and not settled by the question's own days: a hand-over.
+        main = c.analysis.topics[:1] == (entry_id,)
+        if main and open_points.READERS[answer.open_point](fold(c.analysis.question)):
+            c.open_point = True
 
 
 def _commands(c: Composition, names: tuple[str, ...]) -> None:

@@ -532,10 +532,14 @@ _OWN_DATA_RE = re.compile(
     r"\b(?:avons|avon|avez|ont|a)(?: nous| vous| t il| t elle| t on)? (?:ete |deja |eu |bien )?"
     r"(?:touche|percu|recu|encaisse|verse|paye|inclu|inclus|adresse|facture|obtenu|declare|saisi|renseigne)\b"
     r"|\b(?:verse|paye|percu|recu|touche)e? (?:a|par) (?:mon|notre|nos) etablissement\b"
-    r"|\b(?:on|nous|vous)(?: a| avons| avez| est| sommes| etes)?(?: ete| bien| pas| deja)* "
-    r"(?:retenu|selectionne|accepte|refuse|rejete)\b"
+    # (« avons » comes out of normalisation as « avon », a participle may carry its plural)
+    r"|\b(?:on|nous|vous)(?: a| avons| avon| avez| est| sommes| somme| etes)?(?: ete| bien| pas| deja)* "
+    r"(?:retenu|selectionne|accepte|refuse|rejete)(?:e|s|es)?\b"
     r"|\b(?:a t il|a t elle|est il|est elle) (?:ete |bien |deja )*"
-    r"(?:retenu|selectionne|accepte|refuse|rejete)\b"
+    r"(?:retenu|selectionne|accepte|refuse|rejete)(?:e|s|es)?\b"
+    # « la liste est sortie ? on est dedans ? »: whether the asker is on the list
+    r"|\b(?:on|nous) (?:est|sommes|somme|y est|y sommes|en fait partie|en faisons partie)(?: bien| deja)?"
+    r" (?:dedan|dedans|dans la liste|sur la liste|parmi (?:les )?(?:retenu|laureat))"
     # "est-ce que le CH de Lisieux a été retenu ?": a named candidate's selection is data, not a rule.
     r"|\b(?:etablissement|dossier|candidature|projet|clinique|chu|clcc)\b[\w ]{0,40}?\ba (?:bien |deja )?ete "
     r"(?:retenu|selectionne)"

@@ -45,6 +45,7 @@ from typing import Any, Literal, cast
 
 import yaml
 
+from handlers.questions import open_points
 from rules.parameters import DATA_DIR, Parameters, load_parameters
 from templates import has_text, text
 
@@ -122,6 +123,8 @@ class Step:
     cite: str | None
     values: tuple[tuple[str, str], ...]
     unknown: bool = False  # `{unknown: key}`: a part the texts do not settle, said and handed to a person
+    # `{unknown: key, open: true}`: said only when asked (its `when`), the point asked is open: a hand-over
+    open: bool = False
     when: Condition | None = None  # the step is said only when this holds
     lead: tuple[Lead, ...] = ()  # the first lead whose condition holds opens the sentence (value `lead`)
     entry: str | None = None  # `{entry: id}`: that entry's answer, here
@@ -134,7 +137,10 @@ class Answer:
     composer: str | None = None
     why: str | None = None  # what a composer computes (required with `composer`: code is kept only for that)
     states: tuple[str, ...] = ()
-    open_point: bool = False  # the answer ends with "point ouvert" and asks a person to confirm
+    # The answer ends with « point non tranché » and asks a person to confirm; when the entry is what the
+    # question asks and the question turns on the point (`open_point` names the reader in open_points.py:
+    # `true` is « always »), the reply is a hand-over carrying the hypothesis.
+    open_point: str | None = None
     # Questions about the bot itself: the commands whose usage, help and roles (from the command registry,
     # the same as `aide`) answer it, so that the answer follows the commands when they change.
     commands: tuple[str, ...] = ()
@@ -292,7 +298,7 @@ def conditions(cond: Condition) -> list[Condition]:
     return [cond, *(c for part in cond.parts for c in conditions(part))]
 
 
-_STEP_KEYS = {"text", "cite", "when", "lead", "pick", "unknown", "entry"}
+_STEP_KEYS = {"text", "cite", "when", "lead", "pick", "unknown", "entry", "open"}
 _VALUE_TRANSFORMS = ("month",)
 
 
@@ -338,6 +344,9 @@ def _step(where: str, raw: Any) -> Step:
     pick = raw.get("pick")
     if pick is not None and (pick not in ("first", "last") or not str(cite).startswith("deadlines.")):
         raise KnowledgeError(f"{where}: `pick` is first or last, with `cite: deadlines.<kind>`")
+    is_open = raw.get("open", False)
+    if is_open not in (True, False) or (is_open and (kind != "unknown" or when is None)):
+        raise KnowledgeError(f"{where}: `open: true` marks an `unknown:` step said when asked (with `when`)")
     values = tuple((str(k), str(v)) for k, v in raw.items() if k not in _STEP_KEYS)
     for name, ref in values:
         _, bar, transform = ref.partition("|")
@@ -350,10 +359,21 @@ def _step(where: str, raw: Any) -> Step:
         cite=cite,
         values=values,
         unknown=kind == "unknown",
+        open=bool(is_open),
         when=when,
         lead=_lead(where, raw["lead"]) if "lead" in raw else (),
         pick=pick,
     )
+
+
+def _open_point(where: str, raw: object) -> str | None:
+    if raw is None or raw is False:
+        return None
+    name = "always" if raw is True else raw
+    if not isinstance(name, str) or name not in open_points.READERS:
+        known = ", ".join(sorted(open_points.READERS))
+        raise KnowledgeError(f"{where}: `open_point` is true or one of {known}")
+    return name
 
 
 def _answer(where: str, raw: Any) -> Answer:
@@ -386,7 +406,7 @@ def _answer(where: str, raw: Any) -> Answer:
         composer=composer,
         why=why,
         states=states,
-        open_point=bool(raw.get("open_point")),
+        open_point=_open_point(where, raw.get("open_point")),
         commands=commands,
     )
 

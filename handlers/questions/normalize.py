@@ -394,6 +394,9 @@ def _unknown_form(word: str, vocab: frozenset[str]) -> list[str] | None:
     if len(word) >= 7 and word.endswith(_DRUG_SUFFIXES):
         return ["molecule"]
     if word.startswith("re") and len(word) >= 6:
+        whole = _lemma(word, vocab)
+        if whole is not None:
+            return [whole]  # « reversera »: a verb of its own (« reverser »), not « verser » again
         rest = word[2:]
         base = rest if rest in vocab else _lemma(rest, vocab)
         if base is not None:

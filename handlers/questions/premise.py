@@ -206,6 +206,11 @@ def _payees(tokens: tuple[str, ...]) -> list[str]:
             found.add(_PAYEES[tokens[k]])
         elif k >= 1 and tokens[k] == "qui" and tokens[k - 1] in _PAYEES:
             found.add(_PAYEES[tokens[k - 1]])
+        elif k >= 1 and tokens[k] == "qu" and tokens[k + 1] in ("elle", "il"):
+            # « l'HAD nous explique qu'elle percevra le forfait »: the pronoun stands for the payee named.
+            named = [t for t in tokens[max(0, k - 6) : k] if t in _PAYEES]
+            if named:
+                found.add(_PAYEES[named[-1]])
         after = tokens[v + 1 : v + 4]
         if after[:1] in (("a",), ("au",), ("aux",)) and any(t in _PAYEES for t in after):
             found.add(next(_PAYEES[t] for t in after if t in _PAYEES))

@@ -97,6 +97,16 @@ def _write(tmp_path: Path, body: str) -> Path:
         ("entries: [\n", "cannot read"),
         # Code is kept only for an entry that computes, and it says why.
         ("entries:\n  - id: a\n    cues: {a: 1}\n    answer: {composer: x}\n", "says `why`"),
+        # `open: true` marks an unsettled step said only when asked.
+        (
+            "entries:\n  - id: a\n    cues: {a: 1}\n    answer: {says: [{text: t, open: true}]}\n",
+            "`open: true` marks an `unknown:` step",
+        ),
+        # An open point names one of the readers that tell whether a question turns on it.
+        (
+            "entries:\n  - id: a\n    cues: {a: 1}\n    answer: {says: [{text: t}], open_point: maybe}\n",
+            "`open_point` is true or one of always, first_month",
+        ),
     ],
 )
 def test_strict_loading_names_the_file_and_the_fault(tmp_path: Path, body: str, message: str) -> None:

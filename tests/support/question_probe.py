@@ -64,6 +64,10 @@ DEV_W_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_W.yaml"
 DEV_X_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_X.yaml"
 DEV_Y_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_Y.yaml"
 DEV_Z_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_Z.yaml"
+# Sealed never-tuned sets of the round after W-Z, measured once at its end, then tuned on in the next (seen).
+NEVER_TUNED_T1_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T1.yaml"
+NEVER_TUNED_T2_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T2.yaml"
+NEVER_TUNED_T3_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T3.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -91,6 +95,9 @@ KNOWN_MISSES_FILES = (
     DEV_X_FILE,
     DEV_Y_FILE,
     DEV_Z_FILE,
+    NEVER_TUNED_T1_FILE,
+    NEVER_TUNED_T2_FILE,
+    NEVER_TUNED_T3_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 

@@ -1,0 +1,80 @@
+"""Whether a question turns on a point the texts leave open (RULES §4), or whether its own days settle it.
+
+The « first month » is either the calendar month of the first home administration (the project's working
+hypothesis) or the 30 days from it. Both readings agree on most cases: a question whose administrations fall
+in one calendar month, or more than 30 days apart, gets one answer whichever the reading; only a later
+administration in the next calendar month but within 30 days of the first (« le 28 janvier, puis le 10
+février »), or a question on the rule itself (« mois civil ou 30 jours ? »), depends on it. Such a question is
+handed over with the hypothesis; the others are answered with it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from itertools import pairwise
+
+from handlers.questions.timeline import MONTH_NAMES
+
+# « 28/01 », « 28/01/2026 », « 28/1/26 »; « le 28 janvier [2026] », « 1er fév. », « 20 oct ». Linear: each
+# pattern is a fixed sequence of bounded classes, no nested repetition.
+_MONTHS = "|".join(sorted(MONTH_NAMES, key=len, reverse=True))
+_DAY_RE = re.compile(
+    r"(?<![\d/])(?P<d>[0-3]?\d)\s?/\s?(?P<m>[01]?\d)(?:\s?/\s?(?P<y>(?:20)?\d\d))?(?![\d/])"
+    rf"|(?<![\w/])(?P<wd>[0-3]?\d|1er|premier)\s(?P<wm>{_MONTHS})\b\.?(?:\s(?P<wy>20\d\d)\b)?"
+)
+# The rule itself put in question: « mois calendaire / civil » or « 30 jours ».
+_RULE_RE = re.compile(r"\b(?:calendaire|civil|30\s?(?:jours|j|jrs)\b|trente jours)")
+
+
+def _days(text: str) -> list[date]:
+    """The days the question tells, in its order; a day without a year follows the previous one (« le 20
+    oct, puis le 12 nov »; a December followed by a January passes into the next year)."""
+    found: list[date] = []
+    year = 2026  # the year does not matter for the comparison, only the passing of a year
+    for m in _DAY_RE.finditer(text):
+        if _NOT_ADMINISTRATION_RE.search(text, max(0, m.start() - 60), m.start()):
+            continue
+        raw_day = m.group("d") or m.group("wd")
+        day = 1 if raw_day in ("1er", "premier") else int(raw_day)
+        month = int(m.group("m")) if m.group("m") else MONTH_NAMES[m.group("wm")]
+        raw_year = m.group("y") or m.group("wy")
+        if raw_year:
+            told = int(raw_year) if len(raw_year) == 4 else 2000 + int(raw_year)
+        elif found and (month, day) < (found[-1].month, found[-1].day):
+            told = found[-1].year + 1
+        else:
+            told = year
+        try:
+            found.append(date(told, month, day))
+        except ValueError:
+            continue  # « 31/02 »: no day, nothing read (nor a year passed)
+        year = told
+    return found
+
+
+# A day told as the referral or the start of HAD care, not as a home administration (« en HAD depuis le 15/10,
+# 1re injection le 2/11 »): looked for just before the day.
+_NOT_ADMINISTRATION_RE = re.compile(
+    r"(?:adress|orient|depuis|admis|entre[e]? en had|sorti)\w*\W+(?:\w+\W+){0,3}$"
+)
+
+
+def first_month(text: str) -> bool:
+    """Whether the calendar-month and 30-day readings of the first month differ for this (folded) question."""
+    if _RULE_RE.search(text):
+        return True
+    days = _days(text)
+    for earlier, later in pairwise(days):
+        if (later.year, later.month) != (earlier.year, earlier.month) and 0 < (later - earlier).days < 30:
+            return True
+    return False
+
+
+def always(text: str) -> bool:
+    return True
+
+
+# The open points an entry may declare (`open_point:` in rules/data/knowledge): `true` is always open.
+READERS: dict[str, Callable[[str], bool]] = {"always": always, "first_month": first_month}

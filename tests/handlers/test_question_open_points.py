@@ -1,0 +1,91 @@
+"""A question that turns on a point the texts leave open (RULES §4: the first month, a second inclusion) is
+handed over, carrying the project's working hypothesis; one whose own days settle the point is answered
+with it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from handlers.questions import answer_question
+from handlers.questions.normalize import fold
+from handlers.questions.open_points import _days, first_month
+from handlers.reply import Status
+from tests.support.question_probe import DEFAULT_NOW, plain
+
+
+@pytest.mark.parametrize(
+    ("question", "differ"),
+    [
+        # A later administration in the next calendar month, within 30 days: the readings differ.
+        ("1ere adm a dom le 20 oct, la suivante le 12 nov : novembre c encore le mois d inclusion ?", True),
+        ("première administration le 28/01, la suivante le 16/02", True),
+        ("perfusion le 30 avril puis le 3 mai", True),
+        ("première le 28 décembre 2026, puis le 5 janvier", True),  # over the year's end
+        # The rule itself asked about.
+        ("le premier mois c'est le mois calendaire ou 30 jours ?", True),
+        ("1er mois = mois civil ?", True),
+        # One calendar month, or more than 30 days apart, or the referral day before the first one: settled.
+        ("1ere injection le 4/03 et une 2e le 25/03 : en mars on a 320 + 120 ?", False),
+        ("première le 2 janvier, puis le 10 février", False),
+        ("patient en HAD depuis le 15/10, 1ere inj a dom le 2/11 : le mois d'inclusion ?", False),
+        ("adressé le 28 sept, 1ere injection a dom le 2 octobre", False),
+        ("la premiere perf a dom a eu lieu le 31 janvier, janvier compte ?", False),
+    ],
+)
+def test_the_two_readings_of_the_first_month_are_compared(question: str, differ: bool) -> None:
+    assert first_month(fold(question)) is differ
+
+
+def test_days_are_read_in_every_written_form_and_impossible_days_skipped() -> None:
+    assert _days(fold("le 1er février 2027, le 3/3, le 31/02 et le 5 avr.")) == [
+        date(2027, 2, 1),
+        date(2027, 3, 3),
+        date(2027, 4, 5),
+    ]
+
+
+def test_a_question_on_the_open_point_is_handed_over_with_the_hypothesis() -> None:
+    asked = "1ere inj a dom le 24 janv, 2e le 7 fev : fevrier c encore le 1er mois ?"
+    reply = answer_question(asked, DEFAULT_NOW)
+    said = plain("\n".join(reply.body))
+    assert reply.status == Status.UNKNOWN and reply.needs_human and reply.data["open_point"] is True
+    assert "mois civil" in said and "hypothese de travail" in said  # the hypothesis is still given
+    back = "patiente sortie d'HAD en mars, revient en juin : on retouche les 320 ?"
+    again = answer_question(back, DEFAULT_NOW)
+    assert again.status == Status.UNKNOWN and "un seul forfait d'inclusion" in plain("\n".join(again.body))
+
+
+def test_days_that_settle_the_point_get_an_answer() -> None:
+    reply = answer_question(
+        "adressé le 28 sept, 1ere injection a dom le 2 octobre : le mois d'inclusion c'est sept ou oct ?",
+        DEFAULT_NOW,
+    )
+    assert reply.status == Status.WARNING and "open_point" not in reply.data
+
+
+def test_an_open_point_part_keeps_the_other_parts_of_a_message_answered() -> None:
+    reply = answer_question(
+        "Bonjour,\nUn patient sort de l'HAD en mars et revient en juin : a-t-on de nouveau le forfait "
+        "d'inclusion ?\nPar ailleurs, quand finit l'expérimentation ?\nMerci",
+        DEFAULT_NOW,
+    )
+    said = plain("\n".join(reply.body))
+    assert reply.needs_human and reply.status == Status.WARNING
+    assert "un seul forfait d'inclusion" in said and "5 fevrier 2028" in said
+
+
+def test_an_unsettled_point_asked_for_itself_is_handed_over_with_what_is_known() -> None:
+    """`{unknown: …, open: true}` (rules/data/knowledge): the precise payment date is in no text."""
+    reply = answer_question(
+        "Notre trésorerie a besoin de savoir à quel mois précis de 2026 les forfaits de l'activité 2025 "
+        "seront délégués. Pouvez-vous nous renseigner ?",
+        DEFAULT_NOW,
+    )
+    said = plain("\n".join(reply.body))
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+    assert "date precise du versement" in said and "2025 sont verses en 2026" in said
+    # The year alone is settled: answered.
+    year = answer_question("les forfaits 2025 sont versés quelle année ?", DEFAULT_NOW)
+    assert year.status in (Status.OK, Status.WARNING) and "2026" in plain("\n".join(year.body))
