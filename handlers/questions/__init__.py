@@ -538,6 +538,10 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     ]
     # A year is checked only against a chosen entry: years are named in many questions for other reasons.
     others = [e for e in others if all(kind != "year" for kind, _ in e.premise)]
+    if chosen:
+        # A route is checked only when the treatment's scope is among what is asked: « 3 perfusions en mars,
+        # un seul forfait ? » tells the route, and asks per session.
+        others = [e for e in others if all(kind != "route" for kind, _ in e.premise)]
     if analysis.about_bot:
         others = []  # a figure in a question about the bot (« 12/03/26 ça passe ? ») is no legal premise
     # A cap checks a stated value only when the cap is asked: « le forfait d'inclusion est de 360 € ? » states

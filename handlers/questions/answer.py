@@ -414,6 +414,14 @@ _LACKS_MENTION = re.compile(
 )
 
 
+# « n'importe quelle HAD », « toutes les HAD », « quelle que soit l'HAD »: any HAD, whatever its mention.
+_ANY_HAD = re.compile(
+    r"\bn import\w* quel\w* had\b|\btout\w* (?:les )?had\b|\bquel\w* que soit (?:l |la )?had\b"
+)
+# « exclu d'office », « interdit », « pas possible »: a yes/no question asked the negative way.
+_EXCLUDED = re.compile(r"\b(?:exclu\w*|interdit\w*|impossible|refuse\w*)\b")
+
+
 def _children(c: Composition) -> None:
     fact = c.fact("under3_mention")
     if fact is None:
@@ -423,7 +431,16 @@ def _children(c: Composition) -> None:
     age_months = (
         s.age_months if s.age_months is not None else (s.age_years * 12 if s.age_years is not None else None)
     )
-    if age_months is None:
+    said = c.analysis.normalized.text
+    young = age_months is None or age_months < 36
+    asks = premise.asks_yes_or_no(c.analysis.normalized.tokens)
+    if young and asks and _ANY_HAD.search(said):
+        # « bébé de 20 mois, n'importe quelle HAD partenaire peut le prendre ? »: only one with the mention.
+        c.say("had.under3_no", fact, mention=fact.value)
+    elif young and asks and _EXCLUDED.search(said):
+        # « un enfant de 20 mois est-il d'office exclu ? »: asked the other way round, no.
+        c.say("had.under3_not_excluded", fact, mention=fact.value)
+    elif age_months is None:
         c.say("had.under3", fact, mention=fact.value)
     elif age_months < 36 and _LACKS_MENTION.search(c.analysis.normalized.text):
         # « l'HAD du secteur n'a pas la mention, on peut quand même ? »: the condition is not met.

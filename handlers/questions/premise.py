@@ -183,6 +183,14 @@ _SUBJECT_GLUE = frozenset(
         "t",
         "aussi",
         "bien",
+        # « c'est l'HAD qui le facture ? »: the object pronoun between the subject and its verb
+        "le",
+        "la",
+        "les",
+        "l",
+        "en",
+        "lui",
+        "leur",
     }
 )
 
@@ -206,9 +214,12 @@ def _payees(tokens: tuple[str, ...]) -> list[str]:
             found.add(_PAYEES[tokens[k]])
         elif k >= 1 and tokens[k] == "qui" and tokens[k - 1] in _PAYEES:
             found.add(_PAYEES[tokens[k - 1]])
-        elif k >= 1 and tokens[k] == "qu" and tokens[k + 1] in ("elle", "il"):
-            # « l'HAD nous explique qu'elle percevra le forfait »: the pronoun stands for the payee named.
-            named = [t for t in tokens[max(0, k - 6) : k] if t in _PAYEES]
+        elif (k >= 1 and tokens[k] == "qu" and tokens[k + 1] in ("elle", "il")) or (
+            k >= 1 and tokens[k] == "qui" and tokens[k - 1] in ("elle", "lui")
+        ):
+            # « l'HAD nous explique qu'elle percevra le forfait », « l'HAD me dit que c'est elle qui touche »:
+            # the pronoun stands for the payee named just before.
+            named = [t for t in tokens[max(0, k - 12) : k] if t in _PAYEES]
             if named:
                 found.add(_PAYEES[named[-1]])
         after = tokens[v + 1 : v + 4]
@@ -358,7 +369,14 @@ def asks_yes_or_no(tokens: tuple[str, ...]) -> bool:
         words.discard("qui")
     if "quand" in words and _subordinate_when(tokens):
         words.discard("quand")
+    joined = " ".join(tokens)
+    if _ANY_ONE.search(joined) and joined.count("quel") == len(_ANY_ONE.findall(joined)):
+        # « n'importe quelle HAD peut le prendre ? »: « quelle » there asks nothing
+        words -= {"quel", "quelle", "quels", "quelles"}
     return not (_OPEN_WORDS & words)
+
+
+_ANY_ONE = re.compile(r"\bn import\w* quel")
 
 
 # Words by which a question asks whether a treatment counts for the fee (the route verdict answers only that).

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from handlers.questions.command_entries import FILE as GENERATED
-from handlers.questions.knowledge import Family, Intent, expanded, load_knowledge
+from handlers.questions.knowledge import Condition, Family, Intent, expanded, load_knowledge
 from handlers.questions.normalize import fold, raw_tokens, stem
 from handlers.questions.ordinary import ORDINARY_WORDS
 
@@ -345,10 +345,33 @@ def vocabulary() -> frozenset[str]:
     groups += [group for slot in compiled_slots().values() for group in slot]
     # The written cues only: a word naming a command stays unknown to a legal question (bot_words).
     groups += [_written_bot_usage()]
+    # The words the answers' conditions look for (« un seul » in a lead): a question is normalised towards
+    # them as towards the cues, or « seul » would be read as the lexicon's « seule » and never match.
+    groups += [compile_cues(dict.fromkeys(_condition_words(), 1.0))]
     for cues in groups:
         for cue in cues:
             words.update(w for w in cue.words if not w.endswith("*") and not w.isdigit())
     return frozenset(words)
+
+
+def _condition_words() -> list[str]:
+    """The `asks` words of every step condition and lead of the knowledge (legal values left as written)."""
+    found: list[str] = []
+
+    def walk(cond: Condition | None) -> None:
+        if cond is None:
+            return
+        if cond.test == "asks":
+            found.extend(w for w in cond.words if "{" not in w)
+        for part in cond.parts:
+            walk(part)
+
+    for entry in load_knowledge().entries:
+        for step in entry.answer.says:
+            walk(step.when)
+            for lead in step.lead:
+                walk(lead.when)
+    return found
 
 
 @cache

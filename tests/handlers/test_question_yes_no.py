@@ -1,0 +1,36 @@
+"""A yes/no question is answered « Oui » or « Non » first, the way it was asked (the rule said after), and a
+value told in passing (a route, a pronoun standing for the HAD) is read as the question uses it."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.questions import answer_question
+from tests.support.question_probe import DEFAULT_NOW, plain
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        # Per month, not per session: asked whether it is per session, no; whether one forfait, yes.
+        ("si 2 injections dans le meme mois ca fait 2 forfaits ?", "non :"),
+        ("c bien 115 € par seance le forfait ?", "non :"),
+        ("3 perfusions en mars, on a un seul forfait ?", "oui :"),  # the route told is not the question
+        ("le forfait est bien par mois et pas par seance ?", "oui :"),
+        # Who is paid, the HAD named by a pronoun or with an object pronoun before the verb.
+        ("l'HAD me dit que c'est elle qui touche le forfait, c'est vrai ?", "non :"),
+        ("le forfait d'inclusion c'est l'HAD qui le facture ?", "non :"),
+        # Article 51: the HAS's silence is a refusal; a project may last longer than three years.
+        ("pour un art 51 si la HAS ne repond pas dans les 2 mois c'est un accord tacite ?", "non :"),
+        ("un projet art 51 ca peut durer plus longtemps que l'expe 50 ?", "oui :"),
+        # A child under 3: not excluded, but not with any HAD.
+        ("un enfant de 20 mois est-il exclu de l'experimentation ?", "non :"),
+        ("bebe de 20 mois, n'importe quelle HAD partenaire peut le prendre ?", "non :"),
+    ],
+)
+def test_a_yes_no_question_opens_with_its_answer(question: str, opening: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    said = [plain(line) for line in reply.body]
+    assert any(line.startswith(opening) for line in said), said
+    other = "oui :" if opening == "non :" else "non :"
+    assert not any(line.startswith(other) for line in said), said
