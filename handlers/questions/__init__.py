@@ -259,6 +259,12 @@ def _say_drugs_read(composition: Composition) -> None:
             composition.inference = True
 
 
+@cache
+def _generic_lines() -> frozenset[str]:
+    """The sentences any answer may close with (a hand-over, the working-hypothesis note): no news."""
+    return frozenset({t("handover.partial"), t("inference_note"), t("handover.to_agent")})
+
+
 def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool) -> Reply | None:
     """One reply for a message of several questions, or None when the message is better answered whole: no
     part understood alone, a part not understood alone (« … ? par mail ? » refines another: the parts need
@@ -286,7 +292,10 @@ def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool
             handed.append(_asked(part))
             continue
         new = [x for x in _topics(reply) if x not in seen]
-        if not new:
+        # A part answered by an entry already said is skipped, unless it says something new: « … 115 € par
+        # séance, est-ce le calcul retenu ? Concrètement, 4 séances en novembre et 3 en décembre : combien ? »
+        # computes in its second part what the first only stated.
+        if not new and all(line in body for line in reply.body if line not in _generic_lines()):
             continue
         seen.update(new)
         topics += new

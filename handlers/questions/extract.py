@@ -79,6 +79,17 @@ _META_SENTENCE_RE = re.compile(
 )
 
 
+# A forwarded message's furniture: its separator line (« ---------- Message transféré ---------- ») and its
+# header lines (« De : … », « Envoyé : … »). The forwarded « Objet : » line is kept as a subject line.
+_FORWARD_HEADER_RE = re.compile(r"^\s*(?:[-_=]{3,}.*|(?:de|a|envoye|date|cc|cci|from|to|sent)\s*:.*|>+\s*)$")
+
+# The sentence that forwards a question (« Je vous transfère la question de … : »), up to its end.
+_FORWARDING_RE = re.compile(
+    r"^\s*(?:je\s+vous\s+|nous\s+vous\s+)?(?:transfere|transferons|fais\s+suivre|faisons\s+suivre|transmets"
+    r"|retransmets|renvoie)\s+(?:ci-dessous\s+)?(?:la|le|l'|un|une|les|ce|cette|ces)\s*(?:question|message|mail"
+    r"|courriel|echange|demande|questions|messages|mails|echanges|demandes)\b[^.?!:]{0,120}[.:!]\s*"
+)
+
 # An email's subject line pasted at the top (« Objet : forfait juillet à décembre », « TR: Fwd: … »).
 _SUBJECT_RE = re.compile(r"^\s*(?:objet|subject|sujet)\s*:")
 
@@ -107,15 +118,22 @@ def extract_question(text: str) -> str:
             continue
         if written and _CLOSING_RE.match(folded):
             break
-        if _FURNITURE_RE.search(folded):
+        if _FURNITURE_RE.search(folded) or _FORWARD_HEADER_RE.match(folded):
             continue
+        lead = _FORWARDING_RE.match(folded)
+        if lead:
+            # « Je vous transfère la question de notre contrôleur de gestion. »: how it came, not what it asks
+            line = line[lead.end() :]
+            if not line.strip():
+                continue
+            folded = fold(line)
         subject = _SUBJECT_RE.match(folded) is not None
         if not body_seen:
             # (« Objet : … » then « Bonjour, »: the greeting after the subject line is a greeting too)
             line = _strip_greeting(line)
             if not line.strip():
                 continue
-        if not kept and subject and not re.search(r"[.?!:;]\s*$", line):
+        if subject and not re.search(r"[.?!:;]\s*$", line):
             line = line.rstrip() + "."  # the subject is a sentence of its own, not the start of the body's
         kept.append(line)
         written = True

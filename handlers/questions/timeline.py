@@ -99,6 +99,8 @@ _ADMIN = frozenset(
         "perfs",
         "admin",
         "admins",
+        "adm",  # « adm a dom janv fev mars »
+        "adms",
         "administration",
         "administrations",
         "administre",
@@ -711,6 +713,8 @@ def _phrases(s: _State) -> None:
                 or (_text(items, i - 2) == "au" and _text(items, i - 1) == "moins")
             ):
                 item.used = True
+            elif t == "une" and (nxt == "chaque" or (nxt in {"tous", "toutes"} and nxt2 == "les")):
+                item.used = True  # « il en aura une chaque mois jusqu'à décembre »: the cadence's one
             elif t == "un" and nxt in {"forfait", "droit", "cas", "calcul", "montant", "exemple", "point"}:
                 item.used = True  # « ouvre-t-il droit à un forfait ? », « valider un cas »: no count
             elif t == "un" and nxt in _TREATMENT:
@@ -980,6 +984,30 @@ _LEADS_ON = frozenset({"en", "de", "d", "du", "au", "pour"})
 _AFTER_LABEL = frozenset({":", "seulement", "uniquement", "en", "aussi", "a", "dom", "domicile", "de", "du"})
 
 
+# What may stand between two lists of one timeline: « pas d'inj avril mai (pause ttt), et juin ».
+_CONTINUING = _LIST_GLUE | {"puis", "ensuite", "de", "nouveau", "-", ">"}
+
+
+def _continues(s: _State, previous_end: int, first: int) -> bool:
+    """Whether the list at `first` goes on from the previous one, a list of care (or of months without), with
+    only list glue, continuation words and asides in brackets between them."""
+    if previous_end < 0 or not s.segments or s.segments[-1].kind not in {"admin", "inclusion", "empty"}:
+        return False
+    k = first - 1
+    while k > previous_end:
+        text = s.items[k].text
+        if text == ")":
+            opening = next((j for j in range(k - 1, previous_end, -1) if s.items[j].text == "("), None)
+            if opening is None:
+                return False
+            k = opening - 1
+        elif text in _CONTINUING:
+            k -= 1
+        else:
+            return False
+    return True
+
+
 def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) -> tuple[str, bool]:
     """The kind the words before the list give it, and whether a negation right after it empties its tail."""
     items = s.items
@@ -987,7 +1015,19 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
     # Before the list, back to the previous list or a full stop: its negation, inclusion or referral word.
     k = first - 1
     seen_admin = False
-    while k > previous_end and k >= first - 8 and items[k].text not in _HARD_STOP:
+    reach = first - 8  # eight words back, an aside in brackets not counted
+    while k > previous_end and k >= reach:
+        if items[k].text == ")":
+            # « 1re injection à domicile (HAD partenaire) en mars »: an aside in brackets is stepped over.
+            back = range(k - 1, max(previous_end, k - 8), -1)
+            opening = next((j for j in back if items[j].text == "("), None)
+            if opening is None:
+                break
+            reach -= k - opening + 1
+            k = opening - 1
+            continue
+        if items[k].text in _HARD_STOP:
+            break
         w = items[k].text
         if w in _NEGATIONS and not items[k].used:
             items[k].used = True
@@ -1016,6 +1056,7 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
         for j in range(max(previous_end + 1, first - 8), first)
     )
     care = care or any(_care(items[j].text) for j in range(last + 1, min(len(items), last + 4)))
+    care = care or _continues(s, previous_end, first)
     # « P2 seulement oct et nov »: months told right after a patient's code are that patient's months of care.
     k = first - 1
     while k > previous_end and k >= first - 4 and items[k].text in _AFTER_LABEL:

@@ -107,3 +107,16 @@ def test_questions_listed_as_items_without_their_question_mark_are_parts() -> No
     assert split_questions("Deux patients :\n- P-001 en mars ;\n- P-002 en avril.\nCombien ?") == [
         "Deux patients :\n- P-001 en mars ;\n- P-002 en avril.\nCombien ?"
     ]
+
+
+def test_a_part_that_computes_what_another_only_stated_is_kept() -> None:
+    """Two parts answered by the same entry: the second, which computes, is not dropped as a repeat."""
+    reply = answer_question(
+        "Objet : forfait par séance ?\n\nBonjour,\n\nDans une présentation on nous avait parlé de 115 € "
+        "par séance. Est-ce bien le mode de calcul retenu ?\nConcrètement, une patiente a eu 4 séances à "
+        "domicile en novembre 2025 (son premier mois en HAD) et 3 en décembre 2025 : combien touchons-nous ?"
+        "\n\nMerci",
+        DEFAULT_NOW,
+    )
+    said = plain("\n".join(reply.body))
+    assert "440,00 €" in said and len(reply.data["parts"]) == 3

@@ -536,3 +536,23 @@ def test_a_leaving_followed_by_a_return_stays_unread() -> None:
 def test_a_stop_told_in_brackets_ends_that_patient_s_care() -> None:
     text = "cb pr 3 pts: P-601 debut mars 26 puis avril mai ; P-602 debut avril et c tout (arret) ; P-603 mai"
     assert total(text) == Decimal("1200")  # 560 + 320 + 320
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A list goes on after an aside in brackets (« (pause ttt), et juin »): juin is a month of care.
+        (
+            "1ere admin a dom en janv 2026, puis fev, mars, pas d'inj avril mai (pause ttt mais tjs en HAD), "
+            "et juin -> total ?",
+            Decimal("680"),
+        ),
+        ("adm a dom janv fev mars 2026, rien en avril mai (tjs en HAD), puis de nouveau en juin ?", 680),
+        # An aside between the word of care and the month (« à domicile (HAD partenaire) en mars »).
+        ("1re injection à domicile (HAD partenaire) en mars 2026 puis une chaque mois jusqu'en juin", 680),
+        # « il en aura une chaque mois jusqu'à décembre »: the cadence's administration, no count of patients.
+        ("1re administration en septembre 2026 et il en aura une chaque mois jusqu'à décembre ?", 680),
+    ],
+)
+def test_lists_go_on_past_asides_and_cadences_are_told_many_ways(text: str, expected: int) -> None:
+    assert total(text) == Decimal(expected)

@@ -255,3 +255,13 @@ def test_a_report_asked_for_data_it_does_not_cover_gets_no() -> None:
     assert reply.body[0].startswith(
         "Non : les données de 2026 vont dans le rapport de suivi à envoyer le 1er septembre 2027"
     )
+
+
+def test_a_forwarded_message_keeps_its_question_not_its_headers() -> None:
+    forwarded = (
+        "Objet : TR: estimation\n\nBonjour,\n\nJe vous transfère la question de notre contrôleur de gestion."
+        "\n\n---------- Message transféré ----------\nDe : contrôle de gestion\nEnvoyé : lundi 5 octobre\n"
+        "Objet : estimation\n\nCombien pour mars ?\n--------------------------\n\nMerci,\nJulien"
+    )
+    kept = "Objet : TR: estimation.\n\nObjet : estimation.\n\nCombien pour mars ?"
+    assert extract_question(forwarded) == kept
