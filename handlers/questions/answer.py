@@ -855,6 +855,13 @@ def holds(c: Composition, cond: Condition) -> bool:
         return cond.name in c.analysis.intents
     if test == "known":
         return c.fact(cond.name.removeprefix("fact.")) is not None
+    if test in ("day_in", "day_after", "day_before"):
+        told = c.fact(cond.name.removeprefix("fact."))
+        month = _month_of(told.value) if told is not None and isinstance(told.value, str) else None
+        relation = test.removeprefix("day_")
+        return month is not None and open_points.tells_day(
+            fold(c.analysis.question), month.year, month.month, relation
+        )
     if test == "counts":
         if cond.name == "participants":
             return _asks_participant_count(c.analysis.normalized.tokens)

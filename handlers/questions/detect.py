@@ -576,6 +576,10 @@ _DEFINITION_WORDS = frozenset(_DEFINITION_TEXT.split())
 _CASE_SUBJECT_RE = re.compile(
     r"\b(?:patient|patiente|enfant|malade)\b(?: (?!notre\b|nos\b|mon\b|etablissement\b)\w+){0,4} ?$"
 )
+# The case an act was done to (« … adressé un patient en avril ») follows the verb: a rule is asked of it.
+_TOLD_CASE_RE = re.compile(
+    r" (?:un|une|deux|trois|\d+) (?:patient|patiente|patients|patientes|malade|enfant)\b"
+)
 # "versée à notre établissement et non à l'HAD ?": who is paid, a rule, not the establishment's figures.
 _RECIPIENT_CHOICE_RE = re.compile(r"\b(?:et non|et pas|ou|plutot qu|pas) (?:a |par )?l had\b")
 
@@ -593,6 +597,8 @@ def _asks_own_data(text: str) -> bool:
             r"\bsi $", text[max(0, match.start() - 4) : match.start()]
         ):
             continue  # « on saura quand si on est retenus ? »: when the answer comes, a date of the calendar
+        if _TOLD_CASE_RE.match(text, match.end()):
+            continue  # « on a adressé un patient en avril 2025, ça compte ? »: a case told, a rule asked
         if first_person or not _CASE_SUBJECT_RE.search(text[max(0, match.start() - 30) : match.start()]):
             return True
     return False

@@ -72,6 +72,31 @@ def first_month(text: str) -> bool:
     return False
 
 
+_MONTH_YEAR_RE = re.compile(rf"(?<![\w/])(?P<m>{_MONTHS})\.?\s(?P<y>20\d\d)\b")
+
+
+def tells_day(text: str, year: int, month: int, relation: str) -> bool:
+    """Whether the (folded) question tells a day `in` that month (a day without its year: of that month), or
+    a day or a month of a stated year `after` / `before` it."""
+    told: list[tuple[int, int]] = []
+    for m in _DAY_RE.finditer(text):
+        told_month = int(m.group("m")) if m.group("m") else MONTH_NAMES[m.group("wm")]
+        raw_year = m.group("y") or m.group("wy")
+        if raw_year:
+            told.append((int(raw_year) if len(raw_year) == 4 else 2000 + int(raw_year), told_month))
+        elif relation == "in":
+            told.append((year, told_month))
+    if relation == "in":
+        return (year, month) in told
+    told += [(int(m.group("y")), MONTH_NAMES[m.group("m")]) for m in _MONTH_YEAR_RE.finditer(text)]
+    if not told:
+        return False
+    # Every date told is on that side: a question telling dates on both sides is no yes or no.
+    if relation == "after":
+        return all(t > (year, month) for t in told)
+    return all(t < (year, month) for t in told)
+
+
 def always(text: str) -> bool:
     return True
 

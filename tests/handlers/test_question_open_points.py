@@ -14,6 +14,8 @@ from handlers.questions.open_points import _days, first_month
 from handlers.reply import Status
 from tests.support.question_probe import DEFAULT_NOW, plain
 
+NOW = DEFAULT_NOW
+
 
 @pytest.mark.parametrize(
     ("question", "differ"),
@@ -89,3 +91,15 @@ def test_an_unsettled_point_asked_for_itself_is_handed_over_with_what_is_known()
     # The year alone is settled: answered.
     year = answer_question("les forfaits 2025 sont versés quelle année ?", DEFAULT_NOW)
     assert year.status in (Status.OK, Status.WARNING) and "2026" in plain("\n".join(year.body))
+
+
+def test_a_referral_in_the_month_of_the_selection_arrete_is_handed_over() -> None:
+    """Only the arrêté's month is known (juillet 2025): a referral that month cannot be placed before or
+    after it; one in another month is answered."""
+    asked = "Un patient a été adressé à l'HAD le 2 juillet 2025. Cet adressage ouvre-t-il droit au forfait ?"
+    reply = answer_question(asked, DEFAULT_NOW)
+    assert reply.status == Status.UNKNOWN and "jour exact de publication" in plain("\n".join(reply.body))
+    later = answer_question(asked.replace("juillet", "septembre"), DEFAULT_NOW)
+    assert later.status != Status.UNKNOWN and plain(later.body[0]).startswith("oui :")
+    before = answer_question("on a adresse un patient en avril 2025, avant la liste, ca compte ?", NOW)
+    assert plain(before.body[0]).startswith("non :")
