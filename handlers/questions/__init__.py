@@ -118,10 +118,12 @@ def _answer_one(
         capped = ("forfait_cap_monthly", *(t for t in analysis.topics if t != "had_tariff"))
         analysis = replace(analysis, topics=capped[:MAX_TOPICS], suggestions=())
     if analysis.own_data and analysis.topics != ("forfait_compute",):
+        data["own_data"] = True
         return _handover(analysis, data, masked, "handover.own_data")
     if asks_participant_count(analysis.normalized.text):
         # Safety: "combien de CHU participent ?" is a count we do not hold; no rule (the cap, the categories)
         # answers it.
+        data["participant_count"] = True
         return _handover(analysis, data, masked, "handover.participant_count")
     read_whole = (
         analysis.topics == ("forfait_compute",) and timeline.read(analysis.question, today) is not None
@@ -273,7 +275,9 @@ def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool
     answered = [r for r in replies if r.status != Status.UNKNOWN or "open_point" in r.data]
     if not answered:
         return None
-    handed_whole = {"out_of_scope", "open_point"}  # parts handed over with something said
+    # Parts handed over for a reason of their own (out of scope, the establishment's data, a person asked
+    # for, an open point): the other parts are still answered.
+    handed_whole = {"out_of_scope", "open_point", "own_data", "participant_count", "human_requested"}
     not_understood = [r for r in replies if r.status == Status.UNKNOWN and not handed_whole & set(r.data)]
     if not_understood:
         return None

@@ -120,3 +120,13 @@ def test_a_part_that_computes_what_another_only_stated_is_kept() -> None:
     )
     said = plain("\n".join(reply.body))
     assert "440,00 €" in said and len(reply.data["parts"]) == 3
+
+
+def test_a_part_asking_the_establishments_own_data_is_handed_over_alone() -> None:
+    reply = answer_question(
+        "Bonjour,\n\nDevons-nous déposer un dossier par site ? Et notre dossier a-t-il été retenu ?\n\nMerci",
+        DEFAULT_NOW,
+    )
+    said = plain("\n".join(reply.body))
+    assert reply.needs_human and "candidat unique" in said
+    assert reply.data["unanswered_parts"] == ["Et notre dossier a-t-il été retenu ?"]
