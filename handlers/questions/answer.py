@@ -588,11 +588,18 @@ def _late_rule(c: Composition) -> None:
 
 
 def _application_rules(c: Composition) -> None:
-    for key in c.analysis.slots.regions:
+    regions = c.analysis.slots.regions
+    for key in regions:
         region = c.params.regions[key]
         own = region.application()
-        if own is not None:
-            c.say("application.deadline", own, region=region.name, when=c.when(own))
+        if own is None:
+            continue
+        days = open_points.told_days(fold(c.analysis.question), own.due.year)
+        if len(regions) == 1 and len(days) == 1 and premise.asks_yes_or_no(c.analysis.normalized.tokens):
+            # « un dossier arrivé le 17 mai peut-il encore être examiné ? »: that day against the deadline
+            late = days[0] > own.due
+            c.say(f"application.verdict.received_{'late' if late else 'in_time'}", own, region=region.name)
+        c.say("application.deadline", own, region=region.name, when=c.when(own))
     platform = c.fact("application_platform")
     if platform:
         c.say("application.platform", platform, url=platform.value)

@@ -240,6 +240,12 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 
+# A clause that announces the questions (« je voudrais confirmer deux points : … »).
+_PREAMBLE_END = re.compile(
+    r"\b(?:points?|questions?|precisions?|confirmer|savoir|verifier|demande|demandes|sujets?)\s*$"
+)
+
+
 def split_questions(question: str) -> list[str]:
     """The questions of a message, each with the statements that come before it (its context): « Quel est
     le montant ? Et quand faut-il envoyer le rapport ? » gives two parts. One part when the message asks one
@@ -266,6 +272,11 @@ def split_questions(question: str) -> list[str]:
         sentences = [s for s in re.split(r"(?<=[.!])\s+", chunk) if s.strip()]
         *lead, ask = sentences
         if not parts:
+            # « Agent de l'ARS Normandie, je voudrais confirmer deux points : à quelle date … ? »: the clause
+            # before the colon introduces every question, its region included.
+            head, colon, tail = ask.partition(" : ")
+            if colon and "?" not in head and _PREAMBLE_END.search(fold(head)):
+                lead, ask = [*lead, f"{head} :"], tail
             context = " ".join(lead)
         parts.append(" ".join(x for x in (context, *(lead if parts else []), ask) if x))
     if any(len(re.findall(r"\w+", p)) - len(re.findall(r"\w+", context)) < MIN_PART_WORDS for p in parts):

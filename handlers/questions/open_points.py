@@ -28,11 +28,10 @@ _DAY_RE = re.compile(
 _RULE_RE = re.compile(r"\b(?:calendaire|civil|30\s?(?:jours|j|jrs)\b|trente jours)")
 
 
-def _days(text: str) -> list[date]:
+def _days(text: str, year: int = 2026) -> list[date]:
     """The days the question tells, in its order; a day without a year follows the previous one (« le 20
     oct, puis le 12 nov »; a December followed by a January passes into the next year)."""
-    found: list[date] = []
-    year = 2026  # the year does not matter for the comparison, only the passing of a year
+    found: list[date] = []  # (for the first month, the year does not matter, only the passing of a year)
     for m in _DAY_RE.finditer(text):
         if _NOT_ADMINISTRATION_RE.search(text, max(0, m.start() - 60), m.start()):
             continue
@@ -73,6 +72,11 @@ def first_month(text: str) -> bool:
 
 
 _MONTH_YEAR_RE = re.compile(rf"(?<![\w/])(?P<m>{_MONTHS})\.?\s(?P<y>20\d\d)\b")
+
+
+def told_days(text: str, year: int) -> list[date]:
+    """The days a (folded) question tells, a day without its year taken in `year` (or the next)."""
+    return _days(text, year)
 
 
 def tells_day(text: str, year: int, month: int, relation: str) -> bool:

@@ -130,3 +130,16 @@ def test_a_part_asking_the_establishments_own_data_is_handed_over_alone() -> Non
     said = plain("\n".join(reply.body))
     assert reply.needs_human and "candidat unique" in said
     assert reply.data["unanswered_parts"] == ["Et notre dossier a-t-il été retenu ?"]
+
+
+def test_a_clause_announcing_the_questions_is_the_context_of_each() -> None:
+    """« Agent de l'ARS Normandie, je voudrais confirmer deux points : … ? Et … ? »: the region named before
+    the colon holds for both questions; a file received after its deadline is not receivable."""
+    parts = split_questions(
+        "Agent de l'ARS Normandie, je voudrais confirmer deux points : quand transmettre la liste à la "
+        "DGOS ? Et un dossier arrivé le 17 mai peut-il encore être examiné ?"
+    )
+    assert len(parts) == 2 and all(p.startswith("Agent de l'ARS Normandie") for p in parts)
+    asked = "un dossier arrivé le 17 mai en Normandie peut-il encore être examiné ?"
+    late = answer_question(asked, DEFAULT_NOW)
+    assert plain(late.body[0]).startswith("non : un dossier recu apres la date limite")
