@@ -82,7 +82,10 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
         analysed = analyse(question, params)
         # A message about using the bot keeps each of its parts about it (« le bot dit non rémunéré :
         # pourquoi ? Par ailleurs, comment déclarer la fin de prise en charge ? »: a command too).
-        replies = [_answer_one(part, False, now, params, analysed.about_bot) for part in parts]
+        # A region the message names once holds for a part that names none (« date limite AMI normandie ?
+        # on a encore le temps de déposer ? »).
+        region = analysed.slots.regions if len(analysed.slots.regions) == 1 else ()
+        replies = [_answer_one(part, False, now, params, analysed.about_bot, region) for part in parts]
         # A part read in another frame than the whole message lost its subject on the way (« article 51 : qui
         # donne l'avis, et en combien de temps ? »: alone, « en combien de temps ? » is about article 50).
         whole = analysed.family
@@ -95,9 +98,16 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
 
 
 def _answer_one(
-    question: str, masked: bool, now: datetime, params: Parameters, in_bot_message: bool = False
+    question: str,
+    masked: bool,
+    now: datetime,
+    params: Parameters,
+    in_bot_message: bool = False,
+    region: tuple[str, ...] = (),
 ) -> Reply:
     analysis = analyse(question, params, in_bot_message)
+    if region and not analysis.slots.regions and not analysis.slots.unknown_region_words:
+        analysis = replace(analysis, slots=replace(analysis.slots, regions=region))
     data: dict[str, object] = {
         "topics": list(analysis.topics),
         "confidence": analysis.confidence,

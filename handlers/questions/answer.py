@@ -863,8 +863,14 @@ def holds(c: Composition, cond: Condition) -> bool:
     if test == "known":
         return c.fact(cond.name.removeprefix("fact.")) is not None
     if test in ("day_in", "day_after", "day_before"):
-        told = c.fact(cond.name.removeprefix("fact."))
-        month = _month_of(told.value) if told is not None and isinstance(told.value, str) else None
+        try:
+            value = resolve(cond.name, c.params)
+        except KeyError:
+            return False
+        if isinstance(value, date):
+            month: Month | None = Month.of(value)
+        else:
+            month = _month_of(value) if isinstance(value, str) else None
         relation = test.removeprefix("day_")
         return month is not None and open_points.tells_day(
             fold(c.analysis.question), month.year, month.month, relation

@@ -90,9 +90,10 @@ class Condition:
     - `yesno: true`: the question asks yes or no (premise.asks_yes_or_no)
     - `intent: <intent>`: the question has that angle (date, who, ...)
     - `known: fact.<key>`: the data holds that fact
-    - `day_in: fact.<key>`: the question tells a day (« le 2 juillet 2025 ») of the month that fact names
-      (« 2025-07 »): a day the month alone cannot place before or after; `day_after` / `day_before`: every
-      day or month with its year the question tells falls after / before that month
+    - `day_in: fact.<key>` (or `param.<date>`): the question tells a day (« le 2 juillet 2025 ») of the
+      month that fact names (« 2025-07 »): a day the month alone cannot place before or after;
+      `day_after` / `day_before`: every day or month with its year the question tells falls after / before
+      that month
     - `counts: participants`: the question asks how many take part (a count no rule holds);
       `counts: patients`: it asks for a number or cap of patients, not of establishments
     - `scored: {<entry>: <minimum>}`: the question's cues score that entry at least so much (a second point
@@ -286,10 +287,15 @@ def condition(where: str, raw: Any) -> Condition:
             parts.append(
                 Condition("scored", name=_name(here, test, next(iter(value))), minimum=float(minimum))
             )
-        elif test in ("known", "day_in", "day_after", "day_before"):
+        elif test == "known":
             name = _name(here, test, value)
             if not name.startswith("fact."):
-                raise KnowledgeError(f"{here}: `{test}` names a fact (fact.<key>), got {name!r}")
+                raise KnowledgeError(f"{here}: `known` names a fact (fact.<key>), got {name!r}")
+            parts.append(Condition(test, name=name))
+        elif test in ("day_in", "day_after", "day_before"):
+            name = _name(here, test, value)
+            if not name.startswith(("fact.", "param.")):
+                raise KnowledgeError(f"{here}: `{test}` names a fact or a date parameter, got {name!r}")
             parts.append(Condition(test, name=name))
         else:  # region, topic, first_topic: checked against the regions / the entries once all are read
             parts.append(Condition(test, name=_name(here, test, value)))

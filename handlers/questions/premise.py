@@ -389,7 +389,12 @@ _ASKS_SCOPE = frozenset(
 
 
 # « c'est exclu ? » asks the opposite way: a yes would mean out of scope. Such questions get no route verdict.
-_NEGATIVE = re.compile(r"\b(?:exclu|exclure|exclus|hors|interdit|refuse)\b|(?<!\bou )\bpas\b")
+# (« c'est de l'immuno, pas de la chimio »: a contrast, no negative question)
+_NEGATIVE = re.compile(
+    r"\b(?:exclu|exclure|exclus|hors|interdit|refuse)\b"
+    r"|(?<!\bou )\bpas\b(?! (?:de |d |du )?(?:la |l )?(?:chimio|chimiotherapie|immuno|immunotherapie|perf"
+    r"|perfusion|hormono|hormonotherapie|therapie ciblee)\b)"
+)
 
 
 @cache

@@ -3,6 +3,9 @@ the rules cannot settle is handed over without dropping the others."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from handlers.questions import answer_question, split_questions
 from handlers.reply import Status
 from tests.support.question_probe import DEFAULT_NOW, plain
@@ -143,3 +146,13 @@ def test_a_clause_announcing_the_questions_is_the_context_of_each() -> None:
     asked = "un dossier arrivé le 17 mai en Normandie peut-il encore être examiné ?"
     late = answer_question(asked, DEFAULT_NOW)
     assert plain(late.body[0]).startswith("non : un dossier recu apres la date limite")
+
+
+def test_a_region_named_once_holds_for_every_part() -> None:
+    reply = answer_question(
+        "date limite AMI normandie c quand deja ?? on est le 12 on a encore le tps de deposer ?",
+        datetime(2025, 5, 12, 10, tzinfo=ZoneInfo("Europe/Paris")),
+    )
+    said = plain("\n".join(reply.body))
+    assert "oui : il est encore temps, la date limite de candidature (normandie)" in said
+    assert "ile-de-france" not in said

@@ -26,6 +26,11 @@ from tests.support.question_probe import DEFAULT_NOW, plain
         # A child under 3: not excluded, but not with any HAD.
         ("un enfant de 20 mois est-il exclu de l'experimentation ?", "non :"),
         ("bebe de 20 mois, n'importe quelle HAD partenaire peut le prendre ?", "non :"),
+        # A month told against the end of the experiment.
+        ("on peut encore inclure des nouveaux patients en janvier 2028 ?", "oui :"),
+        ("patient encore traite en mars 2028, on touche le forfait ?", "non :"),
+        # « c'est de l'immuno, pas de la chimio »: a contrast, the scope is still asked.
+        ("pembro en sc a dom, ca rentre ds l expe ? c de l immuno pas de la chimio", "oui :"),
     ],
 )
 def test_a_yes_no_question_opens_with_its_answer(question: str, opening: str) -> None:
