@@ -240,6 +240,8 @@ _CLAUSE_SPLIT = re.compile(
 )
 
 
+_LINE_NUMBER = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]+", re.MULTILINE)
+
 # A clause that announces the questions (« je voudrais confirmer deux points : … »).
 _PREAMBLE_END = re.compile(
     r"\b(?:points?|questions?|precisions?|confirmer|savoir|verifier|demande|demandes|sujets?)\s*$"
@@ -250,7 +252,9 @@ def split_questions(question: str) -> list[str]:
     """The questions of a message, each with the statements that come before it (its context): « Quel est
     le montant ? Et quand faut-il envoyer le rapport ? » gives two parts. One part when the message asks one
     thing (or when a part would be too short to stand alone)."""
-    text = " ".join(_asked_items(question).split())
+    # A numbered list's markers (« 1. », « 2) ») start lines: once the lines are joined they would read as
+    # sentences of their own, context for the next question.
+    text = " ".join(_LINE_NUMBER.sub("", _asked_items(question)).split())
     # An email's subject line that names several subjects (« Objet : rapport initial et conditions de
     # versement ») would pull each part towards all of them as its context; one subject (« Objet : saisies en
     # retard ») is what every part is about, and stays.
@@ -276,7 +280,7 @@ def split_questions(question: str) -> list[str]:
             # before the colon introduces every question, its region included.
             head, colon, tail = ask.partition(" : ")
             if colon and "?" not in head and _PREAMBLE_END.search(fold(head)):
-                lead, ask = [*lead, f"{head} :"], tail
+                lead, ask = [*lead, f"{head}."], tail  # a sentence of its own: context, not asked
             context = " ".join(lead)
         parts.append(" ".join(x for x in (context, *(lead if parts else []), ask) if x))
     if any(len(re.findall(r"\w+", p)) - len(re.findall(r"\w+", context)) < MIN_PART_WORDS for p in parts):

@@ -699,8 +699,12 @@ def _phrases(s: _State) -> None:
         elif item.kind == "num" and item.value == 1 and nxt == "par" and nxt2 == "mois":
             _every(s, i)  # « puis 1 par mois »
             item.used = True
+        elif item.kind == "num" and 1 <= item.value <= 31 and _day_of_next_month(items, i):
+            item.used = True  # « les 2 et 16 décembre »: another day of the month told next
         elif item.kind == "num" and item.value >= 1:
             _numbered(s, i)
+        elif t == "ce" and nxt == "jour" and _text(items, i - 1) == "a":
+            _use(items, i, i + 1)  # « à ce jour »: today, no month
         elif t in {"un", "une"}:
             # « une injection », « au moins une administration »: an administration, not a count of months.
             if nxt == "par" and nxt2 == "mois":
@@ -733,6 +737,8 @@ def _phrases(s: _State) -> None:
                 item.used = True
                 if nxt in _PATIENTS:
                     s.articles.append(i)
+            elif nxt in _NOT_COUNTED_AFTER_ONE:
+                item.used = True  # « une estimation des sommes », « une question »: no count of anything
         elif t in {"aucune", "pas", "sans"} and (
             (nxt in {"nouvelle", "nouvel"} and nxt2 in {"inclusion", "inclusions"})
             or (nxt in {"d", "de"} and nxt2 in {"inclusion", "inclusions"})
@@ -795,6 +801,25 @@ def _ends_care(items: list[_Item], i: int) -> bool:
     while k < len(items) and k <= i + 4 and items[k].text in {"d", "de", "l", "had", "du", "domicile", "a"}:
         k += 1
     return _text(items, k) in _END_OF_PATIENT or (k < len(items) and items[k].kind == "id")
+
+
+# Nouns after « un » / « une » that count nothing of the timeline (a request, not a patient or a month).
+_NOT_COUNTED_AFTER_ONE = frozenset(
+    {"estimation", "idee", "simulation", "question", "reponse", "confirmation", "precision", "note",
+     "chiffrage", "evaluation", "prevision", "projection", "synthese", "tableau", "recapitulatif"}
+)  # fmt: skip
+
+
+def _day_of_next_month(items: list[_Item], i: int) -> bool:
+    """« les 9, 16 et 23 octobre »: a number followed, through « et » / « , » and other such numbers, by a day
+    of a month."""
+    k = i + 1
+    while k < len(items) and k <= i + 6:
+        if items[k].text in {"et", ","} or (items[k].kind == "num" and 1 <= items[k].value <= 31):
+            k += 1
+            continue
+        return k > i + 1 and items[k].kind == "month" and items[k].day is not None
+    return False
 
 
 def _every(s: _State, i: int) -> None:

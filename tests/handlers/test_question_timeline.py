@@ -556,3 +556,11 @@ def test_a_stop_told_in_brackets_ends_that_patient_s_care() -> None:
 )
 def test_lists_go_on_past_asides_and_cadences_are_told_many_ways(text: str, expected: int) -> None:
     assert total(text) == Decimal(expected)
+
+
+def test_several_days_of_one_month_and_requests_are_no_counts() -> None:
+    # « les 2 et 16 décembre »: two days of December; « à ce jour », « une estimation »: nothing counted.
+    assert total(
+        "Je prépare une estimation. Patiente adressée le 12 novembre 2025, administrations à domicile le 18 "
+        "novembre, les 2 et 16 décembre 2025, puis le 3 février 2026 (rien en janvier). Combien à ce jour ?"
+    ) == Decimal(560)
