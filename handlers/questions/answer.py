@@ -422,6 +422,39 @@ _ANY_HAD = re.compile(
 _EXCLUDED = re.compile(r"\b(?:exclu\w*|interdit\w*|impossible|refuse\w*)\b")
 
 
+# « si le forfait mensuel était (ramené) à 100 € », « s'il passait à 100 € »: another monthly amount supposed.
+# (bounded gaps, no nested repetition: linear)
+_SUPPOSED_MONTHLY = re.compile(
+    r"\bsi\b[^?.]{0,40}?\bmensuel\w*\b[^?.]{0,40}?\b(?:etait|passait|baissait|descendait|tombait|montait"
+    r"|devenait|ramene|abaisse|fixe)\b[^?.\d]{0,20}?(\d{2,4})(?:[.,]\d{1,2})? ?(?:€|e\b|eur|euros?)"
+)
+
+
+def _supposed_monthly(c: Composition) -> Decimal | None:
+    found = _SUPPOSED_MONTHLY.search(fold(c.analysis.question))
+    return Decimal(found.group(1)) if found else None
+
+
+def _cap_supposed(c: Composition) -> None:
+    """« Si le forfait mensuel était ramené à 100 €, l'inclusion pourrait-elle rester à 320 € ? »: the cap
+    computed with the amount supposed (3 × 100 € = 300 €) against the inclusion amount."""
+    supposed = _supposed_monthly(c)
+    if supposed is None:
+        return
+    factor = c.params.inclusion_cap_factor
+    inclusion = c.params.inclusion_amount.value
+    cap = supposed * factor.value
+    c.say(
+        "forfait.cap_inclusion_supposed",
+        factor,
+        monthly=supposed,
+        factor=factor.value,
+        cap=cap,
+        inclusion=inclusion,
+        holds=inclusion <= cap,
+    )
+
+
 def _children(c: Composition) -> None:
     fact = c.fact("under3_mention")
     if fact is None:
@@ -856,6 +889,8 @@ def holds(c: Composition, cond: Condition) -> bool:
         return cond.name in c.analysis.topics
     if test == "first_topic":
         return c.analysis.topics[:1] == (cond.name,)
+    if test == "supposes":
+        return _supposed_monthly(c) is not None
     if test == "yesno":
         return premise.asks_yes_or_no(c.analysis.normalized.tokens)
     if test == "intent":
@@ -1118,6 +1153,7 @@ def entry(entry_id: str) -> Entry:
 
 # The entries that compute keep code: rules/data/knowledge names them by `answer.composer`.
 COMPOSERS: dict[str, Composer] = {
+    "cap_supposed": _cap_supposed,
     "bot_rights": _bot_rights,
     "payment": _payment,
     "compute": _compute,

@@ -71,7 +71,7 @@ SLOT_TESTS = ("region", "month", "age")
 COUNT_TESTS = ("participants", "patients")
 _LEAF_TESTS = {
     "asks", "slot", "region", "past", "upcoming", "topic", "first_topic", "yesno", "intent", "known",
-    "counts", "scored", "day_in", "day_after", "day_before",
+    "counts", "scored", "day_in", "day_after", "day_before", "supposes",
 }  # fmt: skip
 _JOIN_TESTS = {"not", "any", "all"}
 
@@ -88,6 +88,7 @@ class Condition:
       `past: deadlines.<kind>`: every deadline of that kind is past, `upcoming: deadlines.<kind>`: one is not
     - `topic: <entry>`: that entry is among the answered topics; `first_topic: <entry>`: it is the first one
     - `yesno: true`: the question asks yes or no (premise.asks_yes_or_no)
+    - `supposes: true`: the question supposes another monthly amount (« si le mensuel passait à 100 € »)
     - `intent: <intent>`: the question has that angle (date, who, ...)
     - `known: fact.<key>`: the data holds that fact
     - `day_in: fact.<key>` (or `param.<date>`): the question tells a day (« le 2 juillet 2025 ») of the
@@ -256,10 +257,10 @@ def condition(where: str, raw: Any) -> Condition:
             )
         elif test == "asks":
             parts.append(Condition("asks", words=_words(here, value)))
-        elif test == "yesno":
+        elif test in ("yesno", "supposes"):
             if value is not True:
-                raise KnowledgeError(f"{here}: `yesno` takes `true` (use `not:` for the opposite)")
-            parts.append(Condition("yesno"))
+                raise KnowledgeError(f"{here}: `{test}` takes `true` (use `not:` for the opposite)")
+            parts.append(Condition(test))
         elif test == "slot":
             if value not in SLOT_TESTS:
                 raise KnowledgeError(f"{here}: unknown slot {value!r}; known: {', '.join(SLOT_TESTS)}")

@@ -427,16 +427,25 @@ def check(
     params: Parameters,
     drug_scopes: tuple[bool | None, ...] = (),
     own_tokens: tuple[str, ...] | None = None,
+    asked_tokens: tuple[str, ...] | None = None,
 ) -> Premise | None:
     """The first entry (best first) whose declared value the question states, compared with it;
-    `drug_scopes`: the scope of each drug of rules/data/drugs the question names (None: mixed route), and
-    `own_tokens` the question's words without them."""
+    `drug_scopes`: the scope of each drug of rules/data/drugs the question names (None: mixed route),
+    `own_tokens` the question's words without them, `asked_tokens` those of its asked sentences."""
     if not asks_yes_or_no(tokens):
         return None
     said = tokens if own_tokens is None else own_tokens
     for entry in entries:
         for kind, reference in entry.premise:
-            values = routes(said, drug_scopes) if kind == "route" else stated(kind, tokens)
+            values: list[Any]
+            if kind == "route":
+                values = list(routes(said, drug_scopes))
+            else:
+                # The values the asked sentence states, when it holds a figure (« le tarif HDJ est de 410 €.
+                # Si le mensuel passait à 100 €, l'inclusion pourrait-elle rester à 320 € ? »: never the 410
+                # of the case told); else those of the whole question (« on nous a dit 115 €. Exact ? »).
+                figures = asked_tokens is not None and any(t.isdigit() for t in asked_tokens)
+                values = stated(kind, asked_tokens) if figures and asked_tokens else stated(kind, tokens)
             if len(values) != 1:
                 continue
             try:

@@ -39,3 +39,16 @@ def test_a_yes_no_question_opens_with_its_answer(question: str, opening: str) ->
     assert any(line.startswith(opening) for line in said), said
     other = "oui :" if opening == "non :" else "non :"
     assert not any(line.startswith(other) for line in said), said
+
+
+def test_a_supposed_monthly_amount_recomputes_the_cap_and_the_case_told_is_no_premise() -> None:
+    """« Notre tarif HDJ est de 410 € … Si le mensuel était ramené à 100 €, l'inclusion pourrait-elle rester à
+    320 € ? »: 3 × 100 € = 300 €, no; the 410 € of the case told is not checked against the cap."""
+    reply = answer_question(
+        "Notre tarif d'HDJ est de 410 €. Si le forfait mensuel était un jour ramené à 100 €, le forfait "
+        "d'inclusion pourrait-il rester à 320 € ?",
+        DEFAULT_NOW,
+    )
+    said = plain("\n".join(reply.body))
+    assert said.startswith("non : avec un forfait mensuel de 100,00 €") and "300,00 €" in said
+    assert "410" not in said
