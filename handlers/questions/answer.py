@@ -169,10 +169,15 @@ def _payment(c: Composition) -> None:
             "pas pu etre transmis",
             "pas pu etre envoye",
         )
-        if c.has("retard", "tard") or any(p in c.analysis.normalized.text for p in late):
+        if c.has("retard", "tard", "delai", "report", "reporter") or any(
+            p in c.analysis.normalized.text for p in late
+        ):
             # What a late report costs (a deduction, a delay, the year lost) is not in the texts: said, and a
-            # person confirms.
+            # person confirms; asked for itself (« pouvons-nous accorder ce délai sans conséquence ? »), it
+            # is a hand-over (a report never sent is answered: « Non » above).
             c.unknown("forfait_payment", "forfait.late_report_unknown")
+            if t("forfait.no_report_no_payment") not in c.body:
+                c.open_point = True
     first, last = p.experiment_start.value.year, p.experiment_end.value.year
     years = sorted(
         {int(tok) for tok in c.analysis.normalized.tokens if tok.isdigit() and first <= int(tok) <= last}
@@ -334,6 +339,10 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
         return False
     if "0" in tokens:
         return False  # « 0 en mars »: a month without, told as a number the slot readers do not take
+    if s.months and any(t in _REFERRAL_WORDS for t in tokens):
+        # « adressé le 27 janvier, 1re administration le 2 février … » the timeline reader declined: the
+        # months named are not all months of care (the referral's is not), a count of them would be wrong.
+        return False
     # A drug read as oral (« en mars que du xeloda »: the drug list reads it « médicament oral »), or two
     # patients each told with their inclusion (« Mme L. incluse en mai … et M. R. inclus en juillet »): not
     # one patient's count of months.
@@ -376,6 +385,9 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     )
 
 
+_REFERRAL_WORDS = frozenset(
+    {"adresse", "adressee", "adresses", "adressees", "adressage", "oriente", "orientee"}
+)
 _INCLUDED_WORDS = frozenset({"inclus", "incluse", "incluses", "inclure", "inclu", "inclue", "inclues"})
 _PATIENT_WORDS = frozenset(
     {"patient", "patients", "patiente", "patientes", "malade", "malades", "personne", "personnes", "cas",
@@ -578,6 +590,19 @@ _TOO_LATE = re.compile(
 )
 
 
+# « un nouvel appel est-il prévu en 2026 ? », « une deuxième vague ? »: another call asked about.
+_NEW_CALL = re.compile(
+    r"\b(?:nouvel|nouveau|nouvelle|prochain|prochaine|second|seconde|deuxieme|autre)s? "
+    r"(?:appel|ami|vague|session|campagne)"
+)
+
+
+def _new_call_unknown(c: Composition) -> None:
+    c.unknown("application_still_open", "application.new_call_unknown")
+    if _NEW_CALL.search(c.analysis.normalized.text):
+        c.open_point = True  # the very point asked is in no text: a hand-over, with what is known
+
+
 def _still_open(c: Composition) -> None:
     """'Can we still apply?': the deadlines with what is past; once all are past, the selection is done and
     whether a new call will come is not in our data, so a person answers that part."""
@@ -595,7 +620,7 @@ def _still_open(c: Composition) -> None:
         publication = c.fact("selection_publication")
         if publication:
             c.say("application.selection_done", publication, month=_month_of(publication.value))
-        c.unknown("application_still_open", "application.new_call_unknown")
+        _new_call_unknown(c)
         return
     for region, own in known:
         c.say("application.deadline", own, region=region.name, when=c.when(own))
@@ -607,7 +632,7 @@ def _still_open(c: Composition) -> None:
     publication = c.fact("selection_publication")
     if publication:
         c.say("application.selection_done", publication, month=_month_of(publication.value))
-    c.unknown("application_still_open", "application.new_call_unknown")
+    _new_call_unknown(c)
 
 
 def _regions_with_data(c: Composition) -> list[Any]:
@@ -1002,6 +1027,10 @@ def _words(params: Parameters) -> frozenset[str]:
     return question_words(params)
 
 
+def _single_question(c: Composition) -> bool:
+    return sum(1 for s in sentences(c.analysis.question) if "?" in s) == 1
+
+
 def _declared(c: Composition, entry_id: str, step: Step) -> None:
     if step.when is not None and not holds(c, step.when):
         return
@@ -1021,7 +1050,7 @@ def _declared(c: Composition, entry_id: str, step: Step) -> None:
         values["lead"] = ""
     if step.unknown:
         c.unknown(entry_id, step.text, **values)
-        if step.open and c.analysis.topics[:1] == (entry_id,):
+        if step.open and (c.analysis.topics[:1] == (entry_id,) or _single_question(c)):
             # The very point asked (« à quel mois précis ? ») is one the texts leave open: the reply is a
             # hand-over, with what is known.
             c.open_point = True

@@ -103,3 +103,26 @@ def test_a_referral_in_the_month_of_the_selection_arrete_is_handed_over() -> Non
     assert later.status != Status.UNKNOWN and plain(later.body[0]).startswith("oui :")
     before = answer_question("on a adresse un patient en avril 2025, avant la liste, ca compte ?", NOW)
     assert plain(before.body[0]).startswith("non :")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # What a late report costs: in no text.
+        "Le CH nous demande un délai pour son rapport initial (15 décembre). Pouvons-nous l'accorder sans "
+        "conséquence ?",
+        "si le rapport de septembre 2027 part en retard, on perd les forfaits ?",
+        # Whether another call will come: in no text.
+        "Nous n'avons pas été retenus en 2025. Un nouvel appel à candidatures est-il prévu en 2026 ?",
+    ],
+)
+def test_an_unsettled_point_asked_for_itself_is_a_hand_over(question: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human and len(reply.body) >= 2
+
+
+def test_a_report_never_sent_is_answered() -> None:
+    reply = answer_question(
+        "Si nous n'envoyons pas le rapport de suivi, les forfaits sont-ils malgré tout versés ?", DEFAULT_NOW
+    )
+    assert reply.status != Status.UNKNOWN and plain(reply.body[0]).startswith("non")
