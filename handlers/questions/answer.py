@@ -20,7 +20,7 @@ from typing import Any
 from handlers.errors import UserError
 from handlers.questions import open_points, premise, timeline, totals
 from handlers.questions.asked import unasked_context
-from handlers.questions.detect import Analysis, question_words, sentences
+from handlers.questions.detect import Analysis, focus, question_words, sentences
 from handlers.questions.knowledge import Condition, Entry, Step, expand, load_knowledge, resolve
 from handlers.questions.normalize import NUMBER_WORDS, fold, normalize, raw_tokens, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
@@ -556,6 +556,16 @@ def _deadline_verdict(c: Composition, named: list[Any]) -> None:
     c.say(f"application.verdict.{key}", own, region=region.name)
 
 
+def _only_region_asked(c: Composition, region: Any, named: list[Any]) -> bool:
+    """Whether `region` is the one region the asked sentences name (« nous trouvons l'AMI de Normandie, rien
+    pour la Bretagne : quelle est la date limite de l'ARS Bretagne ? »)."""
+    if len(named) == 1:
+        return True
+    asked = fold(focus(c.analysis.question)).replace("-", " ").replace("'", " ")
+    in_asked = [r for r in named if re.search(rf"\b{_folded(r.name)}\b", asked)]
+    return in_asked == [region]
+
+
 def _deadline(c: Composition) -> None:
     regions = [c.params.regions[k] for k in c.analysis.slots.regions]
     _deadline_verdict(c, regions)
@@ -567,6 +577,8 @@ def _deadline(c: Composition) -> None:
             own = region.application()
             if own is None:
                 c.unknown("application_deadline", "application.no_data", region=region.name)
+                # The region asked about has no deadline in our data: the point asked is a person's.
+                c.open_point = c.open_point or _only_region_asked(c, region, regions)
             else:
                 c.say("application.deadline", own, region=region.name, when=c.when(own))
         if any(r.application() for r in regions):
@@ -610,6 +622,7 @@ def _still_open(c: Composition) -> None:
     for region in named:
         if region.application() is None:
             c.unknown("application_still_open", "application.no_data", region=region.name)
+            c.open_point = c.open_point or _only_region_asked(c, region, named)
     candidates = named or list(c.params.regions.values())
     known = [(r, d) for r in candidates if (d := r.application()) is not None]
     _deadline_verdict(c, named)

@@ -85,7 +85,7 @@ _FORWARD_HEADER_RE = re.compile(r"^\s*(?:[-_=]{3,}.*|(?:de|a|envoye|date|cc|cci|
 
 # The sentence that forwards a question (« Je vous transfère la question de … : »), up to its end.
 _FORWARDING_RE = re.compile(
-    r"^\s*(?:je\s+vous\s+|nous\s+vous\s+)?(?:transfere|transferons|fais\s+suivre|faisons\s+suivre|transmets"
+    r"^\s*(?:je\s+(?:vous|te)\s+|nous\s+vous\s+)?(?:transfere|transferons|fais\s+suivre|faisons\s+suivre|transmets"
     r"|retransmets|renvoie)\s+(?:ci-dessous\s+)?(?:la|le|l'|un|une|les|ce|cette|ces)\s*(?:question|message|mail"
     r"|courriel|echange|demande|questions|messages|mails|echanges|demandes)\b[^.?!:]{0,120}[.:!]\s*"
 )
@@ -195,7 +195,9 @@ def _forwarded(body: str) -> str:
     lead = _FORWARD_LEAD_RE.search(folded)
     if lead and lead.end() < len(body):
         rest = body[lead.end() :].strip()
-        if rest:
+        # (« Les établissements nous interrogent déjà. Quel montant … ? »: a word or two after the lead is how
+        # they ask, not what: nothing to turn into a question)
+        if rest and len(re.split(r"(?<=[.!?])\s", rest, maxsplit=1)[0].split()) >= 3:
             # The indirect question becomes a direct one: "si X." -> "Est-ce que X ?".
             if lead.group(0).rstrip().endswith(("si", "s'")):
                 rest = "Est-ce que " + rest

@@ -265,3 +265,13 @@ def test_a_forwarded_message_keeps_its_question_not_its_headers() -> None:
     )
     kept = "Objet : TR: estimation.\n\nObjet : estimation.\n\nCombien pour mars ?"
     assert extract_question(forwarded) == kept
+
+
+def test_a_lead_naming_who_asks_and_a_forward_to_a_colleague_are_dropped() -> None:
+    message = (
+        "Bonjour,\n\nJe te transfère la question de notre responsable budget. Les établissements nous "
+        "interrogent déjà.\n\nQuel montant la DGOS déléguera-t-elle, et dans quelle circulaire ?\n\nMerci"
+    )
+    kept = extract_question(message)
+    assert "transf" not in kept and "Déjà ?" not in kept
+    assert kept.endswith("Quel montant la DGOS déléguera-t-elle, et dans quelle circulaire ?")
