@@ -946,7 +946,7 @@ def holds(c: Composition, cond: Condition) -> bool:
             month = _month_of(value) if isinstance(value, str) else None
         relation = test.removeprefix("day_")
         return month is not None and open_points.tells_day(
-            fold(c.analysis.question), month.year, month.month, relation
+            fold(c.analysis.question), month.year, month.month, relation, c.today
         )
     if test == "counts":
         if cond.name == "participants":

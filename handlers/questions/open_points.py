@@ -79,9 +79,22 @@ def told_days(text: str, year: int) -> list[date]:
     return _days(text, year)
 
 
-def tells_day(text: str, year: int, month: int, relation: str) -> bool:
+# A month named alone as a time (« dès juin », « adressé en avril »): placed in the year nearest today.
+# (not after « avant » / « après », which turn the comparison round)
+_BARE_MONTH_RE = re.compile(
+    rf"\b(?:en|des|d ici|fin|debut|mi|courant)\s(?P<m>{_MONTHS})\b(?!\.?\s(?:20)?\d\d\b)"
+)
+
+
+def _nearest(month: int, today: date) -> tuple[int, int]:
+    candidates = [(today.year + k, month) for k in (-1, 0, 1)]
+    return min(candidates, key=lambda ym: abs((ym[0] - today.year) * 12 + ym[1] - today.month))
+
+
+def tells_day(text: str, year: int, month: int, relation: str, today: date | None = None) -> bool:
     """Whether the (folded) question tells a day `in` that month (a day without its year: of that month), or
-    a day or a month of a stated year `after` / `before` it."""
+    a day or a month of a stated year `after` / `before` it. With `today`, a month named alone (« dès
+    juin ») counts too, in the year that puts it nearest today."""
     told: list[tuple[int, int]] = []
     for m in _DAY_RE.finditer(text):
         told_month = int(m.group("m")) if m.group("m") else MONTH_NAMES[m.group("wm")]
@@ -93,6 +106,8 @@ def tells_day(text: str, year: int, month: int, relation: str) -> bool:
     if relation == "in":
         return (year, month) in told
     told += [(int(m.group("y")), MONTH_NAMES[m.group("m")]) for m in _MONTH_YEAR_RE.finditer(text)]
+    if not told and today is not None:
+        told = [_nearest(MONTH_NAMES[m.group("m")], today) for m in _BARE_MONTH_RE.finditer(text)]
     if not told:
         return False
     # Every date told is on that side: a question telling dates on both sides is no yes or no.

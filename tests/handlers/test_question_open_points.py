@@ -126,3 +126,15 @@ def test_a_report_never_sent_is_answered() -> None:
         "Si nous n'envoyons pas le rapport de suivi, les forfaits sont-ils malgré tout versés ?", DEFAULT_NOW
     )
     assert reply.status != Status.UNKNOWN and plain(reply.body[0]).startswith("non")
+
+
+def test_a_month_named_alone_is_placed_nearest_today() -> None:
+    from datetime import date as day
+
+    from handlers.questions.open_points import tells_day
+
+    # « dès juin » asked in May 2025: June 2025, before July; « avant juin » turns it round: unread.
+    assert tells_day("on aura la liste des juin ?", 2025, 7, "before", day(2025, 5, 20))
+    assert not tells_day("on aura la liste avant juin ?", 2025, 7, "before", day(2025, 5, 20))
+    # « adressé en avril » asked in November 2026: April 2026, after July 2025.
+    assert tells_day("adresse en avril, ca compte ?", 2025, 7, "after", day(2026, 11, 24))
