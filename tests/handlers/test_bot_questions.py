@@ -119,14 +119,17 @@ def test_a_legal_question_is_not_captured_by_a_command() -> None:
         assert not any(entry(t).family == "bot" for t in _topics(reply)), (question, _topics(reply))
 
 
+# (« je mets le bot en copie » only addresses it; « la HAS saisie » is referred to, no entry typed)
+_NAMES_THE_BOT = re.compile(
+    r"\b(?:(?:le|du|au|ds le|dans le) bot(?! en copie)|saisir|(?<!has )saisie)\b", re.IGNORECASE
+)
+
+
 def _about_the_bot(case: dict[str, Any]) -> bool:
     source = str(case.get("source", ""))
     # (« je peux mettre le n° de sécu ds le bot ? », « on peut encore saisir des admin de mars 2028 ? » are
     # labelled from the law, and name the bot, or entering data in it, all the same)
-    names_it = (
-        re.search(r"\b(?:(?:le|du|au|ds le|dans le) bot|saisir|saisie)\b", str(case["q"]), re.IGNORECASE)
-        is not None
-    )
+    names_it = _NAMES_THE_BOT.search(str(case["q"])) is not None
     return source.startswith(("README", "bot usage", "aide.txt")) or names_it
 
 

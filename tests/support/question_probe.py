@@ -68,6 +68,9 @@ DEV_Z_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_Z.yaml"
 NEVER_TUNED_T1_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T1.yaml"
 NEVER_TUNED_T2_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T2.yaml"
 NEVER_TUNED_T3_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T3.yaml"
+# Two dev sets written blind in the round of 2026-12-02, measured once, then tuned on.
+DEV_R1_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R1.yaml"
+DEV_R2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R2.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -98,6 +101,8 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T1_FILE,
     NEVER_TUNED_T2_FILE,
     NEVER_TUNED_T3_FILE,
+    DEV_R1_FILE,
+    DEV_R2_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
