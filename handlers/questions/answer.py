@@ -547,6 +547,9 @@ def _deadline_verdict(c: Composition, named: list[Any]) -> None:
         verdict = "yes" if told[0].matches(own.due) else "no"
         c.say(f"application.verdict.date_{verdict}", own, region=region.name, due=own.due)
         return
+    asked = normalize(focus(c.analysis.question), _words(c.params)).text
+    if not _ASKS_APPLYING.search(asked):
+        return  # « seuls 10 établissements seront retenus : est-ce exact ? » asks no « still open? »
     past = is_past(own, c.today)
     late = _TOO_LATE.search(c.analysis.normalized.text)
     # « c'est pas trop tard ? »: a negative question; neither « oui » nor « non » would be clear.
@@ -596,6 +599,12 @@ def _deadline(c: Composition) -> None:
     c.ask("ask.region", [r.name for r, _ in known])
     c.needs_human = True
 
+
+# Words by which a yes/no question asks whether one may still apply (or is too late).
+_ASKS_APPLYING = re.compile(
+    r"\b(?:encore|temps|tps|deposer|depose|depot|candidater|candidature|postuler|ouvert|ouverte|tard|delai"
+    r"|limite|cloture|clos|close|passe|passee|depasse|rate|loupe|manque|quandmeme|dossier|accepte|recevable)\b"
+)
 
 _TOO_LATE = re.compile(
     r"\b(?:trop tard|en retard|hors delai|depasse|passee?|clos|close|cloture|ferme|fini)\b"

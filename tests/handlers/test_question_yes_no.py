@@ -52,3 +52,14 @@ def test_a_supposed_monthly_amount_recomputes_the_cap_and_the_case_told_is_no_pr
     said = plain("\n".join(reply.body))
     assert said.startswith("non : avec un forfait mensuel de 100,00 €") and "300,00 €" in said
     assert "410" not in said
+
+
+def test_a_region_named_gives_no_still_open_verdict_to_another_yes_no_question() -> None:
+    reply = answer_question(
+        "Objet : Candidature AMI – calendrier Île-de-France\n\nBonjour,\n\nNotre établissement (ESPIC) "
+        "envisage de répondre à l'AMI article 50.\nQuelle est la date limite de dépôt en Île-de-France ? Par "
+        "ailleurs, un collègue m'assure que seuls 10 établissements seront retenus pour toute la France : "
+        "est-ce exact ?\n\nCordialement",
+        DEFAULT_NOW.replace(year=2025, month=5, day=27),
+    )
+    assert "il est encore temps" not in plain("\n".join(reply.body))
