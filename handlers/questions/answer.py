@@ -21,7 +21,15 @@ from handlers.errors import UserError
 from handlers.questions import open_points, premise, timeline, totals
 from handlers.questions.asked import unasked_context
 from handlers.questions.detect import Analysis, focus, question_words, sentences
-from handlers.questions.knowledge import Condition, Entry, Step, expand, load_knowledge, resolve
+from handlers.questions.knowledge import (
+    Condition,
+    Entry,
+    Step,
+    answer_conditions,
+    expand,
+    load_knowledge,
+    resolve,
+)
 from handlers.questions.normalize import NUMBER_WORDS, fold, normalize, raw_tokens, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
 from handlers.questions.tariffs import stated_tariffs
@@ -975,19 +983,9 @@ def preload(params: Parameters) -> None:
     """Compile now the cue words of every step condition and lead of the knowledge (each is compiled on its
     first use otherwise, paid by the first question that reaches it)."""
 
-    def walk(cond: Condition | None) -> None:
-        if cond is None:
-            return
+    for cond in answer_conditions():
         if cond.test == "asks":
             _compiled_asks(cond.words, params)
-        for part in cond.parts:
-            walk(part)
-
-    for found in load_knowledge().entries:
-        for step in found.answer.says:
-            walk(step.when)
-            for lead in step.lead:
-                walk(lead.when)
 
 
 def _asked(c: Composition, words: tuple[str, ...]) -> list[str]:

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -306,6 +307,15 @@ def condition(where: str, raw: Any) -> Condition:
 def conditions(cond: Condition) -> list[Condition]:
     """`cond` and every condition inside it."""
     return [cond, *(c for part in cond.parts for c in conditions(part))]
+
+
+def answer_conditions() -> Iterator[Condition]:
+    """Every condition of every declared step and lead of the knowledge, nested ones included."""
+    for found in load_knowledge().entries:
+        for step in found.answer.says:
+            for top in (step.when, *(lead.when for lead in step.lead)):
+                if top is not None:
+                    yield from conditions(top)
 
 
 _STEP_KEYS = {"text", "cite", "when", "lead", "pick", "unknown", "entry", "open"}

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from handlers.questions.command_entries import FILE as GENERATED
-from handlers.questions.knowledge import Condition, Family, Intent, expanded, load_knowledge
+from handlers.questions.knowledge import Family, Intent, answer_conditions, expanded, load_knowledge
 from handlers.questions.normalize import fold, raw_tokens, stem
 from handlers.questions.ordinary import ORDINARY_WORDS
 
@@ -356,22 +356,7 @@ def vocabulary() -> frozenset[str]:
 
 def _condition_words() -> list[str]:
     """The `asks` words of every step condition and lead of the knowledge (legal values left as written)."""
-    found: list[str] = []
-
-    def walk(cond: Condition | None) -> None:
-        if cond is None:
-            return
-        if cond.test == "asks":
-            found.extend(w for w in cond.words if "{" not in w)
-        for part in cond.parts:
-            walk(part)
-
-    for entry in load_knowledge().entries:
-        for step in entry.answer.says:
-            walk(step.when)
-            for lead in step.lead:
-                walk(lead.when)
-    return found
+    return [w for cond in answer_conditions() if cond.test == "asks" for w in cond.words if "{" not in w]
 
 
 @cache
