@@ -30,6 +30,7 @@ from handlers.questions.topics import (
     compiled_definition_cues,
     compiled_markers,
     compiled_out_of_scope,
+    compiled_out_of_scope_anywhere,
     compiled_topics,
     intents,
     matches,
@@ -199,6 +200,8 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
             scores["art51_difference"] = max(scores.values(), default=0.0) + 1.0
 
     oos_score, oos_hits = _out_of_scope(focus_tokens, scores, hits)
+    anywhere, anywhere_hits = score(compiled_out_of_scope_anywhere(), tokens)
+    oos_score, oos_hits = oos_score + anywhere, oos_hits + anywhere_hits
     names = proper_names(focus(question))
     # An acronym we do not know ("un GCS peut-il candidater ?") names a subject as surely as a long word.
     acronyms = {fold_word for fold_word in _acronyms(focus(question)) if fold_word not in vocab}

@@ -144,6 +144,9 @@ def extract_question(text: str) -> str:
         body = body[: inline.start()].rstrip()
     body = _strip_trailing_thanks(body)
     body = _forwarded(body)
+    # « 1. quelle est la valeur du tarif … ? »: a question's number is no figure of the question (a reader
+    # of amounts took it for a tariff gap of 1 €).
+    body = _ASKED_NUMBER.sub("", body)
     # « /expe50 question … » is how the question was sent (the `question` command), not what it asks: kept, it
     # named that command in a question about using the bot.
     body = _INVOCATION_RE.sub("", body, count=1)
@@ -243,6 +246,14 @@ _CLAUSE_SPLIT = re.compile(
 
 
 _LINE_NUMBER = re.compile(r"^[ \t]*\d{1,2}[.)][ \t]+", re.MULTILINE)
+
+_ASKED_NUMBER = re.compile(
+    r"^[ \t]*\d{1,2}[.)][ \t]+(?=(?:[\w'’-]+[ \t]+){0,3}?(?:quel(?:le)?s?|quand|combien|comment|pourquoi|qui"
+    r"|o[uù]|si|est-ce|peut|peuvent|faut|doit|doivent|pouvons|pouvez|avons|y a)\b)"
+    # (written out with its « ? »: a list of items without one is read as questions by _asked_items)
+    r"(?=[^\n]*\?[ \t]*$)",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 # A clause that announces the questions (« je voudrais confirmer deux points : … »).
 _PREAMBLE_END = re.compile(

@@ -177,6 +177,9 @@ class Knowledge:
     out_of_scope: dict[str, float]
     markers: dict[Family, dict[str, float]]
     handover_examples: tuple[str, ...] = ()  # phrasings whose right answer is a hand-over
+    # Out of scope wherever the message says it, not only in its asked sentences: who writes (« ma mère est
+    # traitée … »), an establishment the texts do not place (an army hospital).
+    out_of_scope_anywhere: dict[str, float] | None = None
     human_request: dict[str, float] | None = None  # « échanger avec un agent »: the writer wants a person
     # The points a question may ask (cap, who is paid, a phone number, an action for the asker...): each is
     # one or more groups of cues that must all match; an entry that does not address the asked point
@@ -198,7 +201,10 @@ _ENTRY_KEYS = {
 }  # fmt: skip
 PREMISE_KINDS = ("amount", "years", "count", "year", "date", "payee", "route")
 _ANSWER_KEYS = {"says", "composer", "why", "states", "open_point", "commands"}
-_FRAME_KEYS = {"out_of_scope", "markers", "human_request", "slots", "own_case", "context_facts", "bot_usage"}
+_FRAME_KEYS = {
+    "out_of_scope", "out_of_scope_anywhere", "markers", "human_request", "slots", "own_case", "context_facts",
+    "bot_usage",
+}  # fmt: skip
 
 
 def _weights(where: str, raw: Any) -> dict[str, float]:
@@ -570,6 +576,7 @@ def _load(path: Path) -> Knowledge:
     return Knowledge(
         entries=tuple(entries),
         out_of_scope=_weights("out_of_scope", frames["out_of_scope"]),
+        out_of_scope_anywhere=_weights("out_of_scope_anywhere", frames["out_of_scope_anywhere"]),
         markers={
             "art50": _weights("markers art50", markers["art50"]),
             "art51": _weights("markers art51", markers["art51"]),

@@ -204,6 +204,11 @@ def compiled_out_of_scope() -> tuple[Cue, ...]:
 
 
 @cache
+def compiled_out_of_scope_anywhere() -> tuple[Cue, ...]:
+    return compile_cues(load_knowledge().out_of_scope_anywhere or {})
+
+
+@cache
 def compiled_human_request() -> tuple[Cue, ...]:
     return compile_cues(load_knowledge().human_request or {})
 

@@ -114,6 +114,9 @@ def test_a_referral_in_the_month_of_the_selection_arrete_is_handed_over() -> Non
         "si le rapport de septembre 2027 part en retard, on perd les forfaits ?",
         # Whether another call will come: in no text.
         "Nous n'avons pas été retenus en 2025. Un nouvel appel à candidatures est-il prévu en 2026 ?",
+        # An advance on the fee, the tariffs' values: in no text.
+        "Peut-on obtenir une avance de trésorerie sur les forfaits 2025 sans attendre l'an prochain ?",
+        "Quelle est la valeur du tarif HDJ TMSC et du tarif HAD applicables en 2026 ?",
     ],
 )
 def test_an_unsettled_point_asked_for_itself_is_a_hand_over(question: str) -> None:
@@ -138,3 +141,18 @@ def test_a_month_named_alone_is_placed_nearest_today() -> None:
     assert not tells_day("on aura la liste avant juin ?", 2025, 7, "before", day(2025, 5, 20))
     # « adressé en avril » asked in November 2026: April 2026, after July 2025.
     assert tells_day("adresse en avril, ca compte ?", 2025, 7, "after", day(2026, 11, 24))
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Who writes, wherever the message says it: a patient's relative.
+        "Bonjour,\nMa mère est traitée pour un cancer du sein à l'hôpital de jour. Est-ce qu'elle pourrait "
+        "avoir sa chimiothérapie à la maison ?\nMerci",
+        # An emergency tonight.
+        "qqn a le num de l astreinte de l HAD ? pte febrile ce soir sous [docetaxel], urgent",
+    ],
+)
+def test_a_message_no_rule_answers_is_handed_over_whole(message: str) -> None:
+    reply = answer_question(message, DEFAULT_NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human

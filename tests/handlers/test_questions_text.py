@@ -275,3 +275,13 @@ def test_a_lead_naming_who_asks_and_a_forward_to_a_colleague_are_dropped() -> No
     kept = extract_question(message)
     assert "transf" not in kept and "Déjà ?" not in kept
     assert kept.endswith("Quel montant la DGOS déléguera-t-elle, et dans quelle circulaire ?")
+
+
+def test_a_numbered_question_keeps_no_number() -> None:
+    """« 1. quelle est la valeur … ? »: the question's number was read as a tariff gap of 1 €."""
+    message = "Pour vérifier :\n1. quelle est la valeur du tarif HDJ ?\n2. et le bot peut-il vérifier ?"
+    assert extract_question(message) == (
+        "Pour vérifier :\nquelle est la valeur du tarif HDJ ?\net le bot peut-il vérifier ?"
+    )
+    # A list of items without their « ? » keeps its numbers: they tell the items apart (_asked_items).
+    assert "1) si" in extract_question("Pouvez-vous me dire :\n1) si une immunothérapie compte ;\n2) si …")
