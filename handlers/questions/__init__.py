@@ -585,8 +585,7 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     drugs = load_drugs().by_name
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
     norm = analysis.normalized
-    asked = normalize(focus(analysis.question), question_words(params)).tokens
-    return premise.check(chosen + others, norm.tokens, params, scopes, norm.own_tokens, asked)
+    return premise.check(chosen + others, norm.tokens, params, scopes, norm.own_tokens, analysis.asked.tokens)
 
 
 def _article_said_of(tokens: tuple[str, ...]) -> str | None:

@@ -555,8 +555,7 @@ def _deadline_verdict(c: Composition, named: list[Any]) -> None:
         verdict = "yes" if told[0].matches(own.due) else "no"
         c.say(f"application.verdict.date_{verdict}", own, region=region.name, due=own.due)
         return
-    asked = normalize(focus(c.analysis.question), _words(c.params)).text
-    if not _ASKS_APPLYING.search(asked):
+    if not _ASKS_APPLYING.search(c.analysis.asked.text):
         return  # « seuls 10 établissements seront retenus : est-ce exact ? » asks no « still open? »
     past = is_past(own, c.today)
     late = _TOO_LATE.search(c.analysis.normalized.text)
@@ -682,11 +681,12 @@ def _application_rules(c: Composition) -> None:
         own = region.application()
         if own is None:
             continue
-        days = open_points.told_days(fold(c.analysis.question), own.due.year)
-        if len(regions) == 1 and len(days) == 1 and premise.asks_yes_or_no(c.analysis.normalized.tokens):
-            # « un dossier arrivé le 17 mai peut-il encore être examiné ? »: that day against the deadline
-            late = days[0] > own.due
-            c.say(f"application.verdict.received_{'late' if late else 'in_time'}", own, region=region.name)
+        # « un dossier arrivé le 17 mai peut-il encore être examiné ? »: that day against the deadline
+        if len(regions) == 1 and premise.asks_yes_or_no(c.analysis.normalized.tokens):
+            days = open_points.told_days(fold(c.analysis.question), own.due.year)
+            if len(days) == 1:
+                key = "received_late" if days[0] > own.due else "received_in_time"
+                c.say(f"application.verdict.{key}", own, region=region.name)
         c.say("application.deadline", own, region=region.name, when=c.when(own))
     platform = c.fact("application_platform")
     if platform:

@@ -67,6 +67,7 @@ UNKNOWN_TOLERANCE_MARGIN = 0.5
 class Analysis:
     question: str  # the text analysed (already extracted from the message)
     normalized: Normalized
+    asked: Normalized  # the asked sentences alone (`focus`), normalised as the question is
     family: Family
     scores: dict[str, float]
     hits: dict[str, list[str]]
@@ -137,7 +138,8 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
     kept = everyday | command_words()
     norm = normalize(question, vocab, kept)
     tokens = norm.tokens
-    focus_tokens = normalize(focus(question), vocab, kept).tokens
+    asked = normalize(focus(question), vocab, kept)
+    focus_tokens = asked.tokens
     slots = find_slots(tokens, params)
     found_intents = frozenset(intents(tokens))
 
@@ -311,6 +313,7 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
         own_data=own_data,
         question=" ".join(question.split()),
         normalized=norm,
+        asked=asked,
         family=family,
         scores=scores,
         hits=hits,

@@ -28,19 +28,28 @@ _DAY_RE = re.compile(
 _RULE_RE = re.compile(r"\b(?:calendaire|civil|30\s?(?:jours|j|jrs)\b|trente jours)")
 
 
-def _days(text: str, year: int = 2026) -> list[date]:
-    """The days the question tells, in its order; a day without a year follows the previous one (« le 20
-    oct, puis le 12 nov »; a December followed by a January passes into the next year)."""
+def _told(m: re.Match[str]) -> tuple[int, int | None]:
+    """The month and (when written) the year of a `_DAY_RE` match."""
+    month = int(m.group("m")) if m.group("m") else MONTH_NAMES[m.group("wm")]
+    raw_year = m.group("y") or m.group("wy")
+    if not raw_year:
+        return month, None
+    return month, int(raw_year) if len(raw_year) == 4 else 2000 + int(raw_year)
+
+
+def told_days(text: str, year: int = 2026) -> list[date]:
+    """The days a (folded) question tells, in its order: a day without its year is taken in `year`, or in
+    the previous day's (« le 20 oct, puis le 12 nov »; a December followed by a January passes into the
+    next year)."""
     found: list[date] = []  # (for the first month, the year does not matter, only the passing of a year)
     for m in _DAY_RE.finditer(text):
         if _NOT_ADMINISTRATION_RE.search(text, max(0, m.start() - 60), m.start()):
             continue
         raw_day = m.group("d") or m.group("wd")
         day = 1 if raw_day in ("1er", "premier") else int(raw_day)
-        month = int(m.group("m")) if m.group("m") else MONTH_NAMES[m.group("wm")]
-        raw_year = m.group("y") or m.group("wy")
-        if raw_year:
-            told = int(raw_year) if len(raw_year) == 4 else 2000 + int(raw_year)
+        month, written = _told(m)
+        if written is not None:
+            told = written
         elif found and (month, day) < (found[-1].month, found[-1].day):
             told = found[-1].year + 1
         else:
@@ -64,7 +73,7 @@ def first_month(text: str) -> bool:
     """Whether the calendar-month and 30-day readings of the first month differ for this (folded) question."""
     if _RULE_RE.search(text):
         return True
-    days = _days(text)
+    days = told_days(text)
     for earlier, later in pairwise(days):
         if (later.year, later.month) != (earlier.year, earlier.month) and 0 < (later - earlier).days < 30:
             return True
@@ -72,11 +81,6 @@ def first_month(text: str) -> bool:
 
 
 _MONTH_YEAR_RE = re.compile(rf"(?<![\w/])(?P<m>{_MONTHS})\.?\s(?P<y>20\d\d)\b")
-
-
-def told_days(text: str, year: int) -> list[date]:
-    """The days a (folded) question tells, a day without its year taken in `year` (or the next)."""
-    return _days(text, year)
 
 
 # A month named alone as a time (« dès juin », « adressé en avril »): placed in the year nearest today.
@@ -97,10 +101,9 @@ def tells_day(text: str, year: int, month: int, relation: str, today: date | Non
     juin ») counts too, in the year that puts it nearest today."""
     told: list[tuple[int, int]] = []
     for m in _DAY_RE.finditer(text):
-        told_month = int(m.group("m")) if m.group("m") else MONTH_NAMES[m.group("wm")]
-        raw_year = m.group("y") or m.group("wy")
-        if raw_year:
-            told.append((int(raw_year) if len(raw_year) == 4 else 2000 + int(raw_year), told_month))
+        told_month, written = _told(m)
+        if written is not None:
+            told.append((written, told_month))
         elif relation == "in":
             told.append((year, told_month))
     if relation == "in":

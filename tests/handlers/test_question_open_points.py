@@ -10,7 +10,7 @@ import pytest
 
 from handlers.questions import answer_question
 from handlers.questions.normalize import fold
-from handlers.questions.open_points import _days, first_month
+from handlers.questions.open_points import first_month, told_days
 from handlers.reply import Status
 from tests.support.question_probe import DEFAULT_NOW, plain
 
@@ -41,7 +41,7 @@ def test_the_two_readings_of_the_first_month_are_compared(question: str, differ:
 
 
 def test_days_are_read_in_every_written_form_and_impossible_days_skipped() -> None:
-    assert _days(fold("le 1er février 2027, le 3/3, le 31/02 et le 5 avr.")) == [
+    assert told_days(fold("le 1er février 2027, le 3/3, le 31/02 et le 5 avr.")) == [
         date(2027, 2, 1),
         date(2027, 3, 3),
         date(2027, 4, 5),
