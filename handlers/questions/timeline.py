@@ -100,6 +100,8 @@ _ADMIN = frozenset(
         "admin",
         "admins",
         "adm",  # « adm a dom janv fev mars »
+        "iv",  # « oxali IV à dom le 12/01 »: the route told is the administration
+        "sc",
         "adms",
         "administration",
         "administrations",
@@ -288,7 +290,9 @@ def unmodelled_event(text: str) -> bool:
     return any(it.kind == "word" and _disruptive(it.text) for it in _tokens(text))
 
 
-_ORAL = frozenset({"oral", "orale", "oraux", "os", "comprime", "comprimes", "gelule", "gelules"})
+_ORAL = frozenset({"oral", "orale", "oraux", "os", "po", "comprime", "comprimes", "gelule", "gelules"})
+# « que la capécitabine po à la maison »: where the oral drug was taken, read with it.
+_AFTER_ORAL = frozenset({"a", "la", "maison", "dom", "domicile"})
 _RESTRICTIVE = frozenset({"que", "seulement", "uniquement"})
 _BEFORE_ORAL = frozenset(
     {",", "il", "elle", "n", "ne", "a", "recu", "pris", "eu", "domicile", "dom", "son", "sa", "ses"}
@@ -462,7 +466,8 @@ def _oral_months(s: _State) -> None:
             continue
         # The oral words of this clause: « lonsurf ( comprimes ) ».
         j = i
-        while j + 1 < n and (_oral(items[j + 1].text) or items[j + 1].text in _AROUND_ORAL | {"/"}):
+        around = _AROUND_ORAL | _AFTER_ORAL | {"/"}
+        while j + 1 < n and (_oral(items[j + 1].text) or items[j + 1].text in around):
             j += 1
         end_ok = j + 1 >= n or items[j + 1].text in {",", ";", ".", "?", "!", "-"}
         k = i - 1
@@ -493,7 +498,7 @@ _LIST_MARKER = re.compile(r"(?:^|(?<=[.?!:;\n]))\s*(?:\d{1,2}|[a-d])\)\s|(?:^|(?
 
 
 # « 1/mois », « 2 / mois »: a cadence, as « par mois ».
-_PER_MONTH = re.compile(r"\b[1-4]\s*/\s*mois\b")
+_PER_MONTH = re.compile(r"(?<=[a-z0-9])\s*/\s*mois\b")
 
 
 # « Objet : forfait juillet à décembre »: an email's subject line names what the body tells; read, its months
@@ -528,6 +533,10 @@ def _tokens(text: str) -> list[_Item]:
         elif m.group("num"):
             digits, suffix = m.group("num"), m.group("suffix")
             value = int(digits) if len(digits) <= 9 else -1
+            if suffix == "e" and value >= 100:
+                # « ça fait bien 1000e ? »: euros glued to the figure, not a 1000th.
+                out += [_Item("num", digits, value=value, significant=True), _Item("punct", "€")]
+                continue
             if suffix in _ORDINAL_SUFFIXES:
                 out.append(_Item("ord", m.group(), value=value, significant=True))
                 continue
@@ -609,7 +618,50 @@ def _merge_months(items: list[_Item], today: date) -> list[_Item]:
         else:
             out.append(item)
         i += 1
-    return out
+    return _elided_counts(_month_then_day(out))
+
+
+def _month_then_day(items: list[_Item]) -> list[_Item]:
+    """« avril IV le 13/04 », « mai : le 4/05 »: a month named, then a day of that month told right after, is
+    one month told twice; the name is read with the day."""
+    for k, item in enumerate(items):
+        if item.kind != "month" or item.day is not None or item.year is not None:
+            continue
+        for j in range(k + 1, min(len(items), k + 4)):
+            other = items[j]
+            if other.kind == "month":
+                if other.day is not None and other.month == item.month:
+                    items[k] = _Item("word", item.text)
+                break
+            if other.significant or other.text in _HARD_STOP:
+                break
+    return items
+
+
+_COUNT_END = frozenset({",", ";", ".", "?", "!", "-", "et", ")"})
+
+
+def _elided_counts(items: list[_Item]) -> list[_Item]:
+    """« oct 2 adm, nov 1, déc 0, janv 0 »: once a month is followed by its count of administrations, a bare
+    small number after the next months is that count too (0: none that month; more: some)."""
+    counted = any(
+        items[k].kind == "month" and items[k + 1].kind == "num" and items[k + 2].text in _ADMIN
+        for k in range(len(items) - 2)
+    )
+    if not counted:
+        return items
+    for k in range(1, len(items)):
+        item, before = items[k], items[k - 1]
+        after = _text(items, k + 1)
+        if (
+            item.kind == "num"
+            and item.value <= 9
+            and before.kind == "month"
+            and before.year is None
+            and (after in _COUNT_END or after == "")
+        ):
+            items[k] = _Item("word", "aucune" if item.value == 0 else "adm", significant=item.value == 0)
+    return items
 
 
 # ------------------------------------------------------------------------------------------ reading
@@ -885,7 +937,12 @@ def _numbered(s: _State, i: int) -> None:
     ):
         s.both = item.value  # « total des deux ? »
         item.used = True
-    elif nxt in {"€", "euro", "euros"} or _text(items, i - 1) == "=":
+    elif (
+        nxt in {"€", "euro", "euros"}
+        or _text(items, i - 1) == "="
+        # « de janv à mai ça fait 800 ? »: a sum put to be checked, its euro sign left out
+        or (item.value >= 100 and nxt in {"?", "!", ""} and _text(items, i - 1) in _TOTAL_WORDS)
+    ):
         _amount(s, i)
 
 
@@ -1102,6 +1159,16 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
     )
     if kind == "admin" and not care and asking and last > first:
         return "asked", False  # (a single month named so is read below: told again, or unread)
+    # « … -> de janv à mai ça fait 800 ? »: a range followed by the sum put to be checked is the span asked.
+    if (
+        kind == "admin"
+        and not seen_admin
+        and last > first
+        and _text(items, last + 1) not in _HARD_STOP
+        and _TOTAL_WORDS & {_text(items, last + 1), _text(items, last + 2)}
+        and any(it.kind == "num" and it.value >= 100 for it in items[last + 2 : last + 5])
+    ):
+        return "asked", False
     if kind == "admin" and not care:
         kind = "unknown"  # « la HAD a changé en avril »: a month told for another reason
     # After the list: « juillet rien », « novembre sans », « octobre est sans perf », « mai : aucune »; not

@@ -119,9 +119,9 @@ def test_a_legal_question_is_not_captured_by_a_command() -> None:
         assert not any(entry(t).family == "bot" for t in _topics(reply)), (question, _topics(reply))
 
 
-# (« je mets le bot en copie » only addresses it; « la HAS saisie » is referred to, no entry typed)
+# (« je mets le bot en copie » only addresses it; « la HAS (est) saisie » is referred to, no entry typed)
 _NAMES_THE_BOT = re.compile(
-    r"\b(?:(?:le|du|au|ds le|dans le) bot(?! en copie)|saisir|(?<!has )saisie)\b", re.IGNORECASE
+    r"\b(?:(?:le|du|au|ds le|dans le) bot(?! en copie)|saisir|(?<!has )(?<!est )saisies?)\b", re.IGNORECASE
 )
 
 

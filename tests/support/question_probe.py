@@ -71,6 +71,10 @@ NEVER_TUNED_T3_FILE = Path(__file__).parent.parent / "handlers" / "questions_nev
 # Two dev sets written blind in the round of 2026-12-02, measured once, then tuned on.
 DEV_R1_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R1.yaml"
 DEV_R2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R2.yaml"
+# Sealed never-tuned sets of the round of 2026-12-02, measured once at its end, then tuned on (seen).
+NEVER_TUNED_T4_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T4.yaml"
+NEVER_TUNED_T5_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T5.yaml"
+NEVER_TUNED_T6_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T6.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -103,6 +107,9 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T3_FILE,
     DEV_R1_FILE,
     DEV_R2_FILE,
+    NEVER_TUNED_T4_FILE,
+    NEVER_TUNED_T5_FILE,
+    NEVER_TUNED_T6_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
