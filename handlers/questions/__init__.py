@@ -439,7 +439,7 @@ def _states(entry_id: str, slot: str, analysis: Analysis) -> bool:
 _ASKS_AMOUNT = re.compile(
     r"\b(?:combien|cb|total|montant|calcul\w*|somme|touche\w*|represente\w*|forfaits?|ca fait|c est bon|"
     r"correct|juste|exact|ca donne|en euros?|rapporte\w*|percoi\w*|percevoir|percevr\w*|chiffr\w*|"
-    r"quelle part)\b"
+    r"quelle part|qui a raison)\b"
 )
 
 

@@ -230,6 +230,8 @@ _LIST_GLUE = frozenset({",", "et", "ni", "ou", "en", "le", "la", "+"})
 _HARD_STOP = frozenset({".", ";", "?", "!", "(", ")"})
 _SPLIT_BY_YEAR = frozenset({"separement", "annee", "annees", "an", "chaque"})
 _TOTAL_WORDS = frozenset({"total", "soit", "fait", "trouve", "calcule", "arrive", "somme"})
+_RIVAL_SUMS = frozenset({"dit", "moi", "ou"})
+_RIVAL_END = _RIVAL_SUMS | {"?", "!", ",", ""}
 _WEEKS = frozenset({"semaine", "semaines", "sem", "sems"})
 _EVERY_UNITS = frozenset({"mois"}) | _WEEKS
 _SPAN_TAIL = frozenset({"d", "consecutifs", "pleins", "sans", "de", "d'affilee", ")", "en", "au"})
@@ -643,23 +645,21 @@ _COUNT_END = frozenset({",", ";", ".", "?", "!", "-", "et", ")"})
 
 def _elided_counts(items: list[_Item]) -> list[_Item]:
     """« oct 2 adm, nov 1, déc 0, janv 0 »: once a month is followed by its count of administrations, a bare
-    small number after the next months is that count too (0: none that month; more: some)."""
+    small number after the next months is that count too (0: none that month; more: some). « juillet oui,
+    août non (vacances) »: a month answered yes or no, as in a checklist, had some or none."""
     counted = any(
         items[k].kind == "month" and items[k + 1].kind == "num" and items[k + 2].text in _ADMIN
         for k in range(len(items) - 2)
     )
-    if not counted:
-        return items
     for k in range(1, len(items)):
         item, before = items[k], items[k - 1]
         after = _text(items, k + 1)
-        if (
-            item.kind == "num"
-            and item.value <= 9
-            and before.kind == "month"
-            and before.year is None
-            and (after in _COUNT_END or after == "")
-        ):
+        if before.kind != "month" or not (after in _COUNT_END or after in {"(", ""}):
+            continue
+        if item.text in {"oui", "non"}:
+            said_none = item.text == "non"
+            items[k] = _Item("word", "aucune" if said_none else "adm", significant=said_none)
+        elif counted and item.kind == "num" and item.value <= 9 and before.year is None and after != "(":
             items[k] = _Item("word", "aucune" if item.value == 0 else "adm", significant=item.value == 0)
     return items
 
@@ -930,6 +930,26 @@ def _numbered(s: _State, i: int) -> None:
         item.used = True
     elif nxt in _ADMIN or (nxt == "en" and items[i + 2 if i + 2 < len(items) else i].kind == "month"):
         item.used = True  # « 1 injection », « 2 en avril »: administrations, not months
+    elif (
+        1 <= item.value <= 9
+        and nxt == "le"
+        and i + 2 < len(items)
+        and items[i + 2].kind == "month"
+        and items[i + 2].day is not None
+    ):
+        item.used = True  # « 1 le 14 janv », « 2 le 3/05 »: administrations on that day
+    elif (
+        1 <= item.value <= 31
+        and _text(items, i - 1) == "le"
+        and (
+            (nxt in {".", ",", ";", "?", "!", ""} and _month_before_in_sentence(items, i))
+            or (nxt == "de" and nxt2 == "chaque" and _text(items, i + 3) == "mois")
+            or (nxt == "du" and nxt2 == "mois")
+        )
+    ):
+        # « En novembre, reprise des injections le 12. », « vers le 15 de chaque mois »: a day of a month
+        # told (or of each), which changes no month read
+        item.used = True
     elif _text(items, i - 1) == "moins" and _text(items, i - 2) == "au":
         item.used = True
     elif _text(items, i - 1) in {"des", "les", "aux"} and (
@@ -942,8 +962,19 @@ def _numbered(s: _State, i: int) -> None:
         or _text(items, i - 1) == "="
         # « de janv à mai ça fait 800 ? »: a sum put to be checked, its euro sign left out
         or (item.value >= 100 and nxt in {"?", "!", ""} and _text(items, i - 1) in _TOTAL_WORDS)
+        # « ma collègue dit 800, moi 680 »: two sums put side by side, to be settled
+        or (item.value >= 100 and _text(items, i - 1) in _RIVAL_SUMS and nxt in _RIVAL_END)
     ):
         _amount(s, i)
+
+
+def _month_before_in_sentence(items: list[_Item], i: int) -> bool:
+    for k in range(i - 1, max(-1, i - 12), -1):
+        if items[k].kind == "month":
+            return True
+        if items[k].text in {".", "?", "!", ";"}:
+            return False
+    return False
 
 
 def _amount(s: _State, i: int) -> None:
@@ -952,13 +983,20 @@ def _amount(s: _State, i: int) -> None:
     items = s.items
     before = {_text(items, i - k) for k in (1, 2, 3)}
     after = {_text(items, i + k) for k in (1, 2, 3)}
-    if _text(items, i + 1) not in {"€", "euro", "euros", "?", ".", "!", ",", ""}:
+    if _text(items, i + 1) not in {"€", "euro", "euros", "?", ".", "!", ",", ""} | _RIVAL_SUMS:
         return  # « = 3 forfaits »: a count, not a sum
     checked = {_text(items, i + k) for k in (2, 3, 4)} & {"bon", "juste", "correct", "exact"}
     if checked and _text(items, i + 1) in {"€", "euro", "euros"}:
         s.stated.append(Decimal(items[i].value))  # « 680 € c'est juste ? »
         items[i].used = True
-    elif "=" in before or before & _TOTAL_WORDS or ({"au", "total"} <= after) or ({"en", "tout"} <= after):
+    elif (
+        "=" in before
+        or before & _TOTAL_WORDS
+        or ({"au", "total"} <= after)
+        or ({"en", "tout"} <= after)
+        or _text(items, i - 1) == "dit"
+        or (_text(items, i - 1) in _RIVAL_SUMS and s.stated)
+    ):
         s.stated.append(Decimal(items[i].value))
         items[i].used = True
 
@@ -1177,7 +1215,10 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
     while k < next_start and k <= last + 3 and items[k].text in _AFTER_MONTH:
         k += 1
     if k < next_start and items[k].text in {"rien", "sans", "pas", "aucun", "aucune"} and not items[k].used:
-        leads_on = next_start <= k + 5 and any(items[j].text in _LEADS_ON for j in range(k + 1, next_start))
+        # (« janv, rien fév ni mars »: a negation right before the next month is that month's)
+        leads_on = next_start == k + 1 or (
+            next_start <= k + 5 and any(items[j].text in _LEADS_ON for j in range(k + 1, next_start))
+        )
         if not leads_on:
             items[k].used = True
             return kind, True
@@ -1276,6 +1317,17 @@ def read(text: str, today: date) -> Reading | None:
         else:
             asked_years.append(items[i].value)
         items[i].used = True
+    told_order = [it.month for it in items if it.kind == "month"]
+    if (
+        context_year is None
+        and not months_dated
+        and len(set(asked_years)) == 1
+        and all(a <= b for a, b in pairwise(told_order))
+    ):
+        # « … octobre, novembre, rien en décembre. Combien au titre de 2025 ? »: months told without a year,
+        # in one year's order, then the one year asked: they are that year's (« nov, déc, janv … pour 2026 »
+        # crosses a new year: which side is asked stays unread).
+        context_year = asked_years[0]
     if state.ordinal_months and any(seg for seg in state.segments):
         return None
     if state.inclusions is not None and state.segments:
@@ -1285,9 +1337,8 @@ def read(text: str, today: date) -> Reading | None:
         state.patients, state.inclusions = state.inclusions, None
     if any(it.significant and not it.used and it.kind != "month" for it in items):
         return None
-    if len(state.stated) > 1:
-        return None
-    stated = state.stated[0] if state.stated else None
+    # « ma collègue dit 800, moi 680 »: two sums put to be settled; the total read settles them.
+    stated = state.stated[0] if len(state.stated) == 1 else None
     if state.ordinal_months:
         return _ordinal_reading(state, stated, today)
     if not state.segments and state.span is not None:

@@ -145,7 +145,12 @@ def test_on_every_seen_table_bot_and_legal_questions_stay_apart() -> None:
         topics = _topics(answer_question(str(case["q"]), DEFAULT_NOW))
         families = [entry(t).family for t in topics]
         if _about_the_bot(case):
-            assert not families or families[0] == "bot", (case["q"], topics)
+            # An email may ask a legal point before its question about the bot: that part is answered too.
+            several = "\n" in str(case["q"])
+            assert not families or (families[0] == "bot" or (several and "bot" in families)), (
+                case["q"],
+                topics,
+            )
         else:
             assert "bot" not in families, (case["q"], topics)
 

@@ -75,6 +75,9 @@ DEV_R2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R2.yaml
 NEVER_TUNED_T4_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T4.yaml"
 NEVER_TUNED_T5_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T5.yaml"
 NEVER_TUNED_T6_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T6.yaml"
+# Two dev sets written blind in the round after, measured once, then tuned on.
+DEV_R3_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R3.yaml"
+DEV_R4_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R4.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -110,6 +113,8 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T4_FILE,
     NEVER_TUNED_T5_FILE,
     NEVER_TUNED_T6_FILE,
+    DEV_R3_FILE,
+    DEV_R4_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
