@@ -525,7 +525,7 @@ def _premise_reading(analysis: Analysis, params: Parameters) -> str | None:
     second = ranked[1][1] if len(ranked) > 1 else 0.0
     if value < PREMISE_FLOOR or value < PREMISE_DOMINANCE * second:
         return None
-    found = premise.check([entry(best)], analysis.normalized.tokens, params)
+    found = premise.check([entry(best)], analysis.normalized.tokens, params, guess=analysis.guess)
     return best if found is not None else None
 
 
@@ -547,7 +547,7 @@ def _sole_checker(analysis: Analysis, params: Parameters) -> str | None:
             for e in load_knowledge().entries
             if e.family == analysis.family and any(k == kind for k, _ in e.premise)
         ]
-        if len(checkers) == 1 and premise.check(checkers, tokens, params) is not None:
+        if len(checkers) == 1 and premise.check(checkers, tokens, params, guess=analysis.guess) is not None:
             return checkers[0].id
     return None
 
@@ -565,7 +565,9 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
         # A route is checked only when the treatment's scope is among what is asked: « 3 perfusions en mars,
         # un seul forfait ? » tells the route, and asks per session.
         others = [e for e in others if all(kind != "route" for kind, _ in e.premise)]
-    if analysis.about_bot:
+    if analysis.about_bot or analysis.guess:
+        # (a value put forward at the end is one of what is asked: « combien de HAD max ? 2 ? » is not checked
+        # against the number of establishments per region)
         others = []  # a figure in a question about the bot (« 12/03/26 ça passe ? ») is no legal premise
     # A cap checks a stated value only when the cap is asked: « le forfait d'inclusion est de 360 € ? » states
     # the amount (320 €), and 360 € being the cap makes it no less wrong.
@@ -585,7 +587,9 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     drugs = load_drugs().by_name
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
     norm = analysis.normalized
-    return premise.check(chosen + others, norm.tokens, params, scopes, norm.own_tokens, analysis.asked.tokens)
+    return premise.check(
+        chosen + others, norm.tokens, params, scopes, norm.own_tokens, analysis.asked.tokens, analysis.guess
+    )
 
 
 def _article_said_of(tokens: tuple[str, ...]) -> str | None:

@@ -486,7 +486,7 @@ def _children(c: Composition) -> None:
     )
     said = c.analysis.normalized.text
     young = age_months is None or age_months < 36
-    asks = premise.asks_yes_or_no(c.analysis.normalized.tokens)
+    asks = premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess))
     if young and asks and _ANY_HAD.search(said):
         # « bébé de 20 mois, n'importe quelle HAD partenaire peut le prendre ? »: only one with the mention.
         c.say("had.under3_no", fact, mention=fact.value)
@@ -504,7 +504,7 @@ def _children(c: Composition) -> None:
         # « enfant de 4 ans, HAD sans la mention, ça passe ? »: yes, the mention is for under 3 only; « l'HAD
         # doit-elle obligatoirement avoir la mention ? » asks the requirement: no.
         lead = ""
-        if premise.asks_yes_or_no(c.analysis.normalized.tokens):
+        if premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
             required = _ASKS_REQUIRED.search(c.analysis.normalized.text) is not None
             lead = t("lead.no") if required else t("lead.yes")
         c.say("had.under3_not_needed", fact, mention=fact.value, lead=lead)
@@ -547,7 +547,7 @@ def _deadline_verdict(c: Composition, named: list[Any]) -> None:
         if not re.search(rf"\bcomme (?:pour |en |dans |a )?(?:l |la |le |les )?{_folded(r.name)}\b", text)
     ]
     own = named[0].application() if len(named) == 1 else None
-    if own is None or not premise.asks_yes_or_no(c.analysis.normalized.tokens):
+    if own is None or not premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
         return
     region = named[0]
     told = premise.stated("date", c.analysis.normalized.tokens)
@@ -682,7 +682,7 @@ def _application_rules(c: Composition) -> None:
         if own is None:
             continue
         # « un dossier arrivé le 17 mai peut-il encore être examiné ? »: that day against the deadline
-        if len(regions) == 1 and premise.asks_yes_or_no(c.analysis.normalized.tokens):
+        if len(regions) == 1 and premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
             days = open_points.told_days(fold(c.analysis.question), own.due.year)
             if len(days) == 1:
                 key = "received_late" if days[0] > own.due else "received_in_time"
@@ -799,7 +799,12 @@ def _reports_followup(c: Composition) -> None:
     covered = _covered_year(c)
     due = [d for d in followups if (d.due.month, d.due.year) in _named_month_years(c)]
     right = [d for d in followups if covered is not None and covered in d.covers]
-    if due and right and not set(due) & set(right) and premise.asks_yes_or_no(c.analysis.normalized.tokens):
+    if (
+        due
+        and right
+        and not set(due) & set(right)
+        and premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess))
+    ):
         # « les données 2026 vont dans le rapport de sept 2026 ? »: no, in the one that covers 2026.
         c.say("reports.covered_elsewhere", right[0], year=covered, due=right[0].due, asked=due[0].due)
         due = right + due
@@ -947,7 +952,7 @@ def holds(c: Composition, cond: Condition) -> bool:
     if test == "supposes":
         return _supposed_monthly(c) is not None
     if test == "yesno":
-        return premise.asks_yes_or_no(c.analysis.normalized.tokens)
+        return premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess))
     if test == "intent":
         return cond.name in c.analysis.intents
     if test == "known":

@@ -80,6 +80,8 @@ class Analysis:
     confidence: float
     mixed_families: bool = False
     about_bot: bool = False  # the question is about using the bot (the bot's entries were scored)
+    # The words of a value the question ends on (« combien max ? 15 ? »): it asks yes or no on that value.
+    guess: tuple[str, ...] = ()
     own_data: bool = False  # asks about the establishment's own figures (data, not rules)
     notes: dict[str, object] = field(default_factory=dict)
 
@@ -326,7 +328,23 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
         confidence=round(confidence, 2),
         mixed_families=mixed,
         about_bot=about_bot,
+        guess=_guess(question, vocab, kept),
     )
+
+
+# « combien d'établissements max en HDF ? 15 ? », « ça dure combien ? 5 ans ? »: after a question, a last one
+# made of a figure alone (with its unit at most) puts that value forward. (A date put so, « c'est quand ? le
+# 16/05 ? », is not read: the deadline's verdicts are not the date's.)
+_GUESS = re.compile(
+    r"\?\s*(?:genre |plutot |plutôt |environ |ou |c'?est |c )?(?:en |a |à )?"
+    r"(?P<value>\d[\d ]*(?:[.,]\d+)?(?:\s?(?:€|euros?|e|ans?|max|maxi))?)\s*\?+\s*\Z",
+    re.IGNORECASE,
+)
+
+
+def _guess(question: str, vocab: frozenset[str], kept: frozenset[str]) -> tuple[str, ...]:
+    found = _GUESS.search(question.strip()[-40:])  # the last few words only: bounded, whatever the input
+    return normalize(found.group("value"), vocab, kept).tokens if found else ()
 
 
 # What the `bot_usage` cues (rules/data/knowledge/frames.yaml) must reach for a question to be about using

@@ -321,6 +321,25 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     return out
 
 
+def _guessed(kind: str, guess: tuple[str, ...]) -> list[Any]:
+    """The value put forward at the end of a question (« … ? 15 ? »), read as the kind the entry checks: a
+    bare figure is that kind; a unit said must be that kind's."""
+    if kind == "date":
+        return stated("date", guess)
+    numbers = _numbers(guess)
+    if len(numbers) != 1 or kind == "payee":
+        return []
+    units = set(guess[numbers[0][1] + 1 :])
+    value = numbers[0][2]
+    fits = {
+        "amount": not units - _EURO_WORDS,
+        "years": not units - _YEAR_WORDS,
+        "count": not units - {"max", "maxi", "maximum"},
+        "year": not units and 1990 <= value <= 2100,
+    }
+    return [value] if fits.get(kind, False) else []
+
+
 # « c'est la HAD qui touche ? » states who and asks yes or no: that « qui » is a relative, not a question.
 _CLEFT = re.compile(
     r"\bc est (?:bien |donc |vraiment )?(?:l |la |le |les |un |une |notre |nos |mon )?\w+ qui\b"
@@ -363,7 +382,11 @@ def _subordinate_when(tokens: tuple[str, ...]) -> bool:
     )
 
 
-def asks_yes_or_no(tokens: tuple[str, ...]) -> bool:
+def asks_yes_or_no(tokens: tuple[str, ...], guess: bool = False) -> bool:
+    """`guess`: the question ends on a value put forward (« combien max en HDF ? 15 ? »): it asks whether
+    that value is right, whatever open word came before."""
+    if guess:
+        return True
     words = set(tokens)
     if "qui" in words and (_CLEFT.search(" ".join(tokens)) or _relative_who(tokens)):
         words.discard("qui")
@@ -428,11 +451,12 @@ def check(
     drug_scopes: tuple[bool | None, ...] = (),
     own_tokens: tuple[str, ...] | None = None,
     asked_tokens: tuple[str, ...] | None = None,
+    guess: tuple[str, ...] = (),
 ) -> Premise | None:
     """The first entry (best first) whose declared value the question states, compared with it;
     `drug_scopes`: the scope of each drug of rules/data/drugs the question names (None: mixed route),
     `own_tokens` the question's words without them, `asked_tokens` those of its asked sentences."""
-    if not asks_yes_or_no(tokens):
+    if not asks_yes_or_no(tokens, bool(guess)):
         return None
     said = tokens if own_tokens is None else own_tokens
     for entry in entries:
@@ -440,6 +464,8 @@ def check(
             values: list[Any]
             if kind == "route":
                 values = list(routes(said, drug_scopes))
+            elif guess:
+                values = _guessed(kind, guess)
             else:
                 # The values the asked sentence states, when it holds a figure (« le tarif HDJ est de 410 €.
                 # Si le mensuel passait à 100 €, l'inclusion pourrait-elle rester à 320 € ? »: never the 410

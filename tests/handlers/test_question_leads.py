@@ -55,6 +55,9 @@ def test_a_settled_yes_no_question_opens_with_the_verdict(question: str, lead: s
         "quelles catégories d'établissements peuvent participer ?",  # not a yes/no question
         "sans autorisation TMSC ni ancienne autorisation chimio, on peut candidater ?",
         "c'est quoi la différence entre l'article 50 et l'article 51 ?",
+        # a date put forward is not read as a guess (the deadline's verdicts say whether it has passed)
+        "date limite normandie c quand ? le 16/05 ?",
+        "y a pas de limite au nombre de had partenaires ?",  # asked the other way round: no bare verdict
     ],
 )
 def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
@@ -109,6 +112,12 @@ def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
         ("patient encore traite en mars 2028, on touche le forfait ?", "non :"),
         # « c'est de l'immuno, pas de la chimio »: a contrast, the scope is still asked.
         ("pembro en sc a dom, ca rentre ds l expe ? c de l immuno pas de la chimio", "oui :"),
+        # A figure put forward after an open question is put to the test; a limit asked of a thing without.
+        ("combien d etab retenus max en hauts de france? 15?", "non : au plus 10"),
+        ("le forfait mensuel c combien ? 150 ?", "non : c'est 120,00 €"),
+        ("l art 51 ca dure combien ? 5 ans ?", "oui : 5 ans"),
+        ("on peut avoir combien de HAD partenaires max ? 2 ?", "non : le nombre"),
+        ("y a un max de HAD partenaires ?", "non : le nombre"),
     ],
 )
 def test_yes_or_no_opens_the_answer(question: str, opening: str) -> None:
