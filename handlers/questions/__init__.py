@@ -588,7 +588,14 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
     norm = analysis.normalized
     return premise.check(
-        chosen + others, norm.tokens, params, scopes, norm.own_tokens, analysis.asked.tokens, analysis.guess
+        chosen + others,
+        norm.tokens,
+        params,
+        scopes,
+        norm.own_tokens,
+        analysis.asked.tokens,
+        analysis.guess,
+        analysis.granted,
     )
 
 

@@ -613,8 +613,9 @@ _ASKS_APPLYING = re.compile(
     r"|limite|cloture|clos|close|passe|passee|depasse|rate|loupe|manque|quandmeme|dossier|accepte|recevable)\b"
 )
 
+# (« fini » only of the call: « c'est fini ? », not « dossier fini hier soir »)
 _TOO_LATE = re.compile(
-    r"\b(?:trop tard|en retard|hors delai|depasse|passee?|clos|close|cloture|ferme|fini)\b"
+    r"\b(?:trop tard|en retard|hors delai|depasse|passee?|clos|close|cloture|ferme|(?:c est|c|est) fini)\b"
 )
 
 

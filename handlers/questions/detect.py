@@ -82,6 +82,9 @@ class Analysis:
     about_bot: bool = False  # the question is about using the bot (the bot's entries were scored)
     # The words of a value the question ends on (« combien max ? 15 ? »): it asks yes or no on that value.
     guess: tuple[str, ...] = ()
+    # The words of a clause that states a value as granted (« vu que le forfait c'est 115 € par séance, … »):
+    # an open question built on it is still told when the value is wrong.
+    granted: tuple[str, ...] = ()
     own_data: bool = False  # asks about the establishment's own figures (data, not rules)
     notes: dict[str, object] = field(default_factory=dict)
 
@@ -329,6 +332,7 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
         mixed_families=mixed,
         about_bot=about_bot,
         guess=_guess(question, vocab, kept),
+        granted=_granted(question, vocab, kept),
     )
 
 
@@ -340,6 +344,20 @@ _GUESS = re.compile(
     r"(?P<value>\d[\d ]*(?:[.,]\d+)?(?:\s?(?:€|euros?|e|ans?|max|maxi))?)\s*\?+\s*\Z",
     re.IGNORECASE,
 )
+
+
+# « vu que le forfait c'est 115 € par séance, on touche combien pour 6 séances ? »: the clause a question
+# takes for granted, up to its comma. Linear: a fixed lead, then one bounded class.
+_GRANTED = re.compile(
+    r"\b(?:vu que|vu qu|puisque|puisqu|sachant que|sachant qu|etant donne que|étant donné que|etant donne qu"
+    r"|étant donné qu)\s*'?\s*(?P<clause>[^,;?!.\n]{3,120})",
+    re.IGNORECASE,
+)
+
+
+def _granted(question: str, vocab: frozenset[str], kept: frozenset[str]) -> tuple[str, ...]:
+    found = _GRANTED.search(question)
+    return normalize(found.group("clause"), vocab, kept).tokens if found else ()
 
 
 def _guess(question: str, vocab: frozenset[str], kept: frozenset[str]) -> tuple[str, ...]:

@@ -98,7 +98,7 @@ def _nearest(month: int, today: date) -> tuple[int, int]:
 def tells_day(text: str, year: int, month: int, relation: str, today: date | None = None) -> bool:
     """Whether the (folded) question tells a day `in` that month (a day without its year: of that month), or
     a day or a month of a stated year `after` / `before` it. With `today`, a month named alone (« dès
-    juin ») counts too, in the year that puts it nearest today."""
+    juin ») or a day without its year (« le 24 juin ») counts too, in the year that puts it nearest today."""
     told: list[tuple[int, int]] = []
     for m in _DAY_RE.finditer(text):
         told_month, written = _told(m)
@@ -106,6 +106,8 @@ def tells_day(text: str, year: int, month: int, relation: str, today: date | Non
             told.append((written, told_month))
         elif relation == "in":
             told.append((year, told_month))
+        elif today is not None:
+            told.append(_nearest(told_month, today))  # « adressé le 24 juin » asked in July: that June
     if relation == "in":
         return (year, month) in told
     told += [(int(m.group("y")), MONTH_NAMES[m.group("m")]) for m in _MONTH_YEAR_RE.finditer(text)]

@@ -452,12 +452,18 @@ def check(
     own_tokens: tuple[str, ...] | None = None,
     asked_tokens: tuple[str, ...] | None = None,
     guess: tuple[str, ...] = (),
+    granted: tuple[str, ...] = (),
 ) -> Premise | None:
     """The first entry (best first) whose declared value the question states, compared with it;
     `drug_scopes`: the scope of each drug of rules/data/drugs the question names (None: mixed route),
     `own_tokens` the question's words without them, `asked_tokens` those of its asked sentences."""
     if not asks_yes_or_no(tokens, bool(guess)):
-        return None
+        # An open question on a value taken for granted (« vu que c'est 115 € par séance, combien pour 6 ? »):
+        # the value is told wrong when it is; a right one needs no « Oui » before the answer asked.
+        if not granted:
+            return None
+        found = check(entries, granted, params, (), granted, granted)
+        return found if found is not None and not found.holds and found.kind != "route" else None
     said = tokens if own_tokens is None else own_tokens
     for entry in entries:
         for kind, reference in entry.premise:

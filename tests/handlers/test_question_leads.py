@@ -58,6 +58,7 @@ def test_a_settled_yes_no_question_opens_with_the_verdict(question: str, lead: s
         # a date put forward is not read as a guess (the deadline's verdicts say whether it has passed)
         "date limite normandie c quand ? le 16/05 ?",
         "y a pas de limite au nombre de had partenaires ?",  # asked the other way round: no bare verdict
+        "vu que le forfait mensuel est de 120 €, combien pour 6 mois ?",  # granted and right: the sum only
     ],
 )
 def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
@@ -118,6 +119,11 @@ def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
         ("l art 51 ca dure combien ? 5 ans ?", "oui : 5 ans"),
         ("on peut avoir combien de HAD partenaires max ? 2 ?", "non : le nombre"),
         ("y a un max de HAD partenaires ?", "non : le nombre"),
+        # A value taken for granted by an open question is told wrong (and a right one gets no « Oui »).
+        ("vu que le forfait c'est 115 € par seance, on touche combien pour 6 seances sur le mois ?", "non :"),
+        ("puisque l'expé dure 5 ans, quand finit-elle ?", "non : 3 ans"),
+        # « dossier fini hier soir » is the file, not the call: can it still be sent? No, the date is past.
+        ("on a raté la date normandie (dossier fini hier soir), on peut l'envoyer qd meme ?", "non :"),
     ],
 )
 def test_yes_or_no_opens_the_answer(question: str, opening: str) -> None:

@@ -141,6 +141,9 @@ def test_a_month_named_alone_is_placed_nearest_today() -> None:
     assert not tells_day("on aura la liste avant juin ?", 2025, 7, "before", day(2025, 5, 20))
     # « adressé en avril » asked in November 2026: April 2026, after July 2025.
     assert tells_day("adresse en avril, ca compte ?", 2025, 7, "after", day(2026, 11, 24))
+    # A day without its year is placed so too: « le 24 juin » asked on 3 July 2025 is before July 2025.
+    assert tells_day("adressage fait le 24 juin, il sera paye ?", 2025, 7, "before", day(2025, 7, 3))
+    assert not tells_day("adressage fait le 24 juin, il sera paye ?", 2025, 7, "after", day(2025, 7, 3))
 
 
 @pytest.mark.parametrize(
