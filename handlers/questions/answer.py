@@ -809,6 +809,7 @@ def _reports_followup(c: Composition) -> None:
         # « les données 2026 vont dans le rapport de sept 2026 ? »: no, in the one that covers 2026.
         c.say("reports.covered_elsewhere", right[0], year=covered, due=right[0].due, asked=due[0].due)
         due = right + due
+    _followup_date_verdict(c, followups)
     if due:
         # "le rapport attendu au 1er septembre 2027": the report due that month ("1er" is not "premier").
         followups = due
@@ -828,6 +829,26 @@ def _reports_followup(c: Composition) -> None:
         and "reports_contents" not in c.analysis.topics
     ):
         c.say("reports.per_site", fact)
+
+
+def _followup_date_verdict(c: Composition, followups: list[Any]) -> None:
+    """« le 2e rapport de suivi c'est le 1er sept 2027 ? »: a yes/no question stating one date is answered by
+    whether a follow-up report is due that day (« Oui ») or, the report named by its rank, on another day
+    (« Non » and its date)."""
+    if not followups or not premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
+        return
+    told = premise.stated("date", c.analysis.normalized.tokens)
+    if len(told) != 1:
+        return
+    # The report named by its rank is the one put to the test; else any report due that day.
+    named = followups[-1:] if c.has("deuxieme", "second", "dernier") else []
+    if not named and c.has("premier"):
+        named = followups[:1]
+    matching = [d for d in (named or followups) if told[0].matches(d.due)]
+    if matching or named:
+        report = (matching or named)[0]
+        c.say(f"premise.date.{'yes' if matching else 'no'}", report, actual=report.due)
+        c.verdict_given = True
 
 
 def _reports_next(c: Composition) -> None:

@@ -6,6 +6,7 @@ value is compared with the parameter and the verdict opens the answer, citing th
 
 - `amount`: a sum in euros (« 150 € », « 150 euros », « 1 500 € », a bare number after « forfait »);
 - `years`: a duration in years (« 5 ans »);
+- `months`: a delay in months (« on a 6 mois pour déclarer un changement ? »);
 - `count`: a number of establishments or sites (« 10 établissements max »);
 - `year`: a year (« ça finit en 2027 ? »);
 - `date`: a day or a month of a year (« elle s'arrête fin décembre 2027 ? », « démarrée le 5 février
@@ -49,6 +50,7 @@ _OPEN_WORDS = frozenset(
     ]
 )
 _YEAR_WORDS = frozenset({"an", "ans", "annee", "annees"})
+_MONTH_WORDS = frozenset({"mois"})
 _EURO_WORDS = frozenset({"euro", "euros", "eur", "€", "e"})
 _SITE_WORDS = frozenset({"etablissement", "site", "centre", "structure", "hopital", "candidat", "maximum"})
 _PAYEES: dict[str, str] = {"had": "had"} | dict.fromkeys(
@@ -305,7 +307,9 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         times = first >= 2 and tokens[first - 1] == "fois" and tokens[first - 2].isdigit()
         if kind == "amount" and times:
             value *= int(tokens[first - 2][:3])  # « 3x320 » (« 3 fois 320 ») states 960
-        if not _predicate(tokens, first - 2 if kind == "amount" and times else first):
+        # (a delay is put « dans les 3 mois », « sous 6 mois », « on a 6 mois »)
+        delay = kind == "months" and first > 0 and tokens[first - 1] in {"les", "dans", "sous", "a", "delai"}
+        if not (delay or _predicate(tokens, first - 2 if kind == "amount" and times else first)):
             continue
         after = tokens[index + 1] if index + 1 < len(tokens) else ""
         before = tokens[first - 1] if first > 0 else ""
@@ -313,6 +317,7 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         wanted = {
             "amount": after in _EURO_WORDS or bare,
             "years": after in _YEAR_WORDS,
+            "months": after in _MONTH_WORDS,
             "count": after in _SITE_WORDS or before in {"maximum", "max"},
             "year": 1990 <= value <= 2100 and after not in _EURO_WORDS,
         }
@@ -334,6 +339,7 @@ def _guessed(kind: str, guess: tuple[str, ...]) -> list[Any]:
     fits = {
         "amount": not units - _EURO_WORDS,
         "years": not units - _YEAR_WORDS,
+        "months": bool(units) and not units - _MONTH_WORDS,
         "count": not units - {"max", "maxi", "maximum"},
         "year": not units and 1990 <= value <= 2100,
     }

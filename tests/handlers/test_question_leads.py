@@ -124,6 +124,12 @@ def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
         ("puisque l'expé dure 5 ans, quand finit-elle ?", "non : 3 ans"),
         # « dossier fini hier soir » is the file, not the call: can it still be sent? No, the date is past.
         ("on a raté la date normandie (dossier fini hier soir), on peut l'envoyer qd meme ?", "non :"),
+        # A delay in months; a change to notify; a follow-up report's date, by its rank when one is named.
+        ("on a 6 mois pour declarer un changement de convention avec l'had ?", "non : 3 mois"),
+        ("changement de convention, c dans les 3 mois qu on doit prevenir ?", "oui : 3 mois"),
+        ("on change d HAD partenaire en janvier (nvelle convention), faut prevenir l ARS ?", "oui : tout"),
+        ("le 2e rapport de suivi c'est le 1er sept 2027 ?", "oui : le 1er septembre 2027"),
+        ("le deuxieme rapport de suivi c'est le 1er septembre 2026 ?", "non : le 1er septembre 2027"),
     ],
 )
 def test_yes_or_no_opens_the_answer(question: str, opening: str) -> None:
