@@ -1123,6 +1123,27 @@ def _declared(c: Composition, entry_id: str, step: Step) -> None:
     c.say(step.text, source, opening=values.get("lead", ""), **values)
 
 
+# « rapport [initial|suivi-2026|suivi-2027] [site=FINESS] »: a group of choices, bracketed or not required.
+_CHOICES = re.compile(r"[\[<]([\w-]+(?:\|[\w-]+)+)[\]>]")
+_OPTIONAL = re.compile(r"\s*\[[^\]]*\]")
+_PLACEHOLDERS = frozenset({"date", "mois", "jour", "patient", "nombre", "n", "finess", "montant", "texte"})
+
+
+def _chosen_form(usage: str, tokens: tuple[str, ...]) -> str | None:
+    """The command written out with the one choice of its usage the question names (« le rapport de suivi
+    2026 » names suivi-2026 of « rapport [initial|suivi-2026|suivi-2027] »), optional parts left out; None
+    when it names none, or more than one."""
+    found = _CHOICES.search(usage)
+    if found is None or set(found.group(1).split("|")) & _PLACEHOLDERS:
+        return None  # « <date|mois> »: kinds of value to type, not words to choose
+    words = set(tokens)
+    named = [ch for ch in found.group(1).split("|") if set(fold(ch).split("-")) <= words]
+    if len(named) != 1:
+        return None
+    written = usage[: found.start()] + named[0] + usage[found.end() :]
+    return _OPTIONAL.sub("", written).strip()
+
+
 def compose(c: Composition, entry_id: str) -> None:
     """Answer one knowledge entry: its declared sentences, or the code of an entry that computes."""
     answer = entry(entry_id).answer
@@ -1161,6 +1182,9 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
         if line in c.body:
             continue  # two entries of one answer name the same command: it is said once
         c.body.append(line)
+        chosen = _chosen_form(usage, c.analysis.normalized.tokens)
+        if chosen is not None:
+            c.body.append(t("bot.chosen", command=chosen))
         scope = t("bot.scope", owners=text(spec.scope)) if spec.scope and has_text(spec.scope) else None
         if scope is not None and scope not in c.body:
             c.body.append(scope)  # who, among the roles, may act on a given entry

@@ -325,3 +325,15 @@ def test_everyday_ways_of_asking_about_the_bot(question: str, said: str) -> None
 def test_a_late_entry_asked_with_the_end_in_mind_says_the_end() -> None:
     said = _said(_ask("on peut encore saisir des administrations ? l'expé est terminée ou pas ?"))
     assert "/expe50 administration" in said and "5 février 2028" in said, said
+
+
+def test_a_choice_named_by_the_question_is_written_out() -> None:
+    """« le rapport de suivi 2026, je génère le brouillon comment ? » names suivi-2026 of « rapport
+    [initial|suivi-2026|suivi-2027] »: the command is written out for it; a kind of value to type
+    (« <date|mois> ») is no choice, and a question naming two choices gets none written out."""
+    said = _said(_ask("le rapport de suivi 2026, je genere le brouillon comment ?"))
+    assert "« /expe50 rapport suivi-2026 »" in said, said
+    said = _said(_ask("comment saisir les administrations d'un mois oublie dans le bot ?"))
+    assert "que vous citez" not in said, said
+    said = _said(_ask("comment obtenir le brouillon du rapport initial et du rapport de suivi 2026 ?"))
+    assert "que vous citez" not in said, said
