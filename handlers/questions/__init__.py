@@ -322,8 +322,10 @@ def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool
         body.append(t("split.handed_over", question=part))
     needs_human = bool(handed) or any(r.needs_human for r in answered)
     status = Status.WARNING if needs_human or any(r.status == Status.WARNING for r in answered) else Status.OK
-    if all("open_point" in r.data for r in answered) and not handed:
-        status = Status.UNKNOWN  # every part turns on an open point: a hand-over, with the hypotheses
+    if all("open_point" in r.data for r in answered):
+        # Every part answered turns on an open point, the others handed over: nothing is settled, a
+        # hand-over with the hypotheses.
+        status = Status.UNKNOWN
     if handed:
         body.append(t("handover.to_agent"))
     data: dict[str, object] = {

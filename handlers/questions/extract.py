@@ -33,12 +33,14 @@ _CLOSING_RE = re.compile(
 # Lines that are signature furniture wherever they sit: phones, mail addresses, titles, addresses.
 _FURNITURE_RE = re.compile(
     r"(?:^\s*(?:tel|tél|telephone|fax|mob|mobile|portable|standard)\b"
-    # An address starts at a word's start: without the look-behind a long word was tried from each of its
-    # letters, every try running to its end (quadratic).
-    r"|(?<![\w.\-])[\w.\-]+@[\w\-]+\.[\w.]+"
     r"|^\s*(?:\+33|0)[1-9](?:[\s.\-]?\d{2}){4}\s*$"
     r"|^\s*\d{5}\s+\w+)",
 )
+# A mail address: a signature's line, unless the line says more (« Pourriez-vous donner accès au bot à Mme
+# D. (claire.d@ch.fr) ? »: the address goes, the question stays). An address starts at a word's start:
+# without the look-behind a long word was tried from each of its letters, every try running to its end.
+_ADDRESS_RE = re.compile(r"(?<![\w.\-])[\w.\-]+@[\w\-]+\.[\w.]+")
+MIN_PROSE_WORDS = 6  # words besides an address for its line to be prose
 
 # A closing sentence inside the last line of a one-paragraph email ("... ? Dans l'attente de votre retour,
 # veuillez agréer ... Marc Petit"): everything from it to the end goes.
@@ -120,6 +122,11 @@ def extract_question(text: str) -> str:
             break
         if _FURNITURE_RE.search(folded) or _FORWARD_HEADER_RE.match(folded):
             continue
+        if _ADDRESS_RE.search(folded):
+            line = _ADDRESS_RE.sub("", line)
+            if len(re.findall(r"\w+", line)) < MIN_PROSE_WORDS:
+                continue
+            folded = fold(line)
         lead = _FORWARDING_RE.match(folded)
         if lead:
             # « Je vous transfère la question de notre contrôleur de gestion. »: how it came, not what it asks

@@ -81,3 +81,22 @@ def test_what_the_texts_leave_open_about_payment_and_the_last_month_goes_to_a_pe
     assert reply.needs_human and any("au prorata" in line for line in reply.body)
     reply = answer_question("À quelle date précise la dotation 2026 sera-t-elle versée en 2027 ?", NOW)
     assert reply.needs_human and any("versés en 2027" in line for line in reply.body)
+
+
+def test_an_incident_or_an_act_asked_of_the_reader_goes_to_a_person() -> None:
+    """A bug on the tool, an access to give, a delay to grant: a person acts, whatever entry the words name;
+    in a message of two questions the other part is still answered, and a message whose answered part turns
+    on an open point is a hand-over as a whole."""
+    for message in (
+        "le bot me met 'patient inconnu' pour P-00412 alors que je l'ai saisi hier soir, c un bug ??",
+        "Pourriez-vous donner accès au bot à ma collègue (c.d@ch-lisieux.fr) pour le site de Lisieux ?",
+        "notre DIM est en arret jusqu'a mi-septembre, on peut avoir un délai pour le rapport de suivi ?",
+    ):
+        reply = answer_question(message, NOW)
+        assert reply.status is Status.UNKNOWN and reply.needs_human, (message, reply.body)
+    reply = answer_question(
+        "Nous n'avons pas pu transmettre le rapport de suivi du 1er septembre. Quelles sont les conséquences "
+        "? Un délai supplémentaire peut-il nous être accordé ?",
+        datetime(2026, 9, 15, 10, tzinfo=ZoneInfo("Europe/Paris")),
+    )
+    assert reply.status is Status.UNKNOWN and reply.needs_human, reply.body

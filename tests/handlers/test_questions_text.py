@@ -46,6 +46,12 @@ def test_extract_drops_greeting_closing_and_signature() -> None:
             "je veux la date de fin.",
         ),
         ("montant du forfait ?", "montant du forfait ?"),
+        # A mail address alone is a signature's line; inside a question, only the address goes.
+        ("qui touche le forfait ?\nm.petit@ch-caen.fr", "qui touche le forfait ?"),
+        (
+            "Pourriez-vous donner accès au bot à Mme D. (c.d@ch-lisieux.fr) pour le site de Lisieux ?",
+            "Pourriez-vous donner accès au bot à Mme D. () pour le site de Lisieux ?",
+        ),
     ],
 )
 def test_extract_variants(message: str, question: str) -> None:
