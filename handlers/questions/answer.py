@@ -521,7 +521,7 @@ def _ami_published(c: Composition, regions: list[Any]) -> bool:
     for region in regions:
         for d in region.extra_deadlines:
             if d.key.startswith("ami:") and d.key.endswith(":published"):
-                c.say("application.ami_published", d, region=region.name, due=d.due)
+                c.say("application.ami_published", d, region=region.name, due=d.due, past=is_past(d, c.today))
                 said = True
     return said
 
@@ -643,13 +643,16 @@ def _still_open(c: Composition) -> None:
     candidates = named or list(c.params.regions.values())
     known = [(r, d) for r in candidates if (d := r.application()) is not None]
     _deadline_verdict(c, named)
+    # « l'appel ne semble pas encore en ligne : quand doit-il être publié ? »: its publication first.
+    if named:
+        _ami_published(c, named)
     if known and not named and all(is_past(d, c.today) for _, d in known):
         # No region named and every call closed: the last deadline says it; four regional lines would not.
         last = max((d for _, d in known), key=lambda d: d.due)
         c.say("application.all_past_last", last, when=c.when(last))
         publication = c.fact("selection_publication")
         if publication:
-            c.say("application.selection_done", publication, month=_month_of(publication.value))
+            _selection_done(c, publication)
         _new_call_unknown(c)
         return
     for region, own in known:
@@ -661,8 +664,16 @@ def _still_open(c: Composition) -> None:
         c.say("application.all_past")
     publication = c.fact("selection_publication")
     if publication:
-        c.say("application.selection_done", publication, month=_month_of(publication.value))
+        _selection_done(c, publication)
     _new_call_unknown(c)
+
+
+def _selection_done(c: Composition, publication: Any) -> None:
+    """The selection once every call is closed: done once the arrêté's month is over, ahead until then (only
+    its month is in the texts)."""
+    month = _month_of(publication.value)
+    done = Month.of(c.today) > month
+    c.say("application.selection_done", publication, month=month, done=done)
 
 
 def _regions_with_data(c: Composition) -> list[Any]:

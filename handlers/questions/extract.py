@@ -223,6 +223,15 @@ def _forwarded(body: str) -> str:
 # Anchored at the start or right after a "?": the same matches, but a text without "?" is no longer scanned to
 # its end from each of its characters (quadratic).
 _QUESTION_END = re.compile(r"(?:^|(?<=\?))[^?]*\?+")
+# A sentence that reports what the writer wants to know, up to its full stop (bounded: no nested repetition).
+_REPORTED_ASK = re.compile(
+    r"(?:^|(?<=[.?!] ))[^.?!]{0,80}\b(?:aimerions|aimerais|voudrions|voudrais|souhaiterions|souhaiterais|"
+    r"souhaitons|souhaite) (?:savoir|connaitre|connaître|comprendre)\b[^.?!]{0,400}\.",
+    re.IGNORECASE,
+)
+_ASIDE_ASKS = re.compile(r"\([^()?]{0,200}\?[^()]{0,200}\)")
+# An interrogative word in the words after the last « ? » (« et le comité c qd »).
+_TAIL_ASKS = re.compile(r"\b(?:quand|qd|combien|cb|comment|pourquoi|quel|quelle|quels|quelles|ou|qui)\b")
 MIN_PART_WORDS = 3
 MAX_PARTS = 4
 MIN_CLAUSE_WORDS = 4
@@ -275,6 +284,15 @@ def split_questions(question: str) -> list[str]:
     # A numbered list's markers (« 1. », « 2) ») start lines: once the lines are joined they would read as
     # sentences of their own, context for the next question.
     text = " ".join(_LINE_NUMBER.sub("", _asked_items(question)).split())
+    # « on a loupé la DL (c'était le 16/05 je crois ?) on peut encore déposer ? »: a « ? » inside an aside in
+    # brackets ends no question; « … ?? et le comité de sélection c qd »: a last question left without its
+    # « ? » is one all the same.
+    text = _ASIDE_ASKS.sub(lambda m: m.group(0).replace(" ?", "").replace("?", ""), text)
+    # « nous aimerions savoir sur quelle enveloppe … et en quelle année … . » asks, full stop and all.
+    text = _REPORTED_ASK.sub(lambda m: m.group(0)[:-1] + " ?", text)
+    tail = text[text.rfind("?") + 1 :] if "?" in text else ""
+    if len(re.findall(r"\w+", tail)) >= MIN_CLAUSE_WORDS - 1 and _TAIL_ASKS.search(fold(tail)):
+        text = f"{text.rstrip(' .')} ?"
     # An email's subject line that names several subjects (« Objet : rapport initial et conditions de
     # versement ») would pull each part towards all of them as its context; one subject (« Objet : saisies en
     # retard ») is what every part is about, and stays.

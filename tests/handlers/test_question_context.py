@@ -100,3 +100,18 @@ def test_an_incident_or_an_act_asked_of_the_reader_goes_to_a_person() -> None:
         datetime(2026, 9, 15, 10, tzinfo=ZoneInfo("Europe/Paris")),
     )
     assert reply.status is Status.UNKNOWN and reply.needs_human, reply.body
+
+
+def test_a_call_and_the_selection_are_told_in_the_tense_of_today() -> None:
+    """Before the Normandie call is published it « doit être publié »; after the deadlines but before the
+    arrêté's month is over, the list « doit être fixée », not « a été fixée »."""
+    early = datetime(2025, 3, 4, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    said = "\n".join(answer_question("l'AMI de l'ARS Normandie est publié quand ?", early).body)
+    assert "doit être publié le 15 avril 2025" in said, said
+    june = datetime(2025, 6, 2, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    said = "\n".join(answer_question("on a loupé la date normandie, on peut encore deposer ?", june).body)
+    assert "doit être fixée par arrêté des ministres en juillet 2025" in said, said
+    assert "a été fixée" not in said
+    later = datetime(2025, 9, 2, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    said = "\n".join(answer_question("on a loupé la date normandie, on peut encore deposer ?", later).body)
+    assert "a été fixée par arrêté des ministres en juillet 2025" in said, said

@@ -29,6 +29,23 @@ def test_a_message_is_split_into_its_questions_with_their_context() -> None:
     assert split_questions("le forfait mensuel c'est combien ?") == ["le forfait mensuel c'est combien ?"]
     # A follow-up too short to stand alone keeps the message whole.
     assert len(split_questions("le dossier se dépose comment ? par mail ?")) == 1
+    # A « ? » inside an aside asks nothing; a last question left without its « ? » is one all the same.
+    assert split_questions(
+        "on a loupé la DL normandie (c t le 16/05 je crois ?) on peut encore deposer ?? et le comite de "
+        "selection c qd"
+    ) == [
+        "on a loupé la DL normandie (c t le 16/05 je crois) on peut encore deposer ??",
+        "et le comite de selection c qd ?",
+    ]
+    # A sentence that reports what the writer wants to know asks, full stop and all.
+    assert split_questions(
+        "Nous aimerions savoir sur quelle enveloppe est versé le forfait et en quelle année nous percevrons "
+        "ceux de 2026. Le versement est-il conditionné aux rapports ?"
+    ) == [
+        "Nous aimerions savoir sur quelle enveloppe est versé le forfait ?",
+        "en quelle année nous percevrons ceux de 2026 ?",
+        "Le versement est-il conditionné aux rapports ?",
+    ]
 
 
 def test_each_part_is_answered_and_the_unsettled_one_handed_over() -> None:
