@@ -91,3 +91,7 @@ def test_a_wrong_figure_is_judged_wrong_not_incomplete() -> None:
     assert judge({"q": end, "status": "ok", "dates": span}).kind == "correct"
     assert judge({"q": end, "status": "ok", "dates": ["5 février 2028"]}).kind == "wrong"
     assert judge({"q": end, "status": "ok", "dates": ["6 février 2025"]}).kind == "wrong"
+    # A figure of four digits in the key is the amount said with its thousands spaced (« 1 280,00 € »).
+    big = "10 patients inclus en mars, chacun 1 injection par mois d'avril à juin, total ?"
+    assert judge({"q": big, "status": ["ok", "warning"], "must": ["6800"]}).kind == "correct"
+    assert judge({"q": big, "status": ["ok", "warning"], "must": ["6900"]}).kind == "wrong"

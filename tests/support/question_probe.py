@@ -201,7 +201,13 @@ def judge(case: dict[str, Any]) -> Verdict:
     said = plain("\n".join([reply.title, *reply.body]))
     wanted = expected_statuses(case)
     problems: list[str] = []
-    missing = [m for m in case.get("must", []) if plain(str(m)) not in said]
+    # A figure the key writes « 1320 » is said « 1 320,00 € »: an amount stated is the figure said.
+    stated = amounts_in(said)
+    missing = [
+        m
+        for m in case.get("must", [])
+        if plain(str(m)) not in said and not (str(m).isdigit() and Decimal(str(m)) in stated)
+    ]
     forbidden = [m for m in case.get("must_not", []) if plain(str(m)) in said]
     if missing:
         problems.append(f"missing {missing}")
