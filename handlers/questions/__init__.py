@@ -311,11 +311,16 @@ def _combine(question: str, parts: list[str], replies: list[Reply], masked: bool
         # computes in its second part what the first only stated.
         if not new and all(line in body for line in reply.body if line not in _generic_lines()):
             continue
+        # A sentence two parts share (« aide <commande> … ») is said once; a part whose every sentence was
+        # said above (« … déposer ? et combien de jours reste-t-il ? »: the deadline says both) gets no
+        # heading of its own over nothing.
+        fresh = [line for line in dict.fromkeys(reply.body) if line not in body]
+        if not fresh:
+            continue
         seen.update(new)
         topics += new
         body.append(t("split.part", question=_asked(part)))
-        # A sentence two parts share (« aide <commande> … ») is said once.
-        body.extend(line for line in reply.body if line not in body)
+        body.extend(fresh)
         reasons.extend(r for r in reply.reasons if r not in reasons)
         actions.extend(a for a in reply.actions if a not in actions)
     for part in handed:

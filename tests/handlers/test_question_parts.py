@@ -173,3 +173,17 @@ def test_a_region_named_once_holds_for_every_part() -> None:
     said = plain("\n".join(reply.body))
     assert "oui : il est encore temps, la date limite de candidature (normandie)" in said
     assert "ile-de-france" not in said
+
+
+def test_a_part_answered_above_gets_no_heading_over_nothing() -> None:
+    """« Est-il encore possible de déposer, et combien de jours nous reste-t-il ? »: the deadline answers
+    both; the second part's heading is not left alone with nothing under it."""
+    reply = answer_question(
+        "Notre dossier pour l'AMI de l'ARS Île-de-France est presque prêt. Est-il encore possible de déposer "
+        "notre candidature, et combien de jours nous reste-t-il ?",
+        datetime(2025, 5, 28, 18, tzinfo=ZoneInfo("Europe/Paris")),
+    )
+    body = reply.body
+    for i, line in enumerate(body):
+        if line.startswith("«") and line.rstrip().endswith("»"):
+            assert i + 1 < len(body) and not body[i + 1].startswith("«"), body
