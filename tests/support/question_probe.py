@@ -75,9 +75,11 @@ DEV_R2_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R2.yaml
 NEVER_TUNED_T4_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T4.yaml"
 NEVER_TUNED_T5_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T5.yaml"
 NEVER_TUNED_T6_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T6.yaml"
-# Two dev sets written blind in the round after, measured once, then tuned on.
+# Dev sets written blind in the round after, measured once, then tuned on.
 DEV_R3_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R3.yaml"
 DEV_R4_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R4.yaml"
+DEV_R5_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R5.yaml"
+DEV_R6_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R6.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -115,6 +117,8 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T6_FILE,
     DEV_R3_FILE,
     DEV_R4_FILE,
+    DEV_R5_FILE,
+    DEV_R6_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
