@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import templates
 from handlers.questions import coverage, frequency, lemmas, premise, retrieval, timeline
+from handlers.questions.acts import act_asked
 from handlers.questions.answer import (
     Composition,
     asks_participant_count,
@@ -119,6 +120,9 @@ def _answer_one(
     if score(compiled_human_request(), analysis.normalized.tokens)[0] >= HUMAN_REQUEST:
         data["human_requested"] = True
         return _handover(analysis, data, masked, "handover.human_requested")
+    if act_asked(analysis.question):
+        data["human_requested"] = True  # (a person acts: handed over as one who asked for a person)
+        return _handover(analysis, data, masked, "handover.act_requested")
     # The day that decides what is past is the day in Paris, whatever zone `now` was given in.
     today = now.astimezone(PARIS).date() if now.tzinfo else now.date()
     analysis = _timeline_first(analysis, today)

@@ -194,6 +194,9 @@ class Knowledge:
     # « dans le bot », « la commande », « saisir »: the question is about using the bot (entries of the `bot`
     # family, among them one per command of the registry, are scored only then)
     bot_usage: dict[str, float] | None = None
+    # Verbs of an act the writer asks the reader to do (« pouvez-vous purger cette saisie ? », « vous pouvez
+    # transférer mes accès ? »): a person acts (handlers/questions/acts.py); asking to be told is no act.
+    act_verbs: tuple[str, ...] = ()
 
 
 _ENTRY_KEYS = {
@@ -203,7 +206,7 @@ PREMISE_KINDS = ("amount", "years", "months", "count", "year", "date", "payee", 
 _ANSWER_KEYS = {"says", "composer", "why", "states", "open_point", "commands"}
 _FRAME_KEYS = {
     "out_of_scope", "out_of_scope_anywhere", "markers", "human_request", "slots", "own_case", "context_facts",
-    "bot_usage",
+    "bot_usage", "act_verbs",
 }  # fmt: skip
 
 
@@ -588,6 +591,7 @@ def _load(path: Path) -> Knowledge:
         own_case=_weights("own_case", frames["own_case"]),
         context_facts=_context_facts(frames["context_facts"]),
         bot_usage=_weights("bot_usage", frames["bot_usage"]),
+        act_verbs=_strings("act_verbs", frames["act_verbs"]),
     )
 
 
