@@ -509,6 +509,9 @@ def _out_of_scope(
 COMPLETION_FLOOR = 1.5
 
 
+_INTERROGATIVE = {"amount": "combien", "date": "quand", "who": "qui", "count": "combien"}
+
+
 def _complete_intents(
     chosen: list[str],
     ranked: list[tuple[str, float]],
@@ -522,12 +525,17 @@ def _complete_intents(
     if "et" not in tokens or len(chosen) >= MAX_TOPICS:
         return
     for intent in ("amount", "date", "who", "count"):
-        if intent not in found or any(intent in topic_by_id()[t].intents for t in chosen):
+        covering = sum(intent in topic_by_id()[t].intents for t in chosen)
+        # « ça a commencé quand et ça s'arrête quand ? »: one intent asked twice wants two topics.
+        twice = tokens.count(_INTERROGATIVE[intent]) >= 2
+        if intent not in found or covering >= (2 if twice else 1):
             continue
         for topic_id, value in ranked:
             topic = topic_by_id()[topic_id]
             own = value - (INTENT_BONUS if found & set(topic.intents) else 0.0)
-            if topic_id in chosen or intent not in topic.intents or not hits.get(topic_id):
+            # (a second topic for an intent asked twice is not one a chosen topic already answers)
+            superseded = covering > 0 and any(topic_id in topic_by_id()[t].supersedes for t in chosen)
+            if topic_id in chosen or intent not in topic.intents or not hits.get(topic_id) or superseded:
                 continue
             if own >= COMPLETION_FLOOR:
                 chosen.append(topic_id)

@@ -10,6 +10,8 @@ from handlers.questions import answer_question, split_questions
 from handlers.reply import Status
 from tests.support.question_probe import DEFAULT_NOW, plain
 
+NOW = DEFAULT_NOW
+
 MAIL = (
     "Bonjour,\n\nNous avons plusieurs questions. "
     "Le forfait mensuel est-il versé pour un mois sans injection ?\n"
@@ -187,3 +189,13 @@ def test_a_part_answered_above_gets_no_heading_over_nothing() -> None:
     for i, line in enumerate(body):
         if line.startswith("«") and line.rstrip().endswith("»"):
             assert i + 1 < len(body) and not body[i + 1].startswith("«"), body
+
+
+def test_one_intent_asked_twice_gets_both_topics() -> None:
+    """« ça a commencé quand et ça s'arrête quand ? » asks two dates: the start and the end; a second date
+    already answered by the first topic (the call's publication and its deadline) adds nothing."""
+    reply = answer_question("ça a commencé quand exactement et ça s'arrête quand ?", NOW)
+    said = plain("\n".join(reply.body))
+    assert "6 fevrier 2025" in said and "5 fevrier 2028" in said, said
+    reply = answer_question("l'AMI normand a été publié quand ? et jusqu'à quand pouvait-on déposer ?", NOW)
+    assert "5 fevrier 2028" not in plain("\n".join(reply.body)), reply.body
