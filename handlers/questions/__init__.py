@@ -39,6 +39,7 @@ from handlers.questions.detect import (
     proper_names,
     question_words,
 )
+from handlers.questions.dictation import undictate
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, normalize, redact_identifiers
@@ -77,7 +78,7 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
     handed over without dropping the others."""
     params = params or load_parameters()
     question = extract_question(text)
-    masked = redact_identifiers(text)[1]
+    masked = redact_identifiers(undictate(text))[1]
     parts = split_questions(question)
     if len(parts) >= 2:
         analysed = analyse(question, params)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from handlers.questions.dictation import undictate
 from handlers.questions.normalize import fold_chars as fold
 from handlers.questions.normalize import redact_identifiers
 
@@ -108,7 +109,8 @@ _INVOCATION_RE = re.compile(r"\A\s*(?:/expe50\b(?:\s+question\b)?|expe50\s+quest
 def extract_question(text: str) -> str:
     """The question part of a message, with greetings, closings and signatures removed and anything that
     looks like a NIR masked. Returns the message itself (stripped) when nothing can be told apart."""
-    cleaned, _ = redact_identifiers(text)
+    # (a dictated message is read as if typed first: a number it spells out may be a NIR's)
+    cleaned, _ = redact_identifiers(undictate(text))
     lines = [line.rstrip() for line in cleaned.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     kept: list[str] = []
     # What has been kept so far, as two flags (a scan of `kept` per line made a long message quadratic).

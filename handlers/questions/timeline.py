@@ -223,6 +223,8 @@ _PATIENTS = frozenset(
         "dossiers",
         "pts",
         "pt",
+        "pte",
+        "ptes",
     }
 )
 # (« puis » is no glue: « rien en mars, puis 7/04 » starts care again; the month after it is read on its own)
@@ -231,6 +233,7 @@ _HARD_STOP = frozenset({".", ";", "?", "!", "(", ")"})
 _SPLIT_BY_YEAR = frozenset({"separement", "annee", "annees", "an", "chaque"})
 _TOTAL_WORDS = frozenset({"total", "soit", "fait", "trouve", "calcule", "arrive", "somme"})
 _RIVAL_SUMS = frozenset({"dit", "moi", "ou"})
+_PROJECTION = frozenset({"jusqu", "tout", "prevoir", "prevision", "previsionnel", "budget", "estimer"})
 _RIVAL_END = _RIVAL_SUMS | {"?", "!", ",", ""}
 _WEEKS = frozenset({"semaine", "semaines", "sem", "sems"})
 _EVERY_UNITS = frozenset({"mois"}) | _WEEKS
@@ -324,6 +327,7 @@ def _disruptive(word: str) -> bool:
 
 
 _HOSPITAL = frozenset({"hospitalise", "hospitalisee", "hospitalisation", "hospit"})
+_IN_HOSPITAL = frozenset({"en", "tout", "le", "mois", "de", "pendant", "du", "tt", "tous", "les", "durant"})
 _REASON_FILLER = frozenset(
     {",", "(", ":", "-", "il", "elle", "etait", "a", "ete", "car", "pour", "en", "cause", "d", "une"}
 )
@@ -362,6 +366,7 @@ def _asides(s: _State) -> None:
                 to_drop.add(k)
     if to_drop:
         s.segments = [seg for seg in s.segments if seg.first.at not in to_drop]
+        s.planned = max(to_drop)
     # « inclusion en février 2027 (1re administration à domicile) »: the inclusion month told again.
     inclusions = {seg.first.at for seg in s.segments if seg.kind == "inclusion" and seg.last is None}
     for i, item in enumerate(items):
@@ -419,6 +424,10 @@ def _joined(items: list[_Item], start: int, at: int) -> bool:
 _HOSPITAL_SITE = _HOSPITAL | frozenset({"hdj", "hopital", "mco", "service", "clinique"})
 
 
+_BECAUSE = frozenset({"car"})
+_CLAUSE_END = frozenset({",", ".", ";", "?", "!"})
+
+
 def _reason_asides(s: _State) -> None:
     """A bracketed reason for a month said to have none (« sauf en juillet (vacances, cure décalée en HDJ) »,
     « aucune en août (pause thérapeutique) », « (hospitalisé tout le mois de mars, donc rien) ») changes no
@@ -430,6 +439,17 @@ def _reason_asides(s: _State) -> None:
     empty_inside = {seg.first.at for seg in s.segments if seg.kind == "empty" and seg.last is None}
     i = 0
     while i < len(items):
+        if items[i].text in _BECAUSE and i - 1 in empty_last:
+            # « rien en janvier car pause thérapeutique, reprise … »: a reason told after « car », up to the
+            # clause's end, read as a bracketed one.
+            reach = range(i + 1, min(len(items), i + 9))
+            end = next((k for k in reach if items[k].text in _CLAUSE_END), None)
+            inside = range(i + 1, end) if end is not None else range(0)
+            plain_words = all(items[k].kind == "word" and not _care(items[k].text) for k in inside)
+            if end is not None and plain_words:
+                _use(items, i, *inside)
+            i = end if end is not None else i + 1
+            continue
         if items[i].text != "(":
             i += 1
             continue
@@ -699,6 +719,7 @@ class _State:
     articles: list[int] = field(default_factory=list)  # item index of each « un patient », « une patiente »
     in_a_row: bool = False  # the span is told as consecutive months (« d'affilée », « consécutifs »)
     after_inclusion: bool = False  # the span follows the inclusion month (« inclusion + 11 mois »)
+    planned: int | None = None  # where the last day told as to come and left out is (« prévue le 3 mars »)
 
 
 def _text(items: list[_Item], i: int) -> str:
@@ -751,6 +772,15 @@ def _phrases(s: _State) -> None:
         elif item.kind == "num" and item.value == 1 and nxt == "par" and nxt2 == "mois":
             _every(s, i)  # « puis 1 par mois »
             item.used = True
+        elif (
+            item.kind == "num"
+            and nxt in {"x", "fois", "*"}
+            and i + 2 < len(items)
+            and items[i + 2].kind == "num"
+            and _text(items, i + 3) == "="
+        ):
+            # « j'ai calculé 5x320 = 1600 € »: the user's working; the sum after « = » is what is checked.
+            _use(items, i, i + 2)
         elif item.kind == "num" and 1 <= item.value <= 31 and _day_of_next_month(items, i):
             item.used = True  # « les 2 et 16 décembre »: another day of the month told next
         elif item.kind == "num" and item.value >= 1:
@@ -863,11 +893,11 @@ _NOT_COUNTED_AFTER_ONE = frozenset(
 
 
 def _day_of_next_month(items: list[_Item], i: int) -> bool:
-    """« les 9, 16 et 23 octobre »: a number followed, through « et » / « , » and other such numbers, by a day
-    of a month."""
+    """« les 9, 16 et 23 octobre », « le 5 et le 19 novembre »: a number followed, through « et » / « , » /
+    « le » and other such numbers, by a day of a month."""
     k = i + 1
     while k < len(items) and k <= i + 6:
-        if items[k].text in {"et", ","} or (items[k].kind == "num" and 1 <= items[k].value <= 31):
+        if items[k].text in {"et", ",", "le"} or (items[k].kind == "num" and 1 <= items[k].value <= 31):
             k += 1
             continue
         return k > i + 1 and items[k].kind == "month" and items[k].day is not None
@@ -944,6 +974,7 @@ def _numbered(s: _State, i: int) -> None:
         and (
             (nxt in {".", ",", ";", "?", "!", ""} and _month_before_in_sentence(items, i))
             or (nxt == "de" and nxt2 == "chaque" and _text(items, i + 3) == "mois")
+            or (nxt == "a" and nxt2 == "chaque" and _text(items, i + 3) in {"fois", "mois"})
             or (nxt == "du" and nxt2 == "mois")
         )
     ):
@@ -1149,7 +1180,18 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
         if items[k].text in _HARD_STOP:
             break
         w = items[k].text
+        if w == "," and seen_admin:
+            break  # « rien en janvier car pause, reprise le 4 février »: the pause is January's
         if w in _NEGATIONS and not items[k].used:
+            items[k].used = True
+            return "empty", False
+        if (
+            w in _HOSPITAL
+            and not items[k].used
+            and all(items[j].text in _IN_HOSPITAL for j in range(k + 1, first))
+        ):
+            # « hospitalisé en mai et en juin », « hospitalisée tout le mois de novembre »: a stay in hospital
+            # the whole month is no month at home.
             items[k].used = True
             return "empty", False
         if _care(w):
@@ -1214,6 +1256,15 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
     k = last + 1
     while k < next_start and k <= last + 3 and items[k].text in _AFTER_MONTH:
         k += 1
+    if (
+        k < next_start
+        and items[k].text in _HOSPITAL
+        and not items[k].used
+        and [_text(items, k + j) for j in (1, 2, 3)] == ["tout", "le", "mois"]
+        and first == last
+    ):
+        _use(items, k, k + 1, k + 2, k + 3)  # « juin hospitalisée tout le mois »: that month in hospital
+        return "empty", False
     if k < next_start and items[k].text in {"rien", "sans", "pas", "aucun", "aucune"} and not items[k].used:
         # (« janv, rien fév ni mars »: a negation right before the next month is that month's)
         leads_on = next_start == k + 1 or (
@@ -1336,6 +1387,10 @@ def read(text: str, today: date) -> Reading | None:
             return None
         state.patients, state.inclusions = state.inclusions, None
     if any(it.significant and not it.used and it.kind != "month" for it in items):
+        return None
+    if state.planned is not None and any(it.text in _PROJECTION for it in items[state.planned :]):
+        # « … prévue le 3 mars. Combien au total jusqu'à mars ? »: a total over what is planned too is a
+        # projection the reader cannot tell from a count so far: no total (a person says which is wanted).
         return None
     # « ma collègue dit 800, moi 680 »: two sums put to be settled; the total read settles them.
     stated = state.stated[0] if len(state.stated) == 1 else None

@@ -145,6 +145,8 @@ def test_one_year_asked_of_care_over_two_gets_its_part() -> None:
         "3 patients : mme A perfs janv fev, mr B perfs mars avril : total ?",  # three said, two told
         # « chaque mois » told before both patients: whose cadence is it?
         "chaque mois : patient A inclus en janvier jusqu'en mars, patient B en fevrier et avril : total ?",
+        # A total « jusqu'à mars » asked after a day planned in March: a projection, not a count so far.
+        "inj a dom le 19 novembre 2025, le 10 décembre, prévue le 3 mars 2026. combien au total jusqu'à mars ?",  # noqa: E501
     ],
 )
 def test_no_reading_when_something_is_not_accounted_for(text: str) -> None:
@@ -237,6 +239,27 @@ def test_a_word_no_rule_reads_stops_the_reading() -> None:
         ("adressée le 5/01/2026, perfs a dom le 12/01 et le 9/02, rien en mars, puis 6/04 : cb ?", "560"),
         # Who is paid is no stay in hospital; « traitée à la maison » is care.
         ("combien touche l'hôpital pour une patiente traitée à la maison de mars à mai 2026 ?", "560"),
+        # A count of administrations after each month, left out after the first; « 1000e » is a sum in euros.
+        ("pte incluse sept 25, oct 2 adm, nov 1, dec 0, janv 0, fev 1, mars 2 -> total ?", "800"),
+        ("pr 1 pt inclus en janv 26 avec au moins 1 adm/mois jusqu en juin ca fait bien 1000e ?", "920"),
+        # A month named then its day; an oral drug « po à la maison »; a range asked before the sum to check.
+        ("XELOX : oxali IV a dom 12/01, 02/02, 23/02 ; en mars que la capecitabine po a la maison ; avril IV "
+         "le 13/04 ; mai IV le 04/05 -> de janv a mai ca fait 800 ?", "680"),
+        # A count on a day (« 1 le 14 janv »); « rien » right before the next months; a checklist oui / non.
+        ("mme D 1ere perf a dom le 4 dec 2025, 1 le 14 janv, rien fev ni mars, 1 le 15 avril. total ?", "560"),  # noqa: E501
+        ("1ere perf 5 juin 2026, juillet oui, aout non (vacances), sept oui, oct oui. total ?", "680"),
+        # A stay in hospital the whole month is no month at home; « vers le 15 à chaque fois »; « une pte ».
+        ("1ere injection HAD le 8 avril 2026, mai ok a dom, juin hospitalisée tout le mois, puis perfs en "
+         "juillet, aout, septembre. combien ?", "800"),
+        ("1ere perf le 1er mars 2026, le 29 mars, le 26 avril, puis hospitalisé en mai et en juin, reprise à "
+         "domicile le 5 juillet. combien ?", "560"),
+        ("1ere perf le 2 fev 2026 puis 1 perf en mars, avril, mai (vers le 15 a chaque fois) → 680€ en tout ?",  # noqa: E501
+         "680"),
+        ("combien pour une pte adressee le 2/01/26, inj a dom le 5/01 26/01 16/02, rien en mars (tox), puis "
+         "9/04 30/04 21/05 ? total stp", "680"),
+        # « rien en janvier car pause thérapeutique, reprise … »: the reason is January's.
+        ("inj a dom le 5 et le 19 novembre 2025, le 10 décembre, rien en janvier car pause thérapeutique, "
+         "reprise le 4 février 2026. combien ?", "560"),
     ],
 )  # fmt: skip
 def test_more_ways_of_telling(text: str, expected: str) -> None:
@@ -564,3 +587,24 @@ def test_several_days_of_one_month_and_requests_are_no_counts() -> None:
         "Je prépare une estimation. Patiente adressée le 12 novembre 2025, administrations à domicile le 18 "
         "novembre, les 2 et 16 décembre 2025, puis le 3 février 2026 (rien en janvier). Combien à ce jour ?"
     ) == Decimal(560)
+
+
+def test_the_users_working_and_two_rival_sums() -> None:
+    """« j'ai calculé 5x320 = 1600 € » checks the 1 600 €, its working read; « ma collègue dit 800, moi 680 »:
+    the total read settles them."""
+    said = "\n".join(
+        answer_question(
+            "patient inclus en janvier 2026, perfs a dom chaque mois de janvier a mai. j'ai calculé 5x320 = 1600€,"  # noqa: E501
+            " c'est juste?",
+            NOW,
+        ).body
+    )
+    assert said.startswith("Non : le total est de 800,00 €, pas 1 600,00 €."), said
+    said = "\n".join(
+        answer_question(
+            "1ere perf 5 juin 2026, juillet oui, aout non (vacances), sept oui, oct oui. ma collegue dit 800 moi "  # noqa: E501
+            "680, qui a raison ?",
+            NOW,
+        ).body
+    )
+    assert "= 680,00 €" in said, said
