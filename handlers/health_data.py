@@ -26,6 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from handlers.spoken_numbers import figures
 from handlers.text_edge import no_surrogates
 
 
@@ -356,11 +357,21 @@ def _birth(text: str) -> bool:
 
 # ---- the screen -----------------------------------------------------------------------------------------
 
+# Four number words in a row at least: only then can words spell a number as long as a NIR.
+_SPELLED = re.compile(
+    r"(?:\b(?:z[ée]ro|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize"
+    r"|vingt|trente|quarante|cinquante|soixante|cent|mille)s?\b[\s,-]+(?:et\s+)?){4}",
+    re.IGNORECASE,
+)
+
 
 def find(text: str) -> Finding | None:
     """What kind of direct identifier the text seems to hold, if any (on the normalised view)."""
     view = normalised(text)
     if _nir_spans(view):
+        return Finding.NIR
+    # « un six huit zéro cinq … »: a NIR read out in words (a dictated message) is a NIR.
+    if _SPELLED.search(view) and _nir_spans(figures(view)):
         return Finding.NIR
     if _birth(view):
         return Finding.NAME_AND_BIRTH_DATE

@@ -113,3 +113,28 @@ def test_more_names_with_birth_dates(text: str) -> None:
 )
 def test_false_positives_pass(text: str) -> None:
     assert find(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A NIR read out in words (a dictated message): digit by digit, or by its groups.
+        "patient NIR un six huit zéro cinq sept six quatre cinq un zéro deux trois quatre sept, adressé",
+        "NIR un quatre-vingt-cinq zéro cinq soixante-seize quatre cent cinquante et un zéro vingt-trois "
+        "quarante-cinq",
+    ],
+)
+def test_a_nir_spelled_out_in_words_is_found(text: str) -> None:
+    assert find(text) is Finding.NIR
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "deux patients, trois injections et quatre mois de prise en charge, cinq cents euros",
+        "le premier mars deux mille vingt-sept virgule le vingt-neuf mars virgule le vingt-six avril",
+        "un deux trois quatre cinq six",  # six digits: no NIR
+    ],
+)
+def test_numbers_in_words_that_are_no_nir_pass(text: str) -> None:
+    assert find(text) is None

@@ -41,3 +41,16 @@ def test_undictation_is_linear() -> None:
     started = time.perf_counter()
     undictate(hostile)
     assert time.perf_counter() - started < 1.0
+
+
+def test_digits_read_out_one_by_one_stay_digits_and_a_nir_is_masked() -> None:
+    """« un six huit zéro cinq … »: a number read out digit by digit (a NIR) is those digits, never their sum,
+    and the NIR guard sees it."""
+    message = (
+        "patient virgule NIR un six huit zéro cinq sept six quatre cinq un zéro deux trois quatre sept "
+        "virgule adressé le vingt et un mars virgule ça ouvre droit ?"
+    )
+    assert "168057645102347" in undictate(message) and "21 mars" in undictate(message)
+    reply = answer_question(message, datetime(2026, 3, 30, 10, tzinfo=ZoneInfo("Europe/Paris")))
+    said = "\n".join(reply.body)
+    assert "168057645102347" not in said and "NIR" in said, said
