@@ -403,6 +403,14 @@ _PATIENT_WORDS = frozenset(
 )  # fmt: skip
 
 
+_TARIFFS_ASKED = re.compile(
+    r"\b(?:quel\w* (?:sont |est )?(?:les |le )?tarifs?"
+    r"|(?:indiquer|donner|communiquer|connaitre) (?:le |les )?tarifs?"
+    r"|tarifs? (?:\w+ ){0,3}(?:a retenir|applicables?))\b"
+)
+_OWN_SITE = re.compile(r"\b(?:pour nous|notre site|pour notre (?:site|etablissement|ch|hopital)|chez nous)\b")
+
+
 def _cap_monthly(c: Composition) -> None:
     """The cap applied to the tariffs the question states (tariffs.py): one line per site, or the gap it
     states; none stated, the rule alone, and that we do not hold the tariffs."""
@@ -410,6 +418,12 @@ def _cap_monthly(c: Composition) -> None:
     found = stated_tariffs(c.analysis.normalized.tokens)
     if not found:
         c.say("forfait.tariffs_not_held")
+        # « le forfait de 120 € est-il plafonné plus bas pour notre site ? »: the site's own cap turns on its
+        # tariffs, which we do not hold: a hand-over, with the rule.
+        # The tariffs' values asked for (« pouvez-vous m'indiquer le tarif HDJ et le tarif HAD de 2026 ? »)
+        # likewise.
+        if _OWN_SITE.search(c.analysis.normalized.text) or _TARIFFS_ASKED.search(c.analysis.asked.text):
+            c.open_point = c.needs_human = True
         return
     for tariffs in found:
         c.say(
@@ -1070,7 +1084,7 @@ def _lead(c: Composition, step: Step) -> str | None:
 # Words that open a sentence in lower case after « Oui : » / « Non : » (a name keeps its capital).
 _LOWERED_OPENINGS = re.compile(
     r"^(?:Le|La|Les|L'|L’|Un|Une|Il|Elle|Ils|Elles|Ce|Cette|C'est|C’est|Chaque|Tout|Toute|Aucun|Aucune|Pour|Si|"
-    r"Sans|Dans|En|On|Seul|Seule|Seuls|Seules|Peuvent|Peut)\b"
+    r"Sans|Dans|En|On|Seul|Seule|Seuls|Seules|Peuvent|Peut|Au|Aux|Une|Des|Du)\b"
 )
 
 

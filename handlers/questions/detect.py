@@ -46,6 +46,8 @@ if TYPE_CHECKING:
 
 # Below this score nothing is answered; between it and CONFIDENT the best guesses are offered to a human.
 ANSWER_THRESHOLD = 2.0
+# A topic that supersedes another drops it only when it scored at least this share of the other's score.
+SUPERSEDE_SHARE = 0.6
 CONTEXT_AGAINST_SHARE = 0.5  # how much an `against` cue found only in the context sentences counts
 SUGGEST_THRESHOLD = 1.0
 INTENT_BONUS = 0.4
@@ -302,7 +304,7 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
                 continue
             if any(c in topic_by_id()[topic_id].supersedes for c in chosen):
                 chosen.append(topic_id)
-        chosen = _drop_superseded(chosen, angles)
+        chosen = _drop_superseded(chosen, angles, scores)
         _complete_intents(chosen, ranked, focus_tokens, found_intents, hits)
     if chosen:
         _serve_angles(chosen, ranked, angles, hits)
@@ -449,13 +451,22 @@ def _serves(topic_id: str, angle: Intent) -> bool:
     return angle in topic_by_id()[topic_id].intents
 
 
-def _drop_superseded(chosen: list[str], angles: frozenset[Intent]) -> list[str]:
+def _drop_superseded(
+    chosen: list[str], angles: frozenset[Intent], scores: dict[str, float] | None = None
+) -> list[str]:
     """A specific topic makes the general one it refines redundant, unless the general one serves an angle
     the question asks and the specific one does not ("rapport initial : on y met les données de quelles
-    années ?" keeps the initial report, which answers the year, next to its contents)."""
+    années ?" keeps the initial report, which answers the year, next to its contents), or it scored far
+    below it (« combien de dossiers max l'ARS peut retenir ? on serait 14 candidats » is the cap per region,
+    the national count of files only grazed)."""
     kept: list[str] = []
     for topic_id in chosen:
-        by = [t for t in chosen if topic_id in topic_by_id()[t].supersedes]
+        by = [
+            t
+            for t in chosen
+            if topic_id in topic_by_id()[t].supersedes
+            and (scores is None or scores.get(t, 0.0) >= SUPERSEDE_SHARE * scores.get(topic_id, 0.0))
+        ]
         needed_for = [a for a in angles if _serves(topic_id, a) and not any(_serves(t, a) for t in by)]
         if not by or needed_for:
             kept.append(topic_id)

@@ -131,6 +131,8 @@ _PREDICATE_BEFORE = frozenset(
         "atteindre",
         "retenir",
         "selectionner",
+        # « juste pour confirmer : 120 € pour chaque mois suivant, c'est bien ça ? »
+        "confirmer",
     ]
 )
 _SKIPPED_BEFORE = frozenset(
@@ -433,8 +435,16 @@ def _stated_routes() -> dict[bool, tuple[Cue, ...]]:
 
 
 def said_routes(own_tokens: tuple[str, ...]) -> set[bool]:
-    """The scopes the question's own words state (« en IV »: True; « per os »: False), drug names aside."""
-    return {scope for scope, cues in _stated_routes().items() if score(cues, own_tokens)[0] > 0}
+    """The scopes the question's own words state (« en IV »: True; « per os »: False), drug names aside.
+    « non oral » (« = TMSC non oral donc ok ? ») states the non-oral route, not the oral one."""
+    tokens = tuple(
+        "injectable" if tok in _ORAL_WORDS and i > 0 and own_tokens[i - 1] == "non" else tok
+        for i, tok in enumerate(own_tokens)
+    )
+    return {scope for scope, cues in _stated_routes().items() if score(cues, tokens)[0] > 0}
+
+
+_ORAL_WORDS = frozenset({"oral", "orale", "oraux", "orales"})
 
 
 def routes(own_tokens: tuple[str, ...], drug_scopes: tuple[bool | None, ...]) -> list[bool]:

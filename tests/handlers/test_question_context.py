@@ -115,3 +115,21 @@ def test_a_call_and_the_selection_are_told_in_the_tense_of_today() -> None:
     later = datetime(2025, 9, 2, 10, tzinfo=ZoneInfo("Europe/Paris"))
     said = "\n".join(answer_question("on a loupé la date normandie, on peut encore deposer ?", later).body)
     assert "a été fixée par arrêté des ministres en juillet 2025" in said, said
+
+
+def test_a_weak_general_topic_does_not_drop_a_strong_specific_one() -> None:
+    """« combien de dossiers max l'ARS HDF peut retenir ? on serait 14 candidats » is the cap per region,
+    though the national count of files (which supersedes it when both are asked) grazed the words."""
+    reply = answer_question("combien de dossiers max l'ARS HDF peut retenir ? on serait 14 candidats", NOW)
+    assert reply.data["topics"][0] == "max_per_region", reply.data
+    assert any("10" in line for line in reply.body), reply.body
+
+
+def test_a_sites_own_cap_turns_on_its_tariffs() -> None:
+    """Asked for one's own site, the monthly cap needs the site's tariffs, which we do not hold: a hand-over
+    with the rule."""
+    reply = answer_question(
+        "le forfait de 120 € est-il plafonné à un montant inférieur pour notre site ? quels tarifs retenir ?",
+        NOW,
+    )
+    assert reply.status is Status.UNKNOWN and reply.needs_human, reply.body

@@ -130,6 +130,11 @@ def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
         ("on change d HAD partenaire en janvier (nvelle convention), faut prevenir l ARS ?", "oui : tout"),
         ("le 2e rapport de suivi c'est le 1er sept 2027 ?", "oui : le 1er septembre 2027"),
         ("le deuxieme rapport de suivi c'est le 1er septembre 2026 ?", "non : le 1er septembre 2027"),
+        # The monthly fee above the tariffs' gap; an 11th establishment; a drug « non oral » said so.
+        ("le forfait mensuel peut il etre superieur a l'ecart entre le tarif HDJ et le tarif HAD ?", "non :"),
+        ("si la region a deja 10 candidats retenus on peut etre le 11eme ?", "non : au plus 10"),
+        ("herceptin SC (trastuzumab sous cut) = TMSC non oral donc ok pour les forfaits ?", "oui :"),
+        ("juste pour confirmer : 120 e pour chaque mois suivant avec 1 adm a domicile c bien ca ?", "oui :"),
     ],
 )
 def test_yes_or_no_opens_the_answer(question: str, opening: str) -> None:
