@@ -286,11 +286,17 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
         return
     _check_stated(c, reading, result.total)
     several = len(result.groups) > 1
+    # « combien par patient pour 2026 ? » of several patients: each one's part of that year, and its sum.
+    one_year = reading.by_year[0] if several and len(reading.by_year) == 1 else None
     for number, group in enumerate(result.groups, 1):
         g = group.group
         c.say("compute.reading", count=g.count, runs=_runs(g.months), empty=_runs(g.empty),
               dated=reading.dated, included_before=g.included_before, number=number if several else None,
               ordinal=_ranks(g) if reading.ordinal else None)  # fmt: skip
+        if one_year is not None and len(group.by_year) > 1:
+            part = group.by_year.get(one_year, Decimal(0)) * g.count
+            c.say("compute.by_year_patient", p.monthly_amount, year=one_year, amount=part)
+            continue
         c.say("compute.reading_total", p.monthly_amount, count=g.count, inclusion=group.inclusion,
               paid=group.paid_months, monthly=group.monthly, per_patient=group.per_patient,
               total=group.total)  # fmt: skip
@@ -300,7 +306,12 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
         if group.after_end:
             end = p.experiment_end
             c.say("compute.after_end", end, end=end.value, runs=_runs(group.after_end))
-    if several:
+        if several and one_year is None and len(group.by_year) > 1:
+            # (years asked apart: a patient whose care spans them, each year's part too)
+            for year in reading.by_year:
+                part = group.by_year.get(year, Decimal(0)) * g.count
+                c.say("compute.by_year_patient", year=year, amount=part)
+    if several and one_year is None:
         c.say("compute.reading_sum", total=result.total)
     for year in reading.by_year:
         c.say("compute.by_year", year=year, amount=result.by_year.get(year, 0))

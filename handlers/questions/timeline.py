@@ -465,7 +465,13 @@ def _reason_asides(s: _State) -> None:
         after_empty = i - 1 in empty_last
         # « (hospitalisé tout le mois de mars, donc rien) »: the month inside is the empty one.
         holds_empty = len(months) == 1 and months[0] in empty_inside and hospital
-        if not figures and (not care or hospital) and ((after_empty and not months) or holds_empty):
+        # (« (aucune perf à domicile) » after a month without: the aside says so again)
+        negated = _text(items, i + 1) in {"aucune", "aucun", "pas", "sans", "rien"}
+        if (
+            not figures
+            and (not care or hospital or negated)
+            and ((after_empty and not months) or holds_empty)
+        ):
             for k in inside:
                 if items[k].kind != "month" and not _oral(items[k].text):
                     items[k].used = True
@@ -851,6 +857,14 @@ def _phrases(s: _State) -> None:
         ):
             _use(items, i)  # « puis arrêt du traitement. »: the care stops after the months told
             s.stops = True
+        elif t in {"arret", "fin"} and (
+            (nxt == "ensuite" and nxt2 in {";", ".", ",", "!", ""})
+            or (nxt in {";", "."} and i > 0 and _text(items, i - 1) == ",")
+        ):
+            _use(
+                items, i, i + 1 if nxt == "ensuite" else i
+            )  # « …, arrêt ensuite ; », « …, fin ; »: care stops
+            s.stops = True
         elif t in {"hopital", "etablissement"} and (
             {_text(items, i - 1), _text(items, i - 2), nxt} & _PAYEE_VERBS
         ):
@@ -866,6 +880,16 @@ def _phrases(s: _State) -> None:
             # « mme A », « mr B »: a title before a letter is always a patient's label, « a » included.
             s.labels.append(i)
             _use(items, i + 1)
+        elif (
+            t == "m"
+            and nxt == "."
+            and len(nxt2) == 1
+            and nxt2.isalpha()
+            and _text(items, i + 3) in {".", ":"}
+        ):
+            # « M. B. : … »: « monsieur » abbreviated, then the patient's letter
+            s.labels.append(i)
+            _use(items, i + 2)
         elif item.kind == "id" and not item.used and (t.startswith("p") or nxt == ":"):
             # « - P-0101 : … », « P1 … P2 … »: a patient's code opens what is told of that patient.
             s.labels.append(i)
@@ -916,6 +940,12 @@ def _label(items: list[_Item], i: int) -> bool:
     item = items[i]
     if item.kind == "id":
         return True
+    if (
+        item.kind == "num"
+        and 1 <= item.value <= _MAX_LABELLED
+        and _text(items, i + 1) in {":", ",", "(", "-"}
+    ):
+        return True  # « - patient 1 : première administration … ; - patient 2 : … »
     if item.kind == "word" and len(item.text) == 1 and item.text not in {"a", "y", "l", "d", "c"}:
         return True
     if (
@@ -1206,8 +1236,13 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
             items[k].used = True
             kind = "inclusion" if kind == "admin" else kind
         k -= 1
-    if _text(items, first - 1) == "pour":
-        return "asked", False  # « combien pour décembre ? »: the month asked about, not a month of care
+    lead = first - 1
+    while lead > previous_end and items[lead].text in {"le", "seul", "mois", "de", "d", "du"}:
+        lead -= 1
+    if _text(items, lead) == "pour":
+        # « combien pour décembre ? », « pour le seul mois de juillet ? »: the month asked about, not a month
+        # of care
+        return "asked", False
     care = seen_admin or any(
         j in s.cadences  # « ttes les 3 sem … depuis le 8/01 »: a cadence of care leads to the months
         or items[j].text in _INCLUSION
@@ -1420,6 +1455,13 @@ def read(text: str, today: date) -> Reading | None:
     if found is None:
         return None
     groups, dated = found
+    asked = [seg for seg in state.segments if seg.kind == "asked"]
+    if len(groups) > 1 and asked:
+        # « Mme L. … M. R. … : combien pour le seul mois de juillet ? »: a month asked after the last patient
+        # is asked of them all; a total over other months would not answer it.
+        names = {n for seg in asked for n in _month_numbers(seg)}
+        if any(m.month not in names for g in groups for m in (*g.months, *g.empty)):
+            return None
     if state.span is not None and (
         len(groups) != 1 or len(months_between(groups[0].months[0], groups[0].months[-1])) != state.span
     ):
@@ -1482,6 +1524,13 @@ def _span_reading(
     months = months_between(first, _shift(first, count - 1))
     group = Group(count=s.patients or 1, months=tuple(months))
     return Reading(groups=(group,), stated_total=stated, dated=year is not None, ordinal=True)
+
+
+def _month_numbers(seg: _Segment) -> set[int]:
+    """The month numbers a segment names (« de mars à juin »: 3 to 6; « nov à fév »: 11, 12, 1, 2)."""
+    first = seg.first.month
+    last = seg.last.month if seg.last is not None else first
+    return {(first - 1 + k) % 12 + 1 for k in range((last - first) % 12 + 1)}
 
 
 def _shift(month: Month, by: int) -> Month:
