@@ -159,3 +159,18 @@ def test_a_month_named_alone_is_placed_nearest_today() -> None:
 def test_a_message_no_rule_answers_is_handed_over_whole(message: str) -> None:
     reply = answer_question(message, DEFAULT_NOW)
     assert reply.status == Status.UNKNOWN and reply.needs_human
+
+
+def test_a_reports_date_asked_is_not_the_payments_date() -> None:
+    """« à quelle date le rapport initial était-il attendu, et que risquons-nous pour nos forfaits ? » asks
+    the report's date: the payment's precise day (not in the texts) is not said to be asked."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    reply = answer_question(
+        "notre rapport initial n'est pas parti. A quelle date était-il attendu, et que risquons-nous pour nos "
+        "forfaits ?",
+        datetime(2025, 11, 12, 10, tzinfo=ZoneInfo("Europe/Paris")),
+    )
+    said = "\n".join(reply.body)
+    assert "date précise du versement" not in said and "octobre 2025" in said, said
