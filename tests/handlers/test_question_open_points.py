@@ -168,8 +168,8 @@ def test_a_reports_date_asked_is_not_the_payments_date() -> None:
     from zoneinfo import ZoneInfo
 
     reply = answer_question(
-        "notre rapport initial n'est pas parti. A quelle date était-il attendu, et que risquons-nous pour nos "
-        "forfaits ?",
+        "Notre rapport initial d'évaluation n'est toujours pas parti. Pouvez-vous me confirmer à quelle date "
+        "il était attendu, si nous sommes en retard, et ce que nous risquons pour nos forfaits ?",
         datetime(2025, 11, 12, 10, tzinfo=ZoneInfo("Europe/Paris")),
     )
     said = "\n".join(reply.body)
