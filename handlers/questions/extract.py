@@ -228,7 +228,8 @@ _QUESTION_END = re.compile(r"(?:^|(?<=\?))[^?]*\?+")
 # A sentence that reports what the writer wants to know, up to its full stop (bounded: no nested repetition).
 _REPORTED_ASK = re.compile(
     r"(?:^|(?<=[.?!] ))[^.?!]{0,80}\b(?:aimerions|aimerais|voudrions|voudrais|souhaiterions|souhaiterais|"
-    r"souhaitons|souhaite) (?:savoir|connaitre|connaître|comprendre)\b[^.?!]{0,400}\.",
+    r"souhaitons|souhaite) (?:aussi |egalement |également )?"
+    r"(?:savoir|connaitre|connaître|comprendre|recuperer|récupérer|obtenir)\b[^.?!]{0,400}\.",
     re.IGNORECASE,
 )
 _ASIDE_ASKS = re.compile(r"\([^()?]{0,200}\?[^()]{0,200}\)")

@@ -79,6 +79,7 @@ _ADJECTIVES = """
     maximal maximale minimal minimale automatique automatiques competent competente competents competentes
     bloquant bloquante spam spamme spamment spammer vrai vraie faux fausse jouable
     pret prete prets pretes quasi quasiment presque
+    marre galere penible chiant chiante lourd lourde
     """
 
 _GENERIC_NOUNS = """
