@@ -133,3 +133,25 @@ def test_a_sites_own_cap_turns_on_its_tariffs() -> None:
         NOW,
     )
     assert reply.status is Status.UNKNOWN and reply.needs_human, reply.body
+
+
+def test_a_partner_merging_is_a_convention_change_and_a_number_no_contact() -> None:
+    """A partner HAD that merges and signs a new convention: notified within the delay (answered); whether
+    the convention still holds is a person's call. « son numéro commence par 2A » of a FINESS asks no contact
+    detail."""
+    reply = answer_question(
+        "Notre HAD partenaire fusionne au 1er mars avec une HAD voisine ; nous allons signer une nouvelle "
+        "convention d'association. Dans quel délai devons-nous informer l'ARS de ce changement ?",
+        NOW,
+    )
+    assert reply.status is not Status.UNKNOWN and any("3 mois" in line for line in reply.body), reply.body
+    reply = answer_question(
+        "Notre HAD partenaire fusionne avec une autre HAD. Notre convention reste-t-elle valable, et notre "
+        "participation est-elle remise en cause ?",
+        NOW,
+    )
+    assert reply.status is Status.UNKNOWN and reply.needs_human, reply.body
+    reply = answer_question(
+        "L'un de nos sites est en Corse-du-Sud et son numéro FINESS commence par 2A : est-ce accepté ?", NOW
+    )
+    assert reply.data.get("asked_point") != "contact_detail", reply.data
