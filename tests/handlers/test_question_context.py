@@ -155,3 +155,15 @@ def test_a_partner_merging_is_a_convention_change_and_a_number_no_contact() -> N
         "L'un de nos sites est en Corse-du-Sud et son numéro FINESS commence par 2A : est-ce accepté ?", NOW
     )
     assert reply.data.get("asked_point") != "contact_detail", reply.data
+
+
+def test_a_delay_asked_for_a_patients_erasure_or_a_report_delivered_go_to_a_person() -> None:
+    for message in (
+        "Nous sollicitons un report de la remise du rapport initial au 15 décembre. Pouvez-vous nous "
+        "indiquer si ce délai peut nous être accordé ?",
+        "Un patient demande l'effacement de ses données de l'expérimentation. Que devons-nous faire ?",
+        "L'expérimentation est terminée. Le rapport d'évaluation au Parlement a-t-il bien été remis, et où "
+        "peut-on le consulter ?",
+    ):
+        reply = answer_question(message, datetime(2028, 3, 6, 10, tzinfo=ZoneInfo("Europe/Paris")))
+        assert reply.status is Status.UNKNOWN and reply.needs_human, (message, reply.body)
