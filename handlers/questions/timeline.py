@@ -881,6 +881,17 @@ def _phrases(s: _State) -> None:
             s.labels.append(i)
             _use(items, i + 1)
         elif (
+            item.kind == "word"
+            and len(t) == 1
+            and t in "abcdefgh"
+            and _text(items, i - 1) in {":", ";", "-"}
+            and (nxt in _INCLUSION or nxt in _ADMIN or nxt in {":", ","})
+            and _letters_follow(items, i)
+        ):
+            # « 3 pts : A inclus oct 25 … ; B inclus nov … ; C inclus déc … »: letters that open each clause
+            s.labels.append(i)
+            item.used = True
+        elif (
             t == "m"
             and nxt == "."
             and len(nxt2) == 1
@@ -931,6 +942,18 @@ def _day_of_next_month(items: list[_Item], i: int) -> bool:
 def _every(s: _State, i: int) -> None:
     s.every_month = True
     s.cadences.append(i)
+
+
+def _letters_follow(items: list[_Item], i: int) -> bool:
+    """Whether the next letter of the alphabet opens a later clause, or the one before an earlier clause
+    (« A … ; B … ; C … »): letters as labels."""
+    letter = items[i].text
+    after, before = chr(ord(letter) + 1), chr(ord(letter) - 1)
+    return any(
+        ((items[k].text == after and k > i) or (items[k].text == before and k < i))
+        and _text(items, k - 1) in {":", ";", "-"}
+        for k in range(len(items))
+    )
 
 
 def _label(items: list[_Item], i: int) -> bool:
@@ -1022,7 +1045,7 @@ def _numbered(s: _State, i: int) -> None:
         nxt in {"€", "euro", "euros"}
         or _text(items, i - 1) == "="
         # « de janv à mai ça fait 800 ? »: a sum put to be checked, its euro sign left out
-        or (item.value >= 100 and nxt in {"?", "!", ""} and _text(items, i - 1) in _TOTAL_WORDS)
+        or (item.value >= 100 and nxt in {"?", "!", "", "c", "cest"} and _text(items, i - 1) in _TOTAL_WORDS)
         # « ma collègue dit 800, moi 680 »: two sums put side by side, to be settled
         or (item.value >= 100 and _text(items, i - 1) in _RIVAL_SUMS and nxt in _RIVAL_END)
     ):
@@ -1044,6 +1067,11 @@ def _amount(s: _State, i: int) -> None:
     items = s.items
     before = {_text(items, i - k) for k in (1, 2, 3)}
     after = {_text(items, i + k) for k in (1, 2, 3)}
+    if _text(items, i + 1) in {"c", "cest"} and before & _TOTAL_WORDS:
+        # « total 1320 c bien ça ? »: the sum to check, its euro sign left out
+        s.stated.append(Decimal(items[i].value))
+        items[i].used = True
+        return
     if _text(items, i + 1) not in {"€", "euro", "euros", "?", ".", "!", ",", ""} | _RIVAL_SUMS:
         return  # « = 3 forfaits »: a count, not a sum
     checked = {_text(items, i + k) for k in (2, 3, 4)} & {"bon", "juste", "correct", "exact"}

@@ -641,3 +641,16 @@ def test_patients_numbered_or_titled_and_a_year_asked_of_them() -> None:
         )
         is None
     )
+
+
+def test_patients_named_by_letters_opening_clauses_and_a_sum_to_check() -> None:
+    """« 3 pts : A inclus oct 25 … ; B inclus nov … ; C inclus déc … -> total 1320 c bien ça ? »: letters that
+    open the clauses name the patients; the sum put to the test is checked."""
+    said = "\n".join(
+        answer_question(
+            "3 pts : A inclus oct 25 + adm nov et dec ; B inclus nov puis plus rien ; C inclus dec, rien en "
+            "janv, adm fev -> total 1320 c bien ca ?",
+            NOW,
+        ).body
+    )
+    assert said.startswith("Oui : le total est bien de 1 320,00 €."), said
