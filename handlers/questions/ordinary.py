@@ -89,9 +89,20 @@ _GENERIC_NOUNS = """
     fil idee avis retour reponse question doute souci rien moyen volume forme attribution
     chiffre chiffres caractere caracteres lettre lettres sms texto
     bord memoire pile cellule perspective diffusion lendemain veille chef pole boite confirmation directoire
-    amont aval melange confusion erreur oubli
+    amont aval melange confusion erreur oubli perimetre cote
     lundi lundis mardi mardis mercredi mercredis jeudi jeudis vendredi vendredis samedi samedis dimanche
     dimanches matin matins soir soirs semaine semaines weekend
     """
 
-ORDINARY_WORDS: frozenset[str] = frozenset((_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS).split())
+# The kind of cancer a patient has: a case's detail that changes no rule (the scope is the drug's route).
+_DISEASES = """
+    myelome myelomes lymphome lymphomes leucemie leucemies smd myelodysplasique melanome melanomes sarcome
+    sarcomes carcinome carcinomes adenocarcinome tumeur tumeurs metastase metastases metastatique
+    sein seins poumon poumons colon colorectal rectum prostate ovaire ovaires pancreas vessie rein reins
+    estomac oesophage foie cerveau glioblastome orl uterus col endometre testicule thyroide hematologique
+    hemopathie hemopathies oncologique solide solides
+    """
+
+ORDINARY_WORDS: frozenset[str] = frozenset(
+    (_VERBS + _ADVERBS + _ADJECTIVES + _GENERIC_NOUNS + _DISEASES).split()
+)

@@ -167,3 +167,14 @@ def test_a_delay_asked_for_a_patients_erasure_or_a_report_delivered_go_to_a_pers
     ):
         reply = answer_question(message, datetime(2028, 3, 6, 10, tzinfo=ZoneInfo("Europe/Paris")))
         assert reply.status is Status.UNKNOWN and reply.needs_human, (message, reply.body)
+
+
+def test_the_kind_of_cancer_told_changes_no_rule() -> None:
+    """« pour un patient myélome/SMD : l'azacitidine SC à domicile rentre-t-elle dans le périmètre ? »: the
+    disease is the case's detail; the drug's route settles the scope."""
+    reply = answer_question(
+        "Pour un patient myélome/SMD : l'azacitidine SC faite à domicile par l'HAD rentre-t-elle dans le "
+        "périmètre ?",
+        NOW,
+    )
+    assert reply.status is not Status.UNKNOWN and reply.body[0].startswith("Oui"), reply.body
