@@ -83,6 +83,7 @@ def first_month(text: str) -> bool:
 _MONTH_YEAR_RE = re.compile(rf"(?<![\w/])(?P<m>{_MONTHS})\.?\s(?P<y>20\d\d)\b")
 
 
+_NOW_RE = re.compile(r"\b(?:des maintenant|maintenant|aujourd hui|des a present|ce mois ci)\b")
 # A month named alone as a time (« dès juin », « adressé en avril »): placed in the year nearest today.
 # (not after « avant » / « après », which turn the comparison round)
 _BARE_MONTH_RE = re.compile(
@@ -113,6 +114,8 @@ def tells_day(text: str, year: int, month: int, relation: str, today: date | Non
     told += [(int(m.group("y")), MONTH_NAMES[m.group("m")]) for m in _MONTH_YEAR_RE.finditer(text)]
     if not told and today is not None:
         told = [_nearest(MONTH_NAMES[m.group("m")], today) for m in _BARE_MONTH_RE.finditer(text)]
+    if not told and today is not None and _NOW_RE.search(text):
+        told = [(today.year, today.month)]  # « adresser dès maintenant » : this month
     if not told:
         return False
     # Every date told is on that side: a question telling dates on both sides is no yes or no.

@@ -259,6 +259,19 @@ _DATE_SKIPPED = frozenset({"le", "au", "du", "a", "en", "bien", "donc", "s", "pa
 _MONTH_PARTS = {"debut": "debut", "mi": "mi", "fin": "fin", "milieu": "mi"}
 
 
+def _numeric_day(tokens: tuple[str, ...], i: int) -> tuple[int, int] | None:
+    """(day, month) when tokens i-1, i are a day and a month in figures (« 16 05 »), none of them a year and
+    no figure glued after them (« 16 05 2025 » is read by the year path)."""
+    if i < 1 or not (tokens[i].isdigit() and tokens[i - 1].isdigit()):
+        return None
+    if len(tokens[i]) > 2 or len(tokens[i - 1]) > 2 or (i + 1 < len(tokens) and tokens[i + 1].isdigit()):
+        return None
+    day, month = int(tokens[i - 1]), int(tokens[i])
+    if i >= 2 and tokens[i - 2].isdigit():
+        return None  # « 1 500 02 »: part of a longer figure
+    return (day, month) if 1 <= day <= 31 and 1 <= month <= 12 else None
+
+
 def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
     """Each « [le] [5|premier] février 2025 » / « fin décembre 2027 » told as what the subject is (a predicate
     before it: « a démarré le … », « s'arrête fin … », « c'est le … »), not as context (« le décret est daté
@@ -267,6 +280,15 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
 
     found: list[StatedDate] = []
     for i, tok in enumerate(tokens):
+        numeric = _numeric_day(tokens, i)
+        if numeric is not None:
+            # « c'est le 16/05 ? » (« 16 05 » once folded): a day and a month in figures
+            j = i - 2
+            while j >= 0 and tokens[j] in _DATE_SKIPPED:
+                j -= 1
+            if j >= 0 and tokens[j] in _DATE_PREDICATE:
+                found.append(StatedDate(None, numeric[1], numeric[0]))
+            continue
         year: int | None = None
         if tok.isdigit() and len(tok) == 4 and 2000 <= int(tok) <= 2100 and i > 0:
             year, month_at = int(tok), i - 1

@@ -56,6 +56,8 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, replacement in (
         # asking "when": "à quel moment", "jusqu'à quelle date", "avant quelle date"
         (r"\ba\s+quel\s+moment\b", " quand "),
+        # « la DL AMI HDF », « DL candidature »: the deadline (written by the folded text: « dl »)
+        (r"\bdl\b", " date limite "),
         (r"\bjusqu\s*'?\s*a\s+quelle?\s+(?:date|jour)\b", " jusqu a quand "),
         (r"\bavant\s+quelle?\s+(?:date|jour)\b", " jusqu a quand "),
         (r"\bdepuis\s+quelle?\s+(?:date|jour)\b", " depuis quand "),

@@ -174,3 +174,21 @@ def test_a_reports_date_asked_is_not_the_payments_date() -> None:
     )
     said = "\n".join(reply.body)
     assert "date précise du versement" not in said and "octobre 2025" in said, said
+
+
+def test_a_day_in_figures_and_now_are_put_to_the_test() -> None:
+    """« DL AMI HDF c le 16/05 comme en Normandie ? »: a day in figures is checked against the deadline
+    (« DL » is the deadline); « adresser dès maintenant » asked in June 2025 is before the arrêté's month."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    may = datetime(2025, 5, 13, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question("DL AMI hauts de france c le 16/05 comme en normandie ?", may)
+    assert reply.body[0].startswith("Non : la date limite de candidature (Hauts-de-France) est le 31 mai"), (
+        reply.body
+    )
+    june = datetime(2025, 6, 10, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question(
+        "on peut commencer a adresser des maintenant et toucher le forfait ou faut attendre l arrete ?", june
+    )
+    assert reply.body[0].startswith("Non :"), reply.body
