@@ -164,6 +164,10 @@ def test_a_delay_asked_for_a_patients_erasure_or_a_report_delivered_go_to_a_pers
         "Un patient demande l'effacement de ses données de l'expérimentation. Que devons-nous faire ?",
         "L'expérimentation est terminée. Le rapport d'évaluation au Parlement a-t-il bien été remis, et où "
         "peut-on le consulter ?",
+        "Nous ne pourrons pas produire le rapport. Serait-il possible d'obtenir un délai d'un mois ?",
+        "la commande forfaits me renvoie une erreur depuis ce matin (ecran vide), c normal ?",
+        "Le CH souhaite retirer le dossier de candidature déposé le 28 mai. Pouvez-vous le confirmer ?",
+        "Nous ne retrouvons pas nos crédits 2025. Pourriez-vous vérifier de votre côté ?",
     ):
         reply = answer_question(message, datetime(2028, 3, 6, 10, tzinfo=ZoneInfo("Europe/Paris")))
         assert reply.status is Status.UNKNOWN and reply.needs_human, (message, reply.body)
