@@ -80,6 +80,10 @@ DEV_R3_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R3.yaml
 DEV_R4_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R4.yaml"
 DEV_R5_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R5.yaml"
 DEV_R6_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R6.yaml"
+# Sealed never-tuned sets of this round, measured once on c39594b, then tuned on while T10, T11 were sealed.
+NEVER_TUNED_T7_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T7.yaml"
+NEVER_TUNED_T8_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T8.yaml"
+NEVER_TUNED_T9_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T9.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -119,6 +123,9 @@ KNOWN_MISSES_FILES = (
     DEV_R4_FILE,
     DEV_R5_FILE,
     DEV_R6_FILE,
+    NEVER_TUNED_T7_FILE,
+    NEVER_TUNED_T8_FILE,
+    NEVER_TUNED_T9_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
