@@ -199,15 +199,26 @@ _SUBJECT_GLUE = frozenset(
 )
 
 
+_WRITER_HAD = re.compile(
+    r"\b(?:coordo|coordinat\w*|cadre|direct\w*) (?:de l |d )?had\b|\bhad ici\b|\bcote had\b"
+)
+
+
 def _payees(tokens: tuple[str, ...]) -> list[str]:
     """Who the question says is paid: the subject of a pay verb (« c'est l'HAD qui touche », « l'HAD
     perçoit »), or its beneficiary (« versé à la HAD »); « on touche ? » asks whether, not who. An HAD
     named for another reason (« HAD pas conventionnée …, on touche quand même ? ») states no payee."""
     found: set[str] = set()
+    # « coordo HAD ici : c'est bien nous qui le facturons ? »: the writer is the HAD, and « nous » is it.
+    writer_had = _WRITER_HAD.search(" ".join(tokens)) is not None
     for v, token in enumerate(tokens):
-        if token not in _PAY_VERBS:
+        # (« on a droit au forfait nous aussi ? », the HAD writing: being paid)
+        if token not in _PAY_VERBS and not (writer_had and token == "droit"):
             continue
         before = tokens[max(0, v - 4) : v]
+        if writer_had and {"nous", "on"} & set(tokens[max(0, v - 4) : v + 6]):
+            found.add("had")
+            continue
         if before[-1:] in (("on",), ("nous",)) or tokens[v + 1 : v + 3] == ("t", "on"):
             continue  # « on touche quand même ? » asks whether, in the case told, not who is paid
         # « la HAD peut-elle facturer », « l'HAD va toucher »: the subject before a modal and its pronoun.

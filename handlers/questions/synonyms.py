@@ -56,6 +56,10 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, replacement in (
         # asking "when": "à quel moment", "jusqu'à quelle date", "avant quelle date"
         (r"\ba\s+quel\s+moment\b", " quand "),
+        # « l'hôpital à domicile », « l'hospitalisation à domicile »: the HAD, as a newcomer says it
+        (r"\b(?:hopital|hospitalisation|hospitalisations)\s+a\s+domicile\b", " had "),
+        # « la prime », « le bonus » of the experiment: the forfait, as a newcomer says it
+        (r"\b(?:la|le|une|un|cette|ce|cet|de|du)\s+(?:prime|bonus)\b", " le forfait "),
         # « la DL AMI HDF », « DL candidature »: the deadline (written by the folded text: « dl »)
         (r"\bdl\b", " date limite "),
         (r"\bjusqu\s*'?\s*a\s+quelle?\s+(?:date|jour)\b", " jusqu a quand "),

@@ -182,3 +182,13 @@ def test_the_kind_of_cancer_told_changes_no_rule() -> None:
         NOW,
     )
     assert reply.status is not Status.UNKNOWN and reply.body[0].startswith("Oui"), reply.body
+
+
+def test_a_newcomers_words_for_the_fee_and_the_had() -> None:
+    """« le bonus qu'on touche qd un patient passe en hôpital à domicile » is the forfait of a referral to
+    the HAD."""
+    reply = answer_question(
+        "c quoi le bonus qu'on touche qd un patient passe en hopital a domicile ? c'est par seance ?", NOW
+    )
+    said = "\n".join(reply.body)
+    assert reply.status is not Status.UNKNOWN and "320,00 €" in said and "120,00 €" in said, said

@@ -135,6 +135,9 @@ def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
         ("si la region a deja 10 candidats retenus on peut etre le 11eme ?", "non : au plus 10"),
         ("herceptin SC (trastuzumab sous cut) = TMSC non oral donc ok pour les forfaits ?", "oui :"),
         ("juste pour confirmer : 120 e pour chaque mois suivant avec 1 adm a domicile c bien ca ?", "oui :"),
+        # The HAD writing: « nous » is the HAD; a newcomer's « prime » is the forfait.
+        ("coordo HAD : le forfait de 320, c'est bien nous qui le facturons a la caisse ?", "non :"),
+        ("coordo HAD ici, on a droit a la prime nous aussi quand on prend un patient de l'expé ?", "non :"),
     ],
 )
 def test_yes_or_no_opens_the_answer(question: str, opening: str) -> None:
