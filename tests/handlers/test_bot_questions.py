@@ -351,3 +351,13 @@ def test_a_table_of_the_forfaits_and_stopping_reminders_are_the_bots() -> None:
     assert "/expe50 forfaits" in said and "tableau=oui" in said, said
     said = _said(_ask("j en ai marre des rappels du lundi, comment on les coupe ?"))
     assert "rappels non" in said, said
+
+
+def test_an_entry_put_on_the_wrong_day_is_one_to_correct() -> None:
+    said = _said(
+        _ask(
+            "jai fait une erreur, jai mis l'administration de Mme P. au 12/01 alors que c'etait le 21/01, "
+            "comment je change ça"
+        )
+    )
+    assert "/expe50 modifier" in said, said

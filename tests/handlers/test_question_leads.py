@@ -138,6 +138,12 @@ def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
         # The HAD writing: « nous » is the HAD; a newcomer's « prime » is the forfait.
         ("coordo HAD : le forfait de 320, c'est bien nous qui le facturons a la caisse ?", "non :"),
         ("coordo HAD ici, on a droit a la prime nous aussi quand on prend un patient de l'expé ?", "non :"),
+        # Patients kept in a spreadsheet: one import; an HAD outside its area, even exceptionally: no.
+        ("on a tous nos patients dans un fichier excel, faut les retaper un par un dans slack ??", "non :"),
+        (
+            "le patient habite hors de la zone de notre HAD. l'HAD peut y aller exceptionnellement ?",
+            "non :",
+        ),
     ],
 )
 def test_yes_or_no_opens_the_answer(question: str, opening: str) -> None:
