@@ -583,7 +583,9 @@ def _deadline_verdict(c: Composition, named: list[Any]) -> None:
     if not _ASKS_APPLYING.search(c.analysis.asked.text):
         return  # « seuls 10 établissements seront retenus : est-ce exact ? » asks no « still open? »
     past = is_past(own, c.today)
-    late = _TOO_LATE.search(c.analysis.normalized.text)
+    # « on peut encore déposer ? » asks whether still open, whatever lateness the case tells (« signature
+    # en retard »); « c'est trop tard ? » asks whether too late.
+    late = None if c.has("encore") else _TOO_LATE.search(c.analysis.normalized.text)
     # « c'est pas trop tard ? »: a negative question; neither « oui » nor « non » would be clear.
     if late is not None and "pas" in c.analysis.normalized.text[: late.start()].split()[-3:]:
         return
@@ -711,6 +713,12 @@ def _late_rule(c: Composition) -> None:
         c.say("application.late_not_receivable", platform)
 
 
+_RECEIVED = re.compile(
+    r"\b(?:recu|recue|arrive|arrivee|depose|deposee|envoye|envoyee|transmis|transmise|parvenu|parvenue"
+    r"|finalise|finalisee|soumis|soumise)\b"
+)
+
+
 def _application_rules(c: Composition) -> None:
     regions = c.analysis.slots.regions
     for key in regions:
@@ -721,9 +729,12 @@ def _application_rules(c: Composition) -> None:
         # « un dossier arrivé le 17 mai peut-il encore être examiné ? »: that day against the deadline
         if len(regions) == 1 and premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
             days = open_points.told_days(fold(c.analysis.question), own.due.year)
-            if len(days) == 1:
+            # (the day a file arrives, not the deadline named: « on a raté le 16 mai, on peut encore ? »)
+            if len(days) == 1 and _RECEIVED.search(fold(c.analysis.question)):
                 key = "received_late" if days[0] > own.due else "received_in_time"
                 c.say(f"application.verdict.{key}", own, region=region.name)
+            elif c.has("encore"):
+                _deadline_verdict(c, [region])  # « on a raté le 16 mai, on peut encore déposer ? »
         c.say("application.deadline", own, region=region.name, when=c.when(own))
     platform = c.fact("application_platform")
     if platform:

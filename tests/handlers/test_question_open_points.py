@@ -192,3 +192,17 @@ def test_a_day_in_figures_and_now_are_put_to_the_test() -> None:
         "on peut commencer a adresser des maintenant et toucher le forfait ou faut attendre l arrete ?", june
     )
     assert reply.body[0].startswith("Non :"), reply.body
+
+
+def test_the_deadline_named_is_no_day_of_arrival_and_encore_asks_whether_still_open() -> None:
+    """« on a raté le 16 mai (signature en retard), on peut encore déposer ? »: the 16 May told is the
+    deadline, not a day the file arrived; asked whether one may still file: « Non », the date is past."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    reply = answer_question(
+        "on a raté le 16 mai en normandie de qq jours (signature DG en retard), on peut encore deposer ?",
+        datetime(2025, 5, 20, 10, tzinfo=ZoneInfo("Europe/Paris")),
+    )
+    assert reply.body[0].startswith("Non : la date limite de candidature (Normandie) est passée"), reply.body
+    assert not any("recevable" in line and line.startswith("Oui") for line in reply.body), reply.body
