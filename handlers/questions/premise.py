@@ -457,7 +457,7 @@ _ASKS_SCOPE = frozenset(
 _NEGATIVE = re.compile(
     r"\b(?:exclu|exclure|exclus|hors|interdit|refuse)\b"
     r"|(?<!\bou )\bpas\b(?! (?:de |d |du )?(?:la |l )?(?:chimio|chimiotherapie|immuno|immunotherapie|perf"
-    r"|perfusion|hormono|hormonotherapie|therapie ciblee)\b)"
+    r"|perfusion|hormono|hormonotherapie|therapie ciblee|iv|intraveineuse|sc|sous cutane)\b)"
 )
 
 

@@ -113,6 +113,7 @@ def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
         ("patient encore traite en mars 2028, on touche le forfait ?", "non :"),
         # « c'est de l'immuno, pas de la chimio »: a contrast, the scope is still asked.
         ("pembro en sc a dom, ca rentre ds l expe ? c de l immuno pas de la chimio", "oui :"),
+        ("herceptin SC fait par l'HAD ca compte comme TMSC ou pas vu que c pas de l'IV ?", "oui :"),
         # A figure put forward after an open question is put to the test; a limit asked of a thing without.
         ("combien d etab retenus max en hauts de france? 15?", "non : au plus 10"),
         ("le forfait mensuel c combien ? 150 ?", "non : c'est 120,00 €"),
