@@ -42,17 +42,17 @@ def total(text: str) -> Decimal:
     [
         ("inclus en novembre 2025, injections de decembre 2025 a fevrier 2026 : combien ?", "680"),
         (
-            "inclusion en mars 2026 puis une injection chaque mois sauf en aout, jusqu'a fin novembre : combien ?",  # noqa: E501  # noqa: E501
+            "inclusion en mars 2026 puis une injection chaque mois sauf en aout, jusqu'a fin novembre : combien ?",  # noqa: E501
             "1160",
         ),
         ("patient inclu en juin 2026, juillet rien, aout rien, sept 1 injection. ca fait cb ?", "440"),
         ("patient inclus en janvier 2027, injection tous les mois jusqu'a decembre 2027", "1640"),
         (
-            "10 patients inclus en octobre 2026, chacun avec une injection a domicile en novembre et en decembre 2026",  # noqa: E501  # noqa: E501
+            "10 patients inclus en octobre 2026, chacun avec une injection a domicile en novembre et en decembre 2026",  # noqa: E501
             "5600",
         ),
         (
-            "ce mois-ci 12 patients en mois suivant (aucune nouvelle inclusion), chacun avec au moins une injection",  # noqa: E501  # noqa: E501
+            "ce mois-ci 12 patients en mois suivant (aucune nouvelle inclusion), chacun avec au moins une injection",  # noqa: E501
             "1440",
         ),
         (
@@ -61,17 +61,17 @@ def total(text: str) -> Decimal:
         ),
         ("mois 1 : 320, mois 2 : 120, mois 3 : 120, mois 4 : 120 = 700 € c'est bon ?", "680"),
         (
-            "P-0020 : 1re perfusion a domicile le 28/02/2026, puis le 02/03, le 30/03 et le 27/04. forfaits ?",  # noqa: E501  # noqa: E501
+            "P-0020 : 1re perfusion a domicile le 28/02/2026, puis le 02/03, le 30/03 et le 27/04. forfaits ?",  # noqa: E501
             "560",
         ),
         (
-            "immuno toutes les 6 semaines a dom a partir du 5 janvier 2026 (5/01, 16/02, 30/03, 11/05, 22/06) : "  # noqa: E501  # noqa: E501
+            "immuno toutes les 6 semaines a dom a partir du 5 janvier 2026 (5/01, 16/02, 30/03, 11/05, 22/06) : "  # noqa: E501
             "total jusqu'a fin juin ?",
             "800",
         ),
         ("immuno toutes les 6 semaines a dom a partir du 5 janvier 2026 : total jusqu'a fin juin ?", "800"),
         (
-            "patiente adressée le 3 mars 2026, première administration à domicile le 12 mars, puis des administrations "  # noqa: E501  # noqa: E501
+            "patiente adressée le 3 mars 2026, première administration à domicile le 12 mars, puis des administrations "  # noqa: E501
             "en avril, en juin, en septembre et en octobre (rien en mai, juillet ni août). Total ?",
             "800",
         ),
@@ -82,13 +82,13 @@ def total(text: str) -> Decimal:
         ),
         ("inclus en mars, une injection chaque mois jusqu'à décembre : total ?", "1400"),
         (
-            "patient A inclus en mai 2026 puis injections juin et juillet ; patient B inclus en juillet 2026, "  # noqa: E501  # noqa: E501
+            "patient A inclus en mai 2026 puis injections juin et juillet ; patient B inclus en juillet 2026, "  # noqa: E501
             "rien apres. total des deux ?",
             "880",
         ),
         ("patient inclus en decembre 2027, chimio a dom en janvier 2028 puis en mars et avril 2028", "440"),
         (
-            "P-0107 : 1re chimio a dom le 12 janvier 2026, puis fevrier et mars, rien en avril, reprise en mai. total ?",  # noqa: E501  # noqa: E501
+            "P-0107 : 1re chimio a dom le 12 janvier 2026, puis fevrier et mars, rien en avril, reprise en mai. total ?",  # noqa: E501
             "680",
         ),
     ],
@@ -146,7 +146,7 @@ def test_one_year_asked_of_care_over_two_gets_its_part() -> None:
         # « chaque mois » told before both patients: whose cadence is it?
         "chaque mois : patient A inclus en janvier jusqu'en mars, patient B en fevrier et avril : total ?",
         # A total « jusqu'à mars » asked after a day planned in March: a projection, not a count so far.
-        "inj a dom le 19 novembre 2025, le 10 décembre, prévue le 3 mars 2026. combien au total jusqu'à mars ?",  # noqa: E501  # noqa: E501
+        "inj a dom le 19 novembre 2025, le 10 décembre, prévue le 3 mars 2026. combien au total jusqu'à mars ?",  # noqa: E501
     ],
 )
 def test_no_reading_when_something_is_not_accounted_for(text: str) -> None:
@@ -226,7 +226,7 @@ def test_a_word_no_rule_reads_stops_the_reading() -> None:
     ("text", "expected"),
     [
         ("la patiente a eu 3 injections en janvier, 2 en février et 0 en mars : total des forfaits ?", "440"),
-        ("une patiente a eu sa première injection à domicile le 15 septembre 2026, puis une par mois jusqu'en "  # noqa: E501  # noqa: E501
+        ("une patiente a eu sa première injection à domicile le 15 septembre 2026, puis une par mois jusqu'en "  # noqa: E501
          "janvier 2027. Quel montant ?", "800"),
         ("injections 1x/mois de mars à août 2026 = 920 € ?", "920"),
         # « stop » empties the months after it; « 1 par mois »; « repris » is care again.
@@ -246,14 +246,14 @@ def test_a_word_no_rule_reads_stops_the_reading() -> None:
         ("XELOX : oxali IV a dom 12/01, 02/02, 23/02 ; en mars que la capecitabine po a la maison ; avril IV "
          "le 13/04 ; mai IV le 04/05 -> de janv a mai ca fait 800 ?", "680"),
         # A count on a day (« 1 le 14 janv »); « rien » right before the next months; a checklist oui / non.
-        ("mme D 1ere perf a dom le 4 dec 2025, 1 le 14 janv, rien fev ni mars, 1 le 15 avril. total ?", "560"),  # noqa: E501  # noqa: E501
+        ("mme D 1ere perf a dom le 4 dec 2025, 1 le 14 janv, rien fev ni mars, 1 le 15 avril. total ?", "560"),  # noqa: E501
         ("1ere perf 5 juin 2026, juillet oui, aout non (vacances), sept oui, oct oui. total ?", "680"),
         # A stay in hospital the whole month is no month at home; « vers le 15 à chaque fois »; « une pte ».
         ("1ere injection HAD le 8 avril 2026, mai ok a dom, juin hospitalisée tout le mois, puis perfs en "
          "juillet, aout, septembre. combien ?", "800"),
         ("1ere perf le 1er mars 2026, le 29 mars, le 26 avril, puis hospitalisé en mai et en juin, reprise à "
          "domicile le 5 juillet. combien ?", "560"),
-        ("1ere perf le 2 fev 2026 puis 1 perf en mars, avril, mai (vers le 15 a chaque fois) → 680€ en tout ?",  # noqa: E501  # noqa: E501
+        ("1ere perf le 2 fev 2026 puis 1 perf en mars, avril, mai (vers le 15 a chaque fois) → 680€ en tout ?",  # noqa: E501
          "680"),
         ("combien pour une pte adressee le 2/01/26, inj a dom le 5/01 26/01 16/02, rien en mars (tox), puis "
          "9/04 30/04 21/05 ? total stp", "680"),
@@ -270,7 +270,7 @@ def test_more_ways_of_telling(text: str, expected: str) -> None:
     "text",
     [
         "on a 5 patients en cours, chacun une injection par mois depuis septembre, combien pour décembre ?",
-        "de janvier à juin 2026, injections chaque mois, inclus en janvier, mais la HAD a changé en avril : total ?",  # noqa: E501  # noqa: E501
+        "de janvier à juin 2026, injections chaque mois, inclus en janvier, mais la HAD a changé en avril : total ?",  # noqa: E501
     ],
 )
 def test_a_month_asked_about_or_told_for_another_reason_is_not_read(text: str) -> None:
@@ -589,23 +589,21 @@ def test_several_days_of_one_month_and_requests_are_no_counts() -> None:
     ) == Decimal(560)
 
 
+def _said(question: str) -> str:
+    return "\n".join(answer_question(question, NOW).body)
+
+
 def test_the_users_working_and_two_rival_sums() -> None:
     """« j'ai calculé 5x320 = 1600 € » checks the 1 600 €, its working read; « ma collègue dit 800, moi 680 »:
     the total read settles them."""
-    said = "\n".join(
-        answer_question(
-            "patient inclus en janvier 2026, perfs a dom chaque mois de janvier a mai. j'ai calculé 5x320 = 1600€,"  # noqa: E501  # noqa: E501
-            " c'est juste?",
-            NOW,
-        ).body
+    said = _said(
+        "patient inclus en janvier 2026, perfs a dom chaque mois de janvier a mai. j'ai calculé 5x320 = "
+        "1600€, c'est juste?"
     )
     assert said.startswith("Non : le total est de 800,00 €, pas 1 600,00 €."), said
-    said = "\n".join(
-        answer_question(
-            "1ere perf 5 juin 2026, juillet oui, aout non (vacances), sept oui, oct oui. ma collegue dit 800 moi "  # noqa: E501  # noqa: E501
-            "680, qui a raison ?",
-            NOW,
-        ).body
+    said = _said(
+        "1ere perf 5 juin 2026, juillet oui, aout non (vacances), sept oui, oct oui. ma collegue dit 800 moi "
+        "680, qui a raison ?"
     )
     assert "= 680,00 €" in said, said
 
