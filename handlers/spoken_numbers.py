@@ -9,7 +9,8 @@ Pure and linear: one pass over the words, each run of number words converted onc
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from handlers.values import fold
 
 _UNITS = {
     "zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7,
@@ -25,14 +26,9 @@ _MONTHS = frozenset(
 )
 
 
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _parts(word: str) -> list[str] | None:
     """The number words a word is made of (« vingt-sept »: vingt, sept), or None if it is not one."""
-    parts = [p for p in _fold(word).split("-") if p != "et"]
+    parts = [p for p in fold(word).split("-") if p != "et"]
     known = all(p in _UNITS or p in _TENS or p in _SCALES for p in parts)
     return parts if parts and known else None
 
@@ -104,7 +100,7 @@ def figures(text: str) -> str:
     i = 0
     while i < len(words):
         m = words[i]
-        if _fold(m.group()) == "premier" and i + 1 < len(words) and _fold(words[i + 1].group()) in _MONTHS:
+        if fold(m.group()) == "premier" and i + 1 < len(words) and fold(words[i + 1].group()) in _MONTHS:
             out.append(text[at : m.start()] + "1er")
             at = m.end()
             i += 1
@@ -117,9 +113,9 @@ def figures(text: str) -> str:
             continue
         j, groups = i, [parts]
         while j + 1 < len(words) and not text[words[j].end() : words[j + 1].start()].strip():
-            nxt = _fold(words[j + 1].group())
+            nxt = fold(words[j + 1].group())
             if nxt == "et" and groups[-1][-1] in _TENS and j + 2 < len(words):
-                after = _fold(words[j + 2].group())  # « vingt et un », « soixante et onze »
+                after = fold(words[j + 2].group())  # « vingt et un », « soixante et onze »
                 if after in {"un", "une", "onze"}:
                     groups[-1].append(after)
                     j += 2
