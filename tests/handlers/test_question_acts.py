@@ -23,6 +23,8 @@ NOW = datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
         "Le CH n'a rien envoyé. Pouvez-vous préparer un courrier de relance et bloquer ses forfaits ?",
         "Pouvons-nous lui accorder ce délai sans conséquence ?",
         "Pourriez-vous donner accès au bot à ma nouvelle collègue ?",
+        "@ars normandie vous pouvez valider l'avenant a notre convention avec l'HAD svp ?",
+        "Pourriez-vous me rappeler au 02 31 00 00 00 au sujet de notre dossier ?",
     ],
 )
 def test_an_act_asked_of_the_reader_goes_to_a_person(message: str) -> None:

@@ -192,3 +192,14 @@ def test_a_newcomers_words_for_the_fee_and_the_had() -> None:
     )
     said = "\n".join(reply.body)
     assert reply.status is not Status.UNKNOWN and "320,00 €" in said and "120,00 €" in said, said
+
+
+def test_article_51_chosen_over_article_50_tells_its_length() -> None:
+    """« un projet au titre de l'article 51 plutôt que de l'article 50 ? »: article 51's length (5 years at
+    most) beside article 50's dates."""
+    reply = answer_question(
+        "Un porteur nous propose un projet de chimio à domicile au titre de l'article 51 plutôt que de "
+        "l'article 50. Quelle différence pour nous ?",
+        NOW,
+    )
+    assert any("5 ans" in line for line in reply.body), reply.body
