@@ -329,6 +329,9 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
     return found
 
 
+_CHECKED_AFTER = (("c", "est", "bien"), ("c", "est", "ca"), ("c", "bien"))
+
+
 def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     """The values of `kind` the question states."""
     out: list[Any] = []
@@ -344,7 +347,15 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
             value *= int(tokens[first - 2][:3])  # « 3x320 » (« 3 fois 320 ») states 960
         # (a delay is put « dans les 3 mois », « sous 6 mois », « on a 6 mois »)
         delay = kind == "months" and first > 0 and tokens[first - 1] in {"les", "dans", "sous", "a", "delai"}
-        if not (delay or _predicate(tokens, first - 2 if kind == "amount" and times else first)):
+        # (« 1er mois à dom = 320e c bien ça ? »: the value, then « c'est bien » that puts it to the test)
+        checked_after = any(
+            tokens[start : start + len(phrase)] == phrase
+            for phrase in _CHECKED_AFTER
+            for start in (index + 1, index + 2)
+        )
+        if not (
+            delay or checked_after or _predicate(tokens, first - 2 if kind == "amount" and times else first)
+        ):
             continue
         after = tokens[index + 1] if index + 1 < len(tokens) else ""
         before = tokens[first - 1] if first > 0 else ""

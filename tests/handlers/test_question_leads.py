@@ -114,6 +114,9 @@ def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
         # « c'est de l'immuno, pas de la chimio »: a contrast, the scope is still asked.
         ("pembro en sc a dom, ca rentre ds l expe ? c de l immuno pas de la chimio", "oui :"),
         ("herceptin SC fait par l'HAD ca compte comme TMSC ou pas vu que c pas de l'IV ?", "oui :"),
+        # A value followed by « c'est bien (ça) » puts it to the test.
+        ("1er mois a dom = 320e c bien ca ?", "oui : c'est bien 320,00 €"),
+        ("inclusion = 3x120 = 360e c bien ca ? (pr le budget previsionnel)", "non : c'est 320,00 €"),
         # A figure put forward after an open question is put to the test; a limit asked of a thing without.
         ("combien d etab retenus max en hauts de france? 15?", "non : au plus 10"),
         ("le forfait mensuel c combien ? 150 ?", "non : c'est 120,00 €"),
