@@ -511,7 +511,7 @@ def _children(c: Composition) -> None:
     )
     said = c.analysis.normalized.text
     young = age_months is None or age_months < 36
-    asks = premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess))
+    asks = _yes_or_no(c)
     if young and asks and _ANY_HAD.search(said):
         # « bébé de 20 mois, n'importe quelle HAD partenaire peut le prendre ? »: only one with the mention.
         c.say("had.under3_no", fact, mention=fact.value)
@@ -529,7 +529,7 @@ def _children(c: Composition) -> None:
         # « enfant de 4 ans, HAD sans la mention, ça passe ? »: yes, the mention is for under 3 only; « l'HAD
         # doit-elle obligatoirement avoir la mention ? » asks the requirement: no.
         lead = ""
-        if premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
+        if _yes_or_no(c):
             required = _ASKS_REQUIRED.search(c.analysis.normalized.text) is not None
             lead = t("lead.no") if required else t("lead.yes")
         c.say("had.under3_not_needed", fact, mention=fact.value, lead=lead)
@@ -572,7 +572,7 @@ def _deadline_verdict(c: Composition, named: list[Any]) -> None:
         if not re.search(rf"\bcomme (?:pour |en |dans |a )?(?:l |la |le |les )?{_folded(r.name)}\b", text)
     ]
     own = named[0].application() if len(named) == 1 else None
-    if own is None or not premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
+    if own is None or not _yes_or_no(c):
         return
     region = named[0]
     told = premise.stated("date", c.analysis.normalized.tokens)
@@ -727,10 +727,11 @@ def _application_rules(c: Composition) -> None:
         if own is None:
             continue
         # « un dossier arrivé le 17 mai peut-il encore être examiné ? »: that day against the deadline
-        if len(regions) == 1 and premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
-            days = open_points.told_days(fold(c.analysis.question), own.due.year)
+        if len(regions) == 1 and _yes_or_no(c):
+            folded = fold(c.analysis.question)
+            days = open_points.told_days(folded, own.due.year)
             # (the day a file arrives, not the deadline named: « on a raté le 16 mai, on peut encore ? »)
-            if len(days) == 1 and _RECEIVED.search(fold(c.analysis.question)):
+            if len(days) == 1 and _RECEIVED.search(folded):
                 key = "received_late" if days[0] > own.due else "received_in_time"
                 c.say(f"application.verdict.{key}", own, region=region.name)
             elif c.has("encore"):
@@ -847,12 +848,7 @@ def _reports_followup(c: Composition) -> None:
     covered = _covered_year(c)
     due = [d for d in followups if (d.due.month, d.due.year) in _named_month_years(c)]
     right = [d for d in followups if covered is not None and covered in d.covers]
-    if (
-        due
-        and right
-        and not set(due) & set(right)
-        and premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess))
-    ):
+    if due and right and not set(due) & set(right) and _yes_or_no(c):
         # « les données 2026 vont dans le rapport de sept 2026 ? »: no, in the one that covers 2026.
         c.say("reports.covered_elsewhere", right[0], year=covered, due=right[0].due, asked=due[0].due)
         due = right + due
@@ -882,7 +878,7 @@ def _followup_date_verdict(c: Composition, followups: list[Any]) -> None:
     """« le 2e rapport de suivi c'est le 1er sept 2027 ? »: a yes/no question stating one date is answered by
     whether a follow-up report is due that day (« Oui ») or, the report named by its rank, on another day
     (« Non » and its date)."""
-    if not followups or not premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
+    if not followups or not _yes_or_no(c):
         return
     told = premise.stated("date", c.analysis.normalized.tokens)
     if len(told) != 1:
@@ -1021,7 +1017,7 @@ def holds(c: Composition, cond: Condition) -> bool:
     if test == "supposes":
         return _supposed_monthly(c) is not None
     if test == "yesno":
-        return premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess))
+        return _yes_or_no(c)
     if test == "intent":
         return cond.name in c.analysis.intents
     if test == "known":
@@ -1108,6 +1104,11 @@ _LOWERED_OPENINGS = re.compile(
     r"^(?:Le|La|Les|L'|L’|Un|Une|Il|Elle|Ils|Elles|Ce|Cette|C'est|C’est|Chaque|Tout|Toute|Aucun|Aucune|Pour|Si|"
     r"Sans|Dans|En|On|Seul|Seule|Seuls|Seules|Peuvent|Peut|Au|Aux|Une|Des|Du)\b"
 )
+
+
+def _yes_or_no(c: Composition) -> bool:
+    """Whether the question asks yes or no (premise.py), a value put forward at its end included."""
+    return premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess))
 
 
 def _with_lead(lead: str, sentence: str) -> str:

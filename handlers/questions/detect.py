@@ -451,9 +451,7 @@ def _serves(topic_id: str, angle: Intent) -> bool:
     return angle in topic_by_id()[topic_id].intents
 
 
-def _drop_superseded(
-    chosen: list[str], angles: frozenset[Intent], scores: dict[str, float] | None = None
-) -> list[str]:
+def _drop_superseded(chosen: list[str], angles: frozenset[Intent], scores: dict[str, float]) -> list[str]:
     """A specific topic makes the general one it refines redundant, unless the general one serves an angle
     the question asks and the specific one does not ("rapport initial : on y met les données de quelles
     années ?" keeps the initial report, which answers the year, next to its contents), or it scored far
@@ -465,7 +463,7 @@ def _drop_superseded(
             t
             for t in chosen
             if topic_id in topic_by_id()[t].supersedes
-            and (scores is None or scores.get(t, 0.0) >= SUPERSEDE_SHARE * scores.get(topic_id, 0.0))
+            and scores.get(t, 0.0) >= SUPERSEDE_SHARE * scores.get(topic_id, 0.0)
         ]
         needed_for = [a for a in angles if _serves(topic_id, a) and not any(_serves(t, a) for t in by)]
         if not by or needed_for:

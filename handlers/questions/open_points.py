@@ -83,7 +83,7 @@ def first_month(text: str) -> bool:
 _MONTH_YEAR_RE = re.compile(rf"(?<![\w/])(?P<m>{_MONTHS})\.?\s(?P<y>20\d\d)\b")
 
 
-_NOW_RE = re.compile(r"\b(?:des maintenant|maintenant|aujourd hui|des a present|ce mois ci)\b")
+_NOW_RE = re.compile(r"\b(?:maintenant|aujourd hui|des a present|ce mois ci)\b")
 # A month named alone as a time (« dès juin », « adressé en avril »): placed in the year nearest today.
 # (not after « avant » / « après », which turn the comparison round)
 _BARE_MONTH_RE = re.compile(
