@@ -741,6 +741,7 @@ def _use(items: list[_Item], *indices: int) -> None:
 def _phrases(s: _State) -> None:
     """Phrases that hold a number or a negation: cadences, counts of patients, amounts, qualifiers."""
     items = s.items
+    openers = _clause_letters(items)
     for i, item in enumerate(items):
         t = item.text
         nxt, nxt2 = _text(items, i + 1), _text(items, i + 2)
@@ -886,7 +887,7 @@ def _phrases(s: _State) -> None:
             and t in "abcdefgh"
             and _text(items, i - 1) in {":", ";", "-"}
             and (nxt in _INCLUSION or nxt in _ADMIN or nxt in {":", ","})
-            and _letters_follow(items, i)
+            and _letters_follow(openers, t, i)
         ):
             # « 3 pts : A inclus oct 25 … ; B inclus nov … ; C inclus déc … »: letters that open each clause
             s.labels.append(i)
@@ -944,16 +945,22 @@ def _every(s: _State, i: int) -> None:
     s.cadences.append(i)
 
 
-def _letters_follow(items: list[_Item], i: int) -> bool:
+def _clause_letters(items: list[_Item]) -> dict[str, tuple[int, int]]:
+    """Each single letter that opens a clause (after « : », « ; », « - »): where it first and last does.
+    One pass, so that testing each letter below stays linear in the question."""
+    found: dict[str, tuple[int, int]] = {}
+    for k in range(1, len(items)):
+        if len(items[k].text) == 1 and items[k - 1].text in {":", ";", "-"}:
+            first, _ = found.get(items[k].text, (k, k))
+            found[items[k].text] = (first, k)
+    return found
+
+
+def _letters_follow(openers: dict[str, tuple[int, int]], letter: str, i: int) -> bool:
     """Whether the next letter of the alphabet opens a later clause, or the one before an earlier clause
     (« A … ; B … ; C … »): letters as labels."""
-    letter = items[i].text
-    after, before = chr(ord(letter) + 1), chr(ord(letter) - 1)
-    return any(
-        ((items[k].text == after and k > i) or (items[k].text == before and k < i))
-        and _text(items, k - 1) in {":", ";", "-"}
-        for k in range(len(items))
-    )
+    after, before = openers.get(chr(ord(letter) + 1)), openers.get(chr(ord(letter) - 1))
+    return (after is not None and after[1] > i) or (before is not None and before[0] < i)
 
 
 def _label(items: list[_Item], i: int) -> bool:

@@ -207,6 +207,7 @@ def test_linear_on_a_large_hostile_input() -> None:
         TODAY,
     )
     read("inclusion + 11 mois d'affilee, 2026-01, sept→dec, P-R1 : " * 2500, TODAY)
+    read("; a inclus oct ; b inclus nov ; c , 2 adm, nov 1 " * 2000, TODAY)  # letters opening clauses
     assert time.perf_counter() - started < 20
 
 
