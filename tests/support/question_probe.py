@@ -84,6 +84,13 @@ DEV_R6_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R6.yaml
 NEVER_TUNED_T7_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T7.yaml"
 NEVER_TUNED_T8_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T8.yaml"
 NEVER_TUNED_T9_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T9.yaml"
+# Sealed sets measured once at the end of that round (T10, T11 on ef9d3de, T12 on 8f5b3cf), then tuned on in
+# the next (seen); and two dev sets written blind in the next round, measured once on b6fe06f, then tuned on.
+NEVER_TUNED_T10_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T10.yaml"
+NEVER_TUNED_T11_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T11.yaml"
+NEVER_TUNED_T12_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T12.yaml"
+DEV_R7_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R7.yaml"
+DEV_R8_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R8.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -126,6 +133,11 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T7_FILE,
     NEVER_TUNED_T8_FILE,
     NEVER_TUNED_T9_FILE,
+    NEVER_TUNED_T10_FILE,
+    NEVER_TUNED_T11_FILE,
+    NEVER_TUNED_T12_FILE,
+    DEV_R7_FILE,
+    DEV_R8_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
