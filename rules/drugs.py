@@ -39,7 +39,7 @@ IN_SCOPE: dict[Route, bool | None] = {
     "mixed": None,
 }
 
-_NAME = re.compile(r"^[a-z][a-z0-9]{2,39}$")
+_NAME = re.compile(r"^(?=[a-z0-9]*[a-z])[a-z0-9]{3,40}$")  # « 5fu »: a figure may open a name
 _TOP_KEYS = {"source", "confidence", "last_checked", "routes", "stated", "drugs"}
 
 
@@ -127,7 +127,9 @@ def _add(
     drug = Drug(name, cast(Route, route), tuple(names), source, confidence)
     for spelled in (name, *names):
         if not _NAME.match(spelled):
-            raise DrugError(f"{at}: {spelled!r} must be one lowercase word without accents (a-z, 0-9)")
+            raise DrugError(
+                f"{at}: {spelled!r} must be one lowercase word without accents (a-z, 0-9, a letter at least)"
+            )
         if spelled in by_name:
             raise DrugError(f"{at}: {spelled!r} already names {by_name[spelled].name}")
         by_name[spelled] = drug

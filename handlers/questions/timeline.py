@@ -295,7 +295,9 @@ def unmodelled_event(text: str) -> bool:
     return any(it.kind == "word" and _disruptive(it.text) for it in _tokens(text))
 
 
-_ORAL = frozenset({"oral", "orale", "oraux", "os", "po", "comprime", "comprimes", "gelule", "gelules"})
+_ORAL = frozenset(
+    {"oral", "orale", "oraux", "os", "po", "comprime", "comprimes", "cp", "cps", "gelule", "gelules"}
+)
 # « que la capécitabine po à la maison »: where the oral drug was taken, read with it.
 _AFTER_ORAL = frozenset({"a", "la", "maison", "dom", "domicile"})
 _RESTRICTIVE = frozenset({"que", "seulement", "uniquement"})
@@ -479,42 +481,153 @@ def _reason_asides(s: _State) -> None:
 
 
 def _oral_months(s: _State) -> None:
-    """« juin que de l'oral (ibrance) », « en avril, il n'a reçu que son Lonsurf (comprimés) »: a month told
-    with only a drug taken by mouth had no home administration that counts (oral TMSC are outside the
-    experiment): its segment is emptied and the oral words are read. Only when the drug is plainly confined
-    to that one month: a restrictive « que » between them, nothing but filler words, and nothing after the
-    oral words but more of them up to the end of the clause; any other oral word stays unread (no total)."""
+    """« juin que de l'oral (ibrance) », « en avril, il n'a reçu que son Lonsurf (comprimés) », « nov et
+    déc elle a eu que du Xeloda (cp) », « mars et avril : capécitabine seule per os, aucune injection »,
+    « avril-mai relais capécitabine PO »: months told with only a drug taken by mouth had no home
+    administration that counts (oral TMSC are outside the experiment): their segments are emptied and the
+    oral words are read. Only when the drug is plainly confined to those months: a restrictive word (« que »,
+    « seule », « uniquement », a switch « relais ») beside it, nothing but filler between, the months a list
+    of their own (a lone month, or months without a day joined by « , » / « et »), and nothing after the oral
+    words but more of them, or « aucune injection », up to the end of the clause; any other oral word stays
+    unread (no total)."""
     items = s.items
-    by_first = {seg.first.at: seg for seg in s.segments if seg.last is None}
+    by_end = {(seg.last or seg.first).at: index for index, seg in enumerate(s.segments)}
     n = len(items)
     i = 0
     while i < n:
         if not (items[i].kind == "word" and _oral(items[i].text)):
             i += 1
             continue
-        # The oral words of this clause: « lonsurf ( comprimes ) ».
+        # The oral words of this clause: « lonsurf ( comprimes ) », « capecitabine seule ( per os ) ».
         j = i
         around = _AROUND_ORAL | _AFTER_ORAL | {"/"}
         while j + 1 < n and (_oral(items[j + 1].text) or items[j + 1].text in around):
             j += 1
-        end_ok = j + 1 >= n or items[j + 1].text in {",", ";", ".", "?", "!", "-"}
+        restricted = any(items[m].text in _RESTRICTIVE | {"seul", "seule"} for m in range(i, j + 1))
+        end = _none_given(items, j + 1)
+        end_ok = end >= n or items[end].text in {",", ";", ".", "?", "!", "-"}
         k = i - 1
-        restricted = False
         while (
             k >= 0
             and k >= i - 12
             and items[k].kind == "word"
-            and (items[k].text in _BEFORE_ORAL | _RESTRICTIVE | _AROUND_ORAL)
+            and (items[k].text in _BEFORE_ORAL | _RESTRICTIVE | _AROUND_ORAL | _SWITCH)
         ):
-            restricted = restricted or items[k].text in _RESTRICTIVE
+            restricted = restricted or items[k].text in _RESTRICTIVE | _SWITCH
             k -= 1
-        if k >= 0 and items[k].text == ",":
-            k -= 1  # « en avril, il n'a reçu que … »
-        segment = by_first.get(k)
-        if end_ok and restricted and segment is not None and segment.kind in {"admin", "unknown", "empty"}:
-            segment.kind = "empty"
-            _use(items, *range(k + 1, j + 1))
+        if k >= 0 and items[k].text in {",", ":"}:
+            k -= 1  # « en avril, il n'a reçu que … », « mars et avril : capécitabine seule »
+        run = _month_run(s, by_end.get(k))
+        if end_ok and restricted and run:
+            for seg in run:
+                seg.kind = "empty"
+            _use(items, *range(k + 1, end))
+            i = end
+            continue
         i = j + 1
+
+
+_NONE_WORDS = frozenset({"aucune", "aucun", "pas", "sans"})
+
+
+def _none_given(items: list[_Item], at: int) -> int:
+    """After the oral words: « , aucune injection », « donc aucune inj », « (pas de perf) » said again of the
+    same months. Where the clause goes on after it (`at` when nothing of the kind follows)."""
+    k = at
+    while k < len(items) and items[k].text in {",", "donc", "("}:
+        k += 1
+    if _text(items, k) not in _NONE_WORDS:
+        return at
+    k += 1
+    while k < len(items) and items[k].text in {"d", "de"}:
+        k += 1
+    if not (k < len(items) and _care(items[k].text)):
+        return at
+    k += 1
+    k = k + 1 if _text(items, k) == ")" else k
+    # « donc aucune inj, juin et juillet … »: a negation that months follow was read as theirs by the lists;
+    # it is left unread (no total) rather than given to both.
+    if _text(items, k) == "," and k + 1 < len(items) and items[k + 1].kind == "month":
+        return at
+    return k
+
+
+def _month_run(s: _State, last: int | None) -> list[_Segment]:
+    """The list of months that ends with segment `last`: that segment alone, or with the months before it
+    joined by « , » / « et » when none of them names a day and the list opens a clause (« ; déc, janvier et
+    février capécitabine seule », « le 7/10, nov et déc elle n'a eu que du Xeloda »); months that a word of
+    care leads into (« perf a dom en mars et avril, mai rien que de la capécitabine ») keep their care."""
+    if last is None or s.segments[last].kind not in {"admin", "unknown", "empty"}:
+        return []
+    items = s.items
+    run = [s.segments[last]]
+    index = last
+    while index > 0:
+        before, current = s.segments[index - 1], s.segments[index]
+        gap = range((before.last or before.first).at + 1, current.first.at)
+        dayless = all(it.day is None for seg in (before, current) for it in (seg.first, seg.last) if it)
+        if not (dayless and gap and all(items[k].text in {",", "et"} for k in gap)):
+            break
+        if before.kind not in {"admin", "unknown", "empty"}:
+            break
+        run.append(before)
+        index -= 1
+    opening = run[-1].first.at
+    ahead = _text(items, opening - 1)
+    opens = (
+        opening == 0
+        or ahead in {";", ":", "-", ".", "(", "puis"}
+        or (ahead == "," and opening >= 2 and items[opening - 2].kind == "month" and items[opening - 2].day)
+    )
+    return run if opens else run[:1]
+
+
+_SITES = frozenset({"hdj", "hopital", "jour"})
+# Words of a patient's story: a clause holding one tells what happened to the patient, not who writes.
+_STORY = _PATIENTS | _TITLES | _SWITCH | frozenset({"il", "elle", "lui", "sa", "son", "ses", "retour",
+    "repasse", "repassee", "retourne", "retournee", "reparti", "repartie", "bascule", "basculee", "transfere",
+    "transferee", "hospitalise", "hospitalisee", "fait", "faite", "faites", "recu", "recue"})  # fmt: skip
+_BACK = frozenset({"retour", "repasse", "repassee", "retourne", "retournee", "reparti", "repartie"})
+_BACK_FILLER = frozenset({"en", "a", "l", "au", "definitif", "definitive", "definitivement", "est", "ete"})
+
+
+def _care_sites(s: _State) -> None:
+    """Two ways a day hospital is named that change no month read. Who writes (« cadre HDJ oncologie »,
+    « notre HDJ d'oncologie », « Hôpital de jour d'oncologie » in a signature): a clause with no month, no
+    figure, no word of care and none of a patient's story. And care at home ended, told after the last month
+    of the patient (« une seule administration le 27/10 puis retour en HDJ », « (après elle est repassée en
+    HDJ) »): no month is told after it up to the next patient, so the months read are all there was."""
+    items = s.items
+    n = len(items)
+    starts = [0] + [k + 1 for k in range(n) if items[k].text in _HARD_STOP]
+    ends = [k for k in range(n) if items[k].text in _HARD_STOP] + [n]
+    for lo, hi in zip(starts, ends, strict=True):
+        clause = range(lo, hi)
+        quiet = not any(
+            items[k].kind in {"month", "num", "year", "ord", "id"}
+            or _care(items[k].text)
+            or _oral(items[k].text)
+            or items[k].text in _STORY | _NEGATIONS | _INCLUSION | _REFERRAL
+            for k in clause
+        )
+        if quiet:
+            _use(items, *(k for k in clause if items[k].text in _SITES))
+    labels = sorted(s.labels)
+    for i, item in enumerate(items):
+        if item.text not in _BACK:
+            continue
+        k = i + 1
+        while k < n and k <= i + 4 and items[k].text in _BACK_FILLER:
+            k += 1
+        if _text(items, k) != "hdj":
+            continue
+        next_label = next((b for b in labels if b > i), n)
+        if any(items[m].kind == "month" for m in range(k, next_label)):
+            continue
+        if not any(items[m].kind == "month" for m in range(0, i)):
+            continue
+        _use(items, k)
+        s.stops = True
 
 
 # ------------------------------------------------------------------------------------------ tokens
@@ -560,6 +673,9 @@ def _tokens(text: str) -> list[_Item]:
             out.append(_Item("id", m.group()))
         elif m.group("num"):
             digits, suffix = m.group("num"), m.group("suffix")
+            if suffix and m.group() in load_drugs().by_name:
+                out.append(_word(m.group()))  # « diffuseur 5FU »: a drug's name, no figure
+                continue
             value = int(digits) if len(digits) <= 9 else -1
             if suffix == "e" and value >= 100:
                 # « ça fait bien 1000e ? »: euros glued to the figure, not a 1000th.
@@ -587,6 +703,16 @@ def _word(text: str) -> _Item:
     # « juin oui » answers a month back: no rule reads it, so a question holding it gets no total.
     significant = text in _NEGATIONS or _disruptive(text) or text in {"un", "une", "sept", "oui"}
     return _Item("word", text, significant=significant)
+
+
+def _first_ordinals(items: list[_Item]) -> list[_Item]:
+    """« 1ere adm a dom le 2 mars », « 1re inj »: the first administration, read as « première »."""
+    return [
+        _Item("word", "premiere")
+        if it.kind == "ord" and it.value == 1 and k + 1 < len(items) and _care(items[k + 1].text)
+        else it
+        for k, it in enumerate(items)
+    ]
 
 
 def _merge_months(items: list[_Item], today: date) -> list[_Item]:
@@ -828,6 +954,8 @@ def _phrases(s: _State) -> None:
                     s.articles.append(i)
             elif nxt in _NOT_COUNTED_AFTER_ONE:
                 item.used = True  # « une estimation des sommes », « une question »: no count of anything
+            elif _text(items, i - 1) in {"d", "dans", "a", "chez", "sur"} and nxt in _PLACES:
+                item.used = True  # « au DIM d'un centre hospitalier »: who writes, no count
         elif t in {"aucune", "pas", "sans"} and (
             (nxt in {"nouvelle", "nouvel"} and nxt2 in {"inclusion", "inclusions"})
             or (nxt in {"d", "de"} and nxt2 in {"inclusion", "inclusions"})
@@ -847,6 +975,15 @@ def _phrases(s: _State) -> None:
         elif t in {"arret", "stop", "fin"} and _text(items, i - 1) == "(" and nxt == ")":
             _use(items, i)  # « P-00602 début avril et c'est tout (arrêt) »: the care stops there
             s.stops = True
+        elif (
+            t in {"arret", "stop"}
+            and _text(items, i - 1) in {"et", "puis", ","}
+            and _stop_then_reason(items, i)
+        ):
+            _use(items, i)  # « … le 18 mai et stop (progression) ? »: the care stops there, its reason told
+            s.stops = True
+        elif t == "non" and nxt == "plus" and any(_text(items, i - k) in _NONE_SAID for k in (1, 2, 3)):
+            _use(items, i)  # « (rien en juin non plus) »: the negation said again
         elif t in {"sortie", "sorti", "sortis"} and _ends_care(items, i):
             _use(items, i)  # « …, une en mai, puis sortie d'HAD ; »: the care stops after the months told
             s.stops = True
@@ -854,7 +991,7 @@ def _phrases(s: _State) -> None:
             t in {"arret", "fin"}
             and nxt in {"du", "de"}
             and nxt2 in _TREATMENT
-            and _text(items, i + 3) in {";", ".", ",", "!", ""}
+            and _text(items, i + 3) in {";", ".", ",", "!", "", "depuis", "ensuite"}
         ):
             _use(items, i)  # « puis arrêt du traitement. »: the care stops after the months told
             s.stops = True
@@ -867,7 +1004,7 @@ def _phrases(s: _State) -> None:
             )  # « …, arrêt ensuite ; », « …, fin ; »: care stops
             s.stops = True
         elif t in {"hopital", "etablissement"} and (
-            {_text(items, i - 1), _text(items, i - 2), nxt} & _PAYEE_VERBS
+            {_text(items, i - 1), _text(items, i - 2), nxt, _text(items, i + 2)} & _PAYEE_VERBS
         ):
             item.used = True  # « combien touche l'hôpital »: who is paid, not a stay in hospital
         elif t in {"article", "art"} and items[i + 1 if i + 1 < len(items) else i].kind == "num":
@@ -908,6 +1045,22 @@ def _phrases(s: _State) -> None:
 
 
 _END_OF_PATIENT = frozenset({";", ".", "?", "!", "-", ""})
+_NONE_SAID = frozenset({"rien", "pas", "aucune", "aucun"})
+# Where « d'un … » names a place, not a count (« au DIM d'un centre hospitalier »).
+_PLACES = frozenset({"centre", "ch", "chu", "clcc", "espic", "etablissement", "hopital", "service", "site",
+                     "groupe", "ght", "clinique", "etablissements"})  # fmt: skip
+
+
+def _stop_then_reason(items: list[_Item], i: int) -> bool:
+    """« et stop (progression) ? », « puis arrêt. »: a stop told last, a bracketed reason of plain words at
+    most after it, then the clause's end."""
+    k = i + 1
+    if _text(items, k) == "(":
+        close = next((m for m in range(k + 1, min(len(items), k + 6)) if items[m].text == ")"), None)
+        if close is None or any(items[m].kind != "word" or items[m].significant for m in range(k + 1, close)):
+            return False
+        k = close + 1
+    return _text(items, k) in _END_OF_PATIENT
 
 
 def _ends_care(items: list[_Item], i: int) -> bool:
@@ -995,8 +1148,10 @@ def _label(items: list[_Item], i: int) -> bool:
 def _numbered(s: _State, i: int) -> None:
     items = s.items
     item = items[i]
+    if _text(items, i - 1) in {"patient", "patiente", "pt", "pte"}:
+        return  # « patient 1 inj a dom … »: a patient's number (a label, or unread), never a count
     nxt, nxt2 = _text(items, i + 1), _text(items, i + 2)
-    if nxt in {"nouveaux", "nouvelles", "nouvelle", "nouveau", "autres"} and nxt2:
+    if nxt in {"nouveaux", "nouvelles", "nouvelle", "nouveau", "autres", "premiers", "premieres"} and nxt2:
         nxt, nxt2 = nxt2, _text(items, i + 3)
     if (
         (nxt == "mois" and nxt2 == "-" and _text(items, i + 3) in {"patient", "patients"})
@@ -1007,6 +1162,10 @@ def _numbered(s: _State, i: int) -> None:
         item.used = True
     elif nxt in _PATIENTS:
         s.patients = item.value
+        item.used = True
+    elif nxt == "mois" and 1 <= item.value <= 36 and _text(items, i - 1) == "ces":
+        # « le total pour ces cinq mois ? »: the span of the months told, checked against those read.
+        s.span = item.value
         item.used = True
     elif nxt == "mois" and 1 <= item.value <= 36 and nxt2 in _SPAN_TAIL:
         # « (12 mois d'affilée) »: the span of months told, checked against the months read.
@@ -1416,7 +1575,7 @@ def months_told(text: str, today: date) -> int:
 def read(text: str, today: date) -> Reading | None:
     """The timeline the question describes, or None when any of its months, numbers, dates or negations is
     not accounted for (then no total may be given)."""
-    items = _merge_months(_tokens(text), today)
+    items = _merge_months(_first_ordinals(_tokens(text)), today)
     for position, it in enumerate(items):
         it.at = position
     state = _State(items)
@@ -1424,6 +1583,7 @@ def read(text: str, today: date) -> Reading | None:
     _lists(state)
     _oral_months(state)
     _asides(state)
+    _care_sites(state)
     years = [i for i, it in enumerate(items) if it.kind == "year"]
     first_month = next((i for i, it in enumerate(items) if it.kind == "month"), len(items))
     context_year: int | None = None

@@ -653,3 +653,65 @@ def test_patients_named_by_letters_opening_clauses_and_a_sum_to_check() -> None:
         ).body
     )
     assert said.startswith("Oui : le total est bien de 1 320,00 €."), said
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Months of an oral drug only, told after a list of months, with the restriction after the drug.
+        (
+            "1ere inj Herceptin SC a dom le 7/10/25, nov et dec elle a eu que du Xeloda (cp), puis Herceptin SC a "  # noqa: E501
+            "dom en janv fev mars 2026. ca fait cb en tout ?",
+            "680",
+        ),
+        (
+            "- janvier 2026 : première cure à domicile ;\n- février : nouvelle cure à domicile ;\n- mars et avril :"  # noqa: E501
+            " capécitabine seule per os, aucune injection ;\n- mai : reprise à domicile.\nTotal pour ces cinq mois ?",  # noqa: E501
+            "560",
+        ),
+        # Who writes, in a day hospital; care ended by a return to the day hospital.
+        (
+            "Je coordonne les adressages de notre HDJ d'oncologie. Patient A : adressé le 3 septembre 2025, "
+            "administrations à domicile les 8/09, 22/09 et 6/10 ; patient B : une seule administration à domicile"  # noqa: E501
+            " le 27/10/2025 puis retour en HDJ à sa demande. Quel total ?\nIsabelle, cadre HDJ oncologie",
+            "760",
+        ),
+        (
+            "voici nos deux premiers patients : patient 1 : inj a dom en mars et avril 2026 ; patient 2 : en mai 2026",  # noqa: E501
+            "760",
+        ),
+        (
+            "combien pour un pt 1ere adm a dom le 2 mars 2026 puis le 20 avril et le 18 mai et stop (progression) ?",  # noqa: E501
+            "560",
+        ),
+        (
+            "injections a dom le 3 fevrier 2027, le 10 mars, le 7 avril, rien en juin non plus, arret du traitement depuis",  # noqa: E501
+            "560",
+        ),
+        (
+            "Au DIM d'un centre hospitalier : P-101 administrations à domicile en mars et avril 2026 ; P-102 en mai",  # noqa: E501
+            "760",
+        ),
+    ],
+)
+def test_oral_months_after_a_list_day_hospitals_and_ends_of_care(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A negation that months follow is theirs to the lists: left unread rather than given twice.
+        "1ere cure a dom le 2/02/26, le 9/03, avril-mai relais capecitabine PO donc aucune inj, juin et juillet a dom",  # noqa: E501
+        # Months in a day hospital told with a month: care elsewhere that month, not who writes.
+        "1ere cure a dom le 6 sept 2027, en octobre ses deux cures faites en HDJ, a dom le 13 novembre. total ?",  # noqa: E501
+        # A return to the day hospital with care at home after it is a new referral: no total.
+        "inj a dom en mars 2026, puis retour en HDJ, puis a dom en juin 2026 : total ?",
+        # « patient 1 inj » is a patient's number, never one injection: without its colon it stays unread.
+        "voici nos deux premiers patients : patient 1 inj a dom en mars et avril 2026 ; patient 2 en mai 2026",  # noqa: E501
+        # « 5 mois » told for months that span another count.
+        "inj a dom en janvier, fevrier et mars 2026 : total pour ces cinq mois ?",
+    ],
+)
+def test_oral_lists_and_day_hospitals_stay_narrow(text: str) -> None:
+    assert read(text, TODAY) is None
