@@ -463,6 +463,10 @@ _LACKS_MENTION = re.compile(
 _ANY_HAD = re.compile(
     r"\bn import\w* quel\w* had\b|\btout\w* (?:les )?had\b|\bquel\w* que soit (?:l |la )?had\b"
 )
+# « l'établissement peut-il candidater ? », « pouvons-nous participer ? »: who applies, not a patient.
+_ESTABLISHMENT_APPLIES = re.compile(
+    r"\b(?:peu\w*|pouv\w*|pourr\w+)\b(?: \w+){0,3} (?:candidater|postuler|participer|concourir)\b"
+)
 # « exclu d'office », « interdit », « pas possible »: a yes/no question asked the negative way.
 _EXCLUDED = re.compile(r"\b(?:exclu\w*|interdit\w*|impossible|refuse\w*)\b")
 
@@ -512,7 +516,11 @@ def _children(c: Composition) -> None:
     said = c.analysis.normalized.text
     young = age_months is None or age_months < 36
     asks = _yes_or_no(c)
-    if young and asks and _ANY_HAD.search(said):
+    if _ESTABLISHMENT_APPLIES.search(c.analysis.asked.text):
+        # « un établissement autorisé aux TMSC pédiatriques peut-il candidater ? »: yes, whatever its HAD;
+        # the mention is a condition on the HAD for the youngest patients, not on who applies.
+        c.say("had.under3_can_apply", fact, mention=fact.value)
+    elif young and asks and _ANY_HAD.search(said):
         # « bébé de 20 mois, n'importe quelle HAD partenaire peut le prendre ? »: only one with the mention.
         c.say("had.under3_no", fact, mention=fact.value)
     elif young and asks and _EXCLUDED.search(said):

@@ -467,8 +467,9 @@ _ASKS_SCOPE = frozenset(
 # (« c'est de l'immuno, pas de la chimio »: a contrast, no negative question)
 _NEGATIVE = re.compile(
     r"\b(?:exclu|exclure|exclus|hors|interdit|refuse)\b"
-    r"|(?<!\bou )\bpas\b(?! (?:de |d |du )?(?:la |l )?(?:chimio|chimiotherapie|immuno|immunotherapie|perf"
-    r"|perfusion|hormono|hormonotherapie|therapie ciblee|iv|intraveineuse|sc|sous cutane)\b)"
+    r"|(?<!\bou )\bpas\b(?! (?:de |d |du |une |un |en )?(?:la |l )?(?:chimio|chimiotherapie|immuno"
+    r"|immunotherapie|perf|perfusion|hormono|hormonotherapie|therapie ciblee|iv|intraveineuse|sc"
+    r"|sous cutane)\b)"
 )
 
 
@@ -500,8 +501,24 @@ def routes(own_tokens: tuple[str, ...], drug_scopes: tuple[bool | None, ...]) ->
         return []
     # « une immunothérapie en sous-cutané administrée à domicile compte ? »: a route said with no drug named
     # is put to the test as well.
-    found = {s for s in drug_scopes if s is not None} | said_routes(own_tokens)
-    return sorted(found)
+    named = {s for s in drug_scopes if s is not None}
+    said = said_routes(own_tokens)
+    if named == {True} and False in said and _oral_offered(own_tokens):
+        # « trastuzumab sc, ça compte ou c'est considéré comme oral ? »: the oral route is the other reading
+        # offered, not one stated; the drug named is injected.
+        said.discard(False)
+    return sorted(named | said)
+
+
+def _oral_offered(own_tokens: tuple[str, ...]) -> bool:
+    """Whether every oral word comes after « ou » in the question (« … ou c'est considéré comme oral ? »)."""
+    alternative = False
+    for tok in own_tokens:
+        if tok == "ou":
+            alternative = True
+        elif tok in _ORAL_WORDS and not alternative:
+            return False
+    return alternative and any(tok in _ORAL_WORDS for tok in own_tokens)
 
 
 def check(

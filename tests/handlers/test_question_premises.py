@@ -163,3 +163,26 @@ def test_more_values_put_to_the_test(question: str, now: str, opening: str) -> N
     at = datetime.fromisoformat(now).replace(hour=10, tzinfo=ZoneInfo("Europe/Paris"))
     reply = answer_question(question, at)
     assert plain(reply.body[0]).startswith(opening), reply.body
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        # A contrast told after the question (« c'est pas une perf », « c pas en iv ») keeps the verdict.
+        ("herceptin SC a domicile c'est eligible ? c'est pas une perf", "oui : un traitement"),
+        # The oral route offered as the other reading of an injected drug is no route stated.
+        (
+            "trastuzumab sc (herceptin) ca compte ou c considere comme oral vu que c pas en iv ?",
+            "oui : un traitement",
+        ),
+        ("la capecitabine ca compte ou pas ?", "non : un traitement"),
+        # A children's TMSC establishment may apply: yes, the mention is a condition on the HAD.
+        (
+            "Notre hôpital est autorisé aux TMSC chez l'enfant. Pouvons-nous candidater à l'AMI ?",
+            "oui : les etablissements autorises aux tmsc pediatriques",
+        ),
+    ],
+)
+def test_routes_offered_as_alternatives_and_who_applies_for_children(question: str, opening: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert plain(reply.body[0]).startswith(opening), reply.body
