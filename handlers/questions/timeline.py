@@ -1003,6 +1003,11 @@ def _phrases(s: _State) -> None:
                 items, i, i + 1 if nxt == "ensuite" else i
             )  # « …, arrêt ensuite ; », « …, fin ; »: care stops
             s.stops = True
+        elif t in {"transfere", "transferee"} and (
+            _text(items, i - 1) in {"vous", "te", "message", "mail", "courriel", "echange"}
+            or nxt in {"l", "le", "la", "les", "ci", "ce", ":", "-"}
+        ):
+            item.used = True  # « je vous transfère l'échange », « message transféré : »: a forwarded email
         elif t in {"hopital", "etablissement"} and (
             {_text(items, i - 1), _text(items, i - 2), nxt, _text(items, i + 2)} & _PAYEE_VERBS
         ):
