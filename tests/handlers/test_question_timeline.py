@@ -719,8 +719,8 @@ def test_oral_lists_and_day_hospitals_stay_narrow(text: str) -> None:
 
 def test_a_forwarded_email_s_patients_are_read_and_the_year_asked_in_other_words() -> None:
     text = (
-        "Je vous transfère le récapitulatif de l'IDE. Pouvez-vous nous indiquer le montant total des forfaits "
-        "dus pour 2026 sur ces deux patients, et l'année où nous devrions le percevoir ?\n"
+        "Je vous transfère le récapitulatif de l'IDE. Pouvez-vous nous indiquer le montant total des "
+        "forfaits dus pour 2026 sur ces deux patients, et l'année où nous devrions le percevoir ?\n"
         "-------- Message transféré --------\n"
         "- P-101 : 1re administration à domicile le 14/01/2026, puis le 10/02 et le 10/03.\n"
         "- P-103 : adressé le 20/11/2026, administrations le 25/11 et le 09/12.\n"
