@@ -448,7 +448,25 @@ def asks_yes_or_no(tokens: tuple[str, ...], guess: bool = False) -> bool:
     if _ANY_ONE.search(joined) and joined.count("quel") == len(_ANY_ONE.findall(joined)):
         # « n'importe quelle HAD peut le prendre ? »: « quelle » there asks nothing
         words -= {"quel", "quelle", "quels", "quelles"}
-    return not (_OPEN_WORDS & words)
+    return not (_OPEN_WORDS & words) or _yes_no_then_open(tokens)
+
+
+# A yes/no question by its form: a verb and its subject inverted (« devons-nous », « doivent-ils »,
+# « faut-il », « y a-t-il »), or « est-ce que ».
+_INVERTED = re.compile(r"\b(?:\w+ (?:ils|elles|nous|vous|il|elle|on)|est ce que|est ce qu)\b")
+
+
+def _yes_no_then_open(tokens: tuple[str, ...]) -> bool:
+    """« Devons-nous en informer l'ARS, et dans quel délai ? »: a yes/no question by its form, then an open
+    one joined by « et »: the first is still asked yes or no (the open one gets its own answer)."""
+    for k, tok in enumerate(tokens):
+        if tok != "et":
+            continue
+        before, after = tokens[:k], set(tokens[k + 1 :])
+        if _OPEN_WORDS & set(before):
+            return False
+        return bool(_OPEN_WORDS & after) and _INVERTED.search(" ".join(before)) is not None
+    return False
 
 
 _ANY_ONE = re.compile(r"\bn import\w* quel")

@@ -186,3 +186,27 @@ def test_more_values_put_to_the_test(question: str, now: str, opening: str) -> N
 def test_routes_offered_as_alternatives_and_who_applies_for_children(question: str, opening: str) -> None:
     reply = answer_question(question, DEFAULT_NOW)
     assert plain(reply.body[0]).startswith(opening), reply.body
+
+
+def test_a_yes_no_question_by_its_form_then_an_open_one_is_still_yes_or_no() -> None:
+    def asks(text: str) -> bool:
+        return asks_yes_or_no(tuple(text.split()))
+
+    assert asks("devons nous en informer l ars et dans quel delai")
+    assert asks("est ce qu on peut candidater et jusqu a quand")
+    # The open word before « et », or no inverted form: an open question.
+    assert not asks("quand devons nous informer l ars et comment")
+    assert not asks("on a change d had et comment faire")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Nous allons changer d'HAD partenaire en janvier ; que devons-nous faire ?",
+        "Si nous signons plus tard une convention avec une seconde HAD, dans quel délai le signaler ?",
+        "Une nouvelle convention est signée. Devons-nous en informer l'ARS, et dans quel délai ?",
+    ],
+)
+def test_a_change_of_partner_had_is_told_its_notice(question: str) -> None:
+    said = plain("\n".join(answer_question(question, DEFAULT_NOW).body))
+    assert "3 mois" in said, said
