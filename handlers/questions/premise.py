@@ -126,6 +126,14 @@ _PREDICATE_BEFORE = frozenset(
         "prendre",
         # « le forfait d'inclusion ça peut monter à 400 ? »
         "monter",
+        # « la prime d'inclusion peut-elle être portée à 400 € ? », « relever le forfait à 150 »
+        "porter",
+        "porte",
+        "portee",
+        "relever",
+        "releve",
+        "revaloriser",
+        "revalorise",
         "passer",
         "augmenter",
         "atteindre",
@@ -146,7 +154,18 @@ def _predicate(tokens: tuple[str, ...], start: int) -> bool:
         if tokens[i] == "a" and i > 0 and tokens[i - 1] in {"plafonne", "plafonnee", "limite", "limitee"}:
             return True
         i -= 1
+    if i >= 0 and tokens[i] in _FEE_NOUNS:
+        # « porter notre forfait d'inclusion à 400 € », « convenir avec l'ARS d'un forfait d'inclusion à
+        # 400 € »: a verb that sets the amount, then the fee it sets, then the amount.
+        return any(tokens[k] in _SETS_AMOUNT for k in range(max(0, i - 8), i))
     return i >= 0 and tokens[i] in _PREDICATE_BEFORE
+
+
+_FEE_NOUNS = frozenset({"inclusion", "mensuel", "forfait"})
+_SETS_AMOUNT = frozenset(
+    {"porter", "porte", "portee", "relever", "releve", "revaloriser", "revalorise", "convenir", "negocier",
+     "augmenter", "monter", "passer", "fixer"}
+)  # fmt: skip
 
 
 def _numbers(tokens: tuple[str, ...]) -> list[tuple[int, int, Decimal]]:

@@ -148,6 +148,17 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "2025-05-19",
             "non : la date limite",
         ),
+        # « portée à 400 », « convenir d'un forfait d'inclusion à 400 € »: an amount set, put to the test.
+        (
+            "la prime d'inclusion peut-elle être portée à 400 € ?",
+            "2027-03-15",
+            "non : c'est 320,00 €",
+        ),
+        (
+            "Serait-il possible de convenir avec l'ARS d'un forfait d'inclusion à 400 € pour notre établissement ?",
+            "2027-03-15",
+            "non : c'est 320,00 €",
+        ),
         # « monter à 400 »: an amount put to the test.
         (
             "le forfait d'inclusion ca peut monter a 400 si on fait bcp de coordination en amont ?",
