@@ -155,7 +155,7 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : c'est 320,00 €",
         ),
         (
-            "Serait-il possible de convenir avec l'ARS d'un forfait d'inclusion à 400 € pour notre établissement ?",
+            "Serait-il possible de convenir avec l'ARS d'un forfait d'inclusion à 400 € pour nous ?",
             "2027-03-15",
             "non : c'est 320,00 €",
         ),
