@@ -91,6 +91,7 @@ NEVER_TUNED_T11_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 NEVER_TUNED_T12_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T12.yaml"
 DEV_R7_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R7.yaml"
 DEV_R8_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R8.yaml"
+DEV_R9_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R9.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -138,6 +139,7 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T12_FILE,
     DEV_R7_FILE,
     DEV_R8_FILE,
+    DEV_R9_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
