@@ -455,7 +455,11 @@ _ASKS_AMOUNT = re.compile(
 )
 
 
-_ASKS_SUM = re.compile(r"\b(?:combien|total|au total|montant total|ca fait|somme|on en est a)\b")
+_ASKS_SUM = re.compile(r"\b(?:combien|cb|cmb|total|au total|montant total|ca fait|somme|on en est a)\b")
+# The user's own working (« 320 + 6x120 on est d'accord ? », « donc 320 + 3x120 = 680 ? »): a sum to check.
+_WORKING = re.compile(r"\b\d{2,4} ?(?:\+ ?\d+ ?)?[x*×] ?\d{2,4}\b|\b\d{3} ?\+ ?\d")
+# « puis tous les 21j », « toutes les 3 semaines »: care told by its rhythm from a first day.
+_CADENCE = re.compile(r"\b(?:tou(?:te)?s les \d+ ?(?:j|jours?|sem\w*)|chaque mois|tous les mois)\b")
 _ASKS_WHEN = re.compile(
     r"\b(?:quand|(?:en |a |pour |sur )?quelle (?:annee|date)|(?:en |sur |a )?quel exercice|quel delai"
     r"|a partir de quand)\b"
@@ -486,18 +490,23 @@ def _asks_total_for_several(text: str) -> bool:
 def _timeline_first(analysis: Analysis, today: date) -> Analysis:
     """A question that asks an amount and describes months of care the timeline reader takes whole is a
     computation, whatever entry its words also call up (« 1re perfusion le 28/02 … forfaits ? »)."""
-    # « … = ? »: a sum asked as an equation.
-    if not _ASKS_AMOUNT.search(analysis.normalized.text) and not re.search(r"=\s*\?", analysis.question):
+    # « … = ? »: a sum asked as an equation; « 320 + 6x120 on est d'accord ? »: the user's working.
+    if (
+        not _ASKS_AMOUNT.search(analysis.normalized.text)
+        and not re.search(r"=\s*\?", analysis.question)
+        and not _WORKING.search(fold(analysis.question))
+    ):
         return analysis
     if _ASKS_WHEN.search(fold(focus(analysis.question))):
         return analysis  # « … en quelle année ce montant sera-t-il versé ? »: a date about the amount
     if timeline.read(analysis.question, today) is None:
         # (An entry that rules the computation out — a referral before the selection — keeps the question.)
         rules_out = any("forfait_compute" in topic_by_id()[t].supersedes for t in analysis.topics)
-        if (
-            not rules_out
-            and _ASKS_SUM.search(analysis.normalized.text)
-            and timeline.months_told(analysis.question, today) >= 2
+        folded = fold(analysis.question)
+        told = timeline.months_told(analysis.question, today)
+        if not rules_out and (
+            (_ASKS_SUM.search(analysis.normalized.text) and (told >= 2 or (told and _CADENCE.search(folded))))
+            or _WORKING.search(folded)
         ):
             # A sum asked over months the reader could not take whole (« …, prochaine le 3/12 : on en est à
             # combien ? »): still a computation — the count path decides, or a person — never the entry on

@@ -349,6 +349,21 @@ def _runs(months: tuple[Month, ...]) -> list[tuple[Month, Month]]:
     return runs
 
 
+_QUARTER = re.compile(r"t[1-4]")
+_PATIENT_WORDS = frozenset({"patient", "patients", "patiente", "patientes", "pt", "pts", "malade", "malades"})
+
+
+def _several_patients(tokens: tuple[str, ...]) -> bool:
+    """« 4 nouveaux pts », « 3 patients »: a count of two or more patients told."""
+    for k, tok in enumerate(tokens[:-1]):
+        nxt = tokens[k + 1]
+        if nxt in {"nouveaux", "nouveau", "nouvelles", "nouvelle", "autres"} and k + 2 < len(tokens):
+            nxt = tokens[k + 2]
+        if tok.isdigit() and 2 <= int(tok) <= 9999 and nxt in _PATIENT_WORDS:
+            return True
+    return False
+
+
 def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     """A total is given only when every word that could change it was read: no negation ("sans", "sauf",
     "ni") left unaccounted for, and no month inferred as empty when the question also names its empty
@@ -366,6 +381,12 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     # patients each told with their inclusion (« Mme L. incluse en mai … et M. R. inclus en juillet »): not
     # one patient's count of months.
     if "oral" in tokens or sum(t in _INCLUDED_WORDS for t in tokens) >= 2:
+        return False
+    # « 4 nouveaux pts inclus en janvier … »: several patients, not one patient's count of months;
+    # « total T1 », « ce trimestre »: a quarter asked, which no count of months here reads.
+    if _several_patients(tokens) or any(
+        _QUARTER.fullmatch(tok) or tok.startswith("trimestr") for tok in tokens
+    ):
         return False
     text_ = c.analysis.normalized.text
     every_month = "chaque" in tokens or ("tous" in tokens and "mois" in tokens) or "par mois" in text_

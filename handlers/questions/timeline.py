@@ -61,6 +61,7 @@ _TOKEN_RE = re.compile(
     r"|(?P<word>[a-z]+)"
     r"|(?P<punct>[,;.:=()€+?!\-])"
 )
+_QUARTER = re.compile(r"t[1-4]")
 _ORDINAL_SUFFIXES = frozenset({"er", "ere", "re", "e", "eme", "nd", "nde"})
 # « sept→dec »: an arrow joins a range as a dash does.
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212\u2192"})
@@ -670,7 +671,10 @@ def _tokens(text: str) -> list[_Item]:
             else:
                 out.append(_Item("num", m.group(), value=-1, significant=True))
         elif m.group("id"):
-            out.append(_Item("id", m.group()))
+            # « combien pour le T1 seul ? », « inclus au T4 2025 »: a quarter, which no rule here reads (a
+            # total over other months would not answer it); never a patient's code.
+            quarter = _QUARTER.fullmatch(m.group()) is not None
+            out.append(_Item("word", m.group(), significant=True) if quarter else _Item("id", m.group()))
         elif m.group("num"):
             digits, suffix = m.group("num"), m.group("suffix")
             if suffix and m.group() in load_drugs().by_name:
@@ -905,15 +909,10 @@ def _phrases(s: _State) -> None:
         elif item.kind == "num" and item.value == 1 and nxt == "par" and nxt2 == "mois":
             _every(s, i)  # « puis 1 par mois »
             item.used = True
-        elif (
-            item.kind == "num"
-            and nxt in {"x", "fois", "*"}
-            and i + 2 < len(items)
-            and items[i + 2].kind == "num"
-            and _text(items, i + 3) == "="
-        ):
-            # « j'ai calculé 5x320 = 1600 € »: the user's working; the sum after « = » is what is checked.
-            _use(items, i, i + 2)
+        elif item.kind == "num" and nxt in {"x", "fois", "*", "+"} and _working_until(items, i) is not None:
+            # « j'ai calculé 5x320 = 1600 € », « donc 320 + 3x120 = 680 ? »: the user's working; the sum after
+            # « = » is what is checked.
+            _use(items, *range(i, _working_until(items, i) or i))
         elif item.kind == "num" and 1 <= item.value <= 31 and _day_of_next_month(items, i):
             item.used = True  # « les 2 et 16 décembre »: another day of the month told next
         elif item.kind == "num" and item.value >= 1:
@@ -1066,6 +1065,18 @@ def _stop_then_reason(items: list[_Item], i: int) -> bool:
             return False
         k = close + 1
     return _text(items, k) in _END_OF_PATIENT
+
+
+def _working_until(items: list[_Item], i: int) -> int | None:
+    """Where « = » ends a sum written from item `i` (figures joined by « + » and « x »), or None."""
+    k = i
+    while (
+        k < len(items)
+        and k <= i + 12
+        and (items[k].kind == "num" or items[k].text in {"x", "fois", "*", "+"})
+    ):
+        k += 1
+    return k if k > i + 2 and _text(items, k) == "=" else None
 
 
 def _ends_care(items: list[_Item], i: int) -> bool:
@@ -1621,6 +1632,10 @@ def read(text: str, today: date) -> Reading | None:
         if state.patients is not None:
             return None
         state.patients, state.inclusions = state.inclusions, None
+    quarters = {int(it.text[1]) for it in items if it.kind == "word" and _QUARTER.fullmatch(it.text)}
+    for it in items:
+        if it.kind == "word" and _QUARTER.fullmatch(it.text):
+            it.used = True  # checked below against the months read
     if any(it.significant and not it.used and it.kind != "month" for it in items):
         return None
     if state.planned is not None and any(it.text in _PROJECTION for it in items[state.planned :]):
@@ -1674,6 +1689,14 @@ def read(text: str, today: date) -> Reading | None:
     ):
         # One month of one patient is a question about that month (« 2 perfs en novembre ? »), not a total.
         return None
+    if quarters:
+        # « … jan fev mars. total T1 ? »: a quarter asked is answered only when it holds every month read.
+        told = {(m.year, m.month) for g in groups for m in (*g.months, *g.empty)}
+        if len(quarters) > 1 or len({y for y, _ in told}) > 1:
+            return None
+        quarter = quarters.pop()
+        if any(not 3 * quarter - 2 <= month <= 3 * quarter for _, month in told):
+            return None
     split = sorted(set(asked_years)) if (len(set(asked_years)) > 1 or state.split_asked) else []
     spanned = {m.year for g in groups for m in g.months}
     if len(set(asked_years)) == 1 and len(spanned) > 1 and asked_years[0] in spanned:

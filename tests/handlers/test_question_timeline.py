@@ -727,3 +727,43 @@ def test_a_forwarded_email_s_patients_are_read_and_the_year_asked_in_other_words
     )
     said = "\n".join(answer_question(text, NOW).body)
     assert "1 000,00 €" in said and "versés en 2027" in said
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # The user's working before the sum to check is read as working, not as months or counts.
+        (
+            "pt inclus en nov 25 (perf nov), rien en dec (neutropenie), reprise jan + fev. "
+            "donc 320 + 3x120 = 680 ?",
+            "560",
+        ),
+        # A quarter asked that holds every month read.
+        ("4 nouveaux pts inclus en janv 2027, tous traites a dom jan fev mars. total T1 stp", "2240"),
+    ],
+)
+def test_the_user_s_working_and_a_quarter_asked(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+def test_a_quarter_that_does_not_hold_the_months_read_gets_no_total() -> None:
+    # December's inclusion lies outside the first quarter asked: a total over all months would not answer it.
+    text = "pt B deja inclus en dec 25, perf a dom en jan fev et mars 26 : combien pour le T1 seul ?"
+    assert read(text, TODAY) is None
+    said = "\n".join(answer_question(text, NOW).body)
+    assert "680" not in said and "560" not in said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Computations the reader declines are still computations: no entry's amounts instead of a total.
+        "6 mois d'HAD avec au moins 1 inj par mois = 320 + 6x120 on est d'accord ?",
+        "C1 a dom le 20/01 puis tous les 21j (J1=J22), on en est a cmb de forfaits aujourd'hui ?",
+    ],
+)
+def test_a_sum_asked_in_the_user_s_words_is_a_computation(text: str) -> None:
+    reply = answer_question(text, NOW)
+    assert reply.data["topics"] == ["forfait_compute"]
+    said = "\n".join(reply.body)
+    assert "560,00 €" not in said and "800,00 €" not in said
