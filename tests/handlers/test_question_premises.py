@@ -221,3 +221,26 @@ def test_a_yes_no_question_by_its_form_then_an_open_one_is_still_yes_or_no() -> 
 def test_a_change_of_partner_had_is_told_its_notice(question: str) -> None:
     said = plain("\n".join(answer_question(question, DEFAULT_NOW).body))
     assert "3 mois" in said, said
+
+
+@pytest.mark.parametrize(
+    ("question", "now", "opening"),
+    [
+        ("l'expe est bien terminée ?", "2028-03-01", "oui : l'experimentation se termine le 5 fevrier 2028"),
+        (
+            "l'expérimentation est finie ?",
+            "2026-05-01",
+            "non : l'experimentation se termine le 5 fevrier 2028",
+        ),
+        ("l'expé c'est toujours en cours ?", "2026-05-01", "oui : l'experimentation se termine"),
+        ("l'expé c'est toujours en cours ?", "2028-03-01", "non : l'experimentation se termine"),
+        # A year told is put to the test by the premise, not against today.
+        ("l'expé se termine en 2028 ?", "2026-05-01", "oui : en 2028"),
+    ],
+)
+def test_whether_the_experiment_has_ended_is_asked_of_today(question: str, now: str, opening: str) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime.fromisoformat(now).replace(hour=10, tzinfo=ZoneInfo("Europe/Paris"))
+    assert plain(answer_question(question, at).body[0]).startswith(opening)
