@@ -249,7 +249,7 @@ def _payees(tokens: tuple[str, ...]) -> list[str]:
         elif k >= 1 and tokens[k] == "qui" and tokens[k - 1] in _PAYEES:
             found.add(_PAYEES[tokens[k - 1]])
         elif (k >= 1 and tokens[k] == "qu" and tokens[k + 1] in ("elle", "il")) or (
-            k >= 1 and tokens[k] == "qui" and tokens[k - 1] in ("elle", "lui")
+            k >= 1 and tokens[k] == "qui" and tokens[k - 1] in ("elle", "lui", "eux", "elles")
         ):
             # « l'HAD nous explique qu'elle percevra le forfait », « l'HAD me dit que c'est elle qui touche »:
             # the pronoun stands for the payee named just before.

@@ -32,6 +32,11 @@ from tests.support.question_probe import DEFAULT_NOW, plain
         ("l'expérimentation a démarré le 5 février 2025 ?", "non : le 6 fevrier 2025"),
         # « quand » opening a clause tells when the case happens; the question is still yes or no.
         ("c bien l'HAD qui encaisse les 320 € qd on lui adresse un patient ?", "non : c'est l'etablissement"),
+        # « eux » stands for the HAD named before it.
+        (
+            "la coordo HAD me soutient que c eux qui touchent les 320 € ?? qqn confirme",
+            "non : c'est l'etablissement",
+        ),
     ],
 )
 def test_the_verdict_opens_the_answer_and_cites_the_parameter(question: str, opening: str) -> None:
