@@ -117,6 +117,9 @@ _PREDICATE_BEFORE = frozenset(
         "sont",
         "serait",
         "sera",
+        # « la date limite c'était bien le 16 mai ? »: the past tense puts the value to the test as well
+        "etait",
+        "etaient",
         "en",
         "fin",
         "finit",

@@ -32,6 +32,13 @@ from tests.support.question_probe import DEFAULT_NOW, plain
         ("l'expérimentation a démarré le 5 février 2025 ?", "non : le 6 fevrier 2025"),
         # « quand » opening a clause tells when the case happens; the question is still yes or no.
         ("c bien l'HAD qui encaisse les 320 € qd on lui adresse un patient ?", "non : c'est l'etablissement"),
+        # The monthly amount multiplied by the sessions is per session: no.
+        (
+            "2 injections par mois a la maison, donc on facture 2x120 par mois c bien ca ?",
+            "non : le forfait se compte",
+        ),
+        # A past tense puts the value to the test too.
+        ("le forfait mensuel c'etait 150 € ?", "non : c'est 120,00 €, pas 150,00 €"),
         # « eux » stands for the HAD named before it.
         (
             "la coordo HAD me soutient que c eux qui touchent les 320 € ?? qqn confirme",
