@@ -32,6 +32,10 @@ from tests.support.question_probe import DEFAULT_NOW, plain
         ("l'expérimentation a démarré le 5 février 2025 ?", "non : le 6 fevrier 2025"),
         # « quand » opening a clause tells when the case happens; the question is still yes or no.
         ("c bien l'HAD qui encaisse les 320 € qd on lui adresse un patient ?", "non : c'est l'etablissement"),
+        # A private clinic without a CPOM is category e: no; asked whether it is excluded: yes.
+        ("clinique privee lucrative SANS cpom, on peut candidater ??", "non : peuvent participer"),
+        ("une clinique privée sans CPOM est-elle exclue ?", "oui : peuvent participer"),
+        ("clinique privée avec un CPOM, on peut candidater ?", "oui : peuvent participer"),
         # The monthly amount multiplied by the sessions is per session: no.
         (
             "2 injections par mois a la maison, donc on facture 2x120 par mois c bien ca ?",
