@@ -235,7 +235,9 @@ def _payees(tokens: tuple[str, ...]) -> list[str]:
     writer_had = _WRITER_HAD.search(" ".join(tokens)) is not None
     for v, token in enumerate(tokens):
         # (« on a droit au forfait nous aussi ? », the HAD writing: being paid)
-        if token not in _PAY_VERBS and not (writer_had and token == "droit"):
+        # (« a-t-on le droit de signer avec les trois ? » is leave to act, not pay)
+        droit_paid = token == "droit" and tokens[v + 1 : v + 2] not in (("de",), ("d",))
+        if token not in _PAY_VERBS and not (writer_had and droit_paid):
             continue
         before = tokens[max(0, v - 4) : v]
         if writer_had and {"nous", "on"} & set(tokens[max(0, v - 4) : v + 6]):
@@ -507,6 +509,8 @@ _ASKS_SCOPE = frozenset(
 # (« c'est de l'immuno, pas de la chimio »: a contrast, no negative question)
 _NEGATIVE = re.compile(
     r"\b(?:exclu|exclure|exclus|hors|interdit|refuse)\b"
+    # « … par son infirmière libérale, sans passer par l'HAD ? »: care outside the HAD is the question
+    r"|\bsans (?:passer par |l )?had\b|\bliberale?s?\b"
     r"|(?<!\bou )\bpas\b(?! (?:de |d |du |une |un |en )?(?:la |l )?(?:chimio|chimiotherapie|immuno"
     r"|immunotherapie|perf|perfusion|hormono|hormonotherapie|therapie ciblee|iv|intraveineuse|sc"
     r"|sous cutane)\b)"
@@ -535,7 +539,13 @@ _ORAL_WORDS = frozenset({"oral", "orale", "oraux", "orales"})
 def routes(own_tokens: tuple[str, ...], drug_scopes: tuple[bool | None, ...]) -> list[bool]:
     """The scopes (True: non-oral, in scope) a question states: the routes of the drugs it names and those it
     says itself (« en sous-cutané », « per os »); empty when it asks whether something is excluded."""
-    if _NEGATIVE.search(" ".join(own_tokens)) or not _ASKS_SCOPE.intersection(own_tokens):
+    if (
+        _NEGATIVE.search(" ".join(own_tokens))
+        or not _ASKS_SCOPE.intersection(own_tokens)
+        or any(tok.isdigit() and int(tok) >= 100 for tok in own_tokens)
+    ):
+        # (« … on touche 240 pour novembre ? », « on touche les 320 ? »: an amount is what is asked, and
+        # whether the drug counts is not its answer)
         # (« sous immunothérapie IV … pouvons-nous maintenir la prochaine administration ? » asks a clinical
         # call, not whether the treatment counts: no « Oui » on the route)
         return []
@@ -586,6 +596,8 @@ def check(
         for kind, reference in entry.premise:
             values: list[Any]
             if kind == "route":
+                if entry is not entries[0]:
+                    continue  # (whether the drug counts opens the answer only when it is the point asked)
                 values = list(routes(said, drug_scopes))
             elif guess:
                 values = _guessed(kind, guess)

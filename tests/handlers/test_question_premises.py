@@ -260,3 +260,22 @@ def test_whether_the_experiment_has_ended_is_asked_of_today(question: str, now: 
 
     at = datetime.fromisoformat(now).replace(hour=10, tzinfo=ZoneInfo("Europe/Paris"))
     assert plain(answer_question(question, at).body[0]).startswith(opening)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # An amount is the point: whether the drug counts is not its answer.
+        "pembro en HAD, en novembre elle a eu 2 perfs a dom -> on touche 240 pour novembre non ?",
+        "on vient d adresser une pte en HAD pour du paclitaxel, on touche les 320 ?",
+        # Care outside the HAD is the question.
+        "injections SC de trastuzumab par son infirmière libérale, sans passer par l'HAD : c'est possible ?",
+        # Leave to act, not pay: the HAD writing about the right to sign.
+        "Nous sommes une HAD, coordo HAD ici : a-t-on le droit de signer avec trois établissements ?",
+    ],
+)
+def test_no_route_or_payee_verdict_where_it_is_not_the_point(question: str) -> None:
+    opening = plain(answer_question(question, DEFAULT_NOW).body[0])
+    assert not opening.startswith(
+        ("oui : un traitement", "non : c'est l'etablissement", "non : la remuneration")
+    )
