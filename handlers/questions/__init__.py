@@ -580,8 +580,10 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
         for t, value in sorted(analysis.scores.items(), key=lambda item: -item[1])
         if t not in analysis.topics and value >= PREMISE_FLOOR
     ]
-    # A year is checked only against a chosen entry: years are named in many questions for other reasons.
-    others = [e for e in others if all(kind != "year" for kind, _ in e.premise)]
+    # A year is checked only against a chosen entry: years are named in many questions for other reasons; so
+    # is a payee (« le forfait versé aux établissements est de 115 € par séance, c'est bien cela ? » asks the
+    # per-session amount: the right payee told in passing is no « Oui »).
+    others = [e for e in others if all(kind not in {"year", "payee"} for kind, _ in e.premise)]
     if chosen:
         # A route is checked only when the treatment's scope is among what is asked: « 3 perfusions en mars,
         # un seul forfait ? » tells the route, and asks per session.

@@ -41,6 +41,11 @@ from tests.support.question_probe import DEFAULT_NOW, plain
             "2 injections par mois a la maison, donc on facture 2x120 par mois c bien ca ?",
             "non : le forfait se compte",
         ),
+        # The right payee told in passing is no « Oui » to a per-session amount.
+        (
+            "le forfait versé aux établissements est de 115 € par séance en HAD, c'est bien cela ?",
+            "non : le forfait se compte par mois civil",
+        ),
         # A past tense puts the value to the test too.
         ("le forfait mensuel c'etait 150 € ?", "non : c'est 120,00 €, pas 150,00 €"),
         # « eux » stands for the HAD named before it.
