@@ -23,7 +23,8 @@ _PRONOUNS = r"(?:(?:me|m|nous|lui|leur|le|la|les|l|en|y|bien|svp|rapidement) ){0
 @cache
 def _pattern() -> re.Pattern[str]:
     verbs = sorted(load_knowledge().act_verbs, key=len, reverse=True)
-    return re.compile(rf"\b{_ASKER} {_PRONOUNS}(?:{'|'.join(map(re.escape, verbs))})\b")
+    # (« pouvez-vous vérifier et corriger ? »: a verb of the list after another joined by « et »)
+    return re.compile(rf"\b{_ASKER} {_PRONOUNS}(?:\w+ et )?(?:{'|'.join(map(re.escape, verbs))})\b")
 
 
 def act_asked(question: str) -> bool:

@@ -25,6 +25,8 @@ NOW = datetime(2026, 12, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
         "Pourriez-vous donner accès au bot à ma nouvelle collègue ?",
         "@ars normandie vous pouvez valider l'avenant a notre convention avec l'HAD svp ?",
         "Pourriez-vous me rappeler au 02 31 00 00 00 au sujet de notre dossier ?",
+        # A verb of the list after another, joined by « et ».
+        "Mme D. n'apparaît pas dans le tableau des forfaits de juin. Pouvez-vous vérifier et corriger ?",
     ],
 )
 def test_an_act_asked_of_the_reader_goes_to_a_person(message: str) -> None:
