@@ -457,7 +457,8 @@ _ASKS_AMOUNT = re.compile(
 
 _ASKS_SUM = re.compile(r"\b(?:combien|cb|cmb|total|au total|montant total|ca fait|somme|on en est a)\b")
 # The user's own working (« 320 + 6x120 on est d'accord ? », « donc 320 + 3x120 = 680 ? »): a sum to check.
-_WORKING = re.compile(r"\b\d{1,4} ?(?:\+ ?\d+ ?)?[x*×] ?\d{2,4}\b|\b\d{3} ?\+ ?\d")
+# (a one-digit count only before « = »: « on facture 2x120 par mois c bien ça ? » claims a per-session fee)
+_WORKING = re.compile(r"\b\d{2,4} ?(?:\+ ?\d+ ?)?[x*×] ?\d{2,4}\b|\b\d ?[x*×] ?\d{2,4} ?=|\b\d{3} ?\+ ?\d")
 # « puis tous les 21j », « toutes les 3 semaines »: care told by its rhythm from a first day.
 _CADENCE = re.compile(r"\b(?:tou(?:te)?s les \d+ ?(?:j|jours?|sem\w*)|chaque mois|tous les mois)\b")
 _ASKS_WHEN = re.compile(

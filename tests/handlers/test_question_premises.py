@@ -41,6 +41,10 @@ from tests.support.question_probe import DEFAULT_NOW, plain
             "2 injections par mois a la maison, donc on facture 2x120 par mois c bien ca ?",
             "non : le forfait se compte",
         ),
+        (
+            "4 passages HAD en mars pour la meme patiente (c pas son 1er mois), on compte 4x120 ?",
+            "non : le forfait",
+        ),
         # The right payee told in passing is no « Oui » to a per-session amount.
         (
             "le forfait versé aux établissements est de 115 € par séance en HAD, c'est bien cela ?",
