@@ -599,6 +599,8 @@ _OWN_DATA_RE = re.compile(
     # « la liste est sortie ? on est dedans ? »: whether the asker is on the list
     r"|\b(?:on|nous) (?:est|sommes|somme|y est|y sommes|en fait partie|en faisons partie)(?: bien| deja)?"
     r" (?:dedan|dedans|dans la liste|sur la liste|parmi (?:les )?(?:retenu|laureat))"
+    # « pourriez-vous nous dire si nous faisons partie des établissements retenus ? »
+    r"|\b(?:nous|on) (?:\w+ )?partie des (?:\w+ )?(?:retenu|selectionne|laureat)"
     # "est-ce que le CH de Lisieux a été retenu ?": a named candidate's selection is data, not a rule.
     r"|\b(?:etablissement|dossier|candidature|projet|clinique|chu|clcc)\b[\w ]{0,40}?\ba (?:bien |deja )?ete "
     r"(?:retenu|selectionne)"

@@ -1161,6 +1161,12 @@ def _label(items: list[_Item], i: int) -> bool:
     )
 
 
+_INCLUSION_NOUNS = frozenset({"inclusion", "inclusions"})
+_PAID_WORDS = frozenset(
+    {"verse", "versee", "verses", "versees", "paye", "payes", "payee", "payees", "versement"}
+)
+
+
 def _numbered(s: _State, i: int) -> None:
     items = s.items
     item = items[i]
@@ -1192,6 +1198,12 @@ def _numbered(s: _State, i: int) -> None:
         s.after_inclusion = _text(items, i - 1) in {"+", "puis"} and _text(items, i - 2) in _INCLUSION
     elif nxt in {"inclusion", "inclusions", "adressages"}:
         s.inclusions = item.value
+        item.used = True
+    elif nxt in {"forfait", "forfaits"} and nxt2 in {"d", "de"} and _text(items, i + 3) in _INCLUSION_NOUNS:
+        s.inclusions = item.value  # « 5 forfaits d'inclusion »: the inclusions counted by their forfait
+        item.used = True
+    elif nxt in {"forfait", "forfaits"} and nxt2 in {"mensuel", "mensuels"}:
+        s.patient_months = item.value  # « 7 forfaits mensuels »: the months after inclusion, by their forfait
         item.used = True
     elif nxt in _ADMIN or (nxt == "en" and items[i + 2 if i + 2 < len(items) else i].kind == "month"):
         item.used = True  # « 1 injection », « 2 en avril »: administrations, not months
@@ -1606,6 +1618,10 @@ def read(text: str, today: date) -> Reading | None:
     asked_years: list[int] = []
     months_dated = any(it.kind == "month" and it.year is not None for it in items)
     for i in years:
+        if any(_text(items, k) in _PAID_WORDS for k in range(i - 4, i)):
+            # « sera-t-il versé en 2025 ou en 2026 ? »: the year of payment asked, not of the care
+            items[i].used = True
+            continue
         # « forfaits 2026 pr P-01020 : inclusion nov 2025, ensuite … janv à déc 2026 »: a year named by the
         # sum asked, before months that carry their own years, is the year asked, not the months' context.
         asked_first = months_dated and _text(items, i - 1) in _SUM_WORDS

@@ -43,3 +43,15 @@ def test_a_question_no_rule_settles_is_handed_over_naming_why(question: str, poi
 )
 def test_a_statement_of_standing_is_context_not_the_question(question: str) -> None:
     assert answer_question(question, DEFAULT_NOW).status != Status.UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Pourriez-vous nous dire si nous faisons partie des établissements retenus ?",
+        "on fait partie des retenus en Normandie ?",
+    ],
+)
+def test_whether_the_asker_was_selected_is_its_own_data(question: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human

@@ -767,3 +767,11 @@ def test_a_sum_asked_in_the_user_s_words_is_a_computation(text: str) -> None:
     assert reply.data["topics"] == ["forfait_compute"]
     said = "\n".join(reply.body)
     assert "560,00 €" not in said and "800,00 €" not in said
+
+
+def test_counts_told_by_their_forfaits_and_a_payment_year_asked_beside() -> None:
+    text = (
+        "Pour l'année 2025, notre journal fait apparaître 5 forfaits d'inclusion et 7 forfaits mensuels.\n"
+        "1. Quel montant devons-nous attendre ?\n2. Sera-t-il versé en 2025 ou en 2026 ?"
+    )
+    assert total(text) == Decimal("2440")
