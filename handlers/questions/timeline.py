@@ -16,6 +16,7 @@ Pure and linear: one tokenising pass, then passes over the tokens that look at a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -614,6 +615,10 @@ def _care_sites(s: _State) -> None:
         if quiet:
             _use(items, *(k for k in clause if items[k].text in _SITES))
     labels = sorted(s.labels)
+    # Months counted before each item, so that each return is checked in constant time (linear in all).
+    months_before = [0]
+    for it in items:
+        months_before.append(months_before[-1] + (it.kind == "month"))
     for i, item in enumerate(items):
         if item.text not in _BACK:
             continue
@@ -622,11 +627,10 @@ def _care_sites(s: _State) -> None:
             k += 1
         if _text(items, k) != "hdj":
             continue
-        next_label = next((b for b in labels if b > i), n)
-        if any(items[m].kind == "month" for m in range(k, next_label)):
-            continue
-        if not any(items[m].kind == "month" for m in range(0, i)):
-            continue
+        at = bisect_right(labels, i)
+        next_label = labels[at] if at < len(labels) else n
+        if months_before[next_label] - months_before[k] or not months_before[i]:
+            continue  # a month after it (a new referral), or none before it
         _use(items, k)
         s.stops = True
 

@@ -208,6 +208,11 @@ def test_linear_on_a_large_hostile_input() -> None:
     )
     read("inclusion + 11 mois d'affilee, 2026-01, sept→dec, P-R1 : " * 2500, TODAY)
     read("; a inclus oct ; b inclus nov ; c , 2 adm, nov 1 " * 2000, TODAY)  # letters opening clauses
+    # Returns to the day hospital, oral lists, the user's working, quarters.
+    read("inj a dom en mars 2026, puis retour en HDJ ; patient 2 : " * 2000, TODAY)
+    read("mars, avril, " * 8000 + " que du xeloda seule", TODAY)
+    read("320 + 3x120 " * 8000 + "= 680", TODAY)
+    read("T1 nov et dec elle a eu que du Xeloda (cp), " * 2000, TODAY)
     assert time.perf_counter() - started < 20
 
 
