@@ -211,6 +211,10 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
     oos_score, oos_hits = _out_of_scope(focus_tokens, scores, hits)
     anywhere, anywhere_hits = score(compiled_out_of_scope_anywhere(), tokens)
     oos_score, oos_hits = oos_score + anywhere, oos_hits + anywhere_hits
+    if oos_hits and _only_in_asides(question, oos_hits, vocab, everyday):
+        # « pt en pause thérapeutique tout février (toxicité), on touche qd même ? »: a clinical word told in
+        # brackets gives the reason of the case; the question outside the brackets is the one asked.
+        oos_score, oos_hits = 0.0, []
     names = proper_names(focus(question))
     # An acronym we do not know ("un GCS peut-il candidater ?") names a subject as surely as a long word.
     acronyms = {fold_word for fold_word in _acronyms(focus(question)) if fold_word not in vocab}
@@ -552,6 +556,16 @@ def _complete_intents(
 
 
 _ASIDE = re.compile(r"\(([^()]{1,80})\)|\[([^\[\]]{1,80})\]")
+
+
+def _only_in_asides(question: str, hits: list[str], vocab: frozenset[str], everyday: frozenset[str]) -> bool:
+    """Whether every out-of-scope cue found has all its words inside brackets and none outside them."""
+    asked = focus(question)
+    inside = _aside_words(asked, vocab, everyday)
+    if not inside:
+        return False
+    outside = set(normalize(_ASIDE.sub(" ", asked), vocab, everyday).tokens)
+    return all(all(w in inside and w not in outside for w in hit.split()) for hit in hits)
 
 
 def _aside_words(text: str, vocab: frozenset[str], everyday: frozenset[str]) -> frozenset[str]:

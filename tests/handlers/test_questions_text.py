@@ -297,3 +297,15 @@ def test_a_numbered_question_keeps_no_number() -> None:
     )
     # A list of items without their « ? » keeps its numbers: they tell the items apart (_asked_items).
     assert "1) si" in extract_question("Pouvez-vous me dire :\n1) si une immunothérapie compte ;\n2) si …")
+
+
+def test_a_clinical_reason_in_brackets_does_not_put_the_question_out_of_scope() -> None:
+    question = (
+        "pt en pause therapeutique tout fevrier (toxicite) mais tjrs suivi par l'HAD, on touche qd meme ?"
+    )
+    reply = answer_question(question, DEFAULT_NOW)
+    assert reply.data["topics"] == ["forfait_month_without"]
+    assert reply.body[0].startswith("Non :")
+    # Outside the brackets, the same word still asks a clinical question.
+    clinical = answer_question("la toxicite de la chimio a domicile, on gere comment ?", DEFAULT_NOW)
+    assert clinical.needs_human
