@@ -575,6 +575,15 @@ def _sole_checker(analysis: Analysis, params: Parameters) -> str | None:
 
 
 def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
+    found = _stated_premise(analysis, params)
+    if found is not None and found.holds and "forfait_per_session" in analysis.topics:
+        # « le mensuel c'est 120 € par séance, donc 3 cures = 360 €, c'est juste ? »: the amount is right and
+        # the claim wrong; the per-session entry's own verdict answers the claim, never « Oui : 120 € ».
+        return None
+    return found
+
+
+def _stated_premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     chosen = [entry(t) for t in analysis.topics]
     others = [
         entry(t)

@@ -350,6 +350,8 @@ def _runs(months: tuple[Month, ...]) -> list[tuple[Month, Month]]:
 
 
 _QUARTER = re.compile(r"t[1-4]")
+# « patient A … patient B », « P-0412 … P-0415 »: two patients named (the second match is what counts).
+_PATIENT_LABELS = re.compile(r"\bpatient(?:e)? [a-z0-9]\b|\bp-?\d{2,}\b")
 _PATIENT_WORDS = frozenset({"patient", "patients", "patiente", "patientes", "pt", "pts", "malade", "malades"})
 
 
@@ -384,8 +386,14 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
         return False
     # « 4 nouveaux pts inclus en janvier … »: several patients, not one patient's count of months;
     # « total T1 », « ce trimestre »: a quarter asked, which no count of months here reads.
-    if _several_patients(tokens) or any(
-        _QUARTER.fullmatch(tok) or tok.startswith("trimestr") for tok in tokens
+    if unnamed_gaps > len(set(s.months)):
+        # « 4 injections en mars (il a été inclus en janvier) »: months told out of their order read as a
+        # span of eleven; more months inferred empty than named is no patient's count.
+        return False
+    if (
+        _several_patients(tokens)
+        or _PATIENT_LABELS.findall(c.analysis.question.lower())[1:]
+        or any(_QUARTER.fullmatch(tok) or tok.startswith("trimestr") for tok in tokens)
     ):
         return False
     text_ = c.analysis.normalized.text

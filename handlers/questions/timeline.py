@@ -165,6 +165,9 @@ _DISRUPTIVE = frozenset(
         "hospitalise",
         "hospitalisee",
         "hospitalisation",
+        # « puis hospit en onco du 01/12 au 30/12 »: the days of a stay are no administrations
+        "hospit",
+        "hospi",
         "readresse",
         "readresser",
         "revient",

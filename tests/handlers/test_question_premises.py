@@ -288,3 +288,10 @@ def test_no_route_or_payee_verdict_where_it_is_not_the_point(question: str) -> N
     assert not opening.startswith(
         ("oui : un traitement", "non : c'est l'etablissement", "non : la remuneration")
     )
+
+
+def test_a_right_amount_in_a_per_session_claim_gets_no_yes() -> None:
+    question = (
+        "ma collegue dit que le mensuel c'est 120 € par seance, donc 3 cures en mars = 360 €, c'est juste ?"
+    )
+    assert plain(answer_question(question, DEFAULT_NOW).body[0]).startswith("non : le forfait se compte")

@@ -780,3 +780,23 @@ def test_counts_told_by_their_forfaits_and_a_payment_year_asked_beside() -> None
         "1. Quel montant devons-nous attendre ?\n2. Sera-t-il versé en 2025 ou en 2026 ?"
     )
     assert total(text) == Decimal("2440")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The days of a hospital stay are no administrations.
+        "P-00412 adresse le 03/10/25, admin a dom le 07/10, le 28/10 et le 18/11, puis hospit en onco "
+        "du 01/12 au 30/12 (neutropenie febrile), reprise a domicile le 05/01. combien d'octobre a janvier ?",
+        # Two patients named: never one patient's count of months.
+        "bilan 2025 svp : patient A 1ere admin dom le 15/09/2025 puis admins en oct, nov et dec. "
+        "patient B 1ere admin dom le 02/12/2025. total forfaits 2025 ?",
+        # Months told out of their order: never a span of eleven months.
+        "1 patient avec 4 injections de velcade a dom en mars (il a été inclus en janvier), 4 forfaits ?",
+    ],
+)
+def test_no_confident_total_from_a_misread_story(text: str) -> None:
+    reply = answer_question(text, datetime(2026, 3, 30, 10, tzinfo=ZoneInfo("Europe/Paris")))
+    said = "\n".join(reply.body)
+    # No computation restated (« Soit : forfait d'inclusion … = … »): a person checks the months.
+    assert "Soit :" not in said and reply.needs_human, said
