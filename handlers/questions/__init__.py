@@ -32,6 +32,7 @@ from handlers.questions.answer import (
 from handlers.questions.answer import preload as answer_preload
 from handlers.questions.asked import asked_points
 from handlers.questions.detect import (
+    ANSWER_THRESHOLD,
     MAX_TOPICS,
     Analysis,
     analyse,
@@ -576,7 +577,10 @@ def _sole_checker(analysis: Analysis, params: Parameters) -> str | None:
 
 def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
     found = _stated_premise(analysis, params)
-    if found is not None and found.holds and "forfait_per_session" in analysis.topics:
+    per_session = "forfait_per_session" in analysis.topics or (
+        analysis.scores.get("forfait_per_session", 0.0) >= ANSWER_THRESHOLD
+    )
+    if found is not None and found.holds and per_session:
         # « le mensuel c'est 120 € par séance, donc 3 cures = 360 €, c'est juste ? »: the amount is right and
         # the claim wrong; the per-session entry's own verdict answers the claim, never « Oui : 120 € ».
         return None

@@ -36,6 +36,10 @@ from tests.support.question_probe import DEFAULT_NOW, plain
         ("clinique privee lucrative SANS cpom, on peut candidater ??", "non : peuvent participer"),
         ("une clinique privée sans CPOM est-elle exclue ?", "oui : peuvent participer"),
         ("clinique privée avec un CPOM, on peut candidater ?", "oui : peuvent participer"),
+        (
+            "clinique lucrative. Nous n'avons pas de CPOM ni de dotation globale. Pouvons-nous candidater ?",
+            "non : peuvent participer",
+        ),
         # The monthly amount multiplied by the sessions is per session: no.
         (
             "2 injections par mois a la maison, donc on facture 2x120 par mois c bien ca ?",
@@ -295,3 +299,10 @@ def test_a_right_amount_in_a_per_session_claim_gets_no_yes() -> None:
         "ma collegue dit que le mensuel c'est 120 € par seance, donc 3 cures en mars = 360 €, c'est juste ?"
     )
     assert plain(answer_question(question, DEFAULT_NOW).body[0]).startswith("non : le forfait se compte")
+
+
+def test_a_right_amount_told_per_session_beside_a_computation_gets_no_yes() -> None:
+    question = (
+        "vu que c 120€ par seance a domicile, pt inclus en novembre, 2 seances en janvier -> 240 c bien ca ?"
+    )
+    assert not plain(answer_question(question, DEFAULT_NOW).body[0]).startswith("oui")
