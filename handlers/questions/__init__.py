@@ -492,11 +492,12 @@ def _asks_total_for_several(text: str) -> bool:
 def _timeline_first(analysis: Analysis, today: date) -> Analysis:
     """A question that asks an amount and describes months of care the timeline reader takes whole is a
     computation, whatever entry its words also call up (« 1re perfusion le 28/02 … forfaits ? »)."""
+    folded = fold(analysis.question)
     # « … = ? »: a sum asked as an equation; « 320 + 6x120 on est d'accord ? »: the user's working.
     if (
         not _ASKS_AMOUNT.search(analysis.normalized.text)
         and not re.search(r"=\s*\?", analysis.question)
-        and not _WORKING.search(fold(analysis.question))
+        and not _WORKING.search(folded)
     ):
         return analysis
     if _ASKS_WHEN.search(fold(focus(analysis.question))):
@@ -504,7 +505,6 @@ def _timeline_first(analysis: Analysis, today: date) -> Analysis:
     if timeline.read(analysis.question, today) is None:
         # (An entry that rules the computation out — a referral before the selection — keeps the question.)
         rules_out = any("forfait_compute" in topic_by_id()[t].supersedes for t in analysis.topics)
-        folded = fold(analysis.question)
         told = timeline.months_told(analysis.question, today)
         if not rules_out and (
             (_ASKS_SUM.search(analysis.normalized.text) and (told >= 2 or (told and _CADENCE.search(folded))))

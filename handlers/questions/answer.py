@@ -349,7 +349,6 @@ def _runs(months: tuple[Month, ...]) -> list[tuple[Month, Month]]:
     return runs
 
 
-_QUARTER = re.compile(r"t[1-4]")
 # « patient A … patient B », « P-0412 … P-0415 »: two patients named (the second match is what counts).
 _PATIENT_LABELS = re.compile(r"\bpatient(?:e)? [a-z0-9]\b|\bp-?\d{2,}\b")
 _PATIENT_WORDS = frozenset({"patient", "patients", "patiente", "patientes", "pt", "pts", "malade", "malades"})
@@ -393,7 +392,7 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     if (
         _several_patients(tokens)
         or _PATIENT_LABELS.findall(c.analysis.question.lower())[1:]
-        or any(_QUARTER.fullmatch(tok) or tok.startswith("trimestr") for tok in tokens)
+        or any(timeline.names_quarter(tok) or tok.startswith("trimestr") for tok in tokens)
     ):
         return False
     text_ = c.analysis.normalized.text

@@ -90,7 +90,23 @@ class Premise:
 
 # The value must be what the question says of its subject (« c'est 150 € ? », « dure 5 ans »), not part of
 # the subject (« le forfait de 320 c'est chaque mois ? » asks about the months, not the amount).
-_PREDICATE_BEFORE = frozenset(
+# Verbs that raise an amount to a value (« ça peut monter à 400 ? », « la prime peut-elle être portée à
+# 400 € ? », « relever le forfait à 150 »).
+_RAISES = frozenset(
+    {
+        "monter",
+        "porter",
+        "porte",
+        "portee",
+        "relever",
+        "releve",
+        "revaloriser",
+        "revalorise",
+        "passer",
+        "augmenter",
+    }
+)
+_PREDICATE_BEFORE = _RAISES | frozenset(
     [
         "est",
         "c",
@@ -127,18 +143,7 @@ _PREDICATE_BEFORE = frozenset(
         "jusqu",
         # « l'ARS peut prendre 12 établissements ? »: the count put to the test
         "prendre",
-        # « le forfait d'inclusion ça peut monter à 400 ? »
-        "monter",
-        # « la prime d'inclusion peut-elle être portée à 400 € ? », « relever le forfait à 150 »
-        "porter",
-        "porte",
-        "portee",
-        "relever",
-        "releve",
-        "revaloriser",
-        "revalorise",
-        "passer",
-        "augmenter",
+        # (« le forfait d'inclusion ça peut monter à 400 ? », « portée à 400 € »: _RAISES, below)
         "atteindre",
         "retenir",
         "selectionner",
@@ -165,10 +170,7 @@ def _predicate(tokens: tuple[str, ...], start: int) -> bool:
 
 
 _FEE_NOUNS = frozenset({"inclusion", "mensuel", "forfait"})
-_SETS_AMOUNT = frozenset(
-    {"porter", "porte", "portee", "relever", "releve", "revaloriser", "revalorise", "convenir", "negocier",
-     "augmenter", "monter", "passer", "fixer"}
-)  # fmt: skip
+_SETS_AMOUNT = _RAISES | frozenset({"convenir", "negocier", "fixer"})
 
 
 def _numbers(tokens: tuple[str, ...]) -> list[tuple[int, int, Decimal]]:

@@ -63,6 +63,13 @@ _TOKEN_RE = re.compile(
     r"|(?P<punct>[,;.:=()€+?!\-])"
 )
 _QUARTER = re.compile(r"t[1-4]")
+
+
+def names_quarter(word: str) -> bool:
+    """« T1 » … « T4 »: a quarter of the year (never a patient's code)."""
+    return _QUARTER.fullmatch(word) is not None
+
+
 _ORDINAL_SUFFIXES = frozenset({"er", "ere", "re", "e", "eme", "nd", "nde"})
 # « sept→dec »: an arrow joins a range as a dash does.
 _DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212\u2192"})
@@ -589,10 +596,11 @@ def _month_run(s: _State, last: int | None) -> list[_Segment]:
 
 _SITES = frozenset({"hdj", "hopital", "jour"})
 # Words of a patient's story: a clause holding one tells what happened to the patient, not who writes.
-_STORY = _PATIENTS | _TITLES | _SWITCH | frozenset({"il", "elle", "lui", "sa", "son", "ses", "retour",
-    "repasse", "repassee", "retourne", "retournee", "reparti", "repartie", "bascule", "basculee", "transfere",
-    "transferee", "hospitalise", "hospitalisee", "fait", "faite", "faites", "recu", "recue"})  # fmt: skip
+# A return from home care (« retour en HDJ », « elle est repassée en HDJ »).
 _BACK = frozenset({"retour", "repasse", "repassee", "retourne", "retournee", "reparti", "repartie"})
+_STORY = _PATIENTS | _TITLES | _SWITCH | _BACK | frozenset({"il", "elle", "lui", "sa", "son", "ses",
+    "bascule", "basculee", "transfere", "transferee", "hospitalise", "hospitalisee", "fait", "faite",
+    "faites", "recu", "recue"})  # fmt: skip
 _BACK_FILLER = frozenset({"en", "a", "l", "au", "definitif", "definitive", "definitivement", "est", "ete"})
 
 
@@ -680,7 +688,7 @@ def _tokens(text: str) -> list[_Item]:
         elif m.group("id"):
             # « combien pour le T1 seul ? », « inclus au T4 2025 »: a quarter, which no rule here reads (a
             # total over other months would not answer it); never a patient's code.
-            quarter = _QUARTER.fullmatch(m.group()) is not None
+            quarter = names_quarter(m.group())
             out.append(_Item("word", m.group(), significant=True) if quarter else _Item("id", m.group()))
         elif m.group("num"):
             digits, suffix = m.group("num"), m.group("suffix")
@@ -916,10 +924,10 @@ def _phrases(s: _State) -> None:
         elif item.kind == "num" and item.value == 1 and nxt == "par" and nxt2 == "mois":
             _every(s, i)  # « puis 1 par mois »
             item.used = True
-        elif item.kind == "num" and nxt in {"x", "fois", "*", "+"} and _working_until(items, i) is not None:
+        elif item.kind == "num" and nxt in {"x", "fois", "*", "+"} and (until := _working_until(items, i)):
             # « j'ai calculé 5x320 = 1600 € », « donc 320 + 3x120 = 680 ? »: the user's working; the sum after
             # « = » is what is checked.
-            _use(items, *range(i, _working_until(items, i) or i))
+            _use(items, *range(i, until))
         elif item.kind == "num" and 1 <= item.value <= 31 and _day_of_next_month(items, i):
             item.used = True  # « les 2 et 16 décembre »: another day of the month told next
         elif item.kind == "num" and item.value >= 1:
@@ -1655,9 +1663,9 @@ def read(text: str, today: date) -> Reading | None:
         if state.patients is not None:
             return None
         state.patients, state.inclusions = state.inclusions, None
-    quarters = {int(it.text[1]) for it in items if it.kind == "word" and _QUARTER.fullmatch(it.text)}
+    quarters = {int(it.text[1]) for it in items if it.kind == "word" and names_quarter(it.text)}
     for it in items:
-        if it.kind == "word" and _QUARTER.fullmatch(it.text):
+        if it.kind == "word" and names_quarter(it.text):
             it.used = True  # checked below against the months read
     if any(it.significant and not it.used and it.kind != "month" for it in items):
         return None
