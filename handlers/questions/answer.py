@@ -349,7 +349,7 @@ def _runs(months: tuple[Month, ...]) -> list[tuple[Month, Month]]:
     return runs
 
 
-# « patient A … patient B », « P-0412 … P-0415 »: two patients named (the second match is what counts).
+# « patient A », « P-0412 »: a patient named by a label or a code.
 _PATIENT_LABELS = re.compile(r"\bpatient(?:e)? [a-z0-9]\b|\bp-?\d{2,}\b")
 _PATIENT_WORDS = frozenset({"patient", "patients", "patiente", "patientes", "pt", "pts", "malade", "malades"})
 
@@ -383,15 +383,15 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     # one patient's count of months.
     if "oral" in tokens or sum(t in _INCLUDED_WORDS for t in tokens) >= 2:
         return False
-    # « 4 nouveaux pts inclus en janvier … »: several patients, not one patient's count of months;
-    # « total T1 », « ce trimestre »: a quarter asked, which no count of months here reads.
     if unnamed_gaps > len(set(s.months)):
         # « 4 injections en mars (il a été inclus en janvier) »: months told out of their order read as a
         # span of eleven; more months inferred empty than named is no patient's count.
         return False
+    # « 4 nouveaux pts inclus en janvier … », « patient A … patient B »: several patients, not one patient's
+    # count of months; « total T1 », « ce trimestre »: a quarter asked, which no count of months here reads.
     if (
         _several_patients(tokens)
-        or _PATIENT_LABELS.findall(c.analysis.question.lower())[1:]
+        or len(_PATIENT_LABELS.findall(c.analysis.question.lower())) >= 2
         or any(timeline.names_quarter(tok) or tok.startswith("trimestr") for tok in tokens)
     ):
         return False
