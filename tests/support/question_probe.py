@@ -92,6 +92,11 @@ NEVER_TUNED_T12_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 DEV_R7_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R7.yaml"
 DEV_R8_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R8.yaml"
 DEV_R9_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R9.yaml"
+# Sealed sets of the fourth round of 2026-12-02, measured once at its end on 2ea3078, then tuned on (seen).
+NEVER_TUNED_T13_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T13.yaml"
+NEVER_TUNED_T14_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T14.yaml"
+NEVER_TUNED_T15_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T15.yaml"
+NEVER_TUNED_T16_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T16.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -140,6 +145,10 @@ KNOWN_MISSES_FILES = (
     DEV_R7_FILE,
     DEV_R8_FILE,
     DEV_R9_FILE,
+    NEVER_TUNED_T13_FILE,
+    NEVER_TUNED_T14_FILE,
+    NEVER_TUNED_T15_FILE,
+    NEVER_TUNED_T16_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
