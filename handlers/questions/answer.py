@@ -290,6 +290,9 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
     one_year = reading.by_year[0] if several and len(reading.by_year) == 1 else None
     for number, group in enumerate(result.groups, 1):
         g = group.group
+        if g.oral:
+            c.say("compute.reading_oral", c.fact("oral_excluded"), number=number, zero=Decimal(0))
+            continue
         c.say("compute.reading", count=g.count, runs=_runs(g.months), empty=_runs(g.empty),
               dated=reading.dated, included_before=g.included_before, number=number if several else None,
               ordinal=_ranks(g) if reading.ordinal else None)  # fmt: skip

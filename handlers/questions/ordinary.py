@@ -76,7 +76,8 @@ _ADJECTIVES = """
     special speciale speciaux specifique specifiques particulier particuliere
     final finale definitif definitive ultime voisin voisine voisins voisines
     correspondant correspondante correspondants correspondantes relatif relative
-    maximal maximale minimal minimale automatique automatiques competent competente competents competentes
+    maximal maximale minimal minimale automatique automatiques auto
+    competent competente competents competentes
     bloquant bloquante spam spamme spamment spammer vrai vraie faux fausse jouable
     pret prete prets pretes quasi quasiment presque
     marre galere penible chiant chiante lourd lourde

@@ -274,6 +274,7 @@ class Group:
     referral: date | None = None
     included_before: bool = False  # the inclusion month came before these months (« en mois suivant »)
     days: tuple[date, ...] = ()  # every administration day stated
+    oral: bool = False  # a patient told with a drug taken by mouth only: no month, no forfait
 
 
 @dataclass(frozen=True)
@@ -646,6 +647,46 @@ def _care_sites(s: _State) -> None:
         s.stops = True
 
 
+# Words of care that do not say how the drug is given: with an oral word beside them, no home administration.
+_ROUTELESS = frozenset({"traitement", "traite", "traitee", "traites", "traitees", "poursuit", "poursuite"})
+_DENIED = frozenset({"aucune", "aucun", "pas", "sans", "ni", "jamais"})
+_PATIENT_TOLD_UNTIL = _HARD_STOP - {"(", ")", ";"}
+
+
+def _oral_patients(s: _State) -> None:
+    """« - P-103 : capécitabine seule, suivi par l'HAD d'octobre à décembre », « Patient C : uniquement sous
+    Xeloda (oral), aucune injection »: among patients told one by one, one told with a drug taken by mouth
+    and no word of care but a denied one, up to the end of its sentence (or the next patient, or the question
+    asked), had no home administration that counts: oral TMSC are outside the experiment. Its words and
+    months are read, and it keeps its place among the patients (« nos trois patients ») with no forfait.
+    Only when another patient had care: a question about oral patients alone is not a total."""
+    labels = sorted(s.labels)
+    if len(labels) < 2:
+        return
+    items = s.items
+    told: list[tuple[int, int]] = []
+    for lo, hi in pairwise([*labels, len(items)]):
+        end = lo
+        while end < hi and items[end].text not in _PATIENT_TOLD_UNTIL and items[end].text not in _ASKING:
+            end += 1
+        block = range(lo, end)
+        by_mouth = any(items[k].kind == "word" and _oral(items[k].text) for k in block)
+        care = any(
+            _care(items[k].text)
+            and items[k].text not in _ROUTELESS
+            and not {_text(items, k - 1), _text(items, k - 2)} & _DENIED
+            for k in block
+        )
+        if by_mouth and not care and not any(items[k].kind == "ord" for k in block):
+            told.append((lo, end))
+    if not told or len(told) == len(labels):
+        return
+    for lo, end in told:
+        _use(items, *range(lo, end))
+        s.oral_patients.add(lo)
+    s.segments = [seg for seg in s.segments if not any(lo <= seg.first.at < end for lo, end in told)]
+
+
 # ------------------------------------------------------------------------------------------ tokens
 
 
@@ -840,7 +881,8 @@ def _elided_counts(items: list[_Item]) -> list[_Item]:
 
 @dataclass
 class _Segment:
-    """A month, or a range of months, in a list; `kind`: admin | empty | inclusion | referral | until."""
+    """A month, or a range of months, in a list; `kind`: admin | empty | inclusion | referral | until | ended
+    (the day care at home ended) | asked | unknown."""
 
     first: _Item
     last: _Item | None = None
@@ -871,6 +913,7 @@ class _State:
     in_a_row: bool = False  # the span is told as consecutive months (« d'affilée », « consécutifs »)
     after_inclusion: bool = False  # the span follows the inclusion month (« inclusion + 11 mois »)
     planned: int | None = None  # where the last day told as to come and left out is (« prévue le 3 mars »)
+    oral_patients: set[int] = field(default_factory=set)  # labels of patients treated by mouth only
 
 
 def _text(items: list[_Item], i: int) -> str:
@@ -1426,6 +1469,29 @@ def _continues(s: _State, previous_end: int, first: int) -> bool:
     return True
 
 
+_END_OF_CARE = frozenset({"fin", "sortie", "sorti", "sortis"})
+_HOME_CARE = frozenset({"pec", "prise", "had", "charge"})  # not « fin novembre », a month's end
+_END_FILLER = frozenset(
+    {
+        "de",
+        "d",
+        "du",
+        "la",
+        "l",
+        "pec",
+        "prise",
+        "en",
+        "charge",
+        "had",
+        "a",
+        "domicile",
+        "le",
+        "au",
+        "definitive",
+    }
+)
+
+
 def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) -> tuple[str, bool]:
     """The kind the words before the list give it, and whether a negation right after it empties its tail."""
     items = s.items
@@ -1452,6 +1518,17 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
         if w in _NEGATIONS and not items[k].used:
             items[k].used = True
             return "empty", False
+        if (
+            w in _END_OF_CARE
+            and not seen_admin
+            and all(items[j].text in _END_FILLER for j in range(k + 1, first))
+            and any(items[j].text in _HOME_CARE for j in range(k + 1, first))
+        ):
+            # « puis fin de PEC HAD le 01/03 », « sortie d'HAD le 3 mars »: the day care at home ended is no
+            # administration (its month counts only if one is told in it), and the care stops there.
+            items[k].used = True
+            s.stops = True
+            return "ended", False
         if (
             w in _HOSPITAL
             and not items[k].used
@@ -1627,6 +1704,7 @@ def read(text: str, today: date) -> Reading | None:
     _oral_months(state)
     _asides(state)
     _care_sites(state)
+    _oral_patients(state)
     years = [i for i, it in enumerate(items) if it.kind == "year"]
     first_month = next((i for i, it in enumerate(items) if it.kind == "month"), len(items))
     context_year: int | None = None
@@ -1827,7 +1905,10 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
             if s.segments[position].first.at >= lo:
                 segments.append(s.segments[position])
             position += 1
-        year = next((g.months[0].year for g in groups), context_year)
+        if lo in s.oral_patients:
+            groups.append(Group(count=1, months=(), oral=True))
+            continue
+        year = next((g.months[0].year for g in groups if g.months), context_year)
         dated = _place_years(segments, year, today) or dated
         # A cadence holds for the patient it is told of: « A chaque mois jusqu'en juin, B en mai et juillet ».
         told = [c for c in s.cadences if lo <= c < hi]
@@ -1872,6 +1953,8 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
         if seg.kind == "empty":
             empty.update(months_between(first, last))
             continue
+        if seg.kind == "ended":
+            continue  # the day care ended: no administration told by it
         if seg.kind == "until":
             if until is not None:
                 return None

@@ -102,6 +102,10 @@ def compute(reading: Reading, params: Parameters) -> Totals | str:
     earliest = selection_month(params)
     results: list[GroupTotal] = []
     for group in reading.groups:
+        if group.oral:
+            # Treated by mouth only: outside the experiment, no forfait (rules/data/facts.yaml oral_excluded).
+            results.append(GroupTotal(group, ZERO, ZERO, 0, ZERO, (), {}))
+            continue
         if group.months[0] < earliest:
             return "before_selection"
         dated_days = {Month.of(d) for d in group.days}

@@ -800,3 +800,51 @@ def test_no_confident_total_from_a_misread_story(text: str) -> None:
     said = "\n".join(reply.body)
     # No computation restated (« Soit : forfait d'inclusion … = … »): a person checks the months.
     assert "Soit :" not in said and reply.needs_human, said
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A patient told with a drug taken by mouth only keeps its place among the patients, with no forfait.
+        (
+            "Voici nos trois patients : - P-1 : adressé le 6 octobre 2025, administrations à domicile "
+            "le 9 octobre et le 13 novembre 2025 ; - P-2 : adressé le 3 novembre 2025, administration à "
+            "domicile le 7 novembre ; - P-3 : adressé le 20 novembre 2025, traité à domicile par "
+            "capécitabine orale seule. Combien au total ?",
+            "760",
+        ),
+        (
+            "- Patient A : 1re injection à domicile le 3/12/2025. - Patient B : en HAD depuis novembre "
+            "2025 mais uniquement sous Xeloda (oral), aucune injection. Quel montant total ?",
+            "320",
+        ),
+        # The day care at home ended is no administration: its month counts only if one is told in it.
+        (
+            "M. B adresse le 20/01/2027, adm a dom 28/01, 11/02 et 25/02, "
+            "puis fin de PEC HAD le 01/03. combien ?",
+            "440",
+        ),
+        (
+            "1re adm a dom le 09/09/2025, puis le 30/09 et le 21/10 ; "
+            "fin de prise en charge le 25/10. total ?",
+            "440",
+        ),
+    ],
+)
+def test_an_oral_only_patient_and_the_day_care_ended(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+def test_an_oral_only_patient_is_said_and_alone_is_no_total() -> None:
+    text = (
+        "- Patient A : 1re injection à domicile le 3/12/2025. - Patient B : uniquement sous Xeloda (oral). "
+        "Quel montant total ?"
+    )
+    said = "\n".join(answer_question(text, NOW).body)
+    assert "voie orale seulement" in said and "0,00 €" in said
+    # Patients treated by mouth only, and no other: not a timeline to total.
+    assert read("- Patient A : Xeloda (oral). - Patient B : capécitabine seule. total ?", TODAY) is None
+    # « jusqu'à fin novembre » is a month's end, not the end of care.
+    assert total(
+        "inclusion en mars 2026 puis une injection chaque mois jusqu'a fin novembre : combien ?"
+    ) == Decimal("1280")
