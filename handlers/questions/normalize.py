@@ -231,8 +231,9 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bh[oô]pital\s+de\s+jour\b", " hdj "),
         (r"\bhospitalisations?\s+a\s+domicile\b", " had "),
         (r"\bc\s*'?\s*est\s+koi\b", " c est quoi "),
-        # "il y aura", "on aura": the verb, not the AURA region abbreviation.
-        (r"\b(y|il|elle|on|ca|qui|n|en|nous|vous)\s+aura(?:s|it|ient)?\b", r" \1 avoir "),
+        # "il y aura", "on aura", "il en aura": the verb, not the AURA region abbreviation; "en AURA" alone
+        # (no subject before « en ») is the region.
+        (r"\b(y|il|elle|on|ca|qui|n|nous|vous)(?:\s+|\s*'\s*)(en\s+)?aura(?:s|it|ient)?\b", r" \1 \2avoir "),
         (r"\baura\s*-?\s*t\s*-?\s*(il|elle|on)\b", r" avoir t \1 "),
     )
 )

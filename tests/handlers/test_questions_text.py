@@ -229,6 +229,14 @@ def test_only_common_verb_forms_count_as_everyday() -> None:
         ("les forfaits de l'activite 2026 ils tombent qd ?", "forfait_payment"),
         # « on saura quand si on est retenus ? » asks a date of the calendar, not the asker's own file.
         ("on saura qd si on est retenus ou pas ?", "selection_calendar"),
+        # The asker's selection stated first, a rule asked after it of the patients told.
+        (
+            "on a ete retenus (arrete de juillet), les pts qu'on a adresses en HAD en juin 2025 on peut les "
+            "declarer pr le forfait ?",
+            "patient_referral_date",
+        ),
+        # « en AURA » is the region, not « en aura » (the verb).
+        ("en AURA la cloture des candidatures c le 31/05 aussi ?", "application_deadline"),
         # « sept » before a year is September; « c'est mort ? » is « too late? »; words in square brackets are
         # an aside; « qqch » is « quelque chose ».
         ("les donnees 2026 elles vont ds le rapport de sept 2026 ?", "reports_followup"),
@@ -309,3 +317,10 @@ def test_a_clinical_reason_in_brackets_does_not_put_the_question_out_of_scope() 
     # Outside the brackets, the same word still asks a clinical question.
     clinical = answer_question("la toxicite de la chimio a domicile, on gere comment ?", DEFAULT_NOW)
     assert clinical.needs_human
+
+
+def test_aura_is_the_region_unless_a_subject_has_it() -> None:
+    # « en AURA » names Auvergne-Rhône-Alpes; « il en aura », « on n'en aura pas » are the verb.
+    assert normalize("en AURA la cloture c le 31/05 ?").tokens[:4] == ("en", "auvergne", "rhone", "alpe")
+    assert "avoir" in normalize("il en aura une chaque mois").tokens
+    assert "avoir" in normalize("on n'en aura pas").tokens
