@@ -216,7 +216,11 @@ def _answer_one(
         verdict = "yes" if checked.holds else "no"
         source = source_of(params, checked.reference)
         composition.say(
-            f"premise.{checked.kind}.{verdict}", source, actual=checked.actual, stated=checked.stated
+            f"premise.{checked.kind}.{verdict}",
+            source,
+            actual=checked.actual,
+            stated=checked.stated,
+            precision=getattr(source, "precision", "day"),
         )
         data["premise"] = {"entry": checked.entry, "holds": checked.holds}
         composition.verdict_given = True

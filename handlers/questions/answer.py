@@ -929,7 +929,8 @@ def _followup_date_verdict(c: Composition, followups: list[Any]) -> None:
     matching = [d for d in (named or followups) if told[0].matches(d.due)]
     if matching or named:
         report = (matching or named)[0]
-        c.say(f"premise.date.{'yes' if matching else 'no'}", report, actual=report.due)
+        verdict = "yes" if matching else "no"
+        c.say(f"premise.date.{verdict}", report, actual=report.due, precision=report.precision)
         c.verdict_given = True
 
 

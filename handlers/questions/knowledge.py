@@ -769,7 +769,8 @@ def _date_part(day: date, part: str) -> str:
 
 def resolve(reference: str, params: Parameters) -> Any:
     """The value a reference names: param.<name>[.<date part>], fact.<key>[.<field>[.<field>]],
-    derived.inclusion_cap / derived.inclusion_within_cap. KeyError when it names nothing."""
+    deadline.<key> (its due day), derived.inclusion_cap / derived.inclusion_within_cap. KeyError when it names
+    nothing."""
     kind, _, rest = reference.partition(".")
     name, _, part = rest.partition(".")
     if kind == "param":
@@ -792,6 +793,12 @@ def resolve(reference: str, params: Parameters) -> Any:
                 raise KeyError(reference)
             value = value[field]
         return value
+    if kind == "deadline":
+        # deadline.<key>: its due day (a day, or a month's last day when the texts give only the month)
+        found = params.deadline(rest)
+        if found is None:
+            raise KeyError(reference)
+        return found.due
     if kind == "derived" and name == "inclusion_cap" and not part:
         return params.monthly_amount.value * params.inclusion_cap_factor.value
     if kind == "derived" and name == "inclusion_within_cap" and not part:

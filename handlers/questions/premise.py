@@ -290,7 +290,9 @@ class StatedDate:
 
 _DATE_PREDICATE = _PREDICATE_BEFORE | frozenset(
     {"demarre", "demarree", "commence", "commencee", "debute", "arrete", "arretee", "finit", "fini", "finie",
-     "termine", "terminee", "cloture", "clos", "close", "lance", "lancee", "ouvert", "ouverte", "avant"}
+     "termine", "terminee", "cloture", "clos", "close", "lance", "lancee", "ouvert", "ouverte", "avant",
+     # « le rapport initial est à rendre pour le 1er septembre 2026 ? », « à envoyer le 1er septembre ? »
+     "pour", "rendre", "remettre", "envoyer", "transmettre", "deposer", "prevu", "prevue", "attendu"}
 )  # fmt: skip
 _DATE_SKIPPED = frozenset({"le", "au", "du", "a", "en", "bien", "donc", "s", "partir", "compter", "courant"})
 _MONTH_PARTS = {"debut": "debut", "mi": "mi", "fin": "fin", "milieu": "mi"}
@@ -573,6 +575,13 @@ def _oral_offered(own_tokens: tuple[str, ...]) -> bool:
     return alternative and any(tok in _ORAL_WORDS for tok in own_tokens)
 
 
+def _month_only(reference: str, params: Parameters) -> bool:
+    """Whether the reference is a deadline the texts give as a month only (rules/data/calendar.yaml)."""
+    kind, _, key = reference.partition(".")
+    found = params.deadline(key) if kind == "deadline" else None
+    return found is not None and found.precision == "month"
+
+
 def check(
     entries: list[Entry],
     tokens: tuple[str, ...],
@@ -624,6 +633,14 @@ def check(
                 told = values[0]
                 if not isinstance(actual, date) or not isinstance(told, StatedDate):
                     continue
+                if _month_only(reference, params):
+                    # « le rapport initial est à rendre pour le 1er septembre 2026 ? » of a report the texts
+                    # date by its month (« en octobre »): another month is « Non »; a day or a part of the
+                    # month itself is neither confirmed nor denied.
+                    same = actual.month == told.month and told.year in (None, actual.year)
+                    if same and (told.day is not None or told.part is not None):
+                        continue
+                    return Premise(entry.id, kind, same, told, actual, reference)
                 return Premise(entry.id, kind, told.matches(actual), told, actual, reference)
             if kind == "year" and hasattr(actual, "year"):
                 actual = actual.year

@@ -124,6 +124,12 @@ def test_who_asks_only_first_or_after_a_preposition(question: str, yes_or_no: bo
     assert asks_yes_or_no(tokens) is yes_or_no
 
 
+def test_a_day_of_a_month_the_texts_give_alone_is_neither_confirmed_nor_denied() -> None:
+    # « le 31 octobre » of a report due « en octobre »: the texts give no day.
+    said = plain("\n".join(answer_question("le rapport initial c'est le 31 octobre ?", DEFAULT_NOW).body))
+    assert not said.startswith(("oui", "non")) and "31 octobre" not in said
+
+
 def test_a_date_told_as_context_is_not_put_to_the_test() -> None:
     # « le décret est daté du 5 février 2025 »: what the decree says, not when the experiment started.
     assert stated("date", ("le", "decret", "est", "date", "du", "5", "fevrier", "2025")) == []
@@ -194,6 +200,13 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "2027-03-15",
             "non : c'est 320,00 €",
         ),
+        # A report the texts date by its month: another day is « Non », its month « Oui », never a day.
+        (
+            "le rapport initial est à rendre pour le 1er septembre 2026 ?",
+            "2025-09-02",
+            "non : en octobre 2025",
+        ),
+        ("le rapport initial c'est en octobre 2025 ?", "2025-09-02", "oui : en octobre 2025"),
     ],
 )
 def test_more_values_put_to_the_test(question: str, now: str, opening: str) -> None:
