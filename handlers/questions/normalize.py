@@ -41,6 +41,7 @@ ABBREVIATIONS: dict[str, str] = {
     "chimiotherapies": "chimiotherapie",
     "ctx": "chimiotherapie",
     "immuno": "immunotherapie",
+    "bb": "bebe",  # SMS spelling (« bb de 18 mois »)
     "immunotherapies": "immunotherapie",
     "tms": "tmsc",
     "idf": "ile de france",

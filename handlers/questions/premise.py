@@ -436,8 +436,24 @@ _WHO_BEFORE = frozenset(
 )
 
 
+# « l'HAD avec qui on a la convention … », « l'établissement pour qui … »: a preposition and « qui » after the
+# one they name is a relative clause, no question of who.
+_NAMED_BEFORE = frozenset(
+    {"had", "etablissement", "structure", "clinique", "hopital", "chu", "ch", "clcc", "ars", "partenaire",
+     "service", "equipe", "medecin", "personne", "agent", "collegue", "patient", "patiente", "pt"}
+)  # fmt: skip
+
+
 def _relative_who(tokens: tuple[str, ...]) -> bool:
-    return all(i > 0 and tokens[i - 1] not in _WHO_BEFORE for i, tok in enumerate(tokens) if tok == "qui")
+    return all(
+        i > 0
+        and (
+            tokens[i - 1] not in _WHO_BEFORE
+            or (i > 1 and tokens[i - 1] != "est" and tokens[i - 2] in _NAMED_BEFORE)
+        )
+        for i, tok in enumerate(tokens)
+        if tok == "qui"
+    )
 
 
 # « quand » opening a clause after another (« c'est l'HAD qui touche les 320 € quand on lui adresse un

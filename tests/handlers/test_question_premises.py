@@ -207,6 +207,21 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : en octobre 2025",
         ),
         ("le rapport initial c'est en octobre 2025 ?", "2025-09-02", "oui : en octobre 2025"),
+        # « l'HAD avec qui on a la convention … » is a relative clause, no question of who; a commune the
+        # HAD does not cover, said otherwise than « hors zone », is outside its area all the same.
+        (
+            "l'HAD avec qui on a la convention couvre pas la commune du pt, "
+            "on peut l'envoyer chez eux qd meme ?",
+            "2026-03-15",
+            "non : c'est le domicile",
+        ),
+        # « bb de 18 mois » is a baby's age; the HAD without the mention cannot take it.
+        (
+            "bb de 18 mois suivi en onco pedia, l'HAD de son secteur a pas la mention moins de 3 ans. "
+            "on peut qd meme l'adresser ?",
+            "2026-03-15",
+            "non",
+        ),
     ],
 )
 def test_more_values_put_to_the_test(question: str, now: str, opening: str) -> None:
