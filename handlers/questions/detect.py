@@ -246,7 +246,10 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
         _glossary_bonus(scores, tokens, vocab)
     # Only what is asked: « un patient a été adressé en mai 2025. Ouvre-t-il droit … ? » tells a case
     # (context) and asks a rule; « avons-nous été retenus ? » asks data.
-    own_data = _asks_own_data(normalize(_asked_or_reported(question), vocab, everyday).text)
+    asked_text = normalize(_asked_or_reported(question), vocab, everyday).text
+    own_data = _asks_own_data(asked_text) or (
+        re.search(r"\bpourquoi\b", asked_text) is not None and _NOT_RECEIVED.search(norm.text) is not None
+    )
     ranked = sorted(scores.items(), key=lambda item: -item[1])
     if about_bot:
         # The bot's entries are ranked first and decide alone whether the question is answered; a legal
@@ -661,6 +664,14 @@ _CASE_BEFORE_RE = re.compile(r"\b(?:patient|patiente|patients|patientes|pts?|mal
 _ASKS_AFTER_RE = re.compile(r"\b(?:on peut|peut on|pouvons nous|pouvons|peut t on|est ce que|est ce qu)\b")
 # "versée à notre établissement et non à l'HAD ?": who is paid, a rule, not the establishment's figures.
 _RECIPIENT_CHOICE_RE = re.compile(r"\b(?:et non|et pas|ou|plutot qu|pas) (?:a |par )?l had\b")
+
+
+# « nous n'avons rien vu passer au titre des forfaits 2025 … pouvez-vous nous indiquer pourquoi ? »: why the
+# asker's own money did not come is its file, not a rule (when it comes, asked alone, is a rule).
+_NOT_RECEIVED = re.compile(
+    r"\b(?:pas|rien|jamais)(?: encore| toujours| du tout)? "
+    r"(?:recu|percu|touche|encaisse|vu passer|vu arriver)\b"
+)
 
 
 def _asks_own_data(text: str) -> bool:

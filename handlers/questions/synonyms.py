@@ -70,6 +70,12 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\b(?:du|au|le|la|categorie)\s+([a-e])\s*\)", r" categorie \1 "),
         # « on a zappé octobre, c'est mort ? »: too late (a patient's death is told so: « il est mort »)
         (r"\bc\s*(?:'?\s*est\s+)?mort\b", " c est trop tard "),
+        # « lui couper l'accès », « supprimer son accès »: the access withdrawn, as the bot's help says it
+        (
+            r"\b(?:couper|coupe|supprimer|supprime|enlever|enleve|desactiver|bloquer|fermer|revoquer)"
+            r"\s+(?:l\s*'?\s*|son\s+|ses\s+|leur\s+|les\s+)?acces\b",
+            " retirer l acces ",
+        ),
         # « à la maison » is at home, as the lexicons say it
         (r"\ba\s+la\s+maison\b", " a domicile "),
         # reports: a "compte rendu" or "bilan d'activité" is a report

@@ -18,6 +18,10 @@ _COUNTED = frozenset({"mois", "patient", "jour", "semaine", "an", "annee", "fois
 _MAX_TARIFF = 100_000
 _REACH = 8  # how many words after a tariff's (or the gap's) name its amount may come
 _FEE_WORDS = frozenset({"forfait", "mensuel", "inclusion"})
+_MONTHS = frozenset(
+    {"janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
+     "novembre", "decembre", "janv", "fev", "sept", "oct", "nov", "dec"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -53,11 +57,29 @@ def _amount(tokens: tuple[str, ...], i: int) -> Decimal | None:
 _TARIFF_WORDS = frozenset({"tarif", "hdj", "ghs"})
 
 
+def _date_parts(tokens: tuple[str, ...]) -> set[int]:
+    """Where the figures of dates stand (« le 15/03/27 » folds to « 15 03 27 », « le 18 décembre »): a day,
+    its month and its year are no tariffs. One pass."""
+    parts: set[int] = set()
+    for i, token in enumerate(tokens[:-1]):
+        following = tokens[i + 1]
+        if not (token.isdigit() and len(token) <= 2 and 1 <= int(token) <= 31):
+            continue
+        if following in _MONTHS:
+            parts.add(i)
+        elif following.isdigit() and len(following) <= 2 and 1 <= int(following) <= 12:
+            parts.update((i, i + 1))
+            if i + 2 < len(tokens) and tokens[i + 2].isdigit() and len(tokens[i + 2]) in (2, 4):
+                parts.add(i + 2)
+    return parts
+
+
 def stated_tariffs(tokens: tuple[str, ...]) -> list[Tariffs]:
     """The tariff pairs (or stated gaps) of a question's normalised tokens, in order; linear in the tokens."""
     if not _TARIFF_WORDS.intersection(tokens):
         return []
     found: list[Tariffs] = []
+    dated = _date_parts(tokens)
     pending: str | None = None  # the tariff (or gap) named last, waiting for its amount
     named_at = 0
     pair: dict[str, Decimal] = {}
@@ -81,7 +103,7 @@ def stated_tariffs(tokens: tuple[str, ...]) -> list[Tariffs]:
             if i - named_at > _REACH:
                 pending = None
             continue
-        value = _amount(tokens, i) if pending is not None else None
+        value = _amount(tokens, i) if pending is not None and i not in dated else None
         if value is None or pending is None:
             continue
         if pending == "gap":

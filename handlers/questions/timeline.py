@@ -1048,9 +1048,12 @@ def _phrases(s: _State) -> None:
             t in {"arret", "fin"}
             and nxt in {"du", "de"}
             and nxt2 in _TREATMENT
-            and _text(items, i + 3) in {";", ".", ",", "!", "", "depuis", "ensuite"}
+            and _text(items, i + 3) in {";", ".", ",", "!", "", "depuis", "ensuite", "apres"}
         ):
-            _use(items, i)  # « puis arrêt du traitement. »: the care stops after the months told
+            # « puis arrêt du traitement. », « arrêt du ttt après. »: the care stops after the months told
+            _use(items, i)
+            if _text(items, i + 3) == "apres":
+                _use(items, i + 3)
             s.stops = True
         elif t in {"arret", "fin"} and (
             (nxt == "ensuite" and nxt2 in {";", ".", ",", "!", ""})

@@ -71,3 +71,11 @@ def test_the_fee_named_after_the_tariffs_is_no_tariff_gap() -> None:
         "HAD. Pour notre site, le forfait de 120 € est-il donc plafonné à un montant inférieur ?"
     )
     assert _read(said) == []
+
+
+def test_the_figures_of_dates_are_no_tariffs() -> None:
+    # « fin de PEC HAD le 15/03/27 (retour en HDJ). 1ere adm a dom le 18/12/26 »: days, months and years.
+    tokens = normalize("fin de PEC HAD le 15/03/27 (retour en HDJ). 1ere adm a dom le 18/12/26").tokens
+    assert stated_tariffs(tokens) == []
+    assert stated_tariffs(normalize("HAD le 18 décembre, HDJ le 3 mars").tokens) == []
+    assert stated_tariffs(normalize("tarif HDJ 410 et HAD 330 chez nous").tokens) != []

@@ -829,6 +829,12 @@ def test_no_confident_total_from_a_misread_story(text: str) -> None:
             "fin de prise en charge le 25/10. total ?",
             "440",
         ),
+        # « arrêt du ttt après »: the care stops after the months told.
+        (
+            "pt adressé le 3/11/25, inj a dom le 12/11, le 3/12 et le 24/12 puis le 14/01/26, arret du ttt "
+            "apres. ca nous fait combien en tout ?",
+            "560",
+        ),
     ],
 )
 def test_an_oral_only_patient_and_the_day_care_ended(text: str, expected: str) -> None:

@@ -324,3 +324,13 @@ def test_aura_is_the_region_unless_a_subject_has_it() -> None:
     assert normalize("en AURA la cloture c le 31/05 ?").tokens[:4] == ("en", "auvergne", "rhone", "alpe")
     assert "avoir" in normalize("il en aura une chaque mois").tokens
     assert "avoir" in normalize("on n'en aura pas").tokens
+
+
+def test_why_the_asker_s_own_money_did_not_come_is_handed_over_and_when_it_comes_is_answered() -> None:
+    text = (
+        "Nous n'avons rien vu passer au titre des forfaits 2025 de l'expérimentation, alors que nos rapports "
+        "ont été envoyés. Pouvez-vous nous indiquer pourquoi et quand le versement interviendra ?"
+    )
+    reply = answer_question(text, DEFAULT_NOW)
+    said = "\n".join(reply.body)
+    assert reply.needs_human and "versés en 2026" in said and "pourquoi" in said

@@ -97,8 +97,9 @@ NEVER_TUNED_T13_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 NEVER_TUNED_T14_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T14.yaml"
 NEVER_TUNED_T15_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T15.yaml"
 NEVER_TUNED_T16_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T16.yaml"
-# A dev set written blind in the fifth round of 2026-12-02, measured once, then tuned on.
+# Dev sets written blind in the fifth round of 2026-12-02, measured once, then tuned on.
 DEV_R10_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R10.yaml"
+DEV_R11_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R11.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -152,6 +153,7 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T15_FILE,
     NEVER_TUNED_T16_FILE,
     DEV_R10_FILE,
+    DEV_R11_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
