@@ -480,8 +480,12 @@ def _reason_asides(s: _State) -> None:
         after_empty = i - 1 in empty_last
         # « (hospitalisé tout le mois de mars, donc rien) »: the month inside is the empty one.
         holds_empty = len(months) == 1 and months[0] in empty_inside and hospital
-        # (« (aucune perf à domicile) » after a month without: the aside says so again)
-        negated = _text(items, i + 1) in {"aucune", "aucun", "pas", "sans", "rien"}
+        # (« (aucune perf à domicile) », « (neutropénie fébrile, aucune adm à dom) », « (il était en SMR, pas
+        # d'inj) » after a month without: the aside says so again — every word of care in it is denied)
+        denied = {"aucune", "aucun", "pas", "sans", "rien"}
+        negated = all(
+            {_text(items, k - 1), _text(items, k - 2)} & denied for k in inside if _care(items[k].text)
+        )
         if (
             not figures
             and (not care or hospital or negated)
@@ -971,6 +975,16 @@ def _phrases(s: _State) -> None:
             # « j'ai calculé 5x320 = 1600 € », « donc 320 + 3x120 = 680 ? »: the user's working; the sum after
             # « = » is what is checked.
             _use(items, *range(i, until))
+        elif (
+            item.kind == "num"
+            and not item.used
+            and nxt in {"x", "fois", "*", "+"}
+            and (put := _working_put(items, i))
+        ):
+            # « donc 320 + 5x120 c ça ? »: the working itself put to the test; its sum is what is checked.
+            until, value = put
+            _use(items, *range(i, until))
+            s.stated.append(value)
         elif item.kind == "num" and 1 <= item.value <= 31 and _day_of_next_month(items, i):
             item.used = True  # « les 2 et 16 décembre »: another day of the month told next
         elif item.kind == "num" and item.value >= 1:
@@ -1026,6 +1040,8 @@ def _phrases(s: _State) -> None:
             s.included_before = True
         elif t == "mois" and items[i - 1 if i else 0].text != "-" and i + 1 < len(items):
             _ordinal_month(s, i)
+        elif t == "re" and (_care(nxt) or (nxt == "-" and _care(nxt2))):
+            item.used = True  # « juillet et août re-inj à dom », « re oxali »: care again, the same care
         elif t in {"rien", "plus"} and nxt in {"apres", "ensuite", "rien", "depuis"}:
             _use(items, i, i + 1)  # « rien après », « puis plus rien »: the care stops
             s.stops = True
@@ -1138,6 +1154,36 @@ def _working_until(items: list[_Item], i: int) -> int | None:
     ):
         k += 1
     return k if k > i + 2 and _text(items, k) == "=" else None
+
+
+_CHECK_AFTER = frozenset({"c", "cest", "est", "?", "!", "", "non", "ok", "juste", "correct", "bon", "ca"})
+
+
+def _working_put(items: list[_Item], i: int) -> tuple[int, Decimal] | None:
+    """« 320 + 5x120 c ça ? », « 320 + 4 x 120 ? »: a sum written from item `i` with no « = », followed by a
+    check: where it ends and what it comes to (« x » before « + »). A sum (one « + » at least), with an
+    amount of a hundred euros or more, so that counts (« 2 + 1 patients ») are not read as one."""
+    k, terms, term, expects_number = i, [], Decimal(1), True
+    while k < len(items) and k <= i + 12:
+        it = items[k]
+        if expects_number and it.kind == "num":
+            term *= Decimal(it.value)
+            expects_number = False
+        elif not expects_number and it.text in {"x", "fois", "*"}:
+            expects_number = True
+        elif not expects_number and it.text == "+":
+            terms.append(term)
+            term, expects_number = Decimal(1), True
+        else:
+            break
+        k += 1
+    if expects_number or not terms or _text(items, k) not in _CHECK_AFTER:
+        return None  # (no « + »: « on touche 4 fois 120 ? » asks whether it is paid per session, no sum)
+    terms.append(term)
+    figures = [items[j].value for j in range(i, k) if items[j].kind == "num"]
+    if max(figures) < 100:
+        return None
+    return k, sum(terms, Decimal(0))
 
 
 def _ends_care(items: list[_Item], i: int) -> bool:
@@ -1642,6 +1688,7 @@ def _place_years(segments: list[_Segment], context_year: int | None, today: date
     negative = [
         it for seg in segments if seg.kind == "empty" for it in (seg.first, seg.last) if it is not None
     ]
+    guessed = {id(it) for it in positive if it.year is None}
     anchor = next((it for it in positive if it.year is not None), None)
     if anchor is None and context_year is None and negative:
         anchor = next((it for it in negative if it.year is not None), None)
@@ -1683,6 +1730,13 @@ def _place_years(segments: list[_Segment], context_year: int | None, today: date
             it.year = lo.year if it.month >= lo.month else lo.year + 1
         else:
             it.year = context_year if context_year is not None else today.year
+    # « … hospit tout le mois de mars …, reprise en avril et mai. et mars ça compte ? »: a month told for no
+    # care, after a month said to have none, is that month told again (asked), not one of the next year.
+    for seg in segments:
+        if seg.kind == "unknown" and seg.last is None and id(seg.first) in guessed:
+            said_empty = [it for it in negative if it.month == seg.first.month and it.at < seg.first.at]
+            if said_empty:
+                seg.first.year = said_empty[-1].year
     return dated
 
 

@@ -173,7 +173,7 @@ def test_undated_months_are_placed_inside_the_experiment() -> None:
 
 def test_the_answer_restates_and_checks_a_stated_sum() -> None:
     reply = answer_question("mois 1 : 320, mois 2 : 120, mois 3 : 120, mois 4 : 120 = 700 € c'est bon ?", NOW)
-    assert reply.body[0] == "Non : le total est de 680,00 €, pas 700,00 €."
+    assert reply.body[0] == "Non : le total est de 680,00 €."
     assert any(line.startswith("J'ai compris") for line in reply.body)
     assert not reply.needs_human
     reply = answer_question("mois 1 : 320, mois 2 : 120 = 440 € c'est bon ?", NOW)
@@ -218,7 +218,7 @@ def test_linear_on_a_large_hostile_input() -> None:
 
 def test_a_sum_to_check_and_ranked_months() -> None:
     reply = answer_question("inclus en mars 2026, injections en avril et mai, 680 € c'est juste ?", NOW)
-    assert reply.body[0] == "Non : le total est de 560,00 €, pas 680,00 €."
+    assert reply.body[0] == "Non : le total est de 560,00 €."
     reply = answer_question("mois 1 : 320, mois 2 : 0, mois 3 : 120 = 440 € ?", NOW)
     assert reply.body[0] == "Oui : le total est bien de 440,00 €."
     assert "les mois 1, 3 (aucune le mois 2)" in reply.body[1]
@@ -606,7 +606,7 @@ def test_the_users_working_and_two_rival_sums() -> None:
         "patient inclus en janvier 2026, perfs a dom chaque mois de janvier a mai. j'ai calculé 5x320 = "
         "1600€, c'est juste?"
     )
-    assert said.startswith("Non : le total est de 800,00 €, pas 1 600,00 €."), said
+    assert said.startswith("Non : le total est de 800,00 €.") and "1 600" not in said, said
     said = _said(
         "1ere perf 5 juin 2026, juillet oui, aout non (vacances), sept oui, oct oui. ma collegue dit 800 moi "
         "680, qui a raison ?"
@@ -829,6 +829,20 @@ def test_no_confident_total_from_a_misread_story(text: str) -> None:
             "fin de prise en charge le 25/10. total ?",
             "440",
         ),
+        # An aside that denies care again after a month without (« (neutropénie, aucune adm à dom) »), and the
+        # month asked again at the end (« et mars ça compte ? »), change nothing read.
+        (
+            "1ere inj a dom le 10/02/26, puis hospit tout le mois de mars (neutropenie febrile, aucune adm a "
+            "dom), reprise a dom le 7/04 et le 5/05. total ? et mars ca compte ?",
+            "560",
+        ),
+        ("de mars a aout 2026 inj a dom tous les mois sauf mai (il etait en SMR, pas d'inj). total ?", "800"),
+        # « re-inj »: care again.
+        (
+            "avril inj a dom, mai inj a dom, juin que du per os (xeloda), "
+            "juillet et aout re-inj a dom. total ?",
+            "680",
+        ),
         # « arrêt du ttt après »: the care stops after the months told.
         (
             "pt adressé le 3/11/25, inj a dom le 12/11, le 3/12 et le 24/12 puis le 14/01/26, arret du ttt "
@@ -854,3 +868,14 @@ def test_an_oral_only_patient_is_said_and_alone_is_no_total() -> None:
     assert total(
         "inclusion en mars 2026 puis une injection chaque mois jusqu'a fin novembre : combien ?"
     ) == Decimal("1280")
+
+
+def test_a_working_put_to_the_test_without_its_sum() -> None:
+    # « donc 320 + 5x120 c ça ? »: the working's sum (920) is checked, and not repeated (a wrong figure).
+    text = "de mars a aout 2026 inj a dom tous les mois sauf mai (il etait en SMR). donc 320 + 5x120 c ca ?"
+    said = "\n".join(answer_question(text, NOW).body)
+    assert said.startswith("Non : le total est de 800,00 €.") and "920" not in said
+    said = "\n".join(
+        answer_question("inj a dom de janvier a avril 2026, donc 320 + 3x120 c bien ca ?", NOW).body
+    )
+    assert said.startswith("Oui : le total est bien de 680,00 €.")
