@@ -1147,8 +1147,30 @@ _LOWERED_OPENINGS = re.compile(
 
 
 def _yes_or_no(c: Composition) -> bool:
-    """Whether the question asks yes or no (premise.py), a value put forward at its end included."""
-    return premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess))
+    """Whether the question asks yes or no (premise.py), a value put forward at its end included; or an open
+    question then a yes/no one, apart (« c jusqu'à quand pour déposer ? on est encore dans les temps ? »):
+    the last is still asked yes or no (the open one gets its answer too)."""
+    if premise.asks_yes_or_no(c.analysis.normalized.tokens, bool(c.analysis.guess)):
+        return True
+    return _last_asks_yes_or_no(c.analysis.question, c.params)
+
+
+_QUESTION_MARKS = re.compile(r"\?+")
+
+
+@lru_cache(maxsize=256)
+def _last_asks_yes_or_no_text(question: str, vocab: frozenset[str]) -> bool:
+    asked = [q for q in _QUESTION_MARKS.split(question) if q.strip()]
+    if len(asked) < 2 or question.rstrip()[-1:] != "?":
+        return False
+    last = normalize(asked[-1], vocab).tokens
+    # A short follow-up of its own (« on est encore dans les temps ? », « c encore jouable ? »), no subject
+    # of its own to ask about; not a value put forward (« c quand ? le 16/05 ? » asks when, guessing)
+    return 2 <= len(last) <= 8 and not any(t.isdigit() for t in last) and premise.asks_yes_or_no(last)
+
+
+def _last_asks_yes_or_no(question: str, params: Parameters) -> bool:
+    return _last_asks_yes_or_no_text(question, question_words(params))
 
 
 def _with_lead(lead: str, sentence: str) -> str:

@@ -200,6 +200,13 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "2027-03-15",
             "non : c'est 320,00 €",
         ),
+        # An open question, then a short yes/no one apart: the last is still asked yes or no.
+        (
+            "c jusqu'a quand pour deposer le dossier en normandie ? on est encore dans les temps ?",
+            "2025-05-20",
+            "non : la date limite",
+        ),
+        ("deadline candidature en idf c t quand ? c encore jouable ?", "2025-05-12", "oui"),
         # A report the texts date by its month: another day is « Non », its month « Oui », never a day.
         (
             "le rapport initial est à rendre pour le 1er septembre 2026 ?",
