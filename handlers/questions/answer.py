@@ -498,6 +498,10 @@ _ANY_HAD = re.compile(
 _ESTABLISHMENT_APPLIES = re.compile(
     r"\b(?:peu\w*|pouv\w*|pourr\w+)\b(?: \w+){0,3} (?:candidater|postuler|participer|concourir)\b"
 )
+# « pouvons-nous lui adresser un enfant de 2 ans ? », « pourra-t-il adresser à cette HAD des enfants … ? »
+_SENDS_A_CHILD = re.compile(
+    r"\b(?:adress\w*|confi\w*|envoy\w*|orient\w*)\b(?: \w+){0,5} (?:enfant|bebe|nourrisson)"
+)
 # « exclu d'office », « interdit », « pas possible »: a yes/no question asked the negative way.
 _EXCLUDED = re.compile(r"\b(?:exclu\w*|interdit\w*|impossible|refuse\w*)\b")
 
@@ -551,6 +555,14 @@ def _children(c: Composition) -> None:
         # « un établissement autorisé aux TMSC pédiatriques peut-il candidater ? »: yes, whatever its HAD;
         # the mention is a condition on the HAD for the youngest patients, not on who applies.
         c.say("had.under3_can_apply", fact, mention=fact.value)
+        if young and _LACKS_MENTION.search(said) and _SENDS_A_CHILD.search(c.analysis.asked.text):
+            # « … et si notre HAD n'a pas la mention, pouvons-nous lui adresser un enfant de 2 ans ? »: the
+            # second question asked, of a young child and an HAD without the mention: no.
+            c.say("had.under3_no", fact, mention=fact.value)
+        elif age_months is not None and age_months >= 36 and "mention" in said:
+            # « … Pour nos patients de 4 à 6 ans, l'HAD doit-elle obligatoirement détenir la mention ? »: no.
+            lead = t("lead.no") if _ASKS_REQUIRED.search(said) else t("lead.yes")
+            c.say("had.under3_not_needed", fact, mention=fact.value, lead=lead)
     elif young and asks and _ANY_HAD.search(said):
         # « bébé de 20 mois, n'importe quelle HAD partenaire peut le prendre ? »: only one with the mention.
         c.say("had.under3_no", fact, mention=fact.value)

@@ -341,3 +341,29 @@ def test_a_right_amount_told_per_session_beside_a_computation_gets_no_yes() -> N
         "vu que c 120€ par seance a domicile, pt inclus en novembre, 2 seances en janvier -> 240 c bien ca ?"
     )
     assert not plain(answer_question(question, DEFAULT_NOW).body[0]).startswith("oui")
+
+
+@pytest.mark.parametrize(
+    ("question", "openings"),
+    [
+        # Who applies, then a young child sent to an HAD without the mention: yes, then no.
+        (
+            "Notre service d'oncologie pédiatrique est autorisé aux TMSC. Pouvons-nous candidater ? "
+            "Et si notre HAD partenaire n'a pas la mention « enfants de moins de trois ans », "
+            "pouvons-nous lui adresser un enfant de 2 ans ?",
+            ("oui : les etablissements", "non"),
+        ),
+        # Who applies, then whether the mention is required for children of 4 to 6: yes, then no.
+        (
+            "Notre service d'onco-hématologie pédiatrique est autorisé TMSC. Pouvons-nous candidater ? "
+            "Pour nos patients de 4 à 6 ans, l'HAD doit-elle obligatoirement détenir la mention ?",
+            ("oui : les etablissements", "non"),
+        ),
+    ],
+)
+def test_who_applies_then_the_child_s_case_are_both_answered(
+    question: str, openings: tuple[str, str]
+) -> None:
+    body = [plain(line) for line in answer_question(question, DEFAULT_NOW).body]
+    assert body[0].startswith(openings[0]), body
+    assert any(line.startswith(openings[1]) for line in body[1:]), body
