@@ -207,6 +207,13 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : la date limite",
         ),
         ("deadline candidature en idf c t quand ? c encore jouable ?", "2025-05-12", "oui"),
+        # A count of partner HADs taken for granted, wrong whatever is asked.
+        (
+            "comme on n'a droit qu'a une seule HAD partenaire on fait comment ??",
+            "2026-03-15",
+            "non : le nombre d'had partenaires",
+        ),
+        ("il faut au moins deux HAD partenaires pour être éligible ?", "2025-04-15", "non : le nombre"),
         # A report the texts date by its month: another day is « Non », its month « Oui », never a day.
         (
             "le rapport initial est à rendre pour le 1er septembre 2026 ?",
