@@ -634,6 +634,11 @@ _OWN_DATA_RE = re.compile(
     r"|\bcombien\b.*\bnos (?:forfait|versement|paiement|recette)s?\b.*\b20\d\d\b"
     r"|\bdans l outil\b"
     r"|\b(?:l an dernier|l annee derniere|l an passe|l annee passee|cette annee jusqu ici)\b"
+    # « pouvez-vous nous confirmer qu'il est bien complet et transmis à la DGOS ? » of the asker's own file
+    r"|\b(?:confirmer|verifier|savoir|dire|indiquer)\b(?: \w+){0,3}? "
+    r"(?:qu il|qu elle|si il|s il|si elle|(?:que|si) notre (?:dossier|candidature)) "
+    r"(?:est|soit|a ete|a bien ete|a)(?: bien)? "
+    r"(?:complet|complete|recu|recue|transmis|transmise|enregistre|enregistree|arrive|parvenu|parvenue)\b"
     r"|\b(?:mon|notre) (?:dossier|candidature) (?:a t il|a t elle|est il|est elle|a|est)"
     r" (?:ete )?(?:retenu|accepte|selectionne|refuse|rejete)\b"
 )
@@ -768,6 +773,10 @@ def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found:
         scores["forfait_month_without"] = scores.get("forfait_month_without", 0.0) + 2.5
     if slots.had_count is not None:
         scores["had_partners"] = scores.get("had_partners", 0.0) + 2.0
+    if slots.after_end and scores and scores.get("forfait_compute", 0.0) < 4.0:
+        # « … puis la prochaine le 9/02/28. on aura 120 pr février ? »: care after the end earns nothing,
+        # whatever else the question asks about it (a total asked says so in its own reading).
+        scores["patient_after_end"] = scores.get("patient_after_end", 0.0) + 3.0
     if slots.regions and "application_deadline" in scores:
         scores["application_deadline"] += 0.8
 

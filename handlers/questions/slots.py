@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,7 @@ class Slots:
     had_count: int | None = None  # "4 HAD partenaires" (two or more)
     day_dates: int = 0  # how many day-precise dates are named ("le 31 janvier", "le 2/11")
     empty_months: frozenset[int] = frozenset()  # months named as without administration ("rien en mars")
+    after_end: bool = False  # a day or month named after the experiment's end ("le 9/02/28", "mars 2028")
 
 
 def _number(token: str) -> int | None:
@@ -174,6 +176,7 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
         had_count=had_count,
         day_dates=_day_dates(tokens),
         empty_months=_empty_months(tokens),
+        after_end=_after_end(tokens, params.experiment_end.value),
     )
 
 
@@ -263,6 +266,32 @@ _PERSONS = frozenset({"patient", "patiente", "malade", "personne", "pt", "petit"
 def _person_of(tokens: tuple[str, ...], index: int) -> bool:
     """'un patient de 2 ans': an age when the number follows 'de' right after a person."""
     return index >= 2 and tokens[index - 1] in {"de", "d"} and tokens[index - 2] in _PERSONS
+
+
+def _year(token: str) -> int | None:
+    """« 28 » or « 2028 » after a day and a month: the year (two figures are this century's)."""
+    if not _small(token):
+        return None
+    value = int(token)
+    if len(token) == 2:
+        return 2000 + value
+    return value if len(token) == 4 and 2000 <= value <= 2100 else None
+
+
+def _after_end(tokens: tuple[str, ...], end: date) -> bool:
+    """Whether the question names a day (« le 9/02/28 », « le 9 février 2028 ») or a month (« mars 2028 »)
+    after the experiment's end, with its year: care told there earns nothing. One pass."""
+    for i, token in enumerate(tokens[:-1]):
+        nxt = tokens[i + 1]
+        year = _year(tokens[i + 2]) if i + 2 < len(tokens) else None
+        if _small(token) and 1 <= int(token) <= 31 and year is not None:
+            month = MONTH_WORDS.get(nxt) or (int(nxt) if _small(nxt) and 1 <= int(nxt) <= 12 else None)
+            if month is not None and (year, month, int(token)) > (end.year, end.month, end.day):
+                return True
+        later = _year(nxt) if token in MONTH_WORDS and len(nxt) == 4 else None
+        if later is not None and (later, MONTH_WORDS[token]) > (end.year, end.month):
+            return True
+    return False
 
 
 def _day_dates(tokens: tuple[str, ...]) -> int:

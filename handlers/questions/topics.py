@@ -161,9 +161,17 @@ def _normalise_words(text: str) -> tuple[str, ...]:
     from handlers.questions.normalize import ABBREVIATIONS
 
     out: list[str] = []
-    for token in raw_tokens(fold(text)):
-        for word in ABBREVIATIONS.get(token, token).split():
-            out.append(word if word.endswith("*") else stem(word))
+    for piece in text.split():
+        # A star ends any word of a phrase (« presence* medical* », « financ* un poste »), not only the last:
+        # the tokeniser drops it, so each piece keeps its own.
+        words = [
+            stem(word)
+            for token in raw_tokens(fold(piece.rstrip("*")))
+            for word in ABBREVIATIONS.get(token, token).split()
+        ]
+        if piece.endswith("*") and words:
+            words[-1] += "*"
+        out.extend(words)
     return tuple(out)
 
 

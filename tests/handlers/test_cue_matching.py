@@ -51,3 +51,17 @@ def test_the_retrieval_vote_sums_bm25_as_rank_bm25_does() -> None:
             docs, values = postings[term]
             got[docs] += count * values
         assert np.allclose(expected, got)
+
+
+def test_a_star_ends_any_word_of_a_written_phrase() -> None:
+    # « presence* medical* », « financ* un poste »: each starred word keeps its star (the tokeniser drops
+    # it), so that no written prefix silently becomes a whole word of the vocabulary.
+    from handlers.questions.normalize import normalize
+    from handlers.questions.topics import compile_cues, score
+
+    (first, both, last) = compile_cues({"financ* un poste": 1.0, "presence* medical*": 1.0, "percev*": 1.0})
+    assert first.words == ("financ*", "un", "poste")
+    assert both.words == ("presence*", "medical*")
+    assert last.words == ("percev*",)
+    said = normalize("l'ARS peut-elle financer un poste d'IDE ?").tokens
+    assert score((first,), said)[0] == 1.0

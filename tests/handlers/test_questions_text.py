@@ -334,3 +334,26 @@ def test_why_the_asker_s_own_money_did_not_come_is_handed_over_and_when_it_comes
     reply = answer_question(text, DEFAULT_NOW)
     said = "\n".join(reply.body)
     assert reply.needs_human and "versés en 2026" in said and "pourquoi" in said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The asker's own file: whether it is complete or was passed on is data, not a rule.
+        "Nous avons déposé notre dossier le 28 mai sur la plateforme. Pouvez-vous nous confirmer qu'il est "
+        "complet et qu'il a bien été transmis à la DGOS ?",
+        # Who must be at the bedside, or staff to fund: not the fee's rules.
+        "1ere inj de pembro a dom, faut un medecin present ou l'IDE HAD suffit ?",
+        "En complément des forfaits, l'ARS peut-elle financer un poste d'IDE de coordination HAD ?",
+    ],
+)
+def test_questions_the_rules_do_not_settle_are_handed_over(text: str) -> None:
+    reply = answer_question(text, DEFAULT_NOW)
+    assert reply.status.value == "unknown" and reply.needs_human, reply.body
+
+
+def test_care_told_after_the_end_is_answered_by_the_end() -> None:
+    text = "pt en HAD depuis 2027, perf a dom le 12/01/28 puis la prochaine le 9/02/28. on aura 120 pr fev ?"
+    reply = answer_question(text, DEFAULT_NOW)
+    assert reply.data["topics"][0] == "patient_after_end"
+    assert "5 février 2028" in "\n".join(reply.body)

@@ -100,6 +100,7 @@ NEVER_TUNED_T16_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 # Dev sets written blind in the fifth round of 2026-12-02, measured once, then tuned on.
 DEV_R10_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R10.yaml"
 DEV_R11_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R11.yaml"
+DEV_R12_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R12.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -154,6 +155,7 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T16_FILE,
     DEV_R10_FILE,
     DEV_R11_FILE,
+    DEV_R12_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
