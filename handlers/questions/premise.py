@@ -298,6 +298,15 @@ _DATE_SKIPPED = frozenset({"le", "au", "du", "a", "en", "bien", "donc", "s", "pa
 _MONTH_PARTS = {"debut": "debut", "mi": "mi", "fin": "fin", "milieu": "mi"}
 
 
+def _until_month(tokens: tuple[str, ...], at: int) -> bool:
+    """« on a jusqu'à décembre ? », « avant fin novembre ? »: a month alone put as a limit is put to the test
+    (« en mai » is not: it may tell the case)."""
+    k = at - 1
+    while k >= 0 and tokens[k] in {"a", "en", "au", "fin", "debut", "mi"}:
+        k -= 1
+    return k >= 0 and tokens[k] in {"jusqu", "avant"}
+
+
 def _numeric_day(tokens: tuple[str, ...], i: int) -> tuple[int, int] | None:
     """(day, month) when tokens i-1, i are a day and a month in figures (« 16 05 »), none of them a year and
     no figure glued after them (« 16 05 2025 » is read by the year path)."""
@@ -343,7 +352,7 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
         if k >= 0 and (tokens[k] == "premier" or (tokens[k].isdigit() and 1 <= int(tokens[k]) <= 31)):
             day = 1 if tokens[k] == "premier" else int(tokens[k])
             k -= 1
-        if year is None and day is None:
+        if year is None and day is None and not _until_month(tokens, month_at):
             continue  # a month alone (« en mai ») is no date put to the test
         part = _MONTH_PARTS.get(tokens[k]) if k >= 0 and day is None else None
         if part is not None:

@@ -207,6 +207,14 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : la date limite",
         ),
         ("deadline candidature en idf c t quand ? c encore jouable ?", "2025-05-12", "oui"),
+        # A month alone put as a limit is put to the test (« en mai » is not: it may tell the case).
+        ("le rapport initial on a jusqu'a decembre c ca ?", "2025-08-20", "non : en octobre 2025"),
+        # Who chooses between two HADs: not the ARS.
+        (
+            "2 HAD couvrent la commune de la pte, c l'ARS qui tranche ?",
+            "2026-03-15",
+            "non : c'est le domicile",
+        ),
         # A count of partner HADs taken for granted, wrong whatever is asked.
         (
             "comme on n'a droit qu'a une seule HAD partenaire on fait comment ??",
