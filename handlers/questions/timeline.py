@@ -1040,6 +1040,8 @@ def _phrases(s: _State) -> None:
             s.included_before = True
         elif t == "mois" and items[i - 1 if i else 0].text != "-" and i + 1 < len(items):
             _ordinal_month(s, i)
+        elif t == "pas" and _text(items, i - 1) in {"trompe", "gourre", "plante"}:
+            item.used = True  # « 320 + 3x120 = 680 €, je me trompe pas ? »: the sum put to the test
         elif t == "re" and (_care(nxt) or (nxt == "-" and _care(nxt2))):
             item.used = True  # « juillet et août re-inj à dom », « re oxali »: care again, the same care
         elif t in {"rien", "plus"} and nxt in {"apres", "ensuite", "rien", "depuis"}:

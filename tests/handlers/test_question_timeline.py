@@ -870,6 +870,15 @@ def test_an_oral_only_patient_is_said_and_alone_is_no_total() -> None:
     ) == Decimal("1280")
 
 
+def test_a_sum_checked_by_je_me_trompe_pas() -> None:
+    said = "\n".join(
+        answer_question(
+            "pt en HAD mars→juin 2026, 1 perf/mois a dom. 320 + 3x120 = 680€, jme trompe pas ?", NOW
+        ).body
+    )
+    assert said.startswith("Oui : le total est bien de 680,00 €.")
+
+
 def test_a_working_put_to_the_test_without_its_sum() -> None:
     # « donc 320 + 5x120 c ça ? »: the working's sum (920) is checked, and not repeated (a wrong figure).
     text = "de mars a aout 2026 inj a dom tous les mois sauf mai (il etait en SMR). donc 320 + 5x120 c ca ?"

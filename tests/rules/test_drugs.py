@@ -37,8 +37,8 @@ def _list(tmp_path: Path, old: str, new: str) -> Path:
     ("old", "new", "message"),
     [
         ("capecitabine: {route: oral,", "capecitabine: {route: rectal,", r"capecitabine: route 'rectal'"),
-        ("names: [xeloda]}", "names: [xeloda], colour: red}", "capecitabine: expected"),
-        ("names: [xeloda]}", "names: [Xéloda]}", "one lowercase word"),
+        ("names: [xeloda, cape]}", "names: [xeloda, cape], colour: red}", "capecitabine: expected"),
+        ("names: [xeloda, cape]}", "names: [Xéloda, cape]}", "one lowercase word"),
         ("names: [temodal]}", "names: [xeloda]}", "'xeloda' already names capecitabine"),
         ("confidence: I\n", "confidence: sure\n", "confidence"),
         ("source:\n", "origin:\n", "unknown key"),
