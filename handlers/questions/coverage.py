@@ -23,7 +23,7 @@ from wordfreq import zipf_frequency
 from handlers.questions import lemmas
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.retrieval import example_terms, terms
-from handlers.questions.topics import ordinary
+from handlers.questions.topics import compile_cues, ordinary
 from rules.parameters import Parameters
 
 UNCOVERED_LIMIT = 3  # this many specific words foreign to every chosen entry: the reading is offered
@@ -41,9 +41,11 @@ def _vocabularies(params: Parameters) -> tuple[dict[str, frozenset[str]], Counte
         if label in found:
             found[label].update(doc)
     for e in load_knowledge().entries:
-        for cue in e.cues:
-            for part in cue.split("&"):
-                found[e.id].update(part.strip().replace("*", "").split())
+        # The cues' words as a question's are normalised (« traitements médicaux » → « traitement medical »),
+        # so that a word the entry's cues name is known to it (legal values left as written).
+        written = {cue: 1.0 for cue in e.cues if "{" not in cue}
+        for compiled in compile_cues(written):
+            found[e.id].update(w.rstrip("*") for w in compiled.words)
     vocab = {entry_id: frozenset(words) for entry_id, words in found.items()}
     spread = Counter(w for v in vocab.values() for w in v)
     return vocab, spread

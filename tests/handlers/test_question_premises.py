@@ -382,3 +382,14 @@ def test_who_applies_then_the_child_s_case_are_both_answered(
     body = [plain(line) for line in answer_question(question, DEFAULT_NOW).body]
     assert body[0].startswith(openings[0]), body
     assert any(line.startswith(openings[1]) for line in body[1:]), body
+
+
+def test_the_former_authorisation_quoted_by_its_label_is_yes() -> None:
+    # The former authorisation's own label, quoted (« chimiothérapie ou autres traitements médicaux
+    # spécifiques du cancer »): the entry knows its words (its cues, normalised as the question is).
+    question = (
+        "ESPIC, on a encore l'ancienne autorisation 'chimiotherapie ou autres traitements medicaux "
+        "specifiques du cancer' (R.6123-87 4°), ca suffit ?"
+    )
+    reply = answer_question(question, DEFAULT_NOW)
+    assert plain(reply.body[0]).startswith("oui"), reply.body
