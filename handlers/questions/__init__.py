@@ -210,7 +210,7 @@ def _answer_one(
 
     composition = Composition(params=params, today=today, analysis=analysis)
     topics = list(analysis.topics)
-    checked = _premise(analysis, params)
+    checked = _premise(analysis, params, today)
     if checked is not None:
         # The verdict first, citing the parameter; then the entry's answer, which explains it.
         verdict = "yes" if checked.holds else "no"
@@ -579,7 +579,7 @@ def _sole_checker(analysis: Analysis, params: Parameters) -> str | None:
     return None
 
 
-def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
+def _premise(analysis: Analysis, params: Parameters, today: date) -> premise.Premise | None:
     found = _stated_premise(analysis, params)
     per_session = "forfait_per_session" in analysis.topics or (
         analysis.scores.get("forfait_per_session", 0.0) >= ANSWER_THRESHOLD
@@ -588,6 +588,12 @@ def _premise(analysis: Analysis, params: Parameters) -> premise.Premise | None:
         # « le mensuel c'est 120 € par séance, donc 3 cures = 360 €, c'est juste ? »: the amount is right and
         # the claim wrong; the per-session entry's own verdict answers the claim, never « Oui : 120 € ».
         return None
+    if found is not None and found.kind == "amount" and analysis.topics[:1] == ("forfait_compute",):
+        # « … ça fait 4x120 = 480 € c'est bien ça ? »: the sum put to the test is the total's, checked by the
+        # reading (« Non : le total est de 680,00 € »), never a fee's amount (« pas 480 € »).
+        reading = timeline.read(analysis.question, today)
+        if reading is not None and reading.stated_total is not None:
+            return None
     return found
 
 

@@ -181,11 +181,15 @@ def _numbers(tokens: tuple[str, ...]) -> list[tuple[int, int, Decimal]]:
         tok = tokens[i]
         if tok.isdigit() and len(tok) <= 7:
             value, j = tok, i
+            # (« 4x120 = 480 € » folds to « 4 x 120 480 euro »: two figures side by side are one number only
+            # as thousands are written, « 1 500 », « 12 000 », « 120 000 », never after « x »)
+            factor = i > 0 and tokens[i - 1] in {"x", "fois", "*"}
             while (
-                j + 1 < len(tokens)
+                not factor
+                and j + 1 < len(tokens)
                 and len(tokens[j + 1]) == 3
                 and tokens[j + 1].isdigit()
-                and len(value) <= 3
+                and (len(value) <= 2 or (len(value) == 3 and tokens[j + 1] == "000"))
             ):
                 value += tokens[j + 1]
                 j += 1

@@ -870,6 +870,16 @@ def test_an_oral_only_patient_is_said_and_alone_is_no_total() -> None:
     ) == Decimal("1280")
 
 
+def test_a_working_s_sum_is_the_total_s_not_a_fee_s() -> None:
+    # « 4x120 = 480 € » folds to « 4 x 120 480 »: never the number 120 480, nor a fee put to the test.
+    text = (
+        "pt a dom de sept a dec 2025 (1ere adm a dom en sept, puis 1 adm chaque mois), "
+        "ca fait 4x120 = 480€ c bien ca ?"
+    )
+    said = "\n".join(answer_question(text, NOW).body)
+    assert said.startswith("Non : le total est de 680,00 €.") and "481" not in said and "pas 480" not in said
+
+
 def test_a_sum_checked_by_je_me_trompe_pas() -> None:
     said = "\n".join(
         answer_question(

@@ -101,6 +101,7 @@ NEVER_TUNED_T16_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 DEV_R10_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R10.yaml"
 DEV_R11_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R11.yaml"
 DEV_R12_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R12.yaml"
+DEV_R13_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R13.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -156,6 +157,7 @@ KNOWN_MISSES_FILES = (
     DEV_R10_FILE,
     DEV_R11_FILE,
     DEV_R12_FILE,
+    DEV_R13_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
