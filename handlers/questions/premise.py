@@ -229,6 +229,8 @@ _SUBJECT_GLUE = frozenset(
 
 _WRITER_HAD = re.compile(
     r"\b(?:coordo|coordinat\w*|cadre|direct\w*) (?:de l |d )?had\b|\bhad ici\b|\bcote had\b"
+    # « on est l'HAD », « nous sommes une HAD », « je suis à l'HAD »
+    r"|\b(?:on est|nous sommes|je suis|ici) (?:a |de )?(?:l |une |la )?had\b"
 )
 
 

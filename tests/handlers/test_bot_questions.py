@@ -242,6 +242,8 @@ def test_the_words_naming_a_command_come_from_the_registry_and_leave_out_legal_w
         # Getting the reminders is using the bot as much as stopping them (the noun, not « me rappeler »).
         ("je peux avoir des rappels auto avant les echeances ? jvais oublier sinon", "rappels oui|non"),
         ("comment on active les rappels pour les echeances ?", "rappels oui|non"),
+        # Being warned (« que le bot me prévienne ») before the reports' dates is a reminder.
+        ("y a moyen que le bot me previenne avant les dates des rapports ?", "rappels oui|non"),
         # An « alerte » before the reports' dates is a reminder.
         (
             "possible d'avoir une alerte avant les dates de rapports ? jai failli louper le dernier",

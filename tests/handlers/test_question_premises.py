@@ -207,6 +207,13 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : la date limite",
         ),
         ("deadline candidature en idf c t quand ? c encore jouable ?", "2025-05-12", "oui"),
+        # The HAD writing (« on est l'HAD »): « nous » is the HAD, which is not paid the forfait.
+        (
+            "on est l'HAD (IDE coordo), c bien nous qui facturons le forfait de 320 "
+            "qd on recoit un pt du CH ?",
+            "2026-03-15",
+            "non : c'est l'etablissement",
+        ),
         # A month alone put as a limit is put to the test (« en mai » is not: it may tell the case).
         ("le rapport initial on a jusqu'a decembre c ca ?", "2025-08-20", "non : en octobre 2025"),
         # Who chooses between two HADs: not the ARS.
