@@ -477,7 +477,16 @@ def _reason_asides(s: _State) -> None:
         figures = [k for k in inside if items[k].kind in {"num", "year", "ord"}]
         hospital = any(items[k].text in _HOSPITAL_SITE for k in inside)
         care = any(_care(items[k].text) for k in inside)
-        after_empty = i - 1 in empty_last
+        # (right after the month, or after the words already read with it: « février … tt le mois (…) »)
+        k = i - 1
+        while (
+            k >= 0
+            and (items[k].used or items[k].text in _AFTER_MONTH)
+            and items[k].kind != "month"
+            and k >= i - 8
+        ):
+            k -= 1
+        after_empty = k in empty_last
         # « (hospitalisé tout le mois de mars, donc rien) »: the month inside is the empty one.
         holds_empty = len(months) == 1 and months[0] in empty_inside and hospital
         # (« (aucune perf à domicile) », « (neutropénie fébrile, aucune adm à dom) », « (il était en SMR, pas
@@ -1520,6 +1529,22 @@ def _continues(s: _State, previous_end: int, first: int) -> bool:
     return True
 
 
+_WARD_WORDS = frozenset(
+    {"en", "conventionnel", "complete", "complet", "service", "onco", "oncologie", "medecine"}
+)
+
+
+def _whole_month_after(items: list[_Item], k: int) -> int | None:
+    """After a hospital word at `k`: where « tout le mois » (« tt le mois ») ends, a few words of the ward
+    allowed between (« hospitalisé en conventionnel tt le mois »); None when it is not said."""
+    j = k + 1
+    while j < len(items) and j <= k + 3 and items[j].text in _WARD_WORDS:
+        j += 1
+    if _text(items, j) in {"tout", "tt"} and [_text(items, j + 1), _text(items, j + 2)] == ["le", "mois"]:
+        return j + 3
+    return None
+
+
 _END_OF_CARE = frozenset({"fin", "sortie", "sorti", "sortis"})
 _HOME_CARE = frozenset({"pec", "prise", "had", "charge"})  # not « fin novembre », a month's end
 _END_FILLER = frozenset(
@@ -1656,15 +1681,12 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
     k = last + 1
     while k < next_start and k <= last + 3 and items[k].text in _AFTER_MONTH:
         k += 1
-    if (
-        k < next_start
-        and items[k].text in _HOSPITAL
-        and not items[k].used
-        and [_text(items, k + j) for j in (1, 2, 3)] == ["tout", "le", "mois"]
-        and first == last
-    ):
-        _use(items, k, k + 1, k + 2, k + 3)  # « juin hospitalisée tout le mois »: that month in hospital
-        return "empty", False
+    whole = _whole_month_after(items, k) if k < next_start and items[k].text in _HOSPITAL else None
+    if whole is not None and not items[k].used:
+        # « juin hospitalisée tout le mois », « …, en février il est hospitalisé en conventionnel tt le
+        # mois »: that month in hospital (of a list, the months after its last comma)
+        _use(items, *range(k, whole))
+        return ("empty", False) if first == last else (kind, True)
     if k < next_start and items[k].text in {"rien", "sans", "pas", "aucun", "aucune"} and not items[k].used:
         # (« janv, rien fév ni mars »: a negation right before the next month is that month's)
         leads_on = next_start == k + 1 or (

@@ -837,6 +837,13 @@ def test_no_confident_total_from_a_misread_story(text: str) -> None:
             "560",
         ),
         ("de mars a aout 2026 inj a dom tous les mois sauf mai (il etait en SMR, pas d'inj). total ?", "800"),
+        # A stay in hospital the whole month told after a list's last month, a ward between (« en février il
+        # est hospitalisé en conventionnel tt le mois (0 adm à dom) »): that month had none.
+        (
+            "1ere adm a dom le 28/01/2026, en fevrier il est hospitalisé en conventionnel tt le mois "
+            "(0 adm a dom), reprise a dom en mars et avril. ca fait combien ?",
+            "560",
+        ),
         # « re-inj »: care again.
         (
             "avril inj a dom, mai inj a dom, juin que du per os (xeloda), "
