@@ -694,10 +694,12 @@ def _oral_patients(s: _State) -> None:
             told.append((lo, end))
     if not told or len(told) == len(labels):
         return
-    for lo, end in told:
+    by_mouth_only = [False] * len(items)  # (positions marked once: testing each segment against each block
+    for lo, end in told:  # was quadratic)
         _use(items, *range(lo, end))
         s.oral_patients.add(lo)
-    s.segments = [seg for seg in s.segments if not any(lo <= seg.first.at < end for lo, end in told)]
+        by_mouth_only[lo:end] = [True] * (end - lo)
+    s.segments = [seg for seg in s.segments if not by_mouth_only[seg.first.at]]
 
 
 # ------------------------------------------------------------------------------------------ tokens
@@ -927,6 +929,13 @@ class _State:
     after_inclusion: bool = False  # the span follows the inclusion month (« inclusion + 11 mois »)
     planned: int | None = None  # where the last day told as to come and left out is (« prévue le 3 mars »)
     oral_patients: set[int] = field(default_factory=set)  # labels of patients treated by mouth only
+    _labels_seen: tuple[int, frozenset[int]] = (0, frozenset())
+
+    def label_set(self) -> frozenset[int]:
+        """The labels as a set, rebuilt only when one was added (a list's `in` per month was quadratic)."""
+        if self._labels_seen[0] != len(self.labels):
+            self._labels_seen = (len(self.labels), frozenset(self.labels))
+        return self._labels_seen[1]
 
 
 def _text(items: list[_Item], i: int) -> str:
@@ -1648,10 +1657,11 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
     k = first - 1
     while k > previous_end and k >= first - 4 and items[k].text in _AFTER_LABEL:
         k -= 1
-    if k - 1 > previous_end and k - 1 in s.labels and items[k].used:
+    labelled = s.label_set()
+    if k - 1 > previous_end and k - 1 in labelled and items[k].used:
         k -= 1  # « patient B nov et déc »: the label's letter, then its word
     # (« P3 : de mai à août », « patient A à domicile oct, nov » as much as « P2 oct et nov »)
-    care = care or (k > previous_end and k in s.labels)
+    care = care or (k > previous_end and k in labelled)
     care = care or all(
         items[j].kind != "month" or items[j].day is not None or items[j].text == "ce mois-ci"
         for j in range(first, last + 1)
@@ -1746,21 +1756,27 @@ def _place_years(segments: list[_Segment], context_year: int | None, today: date
                     positive[i].year = before.year if positive[i].month >= before.month else before.year + 1
             placed[positive[i].month] = positive[i].year or 0
     span = [Month(it.year, it.month) for it in positive if it.year is not None]
+    lo = min(span) if span else None  # (once: a minimum per month said to have none was quadratic)
     for it in negative:
         if it.year is not None:
             continue
-        if span:
-            lo = min(span)
+        if lo is not None:
             it.year = lo.year if it.month >= lo.month else lo.year + 1
         else:
             it.year = context_year if context_year is not None else today.year
     # « … hospit tout le mois de mars …, reprise en avril et mai. et mars ça compte ? »: a month told for no
     # care, after a month said to have none, is that month told again (asked), not one of the next year.
-    for seg in segments:
-        if seg.kind == "unknown" and seg.last is None and id(seg.first) in guessed:
-            said_empty = [it for it in negative if it.month == seg.first.month and it.at < seg.first.at]
-            if said_empty:
-                seg.first.year = said_empty[-1].year
+    # (one walk in text order, the last month said to have none kept by month: linear)
+    asked_again = [seg.first for seg in segments if seg.kind == "unknown" and seg.last is None]
+    events = sorted(
+        [(it.at, 0, it) for it in negative] + [(it.at, 1, it) for it in asked_again], key=lambda e: e[:2]
+    )
+    last_empty: dict[int, int | None] = {}
+    for _, is_asked, it in events:
+        if not is_asked:
+            last_empty[it.month] = it.year
+        elif id(it) in guessed and it.month in last_empty:
+            it.year = last_empty[it.month]
     return dated
 
 

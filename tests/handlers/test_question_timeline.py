@@ -213,6 +213,15 @@ def test_linear_on_a_large_hostile_input() -> None:
     read("mars, avril, " * 8000 + " que du xeloda seule", TODAY)
     read("320 + 3x120 " * 8000 + "= 680", TODAY)
     read("T1 nov et dec elle a eu que du Xeloda (cp), " * 2000, TODAY)
+    # Patients treated by mouth only, the day care ended, a whole month in hospital after a list, a working
+    # put to the test, asides that deny care again.
+    read("- P-1 : capecitabine seule (oral) depuis mars. - P-2 : adm a dom le 3/03 " * 1500, TODAY)
+    read("adm a dom 28/01, puis fin de PEC HAD le 01/03 (retour HDJ), " * 2000, TODAY)
+    read(
+        "1ere adm le 2/01, en fevrier il est hospitalise en conventionnel tt le mois (0 adm a dom), " * 1200,
+        TODAY,
+    )
+    read("320 + 5x120 + " * 6000 + "120 c ca ?", TODAY)
     assert time.perf_counter() - started < 20
 
 
