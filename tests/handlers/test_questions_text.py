@@ -245,6 +245,10 @@ def test_only_common_verb_forms_count_as_everyday() -> None:
         ("l'interne peut saisir lui meme les adressages ds le bot ou faut passer par qqn ?", "bot_access"),
         ("c encore en cours l'expe ou c plie ?", "dates_end"),
         ("les forfaits de l'activite 2025 on les touche en 2025 ou en 2026 ?", "forfait_payment"),
+        (
+            "les forfaits 2025 on les touche avant la fin de l'annee ? (la DAF compte dessus)",
+            "forfait_payment",
+        ),
         ("comment je rattrape une saisie ou j'ai mis avril au lieu de mai pr P-00127", "bot_correct"),
         ("Et l'activité 2026, on la touchera quelle année ?", "forfait_payment"),
         # A spreadsheet « balancé » or « chargé » into the bot is the import, not the export.
