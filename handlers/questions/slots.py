@@ -278,16 +278,32 @@ def _year(token: str) -> int | None:
     return value if len(token) == 4 and 2000 <= value <= 2100 else None
 
 
+def date_at(tokens: tuple[str, ...], i: int) -> tuple[int, int, int | None] | None:
+    """(day, month, year or None) of a date whose day stands at `i`: « 15 03 27 » (« le 15/03/27 » folded),
+    « 9 fevrier 2028 », « 18 decembre »; None when no date starts there."""
+    if i + 1 >= len(tokens) or not (_small(tokens[i]) and 1 <= int(tokens[i]) <= 31):
+        return None
+    nxt = tokens[i + 1]
+    month = MONTH_WORDS.get(nxt) or (
+        int(nxt) if _small(nxt) and len(nxt) <= 2 and 1 <= int(nxt) <= 12 else None
+    )
+    if month is None:
+        return None
+    return int(tokens[i]), month, _year(tokens[i + 2]) if i + 2 < len(tokens) else None
+
+
 def _after_end(tokens: tuple[str, ...], end: date) -> bool:
     """Whether the question names a day (« le 9/02/28 », « le 9 février 2028 ») or a month (« mars 2028 »)
     after the experiment's end, with its year: care told there earns nothing. One pass."""
     for i, token in enumerate(tokens[:-1]):
         nxt = tokens[i + 1]
-        year = _year(tokens[i + 2]) if i + 2 < len(tokens) else None
-        if _small(token) and 1 <= int(token) <= 31 and year is not None:
-            month = MONTH_WORDS.get(nxt) or (int(nxt) if _small(nxt) and 1 <= int(nxt) <= 12 else None)
-            if month is not None and (year, month, int(token)) > (end.year, end.month, end.day):
-                return True
+        told = date_at(tokens, i)
+        if (
+            told is not None
+            and told[2] is not None
+            and (told[2], told[1], told[0]) > (end.year, end.month, end.day)
+        ):
+            return True
         later = _year(nxt) if token in MONTH_WORDS and len(nxt) == 4 else None
         if later is not None and (later, MONTH_WORDS[token]) > (end.year, end.month):
             return True

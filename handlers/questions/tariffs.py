@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from handlers.questions.slots import date_at
+
 _GAP_WORDS = frozenset({"ecart", "difference", "differentiel", "delta"})
 _LABELS = {"hdj": "hdj", "had": "had"}
 # A number followed by these counts something else (« 3 patients », « 2 mois »), and years are dates.
@@ -18,10 +20,6 @@ _COUNTED = frozenset({"mois", "patient", "jour", "semaine", "an", "annee", "fois
 _MAX_TARIFF = 100_000
 _REACH = 8  # how many words after a tariff's (or the gap's) name its amount may come
 _FEE_WORDS = frozenset({"forfait", "mensuel", "inclusion"})
-_MONTHS = frozenset(
-    {"janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-     "novembre", "decembre", "janv", "fev", "sept", "oct", "nov", "dec"}
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -61,16 +59,10 @@ def _date_parts(tokens: tuple[str, ...]) -> set[int]:
     """Where the figures of dates stand (« le 15/03/27 » folds to « 15 03 27 », « le 18 décembre »): a day,
     its month and its year are no tariffs. One pass."""
     parts: set[int] = set()
-    for i, token in enumerate(tokens[:-1]):
-        following = tokens[i + 1]
-        if not (token.isdigit() and len(token) <= 2 and 1 <= int(token) <= 31):
-            continue
-        if following in _MONTHS:
-            parts.add(i)
-        elif following.isdigit() and len(following) <= 2 and 1 <= int(following) <= 12:
-            parts.update((i, i + 1))
-            if i + 2 < len(tokens) and tokens[i + 2].isdigit() and len(tokens[i + 2]) in (2, 4):
-                parts.add(i + 2)
+    for i in range(len(tokens)):
+        told = date_at(tokens, i)
+        if told is not None:
+            parts.update((i, i + 1, i + 2) if told[2] is not None else (i, i + 1))
     return parts
 
 
