@@ -664,7 +664,9 @@ _TOLD_CASE_RE = re.compile(
     r" (?:un|une|deux|trois|\d+) (?:patient|patiente|patients|patientes|malade|enfant)\b"
 )
 # « les patients qu'on a adressés », « les pts que nous avons inclus »: the case told, in a relative clause.
-_CASE_BEFORE_RE = re.compile(r"\b(?:patient|patiente|patients|patientes|pts?|malades?|enfants?) qu(?:e)? $")
+_CASE_BEFORE_RE = re.compile(
+    r"\b(?:patient|patiente|patients|patientes|pts?|malades?|enfants?) qu(?:e)?(?: on| nous| ils| elles)? $"
+)
 # A question asked after a statement of the asker's own (« on a été retenus, … on peut les déclarer ? »).
 _ASKS_AFTER_RE = re.compile(r"\b(?:on peut|peut on|pouvons nous|pouvons|peut t on|est ce que|est ce qu)\b")
 # "versée à notre établissement et non à l'HAD ?": who is paid, a rule, not the establishment's figures.
@@ -696,7 +698,7 @@ def _asks_own_data(text: str) -> bool:
             continue  # « on a adressé un patient en avril 2025, ça compte ? »: a case told, a rule asked
         if _CASE_BEFORE_RE.search(text[max(0, match.start() - 30) : match.start()]):
             continue  # « les pts qu'on a adressés en juin »: the patients told, the act in a relative clause
-        if _ASKS_AFTER_RE.search(text, match.end()):
+        if re.search(r"retenu|selectionne", match.group(0)) and _ASKS_AFTER_RE.search(text, match.end()):
             # « on a été retenus (arrêté de juillet), les pts … on peut les déclarer ? »: what the asker
             # states first is the case; the question asked after it is a rule.
             continue

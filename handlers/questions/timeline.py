@@ -491,7 +491,7 @@ def _reason_asides(s: _State) -> None:
         holds_empty = len(months) == 1 and months[0] in empty_inside and hospital
         # (« (aucune perf à domicile) », « (neutropénie fébrile, aucune adm à dom) », « (il était en SMR, pas
         # d'inj) » after a month without: the aside says so again — every word of care in it is denied)
-        denied = {"aucune", "aucun", "pas", "sans", "rien"}
+        denied = _NONE_SAID | {"sans"}
         negated = all(
             {_text(items, k - 1), _text(items, k - 2)} & denied for k in inside if _care(items[k].text)
         )

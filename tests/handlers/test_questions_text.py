@@ -346,6 +346,8 @@ def test_why_the_asker_s_own_money_did_not_come_is_handed_over_and_when_it_comes
         # The asker's own file: whether it is complete or was passed on is data, not a rule.
         "Nous avons déposé notre dossier le 28 mai sur la plateforme. Pouvez-vous nous confirmer qu'il est "
         "complet et qu'il a bien été transmis à la DGOS ?",
+        # The asker's own figures, a question asked after them (only a selection stated first is a case).
+        "combien avons-nous touché en 2025 ? on peut avoir le détail ?",
         # Who must be at the bedside, or staff to fund: not the fee's rules.
         "1ere inj de pembro a dom, faut un medecin present ou l'IDE HAD suffit ?",
         "En complément des forfaits, l'ARS peut-elle financer un poste d'IDE de coordination HAD ?",
