@@ -348,6 +348,11 @@ def test_why_the_asker_s_own_money_did_not_come_is_handed_over_and_when_it_comes
         "complet et qu'il a bien été transmis à la DGOS ?",
         # The asker's own figures, a question asked after them (only a selection stated first is a case).
         "combien avons-nous touché en 2025 ? on peut avoir le détail ?",
+        # How a named drug is given (dose, preparation, time, watching after it): pharmacy and medicine.
+        "pembro a dom : on part sur 200 mg ttes les 3 sem ou 400 mg ttes les 6 sem ?",
+        "les IDE HAD peuvent reconstituer le 5FU chez le pt ou ca doit sortir de notre PUI ?",
+        "le keytruda a dom on peut le passer en 30 min ou faut surveiller 1h apres ?",
+        "pembro a dom : on garde le pt sous surveillance combien de temps apres la perf ?",
         # Who must be at the bedside, or staff to fund: not the fee's rules.
         "1ere inj de pembro a dom, faut un medecin present ou l'IDE HAD suffit ?",
         "En complément des forfaits, l'ARS peut-elle financer un poste d'IDE de coordination HAD ?",
