@@ -929,13 +929,6 @@ class _State:
     after_inclusion: bool = False  # the span follows the inclusion month (« inclusion + 11 mois »)
     planned: int | None = None  # where the last day told as to come and left out is (« prévue le 3 mars »)
     oral_patients: set[int] = field(default_factory=set)  # labels of patients treated by mouth only
-    _labels_seen: tuple[int, frozenset[int]] = (0, frozenset())
-
-    def label_set(self) -> frozenset[int]:
-        """The labels as a set, rebuilt only when one was added (a list's `in` per month was quadratic)."""
-        if self._labels_seen[0] != len(self.labels):
-            self._labels_seen = (len(self.labels), frozenset(self.labels))
-        return self._labels_seen[1]
 
 
 def _text(items: list[_Item], i: int) -> str:
@@ -1486,9 +1479,11 @@ def _lists(s: _State) -> None:
     if current:
         lists.append((current, start, last_month))
     previous_end = -1
+    # (the labels, all read by _phrases, as a set once: a list's « in » at each month was quadratic)
+    labelled = frozenset(s.labels)
     for index, (segments, first, last) in enumerate(lists):
         next_start = lists[index + 1][1] if index + 1 < len(lists) else n
-        kind, tail_empty = _kind(s, first, last, previous_end, next_start)
+        kind, tail_empty = _kind(s, first, last, previous_end, next_start, labelled)
         # « inclus en juin, juillet rien »: a negation after the list takes the months after its last comma.
         tail = (
             max((p for p, seg in enumerate(segments) if seg.after_comma), default=0) if tail_empty else None
@@ -1577,7 +1572,9 @@ _END_FILLER = frozenset(
 )
 
 
-def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) -> tuple[str, bool]:
+def _kind(
+    s: _State, first: int, last: int, previous_end: int, next_start: int, labelled: frozenset[int]
+) -> tuple[str, bool]:
     """The kind the words before the list give it, and whether a negation right after it empties its tail."""
     items = s.items
     kind = "admin"
@@ -1657,7 +1654,6 @@ def _kind(s: _State, first: int, last: int, previous_end: int, next_start: int) 
     k = first - 1
     while k > previous_end and k >= first - 4 and items[k].text in _AFTER_LABEL:
         k -= 1
-    labelled = s.label_set()
     if k - 1 > previous_end and k - 1 in labelled and items[k].used:
         k -= 1  # « patient B nov et déc »: the label's letter, then its word
     # (« P3 : de mai à août », « patient A à domicile oct, nov » as much as « P2 oct et nov »)
