@@ -102,6 +102,11 @@ DEV_R10_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R10.ya
 DEV_R11_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R11.yaml"
 DEV_R12_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R12.yaml"
 DEV_R13_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R13.yaml"
+# Sealed sets of the fifth round of 2026-12-02, measured once at its end on bb88207, then tuned on (seen).
+NEVER_TUNED_T17_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T17.yaml"
+NEVER_TUNED_T18_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T18.yaml"
+NEVER_TUNED_T19_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T19.yaml"
+NEVER_TUNED_T20_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T20.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -158,6 +163,10 @@ KNOWN_MISSES_FILES = (
     DEV_R11_FILE,
     DEV_R12_FILE,
     DEV_R13_FILE,
+    NEVER_TUNED_T17_FILE,
+    NEVER_TUNED_T18_FILE,
+    NEVER_TUNED_T19_FILE,
+    NEVER_TUNED_T20_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
