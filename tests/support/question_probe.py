@@ -107,6 +107,11 @@ NEVER_TUNED_T17_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 NEVER_TUNED_T18_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T18.yaml"
 NEVER_TUNED_T19_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T19.yaml"
 NEVER_TUNED_T20_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T20.yaml"
+# Dev sets written blind in the sixth round of 2026-12-02, measured once, then tuned on.
+DEV_R14_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R14.yaml"
+DEV_R15_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R15.yaml"
+DEV_R16_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R16.yaml"
+DEV_R17_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R17.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -167,6 +172,10 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T18_FILE,
     NEVER_TUNED_T19_FILE,
     NEVER_TUNED_T20_FILE,
+    DEV_R14_FILE,
+    DEV_R15_FILE,
+    DEV_R16_FILE,
+    DEV_R17_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
