@@ -352,8 +352,9 @@ def _runs(months: tuple[Month, ...]) -> list[tuple[Month, Month]]:
     return runs
 
 
-# « patient A », « P-0412 »: a patient named by a label or a code.
-_PATIENT_LABELS = re.compile(r"\bpatient(?:e)? [a-z0-9]\b|\bp-?\d{2,}\b")
+# « patient A », « pt B », « pt1 », « P-0412 »: a patient named by a label or a code (two distinct labels are
+# two patients; « pt a dom … pt a domicile » names one label twice, the preposition).
+_PATIENT_LABELS = re.compile(r"\b(?:patiente?|pte?)\s?([a-z0-9])\b|\b(p-?\d{2,})\b")
 _PATIENT_WORDS = frozenset({"patient", "patients", "patiente", "patientes", "pt", "pts", "malade", "malades"})
 
 
@@ -394,7 +395,7 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     # count of months; « total T1 », « ce trimestre »: a quarter asked, which no count of months here reads.
     if (
         _several_patients(tokens)
-        or len(_PATIENT_LABELS.findall(c.analysis.question.lower())) >= 2
+        or len(set(_PATIENT_LABELS.findall(c.analysis.question.lower()))) >= 2
         or any(timeline.names_quarter(tok) or tok.startswith("trimestr") for tok in tokens)
     ):
         return False

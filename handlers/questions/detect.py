@@ -100,10 +100,25 @@ def sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text) if s.strip()]
 
 
+# A question told without its « ? » in so many words (« notre hématologue souhaite savoir si … », « je vous
+# demande de me confirmer si … »): asked, even beside a subject line that ends on « ? ».
+_TOLD_QUESTION = re.compile(
+    r"\b(?:savoir|demander?|demandons|demande|confirmer|preciser|préciser|indiquer)\s+"
+    r"(?:si|s'il|s il|s'ils|quel(?:le)?s?|combien|comment|pourquoi|quand)\b",
+    re.IGNORECASE,
+)
+
+
+_SUBJECT = re.compile(r"\A\s*(?:objet|subject|sujet)\s*:", re.IGNORECASE)
+
+
 def focus(text: str) -> str:
-    """The sentences that ask something: those with a '?', or with an interrogative word; else all."""
+    """The sentences that ask something: those with a '?'; when only the subject line has one, the body's
+    sentences that tell a question in so many words too; else all."""
     parts = sentences(text)
     asked = [s for s in parts if "?" in s]
+    if all(_SUBJECT.match(s) for s in asked):
+        asked = [s for s in parts if "?" in s or _TOLD_QUESTION.search(s)]
     return " ".join(asked) if asked else text
 
 

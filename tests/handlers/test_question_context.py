@@ -203,3 +203,31 @@ def test_article_51_chosen_over_article_50_tells_its_length() -> None:
         NOW,
     )
     assert any("5 ans" in line for line in reply.body), reply.body
+
+
+def test_a_question_told_in_the_body_under_a_subject_that_asks_is_read() -> None:
+    # The subject line ends on « ? »; the question itself is told without one (« souhaite savoir si »): a
+    # drug's clinical risk weighed is the physicians' call.
+    reply = answer_question(
+        "Objet : Bispécifiques en HAD ?\n\nBonjour,\n\nUn de nos hématologues souhaite savoir si les "
+        "patients sous teclistamab pourraient recevoir leurs injections à domicile par l'HAD dès le 2e "
+        "cycle, compte tenu du risque de syndrome de relargage cytokinique.\n\nMerci,\nJeanne Fabre",
+        NOW,
+    )
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+
+
+def test_a_patients_own_cost_and_a_fee_shared_with_the_had_go_to_a_person() -> None:
+    for question in (
+        "Est-ce que je vais avoir quelque chose à payer pour mes perfusions à la maison ?",
+        "l'HAD partenaire veut qu'on leur reverse la moitie du 320 via la convention, c autorise ?",
+    ):
+        reply = answer_question(question, NOW)
+        assert reply.status == Status.UNKNOWN and reply.needs_human, question
+    # Who is paid, said wrongly, is still answered: the establishment.
+    reply = answer_question(
+        "on m'explique que c l'HAD qui encaisse le forfait et qu'elle nous en reverse une partie ?? "
+        "c normal ?",
+        NOW,
+    )
+    assert reply.status != Status.UNKNOWN

@@ -23,6 +23,9 @@ from tests.support.question_probe import DEFAULT_NOW, amounts_in, plain
         # An oral drug that is not plainly confined to one month (« que du xeloda » of a month confined to it
         # is read as a month without: test_question_timeline.py).
         "inclusion oct 2025 (perf le 14/10), nov perf et du xeloda, dec aussi, janv 2026 perf -> cb ?",
+        # Two patients named by short labels (« pt A … ; pt B … »): not one patient's count of months.
+        "calcul rapide svp : pt A 1ere adm dom le 5 sept 2027 puis oct et nov ; pt B debut le 18 oct 2027 "
+        "puis nov. total ?",
     ],
 )
 def test_no_total_is_stated_that_was_not_computed(question: str) -> None:
