@@ -913,7 +913,7 @@ def _reports_followup(c: Composition) -> None:
         followups = [d for d in followups if covered in d.covers]
     elif c.has("deuxieme", "dernier", last_due) and not c.has("premier"):
         followups = followups[-1:]
-    elif c.has("premier", first_due) and not c.has("deuxieme", "dernier"):
+    elif (_ranked_first(c) or c.has(first_due)) and not c.has("deuxieme", "dernier"):
         followups = followups[:1]
     for d in followups:
         _report_line(c, d)
@@ -926,6 +926,15 @@ def _reports_followup(c: Composition) -> None:
         c.say("reports.per_site", fact)
 
 
+def _ranked_first(c: Composition) -> bool:
+    """« le premier rapport »: a rank; « le 1er octobre » (folded « premier octobre ») is a day."""
+    tokens = c.analysis.normalized.tokens
+    return any(
+        tok == "premier" and not (k + 1 < len(tokens) and tokens[k + 1] in MONTH_WORDS)
+        for k, tok in enumerate(tokens)
+    )
+
+
 def _followup_date_verdict(c: Composition, followups: list[Any]) -> None:
     """« le 2e rapport de suivi c'est le 1er sept 2027 ? »: a yes/no question stating one date is answered by
     whether a follow-up report is due that day (« Oui ») or, the report named by its rank, on another day
@@ -935,10 +944,14 @@ def _followup_date_verdict(c: Composition, followups: list[Any]) -> None:
     told = premise.stated("date", c.analysis.normalized.tokens)
     if len(told) != 1:
         return
-    # The report named by its rank is the one put to the test; else any report due that day.
+    # The report named by its rank, or by the year it is due (« le rapport de suivi 2027 »: its id is
+    # suivi-2027), is the one put to the test; else any report due that day.
     named = followups[-1:] if c.has("deuxieme", "second", "dernier") else []
-    if not named and c.has("premier"):
+    if not named and _ranked_first(c):
         named = followups[:1]
+    if not named:
+        by_year = [d for d in followups if str(d.due.year) in c.analysis.normalized.tokens]
+        named = by_year if len(by_year) == 1 else []
     matching = [d for d in (named or followups) if told[0].matches(d.due)]
     if matching or named:
         report = (matching or named)[0]

@@ -365,7 +365,9 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
 # 16/05 ? », is not read: the deadline's verdicts are not the date's.)
 _GUESS = re.compile(
     r"\?\s*(?:genre |plutot |plutôt |environ |ou |c'?est |c )?(?:en |a |à )?"
-    r"(?P<value>\d[\d ]*(?:[.,]\d+)?(?:\s?(?:€|euros?|e|ans?|max|maxi))?)\s*\?+\s*\Z",
+    r"(?P<value>\d[\d ]*(?:[.,]\d+)?(?:\s?(?:€|euros?|e|balles|ans?|max|maxi))?)"
+    # (« … ? 300 balles c ça ? »: the value, then the words that put it to the test)
+    r"(?:\s+(?:c'?est |c )?(?:bien )?(?:ça|ca|ok|juste|correct))?\s*\?+\s*\Z",
     re.IGNORECASE,
 )
 
@@ -384,8 +386,13 @@ def _granted(question: str, vocab: frozenset[str], kept: frozenset[str]) -> tupl
     return normalize(found.group("clause"), vocab, kept).tokens if found else ()
 
 
+# An aside closing the message (« … 300 balles c ça ? (la DAF me demande) »): the question ends before it.
+_CLOSING_ASIDE = re.compile(r"\s*\([^()\n]{0,160}\)\s*\Z")
+
+
 def _guess(question: str, vocab: frozenset[str], kept: frozenset[str]) -> tuple[str, ...]:
-    found = _GUESS.search(question.strip()[-40:])  # the last few words only: bounded, whatever the input
+    # (the last few words only: bounded, whatever the input)
+    found = _GUESS.search(_CLOSING_ASIDE.sub("", question.strip()[-240:])[-40:])
     return normalize(found.group("value"), vocab, kept).tokens if found else ()
 
 

@@ -51,7 +51,7 @@ _OPEN_WORDS = frozenset(
 )
 _YEAR_WORDS = frozenset({"an", "ans", "annee", "annees"})
 _MONTH_WORDS = frozenset({"mois"})
-_EURO_WORDS = frozenset({"euro", "euros", "eur", "€", "e"})
+_EURO_WORDS = frozenset({"euro", "euros", "eur", "€", "e", "balle", "balles"})
 _SITE_WORDS = frozenset({"etablissement", "site", "centre", "structure", "hopital", "candidat", "maximum"})
 _PAYEES: dict[str, str] = {"had": "had"} | dict.fromkeys(
     ("etablissement", "hopital", "ch", "chu", "clcc"), "establishment"

@@ -379,6 +379,15 @@ def _asides(s: _State) -> None:
             if segment is not None and items[k].day is not None and segment.kind in {"admin", "unknown"}:
                 item.used = True
                 to_drop.add(k)
+                if _text(items, i - 1) in {"un", "une"}:
+                    items[i - 1].used = True  # « une prévue le 20/02 »: the one administration to come
+        elif item.text in {"un", "une"} and _text(items, i + 1) == "autre" and not item.used:
+            # « 1re adm le 10/12, une autre le 18/01 »: one more administration, on the day told after it
+            k = i + 2
+            while k < len(items) and k <= i + 4 and items[k].text in _BEFORE_DATE:
+                k += 1
+            if k in by_first and items[k].day is not None and by_first[k].kind == "admin":
+                item.used = True
     if to_drop:
         s.segments = [seg for seg in s.segments if seg.first.at not in to_drop]
         s.planned = max(to_drop)
@@ -440,6 +449,7 @@ _HOSPITAL_SITE = _HOSPITAL | frozenset({"hdj", "hopital", "mco", "service", "cli
 
 
 _BECAUSE = frozenset({"car"})
+_STAY_UNITS = _WEEKS | frozenset({"j", "jour", "jours", "nuit", "nuits"})
 _CLAUSE_END = frozenset({",", ".", ";", "?", "!"})
 
 
@@ -474,15 +484,22 @@ def _reason_asides(s: _State) -> None:
             continue
         inside = range(i + 1, close)
         months = [k for k in inside if items[k].kind == "month"]
-        figures = [k for k in inside if items[k].kind in {"num", "year", "ord"}]
+        # (« (hospit en onco pdt 3 sem) »: a stay's length in weeks or days is no date and no count of care)
+        figures = [
+            k
+            for k in inside
+            if items[k].kind in {"num", "year", "ord"} and _text(items, k + 1) not in _STAY_UNITS
+        ]
         hospital = any(items[k].text in _HOSPITAL_SITE for k in inside)
         care = any(_care(items[k].text) for k in inside)
         # (right after the month, or after the words already read with it: « février … tt le mois (…) »)
+        # (« mars aucune inj (hospit) »: the words that say none are read with the month, or carry nothing)
         k = i - 1
         while (
             k >= 0
-            and (items[k].used or items[k].text in _AFTER_MONTH)
+            and (items[k].used or items[k].text in _AFTER_MONTH or not items[k].significant)
             and items[k].kind != "month"
+            and items[k].text not in _HARD_STOP
             and k >= i - 8
         ):
             k -= 1
@@ -883,9 +900,12 @@ def _elided_counts(items: list[_Item]) -> list[_Item]:
         after = _text(items, k + 1)
         if before.kind != "month" or not (after in _COUNT_END or after in {"(", ""}):
             continue
-        if item.text in {"oui", "non"}:
+        if item.text in {"oui", "non", "ok"}:
             said_none = item.text == "non"
             items[k] = _Item("word", "aucune" if said_none else "adm", significant=said_none)
+        elif item.kind == "num" and item.text == "0" and before.year is None:
+            # « mars 0 (hospit en onco) »: a month put at 0 had none, whatever else is counted (0 is no day)
+            items[k] = _Item("word", "aucune", significant=True)
         elif counted and item.kind == "num" and item.value <= 9 and before.year is None and after != "(":
             items[k] = _Item("word", "aucune" if item.value == 0 else "adm", significant=item.value == 0)
     return items

@@ -236,6 +236,19 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : en octobre 2025",
         ),
         ("le rapport initial c'est en octobre 2025 ?", "2025-09-02", "oui : en octobre 2025"),
+        # A value put forward at the end, in slang, then put to the test, an aside closing the message.
+        (
+            "c cb le forfait d'inclusion deja ? 300 balles c ca ? (la DAF me demande pr son previsionnel)",
+            "2025-09-10",
+            "non : c'est 320,00 €, pas 300,00 €",
+        ),
+        # A follow-up report named by the year it is due; « 1er » of a day is no rank (« le premier »).
+        (
+            "rapport de suivi 2027 c bien pour le 1er octobre ? on est dans les temps ?",
+            "2027-08-20",
+            "non : le 1er septembre 2027",
+        ),
+        ("rapport de suivi 2027 c bien le 1er septembre ?", "2027-08-20", "oui : le 1er septembre 2027"),
         # « l'HAD avec qui on a la convention … » is a relative clause, no question of who; a commune the
         # HAD does not cover, said otherwise than « hors zone », is outside its area all the same.
         (

@@ -814,6 +814,33 @@ def test_no_confident_total_from_a_misread_story(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        # A month without, then the stay that explains it: its length (« pdt 3 sem ») is no date.
+        (
+            "pt adresse le 3/10/25, inj a dom le 8/10, 5/11 et 19/11, rien en dec (hospit en onco pdt "
+            "3 sem), reprise a dom le 14/01/26 -> ca fait cb au total les forfaits ?",
+            "560",
+        ),
+        # A month put at 0 (« mars 0 »), with its reason after.
+        (
+            "pte adressee le 3/11/25, 1ere inj a dom le 18/11, dec + janv + fev 2 inj/mois, mars 0 (hospit "
+            "en onco), avril 1 inj le 9. total forfaits ?",
+            "800",
+        ),
+        # A month answered « ok », as in a checklist.
+        (
+            "1ere adm a dom le 9 mars 2027, puis avril mai, juin rien (hospit en onco), juillet et aout ok. "
+            "ca nous fait combien au total ?",
+            "800",
+        ),
+    ],
+)
+def test_a_month_without_explained_by_a_stay_and_months_checked(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         # A patient told with a drug taken by mouth only keeps its place among the patients, with no forfait.
         (
             "Voici nos trois patients : - P-1 : adressé le 6 octobre 2025, administrations à domicile "
