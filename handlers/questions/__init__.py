@@ -634,7 +634,7 @@ def _stated_premise(analysis: Analysis, params: Parameters) -> premise.Premise |
     drugs = load_drugs().by_name
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
     norm = analysis.normalized
-    return premise.check(
+    found = premise.check(
         chosen + others,
         norm.tokens,
         params,
@@ -644,6 +644,34 @@ def _stated_premise(analysis: Analysis, params: Parameters) -> premise.Premise |
         analysis.guess,
         analysis.granted,
     )
+    if found is not None or analysis.guess or premise.asks_yes_or_no(norm.tokens):
+        return found
+    # « l'expé finit bien le 5 février 2028 ? il nous reste cb de jours ? »: a yes/no question stating a
+    # value, apart from an open one; the value is put to the test in its own question (the open one is
+    # answered too).
+    for piece in _yes_no_pieces(analysis.question, params):
+        found = premise.check(chosen + others, piece, params, scopes, piece, piece)
+        if found is not None and found.kind != "route":
+            return found
+    return None
+
+
+_QUESTION_PIECES = re.compile(r"[^?]+\?|[^?]+\Z")
+MAX_PIECES = 6  # a message asks a few questions; more are read no further (bounded work on hostile input)
+
+
+def _yes_no_pieces(question: str, params: Parameters) -> list[tuple[str, ...]]:
+    """The questions of a message of several that ask yes or no and hold a figure, as normalised tokens."""
+    pieces = _QUESTION_PIECES.findall(question)
+    if len(pieces) < 2:
+        return []
+    vocab = question_words(params)
+    out: list[tuple[str, ...]] = []
+    for piece in pieces[-MAX_PIECES:]:
+        tokens = normalize(piece, vocab).tokens
+        if any(t.isdigit() for t in tokens) and premise.asks_yes_or_no(tokens):
+            out.append(tokens)
+    return out
 
 
 def _article_said_of(tokens: tuple[str, ...]) -> str | None:

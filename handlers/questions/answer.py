@@ -190,6 +190,15 @@ def _payment(c: Composition) -> None:
     years = sorted(
         {int(tok) for tok in c.analysis.normalized.tokens if tok.isdigit() and first <= int(tok) <= last}
     )
+    tokens = c.analysis.normalized.tokens
+    told = [int(tok) for tok in tokens if tok.isdigit() and first <= int(tok) <= last + 1]
+    # « les forfaits de décembre 2027 on les touche en 2028 ? »: the year of care, then the year of
+    # payment put to the test.
+    two_years = len(told) == 2 and told[0] <= told[1] and first <= told[0] <= last
+    if two_years and not c.verdict_given and _yes_or_no(c):
+        verdict = "yes" if told[1] == told[0] + offset else "no"
+        c.say(f"premise.year.{verdict}", p.payment_year_offset, actual=told[0] + offset, stated=told[1])
+        c.verdict_given = True
     if years:
         for year in years:
             c.say("forfait.payment_year_for", p.payment_year_offset, year=year, paid=year + offset)

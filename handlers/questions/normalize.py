@@ -314,7 +314,8 @@ def raw_tokens(folded: str) -> list[str]:
     # "L.162-31-1" stays one token ("l.162-31-1" -> "l162-31-1"); "d'HAD" splits into "d", "had".
     folded = re.sub(r"\b([lrd])\.\s?(\d)", r"\1\2", folded)
     folded = re.sub(r"(\d)\s?(?:€|balles?\b)", r"\1 euro", folded)  # « 100 balles »: slang for euros
-    # "3x le mensuel": a multiplication written with an x.
+    # "3x le mensuel": a multiplication written with an x (or the sign « × », which no token keeps).
+    folded = folded.replace("×", "x")
     folded = re.sub(r"\b(\d+)\s?x\b", r"\1 fois", folded)
     folded = re.sub(r"\b(\d{1,2})\s?x\s?(\d{2,4})\b", r"\1 fois \2", folded)  # « 3x320 »
     # « 150e l'inclusion » is 150 euros: no rank here runs to three digits.

@@ -373,6 +373,17 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
 
 
 _CHECKED_AFTER = (("c", "est", "bien"), ("c", "est", "ca"), ("c", "bien"))
+# A question that closes by putting what it says to the test (« …, je confirme ? », « … c bien ça ? »).
+_CLOSING_CHECKS = (
+    ("je", "confirmer"),
+    ("confirmer",),
+    ("c", "bien", "ca"),
+    ("c", "est", "bien", "ca"),
+    ("c", "est", "ca"),
+    ("c", "ca"),
+    ("exact",),
+    ("correct",),
+)
 
 
 def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
@@ -384,6 +395,7 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         return sorted(set(_dates(tokens)), key=lambda d: (d.year or 0, d.month, d.day or 0))
     if _ALTERNATIVE.search(" ".join(tokens)):
         return []  # « 150 ou 120 € ? » offers two values: no single one is put to the test
+    closed = any(tokens[-len(phrase) :] == phrase for phrase in _CLOSING_CHECKS)
     for first, index, value in _numbers(tokens):
         times = first >= 2 and tokens[first - 1] == "fois" and tokens[first - 2].isdigit()
         if kind == "amount" and times:
@@ -396,8 +408,15 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
             for phrase in _CHECKED_AFTER
             for start in (index + 1, index + 2)
         )
+        # (« forfait mensuel = 120 e pour chaque mois …, je confirme ? »: the « = » is not kept; the value
+        # right after its fee, in a question that closes by putting what it says to the test)
+        # (one figure only: « inclusion (3 × 120 €) » folds to « inclusion 3 120 », no amount of 3 120)
+        named_fee = closed and first == index and first > 0 and tokens[first - 1] in _FEE_NOUNS
         if not (
-            delay or checked_after or _predicate(tokens, first - 2 if kind == "amount" and times else first)
+            delay
+            or checked_after
+            or named_fee
+            or _predicate(tokens, first - 2 if kind == "amount" and times else first)
         ):
             continue
         after = tokens[index + 1] if index + 1 < len(tokens) else ""

@@ -242,6 +242,17 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "2025-09-10",
             "non : c'est 320,00 €, pas 300,00 €",
         ),
+        # The year of payment put to the test after the year of care.
+        ("les forfaits de decembre 2027 on les touche en 2028 du coup ?", "2027-10-01", "oui : en 2028"),
+        ("forfaits 2025 verses en 2025 c bien ça ?", "2025-10-01", "non : en 2026, pas en 2025"),
+        # « = » is not kept: the value after its fee, in a question that closes on « je confirme ? ».
+        (
+            "forfait mensuel = 120 e pour chaque mois avec au moins 1 adm a dom, je confirme ?",
+            "2026-03-15",
+            "oui : c'est bien 120,00 €",
+        ),
+        # « 3 × 120 € » is a product, never the amount 3 120 €.
+        ("le forfait d'inclusion c'est 3 × 120 € ?", "2026-03-15", "non : c'est 320,00 €, pas 360,00 €"),
         # A follow-up report named by the year it is due; « 1er » of a day is no rank (« le premier »).
         (
             "rapport de suivi 2027 c bien pour le 1er octobre ? on est dans les temps ?",
@@ -413,3 +424,16 @@ def test_the_former_authorisation_quoted_by_its_label_is_yes() -> None:
     )
     reply = answer_question(question, DEFAULT_NOW)
     assert plain(reply.body[0]).startswith("oui"), reply.body
+
+
+def test_a_value_put_to_the_test_in_its_own_question_beside_an_open_one() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2027, 10, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    for question, opening in (
+        ("l expe finit bien le 5 fevrier 2028 ? il nous reste cb de jours pr inclure des pts", "oui : le 5"),
+        ("il reste cb de jours pr inclure ? ça finit bien le 5 fevrier 2028 ?", "oui : le 5"),
+    ):
+        reply = answer_question(question, at)
+        assert plain(reply.body[0]).startswith(opening), (question, reply.body)
