@@ -202,7 +202,7 @@ class Knowledge:
 _ENTRY_KEYS = {
     "id", "family", "intents", "supersedes", "cues", "against", "examples", "answer", "premise", "addresses",
 }  # fmt: skip
-PREMISE_KINDS = ("amount", "years", "months", "count", "year", "date", "payee", "route")
+PREMISE_KINDS = ("amount", "years", "months", "count", "year", "date", "payee", "route", "recipients")
 _ANSWER_KEYS = {"says", "composer", "why", "states", "open_point", "commands"}
 _FRAME_KEYS = {
     "out_of_scope", "out_of_scope_anywhere", "markers", "human_request", "slots", "own_case", "context_facts",

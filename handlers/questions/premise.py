@@ -12,6 +12,8 @@ value is compared with the parameter and the verdict opens the answer, citing th
 - `date`: a day or a month of a year (« elle s'arrête fin décembre 2027 ? », « démarrée le 5 février
   2025 ? »), compared at the precision stated (« fin », « début », « mi » narrow a month);
 - `payee`: who is paid (« c'est la HAD qui touche le forfait ? »): the reference names the fact;
+- `recipients`: who a report is sent to (« on l'envoie juste à l'ARS ? »): the bodies named after « à »,
+  « Oui » when they are all of them, « Non » when one is not or « juste », « seulement » leaves one out;
 - `route`: a drug of rules/data/drugs named (« capecitabine … ça ouvre le forfait ? ») or a route said (« une
   immunothérapie en sous-cutané compte ? »): in scope when every route read is non-oral, out when every one
   is oral; two routes, a mixed drug with no route said, or a question asking whether it is excluded: none.
@@ -275,6 +277,33 @@ def _payees(tokens: tuple[str, ...]) -> list[str]:
     return sorted(found)
 
 
+# Those a report may be sent to, as the question names them (folded) and as the facts write them.
+# (« dgos » folds to « dgo », as a plural)
+_RECIPIENTS = {"ars": "ARS", "dgos": "DGOS", "dgo": "DGOS", "cnam": "CNAM", "cpam": "CPAM", "drees": "DREES",
+               "atih": "ATIH", "ministere": "ministère", "had": "HAD", "has": "HAS",
+               "parlement": "Parlement"}  # fmt: skip
+# (not « que » alone: « est-ce que … » restricts nothing; « qu'à l'ARS » does)
+_ONLY = frozenset({"juste", "seulement", "uniquement", "exclusivement"})
+_SENT_TO = frozenset({"a", "au", "aux", "l", "la", "le", "les", "et", "ou"})
+
+
+def _recipients(tokens: tuple[str, ...]) -> tuple[frozenset[str], bool]:
+    """Who the question says a report goes to (« on l'envoie juste à l'ARS ? »: ARS, and only it): the bodies
+    named after « à », and whether a word restricts to them."""
+    named: set[str] = set()
+    for k, token in enumerate(tokens):
+        if token in _RECIPIENTS and k > 0 and tokens[k - 1] in _SENT_TO:
+            j = k - 1
+            while j >= 0 and k - j <= 3 and tokens[j] in _SENT_TO - {"a", "au", "aux"}:
+                j -= 1
+            if j >= 0 and tokens[j] in {"a", "au", "aux"}:
+                named.add(_RECIPIENTS[token])
+    only = bool(_ONLY & set(tokens)) or any(
+        tokens[k] in {"qu", "que"} and tokens[k + 1] in {"a", "au", "aux"} for k in range(len(tokens) - 1)
+    )
+    return frozenset(named), only
+
+
 @dataclass(frozen=True)
 class StatedDate:
     """A day (« le 5 février 2025 ») or a month (« fin décembre 2027 ») the question puts to the test."""
@@ -391,6 +420,9 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     out: list[Any] = []
     if kind == "payee":
         return _payees(tokens)
+    if kind == "recipients":
+        named, only = _recipients(tokens)
+        return [(named, only)] if named else []
     if kind == "date":
         return sorted(set(_dates(tokens)), key=lambda d: (d.year or 0, d.month, d.day or 0))
     if _ALTERNATIVE.search(" ".join(tokens)):
@@ -679,6 +711,16 @@ def check(
             if kind == "payee":
                 holds = values[0] == "establishment"
                 return Premise(entry.id, kind, holds, values[0], actual, reference)
+            if kind == "recipients":
+                named, only = values[0]
+                ordered = [str(x) for x in actual] if isinstance(actual, list) else [str(actual)]
+                listed = frozenset(ordered)
+                if named == listed:
+                    return Premise(entry.id, kind, True, sorted(named), ordered, reference)
+                if named - listed or only:
+                    # « à la CNAM ? », « juste à l'ARS ? » of a report that goes to the ARS and the DGOS: no
+                    return Premise(entry.id, kind, False, sorted(named), ordered, reference)
+                continue  # « il va à l'ARS ? »: one of them, no « only » said: no verdict on the rest
             if kind == "date":
                 told = values[0]
                 if not isinstance(actual, date) or not isinstance(told, StatedDate):

@@ -76,6 +76,9 @@ def test_the_verdict_opens_the_answer_and_cites_the_parameter(question: str, ope
         "combien pour le forfait mensuel, 150 € ?",  # asks the amount
         "quel est le plafond du forfait d'inclusion ?",
         "le forfait mensuel c'est 150 ou 120 € ?",  # two values: no verdict on one
+        # One of the report's recipients, no « only » said; « est-ce que » restricts nothing.
+        "le rapport initial on l'envoie a l'ARS ?",
+        "est-ce que le rapport initial va a la DGOS ?",
     ],
 )
 def test_no_verdict_where_no_value_is_put_to_the_test(question: str) -> None:
@@ -251,6 +254,11 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "2026-03-15",
             "oui : c'est bien 120,00 €",
         ),
+        # Who a report goes to: « juste », « seulement », « qu'à » leave one out; all of them named, « Oui ».
+        ("rapport initial on l'envoie juste a l'ARS ?", "2025-09-01", "non : destinataires ars et dgos"),
+        ("rapport initial a envoyer en septembre a l ARS seulement ?", "2025-09-01", "non : destinataires"),
+        ("le rapport initial va a l'ARS et a la DGOS ?", "2025-09-01", "oui : destinataires ars et dgos"),
+        ("le rapport initial on l'envoie a la CNAM ?", "2025-09-01", "non : destinataires ars et dgos"),
         # « 3 × 120 € » is a product, never the amount 3 120 €.
         ("le forfait d'inclusion c'est 3 × 120 € ?", "2026-03-15", "non : c'est 320,00 €, pas 360,00 €"),
         # A follow-up report named by the year it is due; « 1er » of a day is no rank (« le premier »).
