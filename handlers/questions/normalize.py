@@ -112,6 +112,8 @@ ABBREVIATIONS: dict[str, str] = {
     "hospi": "hospitalisation",
     "hosp": "hospitalisation",
     "dom": "domicile",
+    # « pdt la PEC HAD »: the care, as staff abbreviate it
+    "pec": "prise en charge",
     "eur": "euro",
     "euros": "euro",
     "€": "euro",

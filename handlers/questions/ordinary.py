@@ -55,6 +55,7 @@ _ADVERBS = """
     precisement vraiment reellement concretement rapidement directement finalement actuellement
     egalement aussi encore toujours jamais deja bientot ensuite enfin puis apres avant pendant durant
     parmi combien comment pourquoi quand ou ici la labas ailleurs partout surtout notamment environ presque
+    devant derriere demain hier
     plutot assez trop tres bien mal mieux vite tard tot souvent parfois rarement
     librement individuellement globalement personnellement officiellement effectivement eventuellement
     automatiquement systematiquement obligatoire facultatif facultative optionnel

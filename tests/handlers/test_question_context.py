@@ -231,3 +231,27 @@ def test_a_patients_own_cost_and_a_fee_shared_with_the_had_go_to_a_person() -> N
         NOW,
     )
     assert reply.status != Status.UNKNOWN
+
+
+def test_everyday_words_and_a_loose_cue_no_longer_hand_over() -> None:
+    from tests.support.question_probe import plain
+
+    # « demain » is an everyday word; « PEC » is the care.
+    reply = answer_question(
+        "dossier normandie presque pret, on a jusqu'a quand exactement ? demain c encore bon ?",
+        datetime(2025, 5, 14, 10, tzinfo=ZoneInfo("Europe/Paris")),
+    )
+    assert "16 mai" in plain("\n".join(reply.body)), reply.body
+    # Whether the experiment is an article 51 project is answered; « passer en article 51 » is a frame
+    # switch only as a phrase (an « & » cue read « en », « article », « 51 » anywhere).
+    reply = answer_question("l'expe 50 c un art 51 en fait non ? faut passer par le comite technique ?", NOW)
+    assert reply.status != Status.UNKNOWN and "non" in plain("\n".join(reply.body))
+    reply = answer_question("on peut passer en article 51 pour avoir plus que 3 ans ?", NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+    # A blood count read for tomorrow's dose is the physicians' call.
+    reply = answer_question(
+        "patient sous keytruda, PNN a 0,8 ce matin, on maintient l'admin a dom demain ou on le fait venir "
+        "en HDJ ?",
+        NOW,
+    )
+    assert reply.status == Status.UNKNOWN and reply.needs_human
