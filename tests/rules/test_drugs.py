@@ -65,6 +65,8 @@ def test_a_drug_name_is_a_known_word_read_as_its_route() -> None:
     [
         ("capecitabine (xeloda) prise a dom avec passage IDE HAD -> ca ouvre le forfait ?", "Non", "orale"),
         ("revlimid (lenalidomide) per os avec passage de l'IDE HAD : forfait ou pas ?", "Non", "orale"),
+        # A hormone therapy by mouth is listed: by mouth, outside the forfaits.
+        ("le letrozole (femara) pris a la maison avec l'HAD, ca ouvre le forfait ?", "Non", "orale"),
         ("pembrolizumab (Keytruda) IV toutes les 3 semaines fait par l'HAD, c'est bien dans le perimetre ?",
          "Oui", "injectable"),
         ("trastuzumab SC a domicile, oui ou non pour l'expe ?", "Oui", "injectable"),
