@@ -543,7 +543,8 @@ def _oral_months(s: _State) -> None:
             continue
         # The oral words of this clause: « lonsurf ( comprimes ) », « capecitabine seule ( per os ) ».
         j = i
-        around = _AROUND_ORAL | _AFTER_ORAL | {"/"}
+        # (« relais capécitabine (que du per os) »: the brackets say it again, restrictive words and all)
+        around = _AROUND_ORAL | _AFTER_ORAL | _RESTRICTIVE | {"/", "du", "de", "d"}
         while j + 1 < n and (_oral(items[j + 1].text) or items[j + 1].text in around):
             j += 1
         restricted = any(items[m].text in _RESTRICTIVE | {"seul", "seule"} for m in range(i, j + 1))
@@ -567,7 +568,45 @@ def _oral_months(s: _State) -> None:
             _use(items, *range(k + 1, end))
             i = end
             continue
+        ahead = _months_ahead(s, j + 1)
+        if ahead is not None and (restricted or _text(items, k) in {"sous", "a", "au"}):
+            # « pt sous xeloda per os en janv et fév, puis oxali en HAD … »: the months told right after the
+            # oral words, up to the clause's end, nothing else in it
+            run, stop = ahead
+            for seg in run:
+                seg.kind = "empty"
+            _use(items, *range(i, stop))
+            i = stop
+            continue
         i = j + 1
+
+
+_BEFORE_MONTHS = frozenset({"en", "de", "du", "d", "pendant", "durant"})
+
+
+def _months_ahead(s: _State, at: int) -> tuple[list[_Segment], int] | None:
+    """The months that follow an oral treatment's words at `at` (« … per os en janv et fév, puis … »): the
+    segments of a list of dayless months joined by « , » / « et », then the clause's end; and where the
+    words read end. None when anything else stands there."""
+    items = s.items
+    k = at
+    while k < len(items) and k <= at + 2 and items[k].text in _BEFORE_MONTHS:
+        k += 1
+    by_first = {seg.first.at: seg for seg in s.segments}
+    run: list[_Segment] = []
+    while k in by_first and by_first[k].kind in {"admin", "unknown"}:
+        seg = by_first[k]
+        if any(it.day is not None for it in (seg.first, seg.last) if it):
+            return None
+        run.append(seg)
+        k = (seg.last or seg.first).at + 1
+        if _text(items, k) in {",", "et"} and k + 1 in by_first:
+            k += 1
+            continue
+        break
+    if not run or _text(items, k) not in {",", ";", ".", "?", "!", "", "puis"}:
+        return None
+    return run, k
 
 
 _NONE_WORDS = frozenset({"aucune", "aucun", "pas", "sans"})
@@ -1565,6 +1604,8 @@ def _whole_month_after(items: list[_Item], k: int) -> int | None:
     while j < len(items) and j <= k + 3 and items[j].text in _WARD_WORDS:
         j += 1
     if _text(items, j) in {"tout", "tt"} and [_text(items, j + 1), _text(items, j + 2)] == ["le", "mois"]:
+        if _text(items, j + 3) in {"de", "d"} and j + 4 < len(items) and items[j + 4].kind == "month":
+            return None  # « 7/04, hospit tout le mois de mai »: the month in hospital is the one named after
         return j + 3
     return None
 
@@ -1773,10 +1814,15 @@ def _place_years(segments: list[_Segment], context_year: int | None, today: date
             placed[positive[i].month] = positive[i].year or 0
     span = [Month(it.year, it.month) for it in positive if it.year is not None]
     lo = min(span) if span else None  # (once: a minimum per month said to have none was quadratic)
+    first_told = min((it.at for it in positive), default=None)
     for it in negative:
         if it.year is not None:
             continue
-        if lo is not None:
+        if lo is not None and first_told is not None and it.at < first_told:
+            # « sous xeloda per os en janv et fév, puis oxali en HAD en mars … 2026 »: told before the care,
+            # before it
+            it.year = lo.year if it.month <= lo.month else lo.year - 1
+        elif lo is not None:
             it.year = lo.year if it.month >= lo.month else lo.year + 1
         else:
             it.year = context_year if context_year is not None else today.year
@@ -1818,6 +1864,8 @@ def read(text: str, today: date) -> Reading | None:
     _asides(state)
     _care_sites(state)
     _oral_patients(state)
+    # (a month read as spent in hospital only now, « hospit tout le mois de mai (0 inj) »: its aside again)
+    _reason_asides(state)
     years = [i for i, it in enumerate(items) if it.kind == "year"]
     first_month = next((i for i, it in enumerate(items) if it.kind == "month"), len(items))
     context_year: int | None = None

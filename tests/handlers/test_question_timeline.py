@@ -826,6 +826,21 @@ def test_no_confident_total_from_a_misread_story(text: str) -> None:
             "en onco), avril 1 inj le 9. total forfaits ?",
             "800",
         ),
+        # « hospit tout le mois de mai »: the month in hospital is the one named after, not the one before
+        # the comma; its aside « (0 inj) » is read once it is known to be without.
+        (
+            "pt adressé le 3 mars 2026, inj a dom le 10/03 et 24/03, puis 7/04, hospit tout le mois de mai "
+            "(0 inj), reprise 2/06 et 16/06. ca fait combien de forfaits au total svp ?",
+            "560",
+        ),
+        # An oral relay whose brackets say so again (« (que du per os) »), and oral words before the months.
+        (
+            "pt adresse le 22/09/2025, inj a dom le 29/09, 13/10, 27/10, 10/11 et 24/11, en dec relais "
+            "capecitabine (que du per os), puis reprise FOLFOX a dom le 08/01/2026. ca fait combien en "
+            "tout ?",
+            "680",
+        ),
+        ("pt sous xeloda per os en janv et fev, puis oxali en HAD en mars, avril, mai 2026 : total ?", "560"),
         # A month answered « ok », as in a checklist.
         (
             "1ere adm a dom le 9 mars 2027, puis avril mai, juin rien (hospit en onco), juillet et aout ok. "
@@ -941,3 +956,11 @@ def test_a_working_put_to_the_test_without_its_sum() -> None:
         answer_question("inj a dom de janvier a avril 2026, donc 320 + 3x120 c bien ca ?", NOW).body
     )
     assert said.startswith("Oui : le total est bien de 680,00 €.")
+
+
+def test_months_without_told_before_the_care_are_placed_before_it() -> None:
+    reading = read(
+        "pt sous xeloda per os en janv et fev, puis oxali en HAD en mars, avril, mai 2026 : total ?", TODAY
+    )
+    assert reading is not None and len(reading.groups) == 1
+    assert [(m.year, m.month) for m in reading.groups[0].empty] == [(2026, 1), (2026, 2)]
