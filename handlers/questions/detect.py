@@ -703,6 +703,11 @@ _NOT_RECEIVED = re.compile(
 )
 
 
+# « si » opening the question is a condition (« si on est retenus, … ? »); after a verb (« dites-moi si on est
+# retenus ») it asks whether.
+_CONDITION_BEFORE = re.compile(r"(?:^|\b(?:et|mais|donc|alors|bonjour) )si $")
+
+
 def _asks_own_data(text: str) -> bool:
     # Where « quand » first stands, found once (a search of the text before each match was quadratic).
     when = re.search(r"\bquand\b", text)
@@ -716,6 +721,8 @@ def _asks_own_data(text: str) -> bool:
             r"\bsi $", text[max(0, match.start() - 4) : match.start()]
         ):
             continue  # « on saura quand si on est retenus ? »: when the answer comes, a date of the calendar
+        if _CONDITION_BEFORE.search(text[max(0, match.start() - 12) : match.start()]):
+            continue  # « si on est retenus, un pt adressé le 12 juin comptera ? »: a condition, no state
         if _TOLD_CASE_RE.match(text, match.end()):
             continue  # « on a adressé un patient en avril 2025, ça compte ? »: a case told, a rule asked
         if _CASE_BEFORE_RE.search(text[max(0, match.start() - 30) : match.start()]):

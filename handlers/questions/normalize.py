@@ -520,10 +520,19 @@ def _next_to_month(raw: list[str], index: int) -> bool:
     return any(t in _MONTH_TOKENS for t in neighbours) or (following.isdigit() and len(following) == 4)
 
 
+# A pronoun before « donne »: the verb (« je lui donne accès »), never « données » (data), which folds to
+# the same token (« les données » keeps its article).
+_BEFORE_VERB = frozenset({"je", "j", "tu", "il", "elle", "on", "lui", "me", "m", "te", "t", "se", "s", "nous",
+                          "vous", "ils", "elles"})  # fmt: skip
+
+
 def _spoken_forms(tokens: list[str]) -> list[str]:
-    """'c quoi', 'c koi', 'c combien': a lone 'c' stands for "c'est" (but "c'est" already gives 'c est')."""
+    """'c quoi', 'c koi', 'c combien': a lone 'c' stands for "c'est" (but "c'est" already gives 'c est');
+    « je lui donne » is the verb « donner »."""
     out: list[str] = []
     for i, token in enumerate(tokens):
+        if token == "donne" and i > 0 and tokens[i - 1] in _BEFORE_VERB:
+            token = "donner"
         out.append(token)
         if token == "c" and (i + 1 == len(tokens) or tokens[i + 1] != "est"):
             out.append("est")

@@ -255,3 +255,21 @@ def test_everyday_words_and_a_loose_cue_no_longer_hand_over() -> None:
         NOW,
     )
     assert reply.status == Status.UNKNOWN and reply.needs_human
+
+
+def test_a_condition_is_no_own_state_and_give_is_a_verb_after_a_pronoun() -> None:
+    at = datetime(2025, 6, 20, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    # « si on est retenus, … ? » sets a condition; « dites-moi si on est retenus » asks the file's state.
+    reply = answer_question(
+        "si on est retenus, un pt qu'on a adressé en HAD le 12 juin (donc avant la liste des etab) il "
+        "comptera pr le forfait ?",
+        at,
+    )
+    assert reply.data["topics"] == ["patient_referral_date"]
+    assert answer_question("pouvez-vous me dire si on est retenus ?", at).data.get("own_data")
+    # « je lui donne accès » is the verb, never « données » (the reports' data, which folds the same).
+    reply = answer_question(
+        "nouvelle pharmacienne arrivée, comment je lui donne acces pr qu'elle saisisse ?", NOW
+    )
+    assert reply.data["topics"] == ["bot_access"]
+    assert "reports_contents" not in answer_question("comment je lui donne acces ?", NOW).data["topics"]
