@@ -808,6 +808,10 @@ def _slot_bonuses(scores: dict[str, float], slots: Slots, family: Family, found:
         # « … puis la prochaine le 9/02/28. on aura 120 pr février ? »: care after the end earns nothing,
         # whatever else the question asks about it (a total asked says so in its own reading).
         scores["patient_after_end"] = scores.get("patient_after_end", 0.0) + 3.0
+    if slots.referral_before_selection and scores:
+        # « on pouvait adresser dès le 6 février 2025 et être payés ? »: a referral before the selection's
+        # publication, whatever else the question names about it.
+        scores["patient_referral_date"] = scores.get("patient_referral_date", 0.0) + 3.0
     if slots.regions and "application_deadline" in scores:
         scores["application_deadline"] += 0.8
 

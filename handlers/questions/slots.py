@@ -46,6 +46,9 @@ class Slots:
     day_dates: int = 0  # how many day-precise dates are named ("le 31 janvier", "le 2/11")
     empty_months: frozenset[int] = frozenset()  # months named as without administration ("rien en mars")
     after_end: bool = False  # a day or month named after the experiment's end ("le 9/02/28", "mars 2028")
+    # a referral told on a day with its year before the selection was published (« adresser dès le 6
+    # février 2025 »)
+    referral_before_selection: bool = False
 
 
 def _number(token: str) -> int | None:
@@ -177,6 +180,7 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
         day_dates=_day_dates(tokens),
         empty_months=_empty_months(tokens),
         after_end=_after_end(tokens, params.experiment_end.value),
+        referral_before_selection=_referral_before(tokens, _selection_month(params)),
     )
 
 
@@ -307,6 +311,29 @@ def _after_end(tokens: tuple[str, ...], end: date) -> bool:
         later = _year(nxt) if token in MONTH_WORDS and len(nxt) == 4 else None
         if later is not None and (later, MONTH_WORDS[token]) > (end.year, end.month):
             return True
+    return False
+
+
+def _selection_month(params: Parameters) -> tuple[int, int] | None:
+    """The month the selection was published (a fact given as « 2025-07 »); None if the data says else."""
+    found = re.fullmatch(r"(\d{4})-(\d{2})", str(params.fact("selection_publication").value))
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
+def _referral_before(tokens: tuple[str, ...], selection: tuple[int, int] | None) -> bool:
+    """Whether a referral is told (« adressé », « adresser », « adressage ») on a day with its year, a few
+    words after, before the selection's month. One pass, a bounded look ahead."""
+    if selection is None:
+        return False
+    for i, token in enumerate(tokens):
+        if not token.startswith("adress"):
+            continue
+        for k in range(i + 1, min(len(tokens) - 1, i + 7)):
+            told = date_at(tokens, k)
+            if told is not None:
+                if told[2] is not None and (told[2], told[1]) < selection:
+                    return True
+                break
     return False
 
 

@@ -273,3 +273,16 @@ def test_a_condition_is_no_own_state_and_give_is_a_verb_after_a_pronoun() -> Non
     )
     assert reply.data["topics"] == ["bot_access"]
     assert "reports_contents" not in answer_question("comment je lui donne acces ?", NOW).data["topics"]
+
+
+def test_a_referral_told_before_the_selection_is_the_referral_rule() -> None:
+    from tests.support.question_probe import plain
+
+    at = datetime(2025, 9, 1, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question(
+        "collegue nouvelle ds le service me dit qu'on pouvait adresser des le 6 fevrier 2025 et etre payés, "
+        "c vrai ?",
+        at,
+    )
+    assert reply.data["topics"] == ["patient_referral_date"]
+    assert plain(reply.body[0]).startswith("non :")
