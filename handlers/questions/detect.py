@@ -661,6 +661,15 @@ _OWN_DATA_RE = re.compile(
     r"(?:qu il|qu elle|si il|s il|si elle|(?:que|si) notre (?:dossier|candidature)) "
     r"(?:est|soit|a ete|a bien ete|a)(?: bien)? "
     r"(?:complet|complete|recu|recue|transmis|transmise|enregistre|enregistree|arrive|parvenu|parvenue)\b"
+    # « le versement des forfaits 2025 pour le CH d'Evreux, il est parti ou pas ? »: one payment's state
+    r"|\b(?:versement|paiement|virement)\b[\w ]{0,50}?\b(?:il|elle) est (?:bien )?"
+    r"(?:parti|partir|arrive|arriver)\b"
+    # « tu vois leur dossier ? », « pouvez-vous vérifier le montant qui nous a été notifié ? »: a file looked
+    # at for the asker (the reader asked to look, a file, an amount or a report of theirs or another's)
+    r"|\b(?:tu vois|vous voyez|pouvez vous|pourriez vous|tu peux|peux tu)(?: nous| me)? "
+    r"(?:verifier |voir |regarder |consulter )?(?:leur|notre|son|sa) "
+    r"(?:dossier|montant|versement|rapport|paiement|candidature)\b(?! d evaluation)"
+    r"|\bmontant qui nous a ete (?:notifie|verse|attribue|alloue)\b"
     r"|\b(?:mon|notre) (?:dossier|candidature) (?:a t il|a t elle|est il|est elle|a|est)"
     r" (?:ete )?(?:retenu|accepte|selectionne|refuse|rejete)\b"
 )

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from handlers.questions import answer_question
 from handlers.reply import Status
 
@@ -286,3 +288,22 @@ def test_a_referral_told_before_the_selection_is_the_referral_rule() -> None:
     )
     assert reply.data["topics"] == ["patient_referral_date"]
     assert plain(reply.body[0]).startswith("non :")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "le versement des forfaits 2025 pr le CH d'Evreux il est parti ou pas ? la treso voit rien arriver",
+        "(ARS) le CH de Fecamp dit avoir tout envoye sur demat le 15/05, moi j'ai rien, tu vois leur "
+        "dossier ?",
+        "Nous avons reçu la notification : 3 840 € pour 2025. Pouvez-vous vérifier le montant qui nous a été "
+        "notifié ?",
+    ],
+)
+def test_the_state_of_one_file_or_payment_goes_to_a_person(question: str) -> None:
+    reply = answer_question(question, NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+    # The rule asked of an amount is still answered.
+    assert answer_question("Pourriez-vous nous rappeler le montant du forfait mensuel ?", NOW).status != (
+        Status.UNKNOWN
+    )
