@@ -648,7 +648,8 @@ def _month_run(s: _State, last: int | None) -> list[_Segment]:
         before, current = s.segments[index - 1], s.segments[index]
         gap = range((before.last or before.first).at + 1, current.first.at)
         dayless = all(it.day is None for seg in (before, current) for it in (seg.first, seg.last) if it)
-        if not (dayless and gap and all(items[k].text in {",", "et"} for k in gap)):
+        # (« décembre + janvier relais per os »: « + » joins them as « et » does)
+        if not (dayless and gap and all(items[k].text in {",", "et", "+"} for k in gap)):
             break
         if before.kind not in {"admin", "unknown", "empty"}:
             break

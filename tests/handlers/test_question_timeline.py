@@ -841,6 +841,12 @@ def test_no_confident_total_from_a_misread_story(text: str) -> None:
             "680",
         ),
         ("pt sous xeloda per os en janv et fev, puis oxali en HAD en mars, avril, mai 2026 : total ?", "560"),
+        # « + » joins the months of an oral relay as « et » does (December was counted: 920 €).
+        (
+            "Mme R. : adressee fin aout 25, cures a dom en septembre, octobre et novembre, puis decembre + "
+            "janvier relais per os (xeloda), reprise IV a dom fevrier et mars 26. total des forfaits ?",
+            "800",
+        ),
         # A month answered « ok », as in a checklist.
         (
             "1ere adm a dom le 9 mars 2027, puis avril mai, juin rien (hospit en onco), juillet et aout ok. "
