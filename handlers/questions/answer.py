@@ -894,12 +894,21 @@ def _covered_year(c: Composition) -> int | None:
 
 
 def _named_month_years(c: Composition) -> set[tuple[int, int]]:
-    """(month, year) pairs named together: "septembre 2027" -> (9, 2027)."""
-    return {
-        (MONTH_WORDS[before], int(token))
-        for before, token in pairwise(c.analysis.normalized.tokens)
-        if before in MONTH_WORDS and token.isdigit() and len(token) == 4
-    }
+    """(month, year) pairs named together: "septembre 2027" -> (9, 2027); « septembre prochain » (the next
+    September after today) and « septembre dernier » (the last one) too."""
+    found: set[tuple[int, int]] = set()
+    today = c.today
+    for before, token in pairwise(c.analysis.normalized.tokens):
+        if before not in MONTH_WORDS:
+            continue
+        month = MONTH_WORDS[before]
+        if token.isdigit() and len(token) == 4:
+            found.add((month, int(token)))
+        elif token in {"prochain", "prochaine"}:
+            found.add((month, today.year if month > today.month else today.year + 1))
+        elif token in {"dernier", "derniere"}:
+            found.add((month, today.year if month < today.month else today.year - 1))
+    return found
 
 
 def _reports_followup(c: Composition) -> None:

@@ -445,3 +445,13 @@ def test_a_value_put_to_the_test_in_its_own_question_beside_an_open_one() -> Non
     ):
         reply = answer_question(question, at)
         assert plain(reply.body[0]).startswith(opening), (question, reply.body)
+
+
+def test_a_month_named_as_next_picks_the_report_due_then() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at = datetime(2026, 3, 10, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question("le rapport de suivi de septembre prochain, c'est quand exactement ?", at)
+    said = plain("\n".join(reply.body))
+    assert "1er septembre 2026" in said and "2027" not in said
