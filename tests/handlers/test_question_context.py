@@ -307,3 +307,15 @@ def test_the_state_of_one_file_or_payment_goes_to_a_person(question: str) -> Non
     assert answer_question("Pourriez-vous nous rappeler le montant du forfait mensuel ?", NOW).status != (
         Status.UNKNOWN
     )
+
+
+def test_the_months_not_entered_are_seen_with_patients_and_a_late_entry_stays_one() -> None:
+    reply = answer_question("comment voir les patients pour lesquels il manque des mois de saisie ?", NOW)
+    assert reply.data["topics"] == ["bot_missing_months"]
+    assert any("/expe50 patients" in line for line in reply.body)
+    reply = answer_question(
+        "les admin de decembre et janvier ont pas été saisies (collegue en congé mat), je peux encore les "
+        "saisir ?",
+        NOW,
+    )
+    assert "bot_missing_months" not in reply.data.get("topics", [])
