@@ -319,3 +319,8 @@ def test_the_months_not_entered_are_seen_with_patients_and_a_late_entry_stays_on
         NOW,
     )
     assert "bot_missing_months" not in reply.data.get("topics", [])
+
+
+def test_reminders_no_longer_wanted_get_the_command_that_stops_them() -> None:
+    reply = answer_question("je veux plus les rappels du bot svp c bon j ai compris", NOW)
+    assert any("/expe50 rappels non" in line for line in reply.body)
