@@ -259,6 +259,8 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
         ("rapport initial a envoyer en septembre a l ARS seulement ?", "2025-09-01", "non : destinataires"),
         ("le rapport initial va a l'ARS et a la DGOS ?", "2025-09-01", "oui : destinataires ars et dgos"),
         ("le rapport initial on l'envoie a la CNAM ?", "2025-09-01", "non : destinataires ars et dgos"),
+        # Whether the monthly fee has a cap: yes (its cap is the HDJ tariff less the HAD's).
+        ("y a un plafond sur le forfait mensuel ? on m'a parlé d'un lien avec l'HDJ", "2026-03-15", "oui :"),
         # « 3 × 120 € » is a product, never the amount 3 120 €.
         ("le forfait d'inclusion c'est 3 × 120 € ?", "2026-03-15", "non : c'est 320,00 €, pas 360,00 €"),
         # A follow-up report named by the year it is due; « 1er » of a day is no rank (« le premier »).
