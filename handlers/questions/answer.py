@@ -187,11 +187,11 @@ def _payment(c: Composition) -> None:
             if t("forfait.no_report_no_payment") not in c.body:
                 c.open_point = True
     first, last = p.experiment_start.value.year, p.experiment_end.value.year
-    years = sorted(
-        {int(tok) for tok in c.analysis.normalized.tokens if tok.isdigit() and first <= int(tok) <= last}
-    )
-    tokens = c.analysis.normalized.tokens
-    told = [int(tok) for tok in tokens if tok.isdigit() and first <= int(tok) <= last + 1]
+    # The years named, in order (a year of payment may be the one after the end's)
+    told = [
+        int(tok) for tok in c.analysis.normalized.tokens if tok.isdigit() and first <= int(tok) <= last + 1
+    ]
+    years = sorted({year for year in told if year <= last})
     # « les forfaits de décembre 2027 on les touche en 2028 ? »: the year of care, then the year of
     # payment put to the test.
     two_years = len(told) == 2 and told[0] <= told[1] and first <= told[0] <= last

@@ -535,6 +535,7 @@ def _oral_months(s: _State) -> None:
     unread (no total)."""
     items = s.items
     by_end = {(seg.last or seg.first).at: index for index, seg in enumerate(s.segments)}
+    by_first = {seg.first.at: seg for seg in s.segments}
     n = len(items)
     i = 0
     while i < n:
@@ -568,7 +569,7 @@ def _oral_months(s: _State) -> None:
             _use(items, *range(k + 1, end))
             i = end
             continue
-        ahead = _months_ahead(s, j + 1)
+        ahead = _months_ahead(s, j + 1, by_first)
         if ahead is not None and (restricted or _text(items, k) in {"sous", "a", "au"}):
             # « pt sous xeloda per os en janv et fév, puis oxali en HAD … »: the months told right after the
             # oral words, up to the clause's end, nothing else in it
@@ -584,15 +585,15 @@ def _oral_months(s: _State) -> None:
 _BEFORE_MONTHS = frozenset({"en", "de", "du", "d", "pendant", "durant"})
 
 
-def _months_ahead(s: _State, at: int) -> tuple[list[_Segment], int] | None:
+def _months_ahead(s: _State, at: int, by_first: dict[int, _Segment]) -> tuple[list[_Segment], int] | None:
     """The months that follow an oral treatment's words at `at` (« … per os en janv et fév, puis … »): the
     segments of a list of dayless months joined by « , » / « et », then the clause's end; and where the
-    words read end. None when anything else stands there."""
+    words read end. None when anything else stands there. `by_first`: the segments by their first item,
+    built once by the caller (a map per oral word was quadratic on a long list)."""
     items = s.items
     k = at
     while k < len(items) and k <= at + 2 and items[k].text in _BEFORE_MONTHS:
         k += 1
-    by_first = {seg.first.at: seg for seg in s.segments}
     run: list[_Segment] = []
     while k in by_first and by_first[k].kind in {"admin", "unknown"}:
         seg = by_first[k]
