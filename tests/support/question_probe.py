@@ -112,6 +112,11 @@ DEV_R14_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R14.ya
 DEV_R15_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R15.yaml"
 DEV_R16_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R16.yaml"
 DEV_R17_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R17.yaml"
+# Sealed sets of the sixth round of 2026-12-02, measured once on 4c40ecb, then tuned on (seen).
+NEVER_TUNED_T21_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T21.yaml"
+NEVER_TUNED_T22_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T22.yaml"
+NEVER_TUNED_T23_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T23.yaml"
+NEVER_TUNED_T24_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T24.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -176,6 +181,10 @@ KNOWN_MISSES_FILES = (
     DEV_R15_FILE,
     DEV_R16_FILE,
     DEV_R17_FILE,
+    NEVER_TUNED_T21_FILE,
+    NEVER_TUNED_T22_FILE,
+    NEVER_TUNED_T23_FILE,
+    NEVER_TUNED_T24_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
