@@ -645,7 +645,10 @@ _OWN_DATA_RE = re.compile(
     r"(?:retenu|selectionne)"
     r"|\b(?:etablissement|chu|clcc|clinique)\b[\w ]{0,40}?\b"
     r"(?:fait t il|fait t elle|fait il|fait elle|fait|figure t il|figure)\s+"
-    r"(?:partie des|parmi les|dans la liste des|sur la liste des) (?:retenu|selectionne|laureat)"
+    r"(?:partie des|parmi les|dans la liste des|sur la liste des) (?:etablissement )?"
+    r"(?:retenu|selectionne|laureat)"
+    # « la MIG 2025 a été notifiée pour le CH de Fécamp ? »: what one establishment was notified is its file
+    r"|\bnotifie(?:e|s|es)? (?:pour|a) (?:le |la |l |notre )?(?:etablissement|chu|clcc|clinique|had)\b"
     # "notre établissement a-t-il bien envoyé son rapport ?": whether it was done is data (when: a rule).
     # (The participles may come out of lemmatisation as infinitives: "transmis" -> "transmettre".)
     r"|\b(?:avons|avon|avez)(?: nous| vous)? (?:bien |deja )?(?:envoye|transmis|depose|remis|rendu|envoyer"

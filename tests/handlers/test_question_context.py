@@ -324,3 +324,32 @@ def test_the_months_not_entered_are_seen_with_patients_and_a_late_entry_stays_on
 def test_reminders_no_longer_wanted_get_the_command_that_stops_them() -> None:
     reply = answer_question("je veux plus les rappels du bot svp c bon j ai compris", NOW)
     assert any("/expe50 rappels non" in line for line in reply.body)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # One establishment's selection or notification is its file.
+        "Pouvez-vous nous indiquer si le CH de Meaux fait partie des établissements retenus ?",
+        "la MIG 2025 de l'expé a ete notifiee pour le CH de Fecamp ? c'est quel montant exactement ?",
+        # The reader asked to look into one file.
+        "Le patient adressé le 14/10/2025 apparaît « non rémunéré ». Pouvez-vous vérifier pourquoi son "
+        "forfait d'inclusion n'a pas été pris en compte ?",
+        # A partner losing its authorisation: a change no text settles.
+        "notre HAD partenaire aurait perdu son autorisation (?) a ce qu'on entend, on fait quoi pr nos pts ?",
+    ],
+)
+def test_one_file_or_an_unsettled_change_goes_to_a_person(question: str) -> None:
+    reply = answer_question(question, NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+
+
+def test_a_second_partner_had_is_told_the_notice_of_a_convention_change() -> None:
+    from tests.support.question_probe import plain
+
+    reply = answer_question(
+        "Un établissement retenu souhaite conclure une convention avec une seconde HAD. Est-ce possible, et "
+        "doit-il nous en informer dans un délai particulier ?",
+        NOW,
+    )
+    assert "3 mois" in plain("\n".join(reply.body))
