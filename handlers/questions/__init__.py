@@ -634,6 +634,15 @@ def _stated_premise(analysis: Analysis, params: Parameters) -> premise.Premise |
     drugs = load_drugs().by_name
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
     norm = analysis.normalized
+    limit = _year_put_as_limit(norm.tokens)
+    if limit and premise.asks_yes_or_no(norm.tokens):
+        # « l'expé dure 5 ans comme les art 51, donc on a jusqu'en 2030 ? »: the conclusion put to the test is
+        # the year the experiment runs to, whatever the reasoning before it (article 51's 5 years are true).
+        # (the entries that check the end's year, from the data: no entry named here)
+        enders = [e for e in load_knowledge().entries if ("year", "param.experiment_end") in e.premise]
+        ending = premise.check(enders, limit, params)
+        if ending is not None and not ending.holds:
+            return ending
     found = premise.check(
         chosen + others,
         norm.tokens,
@@ -654,6 +663,18 @@ def _stated_premise(analysis: Analysis, params: Parameters) -> premise.Premise |
         if found is not None and found.kind != "route":
             return found
     return None
+
+
+_LIMIT_WORDS = frozenset({"jusqu", "mene", "menera", "continuer", "prolonger"})
+
+
+def _year_put_as_limit(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """« … jusqu'en 2030 ? », « ça nous mène à 2030 »: the words « en <year> » of a year put as how long the
+    experiment runs, when one is; else nothing. (A bounded look back from each year: linear.)"""
+    for k, token in enumerate(tokens):
+        if token.isdigit() and len(token) == 4 and any(t in _LIMIT_WORDS for t in tokens[max(0, k - 4) : k]):
+            return ("ca", "finit", "en", token)
+    return ()
 
 
 _QUESTION_PIECES = re.compile(r"[^?]+\?|[^?]+\Z")

@@ -261,6 +261,14 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
         ("le rapport initial on l'envoie a la CNAM ?", "2025-09-01", "non : destinataires ars et dgos"),
         # Whether the monthly fee has a cap: yes (its cap is the HDJ tariff less the HAD's).
         ("y a un plafond sur le forfait mensuel ? on m'a parlé d'un lien avec l'HDJ", "2026-03-15", "oui :"),
+        # The year the experiment runs to, put as the conclusion of article 51's five years (true of article
+        # 51): the conclusion is what is put to the test.
+        (
+            "l'expé dure 5 ans comme toutes les expés art 51 donc on a jusqu'en 2030 tranquille ?",
+            "2026-03-15",
+            "non : en 2028, pas en 2030",
+        ),
+        ("expé 50 = un art 51 donc 5 ans, ca nous mene a 2030 c ca ?", "2026-03-15", "non : en 2028"),
         # « 3 × 120 € » is a product, never the amount 3 120 €.
         ("le forfait d'inclusion c'est 3 × 120 € ?", "2026-03-15", "non : c'est 320,00 €, pas 360,00 €"),
         # A follow-up report named by the year it is due; « 1er » of a day is no rank (« le premier »).
