@@ -269,6 +269,12 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : en 2028, pas en 2030",
         ),
         ("expé 50 = un art 51 donc 5 ans, ca nous mene a 2030 c ca ?", "2026-03-15", "non : en 2028"),
+        # The experiment named by its number, funded by the FISS (article 51's fund) as supposed: no.
+        (
+            "l'expe 50 est financee par le FISS comme les art 51 hein ?",
+            "2026-03-15",
+            "non : le forfait est finance",
+        ),
         # « 3 × 120 € » is a product, never the amount 3 120 €.
         ("le forfait d'inclusion c'est 3 × 120 € ?", "2026-03-15", "non : c'est 320,00 €, pas 360,00 €"),
         # A follow-up report named by the year it is due; « 1er » of a day is no rank (« le premier »).
