@@ -428,6 +428,8 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     if _ALTERNATIVE.search(" ".join(tokens)):
         return []  # « 150 ou 120 € ? » offers two values: no single one is put to the test
     closed = any(tokens[-len(phrase) :] == phrase for phrase in _CLOSING_CHECKS)
+    # (« je confirme à ma cheffe : 120 €/mois à partir du 2e mois ? »: put to the test from the start)
+    opened = tokens[:2] == ("je", "confirmer")
     for first, index, value in _numbers(tokens):
         times = first >= 2 and tokens[first - 1] == "fois" and tokens[first - 2].isdigit()
         if kind == "amount" and times:
@@ -444,10 +446,13 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         # right after its fee, in a question that closes by putting what it says to the test)
         # (one figure only: « inclusion (3 × 120 €) » folds to « inclusion 3 120 », no amount of 3 120)
         named_fee = closed and first == index and first > 0 and tokens[first - 1] in _FEE_NOUNS
+        # (a sum in euros said in a question opened by « je confirme »: the value put to the test)
+        in_euros = opened and first == index and index + 1 < len(tokens) and tokens[index + 1] in _EURO_WORDS
         if not (
             delay
             or checked_after
             or named_fee
+            or in_euros
             or _predicate(tokens, first - 2 if kind == "amount" and times else first)
         ):
             continue

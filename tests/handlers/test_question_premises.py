@@ -275,6 +275,9 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "2026-03-15",
             "non : le forfait est finance",
         ),
+        # A question opened by « je confirme »; a number of partner HADs one may have.
+        ("je confirme a ma cheffe : 120 €/mois a partir du 2e mois ?", "2026-03-15", "oui : c'est"),
+        ("on a le droit d'avoir 3 HAD partenaires ?", "2026-03-15", "oui : le nombre d'had partenaires"),
         # « 3 × 120 € » is a product, never the amount 3 120 €.
         ("le forfait d'inclusion c'est 3 × 120 € ?", "2026-03-15", "non : c'est 320,00 €, pas 360,00 €"),
         # A follow-up report named by the year it is due; « 1er » of a day is no rank (« le premier »).
