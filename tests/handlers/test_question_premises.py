@@ -276,7 +276,12 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : le forfait est finance",
         ),
         # A question opened by « je confirme »; a number of partner HADs one may have.
-        ("je confirme a ma cheffe : 120 €/mois a partir du 2e mois ?", "2026-03-15", "oui : c'est"),
+        (
+            "je confirme a ma cheffe : 120 €/mois a partir du 2e mois, des qu'il y a au moins une injection a "
+            "dom dans le mois ?",
+            "2026-03-15",
+            "oui : c'est bien 120,00 €",
+        ),
         ("on a le droit d'avoir 3 HAD partenaires ?", "2026-03-15", "oui : le nombre d'had partenaires"),
         # « 3 × 120 € » is a product, never the amount 3 120 €.
         ("le forfait d'inclusion c'est 3 × 120 € ?", "2026-03-15", "non : c'est 320,00 €, pas 360,00 €"),
