@@ -277,8 +277,8 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
         ),
         # A question opened by « je confirme »; a number of partner HADs one may have.
         (
-            "je confirme a ma cheffe : 120 €/mois a partir du 2e mois, des qu'il y a au moins une injection a "
-            "dom dans le mois ?",
+            "je confirme a ma cheffe : 120 €/mois a partir du 2e mois, des qu'il y a au moins une "
+            "injection a dom dans le mois ?",
             "2026-03-15",
             "oui : c'est bien 120,00 €",
         ),
