@@ -114,6 +114,11 @@ ABBREVIATIONS: dict[str, str] = {
     "dom": "domicile",
     # « pdt la PEC HAD »: the care, as staff abbreviate it
     "pec": "prise en charge",
+    # « le bot peut me préremplir le rapport ? » (not « occup »: « comment calculer le taux d'occup ? » is
+    # handed over for its unknown word, and how the rate is computed is not in the texts)
+    "preremplir": "pre remplir",
+    "prerempli": "pre rempli",
+    "preremplie": "pre remplie",
     "eur": "euro",
     "euros": "euro",
     "€": "euro",

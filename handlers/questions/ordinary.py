@@ -88,7 +88,7 @@ _GENERIC_NOUNS = """
     truc chose choses machin fois cas moment niveau point sujet facon maniere sorte genre type part
     envoi tableau tableur fichier excel document mail message courrier lettre appel
     personne gens equipe collegue collegues service services structure structures coordo coordos
-    pharmacien pharmacienne pharmaciens
+    pharmacien pharmacienne pharmaciens secretaire secretaires stagiaire stagiaires
     fil idee avis retour reponse question doute souci rien moyen volume forme attribution
     chiffre chiffres caractere caracteres lettre lettres sms texto
     bord memoire pile cellule perspective diffusion lendemain veille chef pole boite confirmation directoire

@@ -353,3 +353,14 @@ def test_a_second_partner_had_is_told_the_notice_of_a_convention_change() -> Non
         NOW,
     )
     assert "3 mois" in plain("\n".join(reply.body))
+
+
+def test_a_secretary_and_a_prefilled_draft_are_words_of_using_the_bot() -> None:
+    reply = answer_question(
+        "nouvelle secretaire dans le service, elle doit pouvoir saisir, comment je lui donne acces ?",
+        NOW,
+    )
+    assert reply.data["topics"] == ["bot_access"]
+    reply = answer_question("le bot peut me préremplir le rapport initial ?", NOW)
+    assert reply.status != Status.UNKNOWN
+    assert any("/expe50 rapport" in line for line in reply.body)
