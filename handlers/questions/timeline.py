@@ -1905,9 +1905,20 @@ def read(text: str, today: date) -> Reading | None:
             return None
         state.patients, state.inclusions = state.inclusions, None
     quarters = {int(it.text[1]) for it in items if it.kind == "word" and names_quarter(it.text)}
-    for it in items:
+    for k, it in enumerate(items):
         if it.kind == "word" and names_quarter(it.text):
             it.used = True  # checked below against the months read
+        elif it.kind == "ord" and 1 <= it.value <= 4 and _text(items, k + 1) in {"trimestre", "trim"}:
+            quarters.add(it.value)  # « pour le 1er trimestre »: the quarter asked, read as « T1 »
+            it.used = True
+        elif (
+            it.kind == "num"
+            and not it.used
+            and state.patients is not None
+            and it.value == state.patients
+            and _text(items, k - 1) in {"les", "aux", "des", "ces"}
+        ):
+            it.used = True  # « 3 pts inclus en oct, les 3 ont eu … »: the patients told, named again
     if any(it.significant and not it.used and it.kind != "month" for it in items):
         return None
     if state.planned is not None and any(it.text in _PROJECTION for it in items[state.planned :]):

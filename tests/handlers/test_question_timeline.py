@@ -847,6 +847,13 @@ def test_no_confident_total_from_a_misread_story(text: str) -> None:
             "janvier relais per os (xeloda), reprise IV a dom fevrier et mars 26. total des forfaits ?",
             "800",
         ),
+        # The patients told, named again (« les 3 ont eu … », « pr les 3 »); « le 1er trimestre » is T1.
+        ("3 pts inclus en oct 2025, les 3 ont eu des adm a dom en oct nov et dec. total pour 2025", "1680"),
+        (
+            "3 pts inclus en janvier 2026 (1ere adm dom en janv pr les 3), tous ont eu des adm en fev et "
+            "en mars → ca fait combien pr le 1er trimestre ?",
+            "1680",
+        ),
         # A month answered « ok », as in a checklist.
         (
             "1ere adm a dom le 9 mars 2027, puis avril mai, juin rien (hospit en onco), juillet et aout ok. "
