@@ -503,7 +503,12 @@ def _timeline_first(analysis: Analysis, today: date) -> Analysis:
         and not re.search(r"=\s*\?", analysis.question)
         and not _WORKING.search(folded)
     ):
-        return analysis
+        # « 4 nouveaux pts avec leur 1re adm en septembre → 1280 € pour sept, je me trompe pas ? »: months of
+        # care read whole with a sum put to the test is a computation, no amount asked in so many words.
+        reading = timeline.read(analysis.question, today)
+        if reading is None or reading.stated_total is None:
+            return analysis
+        return replace(analysis, topics=("forfait_compute",), suggestions=())
     if _ASKS_WHEN.search(fold(focus(analysis.question))):
         return analysis  # « … en quelle année ce montant sera-t-il versé ? »: a date about the amount
     if timeline.read(analysis.question, today) is None:

@@ -1460,6 +1460,8 @@ def _amount(s: _State, i: int) -> None:
         or ({"en", "tout"} <= after)
         or _text(items, i - 1) == "dit"
         or (_text(items, i - 1) in _RIVAL_SUMS and s.stated)
+        # (« … en septembre → 1280 € pour sept, je me trompe pas ? »: the arrow leads to the sum found)
+        or (_text(items, i - 1) in {"-", ">", "donc"} and _text(items, i + 1) in {"€", "euro", "euros"})
     ):
         s.stated.append(Decimal(items[i].value))
         items[i].used = True

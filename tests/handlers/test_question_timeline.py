@@ -977,3 +977,15 @@ def test_months_without_told_before_the_care_are_placed_before_it() -> None:
     )
     assert reading is not None and len(reading.groups) == 1
     assert [(m.year, m.month) for m in reading.groups[0].empty] == [(2026, 1), (2026, 2)]
+
+
+def test_a_sum_found_after_an_arrow_is_put_to_the_test() -> None:
+    from handlers.questions import answer_question
+    from tests.support.question_probe import DEFAULT_NOW, plain
+
+    reply = answer_question(
+        "4 nouveaux pts avec leur 1ere adm a domicile en septembre → 1280 € pour sept, je me trompe pas ?",
+        DEFAULT_NOW,
+    )
+    assert reply.data["topics"] == ["forfait_compute"]
+    assert plain(reply.body[0]).startswith("oui : le total est bien de 1 280,00")
