@@ -283,6 +283,9 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "oui : c'est bien 120,00 €",
         ),
         ("on a le droit d'avoir 3 HAD partenaires ?", "2026-03-15", "oui : le nombre d'had partenaires"),
+        # One report per site: « un rapport pour tout le monde ? » no, « un rapport par site ? » yes.
+        ("on a 3 sites (1 seul finess juridique) : 1 rapport pour tout le monde ?", "2026-03-15", "non :"),
+        ("faut un rapport par site ?", "2026-03-15", "oui : un etablissement multi-sites"),
         # « 3 × 120 € » is a product, never the amount 3 120 €.
         ("le forfait d'inclusion c'est 3 × 120 € ?", "2026-03-15", "non : c'est 320,00 €, pas 360,00 €"),
         # A follow-up report named by the year it is due; « 1er » of a day is no rank (« le premier »).
