@@ -202,6 +202,9 @@ class Knowledge:
 _ENTRY_KEYS = {
     "id", "family", "intents", "supersedes", "cues", "against", "examples", "answer", "premise", "addresses",
 }  # fmt: skip
+# The premise kinds whose value is compared with a stated figure (premise.check): their reference is a number
+# (a year may be read from a date).
+_NUMERIC_PREMISES = frozenset({"amount", "years", "months", "count", "year"})
 PREMISE_KINDS = ("amount", "years", "months", "count", "year", "date", "payee", "route", "recipients")
 _ANSWER_KEYS = {"says", "composer", "why", "states", "open_point", "commands"}
 _FRAME_KEYS = {
@@ -896,6 +899,16 @@ def check(
                 resolve(ref, params)
             except KeyError:
                 raise KnowledgeError(f"{where}: {ref!r} names no parameter of rules/data") from None
+        for kind, ref in e.premise:
+            # A stated figure is compared with the value as a number: a value of another shape (« {default: 3,
+            # with_has_opinion: 4} ») would fail on the first question that states one.
+            if kind in _NUMERIC_PREMISES and not _DEADLINE_REF.match(ref):
+                value = resolve(ref, params)
+                if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, date)):
+                    raise KnowledgeError(
+                        f"{where}: premise {kind} {ref!r} is {value!r}, not a number: it cannot be compared "
+                        "with a stated figure (give the entry another reference, or no premise)"
+                    )
 
 
 def _check_condition(where: str, cond: Condition, params: Parameters) -> None:

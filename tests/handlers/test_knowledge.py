@@ -287,3 +287,15 @@ def test_every_acronym_of_the_glossary_is_explained_when_asked() -> None:
         assert reply.ok and not reply.needs_human, word
         assert text(f"questions.glossary.{word}") in reply.body or word.upper() in said, word
     assert answer_question("c'est quoi la DGOS ?", DEFAULT_NOW).data["topics"] == ["glossary"]
+
+
+def test_a_premise_compared_with_a_figure_must_name_a_number(tmp_path: Path) -> None:
+    # (a fact of two values, « {default: 3, with_has_opinion: 4} », failed on the first question stating one)
+    body = (
+        "entries:\n  - id: a\n    premise: {months: fact.art51_committee_delay_months}\n    cues: {a: 1}\n"
+        "    answer:\n      says:\n        - {text: open_point}\n"
+    )
+    knowledge = load_knowledge(_write(tmp_path, body))
+    with pytest.raises(KnowledgeError, match="not a number") as caught:
+        check(knowledge, load_parameters(), set(COMPOSERS), has_text)
+    assert "extra.yaml: a" in str(caught.value)
