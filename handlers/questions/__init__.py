@@ -674,9 +674,9 @@ _LIMIT_WORDS = frozenset({"jusqu", "mene", "menera", "continuer", "prolonger"})
 
 
 def _year_put_as_limit(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """« … jusqu'en 2030 ? », « ça nous mène à 2030 »: a year put as how long the experiment runs, said back as
-    the short claim the year reader of premise.py takes (« ça finit en 2030 »); else nothing. (A bounded look
-    back from each year: linear.)"""
+    """« … jusqu'en 2030 ? », « ça nous mène à 2030 »: a year put as how long the experiment runs, said
+    back as the short claim the year reader of premise.py takes (« ça finit en 2030 »); else nothing. (A
+    bounded look back from each year: linear.)"""
     for k, token in enumerate(tokens):
         if token.isdigit() and len(token) == 4 and any(t in _LIMIT_WORDS for t in tokens[max(0, k - 4) : k]):
             return ("ca", "finit", "en", token)
