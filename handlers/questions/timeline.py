@@ -1555,8 +1555,11 @@ def _lists(s: _State) -> None:
             if tail is not None and position >= tail:
                 segment.kind = "empty"
                 continue
-            # « 1re perfusion le 28/02, puis le 02/03 … »: only the list's first month is the inclusion.
-            segment.kind = "admin" if kind == "inclusion" and position else kind
+            # « 1re perfusion le 28/02, puis le 02/03 … »: only the list's first month is the inclusion;
+            # « hospit tt avril, 5/05 + 26/05, 16/06 »: a stay told of the list's head never empties the days
+            # told after it (a day named in a care timeline is a day of care).
+            dated_after_empty = kind == "empty" and position and segment.first.day is not None
+            segment.kind = "admin" if (kind == "inclusion" and position) or dated_after_empty else kind
             if kind == "until" and (len(segments) > 1 or segment.last is not None):
                 segment.kind = "admin"
         s.segments.extend(segments)

@@ -854,6 +854,13 @@ def test_no_confident_total_from_a_misread_story(text: str) -> None:
             "en mars → ca fait combien pr le 1er trimestre ?",
             "1680",
         ),
+        # A stay told of a list's head never empties the days told after it in the list (read after the
+        # measurement: T26 got a confident 440 € for 680 €).
+        (
+            "calcul svp pr mr L : 1ere adm dom 3/02/26, puis 24/02, 17/03, hospit tt avril, 5/05 + 26/05, "
+            "16/06, fin HAD le 30/06",
+            "680",
+        ),
         # A month answered « ok », as in a checklist.
         (
             "1ere adm a dom le 9 mars 2027, puis avril mai, juin rien (hospit en onco), juillet et aout ok. "
