@@ -153,7 +153,10 @@ def _group_total(group: Group, params: Parameters) -> GroupTotal:
     for line in lines:
         by_year[line.month.year] = by_year.get(line.month.year, ZERO) + line.amount
     end = params.experiment_end.value
-    after = tuple(m for m in group.months if m.first_day() > end)
+    # A month after the end's, or the end's own month when every day told in it is after the end day (« adm le
+    # 19/02/2028 »: the experiment ended on the 5th).
+    told_before_end = {Month.of(d) for d in group.days if d <= end}
+    after = tuple(m for m in group.months if m.first_day() > end or (m in dated and m not in told_before_end))
     monthly = monthly_lines[0].amount if monthly_lines else statement.monthly_paid
     return GroupTotal(
         group=group,

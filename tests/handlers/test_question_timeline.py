@@ -996,3 +996,16 @@ def test_a_sum_found_after_an_arrow_is_put_to_the_test() -> None:
     )
     assert reply.data["topics"] == ["forfait_compute"]
     assert plain(reply.body[0]).startswith("oui : le total est bien de 1 280,00")
+
+
+def test_care_on_a_day_after_the_end_in_the_end_s_month_is_said_unpaid() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from handlers.questions import answer_question
+    from tests.support.question_probe import plain
+
+    at = datetime(2028, 2, 25, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question("pt en HAD depuis nov 2027, adm le 19/02/2028 → forfait fevrier ?", at)
+    said = plain("\n".join(reply.body))
+    assert "5 fevrier 2028" in said and "fevrier 2028 : non comptes" in said
