@@ -647,6 +647,8 @@ _OWN_DATA_RE = re.compile(
     r"(?:fait t il|fait t elle|fait il|fait elle|fait|figure t il|figure)\s+"
     r"(?:partie des|parmi les|dans la liste des|sur la liste des) (?:etablissement )?"
     r"(?:retenu|selectionne|laureat)"
+    # « tjs pas de retour sur notre candidature, on est pris ou pas ? »: the file's outcome
+    r"|\b(?:on est|nous sommes|sommes nous) (?:bien )?(?:pris|retenu|retenus|selectionne|selectionnes)\b"
     # « la MIG 2025 a été notifiée pour le CH de Fécamp ? »: what one establishment was notified is its file
     r"|\bnotifie(?:e|s|es)? (?:pour|a) (?:le |la |l |notre )?(?:etablissement|chu|clcc|clinique|had)\b"
     # "notre établissement a-t-il bien envoyé son rapport ?": whether it was done is data (when: a rule).

@@ -364,3 +364,16 @@ def test_a_secretary_and_a_prefilled_draft_are_words_of_using_the_bot() -> None:
     reply = answer_question("le bot peut me préremplir le rapport initial ?", NOW)
     assert reply.status != Status.UNKNOWN
     assert any("/expe50 rapport" in line for line in reply.body)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "tjs pas de retour sur notre candidature (CH de Lisieux), on est pris ou pas ??",
+        "Un établissement retenu renonce à l'expérimentation. Pouvons-nous le remplacer par le dossier "
+        "classé onzième par notre comité ?",
+    ],
+)
+def test_a_file_s_outcome_and_a_withdrawal_go_to_a_person(question: str) -> None:
+    reply = answer_question(question, NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
