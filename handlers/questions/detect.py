@@ -647,6 +647,10 @@ _OWN_DATA_RE = re.compile(
     r"(?:fait t il|fait t elle|fait il|fait elle|fait|figure t il|figure)\s+"
     r"(?:partie des|parmi les|dans la liste des|sur la liste des) (?:etablissement )?"
     r"(?:retenu|selectionne|laureat)"
+    # « vérifier si l'ARS a bien lancé le versement », « si le forfait de Mme L. a bien été pris en compte »:
+    # whether one act was done on a file is its state
+    r"|\bsi\b[\w ]{0,60}?\ba bien (?:ete )?"
+    r"(?:lance|verse|vire|paye|notifie|valide|enregistre|pris en compte)\b"
     # « tjs pas de retour sur notre candidature, on est pris ou pas ? »: the file's outcome
     r"|\b(?:on est|nous sommes|sommes nous) (?:bien )?(?:pris|retenu|retenus|selectionne|selectionnes)\b"
     # « la MIG 2025 a été notifiée pour le CH de Fécamp ? »: what one establishment was notified is its file

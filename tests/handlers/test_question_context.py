@@ -377,3 +377,15 @@ def test_a_secretary_and_a_prefilled_draft_are_words_of_using_the_bot() -> None:
 def test_a_file_s_outcome_and_a_withdrawal_go_to_a_person(question: str) -> None:
     reply = answer_question(question, NOW)
     assert reply.status == Status.UNKNOWN and reply.needs_human
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "pouvez vous verifier si l'ARS a bien lance le versement de nos forfaits 2025 ? toujours rien",
+        "Nous n'avons rien reçu au titre des forfaits 2025. Pouvez-vous vérifier l'état de notre dossier ?",
+    ],
+)
+def test_whether_an_act_was_done_on_a_file_goes_to_a_person(question: str) -> None:
+    reply = answer_question(question, NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
