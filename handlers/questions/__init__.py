@@ -18,7 +18,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import templates
-from handlers.questions import coverage, frequency, lemmas, premise, retrieval, timeline
+from handlers.questions import clauses, coverage, frequency, lemmas, premise, retrieval, timeline
 from handlers.questions.acts import act_asked
 from handlers.questions.answer import (
     Composition,
@@ -142,7 +142,7 @@ def _answer_one(
         data["participant_count"] = True
         return _handover(analysis, data, masked, "handover.participant_count")
     read_whole = (
-        analysis.topics == ("forfait_compute",) and timeline.read(analysis.question, today) is not None
+        analysis.topics == ("forfait_compute",) and clauses.read(analysis.question, today) is not None
     )
     if read_whole and "payment_time" in asked_points(analysis.normalized.tokens):
         # « combien pour 2026, et sur quel exercice ce sera versé ? »: the total, then the year it is paid.
@@ -505,13 +505,13 @@ def _timeline_first(analysis: Analysis, today: date) -> Analysis:
     ):
         # « 4 nouveaux pts avec leur 1re adm en septembre → 1280 € pour sept, je me trompe pas ? »: months of
         # care read whole with a sum put to the test is a computation, no amount asked in so many words.
-        reading = timeline.read(analysis.question, today)
+        reading = clauses.read(analysis.question, today)
         if reading is None or reading.stated_total is None:
             return analysis
         return replace(analysis, topics=("forfait_compute",), suggestions=())
     if _ASKS_WHEN.search(fold(focus(analysis.question))):
         return analysis  # « … en quelle année ce montant sera-t-il versé ? »: a date about the amount
-    if timeline.read(analysis.question, today) is None:
+    if clauses.read(analysis.question, today) is None:
         # (An entry that rules the computation out — a referral before the selection — keeps the question.)
         rules_out = any("forfait_compute" in topic_by_id()[t].supersedes for t in analysis.topics)
         told = timeline.months_told(analysis.question, today)
@@ -596,7 +596,7 @@ def _premise(analysis: Analysis, params: Parameters, today: date) -> premise.Pre
     if found is not None and found.kind == "amount" and analysis.topics[:1] == ("forfait_compute",):
         # « … ça fait 4x120 = 480 € c'est bien ça ? »: the sum put to the test is the total's, checked by the
         # reading (« Non : le total est de 680,00 € »), never a fee's amount (« pas 480 € »).
-        reading = timeline.read(analysis.question, today)
+        reading = clauses.read(analysis.question, today)
         if reading is not None and reading.stated_total is not None:
             return None
     return found

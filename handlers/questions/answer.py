@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import Any
 
 from handlers.errors import UserError
-from handlers.questions import open_points, premise, timeline, totals
+from handlers.questions import clauses, open_points, premise, timeline, totals
 from handlers.questions.asked import unasked_context
 from handlers.questions.detect import Analysis, focus, question_words, sentences
 from handlers.questions.knowledge import (
@@ -211,7 +211,7 @@ def _payment(c: Composition) -> None:
 
 
 def _compute(c: Composition) -> None:
-    reading = timeline.read(c.analysis.question, c.today)
+    reading = clauses.read(c.analysis.question, c.today)
     if reading is not None:
         _compute_reading(c, reading)
         return

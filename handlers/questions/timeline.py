@@ -1411,8 +1411,10 @@ def _numbered(s: _State, i: int) -> None:
         item.used = True
     elif _text(items, i - 1) == "moins" and _text(items, i - 2) == "au":
         item.used = True
-    elif _text(items, i - 1) in {"des", "les", "aux"} and (
-        nxt in {"?", ".", ",", ":", ""} or nxt in _PATIENTS
+    elif (
+        _text(items, i - 1) in {"des", "les", "aux"}
+        and (nxt in {"?", ".", ",", ":", ""} or nxt in _PATIENTS)
+        and not _month_in_clause(items, i)
     ):
         s.both = item.value  # « total des deux ? »
         item.used = True
@@ -1425,6 +1427,17 @@ def _numbered(s: _State, i: int) -> None:
         or (item.value >= 100 and _text(items, i - 1) in _RIVAL_SUMS and nxt in _RIVAL_END)
     ):
         _amount(s, i)
+
+
+def _month_in_clause(items: list[_Item], i: int) -> bool:
+    """Whether a month is told in the clause before item i: « inj en mai pour les deux » tells care shared by
+    the patients, which no one patient's months hold; it is left unread, and the story to a person."""
+    for k in range(i - 1, -1, -1):
+        if items[k].text in _CLAUSE_END or items[k].text == ":":
+            return False
+        if items[k].kind == "month":
+            return True
+    return False
 
 
 def _month_before_in_sentence(items: list[_Item], i: int) -> bool:
@@ -1861,9 +1874,7 @@ def months_told(text: str, today: date) -> int:
 def read(text: str, today: date) -> Reading | None:
     """The timeline the question describes, or None when any of its months, numbers, dates or negations is
     not accounted for (then no total may be given)."""
-    items = _merge_months(_first_ordinals(_tokens(text)), today)
-    for position, it in enumerate(items):
-        it.at = position
+    items = items_of(text, today)
     state = _State(items)
     _phrases(state)
     _lists(state)
@@ -1873,6 +1884,21 @@ def read(text: str, today: date) -> Reading | None:
     _oral_patients(state)
     # (a month read as spent in hospital only now, « hospit tout le mois de mai (0 inj) »: its aside again)
     _reason_asides(state)
+    return conclude(state, today)
+
+
+def items_of(text: str, today: date) -> list[_Item]:
+    """The question's tokens with its months merged (the reader's input, shared with clauses.py)."""
+    items = _merge_months(_first_ordinals(_tokens(text)), today)
+    for position, it in enumerate(items):
+        it.at = position
+    return items
+
+
+def conclude(state: _State, today: date) -> Reading | None:
+    """The reading of a state whose segments are built: years placed, every item accounted for, the groups
+    formed and checked against what is asked. Shared by the list reader above and the clause reader."""
+    items = state.items
     years = [i for i, it in enumerate(items) if it.kind == "year"]
     first_month = next((i for i, it in enumerate(items) if it.kind == "month"), len(items))
     context_year: int | None = None

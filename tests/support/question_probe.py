@@ -117,6 +117,12 @@ NEVER_TUNED_T21_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 NEVER_TUNED_T22_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T22.yaml"
 NEVER_TUNED_T23_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T23.yaml"
 NEVER_TUNED_T24_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T24.yaml"
+# Sealed sets of the sixth round of 2026-12-02 written after T21-T24 were measured, measured once on a8db9fb,
+# then tuned on in the seventh round (seen).
+NEVER_TUNED_T25_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T25.yaml"
+NEVER_TUNED_T26_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T26.yaml"
+NEVER_TUNED_T27_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T27.yaml"
+NEVER_TUNED_T28_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T28.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -185,6 +191,10 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T22_FILE,
     NEVER_TUNED_T23_FILE,
     NEVER_TUNED_T24_FILE,
+    NEVER_TUNED_T25_FILE,
+    NEVER_TUNED_T26_FILE,
+    NEVER_TUNED_T27_FILE,
+    NEVER_TUNED_T28_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
