@@ -204,8 +204,10 @@ _ENTRY_KEYS = {
 }  # fmt: skip
 # The premise kinds whose value is compared with a stated figure (premise.check): their reference is a number
 # (a year may be read from a date).
-_NUMERIC_PREMISES = frozenset({"amount", "years", "months", "count", "year"})
-PREMISE_KINDS = ("amount", "years", "months", "count", "year", "date", "payee", "route", "recipients")
+_NUMERIC_PREMISES = frozenset({"amount", "monthly", "years", "months", "count", "year"})
+PREMISE_KINDS = (
+    "amount", "monthly", "years", "months", "count", "year", "date", "payee", "route", "recipients",
+)  # fmt: skip
 _ANSWER_KEYS = {"says", "composer", "why", "states", "open_point", "commands"}
 _FRAME_KEYS = {
     "out_of_scope", "out_of_scope_anywhere", "markers", "human_request", "slots", "own_case", "context_facts",

@@ -5,6 +5,8 @@ question asks yes or no (no « combien », « quand », « qui »…) and states
 value is compared with the parameter and the verdict opens the answer, citing the parameter. Kinds:
 
 - `amount`: a sum in euros (« 150 € », « 150 euros », « 1 500 € », a bare number after « forfait »);
+- `monthly`: a sum in euros said to be paid each month (« on touche 320 € par mois ? »), checked against
+  the fee of each month, whichever entry the question lands on;
 - `years`: a duration in years (« 5 ans »);
 - `months`: a delay in months (« on a 6 mois pour déclarer un changement ? »);
 - `count`: a number of establishments or sites (« 10 établissements max »);
@@ -76,6 +78,10 @@ _PAY_VERBS = frozenset(
         "encaisse",
         "encaisser",
         "beneficiaire",
+        "touchon",
+        "percevon",
+        "encaisson",
+        "facturon",
     ]
 )
 
@@ -108,6 +114,11 @@ _RAISES = frozenset(
         "augmenter",
     }
 )
+# « on touche bien 320 € le 1er mois ? », « on touche les 320 € ? »: what is received, put to the test.
+_RECEIVE_VERBS = frozenset(
+    {"touche", "toucher", "touchent", "touchon", "percoit", "percevoir", "percoivent", "percevon", "encaisse",
+     "encaisser", "encaisson"}
+)  # fmt: skip
 _PREDICATE_BEFORE = _RAISES | frozenset(
     [
         "est",
@@ -151,6 +162,7 @@ _PREDICATE_BEFORE = _RAISES | frozenset(
         "selectionner",
         # « juste pour confirmer : 120 € pour chaque mois suivant, c'est bien ça ? »
         "confirmer",
+        *_RECEIVE_VERBS,
     ]
 )
 _SKIPPED_BEFORE = frozenset(
@@ -263,18 +275,39 @@ def _payees(tokens: tuple[str, ...]) -> list[str]:
             found.add(_PAYEES[tokens[k]])
         elif k >= 1 and tokens[k] == "qui" and tokens[k - 1] in _PAYEES:
             found.add(_PAYEES[tokens[k - 1]])
+        elif k >= 1 and tokens[k] == "qui" and token in _RECEIVE_VERBS and _we_are_the_subject(tokens, k):
+            # « c'est bien nous (l'étab adresseur) qui touchons les 320 € ? »: the writer, not the HAD (an HAD
+            # writing is read above), is the one who receives.
+            found.add("establishment")
         elif (k >= 1 and tokens[k] == "qu" and tokens[k + 1] in ("elle", "il")) or (
             k >= 1 and tokens[k] == "qui" and tokens[k - 1] in ("elle", "lui", "eux", "elles")
         ):
             # « l'HAD nous explique qu'elle percevra le forfait », « l'HAD me dit que c'est elle qui touche »:
-            # the pronoun stands for the payee named just before.
-            named = [t for t in tokens[max(0, k - 12) : k] if t in _PAYEES]
-            if named:
-                found.add(_PAYEES[named[-1]])
+            # the pronoun stands for the payee named just before, of its gender first (« l'HAD (partenaire de
+            # 2 établissements) demande si c'est bien elle qui facture »: « elle » is the HAD).
+            pronoun = tokens[k + 1] if tokens[k] == "qu" else tokens[k - 1]
+            named = [t for t in tokens[max(0, k - 24) : k] if t in _PAYEES]
+            agreeing = [t for t in named if (t == "had") == (pronoun in {"elle", "elles"})]
+            if agreeing or named:
+                found.add(_PAYEES[(agreeing or named)[-1]])
         after = tokens[v + 1 : v + 4]
         if after[:1] in (("a",), ("au",), ("aux",)) and any(t in _PAYEES for t in after):
             found.add(next(_PAYEES[t] for t in after if t in _PAYEES))
     return sorted(found)
+
+
+_PRONOUNS = frozenset({"il", "elle", "ils", "elles", "eux", "lui"})
+
+
+def _we_are_the_subject(tokens: tuple[str, ...], k: int) -> bool:
+    """« c'est bien nous (l'étab adresseur) qui touchons »: « c'est nous » before the « qui » at k, no other
+    pronoun between (« l'HAD nous dit que c'est elle qui touche » is the HAD)."""
+    for j in range(k - 1, max(0, k - 8), -1):
+        if tokens[j] in _PRONOUNS:
+            return False
+        if tokens[j] == "nous" and tokens[j - 1] in {"est", "bien", "c"}:
+            return True
+    return False
 
 
 # Those a report may be sent to, as the question names them (folded) and as the facts write them.
@@ -459,8 +492,10 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         after = tokens[index + 1] if index + 1 < len(tokens) else ""
         before = tokens[first - 1] if first > 0 else ""
         bare = after in ("", "par", "pour", "le", "la", "ou", "et", "si") and 20 <= value < 1900
+        amount = after in _EURO_WORDS or bare
         wanted = {
-            "amount": after in _EURO_WORDS or bare,
+            "amount": amount,
+            "monthly": amount and _per_month(tokens, index + 1),
             "years": after in _YEAR_WORDS,
             "months": after in _MONTH_WORDS,
             "count": after in _SITE_WORDS or before in {"maximum", "max"},
@@ -469,6 +504,17 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         if wanted.get(kind, False):
             out.append(value)
     return out
+
+
+# « 320 € par mois », « 320 € chaque mois par patient », « 320 €/mois » (folded to « par mois »)
+_PER_MONTH = (("par", "mois"), ("chaque", "mois"), ("tous", "les", "mois"), ("mensuel",), ("mensuellement",))
+
+
+def _per_month(tokens: tuple[str, ...], at: int) -> bool:
+    """Whether a sum ending before `at` is said to be paid each month (within the next three words)."""
+    return any(
+        tokens[start : start + len(phrase)] == phrase for phrase in _PER_MONTH for start in range(at, at + 3)
+    )
 
 
 def _guessed(kind: str, guess: tuple[str, ...]) -> list[Any]:

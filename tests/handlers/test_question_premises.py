@@ -482,3 +482,40 @@ def test_a_month_named_as_next_picks_the_report_due_then() -> None:
     reply = answer_question("le rapport de suivi de septembre prochain, c'est quand exactement ?", at)
     said = plain("\n".join(reply.body))
     assert "1er septembre 2026" in said and "2027" not in said
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        # A sum said to be received is put to the test by the verb that receives it.
+        ("on touche bien 320€ le 1er mois à dom ? 👍", "oui : c'est bien 320,00 €"),
+        # A sum said to be paid each month is the monthly fee's, whichever fee the question lands on.
+        (
+            "le forfait c'est 320 € par mois ?",
+            "non : le forfait verse chaque mois (apres le premier) est de 120",
+        ),
+        ("on touche bien 320€ par mois et par patient en HAD ?", "non : le forfait verse chaque mois"),
+        ("le mensuel c'est bien 120 € par mois ?", "oui : c'est bien 120,00 €"),
+        # « c'est nous qui touchons »: the writer, an establishment; « elle » after an HAD named is the HAD.
+        (
+            "c'est bien nous (l'étab adresseur) qui touchons les 320 € et pas l'HAD ?",
+            "oui : c'est l'etablissement",
+        ),
+        ("l'HAD nous dit que c elle qui touche les 320/120, c vrai ?", "non : c'est l'etablissement"),
+        (
+            "L'HAD Arc-en-Ciel (partenaire de 2 établissements de notre réseau) me demande si c'est bien "
+            "elle qui facture les 320 € d'inclusion. Vous confirmez ?",
+            "non : c'est l'etablissement",
+        ),
+    ],
+)
+def test_sums_received_or_paid_monthly_and_who_we_are(question: str, opening: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert plain(reply.body[0]).startswith(opening), reply.body
+
+
+def test_the_months_after_the_inclusion_are_told_only_when_asked() -> None:
+    alone = answer_question("le forfait d'inclusion c bien 320 € ?", DEFAULT_NOW)
+    assert not any("120,00" in line for line in alone.body), alone.body
+    after = answer_question("le forfait d'inclusion c'est combien, et ensuite ?", DEFAULT_NOW)
+    assert any("120,00" in line for line in after.body), after.body
