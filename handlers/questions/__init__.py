@@ -461,6 +461,8 @@ _ASKS_AMOUNT = re.compile(
 
 
 _ASKS_SUM = re.compile(r"\b(?:combien|cb|cmb|total|au total|montant total|ca fait|somme|on en est a)\b")
+# « … → tot ? »: « total » clipped, asked at the end (« tôt » folds alike: only before the « ? »).
+_TOTAL_CLIPPED = re.compile(r"\btot\s*\?")
 # The user's own working (« 320 + 6x120 on est d'accord ? », « donc 320 + 3x120 = 680 ? »): a sum to check.
 # (a one-digit count only before « = »: « on facture 2x120 par mois c bien ça ? » claims a per-session fee)
 _WORKING = re.compile(r"\b\d{2,4} ?(?:\+ ?\d+ ?)?[x*×] ?\d{2,4}\b|\b\d ?[x*×] ?\d{2,4} ?=|\b\d{3} ?\+ ?\d")
@@ -502,6 +504,7 @@ def _timeline_first(analysis: Analysis, today: date) -> Analysis:
         not _ASKS_AMOUNT.search(analysis.normalized.text)
         and not re.search(r"=\s*\?", analysis.question)
         and not _WORKING.search(folded)
+        and not _TOTAL_CLIPPED.search(folded)
     ):
         # « 4 nouveaux pts avec leur 1re adm en septembre → 1280 € pour sept, je me trompe pas ? »: months of
         # care read whole with a sum put to the test is a computation, no amount asked in so many words.

@@ -51,7 +51,9 @@ _REFUSED = frozenset(
     {"chaque", "tous", "toutes", "ts", "ttes", "semaine", "semaines", "sem", "sems", "jours", "sauf", "hors"}
 ) | frozenset({"excepte", "prevue", "prevu", "prevues", "prevus", "prochaine", "prochain", "planifiee"})
 _RANGE = frozenset({"a", "au", "jusqu", "jusque", "-"})
-_ASK = frozenset({"combien", "cb", "cmb", "total", "montant", "somme", "touche", "touchons", "toucher"})
+_ASK = frozenset(
+    {"combien", "cb", "cmb", "total", "tot", "montant", "somme", "touche", "touchons", "toucher"}
+)
 _PATIENT_WORDS = frozenset({"patient", "patiente", "pt", "pte", "mr", "mme", "monsieur", "madame", "m"})
 _MANY = frozenset({"patients", "patientes", "pts", "ptes", "dossiers", "malades"})
 
@@ -123,6 +125,11 @@ def _read_clauses(text: str, today: date) -> Reading | None:
         previous, last_months = told, months
     if not state.segments:
         return None
+    asked = [seg for seg in state.segments if seg.kind == "asked"]
+    if len(asked) > 1 and all(seg.last is None for seg in asked):
+        # « … → sept ? oct ? nov ? »: months asked one by one are asked together, first to last.
+        state.segments = [seg for seg in state.segments if seg.kind != "asked"]
+        state.segments.append(_Segment(asked[0].first, asked[-1].first, kind="asked"))
     # « mars, puis pause, juin »: the months between are without (the month after is the next one told).
     starts = sorted((seg.first for seg in state.segments if seg.kind != "asked"), key=lambda it: it.at)
     for before in pauses:
@@ -137,9 +144,12 @@ def _one_patient(items: list[_Item]) -> bool:
     if any(it.text in _MANY for it in items):
         return False
     named = [
-        it for it in items if it.text in _PATIENT_WORDS or (it.kind == "id" and not it.text.startswith("x"))
+        k
+        for k, it in enumerate(items)
+        if it.text in _PATIENT_WORDS or (it.kind == "id" and not it.text.startswith("x"))
     ]
-    return len(named) <= 1
+    # « pt M. », « patiente Mme D »: a patient word then its title or code is one patient named.
+    return len([k for k in named if k - 1 not in named]) <= 1
 
 
 def _cut(items: list[_Item]) -> list[_Clause]:
@@ -149,6 +159,9 @@ def _cut(items: list[_Item]) -> list[_Clause]:
             it.text in {"-", "+"}
             and 0 < k < len(items) - 1
             and items[k - 1].kind == items[k + 1].kind == "month"
+            # (« 06/11 → sept ? oct ? »: a day, then the months asked, is no range)
+            and items[k - 1].day is None
+            and items[k + 1].day is None
         )
         # « en oct et nov » is one clause; « le 5/03 et hospit en avril » two.
         cut_et = (
@@ -172,7 +185,8 @@ def _cut(items: list[_Item]) -> list[_Clause]:
         stop = next((it.text for it in between if it.text in {".", "!", "?"}), None)
         if stop == "?":
             for c in sentence:
-                c.asks = c.asks or _told(c) is None
+                # (a day told, « puis 16/10 et 06/11 → sept ? », is care told, never a month asked)
+                c.asks = c.asks or (_told(c) is None and not any(m.day is not None for m in c.months()))
             sentence = []
         elif stop is not None:
             sentence = []

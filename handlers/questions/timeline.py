@@ -256,7 +256,7 @@ _SUM_WORDS = frozenset(
     {"forfait", "forfaits", "montant", "total", "recette", "recettes", "activite", "exercice"}
 )
 _TREATMENT = frozenset({"traitement", "ttt", "protocole"})
-_ASKING = frozenset({"combien", "total", "montant", "somme", "cb", "cmb"})
+_ASKING = frozenset({"combien", "total", "tot", "montant", "somme", "cb", "cmb"})
 # What leads from a count of administrations to its month: « une en décembre », « une le 18 janvier ».
 _COUNT_LEAD = frozenset({"en", "le", "au", "debut", "mi", "fin"})
 _MAX_LABELLED = 20  # patients told one by one in a question; more is a table, not a question

@@ -61,6 +61,23 @@ STORIES = [
 ]
 
 
+STORIES += [
+    # « pt M. » is one patient named; « oral only » a month without; « → tot ? » the total asked.
+    (
+        "pt M. 1ère inj dom 06/01/26 ; fév : rien (hospit) ; mars : 2 inj ; avr : oral only ; "
+        "mai : 1 inj → tot ?",
+        date(2026, 6, 3),
+        "560",
+    ),
+    # Days told after « puis » are care, not months asked; the months asked one by one are asked together.
+    (
+        "adressé 25/09/25, 1ère inj dom 02/10, puis 16/10 et 06/11 → sept ? oct ? nov ?",
+        date(2025, 12, 3),
+        "440",
+    ),
+]
+
+
 @pytest.mark.parametrize(("text", "today", "expected"), STORIES)
 def test_a_story_told_clause_by_clause_gives_its_total(text: str, today: date, expected: str) -> None:
     assert timeline.read(text, today) is None, "the list reader should not be the one reading this story"
