@@ -56,6 +56,8 @@ _OPEN_WORDS = frozenset(
 _YEAR_WORDS = frozenset({"an", "ans", "annee", "annees"})
 _MONTH_WORDS = frozenset({"mois"})
 _EURO_WORDS = frozenset({"euro", "euros", "eur", "€", "e", "balle", "balles"})
+# Words by which a count is said to be the cap itself (« 8 établissements max par région ? »).
+_AS_A_CAP = frozenset({"max", "maxi", "maximum", "plafond", "plafonne", "limite", "limitee", "quota"})
 _SITE_WORDS = frozenset({"etablissement", "site", "centre", "structure", "hopital", "candidat", "maximum"})
 _PAYEES: dict[str, str] = {"had": "had"} | dict.fromkeys(
     ("etablissement", "hopital", "ch", "chu", "clcc"), "establishment"
@@ -787,6 +789,10 @@ def check(
                 return Premise(entry.id, kind, told.matches(actual), told, actual, reference)
             if kind == "year" and hasattr(actual, "year"):
                 actual = actual.year
+            if kind == "count" and values[0] < Decimal(str(actual)) and not _AS_A_CAP & set(said):
+                # « on est 6 candidats, on sera tous retenus ? »: a count under the cap is within it; only a
+                # count said to be the cap itself (« 8 établissements max ? ») is put to the test.
+                continue
             holds = Decimal(str(actual)) == values[0]
             return Premise(entry.id, kind, holds, values[0], actual, reference)
     return None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -990,6 +990,9 @@ class _State:
     after_inclusion: bool = False  # the span follows the inclusion month (« inclusion + 11 mois »)
     planned: int | None = None  # where the last day told as to come and left out is (« prévue le 3 mars »)
     oral_patients: set[int] = field(default_factory=set)  # labels of patients treated by mouth only
+    # « patient A inclus en 2026, … chaque mois de 2027 »: (item index, year) of each year an inclusion is
+    # told in; the patient it is told of was included before the months read when that year is earlier.
+    included_in: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _text(items: list[_Item], i: int) -> str:
@@ -1905,6 +1908,10 @@ def conclude(state: _State, today: date) -> Reading | None:
     asked_years: list[int] = []
     months_dated = any(it.kind == "month" and it.year is not None for it in items)
     for i in years:
+        if _text(items, i - 1) in _IN_YEAR and _text(items, i - 2) in _INCLUSION:
+            state.included_in.append((i, items[i].value))
+            items[i].used = True
+            continue
         if any(_text(items, k) in _PAID_WORDS for k in range(i - 4, i)):
             # « sera-t-il versé en 2025 ou en 2026 ? »: the year of payment asked, not of the care
             items[i].used = True
@@ -2093,6 +2100,7 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
             return None
         dated = _place_years(s.segments, context_year, today)
         group = _group(s, s.segments, s.patients or 1)
+        group = None if group is None else _included_in(group, [y for _, y in s.included_in])
         return None if group is None else ((group,), dated)
     # « 2 patients : mme A …, mr B … » agrees with its labels; any other count does not.
     if (s.patients is not None and s.patients != len(s.labels)) or s.labels[0] > s.segments[0].first.at:
@@ -2120,10 +2128,32 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
         if s.cadences and not told and lo == bounds[0] and min(s.cadences) < lo:
             return None  # a cadence told before every patient: whose is it?
         group = _group(s, segments, 1, cadence=bool(told))
+        own = [y for at, y in s.included_in if lo <= at < hi]
+        group = None if group is None else _included_in(group, own)
         if group is None:
             return None
         groups.append(group)
+    if any(at < bounds[0] for at, _ in s.included_in):
+        return None  # an inclusion year told before every patient: whose is it?
     return tuple(groups), dated
+
+
+# « inclus en 2026 », « inclusion courant 2025 »: the words between an inclusion and its year.
+_IN_YEAR = frozenset({"en", "courant", "fin", "debut", "mi"})
+
+
+def _included_in(group: Group, years: list[int]) -> Group | None:
+    """The group once the year its inclusion is told in is weighed: an earlier year than its months makes
+    them months after the inclusion (« inclus en 2026, admin chaque mois de 2027 »: no inclusion forfait in
+    2027); the year of its first month agrees; anything else is not read."""
+    if not years:
+        return group
+    if len(set(years)) > 1 or not group.months:
+        return None
+    year = years[0]
+    if year < group.months[0].year:
+        return replace(group, included_before=True)
+    return group if year == group.months[0].year else None
 
 
 def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None = None) -> Group | None:
