@@ -78,10 +78,19 @@ class Composition:
     open_point: bool = False
 
     # -- saying things -------------------------------------------------------------------------------------
-    def say(self, key: str, source: Sourced | None = None, *, opening: str = "", **values: Any) -> None:
+    def say(
+        self,
+        key: str,
+        source: Sourced | None = None,
+        *,
+        opening: str = "",
+        again: bool = False,
+        **values: Any,
+    ) -> None:
         """Add the paragraph `key` filled with `values`; cite `source` (a parameter, fact or deadline). A
         context fact the question does not ask about is not said (asked.py). `opening` (« Oui », « Non »)
-        opens the sentence when its template does not place it itself."""
+        opens the sentence when its template does not place it itself; `again`: said even when the same
+        sentence was (two patients' sums that come to the same amount are two lines)."""
         if isinstance(source, LegalFact) and unasked_context(
             source.key, self.analysis.normalized.tokens, self.params
         ):
@@ -89,7 +98,7 @@ class Composition:
         sentence = t(key, **values)
         if opening and not sentence.startswith(opening):
             sentence = _with_lead(opening, sentence)
-        if sentence in self.body:
+        if sentence in self.body and not again:
             return  # two entries that state the same fact (the arrêté's month) say it once
         self.body.append(sentence)
         if source is not None:
@@ -300,18 +309,18 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
     for number, group in enumerate(result.groups, 1):
         g = group.group
         if g.oral:
-            c.say("compute.reading_oral", c.fact("oral_excluded"), number=number, zero=Decimal(0))
+            c.say("compute.reading_oral", c.fact("oral_excluded"), number=number, zero=Decimal(0), again=True)
             continue
         c.say("compute.reading", count=g.count, runs=_runs(g.months), empty=_runs(g.empty),
               dated=reading.dated, included_before=g.included_before, number=number if several else None,
               ordinal=_ranks(g) if reading.ordinal else None)  # fmt: skip
         if one_year is not None and len(group.by_year) > 1:
             part = group.by_year.get(one_year, Decimal(0)) * g.count
-            c.say("compute.by_year_patient", p.monthly_amount, year=one_year, amount=part)
+            c.say("compute.by_year_patient", p.monthly_amount, year=one_year, amount=part, again=several)
             continue
         c.say("compute.reading_total", p.monthly_amount, count=g.count, inclusion=group.inclusion,
               paid=group.paid_months, monthly=group.monthly, per_patient=group.per_patient,
-              total=group.total)  # fmt: skip
+              total=group.total, again=several)  # fmt: skip
         if group.open_month is not None:
             c.say("compute.open_month", p.experiment_end, end=p.experiment_end.value, month=group.open_month,
                   monthly=group.monthly)  # fmt: skip
@@ -322,7 +331,7 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
             # (years asked apart: a patient whose care spans them, each year's part too)
             for year in reading.by_year:
                 part = group.by_year.get(year, Decimal(0)) * g.count
-                c.say("compute.by_year_patient", year=year, amount=part)
+                c.say("compute.by_year_patient", year=year, amount=part, again=True)
     if several and one_year is None:
         c.say("compute.reading_sum", total=result.total)
     for year in reading.by_year:

@@ -23,6 +23,7 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import pairwise
 
+from handlers.questions import grids
 from handlers.questions.normalize import NUMBER_WORDS, fold
 from rules.drugs import load_drugs
 from rules.month import Month, months_between
@@ -398,6 +399,44 @@ def _asides(s: _State) -> None:
             item.used = True
     _reason_asides(s)
     _oral_switch(s)
+    _idle_asides(s)
+
+
+# The longest bracketed aside weighed as one (a longer one is read word by word).
+_ASIDE_SPAN = 40
+
+
+def _idle_asides(s: _State) -> None:
+    """« (il était en vacances en Bretagne — oui, en pleine chimio, mais c'est une autre histoire) »: an aside
+    in brackets that names no month, day, year or figure, and no negation or event the count models, changes
+    no month read: its « une », « oui » are the writer's, not a count or an answer. One pass: each « ( » is
+    closed by the first « ) » within the span, or left alone."""
+    items = s.items
+    for k, it in enumerate(items):
+        if it.text == "arrete" and (_text(items, k - 1) == "l" or _text(items, k + 2) == "selection"):
+            it.used = True  # « après l'arrêté de sélection »: the selection order, no care stopped
+    i = 0
+    while i < len(items):
+        if items[i].text != "(":
+            i += 1
+            continue
+        close = next(
+            (k for k in range(i + 1, min(len(items), i + _ASIDE_SPAN)) if items[k].text in "()"), None
+        )
+        if close is None or items[close].text != ")":
+            i += 1
+            continue
+        inside = items[i + 1 : close]
+        if not any(
+            it.kind in {"month", "num", "year", "ord", "id"}
+            or it.text in _NEGATIONS
+            or (_disruptive(it.text) and not it.used)
+            or it.text in _TO_COME
+            for it in inside
+        ):
+            for it in inside:
+                it.used = True
+        i = close + 1
 
 
 _SWITCH = frozenset({"passage", "passe", "relais", "switch", "bascule"})
@@ -1192,7 +1231,7 @@ def _phrases(s: _State) -> None:
             and nxt == "."
             and len(nxt2) == 1
             and nxt2.isalpha()
-            and _text(items, i + 3) in {".", ":"}
+            and (_text(items, i + 3) in {".", ":"} or _text(items, i - 1) in {":", ";", "-", "", "•"})
         ):
             # « M. B. : … »: « monsieur » abbreviated, then the patient's letter
             s.labels.append(i)
@@ -1277,7 +1316,9 @@ def _ends_care(items: list[_Item], i: int) -> bool:
 # Nouns after « un » / « une » that count nothing of the timeline (a request, not a patient or a month).
 _NOT_COUNTED_AFTER_ONE = frozenset(
     {"estimation", "idee", "simulation", "question", "reponse", "confirmation", "precision", "note",
-     "chiffrage", "evaluation", "prevision", "projection", "synthese", "tableau", "recapitulatif"}
+     "chiffrage", "evaluation", "prevision", "projection", "synthese", "tableau", "recapitulatif",
+     # « vérifier un ordre de grandeur », « faire un point », « un calcul »: what the writer wants, no count
+     "ordre", "point", "calcul", "bilan", "verification", "retour", "previsionnel"}
 )  # fmt: skip
 
 
@@ -1341,7 +1382,7 @@ def _label(items: list[_Item], i: int) -> bool:
     return (
         item.kind == "word"
         and item.text == "a"
-        and _text(items, i + 1) in {",", ":", "inclus", "incluse", "a", "en"}
+        and (_text(items, i + 1) in {",", ":", "inclus", "incluse", "a", "en"} or _care(_text(items, i + 1)))
     )
 
 
@@ -1456,6 +1497,8 @@ def _amount(s: _State, i: int) -> None:
     """A sum the user states (« = 700 € », « total 700 € », « ça fait 700 € ? »); amounts listed per month are
     terms, read by _ordinal_month."""
     items = s.items
+    if _text(items, i + 1) in {"e", "eur"} and _text(items, i + 2) in {"?", ".", "!", ",", ""}:
+        items[i + 1].text = "€"  # « = 1920 e ? »: the euro sign typed as a letter, at the end of the sum
     before = {_text(items, i - k) for k in (1, 2, 3)}
     after = {_text(items, i + k) for k in (1, 2, 3)}
     if _text(items, i + 1) in {"c", "cest"} and before & _TOTAL_WORDS:
@@ -1892,7 +1935,7 @@ def read(text: str, today: date) -> Reading | None:
 
 def items_of(text: str, today: date) -> list[_Item]:
     """The question's tokens with its months merged (the reader's input, shared with clauses.py)."""
-    items = _merge_months(_first_ordinals(_tokens(text)), today)
+    items = _merge_months(_first_ordinals(_tokens(grids.rewrite(text))), today)
     for position, it in enumerate(items):
         it.at = position
     return items
@@ -1943,11 +1986,15 @@ def conclude(state: _State, today: date) -> Reading | None:
             return None
         state.patients, state.inclusions = state.inclusions, None
     quarters = {int(it.text[1]) for it in items if it.kind == "word" and names_quarter(it.text)}
+    halves: set[int] = set()
     for k, it in enumerate(items):
         if it.kind == "word" and names_quarter(it.text):
             it.used = True  # checked below against the months read
         elif it.kind == "ord" and 1 <= it.value <= 4 and _text(items, k + 1) in {"trimestre", "trim"}:
             quarters.add(it.value)  # « pour le 1er trimestre »: the quarter asked, read as « T1 »
+            it.used = True
+        elif it.kind == "ord" and 1 <= it.value <= 2 and _text(items, k + 1) in {"semestre", "sem"}:
+            halves.add(it.value)  # « 1er semestre 2026 : … »: the half-year told, checked below
             it.used = True
         elif (
             it.kind == "num"
@@ -1998,8 +2045,14 @@ def conclude(state: _State, today: date) -> Reading | None:
         names = {n for seg in asked for n in _month_numbers(seg)}
         if any(m.month not in names for g in groups for m in (*g.months, *g.empty)):
             return None
-    if state.span is not None and (
-        len(groups) != 1 or len(months_between(groups[0].months[0], groups[0].months[-1])) != state.span
+    if state.span is not None and len(groups) > 1:
+        # « P-01 … P-02 … : le total pour ces quatre mois ? »: the period of them all, which must hold every
+        # month read.
+        period = sorted(m for g in groups for m in (*g.months, *g.empty))
+        if period and len(months_between(period[0], period[-1])) > state.span:
+            return None
+    elif state.span is not None and (
+        len(months_between(groups[0].months[0], groups[0].months[-1])) != state.span
     ):
         return None  # « janv à déc (10 mois) »: the count told and the months read disagree
     if (
@@ -2017,6 +2070,13 @@ def conclude(state: _State, today: date) -> Reading | None:
             return None
         quarter = quarters.pop()
         if any(not 3 * quarter - 2 <= month <= 3 * quarter for _, month in told):
+            return None
+    if halves:
+        # « 1er semestre 2026 : M. R janv fev mars … »: every month read must lie in the half-year told.
+        if len(halves) > 1:
+            return None
+        half = halves.pop()
+        if any(not 6 * half - 5 <= m.month <= 6 * half for g in groups for m in (*g.months, *g.empty)):
             return None
     split = sorted(set(asked_years)) if (len(set(asked_years)) > 1 or state.split_asked) else []
     spanned = {m.year for g in groups for m in g.months}
@@ -2098,6 +2158,8 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
     if len(s.labels) < 2:
         if s.both is not None:
             return None
+        if _named_patients(s.items) >= 2:
+            return None  # « patient A … ; patient B … » with a label not read: two stories, never one
         dated = _place_years(s.segments, context_year, today)
         group = _group(s, s.segments, s.patients or 1)
         group = None if group is None else _included_in(group, [y for _, y in s.included_in])
@@ -2154,6 +2216,19 @@ def _included_in(group: Group, years: list[int]) -> Group | None:
     if year < group.months[0].year:
         return replace(group, included_before=True)
     return group if year == group.months[0].year else None
+
+
+def _named_patients(items: list[_Item]) -> int:
+    """How many times a patient is named by a letter, number or code (« patient A », « pt 2 », « mme B »)."""
+    return sum(
+        1
+        for k, it in enumerate(items[:-1])
+        if it.text in _PATIENTS | _TITLES
+        and (
+            items[k + 1].kind in {"id", "num"}
+            or (items[k + 1].kind == "word" and len(items[k + 1].text) == 1)
+        )
+    )
 
 
 def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None = None) -> Group | None:

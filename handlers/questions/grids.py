@@ -1,0 +1,118 @@
+"""Tables pasted in a question, rewritten as the lists the timeline reader reads.
+
+A message flattened to one line keeps a Markdown table as a run of cells (« | patient | mois | | P01 |
+janvier, février | … »). Two shapes are read, both found by their separator row (« |---|---| »), which
+gives the number of columns:
+
+- a grid whose header names months (« | | sept. | oct. | nov. | »): each row is a patient, each cell the
+  administrations of that month (« 2 », « 0 », « – »). It becomes « Mme A : septembre, rien en octobre, puis
+  novembre ; »: a month with administrations is told, a month at 0 is told without any, a dash before the
+  first or after the last care is no month at home. A dash between two months of care (a stay ended, then a
+  new one?) is not read: the table is left as it stands, and the reader gives up on it.
+- any other table: each row becomes « first cell : second cell (third cell) … ; », so that
+  « | P01 | janvier, février, mars | 1re administration en janvier 2026 | » reads as a patient told in words.
+
+Anything else (no separator row, cells that do not fall in rows) is left untouched. Linear in the text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers.questions.normalize import fold
+from handlers.questions.slots import MONTH_WORDS
+
+# A run of at least three cells: « | a | b | c | ».
+_RUN = re.compile(r"(?:\|[^|\n]*){3,}\|")
+_LINE_BREAK = re.compile(r"\|[ \t]*\n[ \t]*\|")
+_SEPARATOR = re.compile(r"\s*:?-{2,}:?\s*")
+_DASH = frozenset({"", "-", "–", "—", "x", "/"})
+_MONTH_NAMES = (
+    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+    "novembre", "décembre",
+)  # fmt: skip
+_MAX_CELLS = 400
+
+
+def rewrite(text: str) -> str:
+    """The text with each table it holds told as a list (the rest of the text as it was)."""
+    if "|" not in text:
+        return text
+    # A table's lines joined as a flattened message joins them (« | a | b | | c | d | »).
+    flat = _LINE_BREAK.sub("| |", text)
+    return _RUN.sub(lambda m: _table(m.group()), flat)
+
+
+def _table(run: str) -> str:
+    cells = run.split("|")[1:-1]
+    if len(cells) > _MAX_CELLS:
+        return run
+    sep = next((i for i, c in enumerate(cells) if _SEPARATOR.fullmatch(c)), None)
+    if sep is None:
+        return run
+    n = 0
+    while sep + n < len(cells) and _SEPARATOR.fullmatch(cells[sep + n]):
+        n += 1
+    if n < 2 or sep < n + 1 or cells[sep - 1].strip():
+        return run
+    header = [c.strip() for c in cells[sep - 1 - n : sep - 1]]
+    body = cells[sep + n :]
+    rows: list[list[str]] = []
+    # After the separator: a gap (the line break), then n cells, a gap, n cells…
+    at = 0
+    while at < len(body):
+        if body[at].strip():
+            return run
+        row = [c.strip() for c in body[at + 1 : at + 1 + n]]
+        if len(row) < n:
+            break
+        rows.append(row)
+        at += n + 1
+    if not rows:
+        return run
+    before = " ".join(cells[: sep - 1 - n]) if sep - 1 - n > 0 else ""
+    months = [_month_of(h) for h in header[1:]]
+    told = _grid(rows, months) if all(m is not None for m in months) else _lines(rows)
+    return run if told is None else f"{before} {told}"
+
+
+def _month_of(cell: str) -> int | None:
+    """The month a header cell names (« sept. », « Octobre 2025 »), or None."""
+    words = re.findall(r"[a-z]+", fold(cell))
+    return MONTH_WORDS.get(words[0]) if words else None
+
+
+def _grid(rows: list[list[str]], months: list[int | None]) -> str | None:
+    told: list[str] = []
+    for row in rows:
+        counts: list[int | None] = []
+        for cell in row[1:]:
+            value = cell.strip()
+            if value in _DASH:
+                counts.append(None)
+            elif value.isdigit():
+                counts.append(int(value))
+            else:
+                return None
+        cared = [i for i, c in enumerate(counts) if c]
+        if not cared:
+            return None
+        inside = counts[cared[0] : cared[-1] + 1]
+        if any(c is None for c in inside):
+            return None
+        names = [_MONTH_NAMES[(m or 1) - 1] for m in months[cared[0] : cared[-1] + 1]]
+        # (« rien en mars, puis avril »: « rien en mars, avril » would read as neither month had any)
+        parts = [
+            (f"puis {name}" if k and not inside[k - 1] else name) if c else f"rien en {name}"
+            for k, (name, c) in enumerate(zip(names, inside, strict=True))
+        ]
+        told.append(f"{row[0]} : {', '.join(parts)} ;")
+    return " ".join(told)
+
+
+def _lines(rows: list[list[str]]) -> str:
+    told = []
+    for row in rows:
+        rest = " ".join(f"({c})" for c in row[2:] if c)
+        told.append(f"{row[0]} : {row[1]} {rest} ;".replace("  ", " "))
+    return " ".join(told)

@@ -1,0 +1,155 @@
+"""Tables pasted in a question (handlers/questions/grids.py) and the readings the timeline reader takes from
+them; with them, the other shapes of several patients' stories the reader takes (an inclusion year told per
+patient, an idle aside in brackets, a half-year, a period « ces quatre mois »)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from handlers.questions import answer_question, clauses, grids
+from handlers.questions.totals import compute, place
+from rules.parameters import load_parameters
+
+GRID = (
+    "Bonjour, voici nos administrations à domicile en 2026 :\n"
+    "| patient | janv. | févr. | mars | avril |\n"
+    "|---|---|---|---|---|\n"
+    "| P-01 | 2 | 1 | 0 | 3 |\n"
+    "| P-02 | – | 1 | 2 | 2 |\n"
+    "| P-03 | – | – | – | 1 |\n"
+    "Quel total de forfaits pour ces quatre mois ?"
+)
+
+
+def total(text: str, today: date) -> Decimal | None:
+    reading = clauses.read(text, today)
+    if reading is None:
+        return None
+    params = load_parameters()
+    placed = place(reading, params)
+    assert placed is not None
+    result = compute(placed, params)
+    assert not isinstance(result, str), result
+    return result.total
+
+
+def test_a_grid_of_counts_by_month_is_told_patient_by_patient() -> None:
+    told = grids.rewrite(GRID)
+    assert "P-01 : janvier, février, rien en mars, puis avril ;" in told
+    assert "P-02 : février, mars, avril ;" in told
+    assert "P-03 : avril ;" in told
+    assert "|" not in told
+
+
+def test_a_flattened_grid_reads_the_same() -> None:
+    flat = grids.rewrite(" ".join(GRID.split()))
+    assert " ".join(flat.split()) == " ".join(grids.rewrite(GRID).split())
+
+
+def test_the_grid_total_counts_each_patient_and_a_month_at_zero() -> None:
+    # P-01 320 + 120 + 0 + 120, P-02 320 + 120 + 120, P-03 320
+    assert total(GRID, date(2026, 6, 1)) == Decimal("1440")
+
+
+def test_two_patients_with_the_same_sum_each_get_their_line() -> None:
+    reply = answer_question(GRID, datetime(2026, 6, 1, 10, tzinfo=ZoneInfo("Europe/Paris")))
+    sums = [line for line in reply.body if line.startswith("Soit") and "560,00 €" in line]
+    assert len(sums) == 2, reply.body
+
+
+def test_a_dash_between_two_months_of_care_leaves_the_table_unread() -> None:
+    gap = GRID.replace("| P-02 | – | 1 | 2 | 2 |", "| P-02 | 1 | – | 2 | 2 |")
+    assert "|" in grids.rewrite(gap)
+    assert total(gap, date(2026, 6, 1)) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pas de tableau ici | juste un trait",
+        "| a | b | c |",  # no separator row
+        "| patient | mois |\n|---|---|\n| P-01 | janvier |\n| P-02",  # a row cut short is not read
+        "| x |" * 500,
+    ],
+)
+def test_what_is_not_a_table_is_left_as_it_is(text: str) -> None:
+    rewritten = grids.rewrite(text)
+    assert "P-02 :" not in rewritten
+    assert len(rewritten) <= len(text) + 10
+
+
+def test_any_other_table_becomes_one_line_per_row() -> None:
+    text = (
+        "| patient | mois avec administration | remarque |\n|---|---|---|\n"
+        "| P01 | janvier, février, mars | 1re administration en janvier 2026 |\n"
+        "| P02 | avril, rien en mai, juin | |\n"
+    )
+    told = grids.rewrite(text)
+    assert "P01 : janvier, février, mars (1re administration en janvier 2026) ;" in told
+    assert "P02 : avril, rien en mai, juin ;" in told
+
+
+def test_a_patient_included_in_an_earlier_year_has_no_inclusion_forfait_in_the_months_read() -> None:
+    text = (
+        "forfaits 2027 : patient A inclus en 2026, au moins une admin a domicile chaque mois de janvier a "
+        "decembre 2027 ; patient B 1ere admin a dom en octobre 2027 puis novembre et decembre. total 2027 ?"
+    )
+    # A 12 x 120 (included in 2026), B 320 + 2 x 120
+    assert total(text, date(2028, 1, 15)) == Decimal("2000")
+
+
+def test_an_inclusion_year_told_before_every_patient_is_not_given_to_one() -> None:
+    text = (
+        "inclus en 2026 : patient A admin chaque mois de janvier a mars 2027 ; patient B admin en fevrier et "
+        "mars 2027. total ?"
+    )
+    assert total(text, date(2027, 6, 1)) is None
+
+
+def test_two_named_patients_are_never_read_as_one() -> None:
+    # « patient A admin … » once read no label (« a » is also « à »): one story of fourteen months was told.
+    text = (
+        "patient A admin chaque mois de janvier a mars 2027 ; patient B admin en fevrier et mars 2027. "
+        "total ?"
+    )
+    assert total(text, date(2027, 6, 1)) == Decimal("1000")
+    assert total(text.replace("patient A admin", "patient A, admin"), date(2027, 6, 1)) == Decimal("1000")
+
+
+def test_an_aside_in_brackets_with_no_month_or_figure_changes_nothing() -> None:
+    text = (
+        "Pour notre prévisionnel 2026 : - patient A : une administration à domicile en janvier, en "
+        "février et en mars ; - patient B : administrations en mars et en avril, rien en mai (il était "
+        "en vacances — oui, en pleine chimio, mais c'est une autre histoire), puis une en juin. "
+        "Quel montant total ?"
+    )
+    # A 320 + 2 x 120, B 320 + 120 + 0 + 120
+    assert total(text, date(2026, 7, 8)) == Decimal("1120")
+
+
+def test_an_aside_that_names_a_month_is_still_read_word_by_word() -> None:
+    text = "patient A : admin en janvier, fevrier (une en mars aussi ?), avril. total 2026 ?"
+    assert total(text, date(2026, 7, 8)) is None
+
+
+def test_a_half_year_told_holds_the_months_read() -> None:
+    told = (
+        "1er semestre 2026 : M. R immuno IV a dom janv fev mars ; M. T chimio sous cut a dom fev mars mai. "
+        "ca fait combien au total ?"
+    )
+    assert total(told, date(2026, 7, 3)) == Decimal("1120")
+    assert total(told.replace("mai", "juillet"), date(2026, 8, 3)) is None
+
+
+def test_a_working_with_its_euro_sign_typed_as_a_letter_is_put_to_the_test() -> None:
+    reply = answer_question(
+        "/expe50 question patient a dom de janvier a juin avec admin tous les mois, "
+        "ca fait bien 6 x 320 = 1920 e ?",
+        datetime(2026, 2, 3, 8, tzinfo=ZoneInfo("Europe/Paris")),
+    )
+    assert reply.body[0].startswith("Non"), reply.body
+    assert "920,00 €" in reply.body[0]
