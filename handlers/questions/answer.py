@@ -332,6 +332,12 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
             for year in reading.by_year:
                 part = group.by_year.get(year, Decimal(0)) * g.count
                 c.say("compute.by_year_patient", year=year, amount=part, again=True)
+    sites = list(dict.fromkeys(g.group.site for g in result.groups if g.group.site))
+    if several and len(sites) > 1 and all(g.group.site for g in result.groups):
+        # « site Nord : P1 …, P2 … ; site Sud : P3 … »: each site's sum (a site reports under its own FINESS)
+        for site in sites:
+            part = sum((g.total for g in result.groups if g.group.site == site), Decimal(0))
+            c.say("compute.site_sum", site=site, total=part, again=True)
     if several and one_year is None:
         c.say("compute.reading_sum", total=result.total)
     for year in reading.by_year:
@@ -414,6 +420,9 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     if (
         _several_patients(tokens)
         or len(set(_PATIENT_LABELS.findall(c.analysis.question.lower()))) >= 2
+        # (« - M.R. : oct, nov, déc - J.P. : nov »: patients named by initials in a list; three patients'
+        # months once read as one patient's three)
+        or timeline.names_several_patients(c.analysis.question, c.today)
         or any(timeline.names_quarter(tok) or tok.startswith("trimestr") for tok in tokens)
     ):
         return False

@@ -60,6 +60,7 @@ _ADVERBS = """
     librement individuellement globalement personnellement officiellement effectivement eventuellement
     automatiquement systematiquement obligatoire facultatif facultative optionnel
     quandmeme sinon ainsi donc alors pourtant cependant toutefois neanmoins
+    hasard
     """
 
 _ADJECTIVES = """

@@ -292,13 +292,15 @@ def _payees(tokens: tuple[str, ...]) -> list[str]:
             agreeing = [t for t in named if (t == "had") == (pronoun in {"elle", "elles"})]
             if agreeing or named:
                 found.add(_PAYEES[(agreeing or named)[-1]])
-        after = tokens[v + 1 : v + 4]
+        # (« versé directement à l'HAD »: the adverb between the verb and its beneficiary is skipped)
+        after = tuple(t for t in tokens[v + 1 : v + 6] if t not in _MANNER)[:3]
         if after[:1] in (("a",), ("au",), ("aux",)) and any(t in _PAYEES for t in after):
             found.add(next(_PAYEES[t] for t in after if t in _PAYEES))
     return sorted(found)
 
 
 _PRONOUNS = frozenset({"il", "elle", "ils", "elles", "eux", "lui"})
+_MANNER = frozenset({"directement", "bien", "plutot", "uniquement", "seulement", "aussi", "alors", "donc"})
 
 
 def _we_are_the_subject(tokens: tuple[str, ...], k: int) -> bool:

@@ -276,6 +276,7 @@ class Group:
     included_before: bool = False  # the inclusion month came before these months (« en mois suivant »)
     days: tuple[date, ...] = ()  # every administration day stated
     oral: bool = False  # a patient told with a drug taken by mouth only: no month, no forfait
+    site: str | None = None  # the site the patient is told under (« site Nord : P1 … ; P2 … »)
 
 
 @dataclass(frozen=True)
@@ -1021,6 +1022,8 @@ class _State:
     pauses: list[tuple[_Item, _Item]] = field(default_factory=list)  # the months around each « pause »
     labels: list[int] = field(default_factory=list)  # item index of each « patient A », « patient B »
     split_asked: bool = False
+    by_year_asked: bool = False  # « par année », « répartition par année »: each year spanned, named or not
+    sites: list[tuple[int, str]] = field(default_factory=list)  # (item index, name) of « site Nord : »
     both: int | None = None  # « le total des deux »: the number of labelled patients
     stops: bool = False  # « puis plus rien », « rien après »: the care stops after the months told
     span: int | None = None  # « 12 mois d'affilée »: how many months the care lasts, as told
@@ -1208,6 +1211,10 @@ def _phrases(s: _State) -> None:
             _use(items, i + 1)  # « l'article 50 »: a law's article, not a count
         elif t in {"separement", "chaque"} or (t == "par" and nxt in {"an", "annee"}):
             s.split_asked = True
+            # « répartition par année + total svp »: each year of the care, even when none is named
+            s.by_year_asked = s.by_year_asked or t == "par"
+        elif t in {"repartition", "ventilation", "ventiler"} and "annee" in {nxt, nxt2, _text(items, i + 3)}:
+            s.split_asked = s.by_year_asked = True
         elif t in {"patient", "patiente", "pt"} and _label(items, i + 1):
             s.labels.append(i)
             _use(items, i + 1)
@@ -1923,6 +1930,7 @@ def read(text: str, today: date) -> Reading | None:
     items = items_of(text, today)
     state = _State(items)
     _phrases(state)
+    _bullet_labels(state)
     _lists(state)
     _oral_months(state)
     _asides(state)
@@ -1931,6 +1939,62 @@ def read(text: str, today: date) -> Reading | None:
     # (a month read as spent in hospital only now, « hospit tout le mois de mai (0 inj) »: its aside again)
     _reason_asides(state)
     return conclude(state, today)
+
+
+_BULLETS = frozenset({"-", "•", "*", "·"})
+# The longest name a bullet gives before its « : » (« - M.R. : », « - Mme Dupont : »).
+_BULLET_NAME = 6
+
+
+def _bullet_labels(s: _State) -> None:
+    """« - M.R. : oct, nov, déc ; - J.P. : nov seulement »: a list whose bullets each name someone before
+    « : » and then tell months is a list of patients, however they are named (initials, a first name); the
+    bullet is the label. Only when two bullets at least do, and no label was read inside them."""
+    items = s.items
+    for k, it in enumerate(items[:-2]):
+        # « site Nord : », « site de Vernon : »: the patients told after it are that site's
+        if it.text == "site" and not it.used:
+            colon = next((j for j in range(k + 2, min(len(items), k + 5)) if items[j].text == ":"), None)
+            if colon is not None and all(
+                n.kind == "word" and not n.significant for n in items[k + 1 : colon]
+            ):
+                s.sites.append(
+                    (k, " ".join(n.text for n in items[k + 1 : colon] if n.text not in {"de", "d"}))
+                )
+    found: list[tuple[int, int]] = []
+    for k, it in enumerate(items):
+        if it.text not in _BULLETS or (
+            k and items[k - 1].kind not in {"month", "punct", "year", "word", "id"}
+        ):
+            continue
+        colon = next(
+            (j for j in range(k + 1, min(len(items), k + _BULLET_NAME + 2)) if items[j].text == ":"), None
+        )
+        if colon is None or colon == k + 1:
+            continue
+        name = items[k + 1 : colon]
+        if any(n.kind not in {"word", "id", "punct"} or n.text in _BULLETS or n.significant for n in name):
+            continue
+        if not any(items[j].kind == "month" for j in range(colon + 1, min(len(items), colon + 4))):
+            continue
+        if any(k <= label <= colon for label in s.labels):
+            continue
+        found.append((k, colon))
+    if len(found) < 2:
+        return
+    for k, colon in found:
+        s.labels.append(k)
+        _use(items, *range(k, colon + 1))
+    s.labels.sort()
+
+
+def names_several_patients(text: str, today: date) -> bool:
+    """Whether the question tells of several patients by name or label (« patient A … patient B », « - M.R. :
+    … - J.P. : … »), whatever the reader makes of their months."""
+    state = _State(items_of(text, today))
+    _phrases(state)
+    _bullet_labels(state)
+    return len(state.labels) >= 2 or _named_patients(state.items) >= 2
 
 
 def items_of(text: str, today: date) -> list[_Item]:
@@ -2080,6 +2144,8 @@ def conclude(state: _State, today: date) -> Reading | None:
             return None
     split = sorted(set(asked_years)) if (len(set(asked_years)) > 1 or state.split_asked) else []
     spanned = {m.year for g in groups for m in g.months}
+    if state.by_year_asked and not asked_years and len(spanned) > 1:
+        split = sorted(spanned)
     if len(set(asked_years)) == 1 and len(spanned) > 1 and asked_years[0] in spanned:
         split = [
             asked_years[0]
@@ -2194,7 +2260,8 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
         group = None if group is None else _included_in(group, own)
         if group is None:
             return None
-        groups.append(group)
+        site = next((name for at, name in reversed(s.sites) if at < lo), None)
+        groups.append(replace(group, site=site) if site else group)
     if any(at < bounds[0] for at, _ in s.included_in):
         return None  # an inclusion year told before every patient: whose is it?
     return tuple(groups), dated

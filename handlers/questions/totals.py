@@ -108,6 +108,11 @@ def compute(reading: Reading, params: Parameters) -> Totals | str:
             continue
         if group.months[0] < earliest:
             return "before_selection"
+        told_days = [d for d in (group.referral, group.first_day, *group.days) if d is not None]
+        if group.months[0] == earliest and any(Month.of(d) == earliest for d in told_days):
+            # « adressé le 3 juillet 2025 »: the arrêté is dated by its month only; whether that day comes
+            # after its publication is not in the data.
+            return "selection_month"
         dated_days = {Month.of(d) for d in group.days}
         open_month: Month | None = None
         if end_month in group.months and end_month not in dated_days:

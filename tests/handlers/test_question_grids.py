@@ -153,3 +153,50 @@ def test_a_working_with_its_euro_sign_typed_as_a_letter_is_put_to_the_test() -> 
     )
     assert reply.body[0].startswith("Non"), reply.body
     assert "920,00 €" in reply.body[0]
+
+
+def ask(text: str, when: datetime) -> list[str]:
+    return answer_question(text, when.replace(tzinfo=ZoneInfo("Europe/Paris"))).body
+
+
+def test_patients_named_by_initials_in_a_list_are_never_counted_as_one() -> None:
+    text = (
+        "/expe50 question recap pour 2025, combien au total ?\n- M.R. : oct, nov, dec 2025\n"
+        "- J.P. : nov 2025 seulement\n- S.T. : dec 2025"
+    )
+    body = ask(text, datetime(2026, 1, 27, 9))
+    # (once: « 3 mois de prise en charge … 560,00 € au total », three patients' months as one patient's)
+    assert not any("560,00 €" in line for line in body), body
+
+
+def test_each_site_told_gets_its_sum() -> None:
+    body = ask(
+        "/expe50 question CH multisite. site Nord : P1 admins jan, fev, mars 2026 ; P2 admins fev et mars "
+        "2026. site Sud : P3 admins avril, mai, juin 2026. total forfaits par site ?",
+        datetime(2026, 7, 9, 14),
+    )
+    assert "Site Nord : 1 000,00 €." in body
+    assert "Site Sud : 560,00 €." in body
+    assert "Au total : 1 560,00 €." in body
+
+
+def test_a_split_by_year_asked_without_naming_the_years_gives_each_year_spanned() -> None:
+    body = ask(
+        "/expe50 question patiente incluse oct 2026, admin chaque mois jusqu'a janvier 2028. repartition "
+        "par annee + total svp",
+        datetime(2026, 11, 18, 13),
+    )
+    assert "Pour les mois de 2026 : 560,00 €." in body
+    assert "Pour les mois de 2027 : 1 440,00 €." in body
+    assert "Pour les mois de 2028 : 120,00 €." in body
+
+
+def test_a_day_told_in_the_month_of_the_selection_order_gets_no_total() -> None:
+    # The arrêté is dated « juillet 2025 » only: a referral on 3 July may precede it.
+    body = ask(
+        "/expe50 question patient adresse a l'HAD le 3 juillet 2025, admins a dom juillet, aout, sept. "
+        "on touche combien ?",
+        datetime(2025, 10, 2, 9),
+    )
+    assert not any("560,00 €" in line for line in body), body
+    assert any("arrêté de sélection est publié en juillet 2025" in line for line in body), body

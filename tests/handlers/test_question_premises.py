@@ -519,3 +519,47 @@ def test_the_months_after_the_inclusion_are_told_only_when_asked() -> None:
     assert not any("120,00" in line for line in alone.body), alone.body
     after = answer_question("le forfait d'inclusion c'est combien, et ensuite ?", DEFAULT_NOW)
     assert any("120,00" in line for line in after.body), after.body
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        # The beneficiary after an adverb (« versé directement à l'HAD »), asked indirectly.
+        (
+            "bonjour, je me demandais si par hasard le forfait d'inclusion pouvait etre verse directement a "
+            "l'HAD partenaire plutot qu'a nous (ca arrangerait notre DAF qui deteste les refacturations)",
+            "non : c'est l'etablissement",
+        ),
+        # A count over the cap is put to the test; one under it is within it, no « Non : pas 6 ».
+        (
+            "d'apres les bruits de couloir on serait 14 candidats en normandie, je suppose qu'ils seront "
+            "tous retenus si les dossiers sont complets ?",
+            "non : au plus 10, pas 14",
+        ),
+        ("on est 6 candidats en bretagne, on sera tous retenus ?", "au plus 10 etablissements"),
+        ("c'est 8 etablissements max par region ?", "non : au plus 10, pas 8"),
+        # Away from home with no care there: a month without any administration, which the rules settle.
+        (
+            "en decembre la patiente etait chez sa fille a Nice pour les fetes, donc aucune injection a dom, "
+            "on peut quand meme compter le forfait mensuel ?",
+            "non : un mois sans aucune administration",
+        ),
+    ],
+)
+def test_beneficiaries_caps_and_months_away(question: str, opening: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert plain(reply.body[0]).startswith(opening), reply.body
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "on arrive pas a se connecter a PIRAMIG pour le rapport, on fait comment ?",
+        "IDF - on a loupé la cloture du 31/05 de 2 jours, est-ce que l'ARS peut nous accepter quand même ?",
+        "Pourriez-vous accepter exceptionnellement notre candidature si nous vous la transmettons demain ?",
+        "la patiente est soignée chez sa fille pendant 2 mois, l'HAD de là-bas peut faire les injections ?",
+    ],
+)
+def test_what_only_a_person_can_settle_is_handed_over(question: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert reply.needs_human and reply.status.value == "unknown", reply.body
