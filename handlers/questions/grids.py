@@ -5,10 +5,11 @@ janvier, février | … »). Two shapes are read, both found by their separator 
 gives the number of columns:
 
 - a grid whose header names months (« | | sept. | oct. | nov. | »): each row is a patient, each cell the
-  administrations of that month (« 2 », « 0 », « – »). It becomes « Mme A : septembre, rien en octobre, puis
-  novembre ; »: a month with administrations is told, a month at 0 is told without any, a dash before the
-  first or after the last care is no month at home. A dash between two months of care (a stay ended, then a
-  new one?) is not read: the table is left as it stands, and the reader gives up on it.
+  administrations of that month (« 2 », « 0 », « – », or a mark « x »). It becomes « Mme A : administrations
+  en septembre, rien en octobre, puis novembre ; »: a month with administrations is told, a month at 0 is
+  told without any, a dash before the first or after the last care is no month at home. A dash between two
+  months of care (a stay ended, then a new one?) is not read: the table is left as it stands, and the reader
+  gives up on it. In a grid of marks, an empty cell between two marks is a month without.
 - any other table: each row becomes « first cell : second cell (third cell) … ; », so that
   « | P01 | janvier, février, mars | 1re administration en janvier 2026 | » reads as a patient told in words.
 
@@ -26,7 +27,9 @@ from handlers.questions.slots import MONTH_WORDS
 _RUN = re.compile(r"(?:\|[^|\n]*){3,}\|")
 _LINE_BREAK = re.compile(r"\|[ \t]*\n[ \t]*\|")
 _SEPARATOR = re.compile(r"\s*:?-{2,}:?\s*")
-_DASH = frozenset({"", "-", "–", "—", "x", "/"})
+_DASH = frozenset({"", "-", "–", "—", "/"})
+# A mark for « at least one administration that month » (« x = au moins une injection »).
+_MARK = frozenset({"x", "X", "✓", "✔", "oui", "OUI"})
 _MONTH_NAMES = (
     "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
     "novembre", "décembre",
@@ -92,21 +95,28 @@ def _grid(rows: list[list[str]], months: list[int | None]) -> str | None:
                 counts.append(None)
             elif value.isdigit():
                 counts.append(int(value))
+            elif value in _MARK:
+                counts.append(1)
             else:
                 return None
         cared = [i for i, c in enumerate(counts) if c]
         if not cared:
             return None
         inside = counts[cared[0] : cared[-1] + 1]
+        marks_only = all(c in (None, 1) for c in counts) and any(cell.strip() in _MARK for cell in row[1:])
         if any(c is None for c in inside):
-            return None
+            if not marks_only:
+                return None
+            # A grid of marks: an empty cell between two is a month without (the mark is the care).
+            inside = [c or 0 for c in inside]
         names = [_MONTH_NAMES[(m or 1) - 1] for m in months[cared[0] : cared[-1] + 1]]
         # (« rien en mars, puis avril »: « rien en mars, avril » would read as neither month had any)
         parts = [
             (f"puis {name}" if k and not inside[k - 1] else name) if c else f"rien en {name}"
             for k, (name, c) in enumerate(zip(names, inside, strict=True))
         ]
-        told.append(f"{row[0]} : {', '.join(parts)} ;")
+        # (the grid says what its figures count: the rows are told as administrations)
+        told.append(f"{row[0]} : administrations en {', '.join(parts)} ;")
     return " ".join(told)
 
 

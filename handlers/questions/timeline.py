@@ -346,7 +346,7 @@ def _disruptive(word: str) -> bool:
 _HOSPITAL = frozenset({"hospitalise", "hospitalisee", "hospitalisation", "hospit"})
 _IN_HOSPITAL = frozenset({"en", "tout", "le", "mois", "de", "pendant", "du", "tt", "tous", "les", "durant"})
 _REASON_FILLER = frozenset(
-    {",", "(", ":", "-", "il", "elle", "etait", "a", "ete", "car", "pour", "en", "cause", "d", "une"}
+    {",", "(", ":", "-", "il", "elle", "etait", "a", "ete", "car", "pour", "en", "cause", "d", "une", "ou"}
 )
 _TO_COME = frozenset(
     {"prochaine", "prochain", "prevue", "prevu", "prevues", "prevus", "planifiee", "programmee"}
@@ -1024,6 +1024,9 @@ class _State:
     split_asked: bool = False
     by_year_asked: bool = False  # « par année », « répartition par année »: each year spanned, named or not
     sites: list[tuple[int, str]] = field(default_factory=list)  # (item index, name) of « site Nord : »
+    # The question says once what its months are (« (mois avec injection à dom) », « x = au moins une
+    # injection »): a month listed bare is a month of care.
+    legend: bool = False
     both: int | None = None  # « le total des deux »: the number of labelled patients
     stops: bool = False  # « puis plus rien », « rien après »: the care stops after the months told
     span: int | None = None  # « 12 mois d'affilée »: how many months the care lasts, as told
@@ -1226,7 +1229,7 @@ def _phrases(s: _State) -> None:
             item.kind == "word"
             and len(t) == 1
             and t in "abcdefgh"
-            and _text(items, i - 1) in {":", ";", "-"}
+            and _text(items, i - 1) in _LETTER_OPENERS
             and (nxt in _INCLUSION or nxt in _ADMIN or nxt in {":", ","})
             and _letters_follow(openers, t, i)
         ):
@@ -1346,12 +1349,17 @@ def _every(s: _State, i: int) -> None:
     s.cadences.append(i)
 
 
+# What opens a clause a patient's letter may start (« A inclus en janvier …, B inclus en mars … », « … avril.
+# C : juin seulement »): only with the letters in order (_letters_follow).
+_LETTER_OPENERS = frozenset({":", ";", "-", ",", "."})
+
+
 def _clause_letters(items: list[_Item]) -> dict[str, tuple[int, int]]:
     """Each single letter that opens a clause (after « : », « ; », « - »): where it first and last does.
     One pass, so that testing each letter below stays linear in the question."""
     found: dict[str, tuple[int, int]] = {}
     for k in range(1, len(items)):
-        if len(items[k].text) == 1 and items[k - 1].text in {":", ";", "-"}:
+        if len(items[k].text) == 1 and items[k - 1].text in _LETTER_OPENERS:
             first, _ = found.get(items[k].text, (k, k))
             found[items[k].text] = (first, k)
     return found
@@ -1431,6 +1439,17 @@ def _numbered(s: _State, i: int) -> None:
     elif nxt in {"inclusion", "inclusions", "adressages"}:
         s.inclusions = item.value
         item.used = True
+    elif (
+        nxt == "mois"
+        and item.value > 36
+        and nxt2 == "avec"
+        and s.inclusions is not None
+        and any(_text(items, i + k) == "hors" for k in range(3, 12))
+    ):
+        # « 25 inclusions et 130 mois avec au moins une admin (hors mois d'inclusion) »: patient-months after
+        # the inclusion month, told in words (a count past three years is no one patient's span)
+        s.patient_months = item.value
+        item.used = True
     elif nxt in {"forfait", "forfaits"} and nxt2 in {"d", "de"} and _text(items, i + 3) in _INCLUSION_NOUNS:
         s.inclusions = item.value  # « 5 forfaits d'inclusion »: the inclusions counted by their forfait
         item.used = True
@@ -1500,6 +1519,14 @@ def _month_before_in_sentence(items: list[_Item], i: int) -> bool:
     return False
 
 
+def _one_month_sum(items: list[_Item], i: int) -> bool:
+    """« janvier = 4x120 = 480 c ça ? »: the working that ends on item i is one month's, named before it."""
+    k = i - 1
+    while k >= 0 and (items[k].kind == "num" or items[k].text in {"=", "+", "x", "*", "(", ")", "fois"}):
+        k -= 1
+    return k >= 0 and items[k].kind == "month"
+
+
 def _amount(s: _State, i: int) -> None:
     """A sum the user states (« = 700 € », « total 700 € », « ça fait 700 € ? »); amounts listed per month are
     terms, read by _ordinal_month."""
@@ -1508,7 +1535,9 @@ def _amount(s: _State, i: int) -> None:
         items[i + 1].text = "€"  # « = 1920 e ? »: the euro sign typed as a letter, at the end of the sum
     before = {_text(items, i - k) for k in (1, 2, 3)}
     after = {_text(items, i + k) for k in (1, 2, 3)}
-    if _text(items, i + 1) in {"c", "cest"} and before & _TOTAL_WORDS:
+    if _text(items, i + 1) in {"c", "cest", "pour"} and (
+        before & _TOTAL_WORDS or ("=" in before and not _one_month_sum(items, i))
+    ):
         # « total 1320 c bien ça ? »: the sum to check, its euro sign left out
         s.stated.append(Decimal(items[i].value))
         items[i].used = True
@@ -1804,6 +1833,18 @@ def _kind(
     )
     if kind == "admin" and not care and asking and last > first:
         return "asked", False  # (a single month named so is read below: told again, or unread)
+    # « … B admins avril et mai. total fev-mai 2026 ? »: a range right after the word that asks, in a
+    # sentence of its own, is the span asked, whatever care the sentence before told.
+    ask_at = next(
+        (j for j in (first - 1, first - 2) if j > previous_end and _text(items, j) in _ASKING), None
+    )
+    if (
+        kind == "admin"
+        and last > first
+        and ask_at is not None
+        and any(items[j].text in _HARD_STOP for j in range(previous_end + 1, ask_at))
+    ):
+        return "asked", False
     # « … -> de janv à mai ça fait 800 ? »: a range followed by the sum put to be checked is the span asked.
     if (
         kind == "admin"
@@ -1814,7 +1855,7 @@ def _kind(
         and any(it.kind == "num" and it.value >= 100 for it in items[last + 2 : last + 5])
     ):
         return "asked", False
-    if kind == "admin" and not care:
+    if kind == "admin" and not care and not s.legend:
         kind = "unknown"  # « la HAD a changé en avril »: a month told for another reason
     # After the list: « juillet rien », « novembre sans », « octobre est sans perf », « mai : aucune »; not
     # « décembre sans injection en novembre » (the negation leads on to the next month).
@@ -1928,8 +1969,11 @@ def read(text: str, today: date) -> Reading | None:
     """The timeline the question describes, or None when any of its months, numbers, dates or negations is
     not accounted for (then no total may be given)."""
     items = items_of(text, today)
-    state = _State(items)
+    state = _State(items, legend=_LEGEND.search(fold(text)) is not None)
     _phrases(state)
+    # « (chaque mois cité = au moins une injection) »: the legend, no cadence
+    state.cadences = [c for c in state.cadences if _text(items, c + 2) not in {"cite", "cites"}]
+    state.every_month = state.every_month and bool(state.cadences)
     _bullet_labels(state)
     _lists(state)
     _oral_months(state)
@@ -1941,6 +1985,12 @@ def read(text: str, today: date) -> Reading | None:
     return conclude(state, today)
 
 
+# « (mois avec injection à dom) », « (chaque mois cité = au moins une injection à domicile) », « x = au moins
+# une admin »: what every month told is.
+_LEGEND = re.compile(
+    r"\b(?:mois (?:avec|=) (?:au moins une |une |des )?(?:inj|admin|perf|cure|chimio)\w*"
+    r"|(?:mois cites? |x )= ?au moins une (?:inj|admin|perf|cure|chimio)\w*)"
+)
 _BULLETS = frozenset({"-", "•", "*", "·"})
 # The longest name a bullet gives before its « : » (« - M.R. : », « - Mme Dupont : »).
 _BULLET_NAME = 6
@@ -2243,7 +2293,8 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
     for lo, hi in pairwise(bounds):
         segments: list[_Segment] = []
         while position < len(s.segments) and s.segments[position].first.at < hi:
-            if s.segments[position].first.at >= lo:
+            # (the months asked are the question's, checked against every patient's in `conclude`)
+            if s.segments[position].first.at >= lo and s.segments[position].kind != "asked":
                 segments.append(s.segments[position])
             position += 1
         if lo in s.oral_patients:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from handlers.questions import answer_question, clauses, grids
-from handlers.questions.totals import compute, place
+from handlers.questions.totals import compute, compute_counts, place
 from rules.parameters import load_parameters
 
 GRID = (
@@ -30,6 +30,8 @@ def total(text: str, today: date) -> Decimal | None:
     if reading is None:
         return None
     params = load_parameters()
+    if not reading.groups:
+        return compute_counts(reading, params, today).total
     placed = place(reading, params)
     assert placed is not None
     result = compute(placed, params)
@@ -39,9 +41,9 @@ def total(text: str, today: date) -> Decimal | None:
 
 def test_a_grid_of_counts_by_month_is_told_patient_by_patient() -> None:
     told = grids.rewrite(GRID)
-    assert "P-01 : janvier, février, rien en mars, puis avril ;" in told
-    assert "P-02 : février, mars, avril ;" in told
-    assert "P-03 : avril ;" in told
+    assert "P-01 : administrations en janvier, février, rien en mars, puis avril ;" in told
+    assert "P-02 : administrations en février, mars, avril ;" in told
+    assert "P-03 : administrations en avril ;" in told
     assert "|" not in told
 
 
@@ -200,3 +202,65 @@ def test_a_day_told_in_the_month_of_the_selection_order_gets_no_total() -> None:
     )
     assert not any("560,00 €" in line for line in body), body
     assert any("arrêté de sélection est publié en juillet 2025" in line for line in body), body
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        # Letters in order open each patient's clause after a comma or a full stop.
+        (
+            "2 patients : A inclus en février 2026 avec admins de février a mai, B inclus en avril 2026 "
+            "admins avril et mai. total fev-mai 2026 ?",
+            date(2026, 6, 10),
+            "1120",
+        ),
+        (
+            "patients A B, chimio injectable a dom en 2026. A : tous les mois de janvier a mars. B : mai "
+            "seulement. total 2026 ?",
+            date(2026, 9, 1),
+            "880",
+        ),
+        # A grid of marks: an empty cell between two marks is a month without.
+        (
+            "forfaits 2025 (x = au moins une injection a dom dans le mois) :\n| patient | oct | nov | déc |\n"
+            "|---|---|---|---|\n| A | x | x | x |\n| B | x | | x |\ntotal ?",
+            date(2026, 1, 19),
+            "1000",
+        ),
+        # A legend says once what the months listed are.
+        (
+            "Mme K : sept, oct 2025. M. L : oct 2025 uniquement. (mois avec injection a dom, nouveaux "
+            "patients). combien au titre de 2025 ?",
+            date(2026, 1, 5),
+            "760",
+        ),
+        # Patient-months told in words, past any one patient's span.
+        (
+            "bilan 2026 : 10 inclusions et 52 mois avec au moins une admin a dom (hors mois d'inclusion). "
+            "montant total ?",
+            date(2027, 1, 5),
+            "9440",
+        ),
+    ],
+)
+def test_more_ways_of_telling_several_patients(text: str, today: date, expected: str) -> None:
+    assert total(text, today) == Decimal(expected)
+
+
+def test_the_writer_s_working_after_equals_is_checked_unless_it_is_one_month_s() -> None:
+    checked = ask(
+        "/expe50 question patient avec admin a dom en mars, avril, mai et juin 2026. "
+        "320+3x120=680 c'est bon ?",
+        datetime(2026, 7, 1, 9),
+    )
+    assert plain_start(checked).startswith("oui"), checked
+    one_month = ask(
+        "/expe50 question 3 pts inclus en dec 25, ts ont eu au moins 1 adm en janv -> janvier = 3x120 = 360 "
+        "c ca ?",
+        datetime(2026, 2, 1, 9),
+    )
+    assert not plain_start(one_month).startswith("non : le total est de 1"), one_month
+
+
+def plain_start(body: list[str]) -> str:
+    return body[0].lower() if body else ""
