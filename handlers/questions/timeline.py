@@ -98,6 +98,9 @@ _ADMIN = frozenset(
         "injection",
         "injections",
         "inj",
+        # « cycles tous les 21 j à domicile »
+        "cycle",
+        "cycles",
         # « traitée à la maison de février à septembre »
         "traite",
         "traitee",
@@ -250,6 +253,9 @@ _PROJECTION = frozenset({"jusqu", "tout", "prevoir", "prevision", "previsionnel"
 _RIVAL_END = _RIVAL_SUMS | {"?", "!", ",", ""}
 _WEEKS = frozenset({"semaine", "semaines", "sem", "sems"})
 _EVERY_UNITS = frozenset({"mois"}) | _WEEKS
+_DAYS = frozenset({"jours", "jour", "j"})
+# « 4 cures au total », « 6 cycles »: sessions counted, each one step of the cadence after the first day.
+_SESSIONS = frozenset({"cure", "cures", "cycle", "cycles", "seance", "seances"})
 _SPAN_TAIL = frozenset({"d", "consecutifs", "pleins", "sans", "de", "d'affilee", ")", "en", "au"})
 _IN_A_ROW = frozenset({"affilee", "consecutifs", "consecutives", "suite", "pleins"})
 _TITLES = frozenset({"mme", "mr", "madame", "monsieur", "mlle", "mademoiselle"})
@@ -1027,6 +1033,10 @@ class _State:
     # The question says once what its months are (« (mois avec injection à dom) », « x = au moins une
     # injection »): a month listed bare is a month of care.
     legend: bool = False
+    step_days: int | None = (
+        None  # the cadence told in days or weeks (« tous les 21 j », « toutes les 5 sem »)
+    )
+    sessions: int | None = None  # how many sessions in all (« 6 cycles »), each a step after the first day
     both: int | None = None  # « le total des deux »: the number of labelled patients
     stops: bool = False  # « puis plus rien », « rien après »: the care stops after the months told
     span: int | None = None  # « 12 mois d'affilée »: how many months the care lasts, as told
@@ -1065,6 +1075,10 @@ def _phrases(s: _State) -> None:
             count_item = items[unit_at] if unit_at < len(items) and items[unit_at].kind == "num" else None
             if count_item is not None:
                 unit = _text(items, unit_at + 1)
+                if unit in _WEEKS and 1 <= count_item.value <= 26:
+                    s.step_days = 7 * count_item.value
+                elif unit in _DAYS and 1 <= count_item.value <= 182:
+                    s.step_days = count_item.value
                 if unit in _WEEKS and 1 <= count_item.value <= 4:
                     _every(s, i)
                     _use(items, unit_at, unit_at + 1)
@@ -1072,8 +1086,11 @@ def _phrases(s: _State) -> None:
                     s.weeks = count_item.value
                     s.cadences.append(i)
                     _use(items, unit_at, unit_at + 1)
-                elif unit == "jours" and 1 <= count_item.value <= 28:
+                elif unit in _DAYS and 1 <= count_item.value <= 28:
                     _every(s, i)
+                    _use(items, unit_at, unit_at + 1)
+                elif unit in _DAYS and s.step_days is not None:
+                    s.cadences.append(i)  # « toutes les 5 semaines » told in days (« tous les 35 j »)
                     _use(items, unit_at, unit_at + 1)
             elif unit in _EVERY_UNITS and (t != "par" or unit == "mois"):
                 _every(s, i)
@@ -1975,6 +1992,7 @@ def read(text: str, today: date) -> Reading | None:
     state.cadences = [c for c in state.cadences if _text(items, c + 2) not in {"cite", "cites"}]
     state.every_month = state.every_month and bool(state.cadences)
     _bullet_labels(state)
+    _sessions(state)
     _lists(state)
     _oral_months(state)
     _asides(state)
@@ -2036,6 +2054,21 @@ def _bullet_labels(s: _State) -> None:
         s.labels.append(k)
         _use(items, *range(k, colon + 1))
     s.labels.sort()
+
+
+def _sessions(s: _State) -> None:
+    """« cycles tous les 21 j à partir du 10/02/2026, 6 cycles »: a number of sessions in all, read only with
+    a cadence in days or weeks (then each session is one step after the one before)."""
+    if s.step_days is None:
+        return
+    for k, it in enumerate(s.items[:-1]):
+        # (« 4 cures » may have been read as a count of administrations: it is the sessions' count here)
+        if it.kind == "num" and 2 <= it.value <= 40 and s.items[k + 1].text in _SESSIONS:
+            if s.sessions is not None:
+                s.sessions = -1  # two counts: which one is not read
+            else:
+                s.sessions = it.value
+            it.used = True
 
 
 def names_several_patients(text: str, today: date) -> bool:
@@ -2431,7 +2464,17 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
             return None
         end = until
     with_one = admin - empty
-    if weeks is not None and len(days) < 2:
+    if s.sessions is not None and s.step_days is not None:
+        # « cure toutes les 5 semaines à partir du 28/01/2026, 4 cures au total »: the sessions' days, from
+        # the first one told; nothing else may be told of the months (a month named apart is not read).
+        if s.sessions < 0 or len(days) != 1 or until is not None or len(admin) != 1:
+            return None
+        session_days = [days[0] + timedelta(days=s.step_days * n) for n in range(s.sessions)]
+        with_one = {Month.of(d) for d in session_days}
+        days = session_days
+        start, end = min(with_one), max(with_one)
+        empty = set(months_between(start, end)) - with_one
+    elif weeks is not None and len(days) < 2:
         # « toutes les 6 semaines à partir du 5 janvier, jusqu'à fin juin »: every N weeks from the first day.
         if len(days) != 1 or until is None:
             return None

@@ -264,3 +264,32 @@ def test_the_writer_s_working_after_equals_is_checked_unless_it_is_one_month_s()
 
 def plain_start(body: list[str]) -> str:
     return body[0].lower() if body else ""
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 28/01, 04/03, 08/04, 13/05: February holds no session.
+        ("cure toutes les 5 semaines a dom a partir du 28/01/2026, 4 cures au total. combien ?", "680"),
+        # 10/02, 03/03, 24/03, 14/04, 05/05, 26/05
+        ("cycles tous les 21j a domicile a partir du 10/02/2026, 6 cycles. total ?", "680"),
+        # 20/01, 03/02, 17/02, 03/03, 17/03
+        ("perf toutes les 2 semaines a dom a partir du 20/01/2026, 5 seances. total ?", "560"),
+    ],
+)
+def test_sessions_counted_from_a_first_day_at_a_cadence(text: str, expected: str) -> None:
+    assert total(text, date(2026, 6, 1)) == Decimal(expected)
+
+
+def test_sessions_with_two_counts_or_no_first_day_are_not_read() -> None:
+    assert (
+        total("cycles tous les 21j a domicile depuis fevrier 2026, 6 cycles. total ?", date(2026, 6, 1))
+        is None
+    )
+    assert (
+        total(
+            "cycles tous les 21j a dom a partir du 10/02/2026, 6 cycles puis 4 cycles. total ?",
+            date(2026, 9, 1),
+        )
+        is None
+    )
