@@ -663,6 +663,13 @@ def _stated_premise(analysis: Analysis, params: Parameters) -> premise.Premise |
     )
     if found is not None or analysis.guess or premise.asks_yes_or_no(norm.tokens):
         return found
+    # « … me demande jusqu'à quand court l'expérimentation. J'ai noté le 5 février 2027, est-ce exact ? »: the
+    # open word is in the context told; the sentence asked is yes or no, and states the value.
+    asked = analysis.asked.tokens
+    if asked != norm.tokens and premise.asks_yes_or_no(asked):
+        found = premise.check(chosen + others, asked, params, scopes, asked, asked)
+        if found is not None and found.kind != "route":
+            return found
     # « l'expé finit bien le 5 février 2028 ? il nous reste cb de jours ? »: a yes/no question stating a
     # value, apart from an open one; the value is put to the test in its own question (the open one is
     # answered too).

@@ -364,7 +364,9 @@ _DATE_PREDICATE = _PREDICATE_BEFORE | frozenset(
     {"demarre", "demarree", "commence", "commencee", "debute", "arrete", "arretee", "finit", "fini", "finie",
      "termine", "terminee", "cloture", "clos", "close", "lance", "lancee", "ouvert", "ouverte", "avant",
      # « le rapport initial est à rendre pour le 1er septembre 2026 ? », « à envoyer le 1er septembre ? »
-     "pour", "rendre", "remettre", "envoyer", "transmettre", "deposer", "prevu", "prevue", "attendu"}
+     "pour", "rendre", "remettre", "envoyer", "transmettre", "deposer", "prevu", "prevue", "attendu",
+     # « j'ai noté le 5 février 2027, est-ce exact ? »: the date the writer holds, put to the test
+     "note", "compris"}
 )  # fmt: skip
 _DATE_SKIPPED = frozenset({"le", "au", "du", "a", "en", "bien", "donc", "s", "partir", "compter", "courant"})
 _MONTH_PARTS = {"debut": "debut", "mi": "mi", "fin": "fin", "milieu": "mi"}
@@ -485,17 +487,24 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         named_fee = closed and first == index and first > 0 and tokens[first - 1] in _FEE_NOUNS
         # (a sum in euros said in a question opened by « je confirme »: the value put to the test)
         in_euros = opened and first == index and index + 1 < len(tokens) and tokens[index + 1] in _EURO_WORDS
+        # (« 10 établissements max retenus par région c'est ça ? »: opened on the value, closed by its check)
+        opening_value = closed and first == 0
         if not (
             delay
             or checked_after
             or named_fee
             or in_euros
+            or opening_value
             or _predicate(tokens, first - 2 if kind == "amount" and times else first)
         ):
             continue
         after = tokens[index + 1] if index + 1 < len(tokens) else ""
         before = tokens[first - 1] if first > 0 else ""
-        bare = after in ("", "par", "pour", "le", "la", "ou", "et", "si") and 20 <= value < 1900
+        # (« donc 360 max c ça ? »: a bare sum put as a cap)
+        bare = (
+            after in ("", "par", "pour", "le", "la", "ou", "et", "si", "max", "maximum", "maxi")
+            and 20 <= value < 1900
+        )
         amount = after in _EURO_WORDS or bare
         wanted = {
             "amount": amount,

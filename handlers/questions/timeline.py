@@ -715,7 +715,9 @@ def _month_run(s: _State, last: int | None) -> list[_Segment]:
 _SITES = frozenset({"hdj", "hopital", "jour"})
 # Words of a patient's story: a clause holding one tells what happened to the patient, not who writes.
 # A return from home care (« retour en HDJ », « elle est repassée en HDJ »).
-_BACK = frozenset({"retour", "repasse", "repassee", "retourne", "retournee", "reparti", "repartie"})
+_BACK = frozenset(
+    {"retour", "repasse", "repassee", "retourne", "retournee", "reparti", "repartie", "revenu", "revenue"}
+)
 _STORY = _PATIENTS | _TITLES | _SWITCH | _BACK | frozenset({"il", "elle", "lui", "sa", "son", "ses",
     "bascule", "basculee", "transfere", "transferee", "hospitalise", "hospitalisee", "fait", "faite",
     "faites", "recu", "recue"})  # fmt: skip
@@ -1343,7 +1345,7 @@ def _ends_care(items: list[_Item], i: int) -> bool:
 # Nouns after « un » / « une » that count nothing of the timeline (a request, not a patient or a month).
 _NOT_COUNTED_AFTER_ONE = frozenset(
     {"estimation", "idee", "simulation", "question", "reponse", "confirmation", "precision", "note",
-     "chiffrage", "evaluation", "prevision", "projection", "synthese", "tableau", "recapitulatif",
+     "chiffrage", "evaluation", "prevision", "projection", "synthese", "tableau", "recapitulatif", "total",
      # « vérifier un ordre de grandeur », « faire un point », « un calcul »: what the writer wants, no count
      "ordre", "point", "calcul", "bilan", "verification", "retour", "previsionnel"}
 )  # fmt: skip
@@ -2377,9 +2379,19 @@ def _named_patients(items: list[_Item]) -> int:
         if it.text in _PATIENTS | _TITLES
         and (
             items[k + 1].kind in {"id", "num"}
-            or (items[k + 1].kind == "word" and len(items[k + 1].text) == 1)
+            or (
+                items[k + 1].kind == "word"
+                and len(items[k + 1].text) == 1
+                and items[k + 1].text not in _ELIDED
+            )
+            or (items[k + 1].text == "a" and _label(items, k + 1))
         )
     )
+
+
+# Letters that are words (« a », « y ») or elided ones (« j' », « l' »…): a label only as `_label` reads
+# « patient A » (« une patiente a été adressée » names no one).
+_ELIDED = frozenset({"a", "y", "l", "d", "c", "j", "s", "m", "n", "t"})
 
 
 def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None = None) -> Group | None:

@@ -293,3 +293,13 @@ def test_sessions_with_two_counts_or_no_first_day_are_not_read() -> None:
         )
         is None
     )
+
+
+def test_a_patient_said_to_have_come_back_to_the_day_hospital_keeps_her_total() -> None:
+    # « Une patiente a été adressée … » names no patient « A »; « est revenue en HDJ » ends the care.
+    text = (
+        "Une patiente a été adressée à notre HAD partenaire fin février 2026. Elle a reçu une administration "
+        "à domicile le 3 mars, le 7 avril, le 12 mai et le 16 juin 2026, puis est revenue en HDJ. Pour "
+        "cette patiente j'arrive à un total de 800 € de forfaits. Pouvez-vous confirmer ?"
+    )
+    assert total(text, date(2026, 7, 8)) == Decimal("680")

@@ -563,3 +563,27 @@ def test_beneficiaries_caps_and_months_away(question: str, opening: str) -> None
 def test_what_only_a_person_can_settle_is_handed_over(question: str) -> None:
     reply = answer_question(question, DEFAULT_NOW)
     assert reply.needs_human and reply.status.value == "unknown", reply.body
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        # A bare sum put as a cap is checked against the cap asked, never against the count of sites.
+        (
+            "le forfait d'inclusion est plafonne a 3 fois le mensuel donc 360 max c ca ?",
+            "oui : c'est bien 360",
+        ),
+        ("le forfait d'inclusion est plafonne a 400 max c ca ?", "non : c'est 360,00 €, pas 400"),
+        # Opened on the value, closed by its check.
+        ("10 etablissements max retenus par region c'est ca ?", "oui : au plus 10"),
+        # The open word is in the context told; the sentence asked states the date.
+        (
+            "Bonjour, notre direction financière me demande jusqu'à quand court l'expérimentation. J'ai noté "
+            "le 5 février 2027, est-ce exact ? Merci",
+            "non : le 5 fevrier 2028",
+        ),
+    ],
+)
+def test_values_put_to_the_test_in_more_shapes(question: str, opening: str) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert plain(reply.body[0]).startswith(opening), reply.body
