@@ -708,7 +708,10 @@ _CASE_BEFORE_RE = re.compile(
     r"\b(?:patient|patiente|patients|patientes|pts?|malades?|enfants?) qu(?:e)?(?: on| nous| ils| elles)? $"
 )
 # A question asked after a statement of the asker's own (« on a été retenus, … on peut les déclarer ? »).
-_ASKS_AFTER_RE = re.compile(r"\b(?:on peut|peut on|pouvons nous|pouvons|peut t on|est ce que|est ce qu)\b")
+_ASKS_AFTER_RE = re.compile(
+    r"\b(?:on peut|peut on|pouvons nous|pouvons|peut t on|est ce que|est ce qu|ca peut|cela peut|il peut"
+    r"|elle peut|sera t il|sera t elle|ouvre t il|ouvre t elle|compte t il|compte t elle)\b"
+)
 # "versée à notre établissement et non à l'HAD ?": who is paid, a rule, not the establishment's figures.
 _RECIPIENT_CHOICE_RE = re.compile(r"\b(?:et non|et pas|ou|plutot qu|pas) (?:a |par )?l had\b")
 

@@ -38,6 +38,7 @@ _VERBS = """
     comprendre compris comprends
     envoyer envoie envoyons envoyez transmettre transmet transmis
     rendre rend rendu rendre
+    relever releve relevons relevent
     mettre met mettons
     voir vois voyons
     obtenir obtient obtenu
@@ -94,6 +95,7 @@ _GENERIC_NOUNS = """
     chiffre chiffres caractere caracteres lettre lettres sms texto
     bord memoire pile cellule perspective diffusion lendemain veille chef pole boite confirmation directoire
     amont aval melange confusion erreur oubli perimetre cote
+    titulaire titulaires modalite modalites
     lundi lundis mardi mardis mercredi mercredis jeudi jeudis vendredi vendredis samedi samedis dimanche
     dimanches matin matins soir soirs semaine semaines weekend
     """

@@ -587,3 +587,37 @@ def test_what_only_a_person_can_settle_is_handed_over(question: str) -> None:
 def test_values_put_to_the_test_in_more_shapes(question: str, opening: str) -> None:
     reply = answer_question(question, DEFAULT_NOW)
     assert plain(reply.body[0]).startswith(opening), reply.body
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "opening"),
+    [
+        # « relève de la catégorie d », « titulaire d'une autorisation … modalité TMSC »: ordinary words.
+        (
+            "Notre clinique est un établissement privé à but lucratif, titulaire d'une autorisation de "
+            "traitement du cancer modalité TMSC, et nous avons signé un CPOM avec l'ARS. Si j'ai bien "
+            "compris, nous relevons de la catégorie d et pouvons donc candidater. Pouvez-vous me le "
+            "confirmer ?",
+            "eligibility_categories",
+            "oui",
+        ),
+        # Being selected told first, then a referral's day asked: a rule, not the establishment's figures.
+        (
+            "on a ete retenus (liste publiee en juillet), un patient adresse le 15 septembre 2025 ca peut "
+            "etre paye ?",
+            "patient_referral_date",
+            "oui",
+        ),
+        (
+            "patient decede la semaine derniere, comment j'arrete sa prise en charge dans le bot ?",
+            "bot_end_care",
+            "",
+        ),
+    ],
+)
+def test_more_questions_answered_by_the_entry_that_settles_them(
+    question: str, topic: str, opening: str
+) -> None:
+    reply = answer_question(question, DEFAULT_NOW)
+    assert reply.data["topics"][:1] == [topic], reply.body
+    assert plain(reply.body[0]).startswith(opening), reply.body
