@@ -641,6 +641,10 @@ def _stated_premise(analysis: Analysis, params: Parameters) -> premise.Premise |
         ]
     drugs = load_drugs().by_name
     scopes = tuple(drugs[name].in_scope for name in analysis.normalized.drugs)
+    if scopes and not any(scopes) and "oral" in analysis.normalized.tokens:
+        # « thérapie ciblée orale (palbociclib) …, on peut facturer le forfait mensuel ? »: a drug taken by
+        # mouth named and the forfait asked: whether it counts is the point, whichever entry scored first.
+        chosen = sorted(chosen, key=lambda e: all(kind != "route" for kind, _ in e.premise))
     norm = analysis.normalized
     limit = _year_put_as_limit(norm.tokens)
     if limit and premise.asks_yes_or_no(norm.tokens):

@@ -95,7 +95,7 @@ _GENERIC_NOUNS = """
     chiffre chiffres caractere caracteres lettre lettres sms texto
     bord memoire pile cellule perspective diffusion lendemain veille chef pole boite confirmation directoire
     amont aval melange confusion erreur oubli perimetre cote
-    titulaire titulaires modalite modalites
+    titulaire titulaires modalite modalites passage passages visite visites
     lundi lundis mardi mardis mercredi mercredis jeudi jeudis vendredi vendredis samedi samedis dimanche
     dimanches matin matins soir soirs semaine semaines weekend
     """

@@ -621,3 +621,23 @@ def test_more_questions_answered_by_the_entry_that_settles_them(
     reply = answer_question(question, DEFAULT_NOW)
     assert reply.data["topics"][:1] == [topic], reply.body
     assert plain(reply.body[0]).startswith(opening), reply.body
+
+
+def test_a_drug_taken_by_mouth_named_with_the_forfait_asked_opens_on_its_exclusion() -> None:
+    reply = answer_question(
+        "/expe50 question therapie ciblee orale (palbociclib) donnee a dom avec passage de l'HAD, on peut "
+        "facturer le forfait mensuel ?",
+        DEFAULT_NOW,
+    )
+    assert plain(reply.body[0]).startswith("non : un traitement anticancereux pris par voie orale"), (
+        reply.body
+    )
+
+
+def test_the_ars_asked_to_organise_a_meeting_is_a_person_s_to_answer() -> None:
+    reply = answer_question(
+        "Bonjour, serait-il possible que l'ARS organise le mois prochain une visio avec nos deux HAD "
+        "partenaires pour faire le point sur la montée en charge ? Merci",
+        DEFAULT_NOW,
+    )
+    assert reply.needs_human and reply.status.value == "unknown", reply.body
