@@ -10,8 +10,12 @@ gives the number of columns:
   told without any, a dash before the first or after the last care is no month at home. A dash between two
   months of care (a stay ended, then a new one?) is not read: the table is left as it stands, and the reader
   gives up on it. In a grid of marks, an empty cell between two marks is a month without.
-- any other table: each row becomes « first cell : second cell (third cell) … ; », so that
-  « | P01 | janvier, février, mars | 1re administration en janvier 2026 | » reads as a patient told in words.
+- a table of spans (« | Patient | Début | Fin | Mois sans admin | »): « J.M. : administrations de janvier
+  2026 à juin 2026 sauf mars 2026 ; ».
+- any other table: each row becomes « - first cell : second cell (third cell) … ; », so that « | P01 |
+  janvier, février, mars | 1re administration en janvier 2026 | » reads as a patient told in words.
+
+Every row is told after a dash: the first cell names a patient however it does (initials, a code).
 
 Anything else (no separator row, cells that do not fall in rows) is left untouched. Linear in the text.
 """
@@ -75,8 +79,54 @@ def _table(run: str) -> str:
         return run
     before = " ".join(cells[: sep - 1 - n]) if sep - 1 - n > 0 else ""
     months = [_month_of(h) for h in header[1:]]
-    told = _grid(rows, months) if all(m is not None for m in months) else _lines(rows)
+    if all(m is not None for m in months):
+        told = _grid(rows, months)
+    else:
+        spans = _span_columns(header)
+        told = _spans(rows, *spans) if spans is not None else _lines(rows)
     return run if told is None else f"{before} {told}"
+
+
+# « 01/2026 », « 1/2026 »: a month written in figures in a cell.
+_MONTH_CELL = re.compile(r"(\d{1,2})\s*/\s*(\d{4})")
+
+
+def _month_cell(cell: str) -> str | None:
+    """« 03/2026 » → « mars 2026 »; a month already in words is kept; anything else is None."""
+    found = _MONTH_CELL.fullmatch(cell.strip())
+    if found is not None:
+        number = int(found.group(1))
+        return f"{_MONTH_NAMES[number - 1]} {found.group(2)}" if 1 <= number <= 12 else None
+    words = re.findall(r"[a-z]+", fold(cell))
+    return cell.strip() if words and words[0] in MONTH_WORDS and len(words) <= 2 else None
+
+
+def _span_columns(header: list[str]) -> tuple[int, int, int | None] | None:
+    """The columns of a table of spans (« | Patient | Début | Fin | Mois sans admin | »): first month, last
+    month, and the months without, when the header names them."""
+    folded = [fold(h) for h in header]
+    start = next((i for i, h in enumerate(folded) if "debut" in h or "premier mois" in h), None)
+    end = next((i for i, h in enumerate(folded) if re.search(r"\bfin\b|dernier mois", h)), None)
+    without = next((i for i, h in enumerate(folded) if "sans" in h), None)
+    if start is None or end is None or start == end or 0 in (start, end, without):
+        return None
+    return start, end, without
+
+
+def _spans(rows: list[list[str]], start: int, end: int, without: int | None) -> str | None:
+    told: list[str] = []
+    for row in rows:
+        first, last = _month_cell(row[start]), _month_cell(row[end])
+        if first is None or last is None:
+            return None
+        said = f"administrations en {first}" if first == last else f"administrations de {first} à {last}"
+        if without is not None and row[without].strip() not in _DASH:
+            gaps = [_month_cell(part) for part in re.split(r"[,;]| et ", row[without])]
+            if any(g is None for g in gaps):
+                return None
+            said += "".join(f" sauf {g}" if k == 0 else f" et {g}" for k, g in enumerate(gaps))
+        told.append(f"- {row[0]} : {said} ;")
+    return " ".join(told)
 
 
 def _month_of(cell: str) -> int | None:
@@ -116,7 +166,7 @@ def _grid(rows: list[list[str]], months: list[int | None]) -> str | None:
             for k, (name, c) in enumerate(zip(names, inside, strict=True))
         ]
         # (the grid says what its figures count: the rows are told as administrations)
-        told.append(f"{row[0]} : administrations en {', '.join(parts)} ;")
+        told.append(f"- {row[0]} : administrations en {', '.join(parts)} ;")
     return " ".join(told)
 
 
@@ -124,5 +174,5 @@ def _lines(rows: list[list[str]]) -> str:
     told = []
     for row in rows:
         rest = " ".join(f"({c})" for c in row[2:] if c)
-        told.append(f"{row[0]} : {row[1]} {rest} ;".replace("  ", " "))
+        told.append(f"- {row[0]} : {row[1]} {rest} ;".replace("  ", " "))
     return " ".join(told)

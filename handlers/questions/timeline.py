@@ -436,7 +436,8 @@ def _idle_asides(s: _State) -> None:
         inside = items[i + 1 : close]
         if not any(
             it.kind in {"month", "num", "year", "ord", "id"}
-            or it.text in _NEGATIONS
+            # (« (mois de début / mois de fin / mois sans admin) » names a column, no month without)
+            or (it.text in _NEGATIONS and not (it.text == "sans" and _text(items, it.at - 1) == "mois"))
             or (_disruptive(it.text) and not it.used)
             or it.text in _TO_COME
             for it in inside
@@ -817,7 +818,11 @@ _LIST_MARKER = re.compile(r"(?:^|(?<=[.?!:;\n]))\s*(?:\d{1,2}|[a-d])\)\s|(?:^|(?
 
 
 # « 1/mois », « 2 / mois »: a cadence, as « par mois ».
-_PER_MONTH = re.compile(r"(?<=[a-z0-9])\s*/\s*mois\b")
+# (only after a figure, « x » or « fois »: « mois de début / mois de fin » is no cadence)
+_PER_MONTH = re.compile(
+    r"(?:(?<=\d)|(?<=\dx)|(?<=fois)|(?<=inj)|(?<=adm)|(?<=perf)|(?<=cure)|(?<=tion)|(?<=ions)|(?<=injs)"
+    r"|(?<=perfs)|(?<=adms)|(?<=cures))\s*/\s*mois\b"
+)
 
 
 # « Objet : forfait juillet à décembre »: an email's subject line names what the body tells; read, its months

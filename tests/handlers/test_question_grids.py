@@ -41,9 +41,9 @@ def total(text: str, today: date) -> Decimal | None:
 
 def test_a_grid_of_counts_by_month_is_told_patient_by_patient() -> None:
     told = grids.rewrite(GRID)
-    assert "P-01 : administrations en janvier, février, rien en mars, puis avril ;" in told
-    assert "P-02 : administrations en février, mars, avril ;" in told
-    assert "P-03 : administrations en avril ;" in told
+    assert "- P-01 : administrations en janvier, février, rien en mars, puis avril ;" in told
+    assert "- P-02 : administrations en février, mars, avril ;" in told
+    assert "- P-03 : administrations en avril ;" in told
     assert "|" not in told
 
 
@@ -91,8 +91,8 @@ def test_any_other_table_becomes_one_line_per_row() -> None:
         "| P02 | avril, rien en mai, juin | |\n"
     )
     told = grids.rewrite(text)
-    assert "P01 : janvier, février, mars (1re administration en janvier 2026) ;" in told
-    assert "P02 : avril, rien en mai, juin ;" in told
+    assert "- P01 : janvier, février, mars (1re administration en janvier 2026) ;" in told
+    assert "- P02 : avril, rien en mai, juin ;" in told
 
 
 def test_a_patient_included_in_an_earlier_year_has_no_inclusion_forfait_in_the_months_read() -> None:
@@ -303,3 +303,24 @@ def test_a_patient_said_to_have_come_back_to_the_day_hospital_keeps_her_total() 
         "cette patiente j'arrive à un total de 800 € de forfaits. Pouvez-vous confirmer ?"
     )
     assert total(text, date(2026, 7, 8)) == Decimal("680")
+
+
+def test_a_table_of_spans_is_read_from_its_first_and_last_months_and_those_without() -> None:
+    text = (
+        "tableau de suivi (mois de debut / mois de fin / mois sans admin) :\n"
+        "| Patient | Début | Fin | Mois sans admin |\n|---|---|---|---|\n"
+        "| J.M. | 01/2026 | 06/2026 | 03/2026 |\n| A.L. | 04/2026 | 05/2026 | – |\n"
+        "| R.G. | 02/2026 | 02/2026 | – |\nforfait par patient et total ?"
+    )
+    told = grids.rewrite(text)
+    assert "- J.M. : administrations de janvier 2026 à juin 2026 sauf mars 2026 ;" in told
+    assert "- R.G. : administrations en février 2026 ;" in told
+    # J.M. 320 + 4 x 120, A.L. 320 + 120, R.G. 320
+    assert total(text, date(2026, 6, 29)) == Decimal("1560")
+
+
+def test_a_slash_between_words_is_no_cadence() -> None:
+    # « mois de début / mois de fin » once read « par mois »: a cadence before every patient.
+    assert total(
+        "patient A : admin en mars et avril 2026 (début / mois de fin). total ?", date(2026, 6, 1)
+    ) == (Decimal("440"))
