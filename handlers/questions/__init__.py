@@ -44,6 +44,7 @@ from handlers.questions.dictation import undictate
 from handlers.questions.extract import extract_question, split_questions
 from handlers.questions.knowledge import load_knowledge
 from handlers.questions.normalize import fold, normalize, redact_identifiers
+from handlers.questions.slots import MONTH_WORDS
 from handlers.questions.tariffs import stated_tariffs
 from handlers.questions.topics import compiled_human_request, compiled_own_case, ordinary, score, topic_by_id
 from handlers.reply import Action, ReasonLine, Reply, Status
@@ -692,6 +693,8 @@ def _year_put_as_limit(tokens: tuple[str, ...]) -> tuple[str, ...]:
     back as the short claim the year reader of premise.py takes (« ça finit en 2030 »); else nothing. (A
     bounded look back from each year: linear.)"""
     for k, token in enumerate(tokens):
+        if k and tokens[k - 1] in MONTH_WORDS:
+            continue  # « perf tous les mois jusqu'à déc 2026 »: a month of care, not the experiment's end
         if token.isdigit() and len(token) == 4 and any(t in _LIMIT_WORDS for t in tokens[max(0, k - 4) : k]):
             return ("ca", "finit", "en", token)
     return ()

@@ -1813,6 +1813,15 @@ def _kind(
             kind = "until"
         if kind == "admin" and w in _INCLUSION:
             kind = "inclusion"
+        if (
+            kind == "admin"
+            and w == "depuis"
+            and k == first - 1
+            and {items[j].text for j in range(max(0, k - 6), k)} & {"charge", "had", "domicile", "dom"}
+        ):
+            # « pris en charge par l'HAD depuis novembre 2025, une perf chaque mois jusqu'à mars »: home care
+            # starts that month (its first administration is the cadence's first)
+            kind = "inclusion"
         if kind == "admin" and w in _REFERRAL and not seen_admin:
             kind = "referral"
         if items[k].kind == "ord" and items[k].value == 1:

@@ -324,3 +324,21 @@ def test_a_slash_between_words_is_no_cadence() -> None:
     assert total(
         "patient A : admin en mars et avril 2026 (début / mois de fin). total ?", date(2026, 6, 1)
     ) == (Decimal("440"))
+
+
+def test_care_since_a_month_at_a_monthly_cadence_starts_that_month() -> None:
+    text = (
+        "patient pris en charge par l'HAD depuis novembre 2025, il a eu une perf chaque mois jusqu'à fin "
+        "mars 2026. on doit toucher combien en tout ??"
+    )
+    # November 320 + December to March 4 x 120
+    assert total(text, date(2026, 4, 8)) == Decimal("800")
+
+
+def test_a_month_of_care_put_as_a_limit_is_not_the_experiment_s_end() -> None:
+    body = ask(
+        "/expe50 question forfait total pour 1 patient inclus en avr 2026, perf tous les mois jusqu'a dec "
+        "2026 sauf aout (vacances, pas de perf)",
+        datetime(2027, 1, 4, 9),
+    )
+    assert not body[0].startswith("Non : en 2028"), body
