@@ -2410,6 +2410,11 @@ _ELIDED = frozenset({"a", "y", "l", "d", "c", "j", "s", "m", "n", "t"})
 
 def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None = None) -> Group | None:
     every_month = s.every_month if cadence is None else cadence and s.every_month
+    ranges = {seg.first.at for seg in segments if seg.last is not None and seg.kind == "admin"}
+    if every_month and s.cadences and all(any(c < at <= c + 4 for at in ranges) for c in s.cadences):
+        # « inclusion nov 2025, ensuite admin tous les mois de janv à déc 2026 »: the cadence is its range's,
+        # whose months are all told; a month outside it (décembre 2025) is not one it fills.
+        every_month = False
     weeks = s.weeks if cadence is None or cadence else None
     named: set[Month] = set()  # months named one by one as having an administration
     ranged: set[Month] = set()  # months inside a range (« de mars à juin »), less those said without

@@ -342,3 +342,13 @@ def test_a_month_of_care_put_as_a_limit_is_not_the_experiment_s_end() -> None:
         datetime(2027, 1, 4, 9),
     )
     assert not body[0].startswith("Non : en 2028"), body
+
+
+def test_a_cadence_told_of_a_range_fills_that_range_only() -> None:
+    # Décembre 2025 is not told: the cadence is January to December 2026's (it once filled December 2025).
+    text = (
+        "/expe50 question forfaits pr P-01020 : inclusion nov 2025, ensuite admin tous les mois de janv a "
+        "dec 2026"
+    )
+    body = ask(text, datetime(2027, 1, 5, 9))
+    assert any("12 × forfait mensuel" in line for line in body), body
