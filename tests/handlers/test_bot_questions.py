@@ -119,9 +119,10 @@ def test_a_legal_question_is_not_captured_by_a_command() -> None:
         assert not any(entry(t).family == "bot" for t in _topics(reply)), (question, _topics(reply))
 
 
-# (« je mets le bot en copie » only addresses it; « la HAS (est) saisie » is referred to, no entry typed)
+# (« je mets le bot en copie » only addresses it; « la HAS (est, doit être) saisie » is referred to, no entry
+# typed)
 _NAMES_THE_BOT = re.compile(
-    r"\b(?:(?:le|du|au|ds le|dans le) bot(?! en copie)|saisir|(?<!has )(?<!est )saisies?"
+    r"\b(?:(?:le|du|au|ds le|dans le) bot(?! en copie)|saisir|(?<!has )(?<!est )(?<!etre )(?<!être )saisies?"
     r"|(?:depuis|dans|via) l'outil)\b",
     re.IGNORECASE,
 )

@@ -123,6 +123,14 @@ NEVER_TUNED_T25_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 NEVER_TUNED_T26_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T26.yaml"
 NEVER_TUNED_T27_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T27.yaml"
 NEVER_TUNED_T28_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T28.yaml"
+NEVER_TUNED_T29_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T29.yaml"
+NEVER_TUNED_T30_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T30.yaml"
+NEVER_TUNED_T31_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T31.yaml"
+NEVER_TUNED_T32_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T32.yaml"
+DEV_R22_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R22.yaml"
+DEV_R23_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R23.yaml"
+DEV_R24_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R24.yaml"
+DEV_R25_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R25.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -195,6 +203,14 @@ KNOWN_MISSES_FILES = (
     NEVER_TUNED_T26_FILE,
     NEVER_TUNED_T27_FILE,
     NEVER_TUNED_T28_FILE,
+    NEVER_TUNED_T29_FILE,
+    NEVER_TUNED_T30_FILE,
+    NEVER_TUNED_T31_FILE,
+    NEVER_TUNED_T32_FILE,
+    DEV_R22_FILE,
+    DEV_R23_FILE,
+    DEV_R24_FILE,
+    DEV_R25_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
