@@ -9,21 +9,13 @@ from decimal import Decimal
 import pytest
 
 from handlers.questions import clauses, timeline
-from handlers.questions.totals import compute, compute_counts, place
-from rules.parameters import load_parameters
+from tests.support.totals import read_total
 
 
 def total(text: str, today: date) -> Decimal:
-    reading = clauses.read(text, today)
-    assert reading is not None, text
-    params = load_parameters()
-    if not reading.groups:
-        return compute_counts(reading, params, today).total
-    placed = place(reading, params)
-    assert placed is not None
-    result = compute(placed, params)
-    assert not isinstance(result, str), result
-    return result.total
+    found = read_total(text, today)
+    assert found is not None, text
+    return found
 
 
 # Each story is one the list reader leaves: a care word per clause, months of oral care, a pause in brackets.

@@ -10,9 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from handlers.questions import answer_question, clauses, grids
-from handlers.questions.totals import compute, compute_counts, place
-from rules.parameters import load_parameters
+from handlers.questions import answer_question, grids
+from tests.support.totals import read_total
 
 GRID = (
     "Bonjour, voici nos administrations à domicile en 2026 :\n"
@@ -26,17 +25,7 @@ GRID = (
 
 
 def total(text: str, today: date) -> Decimal | None:
-    reading = clauses.read(text, today)
-    if reading is None:
-        return None
-    params = load_parameters()
-    if not reading.groups:
-        return compute_counts(reading, params, today).total
-    placed = place(reading, params)
-    assert placed is not None
-    result = compute(placed, params)
-    assert not isinstance(result, str), result
-    return result.total
+    return read_total(text, today)
 
 
 def test_a_grid_of_counts_by_month_is_told_patient_by_patient() -> None:

@@ -11,9 +11,10 @@ import pytest
 
 from handlers.questions import answer_question
 from handlers.questions.timeline import Reading, read
-from handlers.questions.totals import compute, compute_counts, place
+from handlers.questions.totals import compute, place
 from rules.month import Month
 from rules.parameters import load_parameters
+from tests.support.totals import total_of
 
 TODAY = date(2026, 11, 24)
 NOW = datetime(2026, 11, 24, 10, tzinfo=ZoneInfo("Europe/Paris"))
@@ -25,16 +26,9 @@ def months(reading: Reading | None) -> list[str]:
 
 
 def total(text: str) -> Decimal:
-    reading = read(text, TODAY)
-    assert reading is not None, text
-    params = load_parameters()
-    if not reading.groups:
-        return compute_counts(reading, params, TODAY).total
-    placed = place(reading, params)
-    assert placed is not None
-    result = compute(placed, params)
-    assert not isinstance(result, str), result
-    return result.total
+    found = total_of(read(text, TODAY), TODAY)
+    assert found is not None, text
+    return found
 
 
 @pytest.mark.parametrize(
