@@ -16,7 +16,7 @@ Pure and linear: one tokenising pass, then passes over the tokens that look at a
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -406,11 +406,21 @@ def _asides(s: _State) -> None:
             item.used = True
     _reason_asides(s)
     _oral_switch(s)
+    _selection_order(s)
     _idle_asides(s)
 
 
 # The longest bracketed aside weighed as one (a longer one is read word by word).
 _ASIDE_SPAN = 40
+
+
+def _selection_order(s: _State) -> None:
+    """« après l'arrêté de sélection »: the selection order, no care stopped (« arrêté » also reads
+    « stopped »)."""
+    items = s.items
+    for k, it in enumerate(items):
+        if it.text == "arrete" and (_text(items, k - 1) == "l" or _text(items, k + 2) == "selection"):
+            it.used = True
 
 
 def _idle_asides(s: _State) -> None:
@@ -419,9 +429,6 @@ def _idle_asides(s: _State) -> None:
     no month read: its « une », « oui » are the writer's, not a count or an answer. One pass: each « ( » is
     closed by the first « ) » within the span, or left alone."""
     items = s.items
-    for k, it in enumerate(items):
-        if it.text == "arrete" and (_text(items, k - 1) == "l" or _text(items, k + 2) == "selection"):
-            it.used = True  # « après l'arrêté de sélection »: the selection order, no care stopped
     i = 0
     while i < len(items):
         if items[i].text != "(":
@@ -2007,6 +2014,7 @@ def read(text: str, today: date) -> Reading | None:
     # « (chaque mois cité = au moins une injection) »: the legend, no cadence
     state.cadences = [c for c in state.cadences if _text(items, c + 2) not in {"cite", "cites"}]
     state.every_month = state.every_month and bool(state.cadences)
+    _site_markers(state)
     _bullet_labels(state)
     _sessions(state)
     _lists(state)
@@ -2030,13 +2038,11 @@ _BULLETS = frozenset({"-", "•", "*", "·"})
 _BULLET_NAME = 6
 
 
-def _bullet_labels(s: _State) -> None:
-    """« - M.R. : oct, nov, déc ; - J.P. : nov seulement »: a list whose bullets each name someone before
-    « : » and then tell months is a list of patients, however they are named (initials, a first name); the
-    bullet is the label. Only when two bullets at least do, and no label was read inside them."""
+def _site_markers(s: _State) -> None:
+    """« site Nord : », « site de Vernon : »: the patients told after it are that site's (a name of plain
+    words before « : »)."""
     items = s.items
     for k, it in enumerate(items[:-2]):
-        # « site Nord : », « site de Vernon : »: the patients told after it are that site's
         if it.text == "site" and not it.used:
             colon = next((j for j in range(k + 2, min(len(items), k + 5)) if items[j].text == ":"), None)
             if colon is not None and all(
@@ -2045,6 +2051,14 @@ def _bullet_labels(s: _State) -> None:
                 s.sites.append(
                     (k, " ".join(n.text for n in items[k + 1 : colon] if n.text not in {"de", "d"}))
                 )
+
+
+def _bullet_labels(s: _State) -> None:
+    """« - M.R. : oct, nov, déc ; - J.P. : nov seulement »: a list whose bullets each name someone before
+    « : » and then tell months is a list of patients, however they are named (initials, a first name); the
+    bullet is the label. Only when two bullets at least do, and no label was read inside them."""
+    items = s.items
+    labels = sorted(s.labels)
     found: list[tuple[int, int]] = []
     for k, it in enumerate(items):
         if it.text not in _BULLETS or (
@@ -2061,8 +2075,9 @@ def _bullet_labels(s: _State) -> None:
             continue
         if not any(items[j].kind == "month" for j in range(colon + 1, min(len(items), colon + 4))):
             continue
-        if any(k <= label <= colon for label in s.labels):
-            continue
+        at = bisect_left(labels, k)
+        if at < len(labels) and labels[at] <= colon:
+            continue  # a label already read inside the name (« - patient A : »)
         found.append((k, colon))
     if len(found) < 2:
         return
