@@ -1064,6 +1064,10 @@ class _State:
     included_in: list[tuple[int, int]] = field(default_factory=list)
 
 
+def _kind_at(items: list[_Item], i: int) -> str:
+    return items[i].kind if 0 <= i < len(items) else ""
+
+
 def _text(items: list[_Item], i: int) -> str:
     return items[i].text if 0 <= i < len(items) else ""
 
@@ -1261,7 +1265,8 @@ def _phrases(s: _State) -> None:
             and len(t) == 1
             and t in "abcdefgh"
             and _text(items, i - 1) in _LETTER_OPENERS
-            and (nxt in _INCLUSION or nxt in _ADMIN or nxt in {":", ","})
+            # (« A sept-déc, B oct-déc, C déc seulement »: a letter right before its months)
+            and (nxt in _INCLUSION or nxt in _ADMIN or nxt in {":", ","} or _kind_at(items, i + 1) == "month")
             and _letters_follow(openers, t, i)
         ):
             # « 3 pts : A inclus oct 25 … ; B inclus nov … ; C inclus déc … »: letters that open each clause

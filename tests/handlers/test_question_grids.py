@@ -341,3 +341,12 @@ def test_a_cadence_told_of_a_range_fills_that_range_only() -> None:
     )
     body = ask(text, datetime(2027, 1, 5, 9))
     assert any("12 × forfait mensuel" in line for line in body), body
+
+
+def test_letters_right_before_their_months_are_patients_never_one_patient_s_months() -> None:
+    body = ask(
+        "/expe50 question bilan forfaits 2025 stp : A sept-dec, B oct-dec, C dec seulement, D nov+dec",
+        datetime(2026, 1, 8, 10),
+    )
+    # (once: « 4 mois de prise en charge … 680,00 € au total », four patients' months as one patient's)
+    assert not any("680,00 € au total" in line for line in body), body

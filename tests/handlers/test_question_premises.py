@@ -641,3 +641,12 @@ def test_the_ars_asked_to_organise_a_meeting_is_a_person_s_to_answer() -> None:
         DEFAULT_NOW,
     )
     assert reply.needs_human and reply.status.value == "unknown", reply.body
+
+
+def test_more_time_asked_of_the_ars_is_a_person_s_to_grant() -> None:
+    reply = answer_question(
+        "/expe50 question l'ARS peut nous accorder 15 jours de plus pour le rapport de suivi ? notre DIM "
+        "est en arret",
+        DEFAULT_NOW,
+    )
+    assert reply.needs_human and reply.status.value == "unknown", reply.body
