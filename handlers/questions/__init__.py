@@ -241,8 +241,10 @@ def _answer_one(
         composition.say("compute.unsure_total")
         composition.needs_human = True
     if score(compiled_own_case(), analysis.normalized.tokens)[0] >= HUMAN_REQUEST:
+        # The state of one establishment's file or payment is asked: the rule is said as context, but only an
+        # agent who sees the file answers the question itself, so the reply is a hand-over.
         composition.body.append(t("handover.own_case"))
-        composition.needs_human = True
+        composition.needs_human = composition.open_point = True
         data["own_case"] = True
     if composition.inference:
         composition.body.append(t("inference_note"))

@@ -4,7 +4,7 @@ with it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from handlers.questions import answer_question
 from handlers.questions.normalize import fold
 from handlers.questions.open_points import first_month, told_days
 from handlers.reply import Status
-from tests.support.question_probe import DEFAULT_NOW, plain
+from tests.support.question_probe import DEFAULT_NOW, PARIS, plain
 
 NOW = DEFAULT_NOW
 
@@ -206,3 +206,46 @@ def test_the_deadline_named_is_no_day_of_arrival_and_encore_asks_whether_still_o
     )
     assert reply.body[0].startswith("Non : la date limite de candidature (Normandie) est passée"), reply.body
     assert not any("recevable" in line and line.startswith("Oui") for line in reply.body), reply.body
+
+
+@pytest.mark.parametrize(
+    ("question", "context"),
+    [
+        (
+            "tjs pas recu le virement des forfaits 2025 pour le CH de Vire, il arrive quand ?",
+            "verses en 2026",
+        ),
+        ("on a toujours rien reçu pr nos forfaits 2025, c normal ?", "verses en 2026"),
+        ("Notre établissement fait-il partie de ceux retenus par le comité de sélection ?", "juillet 2025"),
+        ("Pouvez-vous me communiquer la liste des établissements normands retenus ?", "liste nominative"),
+        # Handed over by the asked point itself (asked.py), before any entry: no rule to give.
+        ("Nous n'avons toujours rien reçu pour 2025. Pouvez-vous vérifier où en est notre versement ?", None),
+    ],
+)
+def test_the_state_of_one_establishments_file_is_handed_over_with_the_rule(
+    question: str, context: str | None
+) -> None:
+    """Whether this establishment was paid or selected is in no text (frames.yaml `own_case`, the names of
+    the selected, calendar.yaml): an agent answers; the rule comes with the hand-over as context."""
+    reply = answer_question(question, datetime(2026, 11, 10, 10, 0, tzinfo=PARIS))
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+    assert context is None or context in plain("\n".join(reply.body))
+
+
+def test_a_settled_part_beside_the_establishments_own_state_is_still_answered() -> None:
+    reply = answer_question("la liste des retenus elle est sortie ? on est dedans ?", DEFAULT_NOW)
+    assert reply.status == Status.WARNING and reply.needs_human
+    assert "juillet 2025" in plain("\n".join(reply.body))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "si notre établissement est retenu, quand commence l'expérimentation pour nous ?",
+        "les forfaits 2025 sont versés quand ?",
+        "qui fixe la liste des établissements retenus ?",
+    ],
+)
+def test_a_supposed_or_general_case_is_no_establishments_own_state(question: str) -> None:
+    reply = answer_question(question, datetime(2025, 9, 18, 10, 0, tzinfo=PARIS))
+    assert reply.status in (Status.OK, Status.WARNING) and "own_case" not in reply.data
