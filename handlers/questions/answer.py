@@ -1223,12 +1223,19 @@ _QUESTION_MARKS = re.compile(r"\?+")
 @lru_cache(maxsize=256)
 def _last_asks_yes_or_no_text(question: str, vocab: frozenset[str]) -> bool:
     asked = [q for q in _QUESTION_MARKS.split(question) if q.strip()]
-    if len(asked) < 2 or question.rstrip()[-1:] != "?":
+    if len(asked) < 2:
         return False
-    last = normalize(asked[-1], vocab).tokens
-    # A short follow-up of its own (« on est encore dans les temps ? », « c encore jouable ? »), no subject
-    # of its own to ask about; not a value put forward (« c quand ? le 16/05 ? » asks when, guessing)
-    return 2 <= len(last) <= 8 and not any(t.isdigit() for t in last) and premise.asks_yes_or_no(last)
+    # The sentences closed by a question mark: the last one, or (« c encore jouable pr candidater ? c quoi la
+    # date limite ») one before an open question left without its mark.
+    closed = asked if question.rstrip()[-1:] == "?" else asked[:-1]
+    for sentence in closed[-2:]:
+        # Its last clause (« on est en IDF, c encore jouable ? »): what comes before the comma is context.
+        words = normalize(sentence.rsplit(",", 1)[-1], vocab).tokens
+        # A short question of its own (« on est encore dans les temps ? », « c encore jouable ? »), no
+        # subject of its own to ask about; not a value put forward (« c quand ? le 16/05 ? » asks when)
+        if 2 <= len(words) <= 8 and not any(t.isdigit() for t in words) and premise.asks_yes_or_no(words):
+            return True
+    return False
 
 
 def _last_asks_yes_or_no(question: str, params: Parameters) -> bool:

@@ -210,6 +210,8 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : la date limite",
         ),
         ("deadline candidature en idf c t quand ? c encore jouable ?", "2025-05-12", "oui"),
+        # The yes/no one first, the open one after without its mark; context before a comma.
+        ("on est en idf, c encore jouable pr candidater ? c quoi la date limite", "2025-05-27", "oui"),
         # The HAD writing (« on est l'HAD »): « nous » is the HAD, which is not paid the forfait.
         (
             "on est l'HAD (IDE coordo), c bien nous qui facturons le forfait de 320 "
