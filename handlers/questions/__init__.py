@@ -599,6 +599,10 @@ def _premise(analysis: Analysis, params: Parameters, today: date) -> premise.Pre
         # « le mensuel c'est 120 € par séance, donc 3 cures = 360 €, c'est juste ? »: the amount is right and
         # the claim wrong; the per-session entry's own verdict answers the claim, never « Oui : 120 € ».
         return None
+    if found is not None and found.kind == "amount" and stated_tariffs(analysis.normalized.tokens):
+        # « HDJ 410 €, HAD 330 € : le forfait de 120 € respecte-t-il le plafond ? »: the amount named is the
+        # subject; the tariffs' gap gives the verdict (answer.py `_cap_monthly`), never « Oui : 120 € ».
+        return None
     if found is not None and found.kind == "amount" and analysis.topics[:1] == ("forfait_compute",):
         # « … ça fait 4x120 = 480 € c'est bien ça ? »: the sum put to the test is the total's, checked by the
         # reading (« Non : le total est de 680,00 € »), never a fee's amount (« pas 480 € »).

@@ -481,6 +481,12 @@ _TARIFFS_ASKED = re.compile(
 _OWN_SITE = re.compile(r"\b(?:pour nous|notre site|pour notre (?:site|etablissement|ch|hopital)|chez nous)\b")
 
 
+# Whether the monthly amount keeps to the cap (« respecte-t-il le plafond ? ») or goes over it (« dépasse-t-il
+# l'écart ? »), asked of stated tariffs.
+_FITS_CAP = re.compile(r"\b(?:respect\w*|conforme\w*|compatible\w*|dans les clous|sous le plafond|rest\w*)\b")
+_EXCEEDS_CAP = re.compile(r"\b(?:depass\w*|exced\w*|superieur\w*|au dessus)\b")
+
+
 def _cap_monthly(c: Composition) -> None:
     """The cap applied to the tariffs the question states (tariffs.py): one line per site, or the gap it
     states; none stated, the rule alone, and that we do not hold the tariffs."""
@@ -495,10 +501,20 @@ def _cap_monthly(c: Composition) -> None:
         if _OWN_SITE.search(c.analysis.normalized.text) or _TARIFFS_ASKED.search(c.analysis.asked.text):
             c.open_point = c.needs_human = True
         return
+    # « le forfait de 120 € respecte-t-il le plafond ? » with one pair of tariffs: their gap answers it.
+    fits = exceeds = None
+    for sentence in _QUESTION_MARKS.split(c.analysis.question)[:-1]:  # the sentences that end with « ? »
+        words = normalize(sentence.rsplit(".", 1)[-1], _words(c.params)).tokens
+        if premise.asks_yes_or_no(words):
+            text = " ".join(words)
+            fits, exceeds = fits or _FITS_CAP.search(text), exceeds or _EXCEEDS_CAP.search(text)
+    verdict = len(found) == 1 and (fits is None) != (exceeds is None)
     for tariffs in found:
+        yes = (tariffs.gap >= monthly) == (fits is not None)  # kept to the cap and asked so, or over it
         c.say(
             "forfait.cap_monthly_computed",
             rule,
+            opening=t(f"lead.{'yes' if yes else 'no'}") if verdict else "",
             hdj=tariffs.hdj,
             had=tariffs.had,
             gap=tariffs.gap,
@@ -1088,6 +1104,12 @@ def source_of(params: Parameters, reference: str) -> Sourced | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _states_tariffs(question: str, params: Parameters) -> bool:
+    # The whole message, also when a lead is tried on one of its questions alone (`_lead`).
+    return bool(stated_tariffs(normalize(question, _words(params)).tokens))
+
+
 def holds(c: Composition, cond: Condition) -> bool:
     """Whether a step's condition holds for this question, today and this answer (knowledge.Condition)."""
     test = cond.test
@@ -1101,6 +1123,8 @@ def holds(c: Composition, cond: Condition) -> bool:
         return bool(_asked(c, cond.words))
     if test == "slot":
         s = c.analysis.slots
+        if cond.name == "tariffs":  # an HDJ and an HAD tariff stated anywhere in the message (tariffs.py)
+            return _states_tariffs(c.analysis.question, c.params)
         named = {"region": bool(s.regions), "month": bool(s.months) or s.month_range is not None,
                  "age": s.age_years is not None or s.age_months is not None}  # fmt: skip
         return named[cond.name]
@@ -1204,7 +1228,7 @@ def _lead(c: Composition, step: Step) -> str | None:
 # Words that open a sentence in lower case after « Oui : » / « Non : » (a name keeps its capital).
 _LOWERED_OPENINGS = re.compile(
     r"^(?:Le|La|Les|L'|L’|Un|Une|Il|Elle|Ils|Elles|Ce|Cette|C'est|C’est|Chaque|Tout|Toute|Aucun|Aucune|Pour|Si|"
-    r"Sans|Dans|En|On|Seul|Seule|Seuls|Seules|Peuvent|Peut|Au|Aux|Une|Des|Du)\b"
+    r"Sans|Dans|En|On|Seul|Seule|Seuls|Seules|Peuvent|Peut|Au|Aux|Une|Des|Du|Avec)\b"
 )
 
 

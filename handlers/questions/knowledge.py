@@ -68,7 +68,7 @@ class KnowledgeError(ValueError):
 
 
 # The closed set of tests a step's `when:` may use (see Condition).
-SLOT_TESTS = ("region", "month", "age")
+SLOT_TESTS = ("region", "month", "age", "tariffs")
 COUNT_TESTS = ("participants", "patients")
 _LEAF_TESTS = {
     "asks", "slot", "region", "past", "upcoming", "topic", "first_topic", "yesno", "intent", "known",

@@ -43,6 +43,8 @@ def _amount(tokens: tuple[str, ...], i: int) -> Decimal | None:
     following = tokens[i + 1] if i + 1 < len(tokens) else ""
     if (
         following in _COUNTED
+        # « la différence entre les deux tarifs » (read « 2 tarif »); « HDJ 300, tarif HAD » is a tariff
+        or (following == "tarif" and value <= 3)
         or (2020 <= value <= 2035 and following != "euro")
         or not 0 < value < _MAX_TARIFF
     ):

@@ -79,3 +79,26 @@ def test_the_figures_of_dates_are_no_tariffs() -> None:
     assert stated_tariffs(tokens) == []
     assert stated_tariffs(normalize("HAD le 18 décembre, HDJ le 3 mars").tokens) == []
     assert stated_tariffs(normalize("tarif HDJ 410 et HAD 330 chez nous").tokens) != []
+
+
+def test_a_count_of_tariffs_is_no_gap() -> None:
+    assert _read("l'écart entre les deux tarifs HDJ et HAD est faible") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("HDJ 410 €, HAD 330 € : le forfait de 120 € respecte-t-il le plafond ? quel plafond ?", "non"),
+        ("si notre tarif HDJ c 380 € et le tarif HAD 300 €, le mensuel reste a 120 ? (jcomprends)", "non"),
+        ("tarif HDJ 600 €, tarif HAD 400 € : le forfait mensuel respecte-t-il le plafond ?", "oui"),
+        ("HDJ 600 €, HAD 400 € : le forfait mensuel de 120 dépasse-t-il l'écart ?", "non"),
+        ("HDJ 410 €, HAD 330 € : le forfait mensuel de 120 dépasse-t-il l'écart ?", "oui"),
+    ],
+)
+def test_whether_the_fee_keeps_to_the_cap_is_told_by_the_stated_tariffs(question: str, verdict: str) -> None:
+    """The verdict opens the computed line, never the rule's line (« Oui : le forfait ne peut pas dépasser »
+    would answer another question), and the 120 € named is no amount put to the test."""
+    body = answer_question(question, NOW).body
+    computed = [line for line in body if "écart est de" in line]
+    assert len(computed) == 1 and computed[0].lower().startswith(verdict + " :"), body
+    assert not any(line.startswith(("Oui", "Non")) for line in body if line not in computed), body
