@@ -234,6 +234,7 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : le nombre d'had partenaires",
         ),
         ("il faut au moins deux HAD partenaires pour être éligible ?", "2025-04-15", "non : le nombre"),
+        ("faut combien d'HAD minimum ? on nous a dit 2 obligatoires", "2025-04-15", "non : le nombre"),
         # A report the texts date by its month: another day is « Non », its month « Oui », never a day.
         (
             "le rapport initial est à rendre pour le 1er septembre 2026 ?",
@@ -652,3 +653,14 @@ def test_more_time_asked_of_the_ars_is_a_person_s_to_grant() -> None:
         DEFAULT_NOW,
     )
     assert reply.needs_human and reply.status.value == "unknown", reply.body
+
+
+def test_an_had_partner_elsewhere_asked_the_negative_way() -> None:
+    """« elle a pas le droit d'être avec nous ? » of an HAD already partner of a neighbour: « Non », on the
+    sentence that says an HAD may partner several establishments; the minimum asked gets the one-convention
+    rule."""
+    asked = "l'HAD est deja partenaire du CH voisin, elle a pas le droit d'etre avec nous ?"
+    body = answer_question(asked, DEFAULT_NOW).body
+    assert any(plain(line).startswith("non : une meme had") for line in body), body
+    body = answer_question("faut combien d'HAD partenaires minimum pr candidater ?", DEFAULT_NOW).body
+    assert any("au moins une had" in plain(line) for line in body), body
