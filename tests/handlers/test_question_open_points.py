@@ -218,6 +218,9 @@ def test_the_deadline_named_is_no_day_of_arrival_and_encore_asks_whether_still_o
         ("on a toujours rien reçu pr nos forfaits 2025, c normal ?", "verses en 2026"),
         ("Notre établissement fait-il partie de ceux retenus par le comité de sélection ?", "juillet 2025"),
         ("Pouvez-vous me communiquer la liste des établissements normands retenus ?", "liste nominative"),
+        ("ya la liste des retenus en normandie ? on voudrait savoir si le CH de Lisieux est dedans", None),
+        ("aucun accusé de réception : pouvez-vous vérifier que notre dossier est bien enregistré ?", None),
+        ("L'ARS peut-elle nous attribuer une enveloppe d'amorçage pour lancer l'expérimentation ?", None),
         # Handed over by the asked point itself (asked.py), before any entry: no rule to give.
         ("Nous n'avons toujours rien reçu pour 2025. Pouvez-vous vérifier où en est notre versement ?", None),
     ],
