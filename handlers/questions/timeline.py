@@ -2029,7 +2029,18 @@ def read(text: str, today: date) -> Reading | None:
     _oral_patients(state)
     # (a month read as spent in hospital only now, « hospit tout le mois de mai (0 inj) »: its aside again)
     _reason_asides(state)
+    if _label_repeated(state):
+        return None
     return conclude(state, today)
+
+
+def _label_repeated(state: _State) -> bool:
+    """« P1;2026-05-04 / P1;2026-05-18 / P2;… »: one line per administration, a patient's code on several.
+    Each label opens one patient; the same one twice would count a patient twice (a confident total of
+    twice the sum), so such a listing is not read."""
+    items = state.items
+    codes = [items[i].text for i in state.labels if items[i].kind == "id"]  # (letters may open lists twice)
+    return len(set(codes)) < len(codes)
 
 
 # « (mois avec injection à dom) », « (chaque mois cité = au moins une injection à domicile) », « x = au moins

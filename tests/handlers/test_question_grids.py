@@ -350,3 +350,15 @@ def test_letters_right_before_their_months_are_patients_never_one_patient_s_mont
     )
     # (once: « 4 mois de prise en charge … 680,00 € au total », four patients' months as one patient's)
     assert not any("680,00 € au total" in line for line in body), body
+
+
+def test_one_line_per_administration_is_not_one_patient_per_line() -> None:
+    """A software export, one line per administration (« P1;2026-05-04 / P1;2026-05-18 / P2;… »): the same
+    code on several lines is not several patients (once: « Non : le total est de 2 240,00 € » for 1 120)."""
+    asked = (
+        "/expe50 question extraction du logiciel, c bien 1120 € au total ?\npatient;date_admin_domicile\n"
+        "P1;2026-05-04\nP1;2026-05-18\nP1;2026-06-15\nP1;2026-08-03\nP2;2026-06-22\nP2;2026-07-20\nP2;2026-08-17"
+    )
+    assert read_total(asked, date(2026, 9, 2)) is None
+    body = ask(asked, datetime(2026, 9, 2, 10))
+    assert not any("2 240" in line or line.startswith("Non") for line in body), body
