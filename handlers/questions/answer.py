@@ -552,9 +552,17 @@ _EXCLUDED = re.compile(r"\b(?:exclu\w*|interdit\w*|impossible|refuse\w*)\b")
 
 # « si le forfait mensuel était (ramené) à 100 € », « s'il passait à 100 € »: another monthly amount supposed.
 # (bounded gaps, no nested repetition: linear)
+# (the verb after the fee, « si le mensuel passait à 100 € », or before it, « si l'arrêté baissait le forfait
+# mensuel à 100 € »)
+_SUPPOSING = (
+    r"(?:etait|passait|baissait|descendait|tombait|montait|devenait|ramene|abaisse|fixe|reduisait|ramenait)"
+)
 _SUPPOSED_MONTHLY = re.compile(
-    r"\bsi\b[^?.]{0,40}?\bmensuel\w*\b[^?.]{0,40}?\b(?:etait|passait|baissait|descendait|tombait|montait"
-    r"|devenait|ramene|abaisse|fixe)\b[^?.\d]{0,20}?(\d{2,4})(?:[.,]\d{1,2})? ?(?:€|e\b|eur|euros?)"
+    r"\bsi\b[^?.]{0,40}?(?:\bmensuel\w*\b[^?.]{0,40}?\b"
+    + _SUPPOSING
+    + r"\b|\b"
+    + _SUPPOSING
+    + r"\b[^?.\d]{0,30}?\bmensuel\w*\b)[^?.\d]{0,20}?(\d{2,4})(?:[.,]\d{1,2})? ?(?:€|e\b|eur|euros?)"
 )
 
 

@@ -211,6 +211,9 @@ def test_a_supposed_monthly_amount_recomputes_the_cap_and_the_case_told_is_no_pr
     said = plain("\n".join(reply.body))
     assert said.startswith("non : avec un forfait mensuel de 100,00 €") and "300,00 €" in said
     assert "410" not in said
+    # The verb before the fee (« si l'arrêté baissait le forfait mensuel à 100 € »).
+    reply = answer_question("si l arrete baissait le forfait mensuel a 100 €, l inclusion reste a 320 ?", NOW)
+    assert plain(reply.body[0]).startswith("non : avec un forfait mensuel de 100,00 €"), reply.body
 
 
 def test_a_region_named_gives_no_still_open_verdict_to_another_yes_no_question() -> None:
