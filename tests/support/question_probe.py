@@ -131,6 +131,16 @@ DEV_R22_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R22.ya
 DEV_R23_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R23.yaml"
 DEV_R24_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R24.yaml"
 DEV_R25_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R25.yaml"
+# Sealed sets of the round of 2026-12-03 (second session), measured once on 8512ea5, then seen.
+NEVER_TUNED_T33_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T33.yaml"
+NEVER_TUNED_T34_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T34.yaml"
+NEVER_TUNED_T35_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T35.yaml"
+NEVER_TUNED_T36_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T36.yaml"
+# Dev sets of the same session, measured once on 0591d39, then tuned on.
+DEV_R26_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R26.yaml"
+DEV_R27_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R27.yaml"
+DEV_R28_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R28.yaml"
+DEV_R29_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R29.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -211,6 +221,14 @@ KNOWN_MISSES_FILES = (
     DEV_R23_FILE,
     DEV_R24_FILE,
     DEV_R25_FILE,
+    NEVER_TUNED_T33_FILE,
+    NEVER_TUNED_T34_FILE,
+    NEVER_TUNED_T35_FILE,
+    NEVER_TUNED_T36_FILE,
+    DEV_R26_FILE,
+    DEV_R27_FILE,
+    DEV_R28_FILE,
+    DEV_R29_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
