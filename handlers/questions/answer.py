@@ -503,7 +503,7 @@ def _cap_monthly(c: Composition) -> None:
         return
     # « le forfait de 120 € respecte-t-il le plafond ? » with one pair of tariffs: their gap answers it.
     fits = exceeds = None
-    for sentence in _QUESTION_MARKS.split(c.analysis.question)[:-1]:  # the sentences that end with « ? »
+    for sentence in _closed_questions(c.analysis.question):
         words = normalize(sentence.rsplit(".", 1)[-1], _words(c.params)).tokens
         if premise.asks_yes_or_no(words):
             text = " ".join(words)
@@ -550,10 +550,9 @@ _SENDS_A_CHILD = re.compile(
 _EXCLUDED = re.compile(r"\b(?:exclu\w*|interdit\w*|impossible|refuse\w*)\b")
 
 
-# « si le forfait mensuel était (ramené) à 100 € », « s'il passait à 100 € »: another monthly amount supposed.
-# (bounded gaps, no nested repetition: linear)
-# (the verb after the fee, « si le mensuel passait à 100 € », or before it, « si l'arrêté baissait le forfait
-# mensuel à 100 € »)
+# « si le forfait mensuel était (ramené) à 100 € », « si l'arrêté baissait le forfait mensuel à 100 € »:
+# another monthly amount supposed, its verb after the fee or before it. (bounded gaps, no nested repetition:
+# linear)
 _SUPPOSING = (
     r"(?:etait|passait|baissait|descendait|tombait|montait|devenait|ramene|abaisse|fixe|reduisait|ramenait)"
 )
@@ -1252,15 +1251,18 @@ def _yes_or_no(c: Composition) -> bool:
 _QUESTION_MARKS = re.compile(r"\?+")
 
 
+def _closed_questions(question: str) -> list[str]:
+    """The sentences of `question` closed by a question mark, in order (their text before the mark)."""
+    return [q for q in _QUESTION_MARKS.split(question)[:-1] if q.strip()]
+
+
 @lru_cache(maxsize=256)
 def _last_asks_yes_or_no_text(question: str, vocab: frozenset[str]) -> bool:
-    asked = [q for q in _QUESTION_MARKS.split(question) if q.strip()]
-    if len(asked) < 2:
+    if len([q for q in _QUESTION_MARKS.split(question) if q.strip()]) < 2:
         return False
-    # The sentences closed by a question mark: the last one, or (« c encore jouable pr candidater ? c quoi la
-    # date limite ») one before an open question left without its mark.
-    closed = asked if question.rstrip()[-1:] == "?" else asked[:-1]
-    for sentence in closed[-2:]:
+    # The last question, or (« c encore jouable pr candidater ? c quoi la date limite ») one before an open
+    # question left without its mark.
+    for sentence in _closed_questions(question)[-2:]:
         # Its last clause (« on est en IDF, c encore jouable ? »): what comes before the comma is context.
         words = normalize(sentence.rsplit(",", 1)[-1], vocab).tokens
         # A short question of its own (« on est encore dans les temps ? », « c encore jouable ? »), no
