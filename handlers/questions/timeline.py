@@ -1465,12 +1465,16 @@ def _numbered(s: _State, i: int) -> None:
         # « le total pour ces cinq mois ? »: the span of the months told, checked against those read.
         s.span = item.value
         item.used = True
-    elif nxt == "mois" and 1 <= item.value <= 36 and nxt2 in _SPAN_TAIL:
+    elif nxt == "mois" and 1 <= item.value <= 36 and (nxt2 in _SPAN_TAIL or nxt2 in _FOLLOWING):
         # « (12 mois d'affilée) »: the span of months told, checked against the months read.
         s.span = item.value
         item.used = True
-        s.in_a_row = any(_text(items, i + k) in _IN_A_ROW for k in range(2, 6))
-        # « inclusion + 11 mois d'affilée »: the months told come after the inclusion month.
+        # « 3 mois avec au moins une administration »: each month told had one, whether or not in a row
+        # (a month between without any pays nothing, so only their number matters).
+        told_in_a_row = any(_text(items, i + k) in _IN_A_ROW for k in range(2, 6))
+        s.in_a_row = told_in_a_row or _each_with_care(items, i + 2)
+        # « inclusion + 11 mois d'affilée », « le mois d'inclusion puis 3 mois suivants »: the months told
+        # come after the inclusion month.
         s.after_inclusion = _text(items, i - 1) in {"+", "puis"} and _text(items, i - 2) in _INCLUSION
     elif nxt in {"inclusion", "inclusions", "adressages"}:
         s.inclusions = item.value
@@ -1507,6 +1511,7 @@ def _numbered(s: _State, i: int) -> None:
         and _text(items, i - 1) == "le"
         and (
             (nxt in {".", ",", ";", "?", "!", ""} and _month_before_in_sentence(items, i))
+            or (nxt == ")" and _glosses_a_month(items, i))
             or (nxt == "de" and nxt2 == "chaque" and _text(items, i + 3) == "mois")
             or (nxt == "a" and nxt2 == "chaque" and _text(items, i + 3) in {"fois", "mois"})
             or (nxt == "du" and nxt2 == "mois")
@@ -1535,6 +1540,23 @@ def _numbered(s: _State, i: int) -> None:
         _amount(s, i)
 
 
+_FOLLOWING = frozenset({"suivants", "suivant", "avec"})
+_AT_LEAST_ONE = frozenset({"au", "moins", "une", "un", "des", "d", "de", "1"})
+
+
+def _each_with_care(items: list[_Item], at: int) -> bool:
+    """« 3 mois [suivants] avec (au moins une) administration »: each month counted is told with care."""
+    k = at
+    if _text(items, k) in {"suivants", "suivant"}:
+        k += 1
+    if _text(items, k) != "avec":
+        return False
+    k += 1
+    while _text(items, k) in _AT_LEAST_ONE:
+        k += 1
+    return _text(items, k) in _ADMIN
+
+
 def _month_in_clause(items: list[_Item], i: int) -> bool:
     """Whether a month is told in the clause before item i: « inj en mai pour les deux » tells care shared by
     the patients, which no one patient's months hold; it is left unread, and the story to a person."""
@@ -1544,6 +1566,22 @@ def _month_in_clause(items: list[_Item], i: int) -> bool:
         if items[k].kind == "month":
             return True
     return False
+
+
+_EXCEPTED = frozenset({"sauf", "hors", "excepte", "pas", "sans", "rien", "aucune", "aucun"})
+
+
+def _glosses_a_month(items: list[_Item], i: int) -> bool:
+    """« inclus en mars (1re perf à dom le 3) »: a day told in an aside right after a month with care is that
+    month's day. Not « sauf en mai (mais une injection le 20) »: an aside that contradicts the month."""
+    k = i - 1
+    while k >= 0 and items[k].text != "(":
+        if items[k].text in _HARD_STOP or items[k].text == "mais" or items[k].kind == "month":
+            return False
+        k -= 1
+    if k < 1 or items[k - 1].kind != "month":
+        return False
+    return not any(_text(items, j) in _EXCEPTED for j in range(k - 4, k - 1) if j >= 0)
 
 
 def _month_before_in_sentence(items: list[_Item], i: int) -> bool:

@@ -1003,3 +1003,32 @@ def test_care_on_a_day_after_the_end_in_the_end_s_month_is_said_unpaid() -> None
     reply = answer_question("pt en HAD depuis nov 2027, adm le 19/02/2028 → forfait fevrier ?", at)
     said = plain("\n".join(reply.body))
     assert "5 fevrier 2028" in said and "fevrier 2028 : non comptes" in said
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("inclusion puis 3 mois avec administration, ça fait combien ?", "680"),
+        (
+            "le mois d'inclusion puis 3 mois suivants avec au moins une administration chaque mois. "
+            "montant ?",
+            "680",
+        ),
+        ("patient suivi 4 mois avec une perf chaque mois, total ?", "680"),
+        (
+            "5 nouveaux patients, pour chacun le mois d'inclusion puis 3 mois suivants avec administration",
+            "3400",
+        ),
+    ],
+)
+def test_months_counted_with_care_after_the_inclusion_month(text: str, expected: str) -> None:
+    # « inclusion puis 3 mois avec administration »: 3 months after the inclusion month, so 4 in all.
+    assert total(text) == Decimal(expected)
+
+
+def test_a_day_in_an_aside_right_after_a_month_is_that_month_s_day() -> None:
+    text = (
+        "pt inclus en mars (1ere perf a dom le 3), avril rien, mai perf le 7, juin rien, juillet perf le 9. "
+        "total ?"
+    )
+    assert total(text) == Decimal("560")
