@@ -434,17 +434,28 @@ def _address_the_asked_point(analysis: Analysis) -> tuple[Analysis, str | None]:
     none does, the question is handed over naming what is not in the data (the point is returned)."""
     if not analysis.topics:
         return analysis, None
+    ranked = sorted(analysis.scores.items(), key=lambda item: -item[1])
+    outcome: tuple[Analysis, str | None] | None = None
+    in_asked = asked_points(analysis.asked.tokens)
     for slot in asked_points(analysis.normalized.tokens):
         if any(_states(t, slot, analysis) for t in analysis.topics):
             continue
-        ranked = sorted(analysis.scores.items(), key=lambda item: -item[1])
+        offered = tuple(t for t, v in ranked if _states(t, slot, analysis) and v > 0)[:MAX_CHOICES]
+        if outcome is not None:
+            if not offered and slot in in_asked:
+                # A point no entry that scored states (an unsettled case), said in the asked sentence itself,
+                # hands the question over, whatever point before it an entry states (« l'HAD a perdu son
+                # autorisation, on continue à toucher les forfaits ? » asks who is paid too). Told in the
+                # context of a mail (« elle était chez sa fille »), it does not.
+                return replace(analysis, topics=(), suggestions=()), slot
+            continue
         serving = [t for t, v in ranked if _states(t, slot, analysis) and v >= RESCUE_CUE_FLOOR]
         if serving and analysis.scores[serving[0]] >= SLOT_FLOOR:
             # The asked point first; the other readings stay (a message may ask more than the point).
-            return replace(analysis, topics=(serving[0], *analysis.topics)[:MAX_TOPICS]), None
-        offered = tuple(t for t, v in ranked if _states(t, slot, analysis) and v > 0)[:MAX_CHOICES]
-        return replace(analysis, topics=(), suggestions=offered), slot
-    return analysis, None
+            outcome = replace(analysis, topics=(serving[0], *analysis.topics)[:MAX_TOPICS]), None
+        else:
+            outcome = replace(analysis, topics=(), suggestions=offered), slot
+    return outcome if outcome is not None else (analysis, None)
 
 
 def _states(entry_id: str, slot: str, analysis: Analysis) -> bool:

@@ -78,6 +78,11 @@ class Composition:
     open_point: bool = False
 
     # -- saying things -------------------------------------------------------------------------------------
+    def _said(self, sentence: str) -> bool:
+        """Whether `sentence` is in the body already, bare or opened by a verdict (a declared step led by
+        « Non » states what the composer after it would say again)."""
+        return sentence in self.body or any(_with_lead(w, sentence) in self.body for w in ("Oui", "Non"))
+
     def say(
         self,
         key: str,
@@ -98,7 +103,7 @@ class Composition:
         sentence = t(key, **values)
         if opening and not sentence.startswith(opening):
             sentence = _with_lead(opening, sentence)
-        if sentence in self.body and not again:
+        if not again and self._said(sentence):
             return  # two entries that state the same fact (the arrêté's month) say it once
         self.body.append(sentence)
         if source is not None:

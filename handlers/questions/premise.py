@@ -121,6 +121,9 @@ _RECEIVE_VERBS = frozenset(
     {"touche", "toucher", "touchent", "touchon", "percoit", "percevoir", "percoivent", "percevon", "encaisse",
      "encaisser", "encaisson"}
 )  # fmt: skip
+# « on facture 320 € chaque mois par patient c ça ? »: billed is received, for the asker; not a product
+# (« on facture 2x120 par mois ? » claims a fee per session, answered by its own entry).
+_BILL_VERBS = frozenset({"facture", "facturer", "facturent", "facturon"})
 _PREDICATE_BEFORE = _RAISES | frozenset(
     [
         "est",
@@ -183,6 +186,13 @@ def _predicate(tokens: tuple[str, ...], start: int) -> bool:
         # 400 € »: a verb that sets the amount, then the fee it sets, then the amount.
         return any(tokens[k] in _SETS_AMOUNT for k in range(max(0, i - 8), i))
     return i >= 0 and tokens[i] in _PREDICATE_BEFORE
+
+
+def _billed(tokens: tuple[str, ...], start: int) -> bool:
+    i = start - 1
+    while i >= 0 and tokens[i] in _SKIPPED_BEFORE:
+        i -= 1
+    return i >= 0 and tokens[i] in _BILL_VERBS
 
 
 _FEE_NOUNS = frozenset({"inclusion", "mensuel", "forfait"})
@@ -496,6 +506,7 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
             or in_euros
             or opening_value
             or _predicate(tokens, first - 2 if kind == "amount" and times else first)
+            or (not times and _billed(tokens, first))
         ):
             continue
         after = tokens[index + 1] if index + 1 < len(tokens) else ""
@@ -599,13 +610,24 @@ _CLAUSE_SUBJECTS = frozenset(
 
 def _subordinate_when(tokens: tuple[str, ...]) -> bool:
     return all(
-        0 < i < len(tokens) - 1
-        and tokens[i - 1] not in _WHEN_ASKS_AFTER
-        and tokens[i + 1] in _CLAUSE_SUBJECTS
-        and tokens[i + 1 : i + 3] != ("est", "ce")
+        (
+            0 < i < len(tokens) - 1
+            and tokens[i - 1] not in _WHEN_ASKS_AFTER
+            and tokens[i + 1] in _CLAUSE_SUBJECTS
+            and tokens[i + 1 : i + 3] != ("est", "ce")
+        )
+        or _when_then_cleft(tokens, i)
         for i, tok in enumerate(tokens)
         if tok == "quand"
     )
+
+
+def _when_then_cleft(tokens: tuple[str, ...], i: int) -> bool:
+    """« quand 2 HAD couvrent la commune, c'est l'ARS qui désigne ? »: « quand » opening the question, its
+    case told by a noun (not « quand est-ce », « quand on touche »), then the question put as « c'est … »."""
+    if i != 0 or len(tokens) < 6 or tokens[1] in _CLAUSE_SUBJECTS or tokens[1] in {"est", "c", "ce", "sera"}:
+        return False
+    return any(tokens[k : k + 2] == ("c", "est") for k in range(3, len(tokens) - 2))
 
 
 def asks_yes_or_no(tokens: tuple[str, ...], guess: bool = False) -> bool:

@@ -232,6 +232,15 @@ def test_a_question_naming_nothing_but_what_it_asks_refines_the_one_before() -> 
         "Nous avons été retenus pour deux sites : pouvons-nous ajouter un troisième site ouvert en 2026 ?",
         "Une clinique de catégorie e pourrait-elle participer à travers notre GCS de moyens ?",
         "Notre convention avec l'HAD est arrivée à échéance : pouvons-nous régulariser a posteriori ?",
+        # A deadline moved, a draft read by an agent, a signature's validity in law, an authorisation lost:
+        # a person's call, even where another point of the question has an entry (who is paid).
+        "est-il possible de décaler la date de remise du rapport de suivi de deux semaines ?",
+        "Serait-il possible qu'un agent relise notre rapport initial et nous fasse un retour ?",
+        "notre convention est-elle juridiquement valable si elle a été signée par le directeur adjoint ?",
+        "la signature par délégation de la convention HAD est-elle valide ?",
+        "vous pouvez me donner notre tarif HDJ TMSC pour calculer le plafond ?",
+        "notre autorisation TMSC est suspendue, les forfaits restent dus ?",
+        "l'HAD partenaire a perdu son autorisation, on continue à toucher les forfaits ?",
     ],
 )
 def test_a_point_no_entry_addresses_is_handed_over(question: str) -> None:

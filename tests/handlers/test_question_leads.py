@@ -148,6 +148,11 @@ def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:
             "le patient habite hors de la zone de notre HAD. l'HAD peut y aller exceptionnellement ?",
             "non :",
         ),
+        # An incomplete file, a file sent by mail, a sum billed each month, a « quand » that tells the case.
+        ("si il manque la convention HAD dans le dossier, il est etudié qd meme ?", "non :"),
+        ("est-ce qu'on peut envoyer le dossier de candidature par mail en pièce jointe ?", "non :"),
+        ("on facture 320 € chaque mois par patient c ca ?", "non :"),
+        ("quand 2 HAD couvrent la commune du patient c'est l'ARS qui designe laquelle intervient ?", "non :"),
     ],
 )
 def test_yes_or_no_opens_the_answer(question: str, opening: str) -> None:
