@@ -416,6 +416,18 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     # one patient's count of months.
     if "oral" in tokens or sum(t in _INCLUDED_WORDS for t in tokens) >= 2:
         return False
+    # « déjà inclus en octobre 2025 … en 2026 des perf de janvier à décembre »: included before the months
+    # counted (no inclusion forfait in them), which a count of months does not hold; nor an end of the span
+    # excepted (« de janvier à décembre sauf en août et en décembre »).
+    if any(t in {"deja", "avant"} and nxt in _INCLUDED_WORDS for t, nxt in pairwise(tokens)):
+        return False
+    # « inclus en octobre 2025 … de janvier à décembre 2026 »: an inclusion told in another year than the
+    # months counted.
+    years = {t for t in tokens if t.isdigit() and len(t) == 4 and t.startswith("20")}
+    if len(years) >= 2 and any(t in _INCLUDED_WORDS for t in tokens):
+        return False
+    if s.month_range is not None and _range_end_excepted(tokens, s.month_range):
+        return False
     if unnamed_gaps > len(set(s.months)):
         # « 4 injections en mars (il a été inclus en janvier) »: months told out of their order read as a
         # span of eleven; more months inferred empty than named is no patient's count.
@@ -466,6 +478,18 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
         NUMBER_WORDS.get(t, int(t) if t.isdigit() else 0) >= 2 and nxt in _PATIENT_WORDS
         for t, nxt in pairwise(tokens)
     )
+
+
+def _range_end_excepted(tokens: tuple[str, ...], month_range: tuple[int, int]) -> bool:
+    """« de janvier à décembre sauf en août et en décembre »: an end of the span named again after « sauf »
+    (the slot reader keeps one month excepted)."""
+    for k, tok in enumerate(tokens):
+        if tok != "sauf":
+            continue
+        for later in tokens[k + 1 : k + 8]:
+            if later in MONTH_WORDS and MONTH_WORDS[later] in month_range:
+                return True
+    return False
 
 
 _REFERRAL_WORDS = frozenset(

@@ -56,6 +56,8 @@ _SEVEN_BEFORE = frozenset(
 _TOKEN_RE = re.compile(
     # « 2026-01 », « 2026-01-15 »: an ISO month (or day), read as the month it names.
     r"(?P<iso>(?<![\d-])(?P<iy>20\d\d)-(?P<im>0[1-9]|1[0-2])(?:-(?P<id_>0[1-9]|[12]\d|3[01]))?(?![\d-]))"
+    # « 01/2026 », « 4/2026 »: a month and its year, as a spreadsheet writes it.
+    r"|(?P<my>(?<![\d/])(?P<mm>0?[1-9]|1[0-2])/(?P<myy>20\d\d)(?![\d/]))"
     r"|(?P<date>(?<![\d/])(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:/(?P<y>\d{4}|\d{2}))?(?![\d/]))"
     # « P-0101 », « P-R1 », « P-2026-014 »: a code (a patient's), one token whatever its dashes.
     r"|(?P<id>[a-z]+-?(?:[a-z]{1,2})?\d[a-z0-9]*(?:-\d+)*)"
@@ -851,6 +853,10 @@ def _tokens(text: str) -> list[_Item]:
                     significant=True,
                 )
             )  # fmt: skip
+        elif m.group("my"):
+            month_item = _Item("month", m.group(), month=int(m.group("mm")), year=int(m.group("myy")))
+            month_item.significant = True
+            out.append(month_item)
         elif m.group("date"):
             day, month = int(m.group("d")), int(m.group("m"))
             raw_year = m.group("y")
@@ -2165,9 +2171,61 @@ def names_several_patients(text: str, today: date) -> bool:
     return len(state.labels) >= 2 or _named_patients(state.items) >= 2
 
 
+_EVERY_OPENERS = frozenset({"tous", "ts", "chaque"})
+_YEAR_LEADS = frozenset({"de", "d", "en"})
+_EXCEPT_GLUE = frozenset({"en", "et", ",", "ni", "de"})
+
+
+def _every_month_but(items: list[_Item]) -> list[_Item]:
+    """« tous les mois de 2026 sauf en août », « en 2026 … chaque mois sauf juillet et décembre »: every month
+    of one year but those excepted is the span from January to December of that year, the excepted months
+    empty. The year is the one in the phrase, else the last one told before it in the sentence."""
+    for k, item in enumerate(items):
+        if item.text not in _EVERY_OPENERS:
+            continue
+        j = k + 2 if _text(items, k + 1) == "les" else k + 1
+        if _text(items, j) != "mois":
+            continue
+        end = j + 1
+        year: int | None = None
+        if _text(items, end) in _YEAR_LEADS and _kind_at(items, end + 1) == "year":
+            year, end = items[end + 1].value, end + 2
+        elif [_text(items, end), _text(items, end + 1), _text(items, end + 2)] == ["de", "l", "annee"]:
+            end += 3
+            if _kind_at(items, end) == "year":
+                year, end = items[end].value, end + 1
+        if _text(items, end) != "sauf":
+            continue
+        if year is None:
+            for b in range(k - 1, -1, -1):
+                if items[b].text in _HARD_STOP - {"(", ")"}:
+                    break
+                if items[b].kind == "year":
+                    year = items[b].value
+                    break
+                if items[b].kind == "month":
+                    break  # months told already: the span is theirs to read, not a whole year
+        if year is None:
+            continue
+        # The months excepted are of that year (« … sauf en août et en décembre »).
+        k2 = end + 1
+        while k2 < len(items) and (items[k2].kind == "month" or items[k2].text in _EXCEPT_GLUE):
+            if items[k2].kind == "month" and items[k2].year is None:
+                items[k2].year = year
+            k2 += 1
+        span = [
+            _Item("word", "de"),
+            _Item("month", "janvier", month=1, year=year, significant=True),
+            _Item("word", "a"),
+            _Item("month", "decembre", month=12, year=year, significant=True),
+        ]
+        return items[:k] + span + _every_month_but(items[end:])
+    return items
+
+
 def items_of(text: str, today: date) -> list[_Item]:
     """The question's tokens with its months merged (the reader's input, shared with clauses.py)."""
-    items = _merge_months(_first_ordinals(_tokens(grids.rewrite(text))), today)
+    items = _every_month_but(_merge_months(_first_ordinals(_tokens(grids.rewrite(text))), today))
     for position, it in enumerate(items):
         it.at = position
     return items
@@ -2477,7 +2535,27 @@ def _named_patients(items: list[_Item]) -> int:
 _ELIDED = frozenset({"a", "y", "l", "d", "c", "j", "s", "m", "n", "t"})
 
 
+def _included_already(s: _State, segments: list[_Segment]) -> list[_Segment]:
+    """« déjà inclus en octobre 2025. En 2026, des perfusions de janvier à décembre sauf en août »: an
+    inclusion told as past, months before those counted and apart from them, is the inclusion forfait paid
+    before them (its month is not one counted, the months between are not told)."""
+    included = [seg for seg in segments if seg.kind == "inclusion"]
+    if len(included) != 1 or included[0].last is not None:
+        return segments
+    at = included[0].first.at
+    words = [_text(s.items, k) for k in range(at - 4, at)]
+    if not any(w in {"deja", "avant"} and n in _INCLUSION for w, n in pairwise(words)):
+        return segments
+    others = [seg for seg in segments if seg.kind == "admin"]
+    month = _month(included[0].first)
+    if not others or any(_month(seg.first) <= _shift(month, 1) for seg in others):
+        return segments
+    s.included_before = True
+    return [seg for seg in segments if seg is not included[0]]
+
+
 def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None = None) -> Group | None:
+    segments = _included_already(s, segments)
     every_month = s.every_month if cadence is None else cadence and s.every_month
     ranges = {seg.first.at for seg in segments if seg.last is not None and seg.kind == "admin"}
     if every_month and s.cadences and all(any(c < at <= c + 4 for at in ranges) for c in s.cadences):

@@ -1032,3 +1032,38 @@ def test_a_day_in_an_aside_right_after_a_month_is_that_month_s_day() -> None:
         "total ?"
     )
     assert total(text) == Decimal("560")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A month written as a spreadsheet writes it.
+        (
+            "patient X perf a domicile en 01/2026, 02/2026, 04/2026, 07/2026 et 08/2026 -> total forfaits ?",
+            "800",
+        ),
+        # Every month of one year but those excepted; an inclusion told as already made, months before.
+        ("perf a dom tous les mois de 2026 sauf en juillet, total ?", "1520"),
+        (
+            "patient deja inclus en octobre 2025. en 2026 il a eu des perf tous les mois sauf en aout et en "
+            "decembre, combien pour 2026 ?",
+            "1200",
+        ),
+        (
+            "patient déjà inclus en octobre 2025, perf de janvier 2026 a juin 2026 sauf en mars, combien ?",
+            "600",
+        ),
+    ],
+)
+def test_months_of_a_year_told_at_once(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
+
+
+def test_an_inclusion_in_another_year_than_the_months_counted_gives_no_plain_count() -> None:
+    # The months between the inclusion and the span are not told: no total from a bare count of months.
+    text = (
+        "patient inclus en octobre 2025, perf de janvier 2026 a decembre 2026 sauf en aout, combien pour "
+        "2026 ?"
+    )
+    reply = answer_question(text, datetime(2027, 1, 12, 10, tzinfo=ZoneInfo("Europe/Paris")))
+    assert not any("1 520,00 €" in line for line in reply.body), reply.body
