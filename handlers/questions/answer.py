@@ -260,7 +260,9 @@ def _compute(c: Composition) -> None:
         c.say("forfait.monthly", p.monthly_amount, amount=p.monthly_amount.value)
         c.ask("ask.months")
         # Months told but not read (a name, a range, a date) need a person as much as a half-read count.
+        # (« A;2026-01;IV;2 »: months an export writes, which the slot readers do not take, are told too)
         told = bool(s.months) or s.month_range is not None
+        told = told or timeline.months_told(c.analysis.question, c.today) > 0
         if (months is not None and months >= 1) or told or re.search(r"\d{1,2}/\d{1,2}", c.analysis.question):
             # Safety: a total from a half-read question is worse than none; a person checks the months.
             c.say("compute.unsure")

@@ -110,6 +110,13 @@ _ADMIN = frozenset(
         "traitees",
         "perfusion",
         "perfusions",
+        # « patiente perfusée à dom toutes les 3 semaines »: the participle tells the care too
+        "perfuse",
+        "perfusee",
+        "perfuses",
+        "perfusees",
+        "injecte",
+        "injectee",
         "perf",
         "perfs",
         "admin",
@@ -2223,9 +2230,33 @@ def _every_month_but(items: list[_Item]) -> list[_Item]:
     return items
 
 
+def _end_of_year(items: list[_Item]) -> list[_Item]:
+    """« … jusqu'à la fin de l'année (2026) »: the end of December of the year told, in the phrase or last
+    before it (a date's or a year's)."""
+    for k in range(len(items) - 3):
+        if [it.text for it in items[k : k + 4]] != ["fin", "de", "l", "annee"]:
+            continue
+        end = k + 4
+        year: int | None = None
+        if _kind_at(items, end) == "year":
+            year, end = items[end].value, end + 1
+        else:
+            for b in range(k - 1, -1, -1):
+                if items[b].kind == "year" or (items[b].kind == "month" and items[b].year is not None):
+                    year = items[b].value if items[b].kind == "year" else items[b].year
+                    break
+        if year is None:
+            continue
+        december = _Item("month", "decembre", month=12, year=year, significant=True)
+        start = k - 1 if _text(items, k - 1) == "la" else k  # « jusqu'à (la) fin décembre »
+        return [*items[:start], _Item("word", "fin"), december, *_end_of_year(items[end:])]
+    return items
+
+
 def items_of(text: str, today: date) -> list[_Item]:
     """The question's tokens with its months merged (the reader's input, shared with clauses.py)."""
-    items = _every_month_but(_merge_months(_first_ordinals(_tokens(grids.rewrite(text))), today))
+    items = _merge_months(_first_ordinals(_tokens(grids.rewrite(text))), today)
+    items = _end_of_year(_every_month_but(items))
     for position, it in enumerate(items):
         it.at = position
     return items

@@ -1067,3 +1067,24 @@ def test_an_inclusion_in_another_year_than_the_months_counted_gives_no_plain_cou
     )
     reply = answer_question(text, datetime(2027, 1, 12, 10, tzinfo=ZoneInfo("Europe/Paris")))
     assert not any("1 520,00 €" in line for line in reply.body), reply.body
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # To the end of the year told; a participle of care.
+        (
+            "injection à domicile toutes les 6 semaines, première injection le 5 janvier 2026, sans "
+            "interruption jusqu'à la fin de l'année. Quel montant pour 2026 ?",
+            "1280",
+        ),
+        ("perf chaque mois de mars 2026 jusqu'à la fin de l'année, total ?", "1400"),
+        (
+            "patiente perfusee a dom toutes les 3 semaines a partir du 12/01/2026 jusqu'a fin juin 2026, "
+            "combien ?",
+            "920",
+        ),
+    ],
+)
+def test_the_end_of_the_year_and_a_participle_of_care(text: str, expected: str) -> None:
+    assert total(text) == Decimal(expected)
