@@ -75,18 +75,23 @@ def stated_tariffs(tokens: tuple[str, ...]) -> list[Tariffs]:
     found: list[Tariffs] = []
     dated = _date_parts(tokens)
     pending: str | None = None  # the tariff (or gap) named last, waiting for its amount
+    since_gap: set[str] = set()  # the tariffs named since the gap was
     named_at = 0
     pair: dict[str, Decimal] = {}
     for i, token in enumerate(tokens):
         if token in _GAP_WORDS:
             pending, named_at = "gap", i
+            since_gap = set()
             continue
         if token in _LABELS:
             named_at = (
                 i  # (« l'écart entre le tarif HDJ et le tarif HAD serait de 95 € »: the gap still waits)
             )
-            if pending != "gap":
+            # (« … l'écart entre le tarif d'HDJ et le tarif d'HAD. Chez nous, la séance en HDJ est valorisée à
+            # 415 € »: a tariff named again after the gap is its own, the gap no longer waits)
+            if pending != "gap" or _LABELS[token] in since_gap:
                 pending = _LABELS[token]
+            since_gap.add(_LABELS[token])
             continue
         told_as_fee = tokens[i - 1] in _FEE_WORDS or (
             tokens[i - 1] in {"de", "a", "est"} and tokens[i - 2] in _FEE_WORDS
@@ -101,7 +106,9 @@ def stated_tariffs(tokens: tuple[str, ...]) -> list[Tariffs]:
         if value is None or pending is None:
             continue
         if pending == "gap":
-            found.append(Tariffs(gap=value))
+            # (« HDJ 415 €, HAD 320 €, soit un écart de 95 € »: the gap of the pair told, said once)
+            if not any(f.gap == value and f.hdj is not None for f in found):
+                found.append(Tariffs(gap=value))
             pair = {}
         elif pending not in pair:
             pair[pending] = value

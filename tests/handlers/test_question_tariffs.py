@@ -102,3 +102,22 @@ def test_whether_the_fee_keeps_to_the_cap_is_told_by_the_stated_tariffs(question
     computed = [line for line in body if "écart est de" in line]
     assert len(computed) == 1 and computed[0].lower().startswith(verdict + " :"), body
     assert not any(line.startswith(("Oui", "Non")) for line in body if line not in computed), body
+
+
+def test_a_tariff_named_again_after_the_gap_is_its_own_and_the_gap_of_the_pair_is_said_once() -> None:
+    text = (
+        "le forfait mensuel ne peut pas dépasser l'écart entre le tarif d'HDJ et le tarif d'HAD. Chez nous, "
+        "la séance en HDJ est valorisée à 415 € et le tarif HAD correspondant à 320 €, soit un écart de 95 €."
+    )
+    assert _read(text) == [Tariffs(Decimal(95), Decimal(415), Decimal(320))]
+
+
+def test_the_inclusion_cap_over_a_monthly_capped_by_the_tariffs_is_for_a_person() -> None:
+    question = (
+        "Chez nous le tarif HDJ TMSC est de 420 € et le tarif HAD de 320 €, donc le mensuel est ramené à "
+        "100 €. Le forfait d'inclusion doit-il alors être ramené à 300 € (3 × 100) ou reste-t-il à 320 € ?"
+    )
+    reply = answer_question(question, NOW)
+    assert reply.status == Status.UNKNOWN and reply.needs_human
+    # (no verdict on the inclusion's cap; the monthly's, capped by the gap, is still told)
+    assert not any(line.startswith(("Oui :", "Non :")) and "inclusion" in line for line in reply.body)
