@@ -671,15 +671,24 @@ def _children(c: Composition) -> None:
 # ---------------------------------------------------------------------------------------------- calendar
 
 
+_PUBLISHED_WORDS = (
+    "publie", "publication", "lance", "lancement", "ouverture", "ouvert", "paru", "sorti", "sortir"
+)  # fmt: skip
+
+
 def _ami_published(c: Composition, regions: list[Any]) -> bool:
     """'Quand a été publié l'AMI ?': the region's own publication date when we hold it."""
-    if not c.has("publie", "publication", "lance", "lancement", "ouverture", "ouvert", "paru", "sorti"):
+    if not c.has(*_PUBLISHED_WORDS):
         return False
+    # « l'AMI de l'ARS Normandie est déjà sorti ? »: yes or no by today, for one region, no date put forward
+    verdict = len(regions) == 1 and _yes_or_no(c) and not any(ch.isdigit() for ch in c.analysis.question)
     said = False
     for region in regions:
         for d in region.extra_deadlines:
             if d.key.startswith("ami:") and d.key.endswith(":published"):
-                c.say("application.ami_published", d, region=region.name, due=d.due, past=is_past(d, c.today))
+                past = is_past(d, c.today)
+                key = "application.ami_published_verdict" if verdict else "application.ami_published"
+                c.say(key, d, region=region.name, due=d.due, past=past)
                 said = True
     return said
 

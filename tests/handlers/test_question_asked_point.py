@@ -241,6 +241,11 @@ def test_a_question_naming_nothing_but_what_it_asks_refines_the_one_before() -> 
         "vous pouvez me donner notre tarif HDJ TMSC pour calculer le plafond ?",
         "notre autorisation TMSC est suspendue, les forfaits restent dus ?",
         "l'HAD partenaire a perdu son autorisation, on continue à toucher les forfaits ?",
+        # The asker's own request or selection: its answer, its outcome, what was missing.
+        "notre HAD a demandé a l'ARS d'ajouter 3 communes a sa zone en mars, on aura la reponse quand ?",
+        "Pouvez-vous nous dire si notre établissement a été retenu ? Nous n'avons reçu aucun retour.",
+        "Pourriez-vous nous expliquer ce qui a manqué dans notre dossier et comment il a été classé ?",
+        "notre DIM est en arret maladie, on peut avoir 15 jours de rab pour le rapport de suivi ?",
     ],
 )
 def test_a_point_no_entry_addresses_is_handed_over(question: str) -> None:

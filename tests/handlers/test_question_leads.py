@@ -230,3 +230,14 @@ def test_a_region_named_gives_no_still_open_verdict_to_another_yes_no_question()
         NOW.replace(year=2025, month=5, day=27),
     )
     assert "il est encore temps" not in plain("\n".join(reply.body))
+
+
+@pytest.mark.parametrize(
+    ("day", "lead"),
+    [(datetime(2025, 3, 10, tzinfo=NOW.tzinfo), "Non :"), (datetime(2025, 5, 1, tzinfo=NOW.tzinfo), "Oui :")],
+)
+def test_whether_a_region_s_call_is_out_is_told_by_today(day: datetime, lead: str) -> None:
+    reply = answer_question(
+        "est ce que l'ami de l'ars normandie est deja sorti ? on voudrait se positionner", day
+    )
+    assert any(line.startswith(lead) and "15 avril 2025" in line for line in reply.body), reply.body
