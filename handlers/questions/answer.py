@@ -954,6 +954,8 @@ _COVERING_WORDS = frozenset(
         "pour",
         "sur",
         "couvrant",
+        "couvre",
+        "couvrir",
         "annee",
         "anne",
         "concernant",
@@ -1004,6 +1006,13 @@ def _reports_followup(c: Composition) -> None:
         c.say("reports.covered_elsewhere", right[0], year=covered, due=right[0].due, asked=due[0].due)
         due = right + due
     _followup_date_verdict(c, followups)
+    ranked = _ranked_report(c, followups)
+    if ranked is not None and covered is not None and not due and _yes_or_no(c):
+        # « le 1er rapport de suivi c'est bien sur les données 2026 ? »: the report named by its rank, against
+        # the year put forward (the report covering that year follows).
+        holds = covered in ranked.covers
+        c.say("reports.ranked_covers", ranked, holds=holds, year=covered, covers=list(ranked.covers),
+              due=ranked.due, first=ranked is followups[0])  # fmt: skip
     if due:
         # "le rapport attendu au 1er septembre 2027": the report due that month ("1er" is not "premier").
         followups = due
@@ -1023,6 +1032,18 @@ def _reports_followup(c: Composition) -> None:
         and "reports_contents" not in c.analysis.topics
     ):
         c.say("reports.per_site", fact)
+
+
+def _ranked_report(c: Composition, followups: list[Any]) -> Any | None:
+    """The follow-up report named by its rank (« le 1er », « le deuxième »), if one is."""
+    if len(followups) < 2:
+        return None
+    second = c.has("deuxieme", "second", "seconde", "dernier")
+    if second and not _ranked_first(c):
+        return followups[-1]
+    if _ranked_first(c) and not second:
+        return followups[0]
+    return None
 
 
 def _ranked_first(c: Composition) -> bool:

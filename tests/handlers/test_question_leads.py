@@ -241,3 +241,18 @@ def test_whether_a_region_s_call_is_out_is_told_by_today(day: datetime, lead: st
         "est ce que l'ami de l'ars normandie est deja sorti ? on voudrait se positionner", day
     )
     assert any(line.startswith(lead) and "15 avril 2025" in line for line in reply.body), reply.body
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("le 1er rapport de suivi c bien sur les donnees 2026 ?", "Non : le premier rapport de suivi"),
+        ("le premier rapport de suivi couvre 2025 ?", "Oui : le premier rapport de suivi"),
+        ("le deuxième rapport de suivi porte bien sur 2026 et 2027 ?", "Oui : le deuxième rapport de suivi"),
+    ],
+)
+def test_a_follow_up_report_named_by_its_rank_is_checked_against_the_year_put_forward(
+    question: str, lead: str
+) -> None:
+    reply = answer_question(question, datetime(2026, 2, 10, 10, tzinfo=NOW.tzinfo))
+    assert reply.body[0].startswith(lead), reply.body
