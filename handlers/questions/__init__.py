@@ -527,6 +527,10 @@ def _timeline_first(analysis: Analysis, today: date) -> Analysis:
             return analysis
         return replace(analysis, topics=("forfait_compute",), suggestions=())
     if _ASKS_WHEN.search(fold(focus(analysis.question))):
+        # « combien de forfaits pour 2026 et ils tombent quand ? »: the sum asked too, over months read whole:
+        # the total, then the year it is paid.
+        if _ASKS_SUM.search(analysis.normalized.text) and clauses.read(analysis.question, today) is not None:
+            return replace(analysis, topics=("forfait_compute", "forfait_payment"), suggestions=())
         return analysis  # « … en quelle année ce montant sera-t-il versé ? »: a date about the amount
     if clauses.read(analysis.question, today) is None:
         # (An entry that rules the computation out — a referral before the selection — keeps the question.)

@@ -2201,8 +2201,8 @@ def _every_month_but(items: list[_Item]) -> list[_Item]:
             end += 3
             if _kind_at(items, end) == "year":
                 year, end = items[end].value, end + 1
-        if _text(items, end) != "sauf":
-            continue
+        if _text(items, end) != "sauf" and year is None:
+            continue  # (« tous les mois de 2026 » alone is that year's twelve months)
         if year is None:
             for b in range(k - 1, -1, -1):
                 if items[b].text in _HARD_STOP - {"(", ")"}:

@@ -1088,3 +1088,13 @@ def test_an_inclusion_in_another_year_than_the_months_counted_gives_no_plain_cou
 )
 def test_the_end_of_the_year_and_a_participle_of_care(text: str, expected: str) -> None:
     assert total(text) == Decimal(expected)
+
+
+def test_a_sum_and_its_year_of_payment_asked_together_get_both() -> None:
+    question = (
+        "patient inclus en nov 2025, il a eu une admin a domicile tous les mois de 2026 : combien de "
+        "forfaits pour 2026 et ils tombent quand ?"
+    )
+    reply = answer_question(question, datetime(2027, 1, 20, 10, tzinfo=ZoneInfo("Europe/Paris")))
+    said = " ".join(reply.body)
+    assert "Pour les mois de 2026 : 1 440,00 €." in said and "versés en 2027" in said, reply.body
