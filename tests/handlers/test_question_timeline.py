@@ -1098,3 +1098,12 @@ def test_a_sum_and_its_year_of_payment_asked_together_get_both() -> None:
     reply = answer_question(question, datetime(2027, 1, 20, 10, tzinfo=ZoneInfo("Europe/Paris")))
     said = " ".join(reply.body)
     assert "Pour les mois de 2026 : 1 440,00 €." in said and "versés en 2027" in said, reply.body
+
+
+def test_a_month_excepted_while_away_is_a_month_without_not_an_unsettled_stay() -> None:
+    question = (
+        "M. R perfusé a domicile de juin a octobre 2026 sauf en aout (il etait chez sa fille, cure faite en "
+        "hdj) ca fait combien de forfait au total ??"
+    )
+    reply = answer_question(question, datetime(2026, 11, 5, 10, tzinfo=ZoneInfo("Europe/Paris")))
+    assert any("= 680,00 €" in line for line in reply.body), reply.body
