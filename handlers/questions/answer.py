@@ -426,7 +426,11 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     # « inclus en octobre 2025 … de janvier à décembre 2026 »: an inclusion told in another year than the
     # months counted.
     years = {t for t in tokens if t.isdigit() and len(t) == 4 and t.startswith("20")}
-    if len(years) >= 2 and any(t in _INCLUDED_WORDS for t in tokens):
+    if len(years) >= 2 and any(
+        t in _INCLUDED_WORDS and not (k and (tokens[k - 1] in MONTH_WORDS or tokens[k - 1] in years))
+        for k, t in enumerate(tokens)
+    ):
+        # (« jusqu'à août 2027 inclus »: the end month counted, no inclusion)
         return False
     if s.month_range is not None and _range_end_excepted(tokens, s.month_range):
         return False

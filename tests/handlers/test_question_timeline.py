@@ -1107,3 +1107,13 @@ def test_a_month_excepted_while_away_is_a_month_without_not_an_unsettled_stay() 
     )
     reply = answer_question(question, datetime(2026, 11, 5, 10, tzinfo=ZoneInfo("Europe/Paris")))
     assert any("= 680,00 €" in line for line in reply.body), reply.body
+
+
+def test_inclusive_after_the_last_month_is_no_inclusion() -> None:
+    # « jusqu'à août 2027 inclus »: the end month is counted; it names no inclusion in another year.
+    question = (
+        "hypothèse d'un patient pris en charge à domicile de septembre 2026 à août 2027 inclus, avec au "
+        "moins une perfusion à domicile chaque mois. Quel montant total de forfaits ?"
+    )
+    reply = answer_question(question, datetime(2026, 6, 23, 10, tzinfo=ZoneInfo("Europe/Paris")))
+    assert any("1 640,00 €" in line for line in reply.body), reply.body
