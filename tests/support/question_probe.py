@@ -141,6 +141,16 @@ DEV_R26_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R26.ya
 DEV_R27_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R27.yaml"
 DEV_R28_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R28.yaml"
 DEV_R29_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R29.yaml"
+# Sealed sets of the round of 2026-12-03 (third session), measured once on 9f94053, then seen.
+NEVER_TUNED_T37_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T37.yaml"
+NEVER_TUNED_T38_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T38.yaml"
+NEVER_TUNED_T39_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T39.yaml"
+NEVER_TUNED_T40_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T40.yaml"
+# Dev sets of the same session, measured once on f858ca3, then tuned on.
+DEV_R30_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R30.yaml"
+DEV_R31_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R31.yaml"
+DEV_R32_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R32.yaml"
+DEV_R33_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R33.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -229,6 +239,14 @@ KNOWN_MISSES_FILES = (
     DEV_R27_FILE,
     DEV_R28_FILE,
     DEV_R29_FILE,
+    NEVER_TUNED_T37_FILE,
+    NEVER_TUNED_T38_FILE,
+    NEVER_TUNED_T39_FILE,
+    NEVER_TUNED_T40_FILE,
+    DEV_R30_FILE,
+    DEV_R31_FILE,
+    DEV_R32_FILE,
+    DEV_R33_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
