@@ -246,6 +246,10 @@ def test_a_question_naming_nothing_but_what_it_asks_refines_the_one_before() -> 
         "Pouvez-vous nous dire si notre établissement a été retenu ? Nous n'avons reçu aucun retour.",
         "Pourriez-vous nous expliquer ce qui a manqué dans notre dossier et comment il a été classé ?",
         "notre DIM est en arret maladie, on peut avoir 15 jours de rab pour le rapport de suivi ?",
+        "Pourriez-vous vérifier où en est le paiement pour notre établissement et la date du virement ?",
+        "notre rapport initial est « non conforme » : pouvez-vous nous dire ce qui pose problème ?",
+        "On m'a dit que notre dossier avait été retenu. Pouvez-vous me le confirmer officiellement ?",
+        "Un même patient peut-il générer à la fois les rémunérations article 51 et les forfaits article 50 ?",
     ],
 )
 def test_a_point_no_entry_addresses_is_handed_over(question: str) -> None:
