@@ -1053,25 +1053,6 @@ def test_a_day_in_an_aside_right_after_a_month_is_that_month_s_day() -> None:
             "patient déjà inclus en octobre 2025, perf de janvier 2026 a juin 2026 sauf en mars, combien ?",
             "600",
         ),
-    ],
-)
-def test_months_of_a_year_told_at_once(text: str, expected: str) -> None:
-    assert total(text) == Decimal(expected)
-
-
-def test_an_inclusion_in_another_year_than_the_months_counted_gives_no_plain_count() -> None:
-    # The months between the inclusion and the span are not told: no total from a bare count of months.
-    text = (
-        "patient inclus en octobre 2025, perf de janvier 2026 a decembre 2026 sauf en aout, combien pour "
-        "2026 ?"
-    )
-    reply = answer_question(text, datetime(2027, 1, 12, 10, tzinfo=ZoneInfo("Europe/Paris")))
-    assert not any("1 520,00 €" in line for line in reply.body), reply.body
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
         # To the end of the year told; a participle of care.
         (
             "injection à domicile toutes les 6 semaines, première injection le 5 janvier 2026, sans "
@@ -1086,8 +1067,18 @@ def test_an_inclusion_in_another_year_than_the_months_counted_gives_no_plain_cou
         ),
     ],
 )
-def test_the_end_of_the_year_and_a_participle_of_care(text: str, expected: str) -> None:
+def test_months_of_a_year_told_at_once(text: str, expected: str) -> None:
     assert total(text) == Decimal(expected)
+
+
+def test_an_inclusion_in_another_year_than_the_months_counted_gives_no_plain_count() -> None:
+    # The months between the inclusion and the span are not told: no total from a bare count of months.
+    text = (
+        "patient inclus en octobre 2025, perf de janvier 2026 a decembre 2026 sauf en aout, combien pour "
+        "2026 ?"
+    )
+    reply = answer_question(text, datetime(2027, 1, 12, 10, tzinfo=ZoneInfo("Europe/Paris")))
+    assert not any("1 520,00 €" in line for line in reply.body), reply.body
 
 
 def test_a_sum_and_its_year_of_payment_asked_together_get_both() -> None:
