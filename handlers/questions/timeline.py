@@ -861,9 +861,11 @@ def _tokens(text: str) -> list[_Item]:
                 )
             )  # fmt: skip
         elif m.group("my"):
-            month_item = _Item("month", m.group(), month=int(m.group("mm")), year=int(m.group("myy")))
-            month_item.significant = True
-            out.append(month_item)
+            out.append(
+                _Item(
+                    "month", m.group(), month=int(m.group("mm")), year=int(m.group("myy")), significant=True
+                )
+            )
         elif m.group("date"):
             day, month = int(m.group("d")), int(m.group("m"))
             raw_year = m.group("y")
@@ -2566,27 +2568,28 @@ def _named_patients(items: list[_Item]) -> int:
 _ELIDED = frozenset({"a", "y", "l", "d", "c", "j", "s", "m", "n", "t"})
 
 
-def _included_already(s: _State, segments: list[_Segment]) -> list[_Segment]:
+def _included_already(s: _State, segments: list[_Segment]) -> list[_Segment] | None:
     """« déjà inclus en octobre 2025. En 2026, des perfusions de janvier à décembre sauf en août »: an
     inclusion told as past, months before those counted and apart from them, is the inclusion forfait paid
-    before them (its month is not one counted, the months between are not told)."""
+    before them (its month is not one counted, the months between are not told). The segments without it,
+    or None when the inclusion is not told so (the patient's own: never the question's state)."""
     included = [seg for seg in segments if seg.kind == "inclusion"]
     if len(included) != 1 or included[0].last is not None:
-        return segments
+        return None
     at = included[0].first.at
     words = [_text(s.items, k) for k in range(at - 4, at)]
     if not any(w in {"deja", "avant"} and n in _INCLUSION for w, n in pairwise(words)):
-        return segments
+        return None
     others = [seg for seg in segments if seg.kind == "admin"]
     month = _month(included[0].first)
     if not others or any(_month(seg.first) <= _shift(month, 1) for seg in others):
-        return segments
-    s.included_before = True
+        return None
     return [seg for seg in segments if seg is not included[0]]
 
 
 def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None = None) -> Group | None:
-    segments = _included_already(s, segments)
+    counted_after = _included_already(s, segments)
+    segments = segments if counted_after is None else counted_after
     every_month = s.every_month if cadence is None else cadence and s.every_month
     ranges = {seg.first.at for seg in segments if seg.last is not None and seg.kind == "admin"}
     if every_month and s.cadences and all(any(c < at <= c + 4 for at in ranges) for c in s.cadences):
@@ -2719,7 +2722,7 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
         empty=tuple(sorted(empty)),
         first_day=first_day,
         referral=referral,
-        included_before=s.included_before,
+        included_before=s.included_before or counted_after is not None,
         days=tuple(sorted(days)),
     )
 
