@@ -15,6 +15,11 @@ gives the number of columns:
 - any other table: each row becomes « - first cell : second cell (third cell) … ; », so that « | P01 |
   janvier, février, mars | 1re administration en janvier 2026 | » reads as a patient told in words.
 
+A grid pasted from a spreadsheet without pipes (columns split by tabs, which the message's flattening turns
+into spaces: « Patient janv févr mars P01 2 1 0 P02 0 1 1 ») is read as the first shape when its header is
+a run of at least three months and each row is a short name then exactly one cell per month. A long
+extract (« patient;mois;voie;nb_admin A;2026-01;IV;2 … ») is long_tables.py's.
+
 Every row is told after a dash: the first cell names a patient however it does (initials, a code).
 
 Anything else (no separator row, cells that do not fall in rows) is left untouched. Linear in the text.
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import re
 
+from handlers.questions import long_tables
 from handlers.questions.normalize import fold
 from handlers.questions.slots import MONTH_WORDS
 
@@ -43,6 +49,7 @@ _MAX_CELLS = 400
 
 def rewrite(text: str) -> str:
     """The text with each table it holds told as a list (the rest of the text as it was)."""
+    text = long_tables.rewrite(_flat_grids(text))
     if "|" not in text:
         return text
     # A table's lines joined as a flattened message joins them (« | a | b | | c | d | »).
@@ -176,3 +183,67 @@ def _lines(rows: list[list[str]]) -> str:
         rest = " ".join(f"({c})" for c in row[2:] if c)
         told.append(f"- {row[0]} : {row[1]} {rest} ;".replace("  ", " "))
     return " ".join(told)
+
+
+# A cell of a flattened grid: a count, a mark, or a dash.
+_FLAT_CELL = re.compile(r"\d{1,2}|[-–—/]|x|X|✓|✔|oui|OUI")
+_MIN_FLAT_MONTHS = 3
+_MAX_NAME_WORDS = 3
+
+
+def _flat_grids(text: str) -> str:
+    """Each grid flattened to words (a header of months, then rows « name cell cell … ») told as a list."""
+    words = text.split()  # (a tab or a line break between cells as much as a space)
+    if len(words) > _MAX_CELLS * 4:
+        return text
+    out: list[str] = []
+    found = False
+    i = 0
+    while i < len(words):
+        months = _header_months(words, i)
+        if len(months) < _MIN_FLAT_MONTHS:
+            out.append(words[i])
+            i += 1
+            continue
+        rows, end = _flat_rows(words, i + len(months), len(months))
+        told = _grid(rows, list(months)) if rows else None
+        if told is None:
+            out.extend(words[i : i + len(months)])
+            i += len(months)
+            continue
+        out.append(told)
+        found = True
+        i = end
+    return " ".join(out) if found else text
+
+
+def _header_months(words: list[str], at: int) -> tuple[int, ...]:
+    """The months a run of words from `at` names in order, each once (« janv févr mars avr »)."""
+    found: list[int] = []
+    while at + len(found) < len(words):
+        word = fold(words[at + len(found)]).rstrip(".")
+        month = MONTH_WORDS.get(word)
+        if month is None or word == "mar" or (found and month != found[-1] % 12 + 1):
+            break
+        found.append(month)
+    return tuple(found)
+
+
+def _flat_rows(words: list[str], at: int, width: int) -> tuple[list[list[str]], int]:
+    """The rows that follow a flattened header: a name of one to three words, then `width` cells."""
+    rows: list[list[str]] = []
+    while at < len(words):
+        name = 0
+        while (
+            name < _MAX_NAME_WORDS
+            and at + name < len(words)
+            and words[at + name]
+            and not _FLAT_CELL.fullmatch(words[at + name])
+        ):
+            name += 1
+        cells = words[at + name : at + name + width]
+        if not name or len(cells) < width or not all(_FLAT_CELL.fullmatch(c) for c in cells):
+            break
+        rows.append([" ".join(words[at : at + name]), *cells])
+        at += name + width
+    return rows, at

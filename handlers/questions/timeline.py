@@ -1056,6 +1056,7 @@ class _State:
     ordinal_months: dict[int, Decimal | None] = field(default_factory=dict)
     pauses: list[tuple[_Item, _Item]] = field(default_factory=list)  # the months around each « pause »
     labels: list[int] = field(default_factory=list)  # item index of each « patient A », « patient B »
+    bounds: set[int] = field(default_factory=set)  # months that only bound the story told (no care in them)
     split_asked: bool = False
     by_year_asked: bool = False  # « par année », « répartition par année »: each year spanned, named or not
     sites: list[tuple[int, str]] = field(default_factory=list)  # (item index, name) of « site Nord : »
@@ -1126,7 +1127,12 @@ def _phrases(s: _State) -> None:
                     s.cadences.append(i)  # « toutes les 5 semaines » told in days (« tous les 35 j »)
                     _use(items, unit_at, unit_at + 1)
             elif unit in _EVERY_UNITS and (t != "par" or unit == "mois"):
-                _every(s, i)
+                if t == "par" and {it.text for it in items[max(0, i - 6) : i]} & {"nombre", "nb"}:
+                    # « (nombre d'administrations à domicile par mois, 2026) »: what a table's figures
+                    # count, no cadence
+                    _use(items, i, unit_at)
+                else:
+                    _every(s, i)
         elif t == "sans" and nxt in {"interruption", "arret", "discontinuer", "exception", "pause", "trou"}:
             _every(s, i)
             _use(items, i, i + 1)
@@ -1204,6 +1210,19 @@ def _phrases(s: _State) -> None:
         ):
             s.included_before = True
             _use(items, i)
+        elif (
+            t in {"aucun", "aucune"}
+            and nxt in {"n", "ne"}
+            and "avant" in {it.text for it in items[i + 2 : i + 12]}
+            and {it.text for it in items[i + 2 : i + 12]} & {"charge", "inclus", "incluse", "had", "domicile"}
+        ):
+            # « trois nouveaux patients, aucun n'avait été pris en charge à domicile avant janvier »: each
+            # patient's first month told is the first at home (which the reading already assumes); the month
+            # after « avant » bounds the story, it tells no care.
+            _use(items, i)
+            before = next(k for k in range(i + 2, i + 12) if items[k].text == "avant")
+            if _kind_at(items, before + 1) == "month":
+                s.bounds.add(before + 1)
         elif t == "hors" and nxt == "mois" and nxt2 in {"d", "de"} and _text(items, i + 3) == "inclusion":
             _use(items, i)  # « 180 mois-patients (hors mois d'inclusion) »
         elif t == "mois" and nxt in {"suivant", "suivants"} and s.patients is not None:
@@ -1379,7 +1398,9 @@ _NOT_COUNTED_AFTER_ONE = frozenset(
     {"estimation", "idee", "simulation", "question", "reponse", "confirmation", "precision", "note",
      "chiffrage", "evaluation", "prevision", "projection", "synthese", "tableau", "recapitulatif", "total",
      # « vérifier un ordre de grandeur », « faire un point », « un calcul »: what the writer wants, no count
-     "ordre", "point", "calcul", "bilan", "verification", "retour", "previsionnel"}
+     "ordre", "point", "calcul", "bilan", "verification", "retour", "previsionnel",
+     # « c'est un copier-coller de notre fichier », « un extrait », « un export »: what is pasted
+     "copier", "copie", "extrait", "extraction", "export", "fichier"}
 )  # fmt: skip
 
 
@@ -1682,7 +1703,7 @@ def _lists(s: _State) -> None:
     i = 0
     while i < n:
         item = items[i]
-        if item.kind != "month":
+        if item.kind != "month" or i in s.bounds:
             i += 1
             continue
         # A range: « de mars à juin », « entre mars et juin », « mars-juin », « février à avril 2026 ».
@@ -1756,7 +1777,9 @@ def _lists(s: _State) -> None:
 
 _AFTER_MONTH = frozenset({":", ",", "est", "a", "ete", "il", "y", "-", "donc"})
 _LEADS_ON = frozenset({"en", "de", "d", "du", "au", "pour"})
-_AFTER_LABEL = frozenset({":", "seulement", "uniquement", "en", "aussi", "a", "dom", "domicile", "de", "du"})
+_AFTER_LABEL = frozenset(
+    {":", "seulement", "uniquement", "en", "aussi", "a", "dom", "domicile", "de", "d", "du"}
+)
 
 
 # What may stand between two lists of one timeline: « pas d'inj avril mai (pause ttt), et juin ».
@@ -1917,6 +1940,8 @@ def _kind(
         k -= 1
     if k - 1 > previous_end and k - 1 in labelled and items[k].used:
         k -= 1  # « patient B nov et déc »: the label's letter, then its word
+    elif k - 2 > previous_end and k - 2 in labelled and items[k].used and items[k - 1].text == ".":
+        k -= 2  # « M. B : d'avril à septembre »: « monsieur » abbreviated, then the letter
     # (« P3 : de mai à août », « patient A à domicile oct, nov » as much as « P2 oct et nov »)
     care = care or (k > previous_end and k in labelled)
     care = care or all(

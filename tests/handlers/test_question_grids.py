@@ -362,3 +362,57 @@ def test_one_line_per_administration_is_not_one_patient_per_line() -> None:
     assert read_total(asked, date(2026, 9, 2)) is None
     body = ask(asked, datetime(2026, 9, 2, 10))
     assert not any("2 240" in line or line.startswith("Non") for line in body), body
+
+
+# A spreadsheet pasted without pipes: its tabs become spaces when the message is flattened.
+FLAT = (
+    "Extraction de notre tableur (nombre d'administrations à domicile par mois, 2026), deux nouveaux "
+    "patients.\nPatient\tfévr\tmars\tavr\tmai\nP-11\t1\t0\t2\t1\nP-12\t0\t2\t1\t0\nTotal des forfaits ?"
+)
+
+
+def test_a_grid_pasted_with_tabs_is_told_patient_by_patient() -> None:
+    told = grids.rewrite(" ".join(FLAT.split()))
+    assert "- P-11 : administrations en février, rien en mars, puis avril, mai ;" in told
+    assert "- P-12 : administrations en mars, avril ;" in told
+
+
+def test_the_count_a_grid_legend_names_per_month_is_no_cadence() -> None:
+    # P-11 320 + 0 + 120 + 120, P-12 320 + 120 (« par mois » says what the figures count)
+    assert total(FLAT, date(2026, 7, 1)) == Decimal("1000")
+
+
+def test_a_row_with_a_word_for_a_cell_ends_the_flattened_grid() -> None:
+    text = "Patient janv févr mars P1 1 1 oui P2 1 peut-être 1 Total ?"
+    assert grids.rewrite(text).startswith("Patient - P1 : administrations en janvier, février, mars ;")
+    assert "P2 1 peut-être 1" in grids.rewrite(text)
+
+
+LONG = (
+    "voici l'export, patients nouveaux en 2026, combien au total ?\n"
+    "code;mois;voie;nb_admin\nX1;2026-03;IV;2\nX1;2026-04;per os;20\nX1;2026-05;SC;1\nX2;04/2026;IV;1\n"
+    "X2;05/2026;IV;0\nX2;06/2026;IV;1\nMerci"
+)
+
+
+def test_a_long_extract_is_told_patient_by_patient_without_its_oral_months() -> None:
+    told = grids.rewrite(" ".join(LONG.split()))
+    assert "- X1 : administrations en mars 2026, rien en avril 2026, puis mai 2026 ;" in told
+    assert "- X2 : administrations en avril 2026, rien en mai 2026, puis juin 2026 ; Merci" in told
+
+
+def test_a_long_extract_total_counts_neither_an_oral_month_nor_a_month_at_zero() -> None:
+    # X1 320 + 0 + 120, X2 320 + 0 + 120
+    assert total(LONG, date(2026, 9, 1)) == Decimal("880")
+
+
+def test_a_long_extract_with_a_column_not_understood_is_left_unread() -> None:
+    other = LONG.replace("code;mois;voie;nb_admin", "code;mois;lieu;nb_admin")
+    assert "code;mois;lieu;nb_admin" in grids.rewrite(" ".join(other.split()))
+    assert total(other, date(2026, 9, 1)) is None
+
+
+def test_two_patients_told_by_title_and_letter_each_get_their_months() -> None:
+    text = "Mme A : perf à dom de mars à mai 2026. M. B : d'avril à juillet 2026 sauf juin. Total des deux ?"
+    # A 320 + 2 × 120, B 320 + 2 × 120 (June without)
+    assert total(text, date(2026, 9, 1)) == Decimal("1120")
