@@ -196,6 +196,22 @@ def _billed(tokens: tuple[str, ...], start: int) -> bool:
 
 
 _FEE_NOUNS = frozenset({"inclusion", "mensuel", "forfait"})
+_TOTAL_WORDS = frozenset({"total", "tout", "cumul", "cumule", "somme"})
+_GAP_WORDS = frozenset({"moins", "difference", "ecart", "diff", "delta"})
+_SUM_VERBS = frozenset({"fait", "font", "ferait", "feraient", "donne", "donnerait"})
+
+
+def _a_total(tokens: tuple[str, ...], first: int, last: int) -> bool:
+    """Whether a sum is said as the total of a case (« … chaque mois pendant 6 mois, ça fait bien 1000 € ? »,
+    « 920 € au total ? »): a total is the computation's to check, never a fee's (« Non : c'est 120 € » of a
+    total of 920 € was a confident wrong answer). « le forfait d'inclusion ça fait 150 € ? » names its fee."""
+    before = tokens[max(0, first - 4) : first]
+    after = tokens[last + 1 : last + 4]
+    if _FEE_NOUNS & set(before) or _GAP_WORDS & set(tokens[max(0, first - 8) : first]):
+        return False  # (« tarif HDJ moins tarif HAD ça fait 95 € »: the gap that caps the monthly fee)
+    return bool(_TOTAL_WORDS & set(before) or _TOTAL_WORDS & set(after) or _SUM_VERBS & set(before[-3:]))
+
+
 _SETS_AMOUNT = _RAISES | frozenset({"convenir", "negocier", "fixer"})
 
 
@@ -516,7 +532,7 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
             after in ("", "par", "pour", "le", "la", "ou", "et", "si", "max", "maximum", "maxi")
             and 20 <= value < 1900
         )
-        amount = after in _EURO_WORDS or bare
+        amount = (after in _EURO_WORDS or bare) and not _a_total(tokens, first, index)
         wanted = {
             "amount": amount,
             "monthly": amount and _per_month(tokens, index + 1),

@@ -1933,6 +1933,16 @@ def _kind(
         for j in range(max(previous_end + 1, first - 8), first)
     )
     care = care or any(_care(items[j].text) for j in range(last + 1, min(len(items), last + 4)))
+    # « en HAD de janvier à juin 2026 avec au moins 1 perf chaque mois »: the care told a little further on,
+    # before any other month or the end of the sentence
+    after = last + 1
+    while (
+        after < min(len(items), last + 8)
+        and items[after].kind != "month"
+        and items[after].text not in _HARD_STOP
+    ):
+        care = care or (_care(items[after].text) and _text(items, after - 1) not in _NEGATIONS)
+        after += 1
     care = care or _continues(s, previous_end, first)
     # « P2 seulement oct et nov »: months told right after a patient's code are that patient's months of care.
     k = first - 1

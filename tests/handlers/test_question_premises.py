@@ -86,6 +86,16 @@ def test_no_verdict_where_no_value_is_put_to_the_test(question: str) -> None:
     assert not plain(reply.body[0]).startswith(("oui :", "non : c'est")), reply.body
 
 
+def test_a_sum_said_as_a_total_is_no_fee_put_to_the_test() -> None:
+    # (« Non : c'est 120,00 €, pas 1 000,00 € » answered a case's total with the monthly fee)
+    def said(text: str) -> list[object]:
+        return stated("amount", analyse(text, load_parameters()).normalized.tokens)
+
+    assert said("un patient avec une perf chaque mois pendant 6 mois ça fait bien 1000 € ?") == []
+    assert said("ça fait 920 € au total ?") == []
+    assert said("le forfait d'inclusion ça fait 150 € ?") == [150]
+
+
 def test_reading_the_stated_value() -> None:
     assert [str(v) for v in stated("amount", ("c", "est", "1", "500", "euro"))] == ["1500"]
     assert stated("years", ("dure", "5", "an")) and not stated("years", ("dure", "5", "mois"))

@@ -35,6 +35,8 @@ def total(text: str) -> Decimal:
     ("text", "expected"),
     [
         ("inclus en novembre 2025, injections de decembre 2025 a fevrier 2026 : combien ?", "680"),
+        # the care told a little after the months (« en HAD de … à … avec au moins 1 perf chaque mois »)
+        ("patient en HAD de mars a juin 2026 avec au moins 1 perf chaque mois, combien ?", "680"),
         (
             "inclusion en mars 2026 puis une injection chaque mois sauf en aout, jusqu'a fin novembre : combien ?",  # noqa: E501
             "1160",
