@@ -400,6 +400,10 @@ def _several_patients(tokens: tuple[str, ...]) -> bool:
     return False
 
 
+# « toutes les 3 semaines », « ts les 28 jours », « tous les 21j » (as normalised: « toute les 3 semaine »)
+_STEPPED = re.compile(r"\b(?:tous|toute|toutes|tte|ttes|ts|chaque) les \d+ ?(?:semaine|sem|jour|j)\b")
+
+
 def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
     """A total is given only when every word that could change it was read: no negation ("sans", "sauf",
     "ni") left unaccounted for, and no month inferred as empty when the question also names its empty
@@ -409,6 +413,11 @@ def _reading_is_complete(c: Composition, unnamed_gaps: int) -> bool:
         return False
     if "0" in tokens:
         return False  # « 0 en mars »: a month without, told as a number the slot readers do not take
+    if _STEPPED.search(" ".join(tokens)):
+        # « toutes les 3 semaines à partir du 29/09, 6 cures … ça fait 6 mois donc 920 ? »: a cadence in weeks
+        # or days the timeline reader declined; the months it fills are not a count of months told (the
+        # 6 months put forward were taken as the count, a confident wrong total)
+        return False
     if s.months and any(t in _REFERRAL_WORDS for t in tokens):
         # « adressé le 27 janvier, 1re administration le 2 février … » the timeline reader declined: the
         # months named are not all months of care (the referral's is not), a count of them would be wrong.

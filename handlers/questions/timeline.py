@@ -254,6 +254,7 @@ _PATIENTS = frozenset(
 )
 # (« puis » is no glue: « rien en mars, puis 7/04 » starts care again; the month after it is read on its own)
 _LIST_GLUE = frozenset({",", "et", "ni", "ou", "en", "le", "la", "+"})
+_LONGEST_MONTH = 31
 _HARD_STOP = frozenset({".", ";", "?", "!", "(", ")"})
 _SPLIT_BY_YEAR = frozenset({"separement", "annee", "annees", "an", "chaque"})
 _TOTAL_WORDS = frozenset({"total", "soit", "fait", "trouve", "calcule", "arrive", "somme"})
@@ -1057,6 +1058,8 @@ class _State:
     pauses: list[tuple[_Item, _Item]] = field(default_factory=list)  # the months around each « pause »
     labels: list[int] = field(default_factory=list)  # item index of each « patient A », « patient B »
     bounds: set[int] = field(default_factory=set)  # months that only bound the story told (no care in them)
+    monthly: list[int] = field(default_factory=list)  # where a cadence of at least one a month is told
+    unbroken: list[int] = field(default_factory=list)  # where « sans interruption » is told
     split_asked: bool = False
     by_year_asked: bool = False  # « par année », « répartition par année »: each year spanned, named or not
     sites: list[tuple[int, str]] = field(default_factory=list)  # (item index, name) of « site Nord : »
@@ -1135,6 +1138,7 @@ def _phrases(s: _State) -> None:
                     _every(s, i)
         elif t == "sans" and nxt in {"interruption", "arret", "discontinuer", "exception", "pause", "trou"}:
             _every(s, i)
+            s.unbroken.append(i)
             _use(items, i, i + 1)
         elif t == "mensuellement":
             _every(s, i)
@@ -1419,6 +1423,7 @@ def _day_of_next_month(items: list[_Item], i: int) -> bool:
 def _every(s: _State, i: int) -> None:
     s.every_month = True
     s.cadences.append(i)
+    s.monthly.append(i)
 
 
 # What opens a clause a patient's letter may start (« A inclus en janvier …, B inclus en mars … », « … avril.
@@ -2107,6 +2112,11 @@ def read(text: str, today: date) -> Reading | None:
     # « (chaque mois cité = au moins une injection) »: the legend, no cadence
     state.cadences = [c for c in state.cadences if _text(items, c + 2) not in {"cite", "cites"}]
     state.every_month = state.every_month and bool(state.cadences)
+    if state.unbroken and (state.weeks is not None or (state.step_days or 0) > _LONGEST_MONTH):
+        # « toutes les 6 semaines …, puis tous les 42 jours sans interruption »: the longer cadence goes on
+        # unbroken, which is not one administration every month (some months have none)
+        state.cadences = [c for c in state.cadences if c not in state.unbroken]
+        state.every_month = any(c not in state.unbroken for c in state.monthly)
     _site_markers(state)
     _bullet_labels(state)
     _sessions(state)
@@ -2191,6 +2201,11 @@ def _bullet_labels(s: _State) -> None:
     s.labels.sort()
 
 
+_PLANNED_SESSIONS = frozenset(
+    {"prevue", "prevues", "prevus", "programmee", "programmees", "planifiee", "planifiees"}
+)
+
+
 def _sessions(s: _State) -> None:
     """« cycles tous les 21 j à partir du 10/02/2026, 6 cycles »: a number of sessions in all, read only with
     a cadence in days or weeks (then each session is one step after the one before)."""
@@ -2204,6 +2219,8 @@ def _sessions(s: _State) -> None:
             else:
                 s.sessions = it.value
             it.used = True
+            if _text(s.items, k + 2) in _PLANNED_SESSIONS:
+                s.items[k + 2].used = True  # « 5 cures prévues »: the sessions, all of them to come
 
 
 def names_several_patients(text: str, today: date) -> bool:
@@ -2721,6 +2738,18 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
         days = session_days
         start, end = min(with_one), max(with_one)
         empty = set(months_between(start, end)) - with_one
+    elif weeks is not None and len(days) == 2 and until is None and s.step_days is not None:
+        # « toutes les 6 semaines, première le 12 mai 2026 …, la dernière le 19 janvier 2027 »: every step
+        # from the first day to the last, which the step must reach exactly (else the cadence was not kept).
+        step = timedelta(days=s.step_days)
+        first_given, last_given = sorted(days)
+        if (last_given - first_given) % step:
+            return None
+        stepped = first_given
+        while stepped <= last_given:
+            with_one.add(Month.of(stepped))
+            stepped += step
+        empty = set(months_between(min(with_one), max(with_one))) - with_one
     elif weeks is not None and len(days) < 2:
         # « toutes les 6 semaines à partir du 5 janvier, jusqu'à fin juin »: every N weeks from the first day.
         if len(days) != 1 or until is None:

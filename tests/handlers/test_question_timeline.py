@@ -35,6 +35,14 @@ def total(text: str) -> Decimal:
     ("text", "expected"),
     [
         ("inclus en novembre 2025, injections de decembre 2025 a fevrier 2026 : combien ?", "680"),
+        # a cadence of six weeks kept « sans interruption » from a first day to a last: not every month
+        (
+            "perf toutes les 6 semaines, la 1re le 12 mai 2026 puis tous les 42 jours sans interruption, "
+            "la derniere le 19 janvier 2027 : combien ?",
+            "1040",
+        ),
+        # sessions all to come (« 5 cures prévues »), one every 28 days
+        ("une cure ts les 28 jours a dom a partir du 30/01/2026, 5 cures prevues, ca fera cmb ?", "800"),
         # the care told a little after the months (« en HAD de … à … avec au moins 1 perf chaque mois »)
         ("patient en HAD de mars a juin 2026 avec au moins 1 perf chaque mois, combien ?", "680"),
         (
@@ -91,6 +99,11 @@ def total(text: str) -> Decimal:
 )
 def test_totals_from_many_ways_of_telling_the_months(text: str, expected: str) -> None:
     assert total(text) == Decimal(expected)
+
+
+def test_a_cadence_not_kept_to_the_last_day_is_not_read() -> None:
+    text = "perf toutes les 6 semaines, la 1re le 12 mai 2026, la derniere le 20 janvier 2027 : combien ?"
+    assert read(text, TODAY) is None
 
 
 def test_the_reading_keeps_years_in_the_order_told() -> None:
@@ -1110,3 +1123,10 @@ def test_inclusive_after_the_last_month_is_no_inclusion() -> None:
     )
     reply = answer_question(question, datetime(2026, 6, 23, 10, tzinfo=ZoneInfo("Europe/Paris")))
     assert any("1 640,00 €" in line for line in reply.body), reply.body
+
+
+def test_months_put_forward_for_a_cadence_in_weeks_are_not_counted() -> None:
+    # (the older month count took the « 6 mois » put forward and answered 920 €: it is 800 €, five months)
+    text = "toutes les 3 semaines depuis le 29/09/2025, 6 cures (fini mi janvier), ca fait 6 mois donc 920 ?"
+    body = " ".join(answer_question(text, NOW).body)
+    assert "920,00 €" not in body
