@@ -331,9 +331,14 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
         if group.open_month is not None:
             c.say("compute.open_month", p.experiment_end, end=p.experiment_end.value, month=group.open_month,
                   monthly=group.monthly)  # fmt: skip
-        if group.after_end:
+        # (a day still to come after the end, left out of the total: « une dernière cure prévue le 3 mars
+        # 2028 » earns nothing either, which the asker needs told)
+        after_end = sorted(
+            set(group.after_end) | {m for m in reading.planned if m > Month.of(p.experiment_end.value)}
+        )
+        if after_end:
             end = p.experiment_end
-            c.say("compute.after_end", end, end=end.value, runs=_runs(group.after_end))
+            c.say("compute.after_end", end, end=end.value, runs=_runs(tuple(after_end)))
         if several and one_year is None and len(group.by_year) > 1:
             # (years asked apart: a patient whose care spans them, each year's part too)
             for year in reading.by_year:

@@ -305,6 +305,7 @@ class Reading:
     by_year: tuple[int, ...] = ()  # years asked separately (« pour 2025 et pour 2026 séparément »)
     dated: bool = True  # the question named years (else the months were placed around today)
     ordinal: bool = False  # months told by their rank (« mois 1 : 320, mois 2 : 120 »)
+    planned: tuple[Month, ...] = ()  # months of days told as to come, left out (« prévue le 3 mars 2028 »)
 
 
 @dataclass
@@ -409,6 +410,7 @@ def _asides(s: _State) -> None:
     if to_drop:
         s.segments = [seg for seg in s.segments if seg.first.at not in to_drop]
         s.planned = max(to_drop)
+        s.planned_months = [_month(items[k]) for k in sorted(to_drop) if items[k].year is not None]
     # « inclusion en février 2027 (1re administration à domicile) »: the inclusion month told again.
     inclusions = {seg.first.at for seg in s.segments if seg.kind == "inclusion" and seg.last is None}
     for i, item in enumerate(items):
@@ -1077,6 +1079,7 @@ class _State:
     in_a_row: bool = False  # the span is told as consecutive months (« d'affilée », « consécutifs »)
     after_inclusion: bool = False  # the span follows the inclusion month (« inclusion + 11 mois »)
     planned: int | None = None  # where the last day told as to come and left out is (« prévue le 3 mars »)
+    planned_months: list[Month] = field(default_factory=list)  # those days' months, when their year is told
     oral_patients: set[int] = field(default_factory=set)  # labels of patients treated by mouth only
     # « patient A inclus en 2026, … chaque mois de 2027 »: (item index, year) of each year an inclusion is
     # told in; the patient it is told of was included before the months read when that year is earlier.
@@ -1197,6 +1200,14 @@ def _phrases(s: _State) -> None:
             ):
                 # « rien en novembre, une en décembre », « puis une le 18 janvier »: one administration that
                 # month (a count, « une » being an administration or an injection, not a patient).
+                item.used = True
+            elif (
+                t == "un"
+                and nxt == "de"
+                and nxt2 in {"nos", "mes", "vos", "ces"}
+                and _text(items, i + 3) in _PATIENTS
+            ):
+                s.patients = s.patients or 1  # « un de nos patients »: one patient
                 item.used = True
             elif nxt in _PATIENTS or nxt in {"inclusion", "adressage"}:
                 s.patients = s.patients or 1
@@ -1730,11 +1741,21 @@ def _lists(s: _State) -> None:
             items[k].text == "pause" and (_text(items, k + 1) in _LEADS_ON | {"pendant"} or k + 1 == i)
             for k in between
         )
+        # « sauf en février 2026 (hospitalisation intercurrente) et en juillet 2026 (report) »: an aside in
+        # brackets right after a month is stepped over, the list goes on.
+        aside = 0
+        if _text(items, last_month + 1) == "(":
+            close = next(
+                (k for k in range(last_month + 2, min(i, last_month + 12)) if items[k].text == ")"), None
+            )
+            aside = 0 if close is None else close - last_month
+            # (« pas d'inj avril mai (pause ttt), et juin »: a comma after the aside closes the list)
+            aside = 0 if _text(items, last_month + aside + 1) == "," else aside
         if (
             current
-            and i - last_month <= 6
+            and i - last_month - aside <= 6
             and not names_month
-            and all(items[k].text in _LIST_GLUE | {"pause"} for k in between)
+            and all(items[k].text in _LIST_GLUE | {"pause"} for k in between if k > last_month + aside)
         ):
             # « janv, fév, mars, pause, juin »: the months between the two around « pause » had none.
             for k in between:
@@ -1830,6 +1851,7 @@ def _whole_month_after(items: list[_Item], k: int) -> int | None:
 
 
 _END_OF_CARE = frozenset({"fin", "sortie", "sorti", "sortis"})
+_DEATH = frozenset({"decede", "decedee", "deces"})
 _HOME_CARE = frozenset({"pec", "prise", "had", "charge"})  # not « fin novembre », a month's end
 _END_FILLER = frozenset(
     {
@@ -1891,6 +1913,12 @@ def _kind(
             items[k].used = True
             s.stops = True
             return "ended", False
+        if w in _DEATH and not seen_admin and k >= first - 2 and items[first].day is not None:
+            # « décédé le 03/11 après une dernière perf le 1er novembre »: the day care ended; the month
+            # counts only by an administration told in it (a death before any leaves nothing read)
+            items[k].used = True
+            s.stops = True
+            return "ended", False
         if (
             w in _HOSPITAL
             and not items[k].used
@@ -1904,6 +1932,8 @@ def _kind(
             seen_admin = True
         if w in {"jusqu", "jusque"} and k >= first - 3:
             kind = "until"
+        if kind == "admin" and w in {"derniere", "dernier"} and k >= first - 3 and first == last:
+            kind = "last"  # « (la dernière fin juillet) »: a month, no day: the last one's
         if kind == "admin" and w in _INCLUSION:
             kind = "inclusion"
         if (
@@ -2018,6 +2048,23 @@ def _kind(
 
 
 # ------------------------------------------------------------------------------------------ years
+
+
+def _wraps_past_today(segments: list[_Segment], today: date) -> bool:
+    """Whether months placed with no year said span a year or more and run past today's month."""
+    placed = [
+        Month(it.year, it.month)
+        for seg in segments
+        for it in (seg.first, seg.last)
+        if it is not None and it.year is not None
+    ]
+    if not placed:
+        return False
+    lo, hi = min(placed), max(placed)
+    return hi > Month.of(today) and (hi.year - lo.year) * 12 + hi.month - lo.month >= _MONTHS_IN_YEAR - 1
+
+
+_MONTHS_IN_YEAR = 12
 
 
 def _place_years(segments: list[_Segment], context_year: int | None, today: date) -> bool:
@@ -2221,6 +2268,15 @@ def _sessions(s: _State) -> None:
             it.used = True
             if _text(s.items, k + 2) in _PLANNED_SESSIONS:
                 s.items[k + 2].used = True  # « 5 cures prévues »: the sessions, all of them to come
+        elif (
+            it.kind == "ord"
+            and 2 <= it.value <= 40
+            and _text(s.items, k - 1) in {"sa", "son", "la"}
+            and (s.items[k + 1].text in _SESSIONS or s.items[k + 1].text in _ADMIN)
+        ):
+            # « il en est à sa 6e administration »: the sessions so far, the last one being the 6th
+            s.sessions = -1 if s.sessions is not None else it.value
+            it.used = True
 
 
 def names_several_patients(text: str, today: date) -> bool:
@@ -2467,7 +2523,13 @@ def conclude(state: _State, today: date) -> Reading | None:
         and not all(y in {m.year for g in groups for m in g.months} for y in asked_years)
     ):
         return None
-    return Reading(groups=groups, stated_total=stated, by_year=tuple(split), dated=dated)
+    return Reading(
+        groups=groups,
+        stated_total=stated,
+        by_year=tuple(split),
+        dated=dated,
+        planned=tuple(state.planned_months),
+    )
 
 
 def _ordinal_reading(s: _State, stated: Decimal | None, today: date) -> Reading | None:
@@ -2538,6 +2600,11 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
         if _named_patients(s.items) >= 2:
             return None  # « patient A … ; patient B … » with a label not read: two stories, never one
         dated = _place_years(s.segments, context_year, today)
+        if not dated and _wraps_past_today(s.segments, today):
+            # « décédé le 03/11 après une dernière perf le 1er novembre. perfs le 17/09, le 08/10 et le
+            # 01/11 »: no year said, and the order told, kept, runs a year on into months still to come: the
+            # order is not the story's (a summary first), which the reader cannot tell.
+            return None
         group = _group(s, s.segments, s.patients or 1)
         group = None if group is None else _included_in(group, [y for _, y in s.included_in])
         return None if group is None else ((group,), dated)
@@ -2654,6 +2721,7 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
     days: list[date] = []
     empty: set[Month] = set()
     until: Month | None = None
+    last_told: Month | None = None
     inclusion: Month | None = None
     referral: date | None = None
     asked: list[tuple[Month, Month]] = []
@@ -2685,6 +2753,14 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
                 return None
             until = first
             continue
+        if seg.kind == "last":
+            # « 10 cures toutes les 3 semaines depuis le 14/01 (la dernière fin juillet) »: the month of the
+            # last administration, which the months read must end on (checked below)
+            if seg.last is not None or last_told is not None:
+                return None
+            last_told = first
+            if seg.first.day is None:
+                continue  # (« la dernière le 19 janvier » is an administration of its own, read below)
         if seg.kind == "referral":
             if seg.last is not None or referral is not None:
                 return None
@@ -2731,9 +2807,13 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
     if s.sessions is not None and s.step_days is not None:
         # « cure toutes les 5 semaines à partir du 28/01/2026, 4 cures au total »: the sessions' days, from
         # the first one told; nothing else may be told of the months (a month named apart is not read).
-        if s.sessions < 0 or len(days) != 1 or until is not None or len(admin) != 1:
+        if s.sessions < 0 or len(days) not in {1, 2} or until is not None:
             return None
-        session_days = [days[0] + timedelta(days=s.step_days * n) for n in range(s.sessions)]
+        session_days = [min(days) + timedelta(days=s.step_days * n) for n in range(s.sessions)]
+        if {Month.of(d) for d in days} != admin or (len(days) == 2 and max(days) != session_days[-1]):
+            return (
+                None  # (« … la dernière le 1er juin »: the last session's day, which the cadence must give)
+            )
         with_one = {Month.of(d) for d in session_days}
         days = session_days
         start, end = min(with_one), max(with_one)
@@ -2770,7 +2850,7 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
         gaps = [m for m in months_between(start, max(admin)) if m not in with_one and m not in empty]
         if gaps and empty and not s.pauses:
             return None
-    if not with_one:
+    if not with_one or (last_told is not None and max(with_one) != last_told):
         return None
     if asked:
         lo, hi = max(a for a, _ in asked), min(b for _, b in asked)  # inside every span asked

@@ -41,6 +41,28 @@ def total(text: str) -> Decimal:
             "la derniere le 19 janvier 2027 : combien ?",
             "1040",
         ),
+        # ten sessions every three weeks, the last one's month told to check the count against
+        (
+            "perf a dom toutes les 3 semaines depuis le 14/01/2026, 10 cures (la derniere fin juillet)",
+            "1040",
+        ),
+        # « un de nos patients », and the sessions so far told by the rank of the last one
+        (
+            "un de nos patients a sa perf toutes les 6 semaines, 1re le 3 novembre 2025, il en est a sa 6e "
+            "administration (la derniere le 1er juin 2026) : combien ?",
+            "920",
+        ),
+        # a second month excepted after an aside in brackets
+        (
+            "1re perf a dom en octobre 2025, puis une perf a dom tous les mois jusqu'en decembre 2026, "
+            "sauf en fevrier 2026 (hospitalisation) et en juillet 2026 (report de cure) : combien ?",
+            "1760",
+        ),
+        # a death the day care ended, after the last administration
+        (
+            "perfs a dom le 17/09/2026, le 08/10/2026 et le 01/11/2026, decede le 03/11/2026 : combien ?",
+            "560",
+        ),
         # sessions all to come (« 5 cures prévues »), one every 28 days
         ("une cure ts les 28 jours a dom a partir du 30/01/2026, 5 cures prevues, ca fera cmb ?", "800"),
         # the care told a little after the months (« en HAD de … à … avec au moins 1 perf chaque mois »)
@@ -1130,3 +1152,19 @@ def test_months_put_forward_for_a_cadence_in_weeks_are_not_counted() -> None:
     text = "toutes les 3 semaines depuis le 29/09/2025, 6 cures (fini mi janvier), ca fait 6 mois donc 920 ?"
     body = " ".join(answer_question(text, NOW).body)
     assert "920,00 €" not in body
+
+
+def test_days_with_no_year_told_out_of_order_are_not_placed_into_the_months_to_come() -> None:
+    # (placed in the order told, September and October fell in the next year, after today)
+    text = "decede le 03/11 apres une derniere perf le 1er novembre. perfs a dom le 17/09, 08/10 et 01/11"
+    assert read(text, TODAY) is None
+
+
+def test_a_session_to_come_after_the_end_is_told_to_earn_nothing() -> None:
+    text = (
+        "1re perfusion à domicile le 10 décembre 2027, puis le 7 janvier et le 4 février 2028. Une "
+        "dernière cure est prévue le 3 mars 2028. Quels forfaits ?"
+    )
+    body = " ".join(answer_question(text, NOW).body)
+    assert "560,00 €" in body
+    assert "mars 2028 : non comptés" in body
