@@ -478,6 +478,9 @@ _CLOSING_CHECKS = (
     ("exact",),
     ("correct",),
 )
+# A closing that puts the whole sentence to the test (« après le 1er mois on a 120 € par mois …, juste ? »):
+# a sum in euros in it is the value checked (not after « vous confirmez ? », which may confirm who is paid).
+_SENTENCE_CHECKS = (("juste",), ("c", "est", "juste"), ("c", "est", "correct"), ("c", "est", "exact"))
 
 
 def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
@@ -493,6 +496,8 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     if _ALTERNATIVE.search(" ".join(tokens)):
         return []  # « 150 ou 120 € ? » offers two values: no single one is put to the test
     closed = any(tokens[-len(phrase) :] == phrase for phrase in _CLOSING_CHECKS)
+    sentence_checked = any(tokens[-len(phrase) :] == phrase for phrase in _SENTENCE_CHECKS)
+    closed = closed or sentence_checked
     # (« je confirme à ma cheffe : 120 €/mois à partir du 2e mois ? »: put to the test from the start)
     opened = tokens[:2] == ("je", "confirmer")
     for first, index, value in _numbers(tokens):
@@ -511,8 +516,14 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         # right after its fee, in a question that closes by putting what it says to the test)
         # (one figure only: « inclusion (3 × 120 €) » folds to « inclusion 3 120 », no amount of 3 120)
         named_fee = closed and first == index and first > 0 and tokens[first - 1] in _FEE_NOUNS
-        # (a sum in euros said in a question opened by « je confirme »: the value put to the test)
-        in_euros = opened and first == index and index + 1 < len(tokens) and tokens[index + 1] in _EURO_WORDS
+        # (a sum in euros said in a question opened by « je confirme » or closed by « juste ? »: the value
+        # put to the test)
+        in_euros = (
+            (opened or sentence_checked)
+            and first == index
+            and index + 1 < len(tokens)
+            and tokens[index + 1] in _EURO_WORDS
+        )
         # (« 10 établissements max retenus par région c'est ça ? »: opened on the value, closed by its check)
         opening_value = closed and first == 0
         if not (

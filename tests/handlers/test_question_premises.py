@@ -15,6 +15,8 @@ from tests.support.question_probe import DEFAULT_NOW, plain
     [
         ("le forfait mensuel c'est 150 € ?", "non : c'est 120,00 €, pas 150,00 €"),
         ("le forfait mensuel c'est bien 120 euros ?", "oui : c'est bien 120,00 €"),
+        # closed by « juste ? »: the sum in euros said before is put to the test
+        ("apres le 1er mois on a 120e pour chaque mois avec une injection, juste ?", "oui : c'est bien 120"),
         ("le forfait d'inclusion c'est 320 ?", "oui : c'est bien 320,00 €"),
         ("l'expé dure 5 ans ?", "non : 3 ans, pas 5 ans"),
         ("l'art 51 c'est 3 ans max comme l'art 50 ?", "non : 5 ans, pas 3 ans"),
