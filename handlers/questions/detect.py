@@ -53,6 +53,10 @@ SUGGEST_THRESHOLD = 1.0
 INTENT_BONUS = 0.4
 # A secondary topic is answered too when it scores at least this share of the best one.
 SECONDARY_SHARE = 0.7
+# A best topic matched many times over (« l'expé a déjà commencé ? et elle se termine quand ? » gives the
+# start 5.4) does not push out a second one matched well on its own (the end, 3.4): the share is of a capped
+# best.
+SECONDARY_CAP = 4.5
 MAX_TOPICS = 3
 # Each word of the question we cannot place lowers what the best score must reach.
 UNKNOWN_WORD_PENALTY = 1.8
@@ -315,7 +319,10 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
             chosen = _bot_readings(ranked, best, hits)
         else:
             for topic_id, value in ranked:
-                if value < max(ANSWER_THRESHOLD, SECONDARY_SHARE * best) or len(chosen) == MAX_TOPICS:
+                if (
+                    value < max(ANSWER_THRESHOLD, SECONDARY_SHARE * min(best, SECONDARY_CAP))
+                    or len(chosen) == MAX_TOPICS
+                ):
                     break
                 chosen.append(topic_id)
         chosen = chosen or [ranked[0][0]]

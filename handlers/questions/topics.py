@@ -397,6 +397,24 @@ def _token_matches(pattern: str, token: str) -> bool:
     return token.startswith(pattern[:-1]) if pattern.endswith("*") else token == pattern
 
 
+# An adverb French puts between an auxiliary and its participle (« l'expé a bien démarré », « a déjà
+# commencé », « est toujours versé »): a cue « a demarre » still reads it.
+_AUXILIARIES = frozenset({"a", "ont", "avons", "avez", "est", "sont", "sommes", "etes", "ete"})
+_ADVERBS = frozenset({"bien", "deja", "toujours", "vraiment", "donc", "encore", "effectivement"})
+
+
+def _matches_over_adverbs(words: tuple[str, ...], tokens: Sequence[str], at: int) -> bool:
+    """The phrase `words` from `tokens[at]`, with one adverb stepped over after each auxiliary."""
+    k = at + 1
+    for i, w in enumerate(words[1:], 1):
+        if words[i - 1] in _AUXILIARIES and k < len(tokens) and tokens[k] in _ADVERBS and tokens[k] != w:
+            k += 1
+        if k >= len(tokens) or not _token_matches(w, tokens[k]):
+            return False
+        k += 1
+    return True
+
+
 def matches(cue: Cue, tokens: Sequence[str], present: frozenset[str] | None = None) -> bool:
     """Whether `cue` occurs in `tokens`; `present` (the set of the tokens) lets most cues be ruled out by a
     set lookup, which keeps a long email fast."""
@@ -424,6 +442,8 @@ def matches(cue: Cue, tokens: Sequence[str], present: frozenset[str] | None = No
             if at + n <= len(tokens) and all(
                 _token_matches(w, tokens[at + i]) for i, w in enumerate(cue.words[1:], 1)
             ):
+                return True
+            if _matches_over_adverbs(cue.words, tokens, at):
                 return True
     prefix = first[:-1]
     for start in range(len(tokens) - n + 1):

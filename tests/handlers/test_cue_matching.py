@@ -65,3 +65,12 @@ def test_a_star_ends_any_word_of_a_written_phrase() -> None:
     assert last.words == ("percev*",)
     said = normalize("l'ARS peut-elle financer un poste d'IDE ?").tokens
     assert score((first,), said)[0] == 1.0
+
+
+def test_a_phrase_reads_over_an_adverb_after_its_auxiliary() -> None:
+    cue = Cue(("a", "demarre"), False, 1.0)
+    assert matches(cue, ("l", "experimentation", "a", "bien", "demarre"))
+    assert matches(cue, ("elle", "a", "deja", "demarre"))
+    assert not matches(cue, ("a", "bien", "vite", "demarre"))  # one adverb, no more
+    # (after an auxiliary only)
+    assert not matches(Cue(("le", "forfait"), False, 1.0), ("le", "bien", "forfait"))

@@ -32,6 +32,7 @@ from tests.support.question_probe import DEFAULT_NOW, plain
         ("l'expe elle s'arrete fin decembre 2027 c ca ?", "non : le 5 fevrier 2028"),
         ("l'expérimentation finit début février 2028 ?", "oui : le 5 fevrier 2028"),
         ("l'expérimentation a démarré le 5 février 2025 ?", "non : le 6 fevrier 2025"),
+        ("l'expé a bien démarré le 5 février 2025 ?", "non : le 6 fevrier 2025"),
         # « quand » opening a clause tells when the case happens; the question is still yes or no.
         ("c bien l'HAD qui encaisse les 320 € qd on lui adresse un patient ?", "non : c'est l'etablissement"),
         # A private clinic without a CPOM is category e: no; asked whether it is excluded: yes.
@@ -96,6 +97,11 @@ def test_a_sum_said_as_a_total_is_no_fee_put_to_the_test() -> None:
     assert said("un patient avec une perf chaque mois pendant 6 mois ça fait bien 1000 € ?") == []
     assert said("ça fait 920 € au total ?") == []
     assert said("le forfait d'inclusion ça fait 150 € ?") == [150]
+
+
+def test_a_second_question_well_matched_is_answered_beside_a_first_matched_many_times() -> None:
+    question = "le décret est paru hier, donc l'expé a déjà commencé ? et elle se termine quand exactement ?"
+    assert set(analyse(question, load_parameters()).topics) >= {"dates_start", "dates_end"}
 
 
 def test_reading_the_stated_value() -> None:
