@@ -255,6 +255,7 @@ _PATIENTS = frozenset(
 # (« puis » is no glue: « rien en mars, puis 7/04 » starts care again; the month after it is read on its own)
 _LIST_GLUE = frozenset({",", "et", "ni", "ou", "en", "le", "la", "+"})
 _LONGEST_MONTH = 31
+_OLDEST = 110
 _HARD_STOP = frozenset({".", ";", "?", "!", "(", ")"})
 _SPLIT_BY_YEAR = frozenset({"separement", "annee", "annees", "an", "chaque"})
 _TOTAL_WORDS = frozenset({"total", "soit", "fait", "trouve", "calcule", "arrive", "somme"})
@@ -1170,6 +1171,13 @@ def _phrases(s: _State) -> None:
             s.stated.append(value)
         elif item.kind == "num" and 1 <= item.value <= 31 and _day_of_next_month(items, i):
             item.used = True  # « les 2 et 16 décembre »: another day of the month told next
+        elif (
+            item.kind == "num"
+            and 1 <= item.value <= _OLDEST
+            and nxt in {"ans", "an"}
+            and (_text(items, i - 1) in {"de", ",", "(", "agee", "age"} or nxt2 in {",", ")", "."})
+        ):
+            _use(items, i, i + 1)  # « patiente de 67 ans », « M. R., 72 ans, côlon … »: an age, no count
         elif item.kind == "num" and item.value >= 1:
             _numbered(s, i)
         elif t == "ce" and nxt == "jour" and _text(items, i - 1) == "a":
@@ -2853,7 +2861,11 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
     if not with_one or (last_told is not None and max(with_one) != last_told):
         return None
     if asked:
-        lo, hi = max(a for a, _ in asked), min(b for _, b in asked)  # inside every span asked
+        # Single months asked are one span (« pour janvier, février et mars 2026 »: January to March); each
+        # range asked holds the months read too.
+        singles = [a for a, b in asked if a == b]
+        spans = [(a, b) for a, b in asked if a != b] + ([(min(singles), max(singles))] if singles else [])
+        lo, hi = max(a for a, _ in spans), min(b for _, b in spans)  # inside every span asked
         if not all(lo <= m <= hi for m in with_one | empty):
             return None
     months = tuple(sorted(with_one))

@@ -58,6 +58,13 @@ def total(text: str) -> Decimal:
             "sauf en fevrier 2026 (hospitalisation) et en juillet 2026 (report de cure) : combien ?",
             "1760",
         ),
+        # a patient's age is no count; the months asked listed one by one are one span
+        (
+            "Mme L., 54 ans, 1re administration a domicile le 8 janvier 2026, hospitalisee tout le mois "
+            "de fevrier, puis une perfusion a domicile le 18 mars 2026. Combien pour janvier, fevrier et "
+            "mars 2026 ?",
+            "440",
+        ),
         # a death the day care ended, after the last administration
         (
             "perfs a dom le 17/09/2026, le 08/10/2026 et le 01/11/2026, decede le 03/11/2026 : combien ?",
