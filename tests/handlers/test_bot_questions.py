@@ -381,3 +381,11 @@ def test_an_entry_put_on_the_wrong_day_is_one_to_correct() -> None:
         )
     )
     assert "/expe50 modifier" in said, said
+
+
+def test_a_month_of_administrations_is_one_command_not_one_a_day() -> None:
+    reply = answer_question(
+        "pour saisir les perfs d'un mois entier faut taper une commande par jour ??", DEFAULT_NOW
+    )
+    assert reply.body[0].startswith("Non : un mois entier se saisit en une commande")
+    assert any("nombre=N" in line for line in reply.body)
