@@ -389,3 +389,8 @@ def test_a_month_of_administrations_is_one_command_not_one_a_day() -> None:
     )
     assert reply.body[0].startswith("Non : un mois entier se saisit en une commande")
     assert any("nombre=N" in line for line in reply.body)
+
+
+def test_whether_a_spreadsheet_can_be_imported_is_answered_yes() -> None:
+    reply = answer_question("on peut importer un fichier excel avec nos adressages ?", DEFAULT_NOW)
+    assert reply.body[0].startswith("Oui : un historique tenu dans un tableur")
