@@ -241,9 +241,18 @@ MIN_CLAUSE_WORDS = 4
 # A later question that is only a preposition and an interrogative (« Sur combien d'années ? », « Pour quelle
 # date ? ») names no subject of its own: at most this many words.
 MAX_ELLIPTIC_WORDS = 5
+MAX_ASKED_AGAIN_WORDS = 7
 _ELLIPTIC = re.compile(
     r"^\W*(?:et\s+)?(?:sur|pour|en|dans|pendant|depuis|jusqu\W*[aà]|[aà]\s+partir\s+de|avant|apr[eè]s)"
     r"\s+(?:combien|quels?|quelles?|quand)\b",
+    re.IGNORECASE,
+)
+# « … le total depuis le début ? 2) Et pour la seule année 2026 ? »: the question before, asked again of a
+# year or a month.
+_ASKED_AGAIN = re.compile(
+    r"^\W*(?:\d{1,2}\W+)?et\s+(?:pour|en|sur|au\s+titre\s+de)\s+(?:la\s+seule\s+|le\s+seul\s+|l\W)?"
+    r"(?:ann[ée]e|mois|20\d\d|janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre"
+    r"|d[ée]cembre)\b",
     re.IGNORECASE,
 )
 # A clause that asks something itself: an interrogative, an inversion (« est-il », « peut-on »), « c'est »…
@@ -330,7 +339,11 @@ def split_questions(question: str) -> list[str]:
     # the one before it (answered alone, it would be read about the experiment itself).
     glued: list[str] = []
     for part, chunk in zip(parts, asked, strict=True):
-        if glued and _ELLIPTIC.match(chunk) and len(re.findall(r"\w+", chunk)) <= MAX_ELLIPTIC_WORDS:
+        words = len(re.findall(r"\w+", chunk))
+        if glued and (
+            (_ELLIPTIC.match(chunk) and words <= MAX_ELLIPTIC_WORDS)
+            or (_ASKED_AGAIN.match(chunk) and words <= MAX_ASKED_AGAIN_WORDS)
+        ):
             glued[-1] = f"{glued[-1]} {chunk}"
         else:
             glued.append(part)

@@ -199,3 +199,14 @@ def test_one_intent_asked_twice_gets_both_topics() -> None:
     assert "6 fevrier 2025" in said and "5 fevrier 2028" in said, said
     reply = answer_question("l'AMI normand a été publié quand ? et jusqu'à quand pouvait-on déposer ?", NOW)
     assert "5 fevrier 2028" not in plain("\n".join(reply.body)), reply.body
+
+
+def test_the_question_asked_again_of_a_year_stays_with_it() -> None:
+    text = (
+        "Perfusion à domicile toutes les 6 semaines, la 1re le 12 mai 2026, la dernière le 19 janvier 2027. "
+        "1) Quel est le total des forfaits depuis le début ?\n2) Et pour la seule année 2026 ?"
+    )
+    assert split_questions(text) == [text]
+    body = " ".join(answer_question(text, datetime(2027, 2, 8, 10, tzinfo=ZoneInfo("Europe/Paris"))).body)
+    assert "1 040,00 €" in body
+    assert "Pour les mois de 2026 : 920,00 €" in body
