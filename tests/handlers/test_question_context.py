@@ -391,3 +391,10 @@ def test_a_file_s_outcome_and_a_withdrawal_go_to_a_person(question: str) -> None
 def test_whether_an_act_was_done_on_a_file_goes_to_a_person(question: str) -> None:
     reply = answer_question(question, NOW)
     assert reply.status == Status.UNKNOWN and reply.needs_human
+
+
+def test_the_selection_committee_of_another_region_is_handed_over() -> None:
+    at = datetime(2025, 6, 12, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    reply = answer_question("le comite de selection en IDF il se reunit qd ?", at)
+    assert reply.needs_human
+    assert any("que pour la Normandie" in line for line in reply.body)
