@@ -123,7 +123,7 @@ def test_a_legal_question_is_not_captured_by_a_command() -> None:
 # typed)
 _NAMES_THE_BOT = re.compile(
     r"\b(?:(?:le|du|au|ds le|dans le) bot(?! en copie)|saisir|(?<!has )(?<!est )(?<!etre )(?<!être )saisies?"
-    r"|(?:depuis|dans|via) l'outil|(?:ds|dans) la commande|une commande)\b",
+    r"|(?:depuis|dans|ds|via) l['’ ]outil|(?:ds|dans) la commande|une commande)\b",
     re.IGNORECASE,
 )
 

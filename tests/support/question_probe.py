@@ -151,6 +151,16 @@ DEV_R30_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R30.ya
 DEV_R31_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R31.yaml"
 DEV_R32_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R32.yaml"
 DEV_R33_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R33.yaml"
+# Sealed sets of the round of 2026-12-03 (fourth session), measured once on 3909aa6, then seen.
+NEVER_TUNED_T41_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T41.yaml"
+NEVER_TUNED_T42_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T42.yaml"
+NEVER_TUNED_T43_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T43.yaml"
+NEVER_TUNED_T44_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T44.yaml"
+# Dev sets of the same session, measured once on 400bf45, then tuned on.
+DEV_R34_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R34.yaml"
+DEV_R35_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R35.yaml"
+DEV_R36_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R36.yaml"
+DEV_R37_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R37.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -247,6 +257,14 @@ KNOWN_MISSES_FILES = (
     DEV_R31_FILE,
     DEV_R32_FILE,
     DEV_R33_FILE,
+    NEVER_TUNED_T41_FILE,
+    NEVER_TUNED_T42_FILE,
+    NEVER_TUNED_T43_FILE,
+    NEVER_TUNED_T44_FILE,
+    DEV_R34_FILE,
+    DEV_R35_FILE,
+    DEV_R36_FILE,
+    DEV_R37_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
