@@ -44,11 +44,12 @@ def rewrite(text: str) -> str:
     if ";" not in text:
         return text
     out: list[str] = []
-    at = 0
+    at = scanned = 0
     for header in _HEADER.finditer(text):
-        if header.start() < at:
-            continue
+        if header.start() < max(at, scanned):
+            continue  # (inside a table already read, or tried: each row is matched once, linear)
         told, end = _table(text, header)
+        scanned = end
         if told is None:
             continue
         out.append(text[at : header.start()])

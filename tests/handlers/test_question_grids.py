@@ -416,3 +416,9 @@ def test_two_patients_told_by_title_and_letter_each_get_their_months() -> None:
     text = "Mme A : perf à dom de mars à mai 2026. M. B : d'avril à juillet 2026 sauf juin. Total des deux ?"
     # A 320 + 2 × 120, B 320 + 2 × 120 (June without)
     assert total(text, date(2026, 9, 1)) == Decimal("1120")
+
+
+def test_many_headers_without_rows_are_left_as_they_stand() -> None:
+    # (each row is matched once: a run of headers is scanned once, not once per header)
+    hostile = "patient;mois;voie " * 4000
+    assert grids.rewrite(hostile) == hostile
