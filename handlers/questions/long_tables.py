@@ -20,12 +20,10 @@ import re
 
 from handlers.questions.normalize import fold
 from handlers.questions.slots import MONTH_WORDS
+from rules.month import Month, months_between
+from templates import month_fr
 
 _HEADER = re.compile(r"(?<!\S)[^\s;|]+(?:;[^\s;|]+){2,7}(?!\S)")
-_MONTH_NAMES = (
-    "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-    "novembre", "décembre",
-)  # fmt: skip
 _PATIENT = frozenset({"patient", "patiente", "pt", "code", "id", "identifiant", "initiales", "pseudo", "nom"})
 _MONTH = frozenset({"mois", "periode", "date"})
 _ROUTE = frozenset({"voie", "route", "mode", "administration_voie"})
@@ -33,6 +31,7 @@ _COUNT_WORDS = ("nb", "nombre", "admin", "injection", "perf", "cure", "seance")
 _ORAL = frozenset({"os", "per os", "po", "orale", "oral", "comprime", "comprimes", "cp"})
 _NOT_ORAL = frozenset({"iv", "sc", "im", "perfusion", "injection", "sous-cutanee", "intraveineuse"})
 _MAX_ROWS = 200
+_MAX_SPAN_MONTHS = 60  # the experiment runs 37 months
 # « 2026-01 », « 01/2026 », « 12/01/2026 », « janv 2026 »
 _ISO = re.compile(r"(\d{4})-(\d{1,2})")
 _SLASHED = re.compile(r"(?:\d{1,2}/)?(\d{1,2})/(\d{4})")
@@ -101,17 +100,17 @@ def _table(text: str, header: re.Match[str]) -> tuple[str | None, int]:
     return told, at
 
 
-def _month(cell: str) -> tuple[int, int] | None:
-    """(year, month) of a month cell, or None."""
+def _month(cell: str) -> Month | None:
+    """The month a month cell names, or None."""
     cell = fold(cell.strip())
     for pattern, year_group, month_group in ((_ISO, 1, 2), (_SLASHED, 2, 1)):
         found = pattern.fullmatch(cell)
         if found is not None:
             number = int(found.group(month_group))
-            return (int(found.group(year_group)), number) if 1 <= number <= 12 else None
+            return Month(int(found.group(year_group)), number) if 1 <= number <= 12 else None
     found = _WORDS.fullmatch(cell)
     if found is not None and found.group(1) in MONTH_WORDS:
-        return int(found.group(2)), MONTH_WORDS[found.group(1)]
+        return Month(int(found.group(2)), MONTH_WORDS[found.group(1)])
     return None
 
 
@@ -136,7 +135,7 @@ def _told(
 ) -> str | None:
     if not rows:
         return None
-    months: dict[str, dict[tuple[int, int], bool]] = {}
+    months: dict[str, dict[Month, bool]] = {}
     for row in rows:
         when, given = _month(row[month]), _given(row, route, count)
         if when is None or given is None:
@@ -148,18 +147,16 @@ def _told(
         cared = sorted(m for m, given in given_in.items() if given)
         if not cared:
             return None
-        first, last = cared[0], cared[-1]
+        if (cared[-1].year - cared[0].year) * 12 + cared[-1].month - cared[0].month >= _MAX_SPAN_MONTHS:
+            return None  # (« 2026-01 » then « 9999-01 »: no patient's care, and no walk of 96,000 months)
         said: list[str] = []
         previous = True
-        year, number = first
-        while (year, number) <= last:
-            label = f"{_MONTH_NAMES[number - 1]} {year}"
-            if given_in.get((year, number), False):
-                said.append(label if previous else f"puis {label}")
+        for m in months_between(cared[0], cared[-1]):
+            if given_in.get(m, False):
+                said.append(month_fr(m) if previous else f"puis {month_fr(m)}")
                 previous = True
             else:
-                said.append(f"rien en {label}")
+                said.append(f"rien en {month_fr(m)}")
                 previous = False
-            year, number = (year + 1, 1) if number == 12 else (year, number + 1)
         parts.append(f"- {name} : administrations en {', '.join(said)} ;")
     return " ".join(parts)

@@ -255,6 +255,7 @@ _PATIENTS = frozenset(
 # (« puis » is no glue: « rien en mars, puis 7/04 » starts care again; the month after it is read on its own)
 _LIST_GLUE = frozenset({",", "et", "ni", "ou", "en", "le", "la", "+"})
 _LONGEST_MONTH = 31
+_MONTHS_IN_YEAR = 12
 _OLDEST = 110
 _HARD_STOP = frozenset({".", ";", "?", "!", "(", ")"})
 _SPLIT_BY_YEAR = frozenset({"separement", "annee", "annees", "an", "chaque"})
@@ -2069,10 +2070,7 @@ def _wraps_past_today(segments: list[_Segment], today: date) -> bool:
     if not placed:
         return False
     lo, hi = min(placed), max(placed)
-    return hi > Month.of(today) and (hi.year - lo.year) * 12 + hi.month - lo.month >= _MONTHS_IN_YEAR - 1
-
-
-_MONTHS_IN_YEAR = 12
+    return hi > Month.of(today) and len(months_between(lo, hi)) >= _MONTHS_IN_YEAR
 
 
 def _place_years(segments: list[_Segment], context_year: int | None, today: date) -> bool:
@@ -2818,10 +2816,9 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
         if s.sessions < 0 or len(days) not in {1, 2} or until is not None:
             return None
         session_days = [min(days) + timedelta(days=s.step_days * n) for n in range(s.sessions)]
+        # (« … la dernière le 1er juin »: the last session's day, which the cadence must give)
         if {Month.of(d) for d in days} != admin or (len(days) == 2 and max(days) != session_days[-1]):
-            return (
-                None  # (« … la dernière le 1er juin »: the last session's day, which the cadence must give)
-            )
+            return None
         with_one = {Month.of(d) for d in session_days}
         days = session_days
         start, end = min(with_one), max(with_one)
@@ -2833,19 +2830,13 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
         first_given, last_given = sorted(days)
         if (last_given - first_given) % step:
             return None
-        stepped = first_given
-        while stepped <= last_given:
-            with_one.add(Month.of(stepped))
-            stepped += step
+        with_one |= _stepped_months(first_given, last_given, step)
         empty = set(months_between(min(with_one), max(with_one))) - with_one
     elif weeks is not None and len(days) < 2:
         # « toutes les 6 semaines à partir du 5 janvier, jusqu'à fin juin »: every N weeks from the first day.
         if len(days) != 1 or until is None:
             return None
-        step, day = timedelta(weeks=weeks), days[0]
-        while day <= end.last_day():
-            with_one.add(Month.of(day))
-            day += step
+        with_one |= _stepped_months(days[0], end.last_day(), timedelta(weeks=weeks))
     elif every_month:
         if end == start:
             return None  # « chaque mois » and no last month: which months is not said
@@ -2881,6 +2872,16 @@ def _group(s: _State, segments: list[_Segment], count: int, cadence: bool | None
         included_before=s.included_before or counted_after is not None,
         days=tuple(sorted(days)),
     )
+
+
+def _stepped_months(first: date, last: date, step: timedelta) -> set[Month]:
+    """The months of the days one step apart from `first` up to `last` (a cadence in weeks or days)."""
+    months: set[Month] = set()
+    day = first
+    while day <= last:
+        months.add(Month.of(day))
+        day += step
+    return months
 
 
 def _day(month: Month, day: int) -> date | None:

@@ -422,3 +422,8 @@ def test_many_headers_without_rows_are_left_as_they_stand() -> None:
     # (each row is matched once: a run of headers is scanned once, not once per header)
     hostile = "patient;mois;voie " * 4000
     assert grids.rewrite(hostile) == hostile
+
+
+def test_a_long_extract_over_centuries_is_left_unread() -> None:
+    text = "patient;mois;nb_admin A;2026-01;1 A;9999-01;1 combien ?"
+    assert grids.rewrite(text) == text
