@@ -1462,6 +1462,9 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
     from handlers.registry import registry
 
     dated: list[CommandSpec] = []
+    # « y a une commande qui donne les jours restants ? »: whether one exists, asked; the first command found
+    # answers « Oui » (no verdict already given, nothing said before it).
+    exists = not c.verdict_given and not c.body and _ASKS_A_COMMAND.search(fold(c.analysis.question))
     for name in names:
         verb, _, sub = name.partition(" ")
         spec = registry.get(verb, sub or None)
@@ -1473,6 +1476,8 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
         line = t("bot.command", usage=usage, summary=summary, roles=roles)
         if line in c.body:
             continue  # two entries of one answer name the same command: it is said once
+        if exists:
+            line, exists = _with_lead(t("lead.yes"), line), False
         c.body.append(line)
         chosen = _chosen_form(usage, c.analysis.normalized.tokens)
         if chosen is not None:
@@ -1491,6 +1496,13 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
     if aide in c.body:
         c.body.remove(aide)
     c.body.append(aide)  # once, after every command named
+
+
+# « y a une commande pour … ? », « il existe une commande qui … ? », « y a-t-il un moyen de … dans le bot ? »
+_ASKS_A_COMMAND = re.compile(
+    r"\b(?:y a|ya|il y a|existe|y a t il|y a-t-il|existe-t-il)\s+(?:\w+\s+){0,2}?(?:une\s+|un\s+)?"
+    r"(?:commande|cmd|fonction|moyen)\b"
+)
 
 
 # Kinds of argument written as a date or a month (handlers/registry.py), and what reads them.

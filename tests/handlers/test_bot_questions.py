@@ -394,3 +394,16 @@ def test_a_month_of_administrations_is_one_command_not_one_a_day() -> None:
 def test_whether_a_spreadsheet_can_be_imported_is_answered_yes() -> None:
     reply = answer_question("on peut importer un fichier excel avec nos adressages ?", DEFAULT_NOW)
     assert reply.body[0].startswith("Oui : un historique tenu dans un tableur")
+
+
+def test_whether_a_command_exists_is_answered_yes_with_it() -> None:
+    reply = answer_question(
+        "y a une commande qui donne les jours restants avant les prochaines echeances ?", DEFAULT_NOW
+    )
+    assert reply.body[0].startswith("Oui : « /expe50 echeances")
+    # (not asked whether one exists: no « Oui »)
+    assert (
+        not answer_question("comment je vois les prochaines echeances dans le bot ?", DEFAULT_NOW)
+        .body[0]
+        .startswith("Oui")
+    )
