@@ -403,11 +403,17 @@ _AUXILIARIES = frozenset({"a", "ont", "avons", "avez", "est", "sont", "sommes", 
 _ADVERBS = frozenset({"bien", "deja", "toujours", "vraiment", "donc", "encore", "effectivement"})
 
 
-def _matches_over_adverbs(words: tuple[str, ...], tokens: Sequence[str], at: int) -> bool:
-    """The phrase `words` from `tokens[at]`, with one adverb stepped over after each auxiliary."""
+def _phrase_at(words: tuple[str, ...], tokens: Sequence[str], at: int) -> bool:
+    """The phrase `words` from `tokens[at]` (its first word matched there), word for word; where a word does
+    not match right after an auxiliary, one adverb is stepped over."""
     k = at + 1
     for i, w in enumerate(words[1:], 1):
-        if words[i - 1] in _AUXILIARIES and k < len(tokens) and tokens[k] in _ADVERBS and tokens[k] != w:
+        if (
+            k < len(tokens)
+            and not _token_matches(w, tokens[k])
+            and words[i - 1] in _AUXILIARIES
+            and tokens[k] in _ADVERBS
+        ):
             k += 1
         if k >= len(tokens) or not _token_matches(w, tokens[k]):
             return False
@@ -439,11 +445,7 @@ def matches(cue: Cue, tokens: Sequence[str], present: frozenset[str] | None = No
                 at = tokens.index(first, at + 1)
             except ValueError:
                 return False
-            if at + n <= len(tokens) and all(
-                _token_matches(w, tokens[at + i]) for i, w in enumerate(cue.words[1:], 1)
-            ):
-                return True
-            if _matches_over_adverbs(cue.words, tokens, at):
+            if _phrase_at(cue.words, tokens, at):
                 return True
     prefix = first[:-1]
     for start in range(len(tokens) - n + 1):
