@@ -66,6 +66,9 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bavant\s+quelle?\s+(?:date|jour)\b", " jusqu a quand "),
         (r"\bdepuis\s+quelle?\s+(?:date|jour)\b", " depuis quand "),
         (r"\ba\s+partir\s+de\s+quelle?\s+(?:date|jour)\b", " a partir de quand "),
+        # « à quelle date l'expérimentation a-t-elle démarré ? » asks when, as « quand » does; the words stay
+        # for what tells a date apart (« à quelle date précise sera-t-elle versée ? »)
+        (r"\ba\s+quelle?\s+date\b", " quand quelle date "),
         # « une clinique relevant du e) de l'article L.162-22 »: the category of that letter
         (r"\b(?:du|au|le|la|categorie)\s+([a-e])\s*\)", r" categorie \1 "),
         # « on a zappé octobre, c'est mort ? »: too late (a patient's death is told so: « il est mort »)

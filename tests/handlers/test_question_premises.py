@@ -682,3 +682,13 @@ def test_an_had_partner_elsewhere_asked_the_negative_way() -> None:
     assert any(plain(line).startswith("non : une meme had") for line in body), body
     body = answer_question("faut combien d'HAD partenaires minimum pr candidater ?", DEFAULT_NOW).body
     assert any("au moins une had" in plain(line) for line in body), body
+
+
+def test_a_quelle_date_asks_when_beside_another_question() -> None:
+    # (« à quelle date l'expérimentation a-t-elle démarré, et jusqu'à quand … le rapport au Parlement ? »
+    # answered the report only: « à quelle date » lacked what « quand » gives a cue)
+    question = (
+        "à quelle date l'expérimentation a-t-elle démarré, et jusqu'à quand le Gouvernement doit-il"
+        " remettre son rapport d'évaluation au Parlement ?"
+    )
+    assert set(analyse(question, load_parameters()).topics) >= {"dates_start", "reports_parliament"}
