@@ -221,7 +221,7 @@ def _answer_one(
             source,
             actual=checked.actual,
             stated=checked.stated,
-            precision=getattr(source, "precision", "day"),
+            precision=getattr(source, "precision", checked.precision),
         )
         data["premise"] = {"entry": checked.entry, "holds": checked.holds}
         composition.verdict_given = True
@@ -687,8 +687,16 @@ def _stated_premise(analysis: Analysis, params: Parameters) -> premise.Premise |
         analysis.guess,
         analysis.granted,
     )
-    if found is not None or analysis.guess or premise.asks_yes_or_no(norm.tokens):
+    if found is not None or analysis.guess:
         return found
+    if premise.asks_yes_or_no(norm.tokens):
+        # « le comité se tient-il bien la semaine du 18 juin ? Et l'ARS transmet-elle sa liste à la DGOS d'ici
+        # le 30 juin ? »: two dates, each put to the test in its own question, of the step it names.
+        pieces = (
+            premise.check(chosen + others, p, params, scopes, p, p)
+            for p in _yes_no_pieces(analysis.question, params)
+        )
+        return next((f for f in pieces if f is not None and f.named), None)
     # « … me demande jusqu'à quand court l'expérimentation. J'ai noté le 5 février 2027, est-ce exact ? »: the
     # open word is in the context told; the sentence asked is yes or no, and states the value.
     asked = analysis.asked.tokens

@@ -735,7 +735,12 @@ def _deadline_verdict(c: Composition, named: list[Any]) -> None:
     if own is None or not _yes_or_no(c):
         return
     region = named[0]
-    told = premise.stated("date", c.analysis.normalized.tokens)
+    tokens = c.analysis.normalized.tokens
+    # « la clôture … était fixée au 15 juin 2025. Est-ce exact ? »: the date of the step named, read loosely
+    # (« on a loupé la DL (c t le 16/05 je crois ?) on peut encore déposer ? » asks whether still open)
+    told = premise.stated("date", tokens)
+    if not told and not _ASKS_APPLYING.search(c.analysis.asked.text):
+        told = premise.step_dates(tokens, c.analysis.asked.tokens)
     if len(told) == 1:
         verdict = "yes" if told[0].matches(own.due) else "no"
         c.say(f"application.verdict.date_{verdict}", own, region=region.name, due=own.due)

@@ -165,6 +165,9 @@ class Entry:
     examples: tuple[str, ...] = ()
     # (kind, reference): the value a yes/no question may state and be checked against (premise.py)
     premise: tuple[tuple[str, str], ...] = ()
+    # (kind, reference, words): a premise checked only when the question names one of these cue words (an
+    # entry of several dates: « le comité … c'est en septembre ? » puts the committee's to the test)
+    premise_asks: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
     addresses: tuple[str, ...] = ()  # the asked points (slots in frames.yaml) its answer states
     # (slot, reading): a point stated only when the question gives that reading (`{contact_detail: region}`:
     # the contact entry gives a way to reach an ARS only for a region named).
@@ -464,14 +467,7 @@ def _entry(file: str, index: int, raw: Any) -> Entry:
         raise KnowledgeError(f"{where}: an entry needs `cues`")
     if "answer" not in raw:
         raise KnowledgeError(f"{where}: an entry needs an `answer`")
-    premise = raw.get("premise") or {}
-    if not isinstance(premise, dict) or not all(isinstance(v, str) for v in premise.values()):
-        raise KnowledgeError(f"{where}: `premise` maps a kind to a reference ({{amount: param.x}})")
-    wrong_kinds = [k for k in premise if k not in PREMISE_KINDS]
-    if wrong_kinds:
-        raise KnowledgeError(
-            f"{where}: unknown premise kind(s) {wrong_kinds}; known: {', '.join(PREMISE_KINDS)}"
-        )
+    premise, premise_asks = _premises(where, raw.get("premise") or {})
     return Entry(
         id=raw["id"],
         file=file,
@@ -482,9 +478,41 @@ def _entry(file: str, index: int, raw: Any) -> Entry:
         against=_weights(f"{where} against", raw["against"]) if "against" in raw else None,
         examples=_strings(f"{where} examples", raw.get("examples")),
         answer=_answer(where, raw["answer"]),
-        premise=tuple((str(k), v) for k, v in premise.items()),
+        premise=premise,
+        premise_asks=premise_asks,
         **_addresses(where, raw.get("addresses")),
     )
+
+
+def _premises(
+    where: str, raw: Any
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """`premise`: a kind mapped to a reference (`{amount: param.x}`), or to a list of references each checked
+    only when the question names one of its words (`{date: [{ref: deadline.x, asks: [comite]}]}`)."""
+    shape = (
+        f"{where}: `premise` maps a kind to a reference ({{amount: param.x}}) or to a list of {{ref, asks}}"
+    )
+    if not isinstance(raw, dict):
+        raise KnowledgeError(shape)
+    pairs: list[tuple[str, str]] = []
+    qualified: list[tuple[str, str, tuple[str, ...]]] = []
+    for kind, value in raw.items():
+        if kind not in PREMISE_KINDS:
+            raise KnowledgeError(f"{where}: unknown premise kind {kind!r}; known: {', '.join(PREMISE_KINDS)}")
+        if isinstance(value, str):
+            pairs.append((str(kind), value))
+            continue
+        if not isinstance(value, list) or not value:
+            raise KnowledgeError(shape)
+        for item in value:
+            if not isinstance(item, dict) or set(item) != {"ref", "asks"} or not isinstance(item["ref"], str):
+                raise KnowledgeError(shape)
+            words = _strings(f"{where} premise {kind} asks", item["asks"])
+            if not words:
+                raise KnowledgeError(f"{where}: premise {kind} {item['ref']!r} needs `asks` words")
+            pairs.append((str(kind), item["ref"]))
+            qualified.append((str(kind), item["ref"], words))
+    return tuple(pairs), tuple(qualified)
 
 
 # What a qualified `addresses` item may require of the question (handlers/questions/__init__.py reads it).

@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from handlers.questions.knowledge import Entry, resolve
+from handlers.questions.knowledge import Entry, expand, resolve
+from handlers.questions.slots import find_regions
 from handlers.questions.topics import Cue, compile_cues, score
 from rules.drugs import load_drugs
 from rules.parameters import Parameters
@@ -96,6 +97,8 @@ class Premise:
     stated: Any
     actual: Any
     reference: str
+    precision: str = "day"  # « month »: a date the texts give as a month only (« en juillet 2025 »)
+    named: bool = False  # one of an entry's several dates, the one of the step the question names
 
 
 # The value must be what the question says of its subject (« c'est 150 € ? », « dure 5 ans »), not part of
@@ -420,10 +423,18 @@ def _numeric_day(tokens: tuple[str, ...], i: int) -> tuple[int, int] | None:
     return (day, month) if 1 <= day <= 31 and 1 <= month <= 12 else None
 
 
-def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
+_DOCUMENT_NOUNS = frozenset(
+    {"decret", "arrete", "loi", "circulaire", "instruction", "courrier", "mail", "message", "note", "reunion"}
+)
+# Before a month alone, what puts it as a date (« c'est en septembre ? », « pour juillet ? »).
+_MONTH_PUT = frozenset({"en", "pour", "au", "mois", "courant", "ici", "fin", "debut", "mi", "milieu"})
+
+
+def _dates(tokens: tuple[str, ...], loose: bool = False) -> list[StatedDate]:
     """Each « [le] [5|premier] février 2025 » / « fin décembre 2027 » told as what the subject is (a predicate
     before it: « a démarré le … », « s'arrête fin … », « c'est le … »), not as context (« le décret est daté
-    du 5 février 2025 »)."""
+    du 5 février 2025 »). `loose`: every date told, a month alone after « en »/« pour »… included (the
+    question names the very step the date belongs to: premise_asks)."""
     from handlers.questions.timeline import MONTH_NAMES
 
     found: list[StatedDate] = []
@@ -434,7 +445,7 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
             j = i - 2
             while j >= 0 and tokens[j] in _DATE_SKIPPED:
                 j -= 1
-            if j >= 0 and tokens[j] in _DATE_PREDICATE:
+            if loose or (j >= 0 and tokens[j] in _DATE_PREDICATE):
                 found.append(StatedDate(None, numeric[1], numeric[0]))
             continue
         year: int | None = None
@@ -452,7 +463,8 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
         if k >= 0 and (tokens[k] == "premier" or (tokens[k].isdigit() and 1 <= int(tokens[k]) <= 31)):
             day = 1 if tokens[k] == "premier" else int(tokens[k])
             k -= 1
-        if year is None and day is None and not _until_month(tokens, month_at):
+        put = loose and month_at > 0 and tokens[month_at - 1] in _MONTH_PUT
+        if year is None and day is None and not (_until_month(tokens, month_at) or put):
             continue  # a month alone (« en mai ») is no date put to the test
         part = _MONTH_PARTS.get(tokens[k]) if k >= 0 and day is None else None
         if part is not None:
@@ -461,7 +473,9 @@ def _dates(tokens: tuple[str, ...]) -> list[StatedDate]:
         j = k
         while j >= 0 and tokens[j] in _DATE_SKIPPED:
             j -= 1
-        if part == "fin" or (j >= 0 and tokens[j] in _DATE_PREDICATE):
+        if loose and j >= 0 and tokens[j] in _DOCUMENT_NOUNS:
+            continue  # « le décret du 5 février » names a text by its date: context, not the step's date
+        if loose or part == "fin" or (j >= 0 and tokens[j] in _DATE_PREDICATE):
             found.append(StatedDate(year, month, day, part))
     return found
 
@@ -770,6 +784,68 @@ def _oral_offered(own_tokens: tuple[str, ...]) -> bool:
     return alternative and any(tok in _ORAL_WORDS for tok in own_tokens)
 
 
+# « Est-ce exact ? », « Pouvez-vous me confirmer cette date ? »: a sentence that only puts the one before to
+# the test
+_CHECK_WORDS = frozenset(
+    {"est", "ce", "c", "ca", "cela", "exact", "exacte", "vrai", "juste", "correct", "bien", "bon", "ok",
+     "non", "confirmer", "confirmez", "confirme", "verifier", "pouvez", "pourriez", "vous", "me", "nous",
+     "le", "la", "cette", "date", "point", "info", "information", "merci", "d", "avance", "svp"}
+)  # fmt: skip
+_AFTER_THE_DATE = 6  # words after a date that still close the question on it
+
+
+def step_dates(tokens: tuple[str, ...], asked_tokens: tuple[str, ...] | None) -> list[StatedDate]:
+    """The dates a question puts to the test of a step it names: those of its asked sentences (« on a adressé
+    un patient en mai 2025, avant l'arrêté. On peut le déclarer ? » puts none), or of the whole when the
+    asked one only checks what was said before it; none when an alternative follows a date (« le 16 mai
+    c'était inclus ou fallait déposer avant ? »)."""
+    from handlers.questions.timeline import MONTH_NAMES
+
+    told_in = asked_tokens or tokens
+    checked_before = not _dates(told_in, loose=True) and set(told_in) <= _CHECK_WORDS
+    if checked_before:
+        told_in = tokens
+    found = _dates(told_in, loose=True)
+    if not found:
+        return []
+    at = [i for i, t in enumerate(told_in) if t in MONTH_NAMES or _numeric_day(told_in, i)]
+    after = told_in[at[-1] + 1 :]
+    if after[:1] and after[0].isdigit():
+        after = after[1:]  # the year
+    if "ou" in after:
+        return []
+    # The date closes what is asked (« … c'est en septembre ? », « … au 15 juin 2025. Est-ce exact ? ») or is
+    # its focus (« est-ce bien le 30 juin 2025 que l'ARS transmet … ? »); one followed by the question's own
+    # clause is the case told (« on a loupé le 16 mai de 2j, on peut quand même déposer ? »).
+    k = at[0] - 1
+    while k >= 0 and (told_in[k] in _DATE_SKIPPED or told_in[k].isdigit() or told_in[k] == "premier"):
+        k -= 1
+    cleft = k >= 1 and told_in[k - 1 : k + 1] in (("est", "ce"), ("c", "est"))
+    if not (checked_before or cleft) and len(after) > _AFTER_THE_DATE:
+        return []
+    return sorted(set(found), key=lambda d: (d.year or 0, d.month, d.day or 0))
+
+
+def _premise_words(entry: Entry, kind: str, reference: str) -> tuple[str, ...]:
+    return next((w for k, r, w in entry.premise_asks if k == kind and r == reference), ())
+
+
+@cache
+def _compiled_words(words: tuple[str, ...], params: Parameters) -> tuple[Cue, ...]:
+    return compile_cues({expand(w, params): 1.0 for w in words})
+
+
+def _named(words: tuple[str, ...], tokens: tuple[str, ...], params: Parameters) -> bool:
+    return score(_compiled_words(words, params), tokens)[0] > 0
+
+
+def _region_named(reference: str, tokens: tuple[str, ...], params: Parameters) -> bool:
+    """Whether a region's date (« deadline.application:normandie ») is that of a region the question names;
+    a national date always is."""
+    regions = [part for part in reference.split(":") if part in params.regions]
+    return not regions or regions[0] in find_regions(tokens, params)
+
+
 def _month_only(reference: str, params: Parameters) -> bool:
     """Whether the reference is a deadline the texts give as a month only (rules/data/calendar.yaml)."""
     kind, _, key = reference.partition(".")
@@ -801,7 +877,14 @@ def check(
     for entry in entries:
         for kind, reference in entry.premise:
             values: list[Any]
-            if kind == "route":
+            words = _premise_words(entry, kind, reference)
+            if words:
+                # One of several dates of the entry, put to the test only when the question names its step,
+                # and for a region's date only when that region is named.
+                if not _named(words, said, params) or not _region_named(reference, said, params):
+                    continue
+                values = list(step_dates(tokens, asked_tokens))
+            elif kind == "route":
                 if entry is not entries[0]:
                     continue  # (whether the drug counts opens the answer only when it is the point asked)
                 values = list(routes(said, drug_scopes))
@@ -836,17 +919,30 @@ def check(
                 continue  # « il va à l'ARS ? »: one of them, no « only » said: no verdict on the rest
             if kind == "date":
                 told = values[0]
+                month_only = _month_only(reference, params)
+                if isinstance(actual, str) and re.fullmatch(r"\d{4}-\d{2}", actual):
+                    # a fact given as a month (« 2025-07 »): its last day, compared by the month
+                    year, month = int(actual[:4]), int(actual[5:])
+                    actual = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+                    month_only = True
                 if not isinstance(actual, date) or not isinstance(told, StatedDate):
                     continue
-                if _month_only(reference, params):
+                precision = "month" if month_only else "day"
+                if month_only:
                     # « le rapport initial est à rendre pour le 1er septembre 2026 ? » of a report the texts
                     # date by its month (« en octobre »): another month is « Non »; a day or a part of the
                     # month itself is neither confirmed nor denied.
                     same = actual.month == told.month and told.year in (None, actual.year)
                     if same and (told.day is not None or told.part is not None):
                         continue
-                    return Premise(entry.id, kind, same, told, actual, reference)
-                return Premise(entry.id, kind, told.matches(actual), told, actual, reference)
+                    return Premise(entry.id, kind, same, told, actual, reference, precision, bool(words))
+                if words and told.day is None and told.part is None:
+                    # « le comité c'est en juin ? » of a day in June: the month is right, no day put forward
+                    same = actual.month == told.month and told.year in (None, actual.year)
+                    return Premise(entry.id, kind, same, told, actual, reference, named=True)
+                return Premise(
+                    entry.id, kind, told.matches(actual), told, actual, reference, named=bool(words)
+                )
             if kind == "year" and hasattr(actual, "year"):
                 actual = actual.year
             if kind == "count" and values[0] < Decimal(str(actual)) and not _AS_A_CAP & set(said):

@@ -102,6 +102,17 @@ def _write(tmp_path: Path, body: str) -> Path:
             "entries:\n  - id: a\n    cues: {a: 1}\n    answer: {says: [{text: t, open: true}]}\n",
             "`open: true` marks an `unknown:` step",
         ),
+        # A premise of several dates names, for each, the words of the step that puts it to the test.
+        (
+            "entries:\n  - id: a\n    cues: {a: 1}\n    answer: {says: [{text: t}]}\n"
+            "    premise: {date: [{ref: param.experiment_end}]}\n",
+            r"list of \{ref, asks\}",
+        ),
+        (
+            "entries:\n  - id: a\n    cues: {a: 1}\n    answer: {says: [{text: t}]}\n"
+            "    premise: {date: [{ref: param.experiment_end, asks: []}]}\n",
+            "needs `asks` words",
+        ),
         # An open point names one of the readers that tell whether a question turns on it.
         (
             "entries:\n  - id: a\n    cues: {a: 1}\n    answer: {says: [{text: t}], open_point: maybe}\n",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from handlers.questions import analyse, answer_question
 from handlers.questions.premise import asks_yes_or_no, stated
 from rules.parameters import load_parameters
-from tests.support.question_probe import DEFAULT_NOW, plain
+from tests.support.question_probe import DEFAULT_NOW, PARIS, plain
 
 
 @pytest.mark.parametrize(
@@ -692,3 +694,70 @@ def test_a_quelle_date_asks_when_beside_another_question() -> None:
         " remettre son rapport d'évaluation au Parlement ?"
     )
     assert set(analyse(question, load_parameters()).topics) >= {"dates_start", "reports_parliament"}
+
+
+@pytest.mark.parametrize(
+    ("question", "when", "opening"),
+    [
+        # An entry of several dates: the one of the step the question names is put to the test.
+        (
+            "l'ARS transmet sa liste a la DGOS le 31 juillet c ca ?",
+            "2025-06-20T10:40",
+            "non : le 30 juin 2025",
+        ),
+        (
+            "la liste des etablissements retenus sera publiée en septembre ?",
+            "2025-06-25T16:55",
+            "non : en juillet",
+        ),
+        (
+            "le comite de selection normandie c'est en septembre ?",
+            "2025-06-02T14:05",
+            "non : le 18 juin 2025",
+        ),
+        (
+            "le comité de sélection de l'ARS Normandie se tient-il bien la semaine du 18 juin ? Et l'ARS"
+            " transmet-elle ensuite sa liste à la DGOS d'ici le 30 juin ?",
+            "2025-06-10T08:35",
+            "oui : le 18 juin 2025",
+        ),
+        # a region's date, for the region named; the date checked by the sentence after it
+        (
+            "On m'a indiqué que la clôture des candidatures en Auvergne-Rhône-Alpes était fixée au 15 juin"
+            " 2025. Est-ce exact ?",
+            "2025-05-28T18:10",
+            "non : la date limite de candidature (auvergne-rhone-alpes) est le 31 mai 2025",
+        ),
+        # the focus of « est-ce bien … que »
+        (
+            "est-ce bien le 30 juin 2025 que les ARS transmettent à la DGOS la liste des retenus ?",
+            "2025-06-10T08:35",
+            "oui : le 30 juin 2025",
+        ),
+    ],
+)
+def test_the_date_of_the_step_named_is_put_to_the_test(question: str, when: str, opening: str) -> None:
+    reply = answer_question(question, datetime.fromisoformat(when).replace(tzinfo=PARIS))
+    assert plain(reply.body[0]).startswith(opening), reply.body
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the case's month, not the step's
+        "on a adresse un patient en HAD en mai 2025, avant l'arrete de selection. on peut le declarer pour le"
+        " forfait ?",
+        # a date told before the question's own clause
+        "on a loupé le 16 mai de 2j (Normandie), on peut quand meme deposer sur demat ? le dossier est"
+        " complet",
+        # an alternative after the date
+        "Normandie : le 16 mai c'etait inclus ou fallait deposer avant ?",
+        # a text named by its date
+        "Notre HAD peut-elle candidater en Normandie depuis le décret du 5 février ?",
+        # another region than the date's
+        "le comité de sélection en IDF c'est bien le 18 juin ?",
+    ],
+)
+def test_a_date_told_as_context_gets_no_verdict(question: str) -> None:
+    reply = answer_question(question, datetime(2025, 6, 20, 10, 0, tzinfo=PARIS))
+    assert not plain(reply.body[0]).startswith(("oui : le", "non : le", "non : en", "oui : en")), reply.body
