@@ -750,7 +750,9 @@ def _deadline_verdict(c: Composition, named: list[Any]) -> None:
     past = is_past(own, c.today)
     # « on peut encore déposer ? » asks whether still open, whatever lateness the case tells (« signature
     # en retard »); « c'est trop tard ? » asks whether too late.
-    late = None if c.has("encore") else _TOO_LATE.search(c.analysis.normalized.text)
+    # (« c'est déjà passé ?? on a pas encore déposé »: « pas encore » tells the case, it asks no « still? »)
+    still = re.search(r"(?<!\bpas )\bencore\b", c.analysis.normalized.text) is not None
+    late = None if still else _TOO_LATE.search(c.analysis.normalized.text)
     # « c'est pas trop tard ? »: a negative question; neither « oui » nor « non » would be clear.
     if late is not None and "pas" in c.analysis.normalized.text[: late.start()].split()[-3:]:
         return

@@ -519,7 +519,8 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         if kind == "amount" and times:
             value *= int(tokens[first - 2][:3])  # « 3x320 » (« 3 fois 320 ») states 960
         # (a delay is put « dans les 3 mois », « sous 6 mois », « on a 6 mois »)
-        delay = kind == "months" and first > 0 and tokens[first - 1] in {"les", "dans", "sous", "a", "delai"}
+        # (« on avait six mois pour le signaler », « nous disposons de 6 mois »: a delay one has)
+        delay = kind == "months" and first > 0 and tokens[first - 1] in _DELAY_BEFORE
         # (« 1er mois à dom = 320e c bien ça ? »: the value, then « c'est bien » that puts it to the test)
         checked_after = any(
             tokens[start : start + len(phrase)] == phrase
@@ -572,6 +573,23 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
 
 
 # « 320 € par mois », « 320 € chaque mois par patient », « 320 €/mois » (folded to « par mois »)
+_DELAY_BEFORE = frozenset(
+    {
+        "les",
+        "dans",
+        "sous",
+        "a",
+        "delai",
+        "avait",
+        "avons",
+        "aurait",
+        "aura",
+        "ont",
+        "avez",
+        "disposons",
+        "dispose",
+    }
+)
 _PER_MONTH = (("par", "mois"), ("chaque", "mois"), ("tous", "les", "mois"), ("mensuel",), ("mensuellement",))
 
 

@@ -326,6 +326,19 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "2026-03-15",
             "non : c'est le domicile",
         ),
+        # « pas encore déposé » tells the case: « c'est déjà passé ? » asks whether too late.
+        (
+            "date limite normandie c'est deja passé ?? on a pas encore deposé",
+            "2025-04-22",
+            "non : il est encore temps",
+        ),
+        # a delay one « had » is put to the test
+        (
+            "J'ai lu qu'on avait six mois pour signaler un changement de convention HAD, vous confirmez ?",
+            "2025-11-18",
+            "non : 3 mois, pas 6",
+        ),
+        ("bon ben l'expé est finie maintenant non ?", "2028-01-22", "non : l'experimentation se termine"),
         # « bb de 18 mois » is a baby's age; the HAD without the mention cannot take it.
         (
             "bb de 18 mois suivi en onco pedia, l'HAD de son secteur a pas la mention moins de 3 ans. "
