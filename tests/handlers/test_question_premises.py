@@ -339,6 +339,12 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : 3 mois, pas 6",
         ),
         ("bon ben l'expé est finie maintenant non ?", "2028-01-22", "non : l'experimentation se termine"),
+        # who fixes the list of establishments retained: the ministers, not the ARS
+        (
+            "c'est l'ARS qui publie la liste des retenus par un arrete regional ?",
+            "2025-07-02",
+            "non : la liste des etablissements retenus est fixee par arrete des ministres",
+        ),
         # « bb de 18 mois » is a baby's age; the HAD without the mention cannot take it.
         (
             "bb de 18 mois suivi en onco pedia, l'HAD de son secteur a pas la mention moins de 3 ans. "
