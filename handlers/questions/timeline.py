@@ -254,6 +254,12 @@ _PATIENTS = frozenset(
 )
 # (« puis » is no glue: « rien en mars, puis 7/04 » starts care again; the month after it is read on its own)
 _LIST_GLUE = frozenset({",", "et", "ni", "ou", "en", "le", "la", "+"})
+# « 1 perf à la mi-déc, mi-janv et mi-fév »: a part of the month before each month of a list (and « pause »)
+_IN_MONTH = frozenset({"pause", "mi", "debut", "fin"})
+# « une perfusion à la mi-novembre et une (autre) à la mi-décembre »: one more of the same, each month
+_ONE_MORE = frozenset({"une", "un", "autre"})
+_IN_LIST = _LIST_GLUE | _IN_MONTH | _ONE_MORE | {"a"}
+_MONTH_PART_DASH = re.compile(r"\b(mi|debut|fin)\s*-\s*(?=[a-z])")
 _LONGEST_MONTH = 31
 _MONTHS_IN_YEAR = 12
 _OLDEST = 110
@@ -855,6 +861,7 @@ _SUBJECT_LINE = re.compile(r"\A\s*(?:objet|subject|sujet)\s*:[^\n.?!]*(?:[\n.?!]
 def _tokens(text: str) -> list[_Item]:
     folded = _SUBJECT_LINE.sub(" ", fold(text))
     folded = _PER_MONTH.sub(" par mois ", _LIST_MARKER.sub(" ", folded.translate(_DASHES)))
+    folded = _MONTH_PART_DASH.sub(r"\1 ", folded)
     out: list[_Item] = []
     for m in _TOKEN_RE.finditer(folded):
         if m.group("iso"):
@@ -1764,10 +1771,17 @@ def _lists(s: _State) -> None:
             current
             and i - last_month - aside <= 6
             and not names_month
-            and all(items[k].text in _LIST_GLUE | {"pause"} for k in between if k > last_month + aside)
+            and all(items[k].text in _IN_LIST for k in between if k > last_month + aside)
+            # (« aucune en novembre, une en décembre »: after a month without, « une » starts care again)
+            and not (
+                any(items[k].text in _ONE_MORE for k in between)
+                and any(items[k].text in _NEGATIONS for k in range(max(0, start - 5), i))
+            )
         ):
             # « janv, fév, mars, pause, juin »: the months between the two around « pause » had none.
             for k in between:
+                if items[k].text in _ONE_MORE:
+                    items[k].used = True  # « une perf à la mi-novembre et une à la mi-décembre »
                 if items[k].text == "pause":
                     items[k].used = True
                     s.pauses.append((items[last_month], item))
@@ -2615,7 +2629,12 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
         group = None if group is None else _included_in(group, [y for _, y in s.included_in])
         return None if group is None else ((group,), dated)
     # « 2 patients : mme A …, mr B … » agrees with its labels; any other count does not.
-    if (s.patients is not None and s.patients != len(s.labels)) or s.labels[0] > s.segments[0].first.at:
+    if s.patients is not None and s.patients != len(s.labels):
+        return None
+    # « deux patients adressés à l'HAD en septembre 2025 : - patient A : … ; - patient B : … »: a referral
+    # told before every patient is each one's; any other month told before them is no one's in particular.
+    before = [seg for seg in s.segments if seg.first.at < s.labels[0]]
+    if any(seg.kind != "referral" or seg.last is not None for seg in before):
         return None
     if s.both is not None and s.both != len(s.labels):
         return None
@@ -2623,9 +2642,9 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
     groups: list[Group] = []
     dated = False
     # The segments are in text order: one walk hands each label its own.
-    position = 0
+    position = len(before)
     for lo, hi in pairwise(bounds):
-        segments: list[_Segment] = []
+        segments: list[_Segment] = list(before)
         while position < len(s.segments) and s.segments[position].first.at < hi:
             # (the months asked are the question's, checked against every patient's in `conclude`)
             if s.segments[position].first.at >= lo and s.segments[position].kind != "asked":

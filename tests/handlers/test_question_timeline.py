@@ -124,6 +124,28 @@ def total(text: str) -> Decimal:
             "P-0107 : 1re chimio a dom le 12 janvier 2026, puis fevrier et mars, rien en avril, reprise en mai. total ?",  # noqa: E501
             "680",
         ),
+        # a part of the month before each month of a list; « et une à la mi-… » one more of the same
+        (
+            "1ere perf a dom le 2 novembre 2025 puis 1 perf a la mi-dec, mi-janv et mi-fev : combien ?",
+            "680",
+        ),
+        (
+            "1ere perf a dom le 4 octobre 2025, puis une perfusion à la mi-novembre et une à la mi-décembre",
+            "560",
+        ),
+        # … but after a month without, « une » starts care again
+        ("1ere perf a dom en octobre 2025, pas d'injection en novembre, une en décembre. total ?", "440"),
+        (
+            "1ere perf a dom en octobre 2025, une en novembre, aucune en décembre et une en janvier 2026",
+            "560",
+        ),
+        # a referral told before every labelled patient is each one's
+        (
+            "deux patients adressés à l'HAD en septembre 2025 : - patient A : première perfusion à domicile"
+            " le 4 octobre 2025, puis une en novembre ; - patient B : une seule perfusion à domicile, le 2"
+            " décembre 2025. Combien ?",
+            "760",
+        ),
     ],
 )
 def test_totals_from_many_ways_of_telling_the_months(text: str, expected: str) -> None:
