@@ -166,6 +166,8 @@ _PREDICATE_BEFORE = _RAISES | frozenset(
         "prendre",
         # (« le forfait d'inclusion ça peut monter à 400 ? », « portée à 400 € »: _RAISES, below)
         "atteindre",
+        # « on peut être 15 établissements retenus en Normandie ? »
+        "etre",
         "retenir",
         "selectionner",
         # « juste pour confirmer : 120 € pour chaque mois suivant, c'est bien ça ? »
