@@ -158,6 +158,14 @@ ABBREVIATIONS: dict[str, str] = {
     "yen": "il y en",
     "ke": "que",
     "kan": "quand",
+    # SMS spellings of newcomers (« cé cb le forfé », « jsui nouvo », « cmt je fé »)
+    "forfe": "forfait",
+    "forfes": "forfait",
+    "fe": "fais",
+    "jsui": "je suis",
+    "nouvo": "nouveau",
+    "jvoudrai": "je voudrais",
+    "jvoudrais": "je voudrais",
     "kand": "quand",
     "kelles": "quelle",
     "kels": "quel",
@@ -398,11 +406,16 @@ def _phrases(folded: str) -> str:
     return rewrite_phrases(folded)
 
 
+_ELIDED = frozenset("dljsnm")
+
+
 def _unknown_form(word: str, vocab: frozenset[str]) -> list[str] | None:
     """Words no lexicon lists but whose shape tells what they are: a drug name (by its INN stem), or a verb
     with the prefix "re" ("retouche", "redepose") meaning "again" + a verb we know."""
     if len(word) >= 7 and word.endswith(_DRUG_SUFFIXES):
         return ["molecule"]
+    if len(word) >= 6 and word[0] in _ELIDED and stem(word[1:]) in vocab:
+        return [word[0], stem(word[1:])]  # « le forfé dinclusion »: an elision glued to a lexicon word
     if word.startswith("re") and len(word) >= 6:
         whole = _lemma(word, vocab)
         if whole is not None:

@@ -101,6 +101,9 @@ def test_finess_and_dates_are_not_masked() -> None:
         ("c bien 150e l'inclusion", "c est bien 150 euro l inclusion"),
         ("100 balles", "100 euro"),
         ("le 2e rapport", "le deuxieme rapport"),
+        # SMS spellings; an elision glued to a lexicon word
+        ("cb le forfé", "combien le forfait"),
+        ("jsui nouvo", "je suis nouveau"),
     ],
 )
 def test_normalize_canonical_forms(typed: str, expected: str) -> None:
@@ -115,6 +118,11 @@ def test_normalize_canonical_forms(typed: str, expected: str) -> None:
 def test_normalize_corrects_typos_and_verb_forms(typed: str, fixed: str) -> None:
     """Typos and conjugated verbs map to the lexicon's words."""
     assert fixed in normalize(typed, vocabulary()).tokens
+
+
+def test_an_elision_glued_to_a_lexicon_word_is_split() -> None:
+    assert normalize("le forfé dinclusion", vocabulary()).text == "le forfait d inclusion"
+    assert normalize("le montant de ladministration", vocabulary()).text == "le montant de l administration"
 
 
 @pytest.mark.parametrize(
