@@ -79,6 +79,10 @@ PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             r"\s+(?:l\s*'?\s*|son\s+|ses\s+|leur\s+|les\s+)?acces\b",
             " retirer l acces ",
         ),
+        # « un patient qu'on envoie en HAD »: referred to the HAD, as the texts say it
+        (r"\benvo\w*\s+(?:en|a\s+l|a\s+la|vers\s+l)\s*had\b", " adresse en had "),
+        # « notre établissement rentre dans les clous ? »: whether it is eligible
+        (r"\b(?:rentr|entr)\w*\s+(?:dans|ds)\s+les\s+clous\b", " est eligible "),
         # « à la maison » is at home, as the lexicons say it
         (r"\ba\s+la\s+maison\b", " a domicile "),
         # reports: a "compte rendu" or "bilan d'activité" is a report

@@ -75,6 +75,7 @@ def test_every_command_of_the_registry_has_its_own_entry() -> None:
         ("le bot peut me dire si un patient est eligible avant que je l'adresse ?", "eligibilite patient"),
         ("comment on rentre notre cible d'adressages 2027 dans le bot ?", "etablissement cible"),
         ("comment j'enregistre dans le bot les cures faites a domicile ?", "administration <patient>"),
+        ("jvoudrai tester le bot sans casser nos vraies données, c possible ??", "--db data/demo.json demo"),
     ],
 )
 def test_a_question_about_the_bot_is_answered_with_its_command(question: str, command: str) -> None:

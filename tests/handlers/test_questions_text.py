@@ -183,6 +183,9 @@ def test_extract_reads_a_forwarded_question(message: str, question: str) -> None
         ("le bilan de suivi", "rapport de suivi"),
         ("comment je rectifie la date", "corriger"),
         ("le virement des forfaits", "versement"),
+        ("un patient qu'on envoie en HAD", "adresse en had"),
+        ("notre etab rentre ds les clous ?", "est eligible"),
+        ("à quelle date l'expé a-t-elle démarré", "quand"),
     ],
 )
 def test_synonym_families_fold_onto_the_lexicon_word(variant: str, canonical: str) -> None:
