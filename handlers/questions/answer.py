@@ -1038,7 +1038,12 @@ def _reports_followup(c: Composition) -> None:
         holds = covered in ranked.covers
         c.say("reports.ranked_covers", ranked, holds=holds, year=covered, covers=list(ranked.covers),
               due=ranked.due, first=ranked is followups[0])  # fmt: skip
-    if due:
+    # « et après le rapport de sept 2026, y en a un autre ? », « … le premier ? Et l'échéance du suivant ? »:
+    # the report after the one named is asked too
+    after = c.has("suivant", "autre")
+    if due and after and due[-1] is not followups[-1]:
+        followups = [d for d in followups if d.due >= due[-1].due]
+    elif due:
         # "le rapport attendu au 1er septembre 2027": the report due that month ("1er" is not "premier").
         followups = due
     elif covered is not None and any(covered in d.covers for d in followups):
@@ -1046,7 +1051,7 @@ def _reports_followup(c: Composition) -> None:
         followups = [d for d in followups if covered in d.covers]
     elif c.has("deuxieme", "dernier", last_due) and not c.has("premier"):
         followups = followups[-1:]
-    elif (_ranked_first(c) or c.has(first_due)) and not c.has("deuxieme", "dernier"):
+    elif (_ranked_first(c) or c.has(first_due)) and not c.has("deuxieme", "dernier") and not after:
         followups = followups[:1]
     for d in followups:
         _report_line(c, d)

@@ -782,3 +782,16 @@ def test_the_date_of_the_step_named_is_put_to_the_test(question: str, when: str,
 def test_a_date_told_as_context_gets_no_verdict(question: str) -> None:
     reply = answer_question(question, datetime(2025, 6, 20, 10, 0, tzinfo=PARIS))
     assert not plain(reply.body[0]).startswith(("oui : le", "non : le", "non : en", "oui : en")), reply.body
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "et apres le rapport de sept 2026 y en a encore un autre a faire ?",
+        "Quelle était la date limite du premier rapport de suivi ? Et quelle est l'échéance du suivant ?",
+    ],
+)
+def test_the_report_after_the_one_named_is_said_too(question: str) -> None:
+    reply = answer_question(question, datetime(2026, 10, 5, 10, 0, tzinfo=PARIS))
+    said = " ".join(plain(line) for line in reply.body)
+    assert "1er septembre 2026" in said and "1er septembre 2027" in said, reply.body
