@@ -339,6 +339,12 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "non : 3 mois, pas 6",
         ),
         ("bon ben l'expé est finie maintenant non ?", "2028-01-22", "non : l'experimentation se termine"),
+        # a payment said to be independent of the reports
+        (
+            "Est-ce exact que le versement du forfait est indépendant de l'envoi des rapports d'évaluation ?",
+            "2026-07-02",
+            "non : le versement est conditionne",
+        ),
         # a number of establishments put forward by « être »
         ("on peut etre 15 etablissements retenus en normandie ?", "2025-05-02", "non : au plus 10, pas 15"),
         # who fixes the list of establishments retained: the ministers, not the ARS
