@@ -42,7 +42,7 @@ from handlers.questions.detect import (
 )
 from handlers.questions.dictation import undictate
 from handlers.questions.extract import extract_question, split_questions
-from handlers.questions.knowledge import load_knowledge
+from handlers.questions.knowledge import Family, load_knowledge
 from handlers.questions.normalize import fold, normalize, redact_identifiers
 from handlers.questions.slots import MONTH_WORDS
 from handlers.questions.tariffs import stated_tariffs
@@ -89,7 +89,11 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
         # A region the message names once holds for a part that names none (« date limite AMI normandie ?
         # on a encore le temps de déposer ? »).
         region = analysed.slots.regions if len(analysed.slots.regions) == 1 else ()
-        replies = [_answer_one(part, False, now, params, analysed.about_bot, region) for part in parts]
+        # (a message comparing article 51 with the experiment, « la différence avec l'article 51 ? faut-il
+        # aussi passer par le comité technique ? », asks its other parts of article 50)
+        compares = "art51_difference" in analysed.topics
+        frame = None if analysed.mixed_families or compares else analysed.family
+        replies = [_answer_one(part, False, now, params, analysed.about_bot, region, frame) for part in parts]
         # A part read in another frame than the whole message lost its subject on the way (« article 51 : qui
         # donne l'avis, et en combien de temps ? »: alone, « en combien de temps ? » is about article 50).
         whole = analysed.family
@@ -108,8 +112,9 @@ def _answer_one(
     params: Parameters,
     in_bot_message: bool = False,
     region: tuple[str, ...] = (),
+    frame: Family | None = None,
 ) -> Reply:
-    analysis = analyse(question, params, in_bot_message)
+    analysis = analyse(question, params, in_bot_message, frame)
     if region and not analysis.slots.regions and not analysis.slots.unknown_region_words:
         analysis = replace(analysis, slots=replace(analysis.slots, regions=region))
     data: dict[str, object] = {

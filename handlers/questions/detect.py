@@ -154,8 +154,11 @@ def question_words(params: Parameters) -> frozenset[str]:
     return frozenset(vocabulary() | set(MONTH_WORDS) | {"mar"} | _region_words(params))
 
 
-def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> Analysis:
-    """What `question` is about. `in_bot_message`: it is a part of a message about using the bot."""
+def analyse(
+    question: str, params: Parameters, in_bot_message: bool = False, frame: Family | None = None
+) -> Analysis:
+    """What `question` is about. `in_bot_message`: it is a part of a message about using the bot; `frame`:
+    the frame (article 50 or 51) of the message it is a part of."""
     vocab = question_words(params)
     # A proper name ("le CH de Lisieux") is never bent into a lexicon word ("lieu").
     everyday = ordinary() | frozenset(proper_names(focus(question)))
@@ -181,6 +184,10 @@ def analyse(question: str, params: Parameters, in_bot_message: bool = False) -> 
     family: Family = (
         "art51" if art51 >= 3.0 or (art51 >= 2.0 and art51 > art50) or both_by_number else "art50"
     )
+    if frame is not None and art51 < 2.0 and art50 < 2.0 and not mentions_50:
+        # « Pour l'article 51 : 1. … ? 2. le silence du comité vaut-il refus ? »: a part that names no frame
+        # is in the message's.
+        family = frame
     mixed = family == "art51" and (mentions_50 or art50 >= 2.0)
 
     # « dans le bot », « la commande … », « saisir »: a question about using the bot. Only then are the bot's

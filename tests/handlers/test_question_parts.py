@@ -110,6 +110,17 @@ def test_a_part_read_in_another_frame_keeps_the_message_whole() -> None:
     assert reply.data["family"] == "art51"
 
 
+def test_a_part_that_names_no_frame_is_read_in_the_message_s() -> None:
+    reply = answer_question(
+        "Dans le cadre de l'article 51, j'ai deux questions.\n1. Quelle est la durée maximale d'une"
+        " expérimentation ?\n2. Si le comité technique ne répond pas dans les délais, son silence vaut-il"
+        " refus ?",
+        DEFAULT_NOW,
+    )
+    said = " ".join(plain(line) for line in reply.body)
+    assert "5 ans" in said and "non : le comite technique" in said, reply.body
+
+
 def test_a_message_of_too_many_clauses_is_kept_whole() -> None:
     # One regex pass without nested repetition (linear); more than MAX_PARTS questions are answered whole.
     hostile = "quel est le montant, " * 20_000 + "?"
