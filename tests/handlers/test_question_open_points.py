@@ -216,6 +216,12 @@ def test_the_deadline_named_is_no_day_of_arrival_and_encore_asks_whether_still_o
             "verses en 2026",
         ),
         ("on a toujours rien reçu pr nos forfaits 2025, c normal ?", "verses en 2026"),
+        ("qd est ce qu'on recoit le virement pr 2025 ? on a tjr rien vu sur nos comptes", "verses en 2026"),
+        ("Pouvez-vous nous dire si nous figurons parmi les établissements retenus ?", None),
+        # a tolerance, a subcontracting, a parking: no text settles them
+        ("si notre rapport de suivi part le 15 septembre au lieu du 1er, l'ARS tolere ?", None),
+        ("notre HAD veut confier des perfusions à des infirmières libérales, c'est compatible ?", None),
+        ("on peut se garer ou a l'ARS de caen pour le comite de selection ?", None),
         ("Notre établissement fait-il partie de ceux retenus par le comité de sélection ?", "juillet 2025"),
         ("Pouvez-vous me communiquer la liste des établissements normands retenus ?", "liste nominative"),
         ("ya la liste des retenus en normandie ? on voudrait savoir si le CH de Lisieux est dedans", None),
