@@ -161,6 +161,16 @@ DEV_R34_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R34.ya
 DEV_R35_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R35.yaml"
 DEV_R36_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R36.yaml"
 DEV_R37_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R37.yaml"
+# Sealed sets of the round of 2026-12-03 (fifth session), measured once on db9b432, then seen.
+NEVER_TUNED_T45_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T45.yaml"
+NEVER_TUNED_T46_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T46.yaml"
+NEVER_TUNED_T47_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T47.yaml"
+NEVER_TUNED_T48_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T48.yaml"
+# Dev sets of the same session, measured once on 382c504, then tuned on.
+DEV_R38_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R38.yaml"
+DEV_R39_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R39.yaml"
+DEV_R40_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R40.yaml"
+DEV_R41_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R41.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -265,6 +275,14 @@ KNOWN_MISSES_FILES = (
     DEV_R35_FILE,
     DEV_R36_FILE,
     DEV_R37_FILE,
+    NEVER_TUNED_T45_FILE,
+    NEVER_TUNED_T46_FILE,
+    NEVER_TUNED_T47_FILE,
+    NEVER_TUNED_T48_FILE,
+    DEV_R38_FILE,
+    DEV_R39_FILE,
+    DEV_R40_FILE,
+    DEV_R41_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
