@@ -33,7 +33,7 @@ from handlers.questions.knowledge import (
 from handlers.questions.normalize import NUMBER_WORDS, fold, normalize, raw_tokens, stem
 from handlers.questions.slots import MONTH_WORDS, unread_negations
 from handlers.questions.tariffs import stated_tariffs
-from handlers.questions.topics import GLOSSARY_TOKENS, Cue, compile_cues, matches
+from handlers.questions.topics import GLOSSARY_TOKENS, asked_words, compiled_asks
 from handlers.registry import CommandSpec, Kind
 from handlers.reply import Action, ReasonLine
 from handlers.values import (
@@ -1268,27 +1268,18 @@ def holds(c: Composition, cond: Condition) -> bool:
     raise ValueError(f"unknown condition {test!r}")  # the loader refuses it first
 
 
-@lru_cache(maxsize=4096)
-def _compiled_asks(words: tuple[str, ...], params: Parameters) -> tuple[tuple[str, tuple[Cue, ...]], ...]:
-    return tuple((w, compile_cues({expand(w, params): 1.0})) for w in words)
-
-
 def preload(params: Parameters) -> None:
     """Compile now the cue words of every step condition and lead of the knowledge (each is compiled on its
     first use otherwise, paid by the first question that reaches it)."""
 
     for cond in answer_conditions():
         if cond.test == "asks":
-            _compiled_asks(cond.words, params)
+            compiled_asks(cond.words, params)
 
 
 def _asked(c: Composition, words: tuple[str, ...]) -> list[str]:
     """The cue words/phrases of `words` (as written in the data) that the question names."""
-    tokens = c.analysis.normalized.tokens
-    present = frozenset(tokens)
-    return [
-        w for w, cues in _compiled_asks(words, c.params) if any(matches(q, tokens, present) for q in cues)
-    ]
+    return asked_words(words, c.analysis.normalized.tokens, c.params)
 
 
 def _value(c: Composition, step: Step, ref: str) -> Any:

@@ -25,15 +25,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
 
-from handlers.questions.knowledge import Entry, expand, resolve
+from handlers.questions.knowledge import Entry, resolve
 from handlers.questions.slots import find_regions
-from handlers.questions.topics import Cue, compile_cues, score
+from handlers.questions.topics import Cue, asked_words, compile_cues, score
 from rules.drugs import load_drugs
+from rules.month import Month
 from rules.parameters import Parameters
 
 # A question with one of these words asks for the value rather than stating it.
@@ -574,7 +575,7 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     return out
 
 
-# « 320 € par mois », « 320 € chaque mois par patient », « 320 €/mois » (folded to « par mois »)
+# Before a number of months, what makes it a delay (« dans les 3 mois », « on avait six mois »).
 _DELAY_BEFORE = frozenset(
     {
         "les",
@@ -592,6 +593,7 @@ _DELAY_BEFORE = frozenset(
         "dispose",
     }
 )
+# « 320 € par mois », « 320 € chaque mois par patient », « 320 €/mois » (folded to « par mois »)
 _PER_MONTH = (("par", "mois"), ("chaque", "mois"), ("tous", "les", "mois"), ("mensuel",), ("mensuellement",))
 
 
@@ -850,15 +852,6 @@ def _premise_words(entry: Entry, kind: str, reference: str) -> tuple[str, ...]:
     return next((w for k, r, w in entry.premise_asks if k == kind and r == reference), ())
 
 
-@cache
-def _compiled_words(words: tuple[str, ...], params: Parameters) -> tuple[Cue, ...]:
-    return compile_cues({expand(w, params): 1.0 for w in words})
-
-
-def _named(words: tuple[str, ...], tokens: tuple[str, ...], params: Parameters) -> bool:
-    return score(_compiled_words(words, params), tokens)[0] > 0
-
-
 def _region_named(reference: str, tokens: tuple[str, ...], params: Parameters) -> bool:
     """Whether a region's date (« deadline.application:normandie ») is that of a region the question names;
     a national date always is."""
@@ -901,7 +894,7 @@ def check(
             if words:
                 # One of several dates of the entry, put to the test only when the question names its step,
                 # and for a region's date only when that region is named.
-                if not _named(words, said, params) or not _region_named(reference, said, params):
+                if not asked_words(words, said, params) or not _region_named(reference, said, params):
                     continue
                 values = list(step_dates(tokens, asked_tokens))
             elif kind == "route":
@@ -942,8 +935,7 @@ def check(
                 month_only = _month_only(reference, params)
                 if isinstance(actual, str) and re.fullmatch(r"\d{4}-\d{2}", actual):
                     # a fact given as a month (« 2025-07 »): its last day, compared by the month
-                    year, month = int(actual[:4]), int(actual[5:])
-                    actual = (date(year + month // 12, month % 12 + 1, 1)) - timedelta(days=1)
+                    actual = Month.parse(actual).last_day()
                     month_only = True
                 if not isinstance(actual, date) or not isinstance(told, StatedDate):
                     continue

@@ -17,7 +17,14 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from handlers.questions.command_entries import FILE as GENERATED
-from handlers.questions.knowledge import Family, Intent, answer_conditions, expanded, load_knowledge
+from handlers.questions.knowledge import (
+    Family,
+    Intent,
+    answer_conditions,
+    expand,
+    expanded,
+    load_knowledge,
+)
 from handlers.questions.normalize import fold, raw_tokens, stem
 from handlers.questions.ordinary import ORDINARY_WORDS
 
@@ -469,3 +476,15 @@ def score(cues: Iterable[Cue], tokens: Sequence[str]) -> tuple[float, list[str]]
 
 def intents(tokens: Sequence[str]) -> set[Intent]:
     return {intent for intent, cues in compiled_intents().items() if score(cues, tokens)[0] > 0}
+
+
+@lru_cache(maxsize=4096)
+def compiled_asks(words: tuple[str, ...], params: Parameters) -> tuple[tuple[str, tuple[Cue, ...]], ...]:
+    """Each cue word/phrase of a step's `asks:` (or a premise's), as written in the data, with its cues."""
+    return tuple((w, compile_cues({expand(w, params): 1.0})) for w in words)
+
+
+def asked_words(words: tuple[str, ...], tokens: tuple[str, ...], params: Parameters) -> list[str]:
+    """The cue words/phrases of `words` (as written in the data) that the tokens name."""
+    present = frozenset(tokens)
+    return [w for w, cues in compiled_asks(words, params) if any(matches(q, tokens, present) for q in cues)]
