@@ -939,19 +939,18 @@ def check(
                     month_only = True
                 if not isinstance(actual, date) or not isinstance(told, StatedDate):
                     continue
-                precision = "month" if month_only else "day"
+                same_month = actual.month == told.month and told.year in (None, actual.year)
+                month_told = told.day is None and told.part is None
                 if month_only:
                     # « le rapport initial est à rendre pour le 1er septembre 2026 ? » of a report the texts
                     # date by its month (« en octobre »): another month is « Non »; a day or a part of the
                     # month itself is neither confirmed nor denied.
-                    same = actual.month == told.month and told.year in (None, actual.year)
-                    if same and (told.day is not None or told.part is not None):
+                    if same_month and not month_told:
                         continue
-                    return Premise(entry.id, kind, same, told, actual, reference, precision, bool(words))
-                if words and told.day is None and told.part is None:
+                    return Premise(entry.id, kind, same_month, told, actual, reference, "month", bool(words))
+                if words and month_told:
                     # « le comité c'est en juin ? » of a day in June: the month is right, no day put forward
-                    same = actual.month == told.month and told.year in (None, actual.year)
-                    return Premise(entry.id, kind, same, told, actual, reference, named=True)
+                    return Premise(entry.id, kind, same_month, told, actual, reference, named=True)
                 return Premise(
                     entry.id, kind, told.matches(actual), told, actual, reference, named=bool(words)
                 )
