@@ -1234,6 +1234,8 @@ def _phrases(s: _State) -> None:
                 item.used = True  # « une estimation des sommes », « une question »: no count of anything
             elif _text(items, i - 1) in {"d", "dans", "a", "chez", "sur"} and nxt in _PLACES:
                 item.used = True  # « au DIM d'un centre hospitalier »: who writes, no count
+            elif _text(items, i - 1) in {"a", "vers", "par", "avec", "chez"} and nxt in _CARERS:
+                item.used = True  # « adressé à une HAD qui a la mention … »: where the patient goes, no count
         elif t in {"aucune", "pas", "sans"} and (
             (nxt in {"nouvelle", "nouvel"} and nxt2 in {"inclusion", "inclusions"})
             or (nxt in {"d", "de"} and nxt2 in {"inclusion", "inclusions"})
@@ -1357,6 +1359,7 @@ _NONE_SAID = frozenset({"rien", "pas", "aucune", "aucun"})
 # Where « d'un … » names a place, not a count (« au DIM d'un centre hospitalier »).
 _PLACES = frozenset({"centre", "ch", "chu", "clcc", "espic", "etablissement", "hopital", "service", "site",
                      "groupe", "ght", "clinique", "etablissements"})  # fmt: skip
+_CARERS = frozenset({"had", "structure", "equipe"})
 
 
 def _stop_then_reason(items: list[_Item], i: int) -> bool:
@@ -2614,6 +2617,8 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
         s.labels, s.patients = s.articles, None
     if len(s.labels) > _MAX_LABELLED:
         return None
+    if len(s.labels) < 2 and s.both is not None and s.both == s.patients:
+        s.both = None  # « 3 patients inclus en mars … total pour les 3 ? »: the patients told, named again
     if len(s.labels) < 2:
         if s.both is not None:
             return None
