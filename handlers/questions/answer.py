@@ -169,6 +169,13 @@ Composer = Callable[[Composition], None]
 # ---------------------------------------------------------------------------------------------- the fee
 
 
+def _said_yes_or_no_on_reports(c: Composition) -> bool:
+    """The « Non » of « sans rapport, on touche quand même ? » or the « Oui » of « c'est conditionné aux
+    rapports ? » already says the condition."""
+    keys = ("forfait.no_report_no_payment", "forfait.report_conditions_payment")
+    return any(t(key) in c.body for key in keys)
+
+
 def _payment(c: Composition) -> None:
     p = c.params
     offset = p.payment_year_offset.value
@@ -177,7 +184,7 @@ def _payment(c: Composition) -> None:
     if conditional and about_reports:
         # "What if the report is late / not sent?": the condition is the answer, said first (once: the « Non »
         # of « sans rapport, on touche quand même ? » says it already).
-        if t("forfait.no_report_no_payment") not in c.body:
+        if not _said_yes_or_no_on_reports(c):
             c.say("forfait.payment_conditional", conditional)
         late = (
             "hors delai",
@@ -198,7 +205,7 @@ def _payment(c: Composition) -> None:
             # person confirms; asked for itself (« pouvons-nous accorder ce délai sans conséquence ? »), it
             # is a hand-over (a report never sent is answered: « Non » above).
             c.unknown("forfait_payment", "forfait.late_report_unknown")
-            if t("forfait.no_report_no_payment") not in c.body:
+            if not _said_yes_or_no_on_reports(c):
                 c.open_point = True
     first, last = p.experiment_start.value.year, p.experiment_end.value.year
     # The years named, in order (a year of payment may be the one after the end's)
@@ -536,6 +543,11 @@ _FITS_CAP = re.compile(r"\b(?:respect\w*|conforme\w*|compatible\w*|dans les clou
 _EXCEEDS_CAP = re.compile(r"\b(?:depass\w*|exced\w*|superieur\w*|au dessus)\b")
 
 
+_STATED_CAP = re.compile(
+    r"\bplafonn\w* (?:a |au montant de )?(\d{1,4}) euro\b|\b(\d{1,4}) (?:euro )?au lieu de\b"
+)
+
+
 def _cap_monthly(c: Composition) -> None:
     """The cap applied to the tariffs the question states (tariffs.py): one line per site, or the gap it
     states; none stated, the rule alone, and that we do not hold the tariffs."""
@@ -558,8 +570,14 @@ def _cap_monthly(c: Composition) -> None:
             text = " ".join(words)
             fits, exceeds = fits or _FITS_CAP.search(text), exceeds or _EXCEEDS_CAP.search(text)
     verdict = len(found) == 1 and (fits is None) != (exceeds is None)
+    # « … donc le forfait mensuel sera plafonné à 90 € au lieu de 120, c'est bien ça ? »: the capped amount
+    # stated, put to the test against the pair's gap.
+    capped_to = _STATED_CAP.search(c.analysis.normalized.text) if len(found) == 1 else None
     for tariffs in found:
         yes = (tariffs.gap >= monthly) == (fits is not None)  # kept to the cap and asked so, or over it
+        if capped_to is not None and not verdict and premise.asks_yes_or_no(c.analysis.normalized.tokens):
+            stated = Decimal(capped_to.group(1) or capped_to.group(2))
+            verdict, yes = True, stated == min(tariffs.gap, monthly)
         c.say(
             "forfait.cap_monthly_computed",
             rule,

@@ -64,6 +64,9 @@ ABBREVIATIONS: dict[str, str] = {
     "seconde": "deuxieme",
     "3eme": "troisieme",
     "qd": "quand",
+    "kd": "quand",
+    # « le mm mois »: même (never Madame, written « mme »)
+    "mm": "meme",
     "cb": "combien",
     "cmb": "combien",
     "cbien": "combien",
@@ -241,7 +244,7 @@ _DRUG_NAME = re.compile(
 PHRASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern), replacement)
     for pattern, replacement in (
-        (r"\b(?:quand|qd|kan)\s+m[eê]me\b", " quandmeme "),
+        (r"\b(?:quand|qd|kd|kan)\s+(?:m[eê]me|mm)\b", " quandmeme "),
         (r"\bcentres?\s+hospitaliers?(?:\s+universitaires?)?\b", " etablissement "),
         (r"\bh[oô]pitaux?\s+de\s+jour\b", " hdj "),
         (r"\bh[oô]pital\s+de\s+jour\b", " hdj "),

@@ -79,6 +79,11 @@ def stated_tariffs(tokens: tuple[str, ...]) -> list[Tariffs]:
     named_at = 0
     pair: dict[str, Decimal] = {}
     for i, token in enumerate(tokens):
+        if token in {"moins", "moin"} and pending == "hdj" and "hdj" not in pair:
+            # « tarif HDJ moins tarif HAD ça fait pile 100 € »: the gap, told as the subtraction
+            pending, named_at = "gap", i
+            since_gap = {"hdj"}
+            continue
         if token in _GAP_WORDS:
             pending, named_at = "gap", i
             since_gap = set()
