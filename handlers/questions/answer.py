@@ -614,7 +614,10 @@ _SENDS_A_CHILD = re.compile(
     r"\b(?:adress\w*|confi\w*|envoy\w*|orient\w*)\b(?: \w+){0,5} (?:enfant|bebe|nourrisson)"
 )
 # « exclu d'office », « interdit », « pas possible »: a yes/no question asked the negative way.
-_EXCLUDED = re.compile(r"\b(?:exclu\w*|interdit\w*|impossible|refuse\w*)\b")
+_EXCLUDED = re.compile(r"\b(?:exclu\w*|interdit\w*|impossible|refuse\w*|hors (?:du )?(?:champ|perimetre))\b")
+_CANNOT_APPLY = re.compile(
+    r"\b(?:ne|n) (?:peu\w*|pouv\w*|pourr\w+) (?:\w+ )?pas (?:candidater|postuler|participer)\b"
+)
 
 
 # « si le forfait mensuel était (ramené) à 100 € », « si l'arrêté baissait le forfait mensuel à 100 € »:
@@ -672,7 +675,10 @@ def _children(c: Composition) -> None:
     if _ESTABLISHMENT_APPLIES.search(c.analysis.asked.text):
         # « un établissement autorisé aux TMSC pédiatriques peut-il candidater ? »: yes, whatever its HAD;
         # the mention is a condition on the HAD for the youngest patients, not on who applies.
-        c.say("had.under3_can_apply", fact, mention=fact.value)
+        # (asked the other way round, « … hors champ et qu'un établissement pédiatrique ne peut pas
+        # candidater ? »: no)
+        negated = _EXCLUDED.search(said) or _CANNOT_APPLY.search(c.analysis.asked.text)
+        c.say("had.under3_can_apply", fact, mention=fact.value, lead=t("lead.no" if negated else "lead.yes"))
         if young and _LACKS_MENTION.search(said) and _SENDS_A_CHILD.search(c.analysis.asked.text):
             # « … et si notre HAD n'a pas la mention, pouvons-nous lui adresser un enfant de 2 ans ? »: the
             # second question asked, of a young child and an HAD without the mention: no.

@@ -173,6 +173,8 @@ _PREDICATE_BEFORE = _RAISES | frozenset(
         "selectionner",
         # « juste pour confirmer : 120 € pour chaque mois suivant, c'est bien ça ? »
         "confirmer",
+        # « le plafond c'est 4 fois le mensuel soit 480 euros ? »: the value the premise comes to
+        "soit",
         *_RECEIVE_VERBS,
     ]
 )
@@ -866,6 +868,17 @@ def _month_only(reference: str, params: Parameters) -> bool:
     return found is not None and found.precision == "month"
 
 
+_NATIONAL = (("toute", "la", "france"), ("france", "entiere"), ("en", "france"), ("pour", "la", "france"))
+
+
+def _national(tokens: tuple[str, ...]) -> bool:
+    """The question speaks of the whole country, not of a region (« pour toute la France »)."""
+    if {"national", "nationale", "nationalement", "pays"} & set(tokens):
+        return "region" not in tokens
+    joined = f" {' '.join(tokens)} "
+    return any(f" {' '.join(p)} " in joined for p in _NATIONAL) and "region" not in tokens
+
+
 def check(
     entries: list[Entry],
     tokens: tuple[str, ...],
@@ -960,6 +973,10 @@ def check(
                 # « on est 6 candidats, on sera tous retenus ? »: a count under the cap is within it; only a
                 # count said to be the cap itself (« 8 établissements max ? ») is put to the test.
                 continue
+            if kind == "count" and _national(said):
+                # « max dix établissements retenus pour toute la France c ça ? »: the cap is per region
+                # (calendar.yaml declares the count premise on it), so the figure said for the country is no.
+                return Premise(entry.id, "national_count", False, values[0], actual, reference)
             holds = Decimal(str(actual)) == values[0]
             return Premise(entry.id, kind, holds, values[0], actual, reference)
     return None
