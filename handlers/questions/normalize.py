@@ -406,7 +406,24 @@ def _lemma(word: str, vocab: frozenset[str]) -> str | None:
 def _phrases(folded: str) -> str:
     for pattern, replacement in PHRASES:
         folded = pattern.sub(replacement, folded)
+    folded = _SHORT_YEAR.sub(_month_year, folded)
     return rewrite_phrases(folded)
+
+
+# « le mois de fév 28 », « en oct 25 »: a month then a year of two digits, within the experiment's years,
+# written in full (« février 2028 ») as the cues and the slots read it; never a count (« oct 25 patients »).
+_SHORT_YEAR = re.compile(
+    r"\b(janv(?:ier)?|fevr?(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|aout|sept(?:embre)?|oct(?:obre)?"
+    r"|nov(?:embre)?|dec(?:embre)?)\.? (2[4-9])\b(?! ?(?:€|e\b|eur|pat|pt|mois|jour|j\b|ans?\b|%|\d))"
+)
+_FULL_MONTH = {
+    "janv": "janvier", "fev": "fevrier", "fevr": "fevrier", "avr": "avril", "juil": "juillet",
+    "sept": "septembre", "oct": "octobre", "nov": "novembre", "dec": "decembre",
+}  # fmt: skip
+
+
+def _month_year(m: re.Match[str]) -> str:
+    return f"{_FULL_MONTH.get(m.group(1), m.group(1))} 20{m.group(2)}"
 
 
 _ELIDED = frozenset("dljsnm")
