@@ -926,13 +926,28 @@ def _word(text: str) -> _Item:
 
 
 def _first_ordinals(items: list[_Item]) -> list[_Item]:
-    """« 1ere adm a dom le 2 mars », « 1re inj »: the first administration, read as « première »."""
-    return [
-        _Item("word", "premiere")
-        if it.kind == "ord" and it.value == 1 and k + 1 < len(items) and _care(items[k + 1].text)
-        else it
-        for k, it in enumerate(items)
-    ]
+    """« 1ere adm a dom le 2 mars », « 1re inj »: the first administration, read as « première »; « 2e le
+    15/12 », « 3e perf le 10/01 »: a later administration's rank before its day, which counts nothing."""
+    out: list[_Item] = []
+    for k, it in enumerate(items):
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        if it.kind == "ord" and it.value == 1 and nxt is not None and _care(nxt.text):
+            out.append(_Item("word", "premiere"))
+        elif it.kind == "ord" and 2 <= it.value <= 31 and nxt is not None and _ranks_a_day(items, k):
+            out.append(_Item("word", "rang"))
+        else:
+            out.append(it)
+    return out
+
+
+def _ranks_a_day(items: list[_Item], k: int) -> bool:
+    """« 2e le 15/12 », « 2e perf le 15/12 »: the rank of an administration whose day follows."""
+    at = k + 1
+    if at < len(items) and _care(items[at].text):
+        at += 1
+    if at < len(items) and items[at].text == "le":
+        at += 1
+    return at < len(items) and at > k + 1 and items[at].kind == "month" and items[at].day is not None
 
 
 def _merge_months(items: list[_Item], today: date) -> list[_Item]:
@@ -2392,7 +2407,13 @@ def items_of(text: str, today: date) -> list[_Item]:
     items = _end_of_year(_every_month_but(items))
     for position, it in enumerate(items):
         it.at = position
+        nxt = items[position + 1].text if position + 1 < len(items) else ""
+        if it.kind == "num" and nxt in _WHAT_IS_ASKED:
+            it.significant = False  # « Deux questions : … »: what the writer asks, no count of care
     return items
+
+
+_WHAT_IS_ASKED = frozenset({"question", "questions", "points", "precisions", "remarques", "interrogations"})
 
 
 def conclude(state: _State, today: date) -> Reading | None:
