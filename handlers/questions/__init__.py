@@ -94,6 +94,15 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
         compares = "art51_difference" in analysed.topics
         frame = None if analysed.mixed_families or compares else analysed.family
         replies = [_answer_one(part, False, now, params, analysed.about_bot, region, frame) for part in parts]
+        for k in range(1, len(parts)):
+            back = _REFERS_BACK.search(fold(parts[k]))
+            if replies[k].status == Status.UNKNOWN and back and _ASKS_AMOUNT.search(fold(parts[k - 1])):
+                # « combien pour ce patient ? et y a une commande pour voir ça direct dans le bot ? »: « ça »
+                # is the amount the part before asks: read so, the part asks how to see it in the bot.
+                fixed = fold(parts[k])[: back.start()] + " voir combien " + fold(parts[k])[back.end() :]
+                again = _answer_one(fixed, False, now, params, True, region, frame)
+                if again.status != Status.UNKNOWN:
+                    replies[k] = again
         # A part read in another frame than the whole message lost its subject on the way (« article 51 : qui
         # donne l'avis, et en combien de temps ? »: alone, « en combien de temps ? » is about article 50).
         whole = analysed.family
@@ -103,6 +112,14 @@ def answer_question(text: str, now: datetime, params: Parameters | None = None) 
         if combined is not None:
             return combined
     return _answer_one(question, masked, now, params)
+
+
+_ASKS_AMOUNT = re.compile(r"\b(?:combien|cb|total|montant)\b")
+# A part that points back at the one before (« … pour voir ça », « le calculer »), asked of the bot.
+_REFERS_BACK = re.compile(
+    r"\b(?:voir|calculer|afficher|sortir|obtenir|retrouver) (?:ca|cela|ceci)\b"
+    r"|\b(?:le|les) (?:voir|calculer|afficher)\b"
+)
 
 
 def _answer_one(

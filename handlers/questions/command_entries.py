@@ -26,6 +26,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import TYPE_CHECKING
 
 from handlers.questions.knowledge import Answer, Entry
@@ -52,13 +53,20 @@ def entry_id(spec: CommandSpec) -> str:
     return "cmd_" + re.sub(r"[^a-z0-9]+", "_", fold(spec.name)).strip("_")
 
 
+@cache
+def _function_stems() -> frozenset[str]:
+    """Function words as the normaliser leaves them (« dans » is read « dan »): never a command's word (the
+    help's « dans le même fil » made « dans » a cue of « repondre »)."""
+    return FUNCTION_WORDS | frozenset(t for w in FUNCTION_WORDS for t in normalize(w).tokens)
+
+
 def words_of(text: str, everyday: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """The meaningful words of a text, normalised as a question is (folded, abbreviations and synonyms,
     plurals: « payées » and « rémunéré » both give « paye »), without function words, `everyday` words,
     figures and placeholders' punctuation (« <FINESS géo> » gives « fine », « geo »)."""
     out: list[str] = []
     for word in normalize(text).tokens:
-        if len(word) < 3 or any(c.isdigit() for c in word) or word in FUNCTION_WORDS:
+        if len(word) < 3 or any(c.isdigit() for c in word) or word in _function_stems():
             continue
         if word not in everyday:
             out.append(word)

@@ -174,6 +174,8 @@ ABBREVIATIONS: dict[str, str] = {
     "kels": "quel",
     "koment": "comment",
     "cmt": "comment",
+    "cmd": "commande",
+    "cmde": "commande",
     "pkoi": "pourquoi",
     "pcq": "parce que",
     "pck": "parce que",
@@ -407,7 +409,44 @@ def _phrases(folded: str) -> str:
     for pattern, replacement in PHRASES:
         folded = pattern.sub(replacement, folded)
     folded = _SHORT_YEAR.sub(_month_year, folded)
+    folded = _SPELLED.sub(_spelled_number, folded)
     return rewrite_phrases(folded)
+
+
+# « trois cent vingt balles », « cent cinquante euros », « mille deux cent quarante »: an amount spelled out,
+# read as its figure (a premise or a sum is compared by its digits). Only a run with « cent » / « mille » or
+# a tens word and another number word: « deux sites », « un patient » stay words. (separators required
+# between words: linear)
+_NUMBER_WORD = (
+    r"(?:une|un|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize"
+    r"|vingts?|trente|quarante|cinquante|soixante|cents?|mille)"
+)
+_SPELLED = re.compile(rf"\b{_NUMBER_WORD}(?:[ -]+(?:et[ -]+)?{_NUMBER_WORD})*\b")
+_UNITS = {
+    **{w: v for w, v in NUMBER_WORDS.items() if w not in {"vingt", "trente"}},
+    "quarante": 40, "cinquante": 50, "soixante": 60,
+}  # fmt: skip
+_TENS = frozenset({"vingt", "vingts", "trente", "quarante", "cinquante", "soixante"})
+
+
+def _spelled_number(m: re.Match[str]) -> str:
+    words = [w for w in re.split(r"[ -]+", m.group()) if w != "et"]
+    if len(words) < 2 or not (_TENS | {"cent", "cents", "mille"}) & set(words):
+        return m.group()
+    total, current = 0, 0
+    for k, word in enumerate(words):
+        if word in {"vingt", "vingts"}:
+            # « quatre-vingt(s) »: four twenties
+            current = current * 20 if k > 0 and words[k - 1] == "quatre" else current + 20
+        elif word == "trente":
+            current += 30
+        elif word in {"cent", "cents"}:
+            current = (current or 1) * 100
+        elif word == "mille":
+            total, current = total + (current or 1) * 1000, 0
+        else:
+            current += _UNITS[word]
+    return str(total + current)
 
 
 # « le mois de fév 28 », « en oct 25 »: a month then a year of two digits, within the experiment's years,
