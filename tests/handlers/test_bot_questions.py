@@ -135,7 +135,7 @@ def _about_the_bot(case: dict[str, Any]) -> bool:
     # (« je peux mettre le n° de sécu ds le bot ? », « on peut encore saisir des admin de mars 2028 ? » are
     # labelled from the law, and name the bot, or entering data in it, all the same)
     names_it = _NAMES_THE_BOT.search(str(case["q"])) is not None
-    return source.startswith(("README", "bot usage", "aide.txt", "Bot help")) or names_it
+    return source.startswith(("README", "bot usage", "aide", "Bot help")) or names_it
 
 
 def test_on_every_seen_table_bot_and_legal_questions_stay_apart() -> None:

@@ -171,6 +171,16 @@ DEV_R38_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R38.ya
 DEV_R39_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R39.yaml"
 DEV_R40_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R40.yaml"
 DEV_R41_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R41.yaml"
+# Sealed sets of the round of 2026-12-03 (sixth session), measured once on 05e5a6b, then seen.
+NEVER_TUNED_T49_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T49.yaml"
+NEVER_TUNED_T50_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T50.yaml"
+NEVER_TUNED_T51_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T51.yaml"
+NEVER_TUNED_T52_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T52.yaml"
+# Dev sets of the same session, measured once on 345e67c (with ed1dc01's two fixes), then tuned on.
+DEV_R42_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R42.yaml"
+DEV_R43_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R43.yaml"
+DEV_R44_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R44.yaml"
+DEV_R45_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R45.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -283,6 +293,14 @@ KNOWN_MISSES_FILES = (
     DEV_R39_FILE,
     DEV_R40_FILE,
     DEV_R41_FILE,
+    NEVER_TUNED_T49_FILE,
+    NEVER_TUNED_T50_FILE,
+    NEVER_TUNED_T51_FILE,
+    NEVER_TUNED_T52_FILE,
+    DEV_R42_FILE,
+    DEV_R43_FILE,
+    DEV_R44_FILE,
+    DEV_R45_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
