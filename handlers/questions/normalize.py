@@ -19,6 +19,7 @@ from handlers import health_data
 from handlers.questions import frequency, lemmas
 from handlers.questions.synonyms import WORDS as SYNONYMS
 from handlers.questions.synonyms import rewrite_phrases
+from handlers.spoken_numbers import figures
 from rules.drugs import load_drugs
 
 # Anything that reads as a NIR is hidden before any other processing, so that no later step (logs, echoes,
@@ -422,31 +423,17 @@ _NUMBER_WORD = (
     r"|vingts?|trente|quarante|cinquante|soixante|cents?|mille)"
 )
 _SPELLED = re.compile(rf"\b{_NUMBER_WORD}(?:[ -]+(?:et[ -]+)?{_NUMBER_WORD})*\b")
-_UNITS = {
-    **{w: v for w, v in NUMBER_WORDS.items() if w not in {"vingt", "trente"}},
-    "quarante": 40, "cinquante": 50, "soixante": 60,
-}  # fmt: skip
-_TENS = frozenset({"vingt", "vingts", "trente", "quarante", "cinquante", "soixante"})
+# (the figure itself is spoken_numbers'; only these runs are amounts here)
+_AMOUNT_WORDS = frozenset(
+    {"vingt", "vingts", "trente", "quarante", "cinquante", "soixante", "cent", "cents", "mille"}
+)
 
 
 def _spelled_number(m: re.Match[str]) -> str:
     words = [w for w in re.split(r"[ -]+", m.group()) if w != "et"]
-    if len(words) < 2 or not (_TENS | {"cent", "cents", "mille"}) & set(words):
+    if len(words) < 2 or not _AMOUNT_WORDS & set(words):
         return m.group()
-    total, current = 0, 0
-    for k, word in enumerate(words):
-        if word in {"vingt", "vingts"}:
-            # « quatre-vingt(s) »: four twenties
-            current = current * 20 if k > 0 and words[k - 1] == "quatre" else current + 20
-        elif word == "trente":
-            current += 30
-        elif word in {"cent", "cents"}:
-            current = (current or 1) * 100
-        elif word == "mille":
-            total, current = total + (current or 1) * 1000, 0
-        else:
-            current += _UNITS[word]
-    return str(total + current)
+    return figures(m.group())
 
 
 # « le mois de fév 28 », « en oct 25 »: a month then a year of two digits, within the experiment's years,
@@ -455,14 +442,12 @@ _SHORT_YEAR = re.compile(
     r"\b(janv(?:ier)?|fevr?(?:ier)?|mars|avr(?:il)?|mai|juin|juil(?:let)?|aout|sept(?:embre)?|oct(?:obre)?"
     r"|nov(?:embre)?|dec(?:embre)?)\.? (2[4-9])\b(?! ?(?:€|e\b|eur|pat|pt|mois|jour|j\b|ans?\b|%|\d))"
 )
-_FULL_MONTH = {
-    "janv": "janvier", "fev": "fevrier", "fevr": "fevrier", "avr": "avril", "juil": "juillet",
-    "sept": "septembre", "oct": "octobre", "nov": "novembre", "dec": "decembre",
-}  # fmt: skip
 
 
 def _month_year(m: re.Match[str]) -> str:
-    return f"{_FULL_MONTH.get(m.group(1), m.group(1))} 20{m.group(2)}"
+    # (every abbreviation begins its month's name: « juil » juillet)
+    full = next(name for name in _MONTH_NAMES if name.startswith(m.group(1)))
+    return f"{full} 20{m.group(2)}"
 
 
 _ELIDED = frozenset("dljsnm")
@@ -584,10 +569,11 @@ def _normalize(
     return Normalized(tuple(tokens), " ".join(tokens), redacted, tuple(corrections), tuple(drugs), tuple(own))
 
 
-_MONTH_TOKENS = frozenset((
+_MONTH_NAMES = (
     "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-    "novembre", "decembre", "janv", "fev", "fevr", "avr", "juil", "oct", "nov", "dec",
-))  # fmt: skip
+    "novembre", "decembre",
+)  # fmt: skip
+_MONTH_TOKENS = frozenset((*_MONTH_NAMES, "janv", "fev", "fevr", "avr", "juil", "oct", "nov", "dec"))
 
 
 def _next_to_month(raw: list[str], index: int) -> bool:

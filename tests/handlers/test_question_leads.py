@@ -38,6 +38,22 @@ def _opening(question: str) -> str:
         ("le plafond de l'inclusion c 3 x 120 ?", "Oui :"),
         ("enfant de 5 ans, notre HAD n'a pas la mention moins de 3 ans, ça passe ?", "Oui :"),
         ("une clinique du e) de l'article L.162-22 peut candidater ?", "Non :"),
+        # An element of a report, put to the test against the report that asks it (annexes 2 and 3).
+        ("ds le rapport de suivi faut mettre le taux d'occup de l'HDJ chimio ??", "Oui :"),
+        (
+            "dans le rapport initial faut bien donner une cible d'adressages pour chacune des trois annees ?",
+            "Oui :",
+        ),
+        ("dans le rapport initial on doit indiquer le taux d'occupation de l'HDJ ?", "Non :"),
+        # Payment tied to the reports, asked either way round.
+        ("si on envoie pas les rapports d'evaluation on risque de pas etre payes, c'est bien ca ?", "Oui :"),
+        ("si on envoie pas les rapports d eval on est paye qd mm ?", "Non :"),
+        ("aucune injection a domicile en janvier, donc 0 euro pour janvier c'est ca ?", "Oui :"),
+        ("un mois sans injection on touche quand meme le mensuel ?", "Non :"),
+        ("CHU avec 3 sites autorisés : on dépose un seul dossier de candidature, c'est bien ça ?", "Oui :"),
+        ("le dossier de candidature doit etre signe par le directeur de l'etablissement c'est ca ?", "Oui :"),
+        ("l'ARS regarde le taux d'occupation de l'HDJ qui fait les TMSC, c'est bien un critere ?", "Oui :"),
+        ("les 2 HAD couvrent honfleur. c l'ARS qui attribue le patient a l'une des deux ?", "Non :"),
         # The yes/no question is the second of two.
         (
             "c'est quoi la différence avec l'article 51 ? faut-il aussi passer par le comité technique ?",

@@ -221,3 +221,15 @@ def test_the_question_asked_again_of_a_year_stays_with_it() -> None:
     body = " ".join(answer_question(text, datetime(2027, 2, 8, 10, tzinfo=ZoneInfo("Europe/Paris"))).body)
     assert "1 040,00 €" in body
     assert "Pour les mois de 2026 : 920,00 €" in body
+
+
+def test_seeing_that_in_the_bot_after_an_amount_asked_is_the_forfaits_command() -> None:
+    """« combien pour ce patient ? et y a une commande pour voir ça direct dans le bot ? »: « ça » is the
+    amount the part before asks."""
+    reply = answer_question(
+        "combien pour un patient avec une perf a dom en janvier (1ere), fevrier et mars 2026 ? et y a une "
+        "commande pour voir ca direct dans le bot ?",
+        NOW,
+    )
+    said = "\n".join(reply.body)
+    assert "560,00 €" in said and "/expe50 forfaits" in said

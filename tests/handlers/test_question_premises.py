@@ -23,6 +23,18 @@ from tests.support.question_probe import DEFAULT_NOW, PARIS, plain
         ("l'expé dure 5 ans ?", "non : 3 ans, pas 5 ans"),
         ("l'art 51 c'est 3 ans max comme l'art 50 ?", "non : 5 ans, pas 3 ans"),
         ("c'est 10 établissements max par région ?", "oui : au plus 10"),
+        # the cap is per region: the same figure said for the whole country is no
+        ("max dix etablissements retenus pour toute la France c ca ?", "non : au plus 10 par region"),
+        # « soit 480 € » states the value; an amount spelled out is its figure
+        (
+            "le plafond du forfait d'inclusion c'est 4 fois le mensuel soit 480 euros ?",
+            "non : c'est 360,00 €",
+        ),
+        (
+            "le forfait mensuel c'est bien cent cinquante euros par mois ?",
+            "non : c'est 120,00 €, pas 150,00 €",
+        ),
+        ("trois cent vingt balles pr le mois d inclusion c bien ca ?", "oui : c'est bien 320,00 €"),
         ("ça se termine en 2027 ?", "non : en 2028, pas en 2027"),
         ("le forfait d'inclusion est plafonné à 400 € ?", "non : c'est 360,00 €, pas 400,00 €"),
         ("la HAD peut-elle facturer le forfait d'inclusion ?", "non : c'est l'etablissement"),

@@ -55,3 +55,21 @@ def test_a_statement_of_standing_is_context_not_the_question(question: str) -> N
 def test_whether_the_asker_was_selected_is_its_own_data(question: str) -> None:
     reply = answer_question(question, DEFAULT_NOW)
     assert reply.status == Status.UNKNOWN and reply.needs_human
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # an extension of a report's deadline is in no text
+        "l ARS peut nous donner 15j de plus pr le rapport initial ?",
+        "L'ARS nous accorde bien un délai jusqu'en décembre pour le rapport initial, n'est-ce pas ?",
+        # a month of payment put forward: the year is known, not the month
+        "les forfaits de 2025 seront versés en mars 2026, pouvez-vous nous confirmer ce mois de versement ?",
+        # an outage of the platform on the last day
+        "plateforme inaccessible le 16 mai au soir : le dossier déposé le 17 est-il accepté ?",
+        # one's own selection inferred
+        "aucun courrier de refus reçu, j'en déduis que nous sommes retenus : pouvez-vous confirmer ?",
+    ],
+)
+def test_points_only_a_person_settles_are_handed_over(question: str) -> None:
+    assert answer_question(question, DEFAULT_NOW).status == Status.UNKNOWN

@@ -121,3 +121,19 @@ def test_the_inclusion_cap_over_a_monthly_capped_by_the_tariffs_is_for_a_person(
     assert reply.status == Status.UNKNOWN and reply.needs_human
     # (no verdict on the inclusion's cap; the monthly's, capped by the gap, is still told)
     assert not any(line.startswith(("Oui :", "Non :")) and "inclusion" in line for line in reply.body)
+
+
+def test_the_gap_told_as_a_subtraction_and_a_capped_amount_put_to_the_test() -> None:
+    """« tarif HDJ moins tarif HAD ça fait 100 € » is the gap; « plafonné à 90 € au lieu de 120, c'est bien
+    ça ? » is checked against the pair's gap."""
+    assert _read("tarif HDJ moins tarif HAD ça fait pile 100 €") == [Tariffs(Decimal(100))]
+    said = "\n".join(
+        answer_question("tarif HDJ moins tarif HAD ça fait pile 100 €, le mensuel reste à 120 € ?", NOW).body
+    )
+    assert "Non : avec un écart de 100,00 €" in said
+    capped = (
+        "tarif HDJ 510 euros et tarif HAD 420, donc le mensuel sera plafonne a {} euros au lieu de 120, "
+        "c bien ca ?"
+    )
+    assert "Oui : avec un tarif HDJ de 510,00 €" in "\n".join(answer_question(capped.format(90), NOW).body)
+    assert "Non : avec un tarif HDJ de 510,00 €" in "\n".join(answer_question(capped.format(100), NOW).body)

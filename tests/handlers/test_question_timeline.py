@@ -146,6 +146,18 @@ def total(text: str) -> Decimal:
             " décembre 2025. Combien ?",
             "760",
         ),
+        # « à une HAD » is where the patient goes; « les 3 » the patients told again; « 2e » a rank
+        (
+            "enfant de 2 ans adresse en mars 2026 a une HAD qui a la mention moins de 3 ans, perf a dom en "
+            "mars et avril. ca fait combien ?",
+            "440",
+        ),
+        (
+            "3 patients inclus en mars 2026, chacun a eu une chimio a domicile en mars, avril et mai puis "
+            "plus rien. total pour les 3 ?",
+            "1680",
+        ),
+        ("1ere perf a dom le 1/12/2025, 2e le 15/12 puis le 10/01/2026 : ca fait combien au total ?", "440"),
     ],
 )
 def test_totals_from_many_ways_of_telling_the_months(text: str, expected: str) -> None:

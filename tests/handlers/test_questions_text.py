@@ -379,3 +379,34 @@ def test_care_told_after_the_end_is_answered_by_the_end() -> None:
     reply = answer_question(text, DEFAULT_NOW)
     assert reply.data["topics"][0] == "patient_after_end"
     assert "5 février 2028" in "\n".join(reply.body)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        # an amount spelled out is its figure; a count in words stays a word
+        ("trois cent vingt balles", "320 euro"),
+        ("cent cinquante euros", "150 euro"),
+        ("mille deux cent quarante", "1240"),
+        # a month then a year of two digits, within the experiment's years
+        ("le mois de fev 28", "le mois de fevrier 2028"),
+        ("en oct 25 puis janv 26", "en octobre 2025 puis janvier 2026"),
+        ("oct 25 patients", "oct 25 patient"),
+        ("qd mm", "quandmeme"),
+        ("cmd", "commande"),
+    ],
+)
+def test_spelled_amounts_short_years_and_abbreviations(typed: str, read: str) -> None:
+    assert normalize(typed).text == read
+
+
+def test_cities_and_departements_name_their_region() -> None:
+    """« CH lyonnais », « à Cherbourg », « la métropole lilloise »: the region's deadline is the one told."""
+    said = "\n".join(
+        answer_question("on est a Cherbourg, c'est quoi la date limite de candidature ?", DEFAULT_NOW).body
+    )
+    assert "Normandie" in said and "Île-de-France" not in said
+    for city, region in (("lilloise", "Hauts-de-France"), ("lyonnais", "Auvergne-Rhône-Alpes")):
+        asked = f"CH de la métropole {city} : date limite de candidature ?"
+        said = "\n".join(answer_question(asked, DEFAULT_NOW).body)
+        assert region in said and "Normandie" not in said, (city, said)
