@@ -873,7 +873,7 @@ _NATIONAL = (("toute", "la", "france"), ("france", "entiere"), ("en", "france"),
 
 def _national(tokens: tuple[str, ...]) -> bool:
     """The question speaks of the whole country, not of a region (« pour toute la France »)."""
-    if {"national", "nationale", "nationalement", "pays"} & set(tokens):
+    if {"national", "nationale", "nationalement"} & set(tokens):
         return "region" not in tokens
     joined = f" {' '.join(tokens)} "
     return any(f" {' '.join(p)} " in joined for p in _NATIONAL) and "region" not in tokens

@@ -2408,12 +2408,9 @@ def items_of(text: str, today: date) -> list[_Item]:
     for position, it in enumerate(items):
         it.at = position
         nxt = items[position + 1].text if position + 1 < len(items) else ""
-        if it.kind == "num" and nxt in _WHAT_IS_ASKED:
+        if it.kind == "num" and nxt.removesuffix("s") in _NOT_COUNTED_AFTER_ONE:
             it.significant = False  # « Deux questions : … »: what the writer asks, no count of care
     return items
-
-
-_WHAT_IS_ASKED = frozenset({"question", "questions", "points", "precisions", "remarques", "interrogations"})
 
 
 def conclude(state: _State, today: date) -> Reading | None:
