@@ -18,7 +18,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import templates
-from handlers.questions import clauses, coverage, frequency, lemmas, premise, retrieval, timeline
+from handlers.questions import clauses, coverage, frequency, lemmas, parties, premise, retrieval, timeline
 from handlers.questions.acts import act_asked
 from handlers.questions.answer import (
     Composition,
@@ -268,6 +268,12 @@ def _answer_one(
         composition.body.append(t("handover.own_case"))
         composition.needs_human = composition.open_point = True
         data["own_case"] = True
+    elif parties.asks_party_state(analysis.question):
+        # « le CH de Dieppe a-t-il bien transmis son rapport ? »: the rule is what is required, whether that
+        # party has it is its file; a rule told alone would read as a confirmation.
+        composition.body.append(t("handover.party_state"))
+        composition.needs_human = composition.open_point = True
+        data["party_state"] = True
     if composition.inference:
         composition.body.append(t("inference_note"))
     if composition.needs_human:
