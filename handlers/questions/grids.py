@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from handlers.questions import long_tables
+from handlers.questions import long_tables, month_lines
 from handlers.questions.normalize import fold
 from handlers.questions.slots import MONTH_WORDS
 
@@ -49,7 +49,7 @@ _MAX_CELLS = 400
 
 def rewrite(text: str) -> str:
     """The text with each table it holds told as a list (the rest of the text as it was)."""
-    text = long_tables.rewrite(_flat_grids(text))
+    text = month_lines.rewrite(long_tables.rewrite(_flat_grids(text)))
     if "|" not in text:
         return text
     # A table's lines joined as a flattened message joins them (« | a | b | | c | d | »).

@@ -84,6 +84,8 @@ ABBREVIATIONS: dict[str, str] = {
     "pq": "pourquoi",
     "ki": "qui",
     "koi": "quoi",
+    "chak": "chaque",
+    "chaq": "chaque",
     "kel": "quel",
     "kelle": "quelle",
     "tjs": "toujours",

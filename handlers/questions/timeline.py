@@ -917,7 +917,12 @@ def _tokens(text: str) -> list[_Item]:
     return out
 
 
+# SMS spellings of the words the reader relies on (« 1 perf chak mois »), read as spelt out.
+_SPELT = {"chak": "chaque", "chaq": "chaque", "chq": "chaque", "ke": "que"}
+
+
 def _word(text: str) -> _Item:
+    text = _SPELT.get(text, text)
     if text in NUMBER_WORDS and text not in {"un", "une", "sept"}:
         return _Item("num", text, value=NUMBER_WORDS[text], significant=True)
     # « juin oui » answers a month back: no rule reads it, so a question holding it gets no total.
@@ -2217,6 +2222,19 @@ def read(text: str, today: date) -> Reading | None:
     return conclude(state, today)
 
 
+def _one_patient_code(state: _State) -> None:
+    """« patient 12 inclus en sept… », « pt 12 adressé le 1er mars … »: the one patient the question tells of,
+    named by a number, which is a name (never a count) whichever reader took the months."""
+    items = state.items
+    codes = [
+        k
+        for k, it in enumerate(items)
+        if it.kind == "num" and _text(items, k - 1) in {"patient", "patiente", "pt", "pte"}
+    ]
+    if len(codes) == 1 and set(state.labels) <= set(codes) and state.patients in (None, 1):
+        items[codes[0]].used = True
+
+
 def _label_repeated(state: _State) -> bool:
     """« P1;2026-05-04 / P1;2026-05-18 / P2;… »: one line per administration, a patient's code on several.
     Each label opens one patient; the same one twice would count a patient twice (a confident total of
@@ -2476,6 +2494,7 @@ def conclude(state: _State, today: date) -> Reading | None:
             and _text(items, k - 1) in {"les", "aux", "des", "ces"}
         ):
             it.used = True  # « 3 pts inclus en oct, les 3 ont eu … »: the patients told, named again
+    _one_patient_code(state)
     if any(it.significant and not it.used and it.kind != "month" for it in items):
         return None
     if state.planned is not None and any(it.text in _PROJECTION for it in items[state.planned :]):
