@@ -566,7 +566,7 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         amount = (after in _EURO_WORDS or bare) and not _a_total(tokens, first, index)
         wanted = {
             "amount": amount,
-            "monthly": amount and _per_month(tokens, index + 1),
+            "monthly": amount and (_per_month(tokens, index + 1) or _monthly_fee_before(tokens, first)),
             "years": after in _YEAR_WORDS,
             "months": after in _MONTH_WORDS,
             "count": after in _SITE_WORDS or before in {"maximum", "max"},
@@ -604,6 +604,24 @@ def _per_month(tokens: tuple[str, ...], at: int) -> bool:
     return any(
         tokens[start : start + len(phrase)] == phrase for phrase in _PER_MONTH for start in range(at, at + 3)
     )
+
+
+_MONTHLY_FEE = (("forfait", "mensuel"), ("forfaits", "mensuel"), ("forfait", "de", "suivi"), ("mensualite",))
+_INCLUSION_FEE = (("forfait", "d", "inclusion"), ("forfait", "inclusion"), ("forfait", "de", "inclusion"))
+
+
+def _monthly_fee_before(tokens: tuple[str, ...], first: int) -> bool:
+    """« le forfait mensuel versé après le mois d'inclusion est de 150 € »: the sum is the monthly fee's, its
+    subject named within the twelve words before it (the inclusion fee not named in between)."""
+    start = max(0, first - 12)
+    window = tokens[start:first]
+
+    def at(phrases: tuple[tuple[str, ...], ...]) -> int:
+        found = [k for k in range(len(window)) for p in phrases if window[k : k + len(p)] == p]
+        return max(found, default=-1)
+
+    monthly = at(_MONTHLY_FEE)
+    return monthly >= 0 and at(_INCLUSION_FEE) < monthly
 
 
 def _guessed(kind: str, guess: tuple[str, ...]) -> list[Any]:

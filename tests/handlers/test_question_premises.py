@@ -16,6 +16,12 @@ from tests.support.question_probe import DEFAULT_NOW, PARIS, plain
     ("question", "opening"),
     [
         ("le forfait mensuel c'est 150 € ?", "non : c'est 120,00 €, pas 150,00 €"),
+        # the monthly fee named as the subject, the inclusion only in a clause about which month
+        (
+            "Une collègue m'indique que le forfait mensuel versé après le mois d'inclusion est de 150 € par "
+            "patient. Pouvez-vous me confirmer ce montant ?",
+            "non : le forfait verse chaque mois (apres le premier) est de 120,00 €, pas 150,00 €",
+        ),
         ("le forfait mensuel c'est bien 120 euros ?", "oui : c'est bien 120,00 €"),
         # closed by « juste ? »: the sum in euros said before is put to the test
         ("apres le 1er mois on a 120e pour chaque mois avec une injection, juste ?", "oui : c'est bien 120"),

@@ -382,6 +382,20 @@ def _figure_problems(case: dict[str, Any], said: str, missing: list[str]) -> lis
     return problems
 
 
+# « Non : c'est 320,00 €, pas 350,00 € »: the wrong value named to be denied is not said.
+_DENIAL = re.compile(r"(?:\bpas|\bet non|\bnon pas|\bau lieu de|\bplutot que)\s+(?:de\s+|d'|le\s+|la\s+)?$")
+
+
+def _said_not_denied(value: str, said: str) -> bool:
+    """Whether the answer says `value` other than as the value it denies."""
+    start = said.find(value)
+    while start >= 0:
+        if not _DENIAL.search(said[max(0, start - 20) : start]):
+            return True
+        start = said.find(value, start + 1)
+    return False
+
+
 def judge(case: dict[str, Any]) -> Verdict:
     reply = answer_question(str(case["q"]), case_now(case))
     said = plain("\n".join([reply.title, *reply.body]))
@@ -394,7 +408,7 @@ def judge(case: dict[str, Any]) -> Verdict:
         for m in case.get("must", [])
         if plain(str(m)) not in said and not (str(m).isdigit() and Decimal(str(m)) in stated)
     ]
-    forbidden = [m for m in case.get("must_not", []) if plain(str(m)) in said]
+    forbidden = [m for m in case.get("must_not", []) if _said_not_denied(plain(str(m)), said)]
     if missing:
         problems.append(f"missing {missing}")
     if forbidden:
