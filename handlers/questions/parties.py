@@ -20,10 +20,12 @@ from handlers.questions.normalize import strip_accents
 # What the party is (« le CH de … », « l'HAD … », « la polyclinique du … »), then the words that may stand
 # between it and its capitalised name.
 _KINDS = (
-    r"(?:HAD|CHU|CHR|CHI|CHG|CH|CLCC|GH|GHT|ESPIC|h[oô]pital|clinique|polyclinique|institut|"
-    r"centre hospitalier(?: universitaire| r[eé]gional| intercommunal)?|centre|[eé]tablissement)"
+    r"(?i:HAD|CHU|CHR|CHI|CHG|CH|CLCC|GH|GHT|ESPIC|h[oô]pital|clinique|polyclinique|institut|"
+    r"centre hospitalier(?: universitaire| r[eé]gional| intercommunal)?|"
+    # (« Centre-Val de Loire » is a region, not a centre named « Val »)
+    r"centre(?![\s-]+val\b)|[eé]tablissement|site)"
 )
-_LINKS = r"(?:\s+(?:de\s+la|du|des|de|la|le|les|priv[eé]e?|public|publique|universitaire))*"
+_LINKS = r"(?i:\s+(?:de\s+la|du|des|de|la|le|les|priv[eé]e?|public|publique|universitaire))*"
 # A capitalised word (a letter of any script in capitals, then letters, apostrophes or hyphens), after a space
 # or an elided article (« de l'Estuaire »): « CHU » is a kind, not « CH » named « U ».
 _NAME = r"(?:\s+(?:de\s+l'|d'|l')?|\s*(?<=')\s*)[A-ZÀ-ÖØ-Þ][\w'’-]*"
@@ -35,7 +37,8 @@ _FINESS = re.compile(r"\b\d{9}\b")
 # The party's state put to the test: « bien » on its verb, or a hearsay checked (« on m'a dit que …, c'est
 # bien ça ? »), or an indirect question (« confirmer si … », « vérifier que … »).
 _CHECKED = re.compile(
-    r"\b(?:est|a|sont|ont|figure|figurent|fait|detient|possede|dispose)(?:[\s-]+t)?(?:[\s-]+(?:il|elle|ils|elles))?"
+    r"\b(?:est|a|sont|ont|figure|figurent|fait|detient|possede|dispose|couvre|couvrent|intervient)"
+    r"(?:[\s-]+t)?(?:[\s-]+(?:il|elle|ils|elles))?"
     r"\s+(?:deja\s+|toujours\s+)?bien\b|\bc'?\s*est\s+bien\s+(?:ca|cela|vrai|exact|juste)\b|"
     r"\b(?:vrai|exact)\s*\?",
     re.IGNORECASE,
@@ -44,7 +47,7 @@ _INDIRECT = re.compile(r"\b(?:confirmer|verifier|savoir|dire)\s+(?:si|que|qu')",
 # What a party has or has done that its file holds.
 _STATE = re.compile(
     r"\b(?:mention|arrete|liste|retenue?s?|selectionnee?s?|transmis|envoye|depose|remis|signe|titulaire|"
-    r"autorisee?s?|autorisation|habilitee?s?|convention(?:ne|nee)?)\b",
+    r"autorisee?s?|autorisation|habilitee?s?|convention(?:ne|nee)?|commune|zone|secteur)\b",
     re.IGNORECASE,
 )
 # « si l'HAD X a bien la mention, on peut l'adresser ? » supposes the state, it does not ask it.

@@ -229,6 +229,9 @@ def test_the_deadline_named_is_no_day_of_arrival_and_encore_asks_whether_still_o
         ("L'ARS peut-elle nous attribuer une enveloppe d'amorçage pour lancer l'expérimentation ?", None),
         # Handed over by the asked point itself (asked.py), before any entry: no rule to give.
         ("Nous n'avons toujours rien reçu pour 2025. Pouvez-vous vérifier où en est notre versement ?", None),
+        # One establishment's own sum for a year.
+        ("Quel est le montant exact qui sera notifié au CH de Saint-Lô au titre de 2026 ?", None),
+        ("a combien s'eleve la dotation qu'on va recevoir pour l'expé au titre de 2026 ?", None),
     ],
 )
 def test_the_state_of_one_establishments_file_is_handed_over_with_the_rule(

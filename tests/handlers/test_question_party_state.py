@@ -20,6 +20,10 @@ from tests.support.question_probe import DEFAULT_NOW
         "on m'a dit que l'HAD du Pays d'Auge a la mention, c'est bien ça ?",
         "Pouvez-vous me confirmer si la clinique Saint-Martin a été retenue dans l'arrêté ?",
         "La polyclinique de l'Estuaire figure-t-elle bien sur la liste ?",
+        # the kind capitalised, a site of one's own, the area an HAD covers
+        "Pouvez-vous confirmer que la Clinique Saint-Gabriel figure bien parmi les établissements retenus ?",
+        "Pouvez-vous confirmer que notre site de Granville figure bien dans l'arrêté ?",
+        "l'HAD du Bessin couvre bien la commune de Balleroy ?",
     ],
 )
 def test_one_named_partys_state_is_handed_over_with_the_rule(question: str) -> None:
@@ -38,6 +42,8 @@ def test_one_named_partys_state_is_handed_over_with_the_rule(question: str) -> N
         "si l'HAD Sud Manche a bien la mention, on peut lui adresser nos patients ?",
         # « CHU » is a kind of establishment, no party is named.
         "CHU avec 3 sites autorisés : on dépose un seul dossier de candidature, c'est bien ça ?",
+        # A region, not a centre named « Val ».
+        "la région Centre-Val de Loire a bien retenu 10 établissements ?",
         # No state a file holds.
         "le CH de Dieppe est bien en Normandie ?",
     ],
