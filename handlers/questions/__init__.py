@@ -666,6 +666,10 @@ def _stated_premise(analysis: Analysis, params: Parameters) -> premise.Premise |
     # is a payee (« le forfait versé aux établissements est de 115 € par séance, c'est bien cela ? » asks the
     # per-session amount: the right payee told in passing is no « Oui »).
     others = [e for e in others if all(kind not in {"year", "payee"} for kind, _ in e.premise)]
+    if any("date" in e.intents for e in chosen):
+        # « le 1er rapport de suivi c'est le 1er septembre 2026 ? »: the chosen entry answers dates itself; a
+        # date checked against a neighbour's (the initial report's October) would answer another question.
+        others = [e for e in others if all(kind != "date" for kind, _ in e.premise)]
     if chosen:
         # A route is checked only when the treatment's scope is among what is asked: « 3 perfusions en mars,
         # un seul forfait ? » tells the route, and asks per session.

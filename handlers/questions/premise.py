@@ -502,6 +502,9 @@ _CLOSING_CHECKS = (
 _SENTENCE_CHECKS = (("juste",), ("c", "est", "juste"), ("c", "est", "correct"), ("c", "est", "exact"))
 
 
+_HEARD = frozenset({"dit", "entendu", "lu", "parait", "paraitrait"})
+
+
 def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
     """The values of `kind` the question states."""
     out: list[Any] = []
@@ -546,6 +549,8 @@ def stated(kind: str, tokens: tuple[str, ...]) -> list[Any]:
         )
         # (« 10 établissements max retenus par région c'est ça ? »: opened on the value, closed by its check)
         opening_value = closed and first == 0
+        # (« on m'a dit vingt établissements max par région, exact ? »: the value heard, then put to the test)
+        opening_value = opening_value or (closed and first > 0 and tokens[first - 1] in _HEARD)
         if not (
             delay
             or checked_after

@@ -16,6 +16,10 @@ from tests.support.question_probe import DEFAULT_NOW, PARIS, plain
     ("question", "opening"),
     [
         ("le forfait mensuel c'est 150 € ?", "non : c'est 120,00 €, pas 150,00 €"),
+        # a count heard, then put to the test
+        ("on m a dit vingt etablissements max par region, exact ?", "non : au plus 10, pas 20"),
+        # the follow-up report's own date, never the initial report's October beside it
+        ("le 1er rapport de suivi c'est le 1er septembre 2026, correct?", "oui : le 1er septembre 2026"),
         # the monthly fee named as the subject, the inclusion only in a clause about which month
         (
             "Une collègue m'indique que le forfait mensuel versé après le mois d'inclusion est de 150 € par "
