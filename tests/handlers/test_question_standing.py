@@ -26,6 +26,20 @@ from tests.support.question_probe import DEFAULT_NOW
         ("l'onco dit que c pas pertinent de passer ce patient en HAD, on fait quoi ?", "clinical_decision"),
         ("tu peux envoyer notre rapport initial a l'ARS stp ?", "action_request"),
         ("c qui le referent a la DGOS ? t'as son tel ?", "contact_detail"),
+        (
+            "Mme R. fait des reactions a l'oxaliplatine en HDJ, on peut la basculer en chimio a dom "
+            "ou c trop risque ?",
+            "clinical_decision",
+        ),
+        (
+            "l'HAD partenaire refuse depuis 2 semaines de prendre le patient 9 alors qu'il habite dans "
+            "sa zone. qui peut intervenir ??",
+            "unsettled_case",
+        ),
+        (
+            "l'HAD dit ke le dossier du patient 14 est incomplet, vous pouvez regarder ce qui manque ?",
+            "action_request",
+        ),
     ],
 )
 def test_a_question_no_rule_settles_is_handed_over_naming_why(question: str, point: str) -> None:
