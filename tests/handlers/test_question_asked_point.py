@@ -263,3 +263,9 @@ def test_a_finance_notification_is_no_question_about_the_bot() -> None:
         load_parameters(),
     )
     assert not analysis.about_bot
+
+
+def test_the_mailbox_questions_waiting_for_an_agent_are_the_courriels_command() -> None:
+    reply = answer_question("comment je retrouve les mails en attente d'un agent ?", DEFAULT_NOW)
+    assert reply.status != Status.UNKNOWN
+    assert any("/expe50 courriels" in line for line in reply.body)
