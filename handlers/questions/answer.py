@@ -1504,7 +1504,9 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
         if line in c.body:
             continue  # two entries of one answer name the same command: it is said once
         if exists:
-            line, exists = _with_lead(t("lead.yes"), line), False
+            # « y a pas de commande modifier c'est ça ? »: the premise denies that one exists, so « Non ».
+            denied = _DENIES_A_COMMAND.search(fold(c.analysis.question)) is not None
+            line, exists = _with_lead(t("lead.no_there_is" if denied else "lead.yes"), line), False
         c.body.append(line)
         chosen = _chosen_form(usage, c.analysis.normalized.tokens)
         if chosen is not None:
@@ -1528,6 +1530,13 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
 # « y a une commande pour … ? », « il existe une commande qui … ? », « y a-t-il un moyen de … dans le bot ? »
 _ASKS_A_COMMAND = re.compile(
     r"\b(?:y a|ya|il y a|existe|y a t il|y a-t-il|existe-t-il)\s+(?:\w+\s+){0,2}?(?:une\s+|un\s+)?"
+    r"(?:commande|cmd|fonction|moyen)\b"
+)
+
+
+# « y a pas de commande », « il n'y a pas de fonction », « il n'existe pas de commande »
+_DENIES_A_COMMAND = re.compile(
+    r"\b(?:y a|ya|n'?\s?y a|existe)\s+(?:\w+\s+)?pas\s+(?:de\s+|d')?(?:\w+\s+)?"
     r"(?:commande|cmd|fonction|moyen)\b"
 )
 

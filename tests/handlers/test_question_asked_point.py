@@ -269,3 +269,13 @@ def test_the_mailbox_questions_waiting_for_an_agent_are_the_courriels_command() 
     reply = answer_question("comment je retrouve les mails en attente d'un agent ?", DEFAULT_NOW)
     assert reply.status != Status.UNKNOWN
     assert any("/expe50 courriels" in line for line in reply.body)
+
+
+def test_a_command_said_not_to_exist_is_answered_no_with_the_command() -> None:
+    reply = answer_question(
+        "pour corriger une saisie faut annuler et tout ressaisir, y a pas de commande modifier c ça ?",
+        DEFAULT_NOW,
+    )
+    assert reply.body[0].startswith("Non, il y en a une : « /expe50 modifier")
+    asked = answer_question("y a une commande pour corriger une saisie ?", DEFAULT_NOW)
+    assert asked.body[0].startswith("Oui : « /expe50 modifier")
