@@ -181,6 +181,15 @@ DEV_R42_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R42.ya
 DEV_R43_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R43.yaml"
 DEV_R44_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R44.yaml"
 DEV_R45_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R45.yaml"
+# Sealed sets of the round of 2026-12-04, measured once at its end on 5915ea1, then seen; its dev sets,
+# measured once on 71699d8, then tuned on.
+NEVER_TUNED_T53_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T53.yaml"
+NEVER_TUNED_T54_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T54.yaml"
+NEVER_TUNED_T55_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T55.yaml"
+NEVER_TUNED_T56_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T56.yaml"
+DEV_R46_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R46.yaml"
+DEV_R47_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R47.yaml"
+DEV_R48_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R48.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -301,6 +310,13 @@ KNOWN_MISSES_FILES = (
     DEV_R43_FILE,
     DEV_R44_FILE,
     DEV_R45_FILE,
+    NEVER_TUNED_T53_FILE,
+    NEVER_TUNED_T54_FILE,
+    NEVER_TUNED_T55_FILE,
+    NEVER_TUNED_T56_FILE,
+    DEV_R46_FILE,
+    DEV_R47_FILE,
+    DEV_R48_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
