@@ -19,16 +19,11 @@ from __future__ import annotations
 import re
 
 from handlers.questions.normalize import fold
+from handlers.questions.slots import MONTH_WORDS
+from templates import MONTHS_FR
 
-_MONTHS = {
-    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3, "avril": 4,
-    "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "septembre": 9, "sept": 9, "sep": 9,
-    "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
-}  # fmt: skip
-_NAMES = (
-    "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre",
-    "novembre", "decembre",
-)  # fmt: skip
+# The month words the question readers share, with the two short forms a line may also use.
+_MONTHS = {**MONTH_WORDS, "jan": 1, "sep": 9}
 # A month at the start of an entry (after a line break, a bullet, a « ; » or a « , »), its year, then the
 # colon (or « = », « -> ») that opens its description.
 _ENTRY = re.compile(
@@ -72,7 +67,7 @@ def rewrite(text: str) -> str:
         told = _told(description)
         if told is None or (n == 0 and told == "none"):
             return text
-        month = _NAMES[_MONTHS[entry.group("month")] - 1]
+        month = fold(MONTHS_FR[_MONTHS[entry.group("month")] - 1])
         when = f"{month} {entry.group('year')}" if entry.group("year") else month
         lead = "administrations en" if n == 0 else ("rien en" if told == "none" else "puis")
         parts.append(f"{lead} {when}")
