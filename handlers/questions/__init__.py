@@ -754,8 +754,10 @@ def _year_put_as_limit(tokens: tuple[str, ...]) -> tuple[str, ...]:
     back as the short claim the year reader of premise.py takes (« ça finit en 2030 »); else nothing. (A
     bounded look back from each year: linear.)"""
     for k, token in enumerate(tokens):
-        if k and tokens[k - 1] in MONTH_WORDS:
-            continue  # « perf tous les mois jusqu'à déc 2026 »: a month of care, not the experiment's end
+        if k and (tokens[k - 1] in MONTH_WORDS or tokens[k - 1].isdigit()):
+            # « perf tous les mois jusqu'à déc 2026 », « plus rien jusqu'au 1/6 (2027) »: a month or a day of
+            # care, not the experiment's end
+            continue
         if token.isdigit() and len(token) == 4 and any(t in _LIMIT_WORDS for t in tokens[max(0, k - 4) : k]):
             return ("ca", "finit", "en", token)
     return ()

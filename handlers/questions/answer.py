@@ -332,9 +332,17 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
             part = group.by_year.get(one_year, Decimal(0)) * g.count
             c.say("compute.by_year_patient", p.monthly_amount, year=one_year, amount=part, again=several)
             continue
-        c.say("compute.reading_total", p.monthly_amount, count=g.count, inclusion=group.inclusion,
-              paid=group.paid_months, monthly=group.monthly, per_patient=group.per_patient,
-              total=group.total, again=several)  # fmt: skip
+        # « inclus en oct 2026, perf de janvier à mai 2027 : combien pour l'année 2027 ? »: one patient whose
+        # care spans years, one year asked: that year's part is the answer (said below), not the whole sum.
+        # (« montant total …, et quelle part relève de 2025 ? » asks both)
+        year_part_only = not several and len(reading.by_year) == 1 and len(group.by_year) > 1
+        year_part_only = year_part_only and not c.has("total", "totale", "globalement", "ensemble")
+        whole = ("en tout", "toute la", "tout compris", "depuis le debut", "au global", "cumul")
+        year_part_only = year_part_only and not any(w in c.analysis.normalized.text for w in whole)
+        if not year_part_only:
+            c.say("compute.reading_total", p.monthly_amount, count=g.count, inclusion=group.inclusion,
+                  paid=group.paid_months, monthly=group.monthly, per_patient=group.per_patient,
+                  total=group.total, again=several)  # fmt: skip
         if group.open_month is not None:
             c.say("compute.open_month", p.experiment_end, end=p.experiment_end.value, month=group.open_month,
                   monthly=group.monthly)  # fmt: skip
@@ -765,7 +773,9 @@ def _deadline_verdict(c: Composition, named: list[Any]) -> None:
     told = premise.stated("date", tokens)
     if not told and not _ASKS_APPLYING.search(c.analysis.asked.text):
         told = premise.step_dates(tokens, c.analysis.asked.tokens)
-    if len(told) == 1:
+    # (a date told in brackets, « (c t le 16/05 je crois ?) », is an aside: « encore ? » is asked)
+    aside = c.has("encore") and _ASIDE_QUESTION.search(c.analysis.question) is not None
+    if len(told) == 1 and not aside:
         verdict = "yes" if told[0].matches(own.due) else "no"
         c.say(f"application.verdict.date_{verdict}", own, region=region.name, due=own.due)
         return
@@ -826,6 +836,7 @@ def _deadline(c: Composition) -> None:
 
 
 # Words by which a yes/no question asks whether one may still apply (or is too late).
+_ASIDE_QUESTION = re.compile(r"\([^()]{0,60}\d[^()]{0,60}\)")
 _ASKS_APPLYING = re.compile(
     r"\b(?:encore|temps|tps|deposer|depose|depot|candidater|candidature|postuler|ouvert|ouverte|tard|delai"
     r"|limite|cloture|clos|close|passe|passee|depasse|rate|loupe|manque|quandmeme|dossier|accepte|recevable)\b"
@@ -905,9 +916,11 @@ def _late_rule(c: Composition) -> None:
 
 
 _RECEIVED = re.compile(
-    r"\b(?:recu|recue|arrive|arrivee|depose|deposee|envoye|envoyee|transmis|transmise|parvenu|parvenue"
-    r"|finalise|finalisee|soumis|soumise)\b"
+    r"\b(?:recue?s?|arrivee?s?|deposee?s?|envoyee?s?|transmise?s?|parvenue?s?|finalisee?s?|soumise?s?)\b"
 )
+
+
+_AFTER_THE_DAY = re.compile(r"\b(?:apres|au dela du|passe) (?:le |la date limite du )?(?:\d|1er\b|premier\b)")
 
 
 def _application_rules(c: Composition) -> None:
@@ -923,7 +936,9 @@ def _application_rules(c: Composition) -> None:
             days = open_points.told_days(folded, own.due.year)
             # (the day a file arrives, not the deadline named: « on a raté le 16 mai, on peut encore ? »)
             if len(days) == 1 and _RECEIVED.search(folded):
-                key = "received_late" if days[0] > own.due else "received_in_time"
+                # (« arrivés quelques jours après le 16 mai » tells the deadline's day as a bound passed)
+                late = days[0] > own.due or (days[0] == own.due and _AFTER_THE_DAY.search(folded) is not None)
+                key = "received_late" if late else "received_in_time"
                 c.say(f"application.verdict.{key}", own, region=region.name)
             elif c.has("encore"):
                 _deadline_verdict(c, [region])  # « on a raté le 16 mai, on peut encore déposer ? »

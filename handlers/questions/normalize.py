@@ -592,12 +592,16 @@ _BEFORE_VERB = frozenset({"je", "j", "tu", "il", "elle", "on", "lui", "me", "m",
 
 
 def _spoken_forms(tokens: list[str]) -> list[str]:
-    """'c quoi', 'c koi', 'c combien': a lone 'c' stands for "c'est" (but "c'est" already gives 'c est');
+    """'c quoi', 'c koi', 'c combien': a lone 'c' stands for "c'est" (but "c'est" already gives 'c est'),
+    « c t » for « c'était »;
     « je lui donne » is the verb « donner »."""
     out: list[str] = []
     for i, token in enumerate(tokens):
         if token == "donne" and i > 0 and tokens[i - 1] in _BEFORE_VERB:
             token = "donner"
+        if token == "t" and out[-2:] == ["c", "est"]:
+            out[-1] = "etait"  # « c t le 15 juin ? »: « c'était »
+            continue
         out.append(token)
         if token == "c" and (i + 1 == len(tokens) or tokens[i + 1] != "est"):
             out.append("est")

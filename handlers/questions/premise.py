@@ -402,7 +402,9 @@ _DATE_PREDICATE = _PREDICATE_BEFORE | frozenset(
      # « j'ai noté le 5 février 2027, est-ce exact ? »: the date the writer holds, put to the test
      "note", "compris"}
 )  # fmt: skip
-_DATE_SKIPPED = frozenset({"le", "au", "du", "a", "en", "bien", "donc", "s", "partir", "compter", "courant"})
+_DATE_SKIPPED = frozenset(
+    {"le", "au", "du", "a", "en", "bien", "donc", "s", "partir", "compter", "courant", "aussi", "vraiment"}
+)
 _MONTH_PARTS = {"debut": "debut", "mi": "mi", "fin": "fin", "milieu": "mi"}
 
 
@@ -461,6 +463,13 @@ def _dates(tokens: tuple[str, ...], loose: bool = False) -> list[StatedDate]:
         else:
             continue
         month = MONTH_NAMES.get(tokens[month_at])
+        if month is None and year is not None:
+            # « le 31/12/2027 » (« 31 12 2027 » once folded): a day and a month in figures, then the year
+            figures = tokens[month_at - 1 : month_at + 1] if month_at >= 1 else ()
+            both = len(figures) == 2 and all(f.isdigit() and len(f) <= 2 for f in figures)
+            glued = month_at >= 2 and tokens[month_at - 2].isdigit()  # « 1 500 12 2027 »: a longer figure
+            if both and not glued and 1 <= int(figures[0]) <= 31 and 1 <= int(figures[1]) <= 12:
+                month = int(figures[1])
         if month is None:
             continue
         k = month_at - 1

@@ -154,8 +154,9 @@ def find_slots(tokens: tuple[str, ...], params: Parameters) -> Slots:
                 months_without = value
             elif _age_context(tokens, i):
                 age_months = value
-            elif month_count is None and token not in {"un", "une"}:
-                # "un mois où ..." names a month, it does not count months of care.
+            elif month_count is None and token not in {"un", "une"} and not (i and tokens[i - 1] in _PERSONS):
+                # "un mois où ..." names a month, it does not count months of care; "pt 3 : mois HAD = …"
+                # names patient 3.
                 month_count = value
         elif nxt in {"an", "ans"} and (
             _age_context(tokens, i) or (i > 0 and tokens[i - 1] in {"a", "age"}) or _person_of(tokens, i)

@@ -1847,6 +1847,15 @@ def _lists(s: _State) -> None:
         previous_end = last
 
 
+_AT_HOME = frozenset({"had", "domicile", "dom"})
+_GAP_UNTIL = frozenset({"rien", "aucun", "aucune", "pas", "jamais"})
+
+
+def _months_at_home(items: list[_Item], j: int) -> bool:
+    """« mois HAD », « mois à domicile », « mois en HAD » at `j`: the months listed next are at home."""
+    return items[j].text == "mois" and _text(items, j + 1 + (_text(items, j + 1) in _LEADS_ON)) in _AT_HOME
+
+
 _AFTER_MONTH = frozenset({":", ",", "est", "a", "ete", "il", "y", "-", "donc"})
 _LEADS_ON = frozenset({"en", "de", "d", "du", "au", "pour"})
 _AFTER_LABEL = frozenset(
@@ -1945,6 +1954,15 @@ def _kind(
         w = items[k].text
         if w == "," and seen_admin:
             break  # « rien en janvier car pause, reprise le 4 février »: the pause is January's
+        if (
+            kind == "until"
+            and w in _GAP_UNTIL
+            and not {_text(items, k + 1), _text(items, k + 2)} & _NEGATIONS
+        ):
+            # « puis plus rien jusqu'au 1/6 », « pas de cure jusqu'en mai »: the gap ends there, the day told
+            # is the next administration (not « sans interruption jusqu'à … », « pas d'arrêt jusqu'en mai »).
+            items[k].used = True
+            return "admin", False
         if w in _NEGATIONS and not items[k].used:
             items[k].used = True
             return "empty", False
@@ -2014,6 +2032,8 @@ def _kind(
         for j in range(max(previous_end + 1, first - 8), first)
     )
     care = care or any(_care(items[j].text) for j in range(last + 1, min(len(items), last + 4)))
+    # « mois HAD = 2027-02, 2027-03 … », « mois à domicile : mars, avril »: the list names the months at home
+    care = care or any(_months_at_home(items, j) for j in range(max(previous_end + 1, first - 5), first))
     # « en HAD de janvier à juin 2026 avec au moins 1 perf chaque mois »: the care told a little further on,
     # before any other month or the end of the sentence
     after = last + 1
@@ -2523,7 +2543,8 @@ def conclude(state: _State, today: date) -> Reading | None:
     if state.inclusions is not None or state.patient_months is not None:
         return None
     # Months with no word of care around them (« le rapport de septembre 2027 ») are not a timeline.
-    if not any(_care(it.text) or it.text in _INCLUSION | _TREATMENT or it.kind == "ord" for it in items):
+    cared = any(_care(it.text) or it.text in _INCLUSION | _TREATMENT or it.kind == "ord" for it in items)
+    if not cared and not any(_months_at_home(items, j) for j in range(len(items))):
         return None
     found = _groups(state, context_year, today)
     if found is None:

@@ -9,6 +9,7 @@ from tests.support.question_probe import _said_not_denied
 def test_a_value_named_to_be_denied_is_not_said() -> None:
     assert not _said_not_denied("350", "non : c'est 320,00 €, pas 350,00 €.")
     assert not _said_not_denied("350", "c'est 320,00 € et non 350,00 €")
+    assert not _said_not_denied("2030", "non : en 2028, pas en 2030.")
 
 
 def test_a_value_said_elsewhere_is_said() -> None:

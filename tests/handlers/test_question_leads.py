@@ -28,6 +28,12 @@ def _opening(question: str) -> str:
         ("un ESPIC peut candidater ?", "Oui :"),
         ("clinique privée sous CPOM, on a le droit de postuler ?", "Oui :"),
         ("la catégorie e peut-elle participer ?", "Non :"),
+        ("c bien que la catégorie e du L162-22 est exclue de l'expé ?", "Oui :"),
+        (
+            "3 sites sous un FINESS juridique : je confirme qu'on était un seul candidat, mais qu'on fait "
+            "les rapports de suivi site par site ?",
+            "Oui :",
+        ),
         # Asked the other way round.
         ("les CHU sont-ils exclus de l'expérimentation ?", "Non :"),
         ("avec l'ancienne autorisation de chimiothérapie, on peut candidater ?", "Oui :"),

@@ -367,6 +367,22 @@ def test_a_negative_question_on_the_deadline_gets_no_bare_yes_or_no() -> None:
             "2026-07-02",
             "non : le versement est conditionne",
         ),
+        # a day written in figures, its year after it
+        ("l'expe s'arrete bien le 31/12/2027 ?", "2027-05-02", "non : le 5 fevrier 2028"),
+        # « c t » (« c'était ») and « c'était aussi le … » put the region's deadline to the test
+        ("en IDF la cloture des candidatures c t le 15 juin 2025 non ?", "2027-02-09", "non"),
+        (
+            "en Auvergne-Rhone-Alpes c'etait aussi le 31 mai 2025 pour candidater, exact ?",
+            "2027-03-17",
+            "oui",
+        ),
+        # the deadline's day told as a bound passed: a file arrived after it
+        (
+            "On m'a dit que l'ARS Normandie acceptait quand même les dossiers arrivés quelques jours après "
+            "le 16 mai 2025 (tolérance), est-ce exact ?",
+            "2026-12-15",
+            "non : un dossier recu apres la date limite",
+        ),
         # a number of establishments put forward by « être »
         ("on peut etre 15 etablissements retenus en normandie ?", "2025-05-02", "non : au plus 10, pas 15"),
         # who fixes the list of establishments retained: the ministers, not the ARS

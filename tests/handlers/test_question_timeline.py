@@ -1149,6 +1149,34 @@ def test_months_of_a_year_told_at_once(text: str, expected: str) -> None:
     assert total(text) == Decimal(expected)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the day after « rien jusqu'au » is the next administration; the year in brackets is the days' year
+        ("pt 12 inj 2/3 9/3 16/3 23/3 puis 6/4 20/4 puis plus rien jusqu'au 1/6 (2027). total stp", "560"),
+        # months written as an export writes them, listed as the months at home; « pt 3 » names the patient
+        ("pt 3 : mois HAD = 2027-02, 2027-03, 2027-05, 2027-06, 2027-07 → total ?", "800"),
+    ],
+)
+def test_a_gap_until_a_day_and_months_at_home_listed(text: str, expected: str) -> None:
+    at = datetime(2027, 8, 2, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    said = " ".join(answer_question(text, at).body)
+    assert f"= {expected[:-3]} {expected[-3:]},00 €" in said or f"= {expected},00 €" in said, said
+
+
+def test_one_year_asked_of_care_across_years_gets_that_year_s_part() -> None:
+    at = datetime(2027, 6, 7, 10, tzinfo=ZoneInfo("Europe/Paris"))
+    text = (
+        "patient inclus en oct 2026, perf tous les mois de janvier à mai 2027 : combien pour l'année 2027 ?"
+    )
+    said = " ".join(answer_question(text, at).body)
+    assert "600,00 €" in said and "920,00 €" not in said, said
+    # both asked: both said
+    both = text.replace("combien pour l'année 2027 ?", "montant total, et quelle part pour 2027 ?")
+    said = " ".join(answer_question(both, at).body)
+    assert "600,00 €" in said and "920,00 €" in said, said
+
+
 def test_an_inclusion_in_another_year_than_the_months_counted_gives_no_plain_count() -> None:
     # The months between the inclusion and the span are not told: no total from a bare count of months.
     text = (

@@ -399,7 +399,10 @@ def _figure_problems(case: dict[str, Any], said: str, missing: list[str]) -> lis
 
 
 # « Non : c'est 320,00 €, pas 350,00 € »: the wrong value named to be denied is not said.
-_DENIAL = re.compile(r"(?:\bpas|\bet non|\bnon pas|\bau lieu de|\bplutot que)\s+(?:de\s+|d'|le\s+|la\s+)?$")
+_DENIAL = re.compile(
+    r"(?:\bpas|\bet non|\bnon pas|\bau lieu de|\bplutot que)\s+"
+    r"(?:de\s+|d'|le\s+|la\s+|les\s+|en\s+|a\s+|au\s+)?$"
+)
 
 
 def _said_not_denied(value: str, said: str) -> bool:
