@@ -1506,7 +1506,17 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
     dated: list[CommandSpec] = []
     # « y a une commande qui donne les jours restants ? »: whether one exists, asked; the first command found
     # answers « Oui » (no verdict already given, nothing said before it).
-    exists = not c.verdict_given and not c.body and _ASKS_A_COMMAND.search(fold(c.analysis.question))
+    exists = not c.verdict_given and not c.body and bool(_ASKS_A_COMMAND.search(fold(c.analysis.question)))
+    # « c bien la commande echeances pour voir les dates ? »: the one command named, put to the test against
+    # the first command that answers (« Non » when it is another).
+    named = _named_command(c.analysis.question, registry.verbs())
+    if named is not None and not c.verdict_given and not c.body and not exists and _yes_or_no(c):
+        answering = [name.partition(" ")[0] for name in names if registry.get(*_verb_sub(name)) is not None]
+        # (the first command answering is the one that does it: « annuler » to correct is not it)
+        if answering and named != answering[0]:
+            c.body.append(t("lead.named_command_no", named=named, command=answering[0]))
+        elif answering:
+            exists = True
     for name in names:
         verb, _, sub = name.partition(" ")
         spec = registry.get(verb, sub or None)
@@ -1540,6 +1550,21 @@ def _commands(c: Composition, names: tuple[str, ...]) -> None:
     if aide in c.body:
         c.body.remove(aide)
     c.body.append(aide)  # once, after every command named
+
+
+def _verb_sub(name: str) -> tuple[str, str | None]:
+    verb, _, sub = name.partition(" ")
+    return verb, sub or None
+
+
+def _named_command(question: str, verbs: list[str]) -> str | None:
+    """The one command a question names as such (« la commande échéances », « avec /expe50 forfaits »)."""
+    folded = fold(question)
+    found = {m.group(1) for m in _NAMED_COMMAND.finditer(folded) if m.group(1) in verbs}
+    return found.pop() if len(found) == 1 else None
+
+
+_NAMED_COMMAND = re.compile(r"(?:\bcommande|\bcmd|/expe50)\s+[«\"'“]?\s*([a-z]+)")
 
 
 # « y a une commande pour … ? », « il existe une commande qui … ? », « y a-t-il un moyen de … dans le bot ? »

@@ -111,6 +111,7 @@ ABBREVIATIONS: dict[str, str] = {
     "experim": "experimentation",
     "xp": "experimentation",
     "inclu": "inclusion",
+    "incl": "inclusion",  # « le forfait d'incl », « incl en fév » (the timeline reads its own words)
     "mensualite": "mensuel",
     "mensuelle": "mensuel",
     "mensuellement": "mensuel",

@@ -60,6 +60,14 @@ def _opening(question: str) -> str:
         ("le dossier de candidature doit etre signe par le directeur de l'etablissement c'est ca ?", "Oui :"),
         ("l'ARS regarde le taux d'occupation de l'HDJ qui fait les TMSC, c'est bien un critere ?", "Oui :"),
         ("les 2 HAD couvrent honfleur. c l'ARS qui attribue le patient a l'une des deux ?", "Non :"),
+        # A command named, put to the test against the one that does it.
+        ("c bien la commande echeances pour voir les prochaines dates limites ?", "Oui :"),
+        ("c'est bien la commande annuler pour corriger une saisie ?", "Non : c'est la commande « modifier »"),
+        # Corrected in place, nothing erased; an import, not a retyping.
+        ("pour corriger une administration mal saisie faut tout supprimer et ressaisir, c'est ça ?", "Non :"),
+        ("si je corrige une saisie, l'ancienne elle est effacée ?", "Non :"),
+        ("notre tableau excel des adressages, on peut bien l'importer directement dans le bot ?", "Oui :"),
+        ("c bien 320€ le forfait d'incl ?", "Oui :"),
         # The yes/no question is the second of two.
         (
             "c'est quoi la différence avec l'article 51 ? faut-il aussi passer par le comité technique ?",

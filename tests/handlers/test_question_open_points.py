@@ -232,6 +232,13 @@ def test_the_deadline_named_is_no_day_of_arrival_and_encore_asks_whether_still_o
         # One establishment's own sum for a year.
         ("Quel est le montant exact qui sera notifié au CH de Saint-Lô au titre de 2026 ?", None),
         ("a combien s'eleve la dotation qu'on va recevoir pour l'expé au titre de 2026 ?", None),
+        # What was paid out to a region's establishments; the ARS asked to act; an agent's own decision.
+        (
+            "le montant total des forfaits effectivement versés aux établissements normands pour 2026 ?",
+            None,
+        ),
+        ("notre HAD partenaire refuse nos patients, nous souhaitons que l'ARS intervienne", None),
+        ("le CH déclare 18 inclusions pour 15 patients, est-ce recevable ? je dois valider ou non", None),
     ],
 )
 def test_the_state_of_one_establishments_file_is_handed_over_with_the_rule(
@@ -255,6 +262,7 @@ def test_a_settled_part_beside_the_establishments_own_state_is_still_answered() 
     [
         "si notre établissement est retenu, quand commence l'expérimentation pour nous ?",
         "les forfaits 2025 sont versés quand ?",
+        "en quelle année les forfaits 2026 seront-ils effectivement versés ?",
         "qui fixe la liste des établissements retenus ?",
     ],
 )
