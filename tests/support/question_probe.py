@@ -190,6 +190,14 @@ NEVER_TUNED_T56_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 DEV_R46_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R46.yaml"
 DEV_R47_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R47.yaml"
 DEV_R48_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R48.yaml"
+# The second round of 2026-12-04: T57-T60 sealed, measured once; R49-R51 dev, measured once, tuned on.
+NEVER_TUNED_T57_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T57.yaml"
+NEVER_TUNED_T58_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T58.yaml"
+NEVER_TUNED_T59_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T59.yaml"
+NEVER_TUNED_T60_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T60.yaml"
+DEV_R49_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R49.yaml"
+DEV_R50_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R50.yaml"
+DEV_R51_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R51.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -317,6 +325,13 @@ KNOWN_MISSES_FILES = (
     DEV_R46_FILE,
     DEV_R47_FILE,
     DEV_R48_FILE,
+    NEVER_TUNED_T57_FILE,
+    NEVER_TUNED_T58_FILE,
+    NEVER_TUNED_T59_FILE,
+    NEVER_TUNED_T60_FILE,
+    DEV_R49_FILE,
+    DEV_R50_FILE,
+    DEV_R51_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
