@@ -315,6 +315,8 @@ def _compute_reading(c: Composition, reading: timeline.Reading) -> None:
         c.say(f"compute.unsure_{result}", p.experiment_end, end=p.experiment_end.value,
               selection=totals.selection_month(p))  # fmt: skip
         c.needs_human = True
+        # (the end's month told after the end day: the very point is one the texts leave open, a hand-over)
+        c.open_point = c.open_point or result == "end_month_after"
         return
     _check_stated(c, reading, result.total)
     several = len(result.groups) > 1

@@ -284,6 +284,7 @@ _TREATMENT = frozenset({"traitement", "ttt", "protocole"})
 _ASKING = frozenset({"combien", "total", "tot", "montant", "somme", "cb", "cmb"})
 # What leads from a count of administrations to its month: « une en décembre », « une le 18 janvier ».
 _COUNT_LEAD = frozenset({"en", "le", "au", "debut", "mi", "fin"})
+_IN_MONTH_LEAD = frozenset({"en", "debut", "mi", "fin"})  # « 2 en avril », « 1 mi-mars »: a count in a month
 _MAX_LABELLED = 20  # patients told one by one in a question; more is a table, not a question
 
 
@@ -579,7 +580,8 @@ def _reason_asides(s: _State) -> None:
             k -= 1
         after_empty = k in empty_last
         # « (hospitalisé tout le mois de mars, donc rien) »: the month inside is the empty one.
-        holds_empty = len(months) == 1 and months[0] in empty_inside and hospital
+        # (« (rien en mai, pause thérapeutique, le patient reste suivi par l'HAD) »: the reason, not care)
+        holds_empty = len(months) == 1 and months[0] in empty_inside and (hospital or not care)
         # (« (aucune perf à domicile) », « (neutropénie fébrile, aucune adm à dom) », « (il était en SMR, pas
         # d'inj) » after a month without: the aside says so again — every word of care in it is denied)
         denied = _NONE_SAID | {"sans"}
@@ -856,10 +858,36 @@ _PER_MONTH = re.compile(
 # would be a second timeline.
 # (extract.py ends the subject line on a full stop: the analysed question is on one line)
 _SUBJECT_LINE = re.compile(r"\A\s*(?:objet|subject|sujet)\s*:[^\n.?!]*(?:[\n.?!]|\Z)")
+# « Objet : forfaits sept.–déc. 2025 »: a month's abbreviation dot does not end the subject line.
+_SUBJECT_START = re.compile(r"\A\s*(?:objet|subject|sujet)\s*:[^\n]*")
+_MONTH_ABBREVIATION_DOT = re.compile(r"\b(janv|fevr?|avr|juil|sept|oct|nov|dec)\.")
+
+
+def _without_subject(folded: str) -> str:
+    start = _SUBJECT_START.match(folded)
+    if start is not None:
+        folded = _MONTH_ABBREVIATION_DOT.sub(r"\1", start.group()) + folded[start.end() :]
+    return _SUBJECT_LINE.sub(" ", folded)
+
+
+# « 1 520 € », « 560,00 € »: one sum written with spaced thousands or cents, not two figures.
+_SPACED_SUM = re.compile(
+    r"(?<![\d,.])(\d{1,3}(?: \d{3})*|\d+),00(?= ?(?:€|euros?\b|eur\b))"
+    r"|(?<![\d,.])(\d{1,3}(?: \d{3})+)(?= ?(?:€|euros?\b|eur\b))"
+)
+
+
+def _sum_written(m: re.Match[str]) -> str:
+    return (m.group(1) or m.group(2)).replace(" ", "")
+
+
+# « si tout se passe comme prévu »: the projection asked for, not a session to come left out of the months
+_AS_PLANNED = re.compile(r"\bcomme (?:prevu|convenu)\b")
 
 
 def _tokens(text: str) -> list[_Item]:
-    folded = _SUBJECT_LINE.sub(" ", fold(text))
+    folded = _SPACED_SUM.sub(_sum_written, _without_subject(fold(text)))
+    folded = _AS_PLANNED.sub(" ", folded)
     folded = _PER_MONTH.sub(" par mois ", _LIST_MARKER.sub(" ", folded.translate(_DASHES)))
     folded = _MONTH_PART_DASH.sub(r"\1 ", folded)
     out: list[_Item] = []
@@ -1567,6 +1595,11 @@ def _numbered(s: _State, i: int) -> None:
         # « inclusion + 11 mois d'affilée », « le mois d'inclusion puis 3 mois suivants »: the months told
         # come after the inclusion month.
         s.after_inclusion = _text(items, i - 1) in {"+", "puis"} and _text(items, i - 2) in _INCLUSION
+        # « 8 patients inclus en 2026, avec ensuite 2 mois de suivi chacun »: the months after the inclusion's
+        s.after_inclusion = s.after_inclusion or (
+            _text(items, i - 1) == "ensuite"
+            and any(_text(items, k) in _INCLUSION for k in range(max(0, i - 8), i - 1))
+        )
     elif nxt in {"inclusion", "inclusions", "adressages"}:
         s.inclusions = item.value
         item.used = True
@@ -1587,8 +1620,10 @@ def _numbered(s: _State, i: int) -> None:
     elif nxt in {"forfait", "forfaits"} and nxt2 in {"mensuel", "mensuels"}:
         s.patient_months = item.value  # « 7 forfaits mensuels »: the months after inclusion, by their forfait
         item.used = True
-    elif nxt in _ADMIN or (nxt == "en" and items[i + 2 if i + 2 < len(items) else i].kind == "month"):
-        item.used = True  # « 1 injection », « 2 en avril »: administrations, not months
+    elif nxt in _ADMIN or (
+        nxt in _IN_MONTH_LEAD and items[i + 2 if i + 2 < len(items) else i].kind == "month"
+    ):
+        item.used = True  # « 1 injection », « 2 en avril », « 1 mi-mars »: administrations, not months
     elif (
         1 <= item.value <= 9
         and nxt == "le"
@@ -1625,6 +1660,9 @@ def _numbered(s: _State, i: int) -> None:
         or _text(items, i - 1) == "="
         # « de janv à mai ça fait 800 ? »: a sum put to be checked, its euro sign left out
         or (item.value >= 100 and nxt in {"?", "!", "", "c", "cest"} and _text(items, i - 1) in _TOTAL_WORDS)
+        or (
+            item.value >= 100 and nxt in {"c", "cest"} and _text(items, i - 1) == "donc"
+        )  # « donc 440 c'est ça ? »
         # « ma collègue dit 800, moi 680 »: two sums put side by side, to be settled
         or (item.value >= 100 and _text(items, i - 1) in _RIVAL_SUMS and nxt in _RIVAL_END)
     ):
@@ -1640,6 +1678,17 @@ def _each_with_care(items: list[_Item], at: int) -> bool:
     k = at
     if _text(items, k) in {"suivants", "suivant"}:
         k += 1
+    elif _text(items, k) in {"de", "d"} and _text(items, k + 1) in {"suivi", "traitement", "soins"}:
+        k += 2  # « 11 mois de suivi avec au moins 1 injection/mois »
+    if _text(items, k) in {"chacun", "chacune"}:
+        k += 1
+    if _text(items, k) == "(":
+        # « 2 mois de suivi chacun (une injection par mois) »
+        return (
+            _text(items, k + 1) in {"une", "un", "1"}
+            and _text(items, k + 2) in _ADMIN
+            and (_text(items, k + 3), _text(items, k + 4)) == ("par", "mois")
+        )
     if _text(items, k) != "avec":
         return False
     k += 1
@@ -1701,7 +1750,9 @@ def _amount(s: _State, i: int) -> None:
     before = {_text(items, i - k) for k in (1, 2, 3)}
     after = {_text(items, i + k) for k in (1, 2, 3)}
     if _text(items, i + 1) in {"c", "cest", "pour"} and (
-        before & _TOTAL_WORDS or ("=" in before and not _one_month_sum(items, i))
+        before & _TOTAL_WORDS
+        or ("=" in before and not _one_month_sum(items, i))
+        or _text(items, i - 1) == "donc"  # « donc 440 c'est ça ? »
     ):
         # « total 1320 c bien ça ? »: the sum to check, its euro sign left out
         s.stated.append(Decimal(items[i].value))
@@ -1719,12 +1770,29 @@ def _amount(s: _State, i: int) -> None:
         or ({"au", "total"} <= after)
         or ({"en", "tout"} <= after)
         or _text(items, i - 1) == "dit"
+        or _text(items, i - 1) in {"donne", "donnent", "obtient", "obtenons", "affiche"}
         or (_text(items, i - 1) in _RIVAL_SUMS and s.stated)
         # (« … en septembre → 1280 € pour sept, je me trompe pas ? »: the arrow leads to the sum found)
         or (_text(items, i - 1) in {"-", ">", "donc"} and _text(items, i + 1) in {"€", "euro", "euros"})
     ):
         s.stated.append(Decimal(items[i].value))
         items[i].used = True
+        if _text(items, i - 1) == "=" and not _one_month_sum(items, i):
+            _working_used(items, i - 1)
+
+
+def _working_used(items: list[_Item], at: int) -> None:
+    """« mon chef a calculé 3 x (320x3) = 2880 € »: the working before « = » is the sum put to the test, not
+    figures of the timeline."""
+    k = at - 1
+    operands = []
+    while k >= 0 and (items[k].kind == "num" or items[k].text in {"+", "x", "*", "(", ")", "fois"}):
+        if items[k].kind == "num":
+            operands.append(k)
+        k -= 1
+    if len(operands) > 1:
+        for k in operands:
+            items[k].used = True
 
 
 def _ordinal_month(s: _State, i: int) -> None:
@@ -2027,7 +2095,8 @@ def _kind(
         or items[j].text in _INCLUSION
         or items[j].text in {"puis", "ensuite"}
         or items[j].kind == "ord"
-        or (items[j].kind == "num" and items[j].used and _text(items, j + 1) == "en")  # « 2 en février »
+        # « 2 en février », « 1 mi-mars »
+        or (items[j].kind == "num" and items[j].used and _text(items, j + 1) in _IN_MONTH_LEAD)
         or (items[j].text == "une" and items[j].used and _text(items, j + 1) in _COUNT_LEAD)
         for j in range(max(previous_end + 1, first - 8), first)
     )
@@ -2064,6 +2133,10 @@ def _kind(
     asking = any(
         items[j].text in _ASKING and items[j].kind == "word"
         for j in range(max(previous_end + 1, first - 6), first)
+    )
+    # « pouvez-vous vérifier nos forfaits de septembre à décembre ? »: the span of the sum asked
+    asking = asking or (
+        _text(items, first - 1) in {"de", "du", "d"} and _text(items, first - 2) in _SUM_WORDS
     )
     if kind == "admin" and not care and asking and last > first:
         return "asked", False  # (a single month named so is read below: told again, or unread)
@@ -2488,6 +2561,14 @@ def conclude(state: _State, today: date) -> Reading | None:
         # in one year's order, then the one year asked: they are that year's (« nov, déc, janv … pour 2026 »
         # crosses a new year: which side is asked stays unread).
         context_year = asked_years[0]
+    span_years = {(seg.last or seg.first).year for seg in state.segments if seg.kind == "asked"} - {None}
+    undated_else = all(
+        it.year is None for seg in state.segments if seg.kind != "asked" for it in (seg.first, seg.last) if it
+    )
+    if context_year is None and len(span_years) == 1 and undated_else:
+        # « vérifier nos forfaits de septembre à décembre 2025 ? - P-00011 : inclus en septembre … »: the
+        # year of the span asked is the year of the months told in it.
+        context_year = span_years.pop()
     if state.ordinal_months and any(seg for seg in state.segments):
         return None
     if state.inclusions is not None and state.segments:
@@ -2594,10 +2675,15 @@ def conclude(state: _State, today: date) -> Reading | None:
     spanned = {m.year for g in groups for m in g.months}
     if state.by_year_asked and not asked_years and len(spanned) > 1:
         split = sorted(spanned)
+    # « sur dec 2025 - fev 2026 et cmb pour 2025 seulement ? »: a span asked across the years as well as one
+    # year: each year's part, and their total
+    across = any(
+        seg.kind == "asked" and seg.last is not None and seg.first.year != seg.last.year
+        for seg in state.segments
+    )
     if len(set(asked_years)) == 1 and len(spanned) > 1 and asked_years[0] in spanned:
-        split = [
-            asked_years[0]
-        ]  # « au titre de 2026 uniquement » of care from 2025 into 2026: that year's part
+        # « au titre de 2026 uniquement » of care from 2025 into 2026: that year's part
+        split = sorted(spanned) if across else [asked_years[0]]
     if (
         asked_years
         and not split
@@ -2696,7 +2782,10 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
         return None
     # « deux patients adressés à l'HAD en septembre 2025 : - patient A : … ; - patient B : … »: a referral
     # told before every patient is each one's; any other month told before them is no one's in particular.
-    before = [seg for seg in s.segments if seg.first.at < s.labels[0]]
+    # (« vérifier nos forfaits de septembre à décembre ? - P-00011 : … »: the span asked is checked in
+    # `conclude`, it is no patient's)
+    told_before = [seg for seg in s.segments if seg.first.at < s.labels[0]]
+    before = [seg for seg in told_before if seg.kind != "asked"]
     if any(seg.kind != "referral" or seg.last is not None for seg in before):
         return None
     if s.both is not None and s.both != len(s.labels):
@@ -2705,7 +2794,7 @@ def _groups(s: _State, context_year: int | None, today: date) -> tuple[tuple[Gro
     groups: list[Group] = []
     dated = False
     # The segments are in text order: one walk hands each label its own.
-    position = len(before)
+    position = len(told_before)
     for lo, hi in pairwise(bounds):
         segments: list[_Segment] = list(before)
         while position < len(s.segments) and s.segments[position].first.at < hi:

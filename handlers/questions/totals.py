@@ -114,6 +114,10 @@ def compute(reading: Reading, params: Parameters) -> Totals | str:
             # after its publication is not in the data.
             return "selection_month"
         dated_days = {Month.of(d) for d in group.days}
+        if any(Month.of(d) == end_month and d > end for d in group.days):
+            # « une perfusion le 12 février 2028 : forfait mensuel pour février ? »: whether the month the end
+            # cuts in two is paid is the texts' open point (the project's reading: not after the 5th).
+            return "end_month_after"
         open_month: Month | None = None
         if end_month in group.months and end_month not in dated_days:
             # February 2028 counts only up to the 5th and which day is not said: without the inclusion month

@@ -68,6 +68,11 @@ def _opening(question: str) -> str:
         ("si je corrige une saisie, l'ancienne elle est effacée ?", "Non :"),
         ("notre tableau excel des adressages, on peut bien l'importer directement dans le bot ?", "Oui :"),
         ("c bien 320€ le forfait d'incl ?", "Oui :"),
+        # Paid once, capped by the tariffs' difference, a law of its own; an import rather than retyping.
+        ("le forfait d'inclusion est versé chaque mois tant que le patient reste en HAD ?", "Non :"),
+        ("le 120 € mensuel peut il depasser l'ecart entre tarif HDJ et tarif HAD ?", "Non :"),
+        ("l'expérimentation article 50 est-elle une expérimentation au titre de l'article 51 ?", "Non"),
+        ("est-il possible de les importer dans l'outil plutôt que de les saisir un par un ?", "Oui :"),
         # The yes/no question is the second of two.
         (
             "c'est quoi la différence avec l'article 51 ? faut-il aussi passer par le comité technique ?",
@@ -89,6 +94,7 @@ def test_a_settled_yes_no_question_opens_with_the_verdict(question: str, lead: s
         "date limite normandie c quand ? le 16/05 ?",
         "y a pas de limite au nombre de had partenaires ?",  # asked the other way round: no bare verdict
         "vu que le forfait mensuel est de 120 €, combien pour 6 mois ?",  # granted and right: the sum only
+        "le forfait mensuel ne peut pas dépasser l'écart entre les tarifs HDJ et HAD, c'est ça ?",
     ],
 )
 def test_no_verdict_where_none_is_asked_or_settled(question: str) -> None:

@@ -117,6 +117,20 @@ def test_a_referral_in_the_month_of_the_selection_arrete_is_handed_over() -> Non
         # An advance on the fee, the tariffs' values: in no text.
         "Peut-on obtenir une avance de trésorerie sur les forfaits 2025 sans attendre l'an prochain ?",
         "Quelle est la valeur du tarif HDJ TMSC et du tarif HAD applicables en 2026 ?",
+        # Whether the month the end cuts in two is paid: in no text (RULES §3 [I]), before or after the 5th.
+        "perf a dom prevue le 2 fevrier 2028 pr P-00311, le mois de fevrier 2028 sera payé (120) vu que "
+        "l'expé finit le 5 ?",
+        "derniere perf de P-00560 le 19 fevrier 2028 (apres la fin le 5 fev), fevrier est paye ou pas ?",
+        "Nous avons encore deux patients en HAD qui ont reçu une perfusion à domicile le 12 février 2028. "
+        "Ces administrations ouvrent-elles droit au forfait mensuel pour février ?",
+        # How many a region will select, how its grid weighs a criterion: the ARS's discretion.
+        "l'ARS HDF va en retenir combien au final ? on serait 14 candidats dans la region parait-il",
+        "dans la grille de selection, le taux d'occupation de l'HDJ compte pour combien de points ?",
+        # A task for the writer's own service, another experiment's amounts: out of scope.
+        "je serai en conges du 3 au 21 aout, tu peux bloquer mes dates dans le planning du service et "
+        "prevenir ma cadre stp ?",
+        "un peu hors sujet : l'expé article 51 « PEPS » (paiement en equipe en ville), le forfait c'est "
+        "combien par patient et par an ?",
     ],
 )
 def test_an_unsettled_point_asked_for_itself_is_a_hand_over(question: str) -> None:
@@ -269,3 +283,13 @@ def test_a_settled_part_beside_the_establishments_own_state_is_still_answered() 
 def test_a_supposed_or_general_case_is_no_establishments_own_state(question: str) -> None:
     reply = answer_question(question, datetime(2025, 9, 18, 10, 0, tzinfo=PARIS))
     assert reply.status in (Status.OK, Status.WARNING) and "own_case" not in reply.data
+
+
+def test_the_end_month_named_for_another_point_is_not_handed_over() -> None:
+    # (« février 2028 » named for the end's day, or care after the end asked: answered with the reading)
+    for question in (
+        "fin expé = 6 fevrier 2028 ?",
+        "l'expe s'arrete le 5 ou le 6 fevrier 2028 ? mon chef dit le 6",
+    ):
+        reply = answer_question(question, DEFAULT_NOW)
+        assert reply.status != Status.UNKNOWN and "5 fevrier 2028" in plain("\n".join(reply.body))

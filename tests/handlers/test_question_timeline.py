@@ -12,6 +12,7 @@ import pytest
 from handlers.questions import answer_question
 from handlers.questions.timeline import Reading, read
 from handlers.questions.totals import compute, place
+from handlers.reply import Status
 from rules.month import Month
 from rules.parameters import load_parameters
 from tests.support.totals import total_of
@@ -1070,7 +1071,8 @@ def test_a_sum_found_after_an_arrow_is_put_to_the_test() -> None:
     assert plain(reply.body[0]).startswith("oui : le total est bien de 1 280,00")
 
 
-def test_care_on_a_day_after_the_end_in_the_end_s_month_is_said_unpaid() -> None:
+def test_care_on_a_day_after_the_end_in_the_end_s_month_is_handed_over_with_the_reading() -> None:
+    # (it was said unpaid, « février 2028 : non comptés »: whether the end's month is paid is in no text)
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -1080,7 +1082,8 @@ def test_care_on_a_day_after_the_end_in_the_end_s_month_is_said_unpaid() -> None
     at = datetime(2028, 2, 25, 10, tzinfo=ZoneInfo("Europe/Paris"))
     reply = answer_question("pt en HAD depuis nov 2027, adm le 19/02/2028 → forfait fevrier ?", at)
     said = plain("\n".join(reply.body))
-    assert "5 fevrier 2028" in said and "fevrier 2028 : non comptes" in said
+    assert "5 fevrier 2028" in said and "le projet lit que non" in said
+    assert reply.status == Status.UNKNOWN and reply.needs_human
 
 
 @pytest.mark.parametrize(
@@ -1237,3 +1240,104 @@ def test_a_session_to_come_after_the_end_is_told_to_earn_nothing() -> None:
     body = " ".join(answer_question(text, NOW).body)
     assert "560,00 €" in body
     assert "mars 2028 : non comptés" in body
+
+
+def test_a_stated_sum_is_read_with_its_working_and_its_spaced_thousands() -> None:
+    # (the working « 3 x (320x3) » was read as figures of the timeline, and « 1 520 € » as two figures: no
+    # total was checked)
+    text = (
+        "3 patients inclus en sept 2025, chacun une admin a dom le 2 sept, le 6 oct et le 4 nov. Mon chef a "
+        "calculé 3 x (320x3) = 2880€, c'est bon ?"
+    )
+    reading = read(text, date(2025, 12, 1))
+    assert reading is not None and reading.stated_total == Decimal(2880)
+    assert total_of(reading, date(2025, 12, 1)) == Decimal(1680)
+    text = (
+        "P-00101 : 1re administration à domicile le 2 février 2026, puis le 10 mars, le 7 avril et le 9 juin "
+        "(rien en mai, pause thérapeutique, le patient reste suivi par l'HAD). Notre tableau donne 1 520 € "
+        "de forfaits pour ce patient. Est-ce juste ?"
+    )
+    reading = read(text, date(2026, 7, 6))
+    assert reading is not None and reading.stated_total == Decimal(1520)
+    assert total_of(reading, date(2026, 7, 6)) == Decimal(680)
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "stated", "total"),
+    [
+        # a sum put to the test after « donc », its euro sign left out
+        (
+            "P-00031 : 1ere admin a dom le 12/01/2026, rien en fevrier, une en mars. donc 440 c'est ca ?",
+            date(2026, 4, 15),
+            440,
+            440,
+        ),
+        # « 1 mi-février »: one administration that month, not a count of months
+        (
+            "3 patients, 1ere injection a dom le 2 janvier 2026 puis 1 mi-fevrier et 1 mi-mars chacun, "
+            "ca fait bien 1680 € au total ?",
+            date(2026, 4, 2),
+            1680,
+            1680,
+        ),
+        # « si tout se passe comme prévu »: the projection asked, not a session to come left out
+        (
+            "si tout se passe comme prevu pr P-00017 : 1ere admin a dom debut mars 2026 puis 1 perf par mois "
+            "jusqu'a fin juin, on touche combien au total ?",
+            date(2026, 3, 9),
+            None,
+            680,
+        ),
+        # months told by their number, « de suivi » between the count and its care
+        (
+            "5 patients, chacun : mois d'inclusion + 11 mois de suivi avec au moins 1 injection/mois. "
+            "total ?",
+            date(2026, 4, 22),
+            None,
+            8200,
+        ),
+        (
+            "Notre DAF a calculé 4 480 € de forfaits pour 8 patients inclus en 2026, avec ensuite 2 mois "
+            "de suivi chacun (une injection par mois). Pouvez-vous confirmer ce chiffre ?",
+            date(2026, 6, 30),
+            4480,
+            4480,
+        ),
+    ],
+)
+def test_sums_told_as_people_write_them_are_read(
+    text: str, today: date, stated: int | None, total: int
+) -> None:
+    reading = read(text, today)
+    assert reading is not None
+    assert reading.stated_total == (None if stated is None else Decimal(stated))
+    assert total_of(reading, today) == Decimal(total)
+
+
+def test_the_span_asked_before_a_list_of_patients_gives_them_its_year() -> None:
+    # (the span asked was taken for a month of care before the first patient, and once left aside its
+    # « décembre 2025 » placed the patients' September in 2026; the subject's « sept.–déc. » ended the
+    # subject line on its abbreviation dot)
+    text = (
+        "Objet : forfaits sept.–déc. 2025. Pouvez-vous vérifier nos forfaits de septembre à décembre 2025 ? "
+        "- P-00011 : inclus en septembre, une perfusion à domicile chaque mois jusqu'en décembre ; "
+        "- P-00012 : inclus en novembre, perfusion en novembre et en décembre ; - P-00013 : inclus en "
+        "octobre, perfusion en octobre, rien en novembre, perfusion en décembre."
+    )
+    reading = read(text, date(2026, 1, 7))
+    assert reading is not None
+    assert {m.year for g in reading.groups for m in g.months} == {2025}
+    assert total_of(reading, date(2026, 1, 7)) == Decimal(1560)
+
+
+def test_a_span_asked_across_two_years_and_one_year_asked_gives_both_parts() -> None:
+    text = (
+        "c quoi le total des forfaits sur dec 2025 - fev 2026 et cmb pour 2025 seulement ?\n"
+        "patient | 1re admin dom | mois avec admin a dom\n"
+        "P01 | 02/12/2025 | dec, janv, fev\n"
+        "P02 | 15/12/2025 | dec, fev\n"
+    )
+    reply = answer_question(text, datetime(2026, 3, 9, 17, tzinfo=ZoneInfo("Europe/Paris")))
+    body = " ".join(reply.body)
+    assert "Au total : 1 000,00 €" in body, body
+    assert "Pour les mois de 2025 : 640,00 €" in body, body

@@ -198,6 +198,14 @@ NEVER_TUNED_T60_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 DEV_R49_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R49.yaml"
 DEV_R50_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R50.yaml"
 DEV_R51_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R51.yaml"
+# The round of 2026-12-05: T61-T64 sealed, measured once; R52-R54 dev, measured once before any change.
+NEVER_TUNED_T61_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T61.yaml"
+NEVER_TUNED_T62_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T62.yaml"
+NEVER_TUNED_T63_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T63.yaml"
+NEVER_TUNED_T64_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T64.yaml"
+DEV_R52_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R52.yaml"
+DEV_R53_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R53.yaml"
+DEV_R54_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R54.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -332,6 +340,13 @@ KNOWN_MISSES_FILES = (
     DEV_R49_FILE,
     DEV_R50_FILE,
     DEV_R51_FILE,
+    NEVER_TUNED_T61_FILE,
+    NEVER_TUNED_T62_FILE,
+    NEVER_TUNED_T63_FILE,
+    NEVER_TUNED_T64_FILE,
+    DEV_R52_FILE,
+    DEV_R53_FILE,
+    DEV_R54_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
