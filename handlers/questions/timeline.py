@@ -274,7 +274,9 @@ _EVERY_UNITS = frozenset({"mois"}) | _WEEKS
 _DAYS = frozenset({"jours", "jour", "j"})
 # « 4 cures au total », « 6 cycles »: sessions counted, each one step of the cadence after the first day.
 _SESSIONS = frozenset({"cure", "cures", "cycle", "cycles", "seance", "seances"})
-_SPAN_TAIL = frozenset({"d", "consecutifs", "pleins", "sans", "de", "d'affilee", ")", "en", "au"})
+_SPAN_TAIL = frozenset(
+    {"d", "consecutifs", "pleins", "sans", "de", "d'affilee", ")", "en", "au", "a", "chacun", "chacune"}
+)
 _IN_A_ROW = frozenset({"affilee", "consecutifs", "consecutives", "suite", "pleins"})
 _TITLES = frozenset({"mme", "mr", "madame", "monsieur", "mlle", "mademoiselle"})
 _SUM_WORDS = frozenset(
@@ -409,6 +411,16 @@ def _asides(s: _State) -> None:
                 to_drop.add(k)
                 if _text(items, i - 1) in {"un", "une"}:
                     items[i - 1].used = True  # « une prévue le 20/02 »: the one administration to come
+            elif (
+                _text(items, i + 1) == ")"
+                and _text(items, i - 2) == "derniere"
+                and _text(items, i - 3) == "("
+                and _kind_at(items, i - 4) == "month"
+                and items[i - 4].day is not None
+            ):
+                # « …, 11 mai et 22 juin 2027 (dernière cure prévue) »: the last day told is the plan's last,
+                # as much a month of care as the others told
+                item.used = True
         elif item.text in {"un", "une"} and _text(items, i + 1) == "autre" and not item.used:
             # « 1re adm le 10/12, une autre le 18/01 »: one more administration, on the day told after it
             k = i + 2
@@ -1132,6 +1144,7 @@ class _State:
     both: int | None = None  # « le total des deux »: the number of labelled patients
     stops: bool = False  # « puis plus rien », « rien après »: the care stops after the months told
     span: int | None = None  # « 12 mois d'affilée »: how many months the care lasts, as told
+    followed: int | None = None  # « + 5 déjà suivis qui ont eu leur injection »: months after inclusion
     articles: list[int] = field(default_factory=list)  # item index of each « un patient », « une patiente »
     in_a_row: bool = False  # the span is told as consecutive months (« d'affilée », « consécutifs »)
     after_inclusion: bool = False  # the span follows the inclusion month (« inclusion + 11 mois »)
@@ -1577,11 +1590,29 @@ def _numbered(s: _State, i: int) -> None:
     ):
         s.patient_months = item.value
         item.used = True
+    elif (
+        s.patients is not None
+        and s.followed is None
+        and (nxt == "deja" or (nxt in _PATIENTS and nxt2 == "deja"))
+        and any(_care(_text(items, i + k)) for k in range(2, 12))
+    ):
+        # « 3 nouveaux patients inclus ce mois-ci + 5 déjà suivis qui ont tous eu leur injection à dom »: a
+        # month's count of patients already included, each with care that month (checked in `conclude`).
+        s.followed = item.value
+        item.used = True
     elif nxt in _PATIENTS:
         s.patients = item.value
         item.used = True
-    elif nxt == "mois" and 1 <= item.value <= 36 and _text(items, i - 1) == "ces":
-        # « le total pour ces cinq mois ? »: the span of the months told, checked against those read.
+    elif (
+        nxt == "mois"
+        and 1 <= item.value <= 36
+        and (
+            _text(items, i - 1) == "ces"
+            or (_text(items, i - 1) == "les" and _text(items, i - 2) in {"sur", "pour"})
+        )
+    ):
+        # « le total pour ces cinq mois ? », « total sur les 3 mois »: the span of the months told, checked
+        # against those read.
         s.span = item.value
         item.used = True
     elif nxt == "mois" and 1 <= item.value <= 36 and (nxt2 in _SPAN_TAIL or nxt2 in _FOLLOWING):
@@ -1673,22 +1704,26 @@ _FOLLOWING = frozenset({"suivants", "suivant", "avec"})
 _AT_LEAST_ONE = frozenset({"au", "moins", "une", "un", "des", "d", "de", "1"})
 
 
+# « 3 mois chacun à domicile (mois d'inclusion compris, une perfusion par mois) »: words between a count of
+# months and the care told of each
+_SPAN_FILLER = frozenset(
+    {"a", "domicile", "dom", "chacun", "chacune", ",", "(", "mois", "d", "inclusion", "compris", "en", "had"}
+)
+
+
 def _each_with_care(items: list[_Item], at: int) -> bool:
-    """« 3 mois [suivants] avec (au moins une) administration »: each month counted is told with care."""
+    """« 3 mois [suivants] avec (au moins une) administration », « 2 mois de suivi chacun (une injection par
+    mois) »: each month counted is told with care."""
     k = at
     if _text(items, k) in {"suivants", "suivant"}:
         k += 1
     elif _text(items, k) in {"de", "d"} and _text(items, k + 1) in {"suivi", "traitement", "soins"}:
         k += 2  # « 11 mois de suivi avec au moins 1 injection/mois »
-    if _text(items, k) in {"chacun", "chacune"}:
+    end = k + 10  # (bounded: a few words, never the rest of the text)
+    while k < end and _text(items, k) in _SPAN_FILLER:
         k += 1
-    if _text(items, k) == "(":
-        # « 2 mois de suivi chacun (une injection par mois) »
-        return (
-            _text(items, k + 1) in {"une", "un", "1"}
-            and _text(items, k + 2) in _ADMIN
-            and (_text(items, k + 3), _text(items, k + 4)) == ("par", "mois")
-        )
+    if _text(items, k) in {"une", "un", "1"}:
+        return _text(items, k + 1) in _ADMIN and (_text(items, k + 2), _text(items, k + 3)) == ("par", "mois")
     if _text(items, k) != "avec":
         return False
     k += 1
@@ -1733,11 +1768,20 @@ def _month_before_in_sentence(items: list[_Item], i: int) -> bool:
     return False
 
 
+_WORKING_SIGNS = frozenset({"+", "x", "*", "(", ")", "fois"})
+
+
+def _working_start(items: list[_Item], end: int, signs: frozenset[str]) -> int:
+    """The index just before the working (figures and signs) that ends before item end; -1 at the start."""
+    k = end - 1
+    while k >= 0 and (items[k].kind == "num" or items[k].text in signs):
+        k -= 1
+    return k
+
+
 def _one_month_sum(items: list[_Item], i: int) -> bool:
     """« janvier = 4x120 = 480 c ça ? »: the working that ends on item i is one month's, named before it."""
-    k = i - 1
-    while k >= 0 and (items[k].kind == "num" or items[k].text in {"=", "+", "x", "*", "(", ")", "fois"}):
-        k -= 1
+    k = _working_start(items, i, _WORKING_SIGNS | {"="})
     return k >= 0 and items[k].kind == "month"
 
 
@@ -1784,12 +1828,8 @@ def _amount(s: _State, i: int) -> None:
 def _working_used(items: list[_Item], at: int) -> None:
     """« mon chef a calculé 3 x (320x3) = 2880 € »: the working before « = » is the sum put to the test, not
     figures of the timeline."""
-    k = at - 1
-    operands = []
-    while k >= 0 and (items[k].kind == "num" or items[k].text in {"+", "x", "*", "(", ")", "fois"}):
-        if items[k].kind == "num":
-            operands.append(k)
-        k -= 1
+    start = _working_start(items, at, _WORKING_SIGNS)
+    operands = [k for k in range(start + 1, at) if items[k].kind == "num"]
     if len(operands) > 1:
         for k in operands:
             items[k].used = True
@@ -2606,6 +2646,8 @@ def conclude(state: _State, today: date) -> Reading | None:
     stated = state.stated[0] if len(state.stated) == 1 else None
     if state.ordinal_months:
         return _ordinal_reading(state, stated, today)
+    if state.followed is not None:
+        return _month_census(state, stated, context_year, asked_years)
     if not state.segments and state.span is not None:
         return _span_reading(state, stated, context_year, asked_years, today)
     if not state.segments:
@@ -2699,6 +2741,33 @@ def conclude(state: _State, today: date) -> Reading | None:
     )
 
 
+def _month_census(
+    s: _State, stated: Decimal | None, context_year: int | None, asked_years: list[int]
+) -> Reading | None:
+    """« combien pour octobre : 3 nouveaux patients inclus ce mois-ci + 5 déjà suivis qui ont eu leur
+    injection à dom »: one month's new patients (an inclusion each) and patients already followed (a month
+    each). Read only when every month told is that one month, and nothing else counts."""
+    if s.patients is None or s.inclusions is not None or s.patient_months is not None or s.span is not None:
+        return None
+    if s.labels or s.both is not None or s.cadences:
+        return None
+    if len({(seg.first.month, seg.first.year) for seg in s.segments}) > 1 or any(
+        seg.last for seg in s.segments
+    ):
+        return None
+    years = {*asked_years, context_year} - {None}
+    if len(years) > 1:
+        return None
+    year = next(iter(years), None)
+    return Reading(
+        inclusions=s.patients,
+        patient_months=s.followed,
+        counts_year=year,
+        stated_total=stated,
+        dated=bool(years),
+    )
+
+
 def _ordinal_reading(s: _State, stated: Decimal | None, today: date) -> Reading | None:
     """« mois 1 : 320, mois 2 : 120, mois 3 : 0 »: consecutive months from the first (placed in today's
     year: only their number matters); a month the user puts at 0 had no administration."""
@@ -2724,7 +2793,8 @@ def _span_reading(
     restated by their rank. Only when told as consecutive months of care, with nothing else to read."""
     if s.span is None or not s.in_a_row or s.inclusions is not None or s.patient_months is not None:
         return None
-    if s.labels or s.both is not None or len(asked_years) + (context_year is not None) > 1:
+    # (« l'EPRD 2026 … 12 patients en 2026 »: one year, named twice)
+    if s.labels or s.both is not None or len({*asked_years, context_year} - {None}) > 1:
         return None
     if not any(_care(it.text) for it in s.items):
         return None

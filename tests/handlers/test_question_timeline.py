@@ -1303,6 +1303,39 @@ def test_a_stated_sum_is_read_with_its_working_and_its_spaced_thousands() -> Non
             4480,
             4480,
         ),
+        # one month's census: new patients and patients already followed, each with care
+        (
+            "combien on touche pour octobre : 3 nouveaux patients inclus ce mois ci + 5 deja suivis qui ont "
+            "tous eu leur injection a dom",
+            date(2025, 10, 31),
+            None,
+            1560,
+        ),
+        # the plan's last day, « (dernière cure prévue) », is as much care as the others told
+        (
+            "Un patient recevra son immunothérapie à domicile toutes les 6 semaines : 5 janvier, 16 février, "
+            "30 mars, 11 mai et 22 juin 2027 (dernière cure prévue). Combien de forfaits au total ?",
+            date(2026, 12, 18),
+            None,
+            800,
+        ),
+        # « total sur les 3 mois »: the span of the months told
+        (
+            "P-00088 : perf a dom le 6 janv (inclusion), en fevrier uniquement xeloda per os, perf le 3 "
+            "mars. total sur les 3 mois stp",
+            date(2026, 3, 20),
+            None,
+            440,
+        ),
+        # one year named twice; « 5 mois à domicile, mois d'inclusion compris, avec au moins une injection »
+        (
+            "pour l'EPRD 2026, nous prévoyons 12 nouveaux patients adressés en HAD en 2026, chacun suivi "
+            "5 mois à domicile, mois d'inclusion compris, avec au moins une injection chaque mois. "
+            "Quel montant ?",
+            date(2025, 11, 20),
+            None,
+            9600,
+        ),
     ],
 )
 def test_sums_told_as_people_write_them_are_read(

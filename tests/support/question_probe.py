@@ -206,6 +206,14 @@ NEVER_TUNED_T64_FILE = Path(__file__).parent.parent / "handlers" / "questions_ne
 DEV_R52_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R52.yaml"
 DEV_R53_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R53.yaml"
 DEV_R54_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R54.yaml"
+# The second round of 2026-12-05: T65-T68 sealed, measured once; R55-R57 dev, measured once before any change.
+NEVER_TUNED_T65_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T65.yaml"
+NEVER_TUNED_T66_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T66.yaml"
+NEVER_TUNED_T67_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T67.yaml"
+NEVER_TUNED_T68_FILE = Path(__file__).parent.parent / "handlers" / "questions_never_tuned_T68.yaml"
+DEV_R55_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R55.yaml"
+DEV_R56_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R56.yaml"
+DEV_R57_FILE = Path(__file__).parent.parent / "handlers" / "questions_dev_R57.yaml"
 KNOWN_MISSES_FILES = (
     BLIND5_FILE,
     BLIND6_FILE,
@@ -347,6 +355,13 @@ KNOWN_MISSES_FILES = (
     DEV_R52_FILE,
     DEV_R53_FILE,
     DEV_R54_FILE,
+    NEVER_TUNED_T65_FILE,
+    NEVER_TUNED_T66_FILE,
+    NEVER_TUNED_T67_FILE,
+    NEVER_TUNED_T68_FILE,
+    DEV_R55_FILE,
+    DEV_R56_FILE,
+    DEV_R57_FILE,
 )
 SEEN_FILES = (CASES_FILE, PROBE_FILE, *FIXED_BLIND_FILES, *KNOWN_MISSES_FILES)
 
